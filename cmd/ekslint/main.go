@@ -1,0 +1,82 @@
+// Command ekslint lints Kubernetes manifests, Helm charts, Kustomize overlays, eksctl configs
+// and EKS CloudFormation templates for EKS misconfiguration, offline.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// version is stamped at build time (-ldflags "-X main.version=v1.2.3"); `go install ...@v1.2.3`
+// gets it from the module instead.
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError marks errors in how ekslint was called, which exit with 2.
+type usageError struct{ error }
+
+// exitCode carries a run's exit code out of cobra.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// run is main without the process: tests call it with their own arguments and streams.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := &cobra.Command{
+		Use:           "ekslint",
+		Short:         "Lint Kubernetes and Amazon EKS configuration before it merges",
+		Long:          "ekslint checks Kubernetes manifests, Helm charts, Kustomize overlays, eksctl ClusterConfig files and EKS\nCloudFormation templates for misconfiguration, offline, and reports each finding at the line to edit.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(lintCommand(), rulesCommand(), versionCommand())
+
+	err := root.Execute()
+	var code exitCode
+	switch {
+	case err == nil:
+		return lint.ExitClean
+	case errors.As(err, &code):
+		return int(code)
+	}
+	fmt.Fprintln(stderr, "ekslint:", err)
+	return lint.ExitInput
+}
+
+func versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print ekslint's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "ekslint", buildVersion())
+			return nil
+		},
+	}
+}
+
+// buildVersion is the stamped version, else the module version `go install` recorded, else "dev".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

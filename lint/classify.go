@@ -1,0 +1,204 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// objectsOf splits a document into the objects rules check. A Kubernetes object (apiVersion and
+// kind) is one object, a `kind: List` is its items, an eksctl ClusterConfig is one object.
+// Documents that are none of these (a values file, a config file of another tool) give nothing
+// and no complaint; documents that look like objects but are malformed give a Problem.
+func objectsOf(doc *Document) ([]*Object, []Problem) {
+	root := doc.Root
+	if root.Kind != yaml.MappingNode {
+		d := Document{Text: doc.Text, Root: root, Locator: doc.Locator}
+		at := (&Object{doc: &d, root: root}).Root().Place().Pos
+		return nil, []Problem{{Pos: at, Level: Error, Message: fmt.Sprintf(
+			"the document is %s, not a mapping; a Kubernetes object or eksctl config is a mapping with apiVersion and kind; not linted",
+			describe(root))}}
+	}
+	probe := &Object{doc: doc, root: root}
+	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
+	if !apiVersion.Exists() && !kind.Exists() {
+		return nil, nil
+	}
+	if p := checkTypeMeta(probe); p != nil {
+		return nil, []Problem{*p}
+	}
+	if strings.HasSuffix(kind.Str(), "List") && probe.Get("items").IsList() {
+		var objs []*Object
+		var problems []Problem
+		for _, it := range probe.Get("items").Items() {
+			item := &Object{doc: doc, root: it.val}
+			if !it.IsMap() {
+				problems = append(problems, typeProblem(item, it, "a mapping (an object)"))
+				continue
+			}
+			if p := checkTypeMeta(item); p != nil {
+				problems = append(problems, *p)
+				continue
+			}
+			objs = append(objs, identify(item))
+		}
+		return objs, problems
+	}
+	return []*Object{identify(probe)}, nil
+}
+
+// checkTypeMeta requires apiVersion and kind to be present strings.
+func checkTypeMeta(o *Object) *Problem {
+	for _, f := range []string{"apiVersion", "kind"} {
+		n := o.Get(f)
+		if !n.Exists() {
+			other := "kind"
+			if f == "kind" {
+				other = "apiVersion"
+			}
+			p := Problem{Pos: o.Get(other).Place().Pos, Level: Error,
+				Message: fmt.Sprintf("has %s but no %s; not linted", other, f)}
+			return &p
+		}
+		if !n.IsString() {
+			p := typeProblem(o, n, "a string")
+			return &p
+		}
+	}
+	return nil
+}
+
+func identify(o *Object) *Object {
+	o.ID = ObjectID{
+		APIVersion: o.Get("apiVersion").Str(),
+		Kind:       o.Get("kind").Str(),
+		Namespace:  o.Get("metadata", "namespace").Str(),
+		Name:       o.Get("metadata", "name").Str(),
+	}
+	if strings.HasPrefix(o.ID.APIVersion, "eksctl.io/") {
+		o.Format = Eksctl
+	}
+	return o
+}
+
+// validate checks the shape of the fields the engine and rules rely on. Kubernetes and eksctl
+// reject these objects too, so a wrong type is an input error, not something to guess around.
+func validate(o *Object) []Problem {
+	var ps []Problem
+	want := func(n Node, ok bool, what string) {
+		if n.Exists() && !ok {
+			ps = append(ps, typeProblem(o, n, what))
+		}
+	}
+	meta := o.Get("metadata")
+	want(meta, meta.IsMap(), "a mapping")
+	for _, f := range []string{"name", "namespace", "generateName"} {
+		n := meta.Get(f)
+		want(n, n.IsString(), "a string")
+	}
+	for _, f := range []string{"labels", "annotations"} {
+		n := meta.Get(f)
+		want(n, n.IsMap(), "a mapping")
+	}
+	switch {
+	case o.IsWorkload():
+		ps = append(ps, validateWorkload(o)...)
+	case o.Format == Eksctl:
+		for _, f := range []string{"nodeGroups", "managedNodeGroups", "availabilityZones", "addons"} {
+			n := o.Get(f)
+			want(n, n.IsList(), "a list")
+		}
+		for _, ng := range o.NodeGroups() {
+			want(ng.Node, ng.IsMap(), "a mapping (a node group)")
+		}
+	}
+	return ps
+}
+
+func validateWorkload(o *Object) []Problem {
+	var ps []Problem
+	want := func(n Node, ok bool, what string) bool {
+		if n.Exists() && !ok {
+			ps = append(ps, typeProblem(o, n, what))
+			return false
+		}
+		return true
+	}
+	if o.Kind() != "Pod" {
+		spec := o.Get("spec")
+		if !want(spec, spec.IsMap(), "a mapping") {
+			return ps
+		}
+		r := spec.Get("replicas")
+		_, isInt := r.Int()
+		want(r, isInt, "an integer")
+	}
+	tmpl := o.PodTemplate()
+	if !want(tmpl, tmpl.IsMap(), "a mapping") {
+		return ps
+	}
+	spec := tmpl.Get("spec")
+	if !want(spec, spec.IsMap(), "a mapping") {
+		return ps
+	}
+	containers := spec.Get("containers")
+	if !want(containers, containers.IsList(), "a list of containers") {
+		return ps
+	}
+	if containers.Len() == 0 {
+		ps = append(ps, Problem{Pos: containers.Place().Pos, Level: Error, Message: fmt.Sprintf(
+			"%s: %s has no containers; a pod needs at least one (is the file cut short?); not linted", o.ID.String(), spec.Path())})
+		return ps
+	}
+	for _, list := range []Node{containers, spec.Get("initContainers")} {
+		if !want(list, list.IsList(), "a list of containers") {
+			continue
+		}
+		for _, c := range list.Items() {
+			if !want(c, c.IsMap(), "a mapping (a container)") {
+				continue
+			}
+			for _, f := range []string{"name", "image"} {
+				n := c.Get(f)
+				want(n, n.IsString(), "a string")
+			}
+		}
+	}
+	return ps
+}
+
+// typeProblem reports a field holding the wrong kind of value.
+func typeProblem(o *Object, n Node, want string) Problem {
+	who := ""
+	if o.ID.Kind != "" {
+		who = o.ID.String() + ": "
+	}
+	return Problem{Pos: n.Place().Pos, Level: Error,
+		Message: fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, describe(n.val))}
+}
+
+// describe names a YAML value's type for a message: `the string "three"`, `a list`.
+func describe(v *yaml.Node) string {
+	switch v.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	val := v.Value
+	if len(val) > 40 {
+		val = val[:37] + "..."
+	}
+	switch v.ShortTag() {
+	case "!!int", "!!float":
+		return "the number " + val
+	case "!!bool":
+		return "the boolean " + val
+	case "!!null":
+		return "null"
+	}
+	return fmt.Sprintf("the string %q", val)
+}

@@ -1,0 +1,278 @@
+package lint
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+)
+
+// Options configure a run.
+type Options struct {
+	// Rules are the rules to run, with their levels as configured.
+	Rules []*Rule
+	// Loaders load charts and overlays; files and stdin are loaded by the engine itself.
+	Loaders map[InputKind]Loader
+	Limits  Limits
+	Env     *Env
+	// Workers is how many inputs are loaded and checked at once; 0 means one per CPU.
+	Workers int
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+}
+
+// Result is everything a run found.
+type Result struct {
+	// Findings are sorted by file, line, column and rule; one per rule and place.
+	Findings []Finding
+	// Problems are inputs that could not be read or linted, and notes on what was skipped.
+	Problems []Problem
+	// Sources holds the texts findings point into.
+	Sources *Sources
+	// Objects is how many objects were checked.
+	Objects int
+}
+
+// Run loads every input and checks every object with every rule. Inputs are loaded in parallel;
+// documents are checked by a second pool as they are parsed, so one huge file keeps both loading
+// and checking busy. A panic in a loader or a rule becomes a Problem, never a crash.
+func Run(ctx context.Context, inputs []Input, opts Options) *Result {
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits()
+	}
+	if opts.Env == nil {
+		opts.Env = &Env{}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
+	for _, r := range opts.Rules {
+		if r.Set != nil {
+			e.sets = append(e.sets, r)
+		}
+	}
+	e.collected = make([][]seqItem, len(e.sets))
+
+	var checkers sync.WaitGroup
+	for range workers {
+		checkers.Go(e.checkDocuments)
+	}
+	jobs := make(chan int)
+	var loaders sync.WaitGroup
+	for range min(workers, max(len(inputs), 1)) {
+		loaders.Go(func() {
+			for i := range jobs {
+				e.load(ctx, i, inputs[i])
+			}
+		})
+	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
+	loaders.Wait()
+	close(e.docs)
+	checkers.Wait()
+
+	e.runSets()
+	e.res.Findings = dedupe(e.res.Findings)
+	slices.SortStableFunc(e.res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })
+	return e.res
+}
+
+type engine struct {
+	opts Options
+	docs chan seqDoc
+	sets []*Rule
+
+	mu        sync.Mutex
+	res       *Result
+	collected [][]seqItem // per set rule
+}
+
+// seq orders documents across a parallel run: input index, then document index in the input.
+type seq struct{ input, doc int }
+
+func (a seq) less(b seq) bool { return a.input < b.input || (a.input == b.input && a.doc < b.doc) }
+
+type seqDoc struct {
+	seq
+	doc *Document
+}
+
+type seqItem struct {
+	seq
+	obj  int
+	item any
+}
+
+// A Loader turns one chart or overlay into documents.
+type Loader interface {
+	Load(ctx context.Context, in Input, s *Sink)
+}
+
+// A Sink takes what a loader produces.
+type Sink struct {
+	e     *engine
+	input int
+	docs  int
+}
+
+// Limits are the run's limits, for loaders that parse text themselves.
+func (s *Sink) Limits() Limits { return s.e.opts.Limits }
+
+// Document hands a document over for checking; documents are checked in parallel with loading.
+func (s *Sink) Document(d *Document) {
+	s.e.docs <- seqDoc{seq{s.input, s.docs}, d}
+	s.docs++
+}
+
+// Problem records an input that could not be read or linted, or a note.
+func (s *Sink) Problem(p Problem) {
+	s.e.mu.Lock()
+	s.e.res.Problems = append(s.e.res.Problems, p)
+	s.e.mu.Unlock()
+}
+
+// Source records a text findings may point into.
+func (s *Sink) Source(t *Text) { s.e.res.Sources.Add(t) }
+
+func (e *engine) load(ctx context.Context, i int, in Input) {
+	s := &Sink{e: e, input: i}
+	defer func() {
+		if r := recover(); r != nil {
+			s.Problem(internalError(Pos{File: in.Path}, fmt.Sprintf("loading %s", in.Path), r))
+		}
+	}()
+	switch in.Kind {
+	case File, Stdin:
+		loadRaw(in, e.opts.Stdin, s)
+	default:
+		l := e.opts.Loaders[in.Kind]
+		if l == nil {
+			s.Problem(Problem{Pos: Pos{File: in.Path}, Level: Error, Message: fmt.Sprintf("%s input is not supported in this build", in.Kind)})
+			return
+		}
+		l.Load(ctx, in, s)
+	}
+}
+
+func internalError(at Pos, what string, r any) Problem {
+	return Problem{Pos: at, Level: Error, Message: fmt.Sprintf(
+		"internal error %s: %v; please report this with the input at https://github.com/ekslint/ekslint/issues\n%s", what, r, debug.Stack())}
+}
+
+func (e *engine) checkDocuments() {
+	var findings []Finding
+	var problems []Problem
+	collected := make([][]seqItem, len(e.sets))
+	objects := 0
+	emit := func(f Finding) { findings = append(findings, f) }
+	for sd := range e.docs {
+		objs, ps := objectsOf(sd.doc)
+		problems = append(problems, ps...)
+		for oi, o := range objs {
+			if vs := validate(o); len(vs) > 0 {
+				problems = append(problems, vs...)
+				continue
+			}
+			objects++
+			for _, r := range e.opts.Rules {
+				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
+				item, ok, err := runRule(r, p)
+				if err != nil {
+					problems = append(problems, *err)
+				}
+				if ok {
+					si := slices.Index(e.sets, r)
+					collected[si] = append(collected[si], seqItem{sd.seq, oi, item})
+				}
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.res.Findings = append(e.res.Findings, findings...)
+	e.res.Problems = append(e.res.Problems, problems...)
+	e.res.Objects += objects
+	for i := range collected {
+		e.collected[i] = append(e.collected[i], collected[i]...)
+	}
+}
+
+// runRule runs one rule on one object, turning a panic into a Problem.
+func runRule(r *Rule, p *Pass) (item any, ok bool, problem *Problem) {
+	defer func() {
+		if x := recover(); x != nil {
+			pr := internalError(p.Object.Place().Pos, "in rule "+r.ID, x)
+			problem, ok = &pr, false
+		}
+	}()
+	if r.Check != nil {
+		r.Check(p)
+		return nil, false, nil
+	}
+	item, ok = r.Set.collect(p)
+	return item, ok, nil
+}
+
+func (e *engine) runSets() {
+	for i, r := range e.sets {
+		items := e.collected[i]
+		slices.SortFunc(items, func(a, b seqItem) int {
+			if a.seq != b.seq {
+				if a.seq.less(b.seq) {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(a.obj, b.obj)
+		})
+		kept := make([]any, len(items))
+		for j, it := range items {
+			kept[j] = it.item
+		}
+		s := &SetPass{Env: e.opts.Env, rule: r, emit: func(f Finding) { e.res.Findings = append(e.res.Findings, f) }}
+		func() {
+			defer func() {
+				if x := recover(); x != nil {
+					e.res.Problems = append(e.res.Problems, internalError(Pos{}, "in rule "+r.ID, x))
+				}
+			}()
+			r.Set.check(kept, s)
+		}()
+	}
+}
+
+func comparePos(a, b Pos) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+}
+
+// dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can
+// produce the same finding at the same template or base line, and a person fixes it once. The
+// variants that produced it are kept on the finding.
+func dedupe(fs []Finding) []Finding {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID))
+	})
+	out := fs[:0]
+	for _, f := range fs {
+		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos {
+			last := &out[n-1]
+			for _, v := range f.Variants {
+				if !slices.Contains(last.Variants, v) {
+					last.Variants = append(last.Variants, v)
+				}
+			}
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}

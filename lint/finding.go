@@ -1,0 +1,50 @@
+package lint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// A Finding is one thing wrong with one object, at the place a person edits to fix it.
+type Finding struct {
+	Rule    *Rule
+	Level   Level
+	Message string
+	Place
+	// Variants lists the Helm value sets or Kustomize overlays that produced the same finding at
+	// the same place, when there was more than one.
+	Variants []string
+	// Suppression is set when an inline ignore covers the finding. Suppressed findings do not
+	// count for --fail-on but stay in SARIF, marked, rather than disappearing.
+	Suppression *Suppression
+	// Baseline is "new" or "unchanged" when the run compares against a baseline, else "".
+	Baseline string
+}
+
+// Suppression says why a finding is not counted.
+type Suppression struct {
+	// Kind is "annotation" (ekslint.io/ignore) or "comment" (# ekslint:ignore).
+	Kind          string
+	Justification string
+}
+
+// Fingerprint identifies a finding independently of line numbers: rule, file, object and field
+// path. Baselines and SARIF partialFingerprints use it, so they survive edits above the finding.
+func (f *Finding) Fingerprint() string {
+	h := sha256.New()
+	for _, s := range []string{f.Rule.ID, f.Pos.File, f.Object.String(), f.Path} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// A Problem is an input that could not be read or linted as written (Level Error: the run exits
+// with 2), or, as a Note, something skipped on purpose that a person may want to know about.
+type Problem struct {
+	Pos     Pos
+	Level   Level
+	Message string
+}
+
+func (p Problem) String() string { return p.Pos.String() + ": " + p.Message }

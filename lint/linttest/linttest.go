@@ -1,0 +1,226 @@
+// Package linttest runs rules over fixture folders whose expectations are written inside the
+// fixtures, the way golang.org/x/tools/go/analysis/analysistest reads `// want` comments.
+//
+// A finding must land on a line carrying `# want: rule-id`. Several findings on one line are
+// listed in turn (`# want: rule-a rule-b`). By default the finding's column must be where the
+// line's content starts (after indentation and any `- `); `rule-id@12` asks for column 12 instead.
+// A quoted regular expression after an id must match the message: `# want: rule-id "replicas: 3"`.
+// JSON cannot hold comments, so x.json's expectations go in x.json.want, one `line: want...` per
+// line. Every finding without a want, and every want without a finding, fails the test; so does
+// any input error.
+package linttest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// want is one expected finding.
+type want struct {
+	file   string
+	line   int
+	rule   string
+	column int // 0: where the line's content starts
+	msg    *regexp.Regexp
+	text   string // the line, for the default column
+}
+
+// Run lints dir (as `ekslint lint dir` would discover it) with opts and compares the findings
+// with the wants written in dir's files. It returns the result for further checks.
+func Run(t *testing.T, dir string, opts lint.Options) *lint.Result {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, problems := lint.Discover([]string{dir}, lint.DiscoverOptions{Root: dir, WorkDir: wd})
+	res := lint.Run(context.Background(), inputs, opts)
+	res.Problems = append(problems, res.Problems...)
+	for _, p := range res.Problems {
+		if p.Level == lint.Error {
+			t.Errorf("%s: input error: %s", p.Pos, p.Message)
+		}
+	}
+	wants, err := readWants(dir, wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, res.Findings, wants)
+	return res
+}
+
+// compare matches findings with wants one to one and reports the difference.
+func compare(t *testing.T, findings []lint.Finding, wants []want) {
+	t.Helper()
+	used := make([]bool, len(wants))
+	for _, f := range findings {
+		matched := false
+		for i, w := range wants {
+			if used[i] || w.file != f.Pos.File || w.line != f.Pos.Line || w.rule != f.Rule.ID {
+				continue
+			}
+			used[i], matched = true, true
+			if col := w.expectedColumn(); col != f.Pos.Column {
+				t.Errorf("%s: %s landed on column %d, want column %d", f.Pos, f.Rule.ID, f.Pos.Column, col)
+			}
+			if w.msg != nil && !w.msg.MatchString(f.Message) {
+				t.Errorf("%s: %s message %q does not match %q", f.Pos, f.Rule.ID, f.Message, w.msg)
+			}
+			if f.Pos.EndLine < f.Pos.Line || f.Pos.EndLine == f.Pos.Line && f.Pos.EndColumn <= f.Pos.Column {
+				t.Errorf("%s: %s has an empty or inverted range (end %d:%d)", f.Pos, f.Rule.ID, f.Pos.EndLine, f.Pos.EndColumn)
+			}
+			break
+		}
+		if !matched {
+			t.Errorf("%s: unexpected finding %s: %s", f.Pos, f.Rule.ID, f.Message)
+		}
+	}
+	for i, w := range wants {
+		if !used[i] {
+			t.Errorf("%s:%d: no %s finding here", w.file, w.line, w.rule)
+		}
+	}
+}
+
+func (w want) expectedColumn() int {
+	if w.column > 0 {
+		return w.column
+	}
+	i := 0
+	for i < len(w.text) {
+		switch {
+		case w.text[i] == ' ':
+			i++
+		case w.text[i] == '-' && i+1 < len(w.text) && w.text[i+1] == ' ':
+			i += 2
+		default:
+			return i + 1
+		}
+	}
+	return i + 1
+}
+
+var wantRE = regexp.MustCompile(`#\s*want:\s*(.*)$`)
+
+// readWants collects the expectations written in every file under dir.
+func readWants(dir, wd string) ([]want, error) {
+	var wants []want
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		display := lint.DisplayPath(abs, wd)
+		if strings.HasSuffix(path, ".want") {
+			ws, err := readWantFile(path, strings.TrimSuffix(display, ".want"))
+			wants = append(wants, ws...)
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimRight(line, "\r")
+			if m := wantRE.FindStringSubmatch(line); m != nil {
+				ws, err := parseWants(display, i+1, line, m[1])
+				if err != nil {
+					return err
+				}
+				wants = append(wants, ws...)
+			}
+		}
+		return nil
+	})
+	return wants, err
+}
+
+// readWantFile reads x.json.want: lines of `line: want...`. The default column is the first
+// non-space character of that line of the JSON file.
+func readWantFile(path, target string) ([]want, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := os.ReadFile(strings.TrimSuffix(path, ".want"))
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(string(src), "\n")
+	var wants []want
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		num, rest, ok := strings.Cut(sc.Text(), ":")
+		if !ok || strings.TrimSpace(num) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		if err != nil || n < 1 || n > len(lines) {
+			return nil, fmt.Errorf("%s: bad line %q", path, sc.Text())
+		}
+		ws, err := parseWants(target, n, lines[n-1], rest)
+		if err != nil {
+			return nil, err
+		}
+		wants = append(wants, ws...)
+	}
+	return wants, sc.Err()
+}
+
+var tokenRE = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|(\S+)`)
+
+func parseWants(file string, line int, text, spec string) ([]want, error) {
+	var wants []want
+	for _, m := range tokenRE.FindAllStringSubmatch(spec, -1) {
+		if m[2] == "" || strings.HasPrefix(m[0], `"`) {
+			if len(wants) == 0 {
+				return nil, fmt.Errorf("%s:%d: message pattern before any rule id", file, line)
+			}
+			re, err := regexp.Compile(m[1])
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", file, line, err)
+			}
+			wants[len(wants)-1].msg = re
+			continue
+		}
+		id, col, hasCol := strings.Cut(strings.TrimSuffix(m[2], ","), "@")
+		w := want{file: file, line: line, rule: id, text: text}
+		if hasCol {
+			c, err := strconv.Atoi(col)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: bad column in %q", file, line, m[2])
+			}
+			w.column = c
+		}
+		wants = append(wants, w)
+	}
+	if len(wants) == 0 {
+		return nil, fmt.Errorf("%s:%d: `# want:` names no rule", file, line)
+	}
+	return wants, nil
+}
+
+// Rule returns the rule with the given id from rules, or fails the test.
+func Rule(t *testing.T, rules []*lint.Rule, id string) *lint.Rule {
+	t.Helper()
+	i := slices.IndexFunc(rules, func(r *lint.Rule) bool { return r.ID == id })
+	if i < 0 {
+		t.Fatalf("no rule %q", id)
+	}
+	return rules[i]
+}

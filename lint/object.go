@@ -1,0 +1,242 @@
+package lint
+
+import (
+	"go.yaml.in/yaml/v3"
+)
+
+// A Document is one YAML document as parsed from a file, a chart's rendered output or a
+// Kustomize build, with what it takes to place its nodes in the file a person edits.
+type Document struct {
+	// Text is what the document was parsed from. It may be nil when a loader builds documents
+	// without text (positions then come from the nodes and Locator alone).
+	Text *Text
+	// Root is the document's content node.
+	Root *yaml.Node
+	// Locator maps positions in Text to the file a person edits; nil means Text is that file.
+	Locator Locator
+	// Namespace is where objects that name none end up: Helm's release namespace, Kustomize's
+	// namespace; "" means Kubernetes' default namespace.
+	Namespace string
+	// Variant names what produced the document when one input is built several ways (a Helm
+	// value set, a Kustomize overlay); findings merged across variants list them.
+	Variant string
+}
+
+// A Locator maps a range in a document's parsed text to the file and range a person edits, and
+// may add related locations (the values.yaml key that set a rendered field). n is the field the
+// range belongs to, for locators that place by path rather than by line.
+type Locator interface {
+	Locate(n Node, r Pos) (Pos, []Location)
+}
+
+// Format says which language an object is written in.
+type Format int
+
+const (
+	Kubernetes Format = iota
+	Eksctl
+	CloudFormation
+)
+
+// An Object is a Kubernetes object, an eksctl ClusterConfig or a CloudFormation resource: the unit
+// rules check.
+type Object struct {
+	ID     ObjectID
+	Format Format
+	doc    *Document
+	root   *yaml.Node
+}
+
+// NewObject makes an object of root, a mapping inside doc. Loaders other than the raw one (such as
+// CloudFormation's resource splitter) use it; id says what the object is.
+func NewObject(doc *Document, root *yaml.Node, format Format, id ObjectID) *Object {
+	return &Object{ID: id, Format: format, doc: doc, root: root}
+}
+
+// Root is the object's top-level mapping.
+func (o *Object) Root() Node { return Node{val: o.root, obj: o} }
+
+// Get is Root().Get(keys...).
+func (o *Object) Get(keys ...string) Node { return o.Root().Get(keys...) }
+
+// Kind is the object's kind ("Deployment", "ClusterConfig", "AWS::EKS::Cluster").
+func (o *Object) Kind() string { return o.ID.Kind }
+
+// Name is metadata.name (for CloudFormation, the resource's logical id).
+func (o *Object) Name() string { return o.ID.Name }
+
+// Document is the document the object was read from.
+func (o *Object) Document() *Document { return o.doc }
+
+// Namespace is the namespace the object lives in once applied: metadata.namespace, else the
+// input's default (Helm release namespace), else "default". Cluster-scoped kinds have none.
+func (o *Object) Namespace() string {
+	if o.Format != Kubernetes || clusterScoped[o.ID.Kind] {
+		return ""
+	}
+	if o.ID.Namespace != "" {
+		return o.ID.Namespace
+	}
+	if o.doc.Namespace != "" {
+		return o.doc.Namespace
+	}
+	return "default"
+}
+
+// Place is where findings about the object as a whole land: its metadata.name (for
+// CloudFormation, its logical id), else its first line.
+func (o *Object) Place() Place {
+	if n := o.Get("metadata", "name"); n.Exists() {
+		return n.Place()
+	}
+	return o.Root().Place()
+}
+
+var clusterScoped = setOf("Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
+	"CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass",
+	"CSIDriver", "CSINode", "VolumeAttachment", "APIService", "MutatingWebhookConfiguration",
+	"ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+	"PodSecurityPolicy", "ComponentStatus", "CertificateSigningRequest", "FlowSchema",
+	"PriorityLevelConfiguration")
+
+// workloadSpecs is where each workload kind keeps its pod template.
+var workloadSpecs = map[string][]string{
+	"Pod":                   nil,
+	"Deployment":            {"spec", "template"},
+	"StatefulSet":           {"spec", "template"},
+	"DaemonSet":             {"spec", "template"},
+	"ReplicaSet":            {"spec", "template"},
+	"ReplicationController": {"spec", "template"},
+	"Job":                   {"spec", "template"},
+	"CronJob":               {"spec", "jobTemplate", "spec", "template"},
+}
+
+// IsWorkload reports whether the object runs pods: Pod, Deployment, StatefulSet, DaemonSet,
+// ReplicaSet, ReplicationController, Job or CronJob.
+func (o *Object) IsWorkload() bool {
+	_, ok := workloadSpecs[o.ID.Kind]
+	return ok && o.Format == Kubernetes
+}
+
+// PodTemplate is the pod template of a workload (for a Pod, the Pod itself): the mapping holding
+// the pod's metadata and spec. It is missing for anything else.
+func (o *Object) PodTemplate() Node {
+	if !o.IsWorkload() {
+		return Node{missing: true, obj: o}
+	}
+	return o.Get(workloadSpecs[o.ID.Kind]...)
+}
+
+// PodSpec is the workload's pod spec (spec.template.spec, or spec for a Pod).
+func (o *Object) PodSpec() Node { return o.PodTemplate().Get("spec") }
+
+// PodLabels are the labels of the workload's pods.
+func (o *Object) PodLabels() map[string]string {
+	return o.PodTemplate().Get("metadata", "labels").StringMap()
+}
+
+// Containers are the workload's app containers (not init or ephemeral containers).
+func (o *Object) Containers() []Node { return o.PodSpec().Get("containers").Items() }
+
+// InitContainers are the workload's init containers.
+func (o *Object) InitContainers() []Node { return o.PodSpec().Get("initContainers").Items() }
+
+// NodeGroup is an eksctl node group, managed or not.
+type NodeGroup struct {
+	Node
+	Managed bool
+}
+
+// NodeGroups are an eksctl ClusterConfig's nodeGroups followed by its managedNodeGroups.
+func (o *Object) NodeGroups() []NodeGroup {
+	var out []NodeGroup
+	for _, n := range o.Get("nodeGroups").Items() {
+		out = append(out, NodeGroup{Node: n})
+	}
+	for _, n := range o.Get("managedNodeGroups").Items() {
+		out = append(out, NodeGroup{Node: n, Managed: true})
+	}
+	return out
+}
+
+// StringMap returns a mapping of scalars as a Go map (labels, annotations, selectors).
+func (n Node) StringMap() map[string]string {
+	entries := n.Entries()
+	if entries == nil {
+		return nil
+	}
+	m := make(map[string]string, len(entries))
+	for _, e := range entries {
+		if e.IsScalar() || !e.Exists() {
+			m[e.Key()] = e.Str()
+		}
+	}
+	return m
+}
+
+// Labels are the object's metadata.labels.
+func (o *Object) Labels() map[string]string { return o.Get("metadata", "labels").StringMap() }
+
+// Annotation returns metadata.annotations[key].
+func (o *Object) Annotation(key string) Node { return o.Get("metadata", "annotations", key) }
+
+// place computes where a finding about n lands: the range in the parsed text, then through the
+// document's locator.
+func (o *Object) place(n Node) Place {
+	var t *Text
+	if o.doc != nil {
+		t = o.doc.Text
+	}
+	if n.missing && n.key == nil && n.val == o.root && n.emb == nil {
+		// A field missing from the whole object: land on its name, the line a person looks for.
+		if name := o.Get("metadata", "name"); name.Exists() {
+			n = Node{key: name.key, val: name.val, path: n.path, obj: o}
+		}
+	}
+	r, locNode := n.parsedRange(t), n
+	if n.emb != nil {
+		locNode = n.emb.outer
+	}
+	if t != nil {
+		r.File = t.Name
+	}
+	p := Place{Pos: r, Object: &o.ID, Path: n.path}
+	if o.doc != nil && o.doc.Locator != nil {
+		p.Pos, p.Related = o.doc.Locator.Locate(locNode, r)
+	}
+	return p
+}
+
+// parsedRange is the range of a field in the text its document was parsed from: a present
+// field's key (or a list item's first character) through the end of its value.
+func (n Node) parsedRange(t *Text) Pos {
+	if n.emb != nil {
+		return n.emb.outerRange(n, t)
+	}
+	start := n.val
+	if n.key != nil {
+		start = n.key
+	}
+	if start == nil {
+		start = n.obj.root
+	}
+	r := Pos{Line: start.Line, Column: start.Column}
+	r.EndLine, r.EndColumn = endOf(n.val, t)
+	return clampEnd(r)
+}
+
+// clampEnd makes sure a range ends after it starts, as SARIF requires.
+func clampEnd(r Pos) Pos {
+	if r.EndLine < r.Line || (r.EndLine == r.Line && r.EndColumn <= r.Column) {
+		r.EndLine, r.EndColumn = r.Line, r.Column+1
+	}
+	return r
+}
+
+func setOf(items ...string) map[string]bool {
+	m := make(map[string]bool, len(items))
+	for _, s := range items {
+		m[s] = true
+	}
+	return m
+}

@@ -1,0 +1,79 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Pos is a range in the file a person edits: the raw manifest, the Helm template, the Kustomize
+// base or patch. Lines and columns count from 1, columns in characters; the end is exclusive
+// (EndColumn is the column just after the last character), as in SARIF regions.
+type Pos struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	if p.Column == 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// Before orders positions by file, line and column.
+func (p Pos) Before(q Pos) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Column < q.Column
+}
+
+// Location is a position with a word on why it matters: a SARIF related location such as the key
+// in values.yaml that set a rendered field.
+type Location struct {
+	Pos     Pos    `json:"pos"`
+	Message string `json:"message"`
+}
+
+// Place is where a finding lands: the position, the object it is about and the field path in that
+// object. Set rules keep Places (not Nodes) between collecting and checking, so that the objects
+// themselves can be dropped.
+type Place struct {
+	Pos     Pos
+	Related []Location
+	Object  *ObjectID
+	Path    string
+}
+
+// ObjectID names an object independently of where it sits in a file: it is what fingerprints and
+// baselines use, so they survive edits above the object.
+type ObjectID struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+func (id *ObjectID) String() string {
+	if id == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(id.Kind)
+	b.WriteByte(' ')
+	if id.Namespace != "" {
+		b.WriteString(id.Namespace)
+		b.WriteByte('/')
+	}
+	b.WriteString(id.Name)
+	return b.String()
+}

@@ -1,0 +1,143 @@
+// Package report writes a run's findings and input problems as text, JSON, SARIF or GitHub
+// annotations. Every format reads the same lint.Result.
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// Run is what a report describes.
+type Run struct {
+	Result *lint.Result
+	// Rules are the rules that ran.
+	Rules []*lint.Rule
+	// Version is ekslint's version.
+	Version string
+}
+
+// TextOptions control the text format.
+type TextOptions struct {
+	// Source shows the source line and a caret under each finding, like a compiler on a terminal.
+	Source bool
+	// Color adds ANSI colours; only for terminals.
+	Color bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGray   = "\x1b[90m"
+)
+
+// Text writes one line per finding and input problem, `file:line:col: level rule-id: message`,
+// in file and line order, then a one-line summary. Suppressed and baselined findings are left
+// out of the listing and counted in the summary.
+func Text(w io.Writer, run *Run, opts TextOptions) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	levelColor := map[lint.Level]string{lint.Error: ansiRed, lint.Warning: ansiYellow, lint.Note: ansiCyan}
+	res := run.Result
+	// Findings and problems interleave in position order, as a compiler prints them.
+	problems := res.Problems
+	flushProblems := func(before *lint.Pos) {
+		for len(problems) > 0 && (before == nil || problems[0].Pos.Before(*before)) {
+			p := problems[0]
+			problems = problems[1:]
+			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, p.Pos.String()), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
+			if opts.Source {
+				writeSource(bw, res.Sources, p.Pos, paint)
+			}
+		}
+	}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Suppression != nil || f.Baseline == "unchanged" {
+			continue
+		}
+		flushProblems(&f.Pos)
+		msg := f.Message
+		if len(f.Variants) > 1 {
+			msg += " [" + strings.Join(f.Variants, ", ") + "]"
+		}
+		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, f.Pos.String()), paint(levelColor[f.Level], f.Level.String()),
+			paint(ansiGray, f.Rule.ID+":"), msg)
+		if opts.Source {
+			writeSource(bw, res.Sources, f.Pos, paint)
+		}
+	}
+	flushProblems(nil)
+	fmt.Fprintln(bw, Summary(res))
+	return bw.Flush()
+}
+
+// firstLine keeps a message to its first line: internal errors carry a stack trace for JSON and
+// SARIF, which would drown a terminal.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// writeSource prints the line under a position with a caret and tildes under its range:
+//
+//	  19 |       - name: web
+//	     |         ^~~~
+func writeSource(w io.Writer, srcs *lint.Sources, p lint.Pos, paint func(code, s string) string) {
+	line := srcs.Line(p.File, p.Line)
+	if line == nil || p.Column == 0 || !utf8.Valid(line) {
+		return
+	}
+	text := strings.ReplaceAll(string(line), "\t", " ")
+	num := fmt.Sprint(p.Line)
+	gutter := strings.Repeat(" ", len(num))
+	width := 1
+	if p.EndLine == p.Line && p.EndColumn > p.Column {
+		width = p.EndColumn - p.Column
+	} else if n := utf8.RuneCountInString(text) - p.Column + 1; n > 1 {
+		width = n
+	}
+	width = min(width, max(1, utf8.RuneCountInString(text)-p.Column+1))
+	marker := "^" + strings.Repeat("~", width-1)
+	fmt.Fprintf(w, "%s %s %s\n", paint(ansiGray, num), paint(ansiGray, "|"), text)
+	fmt.Fprintf(w, "%s %s %s%s\n", gutter, paint(ansiGray, "|"), strings.Repeat(" ", p.Column-1), paint(ansiGray, marker))
+}
+
+// Summary is the last line of the text report, e.g.
+// "3 errors, 12 warnings, 0 notes in 42 objects; 1 input error; 2 suppressed".
+func Summary(res *lint.Result) string {
+	c := res.Count()
+	s := fmt.Sprintf("%s, %s, %s in %s", plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Notes, "note"),
+		plural(res.Objects, "object"))
+	if c.InputErrors > 0 {
+		s += "; " + plural(c.InputErrors, "input error")
+	}
+	if c.Suppressed > 0 {
+		s += fmt.Sprintf("; %d suppressed", c.Suppressed)
+	}
+	if c.Baselined > 0 {
+		s += fmt.Sprintf("; %d in baseline", c.Baselined)
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

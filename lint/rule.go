@@ -1,0 +1,158 @@
+package lint
+
+import (
+	"fmt"
+	"time"
+)
+
+// A Rule is one check, written as a plain value: what it is called, how serious it is, why it
+// exists and how to fix what it finds, and the function that looks. A rule checks either one
+// object at a time (Check) or the whole run (Set), never both.
+type Rule struct {
+	// ID is the rule's id from RULES.md; it is the contract (SARIF ruleId, config, suppressions).
+	ID string
+	// Level is the default level; config may override it.
+	Level Level
+	// DefaultOn says whether the rule runs without being enabled.
+	DefaultOn bool
+	// Title says in a few words what the rule finds.
+	Title string
+	// Inputs names what the rule reads, as RULES.md does: "workload", "eksctl, cloudformation".
+	Inputs string
+	// Tags classify the rule: "security", "reliability" or "cost", plus "eks" or "kubernetes".
+	Tags []string
+	// Rationale says why it matters and which best practice it implements.
+	Rationale string
+	// Fix says how to fix a finding.
+	Fix string
+	// Example is a minimal input the rule reports on and the same input fixed; docs show both
+	// with the exact output.
+	Example Example
+	// Equivalents are the same check in other tools ("kube-linter no-readiness-probe").
+	Equivalents []string
+
+	// Check looks at one object and reports what is wrong with it.
+	Check func(p *Pass)
+	// Set looks at the whole run; build it with Gather.
+	Set SetCheck
+}
+
+// Example is the before and after a rule's docs show.
+type Example struct {
+	// Bad is a small input (YAML) the rule reports on.
+	Bad string
+	// Good is Bad, fixed.
+	Good string
+}
+
+// SecuritySeverity is the GitHub code scanning severity (0.0-10.0) of a security rule's findings,
+// derived from its level; 0 for rules that are not about security.
+func (r *Rule) SecuritySeverity() float64 {
+	if !r.HasTag("security") {
+		return 0
+	}
+	switch r.Level {
+	case Error:
+		return 8.0
+	case Warning:
+		return 5.0
+	}
+	return 2.0
+}
+
+// HasTag reports whether the rule carries tag.
+func (r *Rule) HasTag(tag string) bool {
+	for _, t := range r.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// Env is what every rule may read besides the object: the date version rules compare against
+// and the version data.
+type Env struct {
+	// Today is the date version rules compare support windows against (`--date` pins it).
+	Today time.Time
+}
+
+// A Pass is one rule looking at one object.
+type Pass struct {
+	Object *Object
+	Env    *Env
+
+	rule *Rule
+	emit func(Finding)
+}
+
+// Report records a finding at n with the rule's level.
+func (p *Pass) Report(n Node, format string, args ...any) {
+	p.ReportAt(p.rule.Level, n.Place(), format, args...)
+}
+
+// ReportLevel records a finding at n with a level other than the rule's own (kube-proxy newer
+// than the cluster is an error, older a warning).
+func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
+	p.ReportAt(l, n.Place(), format, args...)
+}
+
+// ReportAt records a finding at a place computed earlier.
+func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
+	p.emit(Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at})
+}
+
+// SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two
+// steps so that objects need not stay in memory: a run may hold millions of nodes, but a check
+// needs a few strings and Places from each object.
+type SetCheck interface {
+	collect(p *Pass) (any, bool)
+	check(items []any, s *SetPass)
+}
+
+// Gather makes a SetCheck. collect sees each object as it is loaded, may report on it like a
+// per-object check, and returns what check will need from it (ok false keeps nothing). check then
+// sees every kept item, in input order, and reports at Places kept from the objects.
+func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T, s *SetPass)) SetCheck {
+	return gathered[T]{collect, check}
+}
+
+type gathered[T any] struct {
+	c func(*Pass) (T, bool)
+	k func([]T, *SetPass)
+}
+
+func (g gathered[T]) collect(p *Pass) (any, bool) { return g.c(p) }
+
+func (g gathered[T]) check(items []any, s *SetPass) {
+	ts := make([]T, len(items))
+	for i, it := range items {
+		ts[i] = it.(T)
+	}
+	g.k(ts, s)
+}
+
+// A SetPass is one set rule looking at everything its collect step kept.
+type SetPass struct {
+	Env *Env
+
+	rule *Rule
+	emit func(Finding)
+}
+
+// Report records a finding at a place kept from an object.
+func (s *SetPass) Report(at Place, format string, args ...any) {
+	s.ReportLevel(s.rule.Level, at, format, args...)
+}
+
+// ReportLevel records a finding with a level other than the rule's own.
+func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
+	s.emit(Finding{Rule: s.rule, Level: l, Message: sprintf(format, args...), Place: at})
+}
+
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
