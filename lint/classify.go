@@ -23,6 +23,9 @@ func objectsOf(doc *Document) ([]*Object, []Problem) {
 	probe := &Object{doc: doc, root: root}
 	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
 	if !apiVersion.Exists() && !kind.Exists() {
+		if isCloudFormation(root) {
+			return cloudFormationObjects(doc)
+		}
 		return nil, nil
 	}
 	if p := checkTypeMeta(probe); p != nil {

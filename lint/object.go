@@ -45,16 +45,12 @@ type Object struct {
 	Format Format
 	doc    *Document
 	root   *yaml.Node
+	key    *yaml.Node // a CloudFormation resource's logical id; nil for other objects
+	tmpl   *Template  // the CloudFormation template holding the resource
 }
 
-// NewObject makes an object of root, a mapping inside doc. Loaders other than the raw one (such as
-// CloudFormation's resource splitter) use it; id says what the object is.
-func NewObject(doc *Document, root *yaml.Node, format Format, id ObjectID) *Object {
-	return &Object{ID: id, Format: format, doc: doc, root: root}
-}
-
-// Root is the object's top-level mapping.
-func (o *Object) Root() Node { return Node{val: o.root, obj: o} }
+// Root is the object's top-level mapping (for a CloudFormation resource, placed at its logical id).
+func (o *Object) Root() Node { return Node{key: o.key, val: o.root, obj: o} }
 
 // Get is Root().Get(keys...).
 func (o *Object) Get(keys ...string) Node { return o.Root().Get(keys...) }

@@ -3,29 +3,14 @@
 // All into it.
 package rules
 
-import "github.com/ekslint/ekslint/lint"
+import (
+	"slices"
 
-// All returns every rule, in catalogue order.
+	"github.com/ekslint/ekslint/lint"
+)
+
+// All returns every rule, in catalogue order. Each group file keeps its rules in a slice, in
+// RULES.md order.
 func All() []*lint.Rule {
-	return []*lint.Rule{
-		// G1: cluster control plane.
-		EndpointPublicAccess,
-		EndpointPublicCIDRUnrestricted,
-		ControlPlaneAuditLogDisabled,
-		ControlPlaneLoggingIncomplete,
-		SecretsKMSCMKMissing,
-		FewAvailabilityZones,
-		// G4: node groups.
-		NodegroupSSHEnabled,
-		NodegroupSSHOpenToInternet,
-		NodegroupSingleAZ,
-		// G5: workloads.
-		ReadinessProbeMissing,
-		LivenessProbeMissing,
-		ResourceRequestsMissing,
-		MemoryLimitMissing,
-		ReplicasNoAntiAffinity,
-		HostNetwork,
-		ImageTagMutable,
-	}
+	return slices.Concat(controlPlane, access, addons, nodeGroups, workloads, networkPolicy, services, rbac)
 }

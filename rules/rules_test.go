@@ -84,7 +84,7 @@ func TestExamples(t *testing.T) {
 			}
 			for _, c := range []struct {
 				name, src string
-				want     bool
+				want      bool
 			}{{"bad", r.Example.Bad, true}, {"good", r.Example.Good, false}} {
 				res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
 					lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Stdin: strings.NewReader(c.src)})

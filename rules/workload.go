@@ -285,3 +285,14 @@ spec:
           image: nginx:1.27.3
 ` + containerExtra
 }
+
+// workloads are the G5 rules in catalogue order.
+var workloads = []*lint.Rule{
+	ReadinessProbeMissing,
+	LivenessProbeMissing,
+	ResourceRequestsMissing,
+	MemoryLimitMissing,
+	ReplicasNoAntiAffinity,
+	HostNetwork,
+	ImageTagMutable,
+}

@@ -25,21 +25,21 @@ type jsonTool struct {
 }
 
 type jsonFinding struct {
-	Rule        string             `json:"rule"`
-	Level       lint.Level         `json:"level"`
-	Message     string             `json:"message"`
-	File        string             `json:"file"`
-	Line        int                `json:"line"`
-	Column      int                `json:"column"`
-	EndLine     int                `json:"endLine"`
-	EndColumn   int                `json:"endColumn"`
-	Object      *lint.ObjectID     `json:"object,omitempty"`
-	Path        string             `json:"path,omitempty"`
-	Fingerprint string             `json:"fingerprint"`
-	Related     []jsonLocation     `json:"related,omitempty"`
-	Variants    []string           `json:"variants,omitempty"`
-	Suppression *jsonSuppression   `json:"suppression,omitempty"`
-	Baseline    string             `json:"baseline,omitempty"`
+	Rule        string           `json:"rule"`
+	Level       lint.Level       `json:"level"`
+	Message     string           `json:"message"`
+	File        string           `json:"file"`
+	Line        int              `json:"line"`
+	Column      int              `json:"column"`
+	EndLine     int              `json:"endLine"`
+	EndColumn   int              `json:"endColumn"`
+	Object      *lint.ObjectID   `json:"object,omitempty"`
+	Path        string           `json:"path,omitempty"`
+	Fingerprint string           `json:"fingerprint"`
+	Related     []jsonLocation   `json:"related,omitempty"`
+	Variants    []string         `json:"variants,omitempty"`
+	Suppression *jsonSuppression `json:"suppression,omitempty"`
+	Baseline    string           `json:"baseline,omitempty"`
 }
 
 type jsonLocation struct {

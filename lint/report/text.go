@@ -95,8 +95,8 @@ func firstLine(s string) string {
 
 // writeSource prints the line under a position with a caret and tildes under its range:
 //
-//	  19 |       - name: web
-//	     |         ^~~~
+//	19 |       - name: web
+//	   |         ^~~~
 func writeSource(w io.Writer, srcs *lint.Sources, p lint.Pos, paint func(code, s string) string) {
 	line := srcs.Line(p.File, p.Line)
 	if line == nil || p.Column == 0 || !utf8.Valid(line) {

@@ -1,0 +1,136 @@
+package lint
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// CloudFormation templates are split into one object per resource: Kind is the resource type
+// (AWS::EKS::Cluster), Name its logical id, and the object's root is the resource's mapping
+// (Type, Properties, ...), placed at its logical id. Rules that follow references between
+// resources (a node group's role, an add-on's cluster) use Template.
+
+// Template is the CloudFormation template a resource object came from.
+type Template struct {
+	order []*Object
+	byID  map[string]*Object
+}
+
+// Resource returns the resource with the given logical id, or nil.
+func (t *Template) Resource(logicalID string) *Object {
+	if t == nil {
+		return nil
+	}
+	return t.byID[logicalID]
+}
+
+// Resources returns the template's resources of one type (every resource for ""), in order.
+func (t *Template) Resources(typ string) []*Object {
+	if t == nil {
+		return nil
+	}
+	var out []*Object
+	for _, o := range t.order {
+		if typ == "" || o.ID.Kind == typ {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Template is the CloudFormation template the object belongs to; nil for other objects.
+func (o *Object) Template() *Template { return o.tmpl }
+
+// Properties is a CloudFormation resource's Properties mapping.
+func (o *Object) Properties() Node { return o.Get("Properties") }
+
+// isCloudFormation recognises a template: a Resources mapping whose entries have AWS:: types, or
+// an AWSTemplateFormatVersion.
+func isCloudFormation(root *yaml.Node) bool {
+	probe := (&Object{root: root}).Root()
+	if probe.Get("AWSTemplateFormatVersion").Exists() {
+		return true
+	}
+	for _, r := range probe.Get("Resources").Entries() {
+		if strings.HasPrefix(r.Get("Type").Str(), "AWS::") {
+			return true
+		}
+	}
+	return false
+}
+
+// cloudFormationObjects makes one object per resource of a template.
+func cloudFormationObjects(doc *Document) ([]*Object, []Problem) {
+	t := &Template{byID: map[string]*Object{}}
+	probe := (&Object{doc: doc, root: doc.Root}).Root()
+	resources := probe.Get("Resources")
+	if resources.Exists() && !resources.IsMap() {
+		return nil, []Problem{typeProblem(&Object{doc: doc, root: doc.Root}, resources, "a mapping of resources")}
+	}
+	var problems []Problem
+	for _, r := range resources.Entries() {
+		o := &Object{Format: CloudFormation, doc: doc, root: r.val, key: r.key, tmpl: t}
+		if !r.IsMap() {
+			problems = append(problems, typeProblem(o, r, "a mapping (a resource)"))
+			continue
+		}
+		o.ID = ObjectID{Kind: r.Get("Type").Str(), Name: r.Key()}
+		t.order = append(t.order, o)
+		t.byID[o.ID.Name] = o
+	}
+	return t.order, problems
+}
+
+// IsIntrinsic reports whether a field is a CloudFormation intrinsic function or reference
+// (`!Ref`, `!Sub`, `{"Fn::If": ...}`), whose value is only known at deploy time. Rules treat such
+// values as unknown, never as violations.
+func (n Node) IsIntrinsic() bool {
+	if !n.Exists() {
+		return false
+	}
+	if t := n.Tag(); t != "" {
+		return true
+	}
+	if n.IsMap() && len(n.val.Content) == 2 {
+		k := n.val.Content[0].Value
+		return k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::")
+	}
+	return false
+}
+
+// RefTarget returns the logical id a field refers to with Ref or GetAtt (`!Ref Role`,
+// `!GetAtt Role.Arn`, `{"Fn::GetAtt": ["Role", "Arn"]}`), or "".
+func (n Node) RefTarget() string {
+	if !n.Exists() {
+		return ""
+	}
+	switch n.Tag() {
+	case "!Ref":
+		return n.Str()
+	case "!GetAtt":
+		if n.IsScalar() {
+			id, _, _ := strings.Cut(n.Str(), ".")
+			return id
+		}
+		return first(n.Strings())
+	}
+	if ref := n.Get("Ref"); ref.IsScalar() {
+		return ref.Str()
+	}
+	if ga := n.Get("Fn::GetAtt"); ga.Exists() {
+		if ga.IsScalar() {
+			id, _, _ := strings.Cut(ga.Str(), ".")
+			return id
+		}
+		return first(ga.Strings())
+	}
+	return ""
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
