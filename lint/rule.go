@@ -30,6 +30,9 @@ type Rule struct {
 	Example Example
 	// Equivalents are the same check in other tools ("kube-linter no-readiness-probe").
 	Equivalents []string
+	// Notes explain deliberate differences from those tools and from the catalogue (where
+	// upstream behaviour wins), for the rule's docs.
+	Notes string
 
 	// Check looks at one object and reports what is wrong with it.
 	Check func(p *Pass)

@@ -109,7 +109,7 @@ func lintCommand() *cobra.Command {
 	}
 	flags.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", "text", "output format: text, json or sarif")
+	fl.StringVar(&format, "format", "text", "output format: text, json or sarif")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
