@@ -14,13 +14,12 @@ import (
 func objectsOf(doc *Document) ([]*Object, []Problem) {
 	root := doc.Root
 	if root.Kind != yaml.MappingNode {
-		d := Document{Text: doc.Text, Root: root, Locator: doc.Locator}
-		at := (&Object{doc: &d, root: root}).Root().Place().Pos
+		at := newObject(doc, root).Root().Place().Pos
 		return nil, []Problem{{Pos: at, Level: Error, Message: fmt.Sprintf(
 			"the document is %s, not a mapping; a Kubernetes object or eksctl config is a mapping with apiVersion and kind; not linted",
 			describe(root))}}
 	}
-	probe := &Object{doc: doc, root: root}
+	probe := newObject(doc, root)
 	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
 	if !apiVersion.Exists() && !kind.Exists() {
 		if isCloudFormation(root) {
@@ -35,7 +34,7 @@ func objectsOf(doc *Document) ([]*Object, []Problem) {
 		var objs []*Object
 		var problems []Problem
 		for _, it := range probe.Get("items").Items() {
-			item := &Object{doc: doc, root: it.val}
+			item := newObject(doc, it.val)
 			if !it.IsMap() {
 				problems = append(problems, typeProblem(item, it, "a mapping (an object)"))
 				continue
@@ -73,7 +72,7 @@ func checkTypeMeta(o *Object) *Problem {
 }
 
 func identify(o *Object) *Object {
-	o.ID = ObjectID{
+	o.ID = &ObjectID{
 		APIVersion: o.Get("apiVersion").Str(),
 		Kind:       o.Get("kind").Str(),
 		Namespace:  o.Get("metadata", "namespace").Str(),
