@@ -200,8 +200,9 @@ func (e *engine) checkDocuments() {
 		objs, ps := objectsOf(sd.doc)
 		problems = append(problems, ps...)
 		for oi, o := range objs {
-			if vs := validate(o); len(vs) > 0 {
-				problems = append(problems, vs...)
+			vs := validate(o)
+			problems = append(problems, vs...)
+			if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
 				continue
 			}
 			objects++
