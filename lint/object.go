@@ -203,6 +203,9 @@ func (o *Object) place(n Node) Place {
 		r.File = t.Name
 	}
 	p := Place{Pos: r, Object: o.ID, Path: n.path}
+	if o.doc != nil {
+		p.Variant = o.doc.Variant
+	}
 	if o.doc != nil && o.doc.Locator != nil {
 		p.Pos, p.Related = o.doc.Locator.Locate(locNode, r)
 	}
