@@ -1,0 +1,387 @@
+package helm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"text/template/parse"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// The corpus of real charts lives next to the repository in ../shared/corpus; users' clones do
+// not have it, so these tests skip without it.
+const corpus = "../../../shared/corpus"
+
+// corpusChart is a chart of the corpus with the value sets to render it with.
+type corpusChart struct {
+	name, dir, root string
+	sets            []ValueSet
+}
+
+// corpusCharts lists the corpus charts: each with its values from helm-values/<chart>.yaml where
+// present, and also with each of its ci/*.yaml files. kube-prometheus-stack is assembled with
+// the dependencies it pins, which the corpus has in other charts' folders.
+func corpusCharts(t testing.TB) []corpusChart {
+	t.Helper()
+	dirs, err := os.ReadDir(filepath.Join(corpus, "helm"))
+	if err != nil {
+		t.Skipf("no chart corpus: %v", err)
+	}
+	abs, err := filepath.Abs(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var charts []corpusChart
+	for _, d := range dirs {
+		c := corpusChart{name: d.Name(), dir: filepath.Join(abs, "helm", d.Name()), root: abs}
+		if d.Name() == "kube-prometheus-stack" {
+			c.dir, c.root = kubePrometheusStack(t), filepath.Dir(kubePrometheusStack(t))
+		}
+		base := ValueSet{}
+		if v := filepath.Join(abs, "helm-values", d.Name()+".yaml"); exists(v) {
+			base.Files = []string{v}
+		}
+		c.sets = append(c.sets, base)
+		ci, _ := filepath.Glob(filepath.Join(c.dir, "ci", "*.yaml"))
+		for _, f := range ci {
+			c.sets = append(c.sets, ValueSet{Name: filepath.Base(f), Files: append(slices.Clone(base.Files), f)})
+		}
+		charts = append(charts, c)
+	}
+	return charts
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+var (
+	kpsOnce sync.Once
+	kpsDir  string
+)
+
+// kubePrometheusStack copies the corpus chart to a temporary folder with the subcharts it pins
+// vendored from the corpus: kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1 (in
+// prometheus/charts) and grafana 12.11.1.
+func kubePrometheusStack(t testing.TB) string {
+	kpsOnce.Do(func() {
+		tmp, err := os.MkdirTemp("", "ekslint-kps-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(tmp, "kube-prometheus-stack")
+		helm := filepath.Join(corpus, "helm")
+		for _, c := range [][2]string{
+			{filepath.Join(helm, "kube-prometheus-stack"), dst},
+			{filepath.Join(helm, "prometheus", "charts", "kube-state-metrics"), filepath.Join(dst, "charts", "kube-state-metrics")},
+			{filepath.Join(helm, "prometheus", "charts", "prometheus-node-exporter"), filepath.Join(dst, "charts", "prometheus-node-exporter")},
+			{filepath.Join(helm, "grafana"), filepath.Join(dst, "charts", "grafana")},
+		} {
+			if err := os.CopyFS(c[1], os.DirFS(c[0])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kpsDir = dst
+	})
+	return kpsDir
+}
+
+// testSink collects what a chartInput hands over.
+type testSink struct {
+	mu       sync.Mutex
+	docs     []*lint.Document
+	problems []lint.Problem
+}
+
+func (s *testSink) Document(d *lint.Document) { s.mu.Lock(); s.docs = append(s.docs, d); s.mu.Unlock() }
+func (s *testSink) Problem(p lint.Problem) {
+	s.mu.Lock()
+	s.problems = append(s.problems, p)
+	s.mu.Unlock()
+}
+func (s *testSink) Source(*lint.Text)   {}
+func (s *testSink) Limits() lint.Limits { return lint.DefaultLimits() }
+
+func chartInputFor(t testing.TB, l *Loader, dir, root string) (*chartInput, *testSink) {
+	t.Helper()
+	s := &testSink{}
+	ci, err := l.input(lint.Input{Kind: lint.Chart, Path: filepath.Base(dir), Abs: dir, Root: root}, s)
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	return ci, s
+}
+
+func prepared(t testing.TB, ci *chartInput, vs ValueSet) *rendering {
+	t.Helper()
+	r, problems := ci.prepare(vs)
+	for _, p := range problems {
+		if p.Level == lint.Error {
+			t.Fatalf("%s %s: %s", ci.in.Path, vs.Name, p)
+		}
+	}
+	return r
+}
+
+// TestCorpusRendersUnchanged renders every corpus chart with each value set twice, marked and as
+// written, and requires the marked render, stripped, to be byte-identical; it also checks every
+// literal key's line against an oracle render and reports how lines were mapped.
+func TestCorpusRendersUnchanged(t *testing.T) {
+	l, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var renders, files, keys, keysExact int
+	for _, c := range corpusCharts(t) {
+		for _, vs := range c.sets {
+			// Each render starts from values as read: templates may change them (`unset`).
+			ci, _ := chartInputFor(t, l, c.dir, c.root)
+			r := prepared(t, ci, vs)
+			renders++
+			marked, _, err := r.run(context.Background(), r.marked)
+			if err != nil {
+				t.Errorf("%s %s: marked render: %v", c.name, vs.Name, err)
+				continue
+			}
+			plainOut, _, err := prepared(t, ci, vs).run(context.Background(), plain)
+			if err != nil {
+				t.Errorf("%s %s: plain render: %v", c.name, vs.Name, err)
+				continue
+			}
+			oracle, _, err := prepared(t, ci, vs).run(context.Background(), oracleSource)
+			if err != nil {
+				t.Errorf("%s %s: oracle render: %v", c.name, vs.Name, err)
+				continue
+			}
+			for name, out := range marked {
+				if !isManifest(name) {
+					continue
+				}
+				files++
+				st := strip(out, l.token)
+				if st.mangled {
+					t.Errorf("%s %s: %s: a marker was altered", c.name, vs.Name, name)
+				}
+				if !bytes.Equal(st.text, []byte(plainOut[name])) {
+					t.Errorf("%s %s: %s: the marked render differs from the plain one:\n%s", c.name, vs.Name, name, firstDifference(st.text, []byte(plainOut[name])))
+					continue
+				}
+				m := r.fileMap(r.templates[name], st)
+				k, e := checkOracle(t, m, oracle[name], c.name+" "+vs.Name+": "+name)
+				keys += k
+				keysExact += e
+			}
+		}
+	}
+	st := l.Stats()
+	t.Logf("%d renders, %d rendered files byte-identical after stripping", renders, files)
+	t.Logf("literal keys on their exact template line: %d/%d", keysExact, keys)
+	t.Logf("rendered lines: %d; marker on the line: %d; output of an action: %d; fallback: %d; files from a plain render: %d",
+		st.Lines.Load(), st.Exact.Load(), st.Action.Load(), st.Fallback.Load(), st.Mangled.Load())
+}
+
+// oracleKey is a literal key renamed by oracleSource: name, "ZZ", file id, "x", line, "ZZ".
+var (
+	literalKey = regexp.MustCompile(`^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_.\-/]*)(\s*:(?:\s|$))`)
+	oracleKey  = regexp.MustCompile(`[A-Za-z0-9_.\-/]ZZ(\d+)x(\d+)ZZ\s*:`)
+)
+
+// oracleSource renames every literal key written at the start of a line of a manifest
+// template's top-level text to carry its own file and line, independently of the markers.
+func oracleSource(t *tmpl) []byte {
+	src := t.file.text.Data
+	if !isManifest(t.helm.Name) {
+		return src
+	}
+	ps, err := scan(src)
+	if err != nil {
+		return src
+	}
+	var edits []edit
+	line, defines := 1, 0
+	var stack []kind
+	lineStart := true
+	for _, p := range ps {
+		if p.kind == text {
+			for i := p.start; i < p.end; i++ {
+				if lineStart && defines == 0 {
+					if m := literalKey.FindSubmatchIndex(src[i:p.end]); m != nil {
+						edits = append(edits, edit{i + m[5], fmt.Sprintf("ZZ%dx%dZZ", t.file.id, line)})
+					}
+				}
+				lineStart = src[i] == '\n'
+				if lineStart {
+					line++
+				}
+			}
+			continue
+		}
+		lineStart = false
+		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
+		switch p.kind {
+		case open, loop, define:
+			stack = append(stack, p.kind)
+			if p.kind == define {
+				defines++
+			}
+		case end:
+			if n := len(stack); n > 0 {
+				if stack[n-1] == define {
+					defines--
+				}
+				stack = stack[:n-1]
+			}
+		}
+	}
+	return apply(src, edits)
+}
+
+// checkOracle compares the mapping of each rendered line that holds a renamed key in the oracle
+// render with the line the key was written on.
+func checkOracle(t *testing.T, m *fileMap, oracle, what string) (keys, exactKeys int) {
+	lines := strings.Split(oracle, "\n")
+	if len(lines) != m.text.Lines() {
+		t.Logf("%s: oracle render has %d lines, marked render %d; not compared", what, len(lines), m.text.Lines())
+		return 0, 0
+	}
+	for i, l := range lines {
+		k := oracleKey.FindStringSubmatch(l)
+		if k == nil {
+			continue
+		}
+		id, _ := strconv.Atoi(k[1])
+		want, _ := strconv.Atoi(k[2])
+		keys++
+		f, got, _ := m.origin(i + 1)
+		if f.id == id && got == want {
+			exactKeys++
+			continue
+		}
+		t.Errorf("%s: rendered line %d (%q) maps to %s:%d, want %s:%d", what, i+1, l, f.text.Name, got, m.r.ci.files[id].text.Name, want)
+	}
+	return keys, exactKeys
+}
+
+func firstDifference(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return fmt.Sprintf("marked: %q\nplain:  %q", a[from:min(len(a), i+80)], b[from:min(len(b), i+80)])
+}
+
+// TestScannerAgreesWithParse compares the scanner with text/template/parse on every template of
+// the corpus and the fixtures: the text each leaves after trimming must be the same, at the same
+// offsets.
+func TestScannerAgreesWithParse(t *testing.T) {
+	var roots []string
+	if _, err := os.Stat(corpus); err == nil {
+		roots = append(roots, filepath.Join(corpus, "helm"))
+	}
+	roots = append(roots, "../../fixtures", "../../examples")
+	n := 0
+	for _, root := range roots {
+		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.Contains(filepath.ToSlash(p), "/templates/") {
+				return nil
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			compareWithParse(t, p, src)
+			return nil
+		})
+	}
+	t.Logf("%d templates compared", n)
+}
+
+func compareWithParse(t *testing.T, name string, src []byte) {
+	t.Helper()
+	tr := parse.New(name)
+	tr.Mode = parse.SkipFuncCheck | parse.ParseComments
+	trees := map[string]*parse.Tree{}
+	if _, err := tr.Parse(string(src), "{{", "}}", trees); err != nil {
+		if _, err := scan(src); err == nil {
+			t.Logf("%s: text/template refuses it (%v); the scanner does not", name, err)
+		}
+		return
+	}
+	type seg struct {
+		pos  int
+		text string
+	}
+	var want []seg
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.TextNode:
+			want = append(want, seg{int(n.Pos), string(n.Text)})
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	for _, tree := range trees {
+		walk(tree.Root)
+	}
+	slices.SortFunc(want, func(a, b seg) int { return a.pos - b.pos })
+	ps, err := scan(src)
+	if err != nil {
+		t.Errorf("%s: text/template parses it, the scanner does not: %v", name, err)
+		return
+	}
+	var got []seg
+	for i, p := range ps {
+		if p.kind != text {
+			continue
+		}
+		start, end := p.start, p.end
+		if i > 0 && ps[i-1].rightTrim {
+			start += len(src[start:end]) - len(bytes.TrimLeft(src[start:end], " \t\r\n"))
+		}
+		if i+1 < len(ps) && ps[i+1].leftTrim {
+			end = start + len(bytes.TrimRight(src[start:end], " \t\r\n"))
+		}
+		if end > start {
+			got = append(got, seg{start, string(src[start:end])})
+		}
+	}
+	if !slices.Equal(got, want) {
+		for i := range max(len(got), len(want)) {
+			var g, w seg
+			if i < len(got) {
+				g = got[i]
+			}
+			if i < len(want) {
+				w = want[i]
+			}
+			if g != w {
+				t.Errorf("%s: text %d: scanner %d %q, text/template %d %q", name, i, g.pos, g.text, w.pos, w.text)
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,196 @@
+// Package helm renders Helm charts in-process and offline, with Helm's own engine, and maps every
+// rendered line back to the template line a person edits. See docs/helm.md.
+package helm
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"helm.sh/helm/v4/pkg/chart/common"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+const (
+	// DefaultKubeVersion is the Kubernetes version charts are rendered for: the newest version
+	// EKS supports (1.36, released on EKS 2026-06-02, per the project's EKS version tables). Helm
+	// 4's own default depends on the client-go it was built with, so it is set explicitly.
+	// TODO(lead): take it from the embedded EKS version data once that lands.
+	DefaultKubeVersion = "1.36"
+	// DefaultReleaseName is the release name `helm template` uses when none is given.
+	DefaultReleaseName = "release-name"
+	// DefaultNamespace is the release namespace `helm template` uses when none is given.
+	DefaultNamespace = "default"
+	// DefaultTimeout bounds one rendering of one chart.
+	DefaultTimeout = time.Minute
+)
+
+// Options say how charts are rendered.
+type Options struct {
+	// Values is the value set every chart is rendered with: the --values and --set flags.
+	Values ValueSet
+	// ValueSets, when set, returns the value sets to render a chart with, each once; the
+	// documents of each rendering carry the set's Name as their Variant, so findings the sets
+	// share are reported once and list the sets. Returning none renders with Values.
+	ValueSets func(chart lint.Input) []ValueSet
+	// KubeVersion is the Kubernetes version in .Capabilities and for Chart.yaml's kubeVersion
+	// constraint; "" means DefaultKubeVersion.
+	KubeVersion string
+	// APIVersions are added to .Capabilities.APIVersions.
+	APIVersions []string
+	// ReleaseName and Namespace are the release's; "" means the defaults above.
+	ReleaseName, Namespace string
+	// WorkDir is what values file paths are relative to and display paths are made from; ""
+	// means the current directory.
+	WorkDir string
+	// Timeout bounds one rendering; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Loader renders charts for lint.Run. It is safe for concurrent use: every Load reads and renders
+// its own chart.
+type Loader struct {
+	opts    Options
+	caps    *common.Capabilities
+	workDir string
+	// token makes this run's line markers unique, so a chart cannot forge or predict them.
+	token string
+	// now is what the templates' `now` returns, the same for every chart of the run.
+	now   time.Time
+	stats Stats
+}
+
+// Stats count how rendered lines were mapped, over every chart a Loader rendered.
+type Stats struct {
+	// Lines is how many non-blank rendered lines were mapped.
+	Lines atomic.Int64
+	// Exact lines had a marker of their own; Action lines are output of an action (include,
+	// toYaml, tpl) and took the marker of its line.
+	Exact, Action atomic.Int64
+	// Fallback lines took the best enclosing line: no marker named them (Helm output after a
+	// template's last line with output, or a template whose markers a function altered).
+	Fallback atomic.Int64
+	// Mangled is how many rendered files had a marker altered by a template function and were
+	// taken from a plain render instead.
+	Mangled atomic.Int64
+}
+
+// New makes a Loader; it refuses a Kubernetes version that does not parse.
+func New(opts Options) (*Loader, error) {
+	if opts.KubeVersion == "" {
+		opts.KubeVersion = DefaultKubeVersion
+	}
+	if opts.ReleaseName == "" {
+		opts.ReleaseName = DefaultReleaseName
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = DefaultNamespace
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	kv, err := common.ParseKubeVersion(opts.KubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("--kube-version %q: %w", opts.KubeVersion, err)
+	}
+	if err := opts.Values.Check(); err != nil {
+		return nil, err
+	}
+	caps := common.DefaultCapabilities.Copy()
+	caps.KubeVersion = *kv
+	caps.APIVersions = append(slices.Clone(caps.APIVersions), opts.APIVersions...)
+	wd := opts.WorkDir
+	if wd == "" {
+		if wd, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	return &Loader{opts: opts, caps: caps, workDir: wd, token: newToken(), now: time.Now().UTC()}, nil
+}
+
+// newToken returns eight random lowercase letters.
+func newToken() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return string(b)
+}
+
+// Stats returns the mapping counts so far.
+func (l *Loader) Stats() *Stats { return &l.stats }
+
+// Load renders the chart of in with each of its value sets and hands over the documents, plus a
+// Problem for anything that stops a rendering: the chart then counts as failed.
+func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
+	ci, err := l.input(in, s)
+	if err != nil {
+		s.Problem(problem(err, in, ""))
+		return
+	}
+	sets := []ValueSet{l.opts.Values}
+	if l.opts.ValueSets != nil {
+		if vs := l.opts.ValueSets(in); len(vs) > 0 {
+			sets = vs
+		}
+	}
+	for _, vs := range sets {
+		if ctx.Err() != nil {
+			return
+		}
+		ci.render(ctx, vs)
+	}
+}
+
+// input reads the chart of in and records its files as sources.
+func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
+	src, files, err := readSource(in, s.Limits())
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		s.Source(f.text)
+	}
+	return &chartInput{loader: l, in: in, sink: s, src: src, files: files}, nil
+}
+
+// chartInput is one chart input being loaded.
+type chartInput struct {
+	loader *Loader
+	in     lint.Input
+	sink   sink
+	src    *source
+	files  []*file // every file of the chart and its subcharts, by id
+}
+
+// sink is what a chartInput hands its output to: a *lint.Sink.
+type sink interface {
+	Document(*lint.Document)
+	Problem(lint.Problem)
+	Source(*lint.Text)
+	Limits() lint.Limits
+}
+
+// problem turns an error from reading or rendering into a Problem of the chart.
+func problem(err error, in lint.Input, set string) lint.Problem {
+	p := lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: err.Error()}
+	if ec, ok := err.(*errChart); ok {
+		p.Pos, p.Message = ec.pos, ec.msg
+	}
+	if set != "" {
+		p.Message += fmt.Sprintf(" (value set %q)", set)
+	}
+	return p
+}
+
+// firstContent is the first column (from 1) of a line that is not a space.
+func firstContent(line []byte) int {
+	return len(line) - len(strings.TrimLeft(string(line), " \t")) + 1
+}

@@ -1,0 +1,372 @@
+package helm
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// fileMap is the lint.Locator of one rendered template: it maps rendered lines to template lines.
+type fileMap struct {
+	r     *rendering
+	t     *tmpl
+	text  *lint.Text   // the rendered output, markers stripped
+	lines []lineOrigin // by rendered line - 1
+	first int          // the template's first line with output: where unmapped lines land
+}
+
+func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
+	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines}
+	if t.file.mark != nil {
+		m.first = t.file.mark.first
+	}
+	if m.first == 0 {
+		m.first = firstNonBlank(t.file.text)
+	}
+	stats := &r.ci.loader.stats
+	var lines, exacts, actions, fallbacks int64
+	for i, o := range st.lines {
+		if len(bytes.TrimSpace(m.text.Line(i+1))) == 0 {
+			continue
+		}
+		lines++
+		switch o.how {
+		case exact:
+			exacts++
+		case action:
+			actions++
+		default:
+			fallbacks++
+		}
+	}
+	stats.Lines.Add(lines)
+	stats.Exact.Add(exacts)
+	stats.Action.Add(actions)
+	stats.Fallback.Add(fallbacks)
+	return m
+}
+
+func firstNonBlank(t *lint.Text) int {
+	for l := 1; l <= t.Lines(); l++ {
+		if len(bytes.TrimSpace(t.Line(l))) > 0 {
+			return l
+		}
+	}
+	return 1
+}
+
+// origin is the template file and line rendered line n came from.
+func (m *fileMap) origin(n int) (*file, int, uint8) {
+	files := m.r.ci.files
+	if n >= 1 && n <= len(m.lines) {
+		o := m.lines[n-1]
+		if o.how != unknown && int(o.file) < len(files) && o.line >= 1 && int(o.line) <= files[o.file].text.Lines() {
+			return files[o.file], int(o.line), o.how
+		}
+	}
+	return m.t.file, m.first, unknown
+}
+
+// Locate maps a range in the rendered output to the template line that produced it. The column
+// is on the field's key when the template line spells it out, else on the line's first character;
+// the range ends with the line. A field whose value came from the values (`{{ .Values.x }}`,
+// `toYaml .Values.x`) gets a related location at the key in the values file that set it.
+func (m *fileMap) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
+	return m.pos(r), m.related(n, r)
+}
+
+func (m *fileMap) pos(r lint.Pos) lint.Pos {
+	f, line, _ := m.origin(r.Line)
+	src := f.text.Line(line)
+	key, isKey := keyAt(m.text.Line(r.Line), r.Column)
+	col, end := columns(src, key, isKey)
+	return lint.Pos{File: f.text.Name, Line: line, Column: col, EndLine: line, EndColumn: end}
+}
+
+// keyAt reads the mapping key (or scalar) starting at column col of a rendered line.
+func keyAt(line []byte, col int) (string, bool) {
+	s := line[byteOffset(line, col):]
+	if len(s) == 0 {
+		return "", false
+	}
+	if q := s[0]; q == '"' || q == '\'' {
+		if i := bytes.IndexByte(s[1:], q); i >= 0 {
+			tok, rest := s[:i+2], bytes.TrimLeft(s[i+2:], " ")
+			return string(tok), len(rest) > 0 && rest[0] == ':'
+		}
+		return "", false
+	}
+	if i := bytes.Index(s, []byte(": ")); i > 0 {
+		return string(s[:i]), true
+	}
+	if bytes.HasSuffix(s, []byte(":")) {
+		return string(s[:len(s)-1]), true
+	}
+	end := bytes.IndexAny(s, " ,]}#")
+	if end < 0 {
+		end = len(s)
+	}
+	return string(s[:end]), false
+}
+
+// columns returns where a finding on template line src starts and ends: at the key when the line
+// spells it out, else at its first non-space character, through the end of the line.
+func columns(src []byte, key string, isKey bool) (col, end int) {
+	content := bytes.TrimRight(src, " \t\r")
+	end = utf8.RuneCount(content) + 1
+	if i := findKey(content, key, isKey); i >= 0 {
+		col = utf8.RuneCount(content[:i]) + 1
+	} else {
+		col = firstContent(content)
+	}
+	return col, max(end, col+1)
+}
+
+// findKey returns the byte offset of key in b where it reads as the same key (followed by a
+// colon) or scalar (standing alone), or -1.
+func findKey(b []byte, key string, isKey bool) int {
+	if key == "" {
+		return -1
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(key))
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		if i > 0 && strings.IndexByte(" \t{[,", b[i-1]) < 0 {
+			continue
+		}
+		rest := b[i+len(key):]
+		if isKey {
+			if rest = bytes.TrimLeft(rest, " "); len(rest) > 0 && rest[0] == ':' {
+				return i
+			}
+			continue
+		}
+		if len(rest) == 0 || strings.IndexByte(" ,]}#", rest[0]) >= 0 {
+			return i
+		}
+	}
+}
+
+// byteOffset converts a column (from 1, in characters) to a byte offset in line b.
+func byteOffset(b []byte, col int) int {
+	off := 0
+	for c := 1; c < col && off < len(b); c++ {
+		_, size := utf8.DecodeRune(b[off:])
+		off += size
+	}
+	return off
+}
+
+// maxRelatedLines bounds the rendered lines looked at for values a field came from: a field that
+// spans more (a whole container) draws on too many values to name one.
+const maxRelatedLines = 64
+
+// related finds the values key that set field n: when the template line of its first rendered
+// line reads at most one value path, and every further line (the value, when a template writes it
+// out with toYaml or tpl) comes from a template line that reads that one path and no other.
+func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
+	if r.EndLine-r.Line > maxRelatedLines {
+		return nil
+	}
+	var read string
+	for l := r.Line; l <= max(r.EndLine, r.Line); l++ {
+		f, line, how := m.origin(l)
+		var paths []string
+		if how != unknown && f == m.t.file && f.mark != nil {
+			paths = f.mark.values[line]
+		}
+		switch {
+		case len(paths) > 1, len(paths) == 0 && l > r.Line, len(paths) == 1 && read != "" && paths[0] != read:
+			return nil
+		case len(paths) == 1:
+			read = paths[0]
+		}
+	}
+	if read == "" {
+		return nil
+	}
+	base := strings.Split(read, ".")
+	// The field's path ends with its path inside the value when the template wrote the value
+	// out whole (toYaml): find where, as the first step of the path that the value has.
+	segs := nodePath(n.Path())
+	for i := range segs {
+		if m.r.valuesKey(m.t.chain, concat(base, segs[i:i+1])) == nil {
+			continue
+		}
+		for j := len(segs); j > i; j-- {
+			if loc := m.r.valuesKey(m.t.chain, concat(base, segs[i:j])); loc != nil {
+				return []lint.Location{*loc}
+			}
+		}
+	}
+	if loc := m.r.valuesKey(m.t.chain, base); loc != nil {
+		return []lint.Location{*loc}
+	}
+	return nil
+}
+
+func concat(a, b []string) []string { return append(slices.Clip(a), b...) }
+
+// nodePath splits a lint field path (spec.containers[0].env, metadata.annotations['a.b/c']) into
+// its keys and list indexes.
+func nodePath(p string) []string {
+	var segs []string
+	for i := 0; i < len(p); {
+		switch {
+		case p[i] == '.':
+			i++
+		case strings.HasPrefix(p[i:], "['"):
+			var b strings.Builder
+			j := i + 2
+			for ; j < len(p) && !strings.HasPrefix(p[j:], "']"); j++ {
+				if p[j] == '\\' && j+1 < len(p) {
+					j++
+				}
+				b.WriteByte(p[j])
+			}
+			segs = append(segs, b.String())
+			i = j + 2
+		case p[i] == '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return segs
+			}
+			segs = append(segs, p[i+1:i+j])
+			i += j + 1
+		default:
+			j := i
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			segs = append(segs, p[i:j])
+			i = j
+		}
+	}
+	return segs
+}
+
+// valuesKey finds the key that sets path in the values of the chart at the end of chain, in
+// Helm's order of precedence: the user's files (last first), then each chart's values.yaml from
+// the root down. A path set with --set has no file to point at.
+func (r *rendering) valuesKey(chain []link, path []string) *lint.Location {
+	var sub []string
+	for _, l := range chain[min(1, len(chain)):] {
+		sub = append(sub, l.name)
+	}
+	full := concat(sub, path)
+	if findMap(r.user.set, full) {
+		return nil
+	}
+	for i := len(r.user.files) - 1; i >= 0; i-- {
+		if n, ok := r.user.files[i].find(full); ok {
+			return location(r.user.files[i].text, n, path)
+		}
+	}
+	for i, l := range chain {
+		if l.src == nil || l.src.values == nil {
+			continue
+		}
+		if n, ok := l.src.values.find(concat(sub[min(i, len(sub)):], path)); ok {
+			return location(l.src.values.text, n, path)
+		}
+	}
+	return nil
+}
+
+func location(t *lint.Text, n *yaml.Node, path []string) *lint.Location {
+	end := n.Column + utf8.RuneCountInString(n.Value)
+	if n.Kind != yaml.ScalarNode || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		end = n.Column + 1
+	}
+	return &lint.Location{
+		Pos:     lint.Pos{File: t.Name, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: end},
+		Message: "set by " + strings.Join(path, "."),
+	}
+}
+
+// findMap reports whether path is set in a values map.
+func findMap(m map[string]any, path []string) bool {
+	var v any = m
+	for _, seg := range path {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v, ok = mm[seg]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// chartYAMLPos is the position of a problem with Chart.yaml: the line an error names, if any.
+func chartYAMLPos(f *file, err error) lint.Pos {
+	if f == nil {
+		return lint.Pos{}
+	}
+	if err != nil {
+		return yamlErrorPos(f.text, err)
+	}
+	return lint.Pos{File: f.text.Name}
+}
+
+// keyPos is the position of a top-level key of a YAML file, or of the file when it is absent.
+func keyPos(f *file, key string) lint.Pos {
+	if n, ok := (&valuesFile{text: f.text}).find([]string{key}); ok {
+		return lint.Pos{File: f.text.Name, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column + len(key)}
+	}
+	return lint.Pos{File: f.text.Name}
+}
+
+// dependencyPos is the position of a dependency in Chart.yaml: its name (or alias).
+func dependencyPos(src *source, req *chart.Dependency) lint.Pos {
+	if src.chartYAML == nil {
+		return lint.Pos{File: src.display}
+	}
+	at := lint.Pos{File: src.chartYAML.text.Name}
+	docs := (&valuesFile{text: src.chartYAML.text}).docs()
+	if len(docs) == 0 {
+		return at
+	}
+	deps := findPath(docs[0], []string{"dependencies"})
+	if deps == nil {
+		return at
+	}
+	list := docs[0]
+	for i := 0; i+1 < len(list.Content); i += 2 {
+		if list.Content[i] == deps {
+			list = list.Content[i+1]
+			break
+		}
+	}
+	for _, item := range list.Content {
+		for _, key := range []string{"alias", "name"} {
+			if k := findPath(item, []string{key}); k != nil {
+				if v := valueOf(item, k); v != nil && v.Value == req.Name {
+					return lint.Pos{File: at.File, Line: k.Line, Column: k.Column, EndLine: v.Line, EndColumn: v.Column + len(v.Value)}
+				}
+			}
+		}
+	}
+	return at
+}
+
+// valueOf returns the value of key k in mapping m.
+func valueOf(m, k *yaml.Node) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i] == k {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}

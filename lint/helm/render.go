@@ -1,0 +1,308 @@
+package helm
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// rendering is one chart rendered with one value set.
+type rendering struct {
+	ci    *chartInput
+	set   ValueSet
+	user  *userValues
+	chart *chart.Chart
+	top   common.Values
+	// templates are the chart's templates (subcharts' included) by the name Helm renders them
+	// under, such as web/charts/db/templates/sts.yaml.
+	templates map[string]*tmpl
+	origins   map[*common.File]*file
+}
+
+// tmpl is one template of a rendering.
+type tmpl struct {
+	helm  *common.File // the file Helm renders; its Data is swapped for the marked text
+	file  *file
+	chain []link // the charts from the root to the template's own, for values lookups
+}
+
+// link is a chart in a chain: its source and the name its parent's values know it by (an alias).
+type link struct {
+	src  *source
+	name string
+}
+
+// render renders the chart with one value set and hands over its documents, or the problems
+// that stop it.
+func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
+	r, problems := ci.prepare(vs)
+	failed := false
+	for _, p := range problems {
+		ci.sink.Problem(p)
+		failed = failed || p.Level == lint.Error
+	}
+	if failed {
+		return
+	}
+	out, g, err := r.run(ctx, r.marked)
+	if err != nil {
+		ci.sink.Problem(problem(r.renderError(err), ci.in, vs.Name))
+		return
+	}
+	if g.lookups > 0 {
+		ci.sink.Problem(r.lookupNote())
+	}
+	r.crds()
+	r.documents(ctx, out)
+}
+
+// prepare does what `helm template` does before rendering: builds the chart, reads the values,
+// processes dependencies, checks kubeVersion and the values schemas.
+func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
+	fail := func(err error) []lint.Problem { return []lint.Problem{problem(err, ci.in, vs.Name)} }
+	origins := map[*common.File]*file{}
+	sources := map[*common.File]*source{}
+	c, err := ci.src.build(origins, sources)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if c.Metadata.APIVersion != chart.APIVersionV1 && c.Metadata.APIVersion != chart.APIVersionV2 {
+		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), fmt.Sprintf(
+			"chart apiVersion %q is not supported; Helm 4.3 renders v1 and v2 charts", c.Metadata.APIVersion)})
+	}
+	user, err := ci.readValues(vs)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if err := chartutil.ProcessDependencies(c, user.vals); err != nil {
+		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot process dependencies: " + err.Error()})
+	}
+	if errs := missingDependencies(c, sources); len(errs) > 0 {
+		var ps []lint.Problem
+		for _, err := range errs {
+			ps = append(ps, fail(err)...)
+		}
+		return nil, ps
+	}
+	caps := ci.loader.caps
+	if kv := c.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
+		at := chartYAMLPos(ci.src.chartYAML, nil)
+		if ci.src.chartYAML != nil {
+			at = keyPos(ci.src.chartYAML, "kubeVersion")
+		}
+		return nil, fail(&errChart{at, fmt.Sprintf("chart requires kubeVersion %s, which Kubernetes %s does not meet; set --kube-version to the version you deploy to",
+			kv, strings.TrimPrefix(caps.KubeVersion.Version, "v"))})
+	}
+	opts := common.ReleaseOptions{Name: ci.loader.opts.ReleaseName, Namespace: ci.loader.opts.Namespace, Revision: 1, IsInstall: true}
+	// Helm's schema validation would load the schema's $refs from the network and the disk;
+	// validateSchemas below checks the schema without them.
+	top, err := util.ToRenderValuesWithSchemaValidation(c, user.vals, opts, caps, true)
+	if err != nil {
+		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot merge values: " + err.Error()})
+	}
+	r := &rendering{ci: ci, set: vs, user: user, chart: c, top: top, templates: map[string]*tmpl{}, origins: origins}
+	r.collect(c, nil, origins, sources)
+	return r, r.validateSchemas(c, top["Values"].(common.Values), nil, sources)
+}
+
+// collect records every template of c and its subcharts under the name Helm renders it by.
+func (r *rendering) collect(c *chart.Chart, chain []link, origins map[*common.File]*file, sources map[*common.File]*source) {
+	if len(c.Raw) > 0 {
+		chain = append(slices.Clip(chain), link{src: sources[c.Raw[0]], name: c.Name()})
+	}
+	for _, t := range c.Templates {
+		if f := origins[t]; f != nil {
+			r.templates[path.Join(c.ChartFullPath(), t.Name)] = &tmpl{helm: t, file: f, chain: chain}
+		}
+	}
+	for _, d := range c.Dependencies() {
+		r.collect(d, chain, origins, sources)
+	}
+}
+
+// missingDependencies names the dependencies that are enabled but not vendored in charts/.
+func missingDependencies(c *chart.Chart, sources map[*common.File]*source) []error {
+	var errs []error
+	for _, req := range c.Metadata.Dependencies {
+		if slices.ContainsFunc(c.Dependencies(), func(d *chart.Chart) bool { return d.Name() == req.Name }) {
+			continue
+		}
+		what := fmt.Sprintf("%q", req.Name)
+		if req.Version != "" {
+			what += " " + req.Version
+		}
+		if req.Repository != "" {
+			what += " from " + req.Repository
+		}
+		at := lint.Pos{}
+		if src := sources[c.Raw[0]]; src != nil {
+			at = dependencyPos(src, req)
+		}
+		errs = append(errs, &errChart{at, fmt.Sprintf(
+			"dependency %s is enabled but not in charts/; run `helm dependency build` to vendor it (ekslint never downloads charts)", what)})
+	}
+	for _, d := range c.Dependencies() {
+		errs = append(errs, missingDependencies(d, sources)...)
+	}
+	return errs
+}
+
+// run renders the chart with Helm's engine, each template's text as source picks it: marked
+// (for mapping) or as written (plain).
+func (r *rendering) run(ctx context.Context, source func(*tmpl) []byte) (map[string]string, *guard, error) {
+	l := r.ci.loader
+	g := &guard{ctx: ctx, timeout: l.opts.Timeout, deadline: time.Now().Add(l.opts.Timeout), token: l.token}
+	for _, t := range r.templates {
+		t.helm.Data = source(t)
+	}
+	e := engine.Engine{CustomTemplateFuncs: g.funcs(l.now)}
+	out, err := e.RenderWithContext(ctx, r.chart, r.top)
+	return out, g, err
+}
+
+// marked gives a template with its guards and markers; plain gives it as written.
+func (r *rendering) marked(t *tmpl) []byte {
+	if m := r.ci.marking(t.file, isManifest(t.helm.Name)); m != nil {
+		return m.data
+	}
+	return t.file.text.Data
+}
+
+func plain(t *tmpl) []byte { return t.file.text.Data }
+
+// isManifest reports whether a template's output is manifests: not a partial (_helpers.tpl), not
+// NOTES.txt, whose output Helm drops.
+func isManifest(name string) bool {
+	return !strings.HasPrefix(path.Base(name), "_") && !strings.HasSuffix(name, "NOTES.txt")
+}
+
+// marking returns f rewritten: guards everywhere and, in manifests, line markers. It is made once
+// per input and shared by its value sets.
+func (ci *chartInput) marking(f *file, manifest bool) *marking {
+	if !f.rewritten {
+		f.rewritten = true
+		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, file: f.id, token: ci.loader.token, values: manifest})
+	}
+	return f.mark
+}
+
+// documents splits each rendered manifest into documents and hands them over.
+func (r *rendering) documents(ctx context.Context, out map[string]string) {
+	l := r.ci.loader
+	names := make([]string, 0, len(out))
+	for name, text := range out {
+		if isManifest(name) && strings.TrimSpace(text) != "" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	maps := make(map[string]*fileMap, len(names))
+	var unmarked map[string]string
+	for _, name := range names {
+		t := r.templates[name]
+		st := strip(out[name], l.token)
+		if st.mangled {
+			// A function altered a marker (upper, trunc, replace on an included template):
+			// take this file from a plain render, and its lines from the best enclosing line.
+			if unmarked == nil {
+				// Templates may change the values as they render (`unset`), so the plain
+				// render starts again from the values as read.
+				fresh, _ := r.ci.prepare(r.set)
+				var err error
+				if fresh == nil {
+					return
+				}
+				if unmarked, _, err = fresh.run(ctx, plain); err != nil {
+					r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
+					return
+				}
+			}
+			l.stats.Mangled.Add(1)
+			st = stripped{text: []byte(unmarked[name]), lines: make([]lineOrigin, strings.Count(unmarked[name], "\n")+1)}
+		}
+		maps[name] = r.fileMap(t, st)
+	}
+	for _, name := range names {
+		m := maps[name]
+		lim := r.ci.sink.Limits()
+		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {
+			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
+				Namespace: l.opts.Namespace, Variant: r.set.Name})
+		}) {
+			p.Pos, _ = m.Locate(lint.Node{}, p.Pos)
+			p.Message = "rendered output: " + p.Message
+			if r.set.Name != "" {
+				p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)
+			}
+			r.ci.sink.Problem(p)
+		}
+	}
+}
+
+// crds hands over the chart's crds/ files as they are written: Helm installs them unrendered.
+func (r *rendering) crds() {
+	for _, crd := range r.chart.CRDObjects() {
+		f := r.origins[crd.File]
+		if f == nil {
+			continue
+		}
+		for _, p := range lint.ParseYAML(f.text, r.ci.sink.Limits(), func(root *yaml.Node) {
+			r.ci.sink.Document(&lint.Document{Text: f.text, Root: root, Namespace: r.ci.loader.opts.Namespace, Variant: r.set.Name})
+		}) {
+			r.ci.sink.Problem(p)
+		}
+	}
+}
+
+// lookupNote says that lookup returned nothing, at the first template line that calls it.
+func (r *rendering) lookupNote() lint.Problem {
+	at := lint.Pos{File: r.ci.in.Path}
+	names := make([]string, 0, len(r.templates))
+	for name := range r.templates {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t := r.templates[name].file.text
+		if line, col := findCall(t.Data, "lookup"); line > 0 {
+			at = lint.Pos{File: t.Name, Line: line, Column: col}
+			break
+		}
+	}
+	return lint.Problem{Pos: at, Level: lint.Note, Message: "the templates call lookup, which returns an empty result here as in `helm template`: ekslint renders offline, without a cluster"}
+}
+
+// findCall returns the line and column of the first call of function name in an action of src.
+func findCall(src []byte, name string) (int, int) {
+	ps, err := scan(src)
+	if err != nil {
+		return 0, 0
+	}
+	for _, p := range ps {
+		if p.kind == text || p.kind == comment {
+			continue
+		}
+		body := src[p.bodyStart:p.bodyEnd]
+		for i := 0; i+len(name) <= len(body); i++ {
+			if string(body[i:i+len(name)]) == name && (i == 0 || !isIdentChar(body[i-1]) && body[i-1] != '.' && body[i-1] != '$') &&
+				(i+len(name) == len(body) || !isIdentChar(body[i+len(name)])) {
+				off := p.bodyStart + i
+				t := lint.NewText("", src)
+				return t.LineAt(off), t.ColumnAt(off)
+			}
+		}
+	}
+	return 0, 0
+}

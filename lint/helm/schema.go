@@ -1,0 +1,123 @@
+package helm
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"helm.sh/helm/v4/pkg/chart/common"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// maxSchemaProblems bounds the problems one schema reports.
+const maxSchemaProblems = 10
+
+// validateSchemas checks the values against each chart's values.schema.json as Helm does, with one
+// difference: Helm's validator loads every $ref it meets, from the network (http, https) and from
+// the disk (any file path). Here no reference is loaded: a schema that needs one is not checked,
+// and a Note says so.
+func (r *rendering) validateSchemas(c *chart.Chart, values map[string]any, chain []link, sources map[*common.File]*source) []lint.Problem {
+	src := sources[c.Raw[0]]
+	chain = append(slices.Clip(chain), link{src: src, name: c.Name()})
+	var ps []lint.Problem
+	if c.Schema != nil && src != nil {
+		ps = append(ps, r.validateSchema(src, c.Schema, values, chain)...)
+	}
+	for _, sub := range c.Dependencies() {
+		raw, ok := values[sub.Name()]
+		if !ok || raw == nil {
+			continue
+		}
+		sv, ok := raw.(map[string]any)
+		if !ok {
+			at := lint.Pos{File: src.display}
+			if loc := r.valuesKey(chain, []string{sub.Name()}); loc != nil {
+				at = loc.Pos
+			}
+			ps = append(ps, lint.Problem{Pos: at, Level: lint.Error, Message: fmt.Sprintf(
+				"values for subchart %s must be a mapping, not %T", sub.Name(), raw)})
+			continue
+		}
+		ps = append(ps, r.validateSchemas(sub, sv, chain, sources)...)
+	}
+	return ps
+}
+
+func (r *rendering) validateSchema(src *source, schema []byte, values map[string]any, chain []link) []lint.Problem {
+	schemaFile := src.byName["values.schema.json"]
+	at := lint.Pos{File: src.display}
+	if schemaFile != nil {
+		at.File = schemaFile.text.Name
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json is not valid JSON: " + err.Error()}}
+	}
+	refs := &refusingLoader{}
+	compiler := jsonschema.NewCompiler()
+	compiler.UseLoader(refs)
+	if err := compiler.AddResource("file:///values.schema.json", doc); err != nil {
+		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json: " + err.Error()}}
+	}
+	validator, err := compiler.Compile("file:///values.schema.json")
+	if len(refs.urls) > 0 {
+		return []lint.Problem{{Pos: at, Level: lint.Note, Message: fmt.Sprintf(
+			"values.schema.json refers to %s; ekslint does not follow schema references (Helm would fetch or read them), so values were not checked against this schema",
+			strings.Join(refs.urls, ", "))}}
+	}
+	if err != nil {
+		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json does not compile: " + err.Error()}}
+	}
+	err = validator.Validate(common.Values(values).AsMap())
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		if err != nil {
+			return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values do not match values.schema.json: " + err.Error()}}
+		}
+		return nil
+	}
+	var ps []lint.Problem
+	for _, u := range ve.BasicOutput().Errors {
+		if u.Error == nil || len(ps) == maxSchemaProblems {
+			continue
+		}
+		path := pointerPath(u.InstanceLocation)
+		p := lint.Problem{Pos: at, Level: lint.Error}
+		if loc := r.valuesKey(chain, path); loc != nil && len(path) > 0 {
+			p.Pos = loc.Pos
+		}
+		where := strings.Join(path, ".")
+		if where == "" {
+			where = "the values"
+		}
+		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, u.Error.String())
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// refusingLoader loads no schema reference; it records what was asked for.
+type refusingLoader struct{ urls []string }
+
+func (l *refusingLoader) Load(url string) (any, error) {
+	if !slices.Contains(l.urls, url) {
+		l.urls = append(l.urls, url)
+	}
+	return nil, fmt.Errorf("%s: not loaded", url)
+}
+
+// pointerPath splits a JSON pointer ("/a/b~1c") into its tokens.
+func pointerPath(p string) []string {
+	if p == "" || p == "/" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}

@@ -1,0 +1,306 @@
+package helm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/ignore"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// source is a chart as read from disk, once per input: its own files in memory, its vendored
+// subcharts, and the display path its files are named by. Helm's loaders mutate the charts they
+// build (ProcessDependencies removes disabled subcharts, copies aliased ones), so every rendering
+// builds a fresh chart from a source.
+type source struct {
+	// display names the chart folder, or the archive for a chart in a .tgz; its files are
+	// display/name (an archive's files are named inside it: charts/db-1.0.tgz/templates/x.yaml).
+	display string
+	files   []*archive.BufferedFile // not under charts/, except provenance files, as Helm keeps them
+	subs    []*source
+	byName  map[string]*file
+	// values is values.yaml, for related locations; chartYAML is Chart.yaml, for positions of
+	// dependency and kubeVersion problems. Either may be nil.
+	values    *valuesFile
+	chartYAML *file
+}
+
+// file is one file of a chart source, as findings and problems name it.
+type file struct {
+	id   int        // index in the input's files; markers carry it
+	text *lint.Text // named by display path; Data as Helm reads it (without a byte order mark)
+	// mark is the rewritten template, made on first use (rewritten is then true); nil when the
+	// template does not lex.
+	mark      *marking
+	rewritten bool
+}
+
+// errChart is a chart that cannot be read as written; the message says why, the position where.
+type errChart struct {
+	pos lint.Pos
+	msg string
+}
+
+func (e *errChart) Error() string { return e.msg }
+
+// readSource reads the chart of in: a folder (honouring .helmignore, reading nothing outside the
+// lint root) or a .tgz archive.
+func readSource(in lint.Input, lim lint.Limits) (*source, []*file, error) {
+	r := &reader{root: in.Root, lim: lim, seen: map[string]bool{}}
+	var files []*archive.BufferedFile
+	st, err := os.Stat(in.Abs)
+	if err != nil {
+		return nil, nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + pathErr(err)}
+	}
+	if st.IsDir() {
+		rules, err := r.ignoreRules(in.Abs, in.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := r.walk(in.Abs, "", in.Path, rules); err != nil {
+			return nil, nil, err
+		}
+		files = r.files
+	} else {
+		data, err := r.read(in.Abs, in.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if files, err = archive.LoadArchiveFiles(bytes.NewReader(data)); err != nil {
+			return nil, nil, &errChart{lint.Pos{File: in.Path}, "not a chart archive: " + err.Error()}
+		}
+	}
+	var all []*file
+	s, err := split(in.Path, files, &all)
+	return s, all, err
+}
+
+// reader walks a chart folder the way Helm's directory loader does, with the lint root's rules:
+// symlinks are followed only to files and folders inside the root, and each file is size-limited.
+type reader struct {
+	root  string
+	lim   lint.Limits
+	seen  map[string]bool // real paths of folders walked, against symlink loops
+	files []*archive.BufferedFile
+	total int64
+}
+
+func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
+	rules := ignore.Empty()
+	p := filepath.Join(dir, ignore.HelmIgnore)
+	if _, err := os.Lstat(p); err == nil {
+		data, err := r.read(p, path.Join(display, ignore.HelmIgnore))
+		if err != nil {
+			return nil, err
+		}
+		if rules, err = ignore.Parse(bytes.NewReader(data)); err != nil {
+			return nil, &errChart{lint.Pos{File: path.Join(display, ignore.HelmIgnore)}, err.Error()}
+		}
+	}
+	rules.AddDefaults()
+	return rules, nil
+}
+
+// walk reads the folder dir, whose files are named prefix+name in the chart and
+// display/name in reports.
+func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		if r.seen[real] {
+			return nil
+		}
+		r.seen[real] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
+	}
+	for _, e := range entries {
+		abs := filepath.Join(dir, e.Name())
+		name := prefix + e.Name()
+		shown := path.Join(display, e.Name())
+		info, err := e.Info()
+		if err != nil {
+			return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(abs)
+			if err != nil {
+				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + pathErr(errors.Unwrap(err))}
+			}
+			if !within(target, r.root) {
+				return &errChart{lint.Pos{File: shown}, fmt.Sprintf("is a symlink to %s, outside the lint root; chart not rendered", target)}
+			}
+			if info, err = os.Stat(target); err != nil {
+				return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
+			}
+		}
+		if info.IsDir() {
+			if rules.Ignore(name, info) {
+				continue
+			}
+			if err := r.walk(abs, name+"/", shown, rules); err != nil {
+				return err
+			}
+			continue
+		}
+		if rules.Ignore(name, info) {
+			continue
+		}
+		if !info.Mode().IsRegular() {
+			return &errChart{lint.Pos{File: shown}, "is not a regular file (a device, socket or pipe); chart not rendered"}
+		}
+		data, err := r.read(abs, shown)
+		if err != nil {
+			return err
+		}
+		r.files = append(r.files, &archive.BufferedFile{Name: name, ModTime: info.ModTime(), Data: data})
+	}
+	return nil
+}
+
+// read reads one file within the size limits: each file at most --max-file-size, the chart at
+// most Helm's limit for a decompressed chart.
+func (r *reader) read(abs, display string) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
+	}
+	defer f.Close()
+	limit := min(r.lim.MaxFileSize, archive.MaxDecompressedChartSize-r.total)
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
+	}
+	if int64(len(data)) > limit {
+		if limit < r.lim.MaxFileSize {
+			return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("the chart is over %s, Helm's limit; not rendered", lint.FormatSize(archive.MaxDecompressedChartSize))}
+		}
+		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", lint.FormatSize(r.lim.MaxFileSize))}
+	}
+	r.total += int64(len(data))
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
+}
+
+// split sorts a chart's files into its own and its subcharts', as Helm's LoadFiles does, keeping
+// where each subchart came from.
+func split(display string, files []*archive.BufferedFile, all *[]*file) (*source, error) {
+	s := &source{display: display, byName: map[string]*file{}}
+	subs := map[string][]*archive.BufferedFile{}
+	for _, f := range files {
+		rest, ok := strings.CutPrefix(f.Name, "charts/")
+		if !ok || path.Ext(f.Name) == ".prov" {
+			s.files = append(s.files, f)
+			fl := &file{id: len(*all), text: lint.NewText(path.Join(display, f.Name), f.Data)}
+			*all = append(*all, fl)
+			s.byName[f.Name] = fl
+			continue
+		}
+		name, _, _ := strings.Cut(rest, "/")
+		subs[name] = append(subs[name], f)
+	}
+	if f := s.byName["values.yaml"]; f != nil {
+		s.values = &valuesFile{text: f.text}
+	}
+	s.chartYAML = s.byName["Chart.yaml"]
+	names := make([]string, 0, len(subs))
+	for n := range subs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if strings.IndexAny(n, "_.") == 0 {
+			continue
+		}
+		subDisplay := path.Join(display, "charts", n)
+		var subFiles []*archive.BufferedFile
+		if path.Ext(n) == ".tgz" {
+			f := subs[n][0]
+			if f.Name != "charts/"+n {
+				return nil, &errChart{lint.Pos{File: subDisplay}, fmt.Sprintf("error unpacking subchart tar in %s: expected %s, got %s", display, n, f.Name)}
+			}
+			var err error
+			if subFiles, err = archive.LoadArchiveFiles(bytes.NewReader(f.Data)); err != nil {
+				return nil, &errChart{lint.Pos{File: subDisplay}, "cannot unpack subchart: " + err.Error()}
+			}
+		} else {
+			for _, f := range subs[n] {
+				_, inner, ok := strings.Cut(strings.TrimPrefix(f.Name, "charts/"), "/")
+				if ok {
+					subFiles = append(subFiles, &archive.BufferedFile{Name: inner, ModTime: f.ModTime, Data: f.Data})
+				}
+			}
+		}
+		sub, err := split(subDisplay, subFiles, all)
+		if err != nil {
+			return nil, err
+		}
+		s.subs = append(s.subs, sub)
+	}
+	return s, nil
+}
+
+// build makes a fresh Helm chart from the source. Each file Helm holds is recorded in origins,
+// and each chart (by its first raw file, which aliased copies share) in charts.
+func (s *source) build(origins map[*common.File]*file, charts map[*common.File]*source) (*chart.Chart, error) {
+	c, err := loader.LoadFiles(s.files)
+	if err != nil {
+		at := lint.Pos{File: s.display}
+		if s.chartYAML != nil {
+			at = chartYAMLPos(s.chartYAML, err)
+		}
+		return nil, &errChart{at, loadMessage(err)}
+	}
+	for _, group := range [][]*common.File{c.Templates, c.Files, c.Raw} {
+		for _, f := range group {
+			if fl := s.byName[f.Name]; fl != nil {
+				origins[f] = fl
+			}
+		}
+	}
+	if len(c.Raw) > 0 {
+		charts[c.Raw[0]] = s
+	}
+	for _, sub := range s.subs {
+		sc, err := sub.build(origins, charts)
+		if err != nil {
+			return nil, err
+		}
+		c.AddDependency(sc)
+	}
+	return c, nil
+}
+
+// loadMessage makes Helm's chart loading errors read as one line.
+func loadMessage(err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "Chart.yaml file is missing") {
+		return "Chart.yaml is missing; not a chart"
+	}
+	return msg
+}
+
+func within(p, root string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func pathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,231 @@
+package helm
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/strvals"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// A ValueSet is one way to render a chart: values files and --set style values, applied in
+// Helm's order (files in turn, then Set, SetString, SetFile).
+type ValueSet struct {
+	// Name names the set in findings when a chart is rendered several ways; "" for the only one.
+	Name string
+	// Files are values files (-f), relative to the working directory unless absolute. They must
+	// be inside the lint root.
+	Files []string
+	// Set, SetString and SetFile are --set, --set-string and --set-file values (key=value,...).
+	// --set-file paths are relative to the working directory and must be inside the lint root.
+	Set, SetString, SetFile []string
+}
+
+// Check reports --set style values that do not parse, for the command line to refuse early.
+func (vs ValueSet) Check() error {
+	for _, v := range vs.Set {
+		if err := strvals.ParseInto(v, map[string]any{}); err != nil {
+			return fmt.Errorf("--set %s: %w", v, err)
+		}
+	}
+	for _, v := range vs.SetString {
+		if err := strvals.ParseIntoString(v, map[string]any{}); err != nil {
+			return fmt.Errorf("--set-string %s: %w", v, err)
+		}
+	}
+	for _, v := range vs.SetFile {
+		noRead := func([]rune) (any, error) { return "", nil }
+		if err := strvals.ParseIntoFile(v, map[string]any{}, noRead); err != nil {
+			return fmt.Errorf("--set-file %s: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// valuesFile is a YAML values file: a user's -f file or a chart's values.yaml. Its nodes, for
+// related locations, are parsed on first use.
+type valuesFile struct {
+	text  *lint.Text
+	once  sync.Once
+	roots []*yaml.Node // one per document; later documents win, as in Helm's LoadValues
+}
+
+func (v *valuesFile) docs() []*yaml.Node {
+	v.once.Do(func() {
+		dec := yaml.NewDecoder(bytes.NewReader(v.text.Data))
+		for {
+			var doc yaml.Node
+			if err := dec.Decode(&doc); err != nil {
+				return
+			}
+			if len(doc.Content) > 0 {
+				v.roots = append(v.roots, doc.Content[0])
+			}
+		}
+	})
+	return v.roots
+}
+
+// find returns the key at path (keys and list indexes) in the file, last document first.
+func (v *valuesFile) find(path []string) (*yaml.Node, bool) {
+	docs := v.docs()
+	for i := len(docs) - 1; i >= 0; i-- {
+		if n := findPath(docs[i], path); n != nil {
+			return n, true
+		}
+	}
+	return nil, false
+}
+
+// findPath follows path through mappings and lists and returns the node that names the last step:
+// the key of a mapping entry, or the list item itself.
+func findPath(n *yaml.Node, path []string) *yaml.Node {
+	var at *yaml.Node
+	for depth, seg := range path {
+		if depth > 100 || n == nil {
+			return nil
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == seg {
+					at, next = n.Content[i], n.Content[i+1]
+				}
+			}
+			if next == nil {
+				return nil
+			}
+			n = next
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			at, n = n.Content[i], n.Content[i]
+		default:
+			return nil
+		}
+	}
+	return at
+}
+
+// userValues are the values of one value set, with where they came from.
+type userValues struct {
+	vals  map[string]any
+	files []*valuesFile  // in the order given; later files win
+	set   map[string]any // what --set, --set-string and --set-file set, which no file shows
+}
+
+// readValues reads a value set as `helm template` does, reading files only inside the lint root.
+func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
+	u := &userValues{vals: map[string]any{}, set: map[string]any{}}
+	for _, name := range vs.Files {
+		data, display, err := ci.readUserFile(name, "values file")
+		if err != nil {
+			return nil, err
+		}
+		t := lint.NewText(display, data)
+		ci.sink.Source(t)
+		m, err := loader.LoadValues(bytes.NewReader(data))
+		if err != nil {
+			return nil, &errChart{yamlErrorPos(t, err), "cannot read values: " + yamlErrorMessage(err)}
+		}
+		u.vals = loader.MergeMaps(u.vals, m)
+		u.files = append(u.files, &valuesFile{text: t})
+	}
+	at := lint.Pos{File: ci.in.Path}
+	for _, v := range vs.Set {
+		if err := strvals.ParseInto(v, u.vals); err != nil {
+			return nil, &errChart{at, fmt.Sprintf("--set %s: %v", v, err)}
+		}
+		_ = strvals.ParseInto(v, u.set)
+	}
+	for _, v := range vs.SetString {
+		if err := strvals.ParseIntoString(v, u.vals); err != nil {
+			return nil, &errChart{at, fmt.Sprintf("--set-string %s: %v", v, err)}
+		}
+		_ = strvals.ParseIntoString(v, u.set)
+	}
+	for _, v := range vs.SetFile {
+		read := func(rs []rune) (any, error) {
+			data, _, err := ci.readUserFile(string(rs), "--set-file")
+			return string(data), err
+		}
+		if err := strvals.ParseIntoFile(v, u.vals, read); err != nil {
+			if ec, ok := err.(*errChart); ok {
+				return nil, ec
+			}
+			return nil, &errChart{at, fmt.Sprintf("--set-file %s: %v", v, err)}
+		}
+		_ = strvals.ParseIntoFile(v, u.set, func([]rune) (any, error) { return "", nil })
+	}
+	return u, nil
+}
+
+// readUserFile reads a file named by the user (a values file, a --set-file) relative to the
+// working directory; like everything else, it must be inside the lint root.
+func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
+	abs := name
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(ci.loader.workDir, name)
+	}
+	display := lint.DisplayPath(abs, ci.loader.workDir)
+	at := lint.Pos{File: display}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
+	}
+	if !within(real, ci.in.Root) {
+		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.in.Root)}
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
+	}
+	defer f.Close()
+	max := ci.sink.Limits().MaxFileSize
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
+	}
+	if int64(len(data)) > max {
+		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, lint.FormatSize(max))}
+	}
+	return data, display, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): `)
+
+// yamlErrorPos finds the line a YAML error names in t.
+func yamlErrorPos(t *lint.Text, err error) lint.Pos {
+	at := lint.Pos{File: t.Name}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		at.Line, _ = strconv.Atoi(m[1])
+	}
+	return at
+}
+
+// yamlErrorMessage drops the layers Helm's YAML readers wrap around a parser error.
+func yamlErrorMessage(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"cannot unmarshal yaml document: ", "error converting YAML to JSON: ", "yaml: "} {
+		if i := strings.LastIndex(msg, p); i >= 0 {
+			msg = msg[i+len(p):]
+		}
+	}
+	return msg
+}
