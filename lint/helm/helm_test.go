@@ -1,0 +1,161 @@
+package helm_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/helm"
+)
+
+// writeChart writes files (path: content) under a new folder and returns it.
+func writeChart(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const chartYAML = "apiVersion: v2\nname: demo\nversion: 0.1.0\n"
+
+// run lints the chart at dir (the lint root) with opts and no rules.
+func run(t *testing.T, dir string, opts helm.Options) *lint.Result {
+	t.Helper()
+	opts.WorkDir = dir
+	l, err := helm.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, problems := lint.Discover([]string{dir}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	res := lint.Run(context.Background(), inputs, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	return res
+}
+
+// oneProblem requires exactly one problem, at file:line, with a message matching re.
+func oneProblem(t *testing.T, res *lint.Result, level lint.Level, at string, re string) {
+	t.Helper()
+	if len(res.Problems) != 1 {
+		t.Fatalf("want one problem, got %d: %v", len(res.Problems), res.Problems)
+	}
+	p := res.Problems[0]
+	if got := p.Pos.String(); !strings.HasPrefix(got+":", at+":") {
+		t.Errorf("problem at %s, want %s", got, at)
+	}
+	if p.Level != level {
+		t.Errorf("problem level %s, want %s", p.Level, level)
+	}
+	if !regexp.MustCompile(re).MatchString(p.Message) {
+		t.Errorf("problem message %q does not match %q", p.Message, re)
+	}
+	if len(p.Message) > 300 {
+		t.Errorf("problem message is %d bytes long; want one clear line", len(p.Message))
+	}
+}
+
+// TestBadCorpusCharts checks that each hostile chart of the corpus ends with one clear message.
+func TestBadCorpusCharts(t *testing.T) {
+	bad, err := filepath.Abs("../../../shared/corpus/bad")
+	if _, err2 := os.Stat(bad); err != nil || err2 != nil {
+		t.Skip("no corpus")
+	}
+	for _, c := range []struct {
+		chart, at string
+		level     lint.Level
+		message   string
+	}{
+		{"helm-fail-call", "templates/cm.yaml:1:39", lint.Error, `^rendering failed: requiredThing must be set$`},
+		{"helm-lookup", "templates/secret.yaml:1:18", lint.Note, `lookup, which returns an empty result`},
+		{"helm-missing-dependency", "Chart.yaml:6:3", lint.Error, `dependency "postgresql" 16.x.x from oci://registry-1.docker.io/bitnamicharts is enabled but not in charts/; run .helm dependency build.`},
+		{"helm-recursive-include", "templates/_helpers.tpl:1:25", lint.Error, `include "loop" calls itself more than 1000 times`},
+		{"helm-template-syntax-error", "templates/deployment.yaml:5", lint.Error, `^template does not parse: function "namespace" not defined$`},
+	} {
+		t.Run(c.chart, func(t *testing.T) {
+			dir := filepath.Join(bad, c.chart)
+			l, err := helm.New(helm.Options{WorkDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+			res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+			oneProblem(t, res, c.level, c.at, c.message)
+		})
+	}
+}
+
+// TestHostileTemplates checks that templates that recurse or loop without end, or build huge
+// values, stop with one clear message instead of hanging or crashing the process.
+func TestHostileTemplates(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		files    map[string]string
+		at, want string
+	}{
+		{"tpl recursion through values",
+			map[string]string{"values.yaml": "x: '{{ tpl .Values.x . }}'\n", "templates/cm.yaml": "a: {{ tpl .Values.x . }}\n"},
+			"templates/cm.yaml:1", `nest more than|deeper than|Go stack frames`},
+		{"tpl quine",
+			map[string]string{"templates/cm.yaml": "{{ $s := \"{{ $s := %q }}{{ tpl (printf $s $s) . }}\" }}a: {{ tpl (printf $s $s) . }}\n"},
+			"templates/cm.yaml:1", `Go stack frames`},
+		{"includes cycling through names",
+			map[string]string{"templates/_h.tpl": cycle(50), "templates/cm.yaml": "a: {{ include \"d0\" . }}\n"},
+			"templates/_h.tpl", `Go stack frames`},
+		{"exponential include",
+			map[string]string{"templates/_h.tpl": doubling(60), "templates/cm.yaml": "a: {{ include \"d59\" . | len }}\n"},
+			"templates/_h.tpl", `more than 1000000 define`},
+		{"range over a billion",
+			map[string]string{"templates/cm.yaml": "{{- range $i := until 1000000000 }}{{ $i }}{{ end }}\n"},
+			"templates/cm.yaml:1", `more than 1000000 items`},
+		{"nested ranges",
+			map[string]string{"templates/cm.yaml": "{{- range 100000 }}{{ range 100000 }}{{ end }}{{ end }}\n"},
+			"templates/cm.yaml:1", `more than 1000000 define`},
+		{"huge repeat",
+			map[string]string{"templates/cm.yaml": "a: {{ repeat 1000000000 \"xxxxxxxxxx\" }}\n"},
+			"templates/cm.yaml:1", `repeat would make a string over`},
+		{"huge random string",
+			map[string]string{"templates/cm.yaml": "a: {{ randAlphaNum 2000000000 }}\n"},
+			"templates/cm.yaml:1", `random string`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.files["Chart.yaml"] = chartYAML
+			dir := writeChart(t, c.files)
+			res := run(t, dir, helm.Options{})
+			oneProblem(t, res, lint.Error, c.at, c.want)
+		})
+	}
+}
+
+// doubling defines n templates, each including the one before twice: 2^n calls, n deep.
+func doubling(n int) string {
+	b := strings.Builder{}
+	b.WriteString(`{{- define "d0" }}x{{ end }}` + "\n")
+	for i := 1; i < n; i++ {
+		prev := `{{ include "d` + strconv.Itoa(i-1) + `" . }}`
+		b.WriteString(`{{- define "d` + strconv.Itoa(i) + `" }}` + prev + prev + `{{ end }}` + "\n")
+	}
+	return b.String()
+}
+
+// cycle defines n templates that include each other in a ring.
+func cycle(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(`{{- define "d` + strconv.Itoa(i) + `" -}}{{ include "d` + strconv.Itoa((i+1)%n) + `" . }}{{- end }}` + "\n")
+	}
+	return b.String()
+}
