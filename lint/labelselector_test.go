@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -39,5 +40,43 @@ func TestLabelSelector(t *testing.T) {
 		if got := sel.String(); got != c.str {
 			t.Errorf("%s String() = %q, want %q", c.selector, got, c.str)
 		}
+	}
+}
+
+func TestLabelIndex(t *testing.T) {
+	x := NewLabelIndex[string]()
+	x.Add("shop", map[string]string{"app": "web", "env": "prod"}, "shop/web")
+	x.Add("shop", map[string]string{"app": "cart", "env": "prod"}, "shop/cart")
+	x.Add("blog", map[string]string{"app": "web", "env": "prod"}, "blog/web")
+	find := func(ns string, sel LabelSelector) []string {
+		var out []string
+		for v := range x.Find(ns, sel) {
+			out = append(out, v)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		ns   string
+		sel  map[string]string
+		want []string
+	}{
+		{"shop", map[string]string{"app": "web"}, []string{"shop/web"}},
+		{"shop", map[string]string{"env": "prod"}, []string{"shop/web", "shop/cart"}},
+		{"shop", map[string]string{"env": "prod", "app": "blog"}, nil},
+		{"shop", map[string]string{}, nil},
+		{"blog", map[string]string{"app": "cart"}, nil},
+		{AnyNamespace, map[string]string{"app": "web"}, []string{"shop/web", "blog/web"}},
+	} {
+		if got := find(c.ns, SelectorFromLabels(c.sel)); !slices.Equal(got, c.want) {
+			t.Errorf("Find(%s, %v) = %v, want %v", c.ns, c.sel, got, c.want)
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("s: {matchExpressions: [{key: app, operator: In, values: [cart, web]}]}"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sel := SelectorOf((&Object{root: doc.Content[0]}).Get("s"))
+	if got := find("shop", sel); !slices.Equal(got, []string{"shop/web", "shop/cart"}) {
+		t.Errorf("Find with matchExpressions only = %v", got)
 	}
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -332,7 +331,7 @@ var SingleReplica = &lint.Rule{
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
 		"kube-linter minimum-three-replicas (off by default) asks for 3.",
-	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
+	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
 		scaled := map[scaleTarget]bool{}
 		for _, it := range items {
 			if it.scaler != nil {
@@ -359,7 +358,7 @@ var SingleReplica = &lint.Rule{
 type scaleTarget struct{ namespace, kind, name string }
 
 // scalingItem is what the replica rules keep from an object: a Deployment or StatefulSet with its
-// replicas and pod labels, or an autoscaler with its target.
+// replicas and pod labels, an autoscaler with its target, or a PodDisruptionBudget.
 type scalingItem struct {
 	workload *replicatedWorkload
 	scaler   *autoscaler
@@ -387,8 +386,15 @@ type disruptionBudget struct {
 	selector        lint.LabelSelector
 }
 
-// collectScaling keeps Deployments, StatefulSets and the autoscalers that may target them
-// (HorizontalPodAutoscaler, and KEDA ScaledObject, which creates one).
+// collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
+// alone does not need.
+func collectReplicas(p *lint.Pass) (scalingItem, bool) {
+	it, ok := collectScaling(p)
+	return it, ok && it.pdb == nil
+}
+
+// collectScaling keeps Deployments, StatefulSets, PodDisruptionBudgets and the autoscalers that
+// may target the workloads (HorizontalPodAutoscaler, and KEDA ScaledObject, which creates one).
 func collectScaling(p *lint.Pass) (scalingItem, bool) {
 	o := p.Object
 	if o.Format != lint.Kubernetes {
@@ -486,15 +492,16 @@ spec:
 		"selector selects no pods; in `policy/v1` it selects every pod of the namespace.",
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
-		budgets := newBudgetIndex()
+		var pdbs []*disruptionBudget
 		for _, it := range items {
 			switch {
 			case it.scaler != nil:
 				minReplicas[it.scaler.target] = *it.scaler
 			case it.pdb != nil:
-				budgets.add(it.pdb)
+				pdbs = append(pdbs, it.pdb)
 			}
 		}
+		budgets := newBudgetIndex(pdbs)
 		for _, it := range items {
 			w := it.workload
 			if w == nil {
@@ -529,25 +536,41 @@ spec:
 }
 
 // budgetIndex finds the PodDisruptionBudgets that select a set of pod labels without comparing
-// every budget with every workload: a budget with matchLabels is filed under one of them (a pod it
-// selects carries all of them), the rest per namespace.
+// every budget with every workload. A budget with matchLabels is filed under the one of them that
+// the fewest budgets share (every pod it selects carries all of them, so any one will do, and the
+// rarest keeps buckets small when many budgets share a label such as env=prod); the rest are kept
+// per namespace.
 type budgetIndex struct {
-	byLabel map[string][]*disruptionBudget // "key=value" of one matchLabels entry, any namespace
-	rest    map[string][]*disruptionBudget // namespace → budgets without matchLabels
+	byPair map[string][]*disruptionBudget // namespace + "\x00" + key=value
+	anyNs  map[string][]*disruptionBudget // key=value, any namespace: for the hint
+	rest   map[string][]*disruptionBudget // namespace → budgets without matchLabels
 }
 
-func newBudgetIndex() *budgetIndex {
-	return &budgetIndex{byLabel: map[string][]*disruptionBudget{}, rest: map[string][]*disruptionBudget{}}
-}
-
-func (x *budgetIndex) add(b *disruptionBudget) {
-	labels := b.selector.MatchLabels()
-	if len(labels) == 0 {
-		x.rest[b.namespace] = append(x.rest[b.namespace], b)
-		return
+func newBudgetIndex(budgets []*disruptionBudget) *budgetIndex {
+	shared := map[string]int{}
+	for _, b := range budgets {
+		for k, v := range b.selector.MatchLabels() {
+			shared[k+"="+v]++
+		}
 	}
-	k := slices.Min(slices.Collect(maps.Keys(labels)))
-	x.byLabel[k+"="+labels[k]] = append(x.byLabel[k+"="+labels[k]], b)
+	x := &budgetIndex{byPair: map[string][]*disruptionBudget{}, anyNs: map[string][]*disruptionBudget{},
+		rest: map[string][]*disruptionBudget{}}
+	for _, b := range budgets {
+		rarest := ""
+		for k, v := range b.selector.MatchLabels() {
+			pair := k + "=" + v
+			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
+				rarest = pair
+			}
+		}
+		if rarest == "" {
+			x.rest[b.namespace] = append(x.rest[b.namespace], b)
+			continue
+		}
+		x.byPair[b.namespace+"\x00"+rarest] = append(x.byPair[b.namespace+"\x00"+rarest], b)
+		x.anyNs[rarest] = append(x.anyNs[rarest], b)
+	}
+	return x
 }
 
 // find reports whether a budget in namespace selects labels; if none does, it returns one in
@@ -559,14 +582,16 @@ func (x *budgetIndex) find(namespace string, labels map[string]string) (elsewher
 		}
 	}
 	for k, v := range labels {
-		for _, b := range x.byLabel[k+"="+v] {
-			if !b.selector.Matches(labels) {
-				continue
-			}
-			if b.namespace == namespace {
+		for _, b := range x.byPair[namespace+"\x00"+k+"="+v] {
+			if b.selector.Matches(labels) {
 				return nil, true
 			}
-			if elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name {
+		}
+	}
+	for k, v := range labels {
+		for _, b := range x.anyNs[k+"="+v] {
+			if b.namespace != namespace && b.selector.Matches(labels) &&
+				(elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name) {
 				elsewhere = b
 			}
 		}
