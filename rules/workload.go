@@ -88,7 +88,8 @@ var LivenessProbeMissing = &lint.Rule{
 }
 
 // resourcesNotes explains, once for the three resource rules, which containers they check.
-const resourcesNotes = "Checks app containers and sidecars (init containers with `restartPolicy: Always`). Other " +
+const resourcesNotes = "Pod-level `spec.resources` (Kubernetes 1.34+, beta) satisfies the rule for every container. " +
+	"Checks app containers and sidecars (init containers with `restartPolicy: Always`). Other " +
 	"init containers run one at a time before the app, and the scheduler reserves the larger of their requests " +
 	"and the sum of the long-running containers' requests, so they are skipped. A zero quantity (`cpu: 0`) " +
 	"counts as unset, as in kube-score. kube-score container-resources also checks plain init containers and " +
@@ -114,12 +115,13 @@ var ResourceRequestsMissing = &lint.Rule{
 		"Polaris cpuRequestsMissing", "Polaris memoryRequestsMissing", "Checkov CKV_K8S_10", "Checkov CKV_K8S_12", "Trivy KSV-0015", "Trivy KSV-0016"},
 	Notes: resourcesNotes,
 	Check: func(p *lint.Pass) {
+		podRequests := p.Object.PodSpec().Get("resources", "requests")
 		for _, c := range p.Object.LongRunningContainers() {
 			requests := c.Get("resources", "requests")
 			var missing []string
 			at := requests
 			for _, r := range []string{"cpu", "memory"} {
-				if q := requests.Get(r); isUnsetQuantity(q) {
+				if q := requests.Get(r); isUnsetQuantity(q) && isUnsetQuantity(podRequests.Get(r)) {
 					if len(missing) == 0 {
 						at = q
 					}
@@ -176,6 +178,9 @@ var CPULimitMissing = &lint.Rule{
 // limitCheck reports long-running containers without a limit on resource.
 func limitCheck(resource, why string) func(*lint.Pass) {
 	return func(p *lint.Pass) {
+		if !isUnsetQuantity(p.Object.PodSpec().Get("resources", "limits", resource)) {
+			return // a pod-level limit caps all containers together
+		}
 		for _, c := range p.Object.LongRunningContainers() {
 			if limit := c.Get("resources", "limits", resource); isUnsetQuantity(limit) {
 				p.Report(limit, "%s has no %s limit, so %s; set resources.limits.%s", describeContainer(c), resource, why, resource)
