@@ -94,7 +94,7 @@ const resourcesNotes = "Pod-level `spec.resources` (Kubernetes 1.34+, beta) sati
 	"and the sum of the long-running containers' requests, so they are skipped. A zero quantity (`cpu: 0`) " +
 	"counts as unset, as in kube-score. kube-score container-resources also checks plain init containers and " +
 	"fails the pod for a missing limit; kube-linter's unset-*-requirements checks flag a value that is unset or " +
-	"zero on every deployment-like kind."
+	"zero in every container of every deployment-like kind, plain init containers and Jobs included."
 
 var ResourceRequestsMissing = &lint.Rule{
 	ID:        "k8s-resource-requests-missing",
