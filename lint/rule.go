@@ -7,7 +7,8 @@ import (
 
 // A Rule is one check, written as a plain value: what it is called, how serious it is, why it
 // exists and how to fix what it finds, and the function that looks. A rule checks either one
-// object at a time (Check) or the whole run (Set), never both.
+// object at a time (Check) or the whole run (Set), never both; a rule with neither is reported by
+// the filter step (UnusedIgnore).
 type Rule struct {
 	// ID is the rule's id from RULES.md; it is the contract (SARIF ruleId, config, suppressions).
 	ID string
@@ -38,6 +39,18 @@ type Rule struct {
 	Check func(p *Pass)
 	// Set looks at the whole run; build it with Gather.
 	Set SetCheck
+
+	// levelConfigured is set on the copy Select makes when config gives the rule a level: that
+	// level then replaces the level of every finding, including those reported with ReportLevel.
+	levelConfigured bool
+}
+
+// levelOf is the level a finding the check reports at l gets.
+func (r *Rule) levelOf(l Level) Level {
+	if r.levelConfigured {
+		return r.Level
+	}
+	return l
 }
 
 // Example is the before and after a rule's docs show.
@@ -102,7 +115,7 @@ func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
 
 // ReportAt records a finding at a place computed earlier.
 func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
-	p.emit(Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	p.emit(Finding{Rule: p.rule, Level: p.rule.levelOf(l), Message: sprintf(format, args...), Place: at})
 }
 
 // SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two
@@ -150,7 +163,7 @@ func (s *SetPass) Report(at Place, format string, args ...any) {
 
 // ReportLevel records a finding with a level other than the rule's own.
 func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
-	s.emit(Finding{Rule: s.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	s.emit(Finding{Rule: s.rule, Level: s.rule.levelOf(l), Message: sprintf(format, args...), Place: at})
 }
 
 func sprintf(format string, args ...any) string {

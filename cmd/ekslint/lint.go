@@ -37,7 +37,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 
 // lintRun discovers and lints paths as the flags say.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*lint.Result, []*lint.Rule, error) {
-	selected, err := lint.Select(rules.All(), splitList(f.enable), splitList(f.disable))
+	selected, err := lint.Select(rules.All(), nil, splitList(f.enable), splitList(f.disable))
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
