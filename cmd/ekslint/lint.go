@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -12,17 +13,29 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/config"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
 
-// lintFlags are the flags that shape a run, shared by the commands that lint.
+// lintFlags are the flags that shape a run, shared by the commands that lint, and what the run
+// found out about its setting.
 type lintFlags struct {
 	enable, disable []string
 	maxFileSize     string
 	maxAliasNodes   int
 	root            string
 	date            string
+	configFile      string
+	// baseline is the --baseline flag of the commands that compare; noBaseline is set by the one
+	// that records (ekslint baseline), which ignores the config's baseline too.
+	baseline   string
+	noBaseline bool
+
+	// Set by lintRun: the config it read (nil when it could not be read), the lint root and the
+	// working directory.
+	cfg          *config.Config
+	lintRoot, wd string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
@@ -33,11 +46,72 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", lint.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
+	fl.StringVar(&f.configFile, "config", "", "config file (default: .ekslint.yaml in the lint root, when there is one)")
 }
 
-// lintRun discovers and lints paths as the flags say.
+// knownRules are every rule ekslint has: the checks and the filter's own.
+func knownRules() []*lint.Rule { return append(rules.All(), lint.UnusedIgnore) }
+
+// loadConfig reads the config file named by --config, else the one in the lint root. Problems
+// in it come back as the run's problems: they are shown like findings and exit with 2.
+func (f *lintFlags) loadConfig() (*config.Config, []lint.Problem, error) {
+	path := f.configFile
+	if path == "" {
+		var err error
+		if path, err = config.Find(f.lintRoot); err != nil || path == "" {
+			return &config.Config{}, nil, err
+		}
+	} else if !filepath.IsAbs(path) {
+		path = filepath.Join(f.wd, path)
+	}
+	cfg, problems := config.Load(path, config.Options{Root: f.lintRoot, WorkDir: f.wd, Rules: knownRules()})
+	return cfg, problems, nil
+}
+
+// loadBaseline reads the baseline named by --baseline (relative to the working directory), else
+// by the config (relative to the lint root); nil when there is none.
+func (f *lintFlags) loadBaseline(lim lint.Limits) (*lint.Baseline, *lint.Problem) {
+	path := f.cfg.Baseline
+	if f.baseline != "" {
+		path = f.baseline
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(f.wd, path)
+		}
+	}
+	if path == "" || f.noBaseline {
+		return nil, nil
+	}
+	return lint.ReadBaseline(path, lint.DisplayPath(path, f.wd), lim)
+}
+
+// lintRun discovers and lints paths as the flags and the config file say, then filters the
+// findings: ignored paths, inline suppressions, the baseline. When the config file has problems,
+// nothing is linted and the result holds them alone.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*lint.Result, []*lint.Rule, error) {
-	selected, err := lint.Select(rules.All(), nil, splitList(f.enable), splitList(f.disable))
+	var err error
+	if f.wd, err = os.Getwd(); err != nil {
+		return nil, nil, err
+	}
+	f.lintRoot = lint.DefaultRoot(f.wd)
+	if f.root != "" {
+		if f.lintRoot, err = filepath.Abs(f.root); err != nil {
+			return nil, nil, usageError{fmt.Errorf("--root: %w", err)}
+		}
+	}
+	cfg, problems, err := f.loadConfig()
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	if len(problems) > 0 {
+		sources := &lint.Sources{}
+		if cfg != nil && cfg.Source != nil {
+			sources.Add(cfg.Source)
+		}
+		return &lint.Result{Problems: problems, Sources: sources}, nil, nil
+	}
+	f.cfg = cfg
+	known := knownRules()
+	selected, err := lint.Select(known, cfg.Rules, splitList(f.enable), splitList(f.disable))
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
@@ -51,14 +125,24 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 			return nil, nil, usageError{fmt.Errorf("--date: want YYYY-MM-DD: %w", err)}
 		}
 	}
+	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
+	baseline, baselineProblem := f.loadBaseline(limits)
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
-		Limits: lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes},
+		Limits: limits,
 		Env:    env,
 		Stdin:  stdin,
 	})
 	res.Problems = append(problems, res.Problems...)
+	filter := lint.FilterOptions{Rules: selected, Known: known, Root: f.lintRoot, WorkDir: f.wd, Baseline: baseline}
+	if len(cfg.Ignore) > 0 {
+		filter.IgnorePath = cfg.IgnorePath
+	}
+	lint.Filter(res, filter)
+	if baselineProblem != nil {
+		res.Problems = append([]lint.Problem{*baselineProblem}, res.Problems...)
+	}
 	return res, selected, nil
 }
 
@@ -97,6 +181,9 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("fail-on") && flags.cfg != nil && flags.cfg.FailOn != nil {
+				failLevel = *flags.cfg.FailOn
+			}
 			run := &report.Run{Result: res, Rules: selected, Version: buildVersion()}
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, run); err != nil {
 				return err
@@ -111,7 +198,8 @@ func lintCommand() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "text", "output format: text, json or sarif")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
-	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none")
+	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none; overrides the config's failOn")
+	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
 	return cmd
 }

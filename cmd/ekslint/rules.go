@@ -5,8 +5,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/ekslint/ekslint/rules"
 )
 
 func rulesCommand() *cobra.Command {
@@ -17,7 +15,7 @@ func rulesCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tLEVEL\tDEFAULT\tTITLE")
-			for _, r := range rules.All() {
+			for _, r := range knownRules() {
 				state := "off"
 				if r.DefaultOn {
 					state = "on"
