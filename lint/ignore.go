@@ -68,7 +68,7 @@ func readIgnores(o *Object) []*Ignore {
 			Rules:  splitRuleIDs(n.Str()),
 			Reason: strings.TrimSpace(m.Get("annotations", IgnoreReasonAnnotation).Str()),
 			Pos:    n.Place().Pos,
-			Object: &o.ID,
+			Object: o.ID,
 			Path:   n.Path(),
 		})
 	}

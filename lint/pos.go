@@ -52,6 +52,8 @@ type Place struct {
 	Related []Location
 	Object  *ObjectID
 	Path    string
+	// Variant is the Helm value set or Kustomize overlay the object was built by, if any.
+	Variant string
 	// Ignores are the object's ekslint.io/ignore annotations, shared by all its Places: a finding
 	// honours them wherever and whenever it is reported.
 	Ignores []*Ignore

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -34,14 +33,6 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// ekslint runs the command line and returns its exit code, stdout and stderr.
-func ekslint(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
 const hostNetworkPod = `apiVersion: v1
 kind: Pod
 metadata:
@@ -67,19 +58,19 @@ failOn: warning
 		"app/pod.yaml":    hostNetworkPod,
 		"vendor/pod.yaml": hostNetworkPod,
 	})
-	code, out, _ := ekslint(t, "", append([]string{"lint", "--color", "never"}, only...)...)
+	out, _, code := ekslint(t, "", append([]string{"lint", "--color", "never"}, only...)...)
 	// The flags turn on liveness, and win over the config; the level and the ignore come from it.
 	want := "app/pod.yaml:6:3: warning k8s-host-network: "
 	if code != lint.ExitFindings || !strings.HasPrefix(out, want) || !strings.Contains(out, "k8s-liveness-probe-missing") || strings.Contains(out, "vendor/") {
 		t.Errorf("exit %d, output:\n%s\nwant exit 1, starting with %q, liveness on, nothing from vendor/", code, out, want)
 	}
-	code, out, _ = ekslint(t, "", "lint", "--disable", "all", "--enable", "k8s-host-network", "--fail-on", "error")
+	out, _, code = ekslint(t, "", "lint", "--disable", "all", "--enable", "k8s-host-network", "--fail-on", "error")
 	if code != lint.ExitClean {
 		t.Errorf("--fail-on error over the config's failOn warning: exit %d, want 0\n%s", code, out)
 	}
 	// The config is found from a subfolder too: it lives in the lint root.
 	t.Chdir("app")
-	if code, out, _ = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitFindings || !strings.HasPrefix(out, "pod.yaml:6:3: warning") {
+	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitFindings || !strings.HasPrefix(out, "pod.yaml:6:3: warning") {
 		t.Errorf("from app/: exit %d, output:\n%s", code, out)
 	}
 }
@@ -90,7 +81,7 @@ func TestConfigErrors(t *testing.T) {
 		"pod.yaml":      hostNetworkPod,
 	})
 	for _, format := range []string{"text", "json"} {
-		code, out, _ := ekslint(t, "", "lint", "--format", format)
+		out, _, code := ekslint(t, "", "lint", "--format", format)
 		if code != lint.ExitInput || !strings.Contains(out, "unknown key") || !strings.Contains(out, "did you mean level?") {
 			t.Errorf("%s: exit %d, output:\n%s\nwant exit 2 and the problem", format, code, out)
 		}
@@ -100,14 +91,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	// --config names another file; problems in it are reported at its path.
 	writeFile(t, filepath.Join(dir, "ci", "strict.yaml"), "failOn: strict\n")
-	if code, out, _ := ekslint(t, "", "lint", "--config", "ci/strict.yaml"); code != lint.ExitInput ||
+	if out, _, code := ekslint(t, "", "lint", "--config", "ci/strict.yaml"); code != lint.ExitInput ||
 		!strings.HasPrefix(out, "ci/strict.yaml:1:9: error: failOn: unknown level \"strict\"") {
 		t.Errorf("--config: exit %d, output:\n%s", code, out)
 	}
-	if code, _, errOut := ekslint(t, "", "lint", "--config", "ci/missing.yaml"); code != lint.ExitInput || errOut != "" {
+	if _, errOut, code := ekslint(t, "", "lint", "--config", "ci/missing.yaml"); code != lint.ExitInput || errOut != "" {
 		t.Errorf("missing --config file: exit %d, stderr %q; want exit 2 reported like a finding", code, errOut)
 	}
-	if code, _, errOut := ekslint(t, "", "baseline"); code != lint.ExitInput || !strings.Contains(errOut, "did you mean level?") {
+	if _, errOut, code := ekslint(t, "", "baseline"); code != lint.ExitInput || !strings.Contains(errOut, "did you mean level?") {
 		t.Errorf("baseline with a broken config: exit %d, stderr %q", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".ekslint-baseline.json")); err == nil {
@@ -121,7 +112,7 @@ func TestSuppressionsInSARIF(t *testing.T) {
 			"---\n" + strings.Replace(hostNetworkPod, "name: agent\n", "name: annotated\n  annotations: {ekslint.io/ignore: k8s-host-network}\n", 1) +
 			"---\n" + strings.Replace(hostNetworkPod, "hostNetwork: true", "hostNetwork: true # ekslint:ignore k8s-host-netwrk", 1),
 	})
-	code, out, _ := ekslint(t, "", "lint", "--format", "sarif", "--disable", "all", "--enable", "k8s-host-network,unused-ignore")
+	out, _, code := ekslint(t, "", "lint", "--format", "sarif", "--disable", "all", "--enable", "k8s-host-network,unused-ignore")
 	if code != lint.ExitFindings {
 		t.Errorf("exit %d, want 1: the last pod's finding is not suppressed (typo)", code)
 	}
@@ -177,10 +168,10 @@ func TestBaselineWorkflow(t *testing.T) {
 		"app/pod.yaml":  hostNetworkPod,
 	})
 	// Before the baseline is recorded, the config names a file that does not exist.
-	if code, out, _ := ekslint(t, "", "lint"); code != lint.ExitInput || !strings.Contains(out, ".ekslint-baseline.json: error: cannot read") {
+	if out, _, code := ekslint(t, "", "lint"); code != lint.ExitInput || !strings.Contains(out, ".ekslint-baseline.json: error: cannot read") {
 		t.Errorf("missing baseline: exit %d, output:\n%s", code, out)
 	}
-	code, out, _ := ekslint(t, "", append([]string{"baseline"}, only...)...)
+	out, _, code := ekslint(t, "", append([]string{"baseline"}, only...)...)
 	if code != lint.ExitClean || out != "ekslint: recorded 2 findings in .ekslint-baseline.json\n" {
 		t.Fatalf("baseline: exit %d, output %q", code, out)
 	}
@@ -188,12 +179,12 @@ func TestBaselineWorkflow(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), `"file": "app/pod.yaml"`) {
 		t.Fatalf("baseline file: %v\n%s", err, data)
 	}
-	if code, out, _ = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitClean || !strings.Contains(out, "2 in baseline") {
+	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitClean || !strings.Contains(out, "2 in baseline") {
 		t.Errorf("lint with the baseline: exit %d, output:\n%s", code, out)
 	}
 	// Lines move and a new finding appears: only the new one counts.
 	writeFile(t, filepath.Join(dir, "app", "pod.yaml"), "# moved down\n"+hostNetworkPod+"---\n"+strings.Replace(hostNetworkPod, "agent\n", "agent2\n", 1))
-	code, out, _ = ekslint(t, "", append([]string{"lint", "--format", "json"}, only...)...)
+	out, _, code = ekslint(t, "", append([]string{"lint", "--format", "json"}, only...)...)
 	var rep struct {
 		Findings []struct {
 			Line     int
@@ -214,7 +205,7 @@ func TestBaselineWorkflow(t *testing.T) {
 	}
 	// --baseline on the command line wins over the config; it is relative to the working directory.
 	t.Chdir("app")
-	if code, out, _ = ekslint(t, "", "lint", "--baseline", "missing.json"); code != lint.ExitInput || !strings.HasPrefix(out, "missing.json: error: cannot read") {
+	if out, _, code = ekslint(t, "", "lint", "--baseline", "missing.json"); code != lint.ExitInput || !strings.HasPrefix(out, "missing.json: error: cannot read") {
 		t.Errorf("--baseline missing.json: exit %d, output:\n%s", code, out)
 	}
 }
@@ -226,7 +217,7 @@ func TestUnusedIgnoreExample(t *testing.T) {
 		name, src string
 		want      bool
 	}{{"bad", lint.UnusedIgnore.Example.Bad, true}, {"good", lint.UnusedIgnore.Example.Good, false}} {
-		_, out, _ := ekslint(t, c.src, "lint", "-", "--disable", "all", "--enable", "k8s-host-network,unused-ignore", "--fail-on", "note")
+		out, _, _ := ekslint(t, c.src, "lint", "-", "--disable", "all", "--enable", "k8s-host-network,unused-ignore", "--fail-on", "note")
 		if got := strings.Contains(out, "unused-ignore"); got != c.want {
 			t.Errorf("%s example: unused-ignore reported: %v, want %v\n%s", c.name, got, c.want, out)
 		}
@@ -234,7 +225,7 @@ func TestUnusedIgnoreExample(t *testing.T) {
 }
 
 func TestRulesListsUnusedIgnore(t *testing.T) {
-	if _, out, _ := ekslint(t, "", "rules"); !strings.Contains(out, "unused-ignore") {
+	if out, _, _ := ekslint(t, "", "rules"); !strings.Contains(out, "unused-ignore") {
 		t.Errorf("ekslint rules does not list unused-ignore:\n%s", out)
 	}
 }

@@ -128,6 +128,7 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	baseline, baselineProblem := f.loadBaseline(limits)
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
+	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
 		Limits: limits,
