@@ -261,6 +261,9 @@ func (f *filter) unusedMessage(ig *Ignore, ran, known map[string]bool, ids []str
 
 // all returns every text, by name.
 func (s *Sources) all() []*Text {
+	if s == nil {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]*Text, 0, len(s.texts))

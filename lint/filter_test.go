@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/rules"
 )
 
 // Test rules: a per-object check on pods and node groups, and a set rule that reports after
@@ -270,4 +272,34 @@ func mustRel(t *testing.T, base, path string) string {
 		t.Fatal(err)
 	}
 	return rel
+}
+
+// BenchmarkLintFiltered is BenchmarkLint plus the filter step with a baseline holding every
+// finding, the most work the filter does; filter-ns/op is the filter's share.
+func BenchmarkLintFiltered(b *testing.B) {
+	dir, size, _ := benchFiles(b)
+	known := append(rules.All(), lint.UnusedIgnore)
+	selected, err := lint.Select(known, nil, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var filtering time.Duration
+	lintOnce := func(base *lint.Baseline) *lint.Result {
+		inputs, _ := lint.Discover([]string{dir}, lint.DiscoverOptions{WorkDir: dir})
+		res := lint.Run(context.Background(), inputs, lint.Options{Rules: selected})
+		start := time.Now()
+		lint.Filter(res, lint.FilterOptions{Rules: selected, Known: known, Root: dir, WorkDir: dir, Baseline: base})
+		filtering += time.Since(start)
+		return res
+	}
+	base := lint.NewBaseline(lintOnce(nil), dir, dir)
+	filtering = 0
+	b.SetBytes(size)
+	for b.Loop() {
+		if c := lintOnce(base).Count(); c.Baselined != len(base.Findings) {
+			b.Fatalf("%d findings baselined, want %d", c.Baselined, len(base.Findings))
+		}
+	}
+	b.ReportMetric(float64(filtering.Nanoseconds())/float64(b.N), "filter-ns/op")
+	b.ReportMetric(float64(len(base.Findings)), "findings")
 }
