@@ -220,15 +220,15 @@ func (f *filter) reportUnused() {
 
 // unusedMessage says what is wrong with an ignore, or "" when nothing is.
 func (f *filter) unusedMessage(ig *Ignore, ran, known map[string]bool, ids []string) string {
-	what, where := "# "+IgnoreComment, "on this line"
+	what, where, example := "# "+IgnoreComment, "on this line", "# "+IgnoreComment+" rule-a,rule-b -- reason"
 	if ig.OwnLine {
 		where = "on the next line"
 	}
 	if ig.Kind == ByAnnotation {
-		what, where = IgnoreAnnotation, "on this object"
+		what, where, example = IgnoreAnnotation, "on this object", IgnoreAnnotation+`: "rule-a,rule-b"`
 	}
 	if len(ig.Rules) == 0 {
-		return fmt.Sprintf("%s names no rule; list the rule ids it is for (%s rule-a,rule-b)", what, what)
+		return fmt.Sprintf("%s names no rule; list the rule ids it is for (%s)", what, example)
 	}
 	var unused, problems []string
 	for _, id := range ig.Rules {

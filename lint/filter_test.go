@@ -107,13 +107,14 @@ func TestSuppressions(t *testing.T) {
 		`pods.yaml:64 unused-ignore`,
 		// A comment after a value covers only its own line.
 		`pods.yaml:65 test-host-network`,
+		`pods.yaml:73 unused-ignore`,
 	}
 	if got := describeAll(res.Findings); !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	c := res.Count()
-	if c.Suppressed != 8 || c.Errors != 1 || c.Warnings != 2 || c.Notes != 6 {
-		t.Errorf("counts %+v, want 8 suppressed, 1 error, 2 warnings, 6 notes", c)
+	if c.Suppressed != 8 || c.Errors != 1 || c.Warnings != 2 || c.Notes != 7 {
+		t.Errorf("counts %+v, want 8 suppressed, 1 error, 2 warnings, 7 notes", c)
 	}
 	if code := res.ExitCode(lint.Error); code != lint.ExitFindings {
 		t.Errorf("exit code %d, want %d (ng-3's ssh finding is not suppressed)", code, lint.ExitFindings)
@@ -136,9 +137,10 @@ func TestUnusedIgnoreMessages(t *testing.T) {
 		"49:5":  `ekslint.io/ignore for test-host-network suppresses no finding on this object; remove the id from the list`,
 		"51:22": `# ekslint:ignore for test-host-network suppresses no finding on this line; remove it`,
 		"52:3":  `# ekslint:ignore names "test-hostnetwork", which is not a rule (did you mean test-host-network?)`,
-		"54:3":  `# ekslint:ignore names no rule; list the rule ids it is for (# ekslint:ignore rule-a,rule-b)`,
+		"54:3":  `# ekslint:ignore names no rule; list the rule ids it is for (# ekslint:ignore rule-a,rule-b -- reason)`,
 		"56:17": `# ekslint:ignore takes rule ids, not "all": list the rules, or ignore the file's path in .ekslint.yaml`,
 		"64:22": `# ekslint:ignore for test-host-network suppresses no finding on this line; remove it`,
+		"73:5":  `ekslint.io/ignore names no rule; list the rule ids it is for (ekslint.io/ignore: "rule-a,rule-b")`,
 	}
 	for at, msg := range want {
 		if got[at] != msg {
