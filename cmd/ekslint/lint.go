@@ -52,9 +52,9 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 // knownRules are every rule ekslint has: the checks and the filter's own.
 func knownRules() []*lint.Rule { return append(rules.All(), lint.UnusedIgnore) }
 
-// loadConfig reads the config file named by --config, else the one in the lint root. Problems
-// in it come back as the run's problems: they are shown like findings and exit with 2.
-func (f *lintFlags) loadConfig() (*config.Config, []lint.Problem, error) {
+// loadConfig reads the config file named by --config, else the one in the lint root. When it has
+// problems, they come back as a result of their own: shown like findings, exiting with 2.
+func (f *lintFlags) loadConfig() (*config.Config, *lint.Result, error) {
 	path := f.configFile
 	if path == "" {
 		var err error
@@ -64,8 +64,15 @@ func (f *lintFlags) loadConfig() (*config.Config, []lint.Problem, error) {
 	} else if !filepath.IsAbs(path) {
 		path = filepath.Join(f.wd, path)
 	}
-	cfg, problems := config.Load(path, config.Options{Root: f.lintRoot, WorkDir: f.wd, Rules: knownRules()})
-	return cfg, problems, nil
+	cfg, text, problems := config.Load(path, config.Options{Root: f.lintRoot, WorkDir: f.wd, Rules: knownRules()})
+	if len(problems) > 0 {
+		res := &lint.Result{Problems: problems, Sources: &lint.Sources{}}
+		if text != nil {
+			res.Sources.Add(text)
+		}
+		return nil, res, nil
+	}
+	return cfg, nil, nil
 }
 
 // loadBaseline reads the baseline named by --baseline (relative to the working directory), else
@@ -98,16 +105,12 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 			return nil, nil, usageError{fmt.Errorf("--root: %w", err)}
 		}
 	}
-	cfg, problems, err := f.loadConfig()
+	cfg, broken, err := f.loadConfig()
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
-	if len(problems) > 0 {
-		sources := &lint.Sources{}
-		if cfg != nil && cfg.Source != nil {
-			sources.Add(cfg.Source)
-		}
-		return &lint.Result{Problems: problems, Sources: sources}, nil, nil
+	if broken != nil {
+		return broken, nil, nil
 	}
 	f.cfg = cfg
 	known := knownRules()
@@ -160,7 +163,8 @@ func lintCommand() *cobra.Command {
 		Short: "Lint files, folders, charts and overlays (\"-\" reads standard input)",
 		Long: "Lint YAML and JSON files, folders (walked recursively), Helm charts and Kustomize overlays.\n" +
 			"Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on usage errors or\n" +
-			"inputs that could not be read or linted (the rest is still linted).",
+			"inputs that could not be read or linted (the rest is still linted).\n" +
+			"Reads .ekslint.yaml from the lint root when there is one (docs/config.md).",
 		Example: "  ekslint lint deploy/ clusters/prod.yaml\n" +
 			"  ekslint lint . --format sarif --output ekslint.sarif --fail-on warning\n" +
 			"  kubectl kustomize overlays/prod | ekslint lint -",

@@ -34,8 +34,6 @@ const maxFileSize = 1 << 20
 
 // Config is a parsed config file. The zero Config is a run without one.
 type Config struct {
-	// Source is the file's text, so reports can show the line of a problem in it; nil without a file.
-	Source *lint.Text
 	// Rules are the rules turned on or off and their levels, by id; "all" is every rule.
 	Rules map[string]lint.RuleConfig
 	// Ignore are the paths whose findings and problems are left out.
@@ -136,11 +134,12 @@ func Find(root string) (string, error) {
 	return found[0], nil
 }
 
-// Load reads and parses the config file at path (absolute).
-func Load(path string, opts Options) (*Config, []lint.Problem) {
+// Load reads and parses the config file at path (absolute). It returns the file's text too, when
+// it could be read, so that reports can show the lines its problems are on.
+func Load(path string, opts Options) (*Config, *lint.Text, []lint.Problem) {
 	display := lint.DisplayPath(path, opts.WorkDir)
-	fail := func(msg string) (*Config, []lint.Problem) {
-		return nil, []lint.Problem{{Pos: lint.Pos{File: display}, Level: lint.Error, Message: msg}}
+	fail := func(msg string) (*Config, *lint.Text, []lint.Problem) {
+		return nil, nil, []lint.Problem{{Pos: lint.Pos{File: display}, Level: lint.Error, Message: msg}}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -154,7 +153,9 @@ func Load(path string, opts Options) (*Config, []lint.Problem) {
 	if len(data) > maxFileSize {
 		return fail(fmt.Sprintf("config file is over %s; is this the right file?", lint.FormatSize(maxFileSize)))
 	}
-	return Parse(lint.NewText(display, data), opts)
+	t := lint.NewText(display, data)
+	cfg, problems := Parse(t, opts)
+	return cfg, t, problems
 }
 
 func pathErr(err error) string {
@@ -168,7 +169,7 @@ func pathErr(err error) string {
 // Parse reads a config file from t. On problems the Config is nil: a run with half a config
 // would check something other than what the file says.
 func Parse(t *lint.Text, opts Options) (*Config, []lint.Problem) {
-	p := &parser{t: t, opts: opts, cfg: &Config{Source: t}}
+	p := &parser{t: t, opts: opts, cfg: &Config{}}
 	for _, r := range opts.Rules {
 		p.ruleIDs = append(p.ruleIDs, r.ID)
 	}

@@ -239,7 +239,7 @@ func TestFind(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	opts := testOptions(t)
-	if _, problems := config.Load(filepath.Join(opts.Root, "missing.yaml"), opts); len(problems) != 1 ||
+	if _, _, problems := config.Load(filepath.Join(opts.Root, "missing.yaml"), opts); len(problems) != 1 ||
 		problems[0].String() != "missing.yaml: cannot read config: no such file or directory" {
 		t.Errorf("problems %v", problems)
 	}
@@ -247,7 +247,7 @@ func TestLoad(t *testing.T) {
 	if err := os.WriteFile(big, []byte(strings.Repeat("# padding\n", 200_000)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, problems := config.Load(big, opts); len(problems) != 1 || !strings.Contains(problems[0].Message, "over 1 MiB") {
+	if _, _, problems := config.Load(big, opts); len(problems) != 1 || !strings.Contains(problems[0].Message, "over 1 MiB") {
 		t.Errorf("problems %v", problems)
 	}
 }
