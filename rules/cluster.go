@@ -324,8 +324,11 @@ func secretsKeyMissing(p *lint.Pass) (at lint.Node, ok bool) {
 		if !known || !knownProvider {
 			return at, false
 		}
+		key := provider.Get("KeyArn")
+		arn, literal := cfnString(key)
+		hasKey := key.Exists() && (!literal || strings.TrimSpace(arn) != "")
 		for _, r := range resources.Items() {
-			if s, ok := cfnString(r); !ok || s == "secrets" && provider.Get("KeyArn").Exists() {
+			if s, ok := cfnString(r); !ok || s == "secrets" && hasKey {
 				return at, false
 			}
 		}
@@ -696,7 +699,7 @@ var KubeProxyVersionMismatch = &lint.Rule{
 				p.Report(a.version, "kube-proxy %s is older than %s by more than the supported skew of %d minor versions; set %s to %s",
 					written, kv, vs.KubeProxyMaxOlderMinors, fieldName(a.version), want)
 			default:
-				p.Report(a.version, "kube-proxy %s lags %s by %s, as when it is left behind by a cluster upgrade; set %s to %s",
+				p.Report(a.version, "kube-proxy %s lags %s by %s; set %s to %s",
 					written, kv, quantity(behind, "minor version"), fieldName(a.version), want)
 			}
 		}
