@@ -331,3 +331,6 @@ func (v Version) MinorsBehind(w Version) int { return w.Minor - v.Minor }
 
 // String is the major and minor version, "1.34": Kubernetes versions are named so.
 func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+
+// Full is the version with its patch number, "1.14.0".
+func (v Version) Full() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }

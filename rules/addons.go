@@ -241,8 +241,8 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 			}
 			if written, ok := cfnString(a.version); ok {
 				if v, ok := lint.ParseVersion(written); ok && v.Compare(vs.NetworkPolicyMinVPCCNI) < 0 {
-					p.Report(a.version, "vpc-cni %s cannot enforce network policy (it needs v%d.%d.%d or newer), so enableNetworkPolicy has no effect; update %s",
-						written, vs.NetworkPolicyMinVPCCNI.Major, vs.NetworkPolicyMinVPCCNI.Minor, vs.NetworkPolicyMinVPCCNI.Patch, fieldName(a.version))
+					p.Report(a.version, "vpc-cni %s cannot enforce network policy (it needs v%s or newer), so enableNetworkPolicy has no effect; update %s",
+						written, vs.NetworkPolicyMinVPCCNI.Full(), fieldName(a.version))
 				}
 			}
 			if a.cluster == nil {

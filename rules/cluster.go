@@ -572,8 +572,8 @@ var VersionUnpinned = &lint.Rule{
 		at := o.Get("metadata", "version")
 		switch s := strings.TrimSpace(at.Str()); {
 		case !at.Exists() || s == "":
-			p.Report(at, "metadata.version is unset, so the cluster gets whatever version the eksctl release defaults to (%s today); pin it, e.g. version: %q",
-				p.Env.EKS().EksctlDefault, p.Env.EKS().EksctlDefault.String())
+			p.Report(at, "metadata.version is unset, so the cluster gets whatever version the eksctl release defaults to (%s as of %s); pin it, e.g. version: %q",
+				p.Env.EKS().EksctlDefault, date(p.Env.EKS().AsOf), p.Env.EKS().EksctlDefault.String())
 		case s == "auto" || s == "latest":
 			p.Report(at, "metadata.version: %s resolves when the cluster is created, so the same file creates different versions; pin it, e.g. version: %q",
 				s, p.Env.EKS().EksctlDefault.String())
