@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path"
 	"slices"
 	"strings"
 
@@ -56,11 +57,12 @@ func cfnClusterHasAddon(c *lint.Object, name string) bool {
 // eksctlAutoMode reports whether EKS Auto Mode runs the cluster's nodes and networking.
 func eksctlAutoMode(o *lint.Object) bool { return o.Get("autoModeConfig", "enabled").IsTrue() }
 
-// eksctlFargateOnly reports whether every pod of the cluster runs on Fargate: Fargate profiles, no
-// node groups, no Karpenter and no Auto Mode. Node add-ons (network policy, the GuardDuty agent)
-// do not apply to Fargate pods.
-func eksctlFargateOnly(o *lint.Object) bool {
-	return o.Get("fargateProfiles").Len() > 0 && len(o.NodeGroups()) == 0 && !o.Get("karpenter").Exists() && !eksctlAutoMode(o)
+// eksctlWithoutEC2Nodes reports whether the cluster's pods run only on Fargate or on hybrid nodes
+// (remoteNetworkConfig): no node groups, no Karpenter, no Auto Mode. The VPC CNI's network policy
+// and the GuardDuty agent do not apply to Fargate pods, and hybrid nodes run another CNI.
+func eksctlWithoutEC2Nodes(o *lint.Object) bool {
+	return (o.Get("fargateProfiles").Len() > 0 || o.Get("remoteNetworkConfig").Exists()) &&
+		len(o.NodeGroups()) == 0 && !o.Get("karpenter").Exists() && !eksctlAutoMode(o)
 }
 
 // addonGap is what the add-on presence rules keep from an object to decide, once the whole run is
@@ -76,14 +78,16 @@ type addonGap struct {
 	// literal ClusterName ("" when unknown).
 	elsewhere bool
 	target    string
+	// dir is the folder of the template, for add-ons and CloudFormation clusters.
+	dir string
 	// coversAll marks something that provides the add-on to every cluster (GuardDuty managing its
 	// agent for the account).
 	coversAll bool
 }
 
 // reportAddonGaps reports the clusters that lack an add-on. A CloudFormation cluster is left out
-// when an add-on in another template may belong to it: a cluster stack with a separate add-on
-// stack is common, and that add-on is checked where it is.
+// when an add-on in another template of its folder may belong to it: a cluster stack with a
+// separate add-on stack next to it is common, and that add-on is checked where it is.
 func reportAddonGaps(items []addonGap, s *lint.SetPass) {
 	if slices.ContainsFunc(items, func(it addonGap) bool { return it.coversAll }) {
 		return
@@ -93,7 +97,7 @@ func reportAddonGaps(items []addonGap, s *lint.SetPass) {
 			continue
 		}
 		mayBelong := func(it addonGap) bool {
-			return it.elsewhere && (it.target == "" || gap.name == "" || it.target == gap.name)
+			return it.elsewhere && it.dir == gap.dir && (it.target == "" || gap.name == "" || it.target == gap.name)
 		}
 		if gap.cfn && slices.ContainsFunc(items, mayBelong) {
 			continue
@@ -102,22 +106,34 @@ func reportAddonGaps(items []addonGap, s *lint.SetPass) {
 	}
 }
 
+// templateDir is the folder of the file a CloudFormation resource is written in.
+func templateDir(o *lint.Object) string { return path.Dir(o.Place().Pos.File) }
+
 // cfnAddonElsewhere is the item an AWS::EKS::Addon keeps when its cluster is not in its template.
-func cfnAddonElsewhere(a clusterAddon) (addonGap, bool) {
+func cfnAddonElsewhere(p *lint.Pass, a clusterAddon) (addonGap, bool) {
 	if a.cluster != nil {
 		return addonGap{}, false
 	}
 	target, _ := cfnString(a.node.Get("ClusterName"))
-	return addonGap{elsewhere: true, target: target}, true
+	return addonGap{elsewhere: true, target: target, dir: templateDir(p.Object)}, true
 }
 
 // cfnClusterGap is the item an AWS::EKS::Cluster keeps when its template has no add-on name for it.
+// A cluster whose template gives it only Fargate profiles is left out: node add-ons do not apply.
 func cfnClusterGap(o *lint.Object, name, message string) (addonGap, bool) {
-	if cfnClusterHasAddon(o, name) {
+	if cfnClusterHasAddon(o, name) || cfnFargateOnly(o) {
 		return addonGap{}, false
 	}
 	n, _ := cfnString(o.Properties().Get("Name"))
-	return addonGap{at: o.Place(), message: message, cfn: true, name: n}, true
+	return addonGap{at: o.Place(), message: message, cfn: true, name: n, dir: templateDir(o)}, true
+}
+
+// cfnFargateOnly reports whether a cluster's template gives it Fargate profiles and no EC2 nodes:
+// no node group, no Auto Scaling group.
+func cfnFargateOnly(c *lint.Object) bool {
+	t := c.Template()
+	return slices.ContainsFunc(t.Resources("AWS::EKS::FargateProfile"), func(fp *lint.Object) bool { return cfnClusterOf(fp) == c }) &&
+		len(t.Resources("AWS::EKS::Nodegroup")) == 0 && len(t.Resources("AWS::AutoScaling::AutoScalingGroup")) == 0
 }
 
 // vpcCNINetworkPolicy reads enableNetworkPolicy from a vpc-cni add-on's configuration values (a string of
@@ -161,14 +177,15 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 		Good: eksctlCluster("addons:\n  - name: vpc-cni\n    version: latest\n    configurationValues: '{\"enableNetworkPolicy\": \"true\"}'\n", ""),
 	},
 	Notes: "Not reported: clusters on Outposts (no add-ons), EKS Auto Mode (network policy is configured on the " +
-		"node class), eksctl clusters whose pods all run on Fargate (network policies do not apply to Fargate " +
-		"pods), eksctl clusters with `addonsConfig.disableDefaultAddons: true` and no vpc-cni (another CNI), and " +
-		"CloudFormation clusters with `BootstrapSelfManagedAddons: false` and no vpc-cni add-on. A CloudFormation " +
-		"cluster without a vpc-cni add-on in its template is not reported when the run holds a vpc-cni add-on " +
-		"whose cluster is outside its template (a separate add-on stack); that add-on is checked itself.",
+		"node class), eksctl clusters whose pods run only on Fargate or hybrid nodes (network policies do not " +
+		"apply to Fargate pods; hybrid nodes run Cilium or Calico), eksctl clusters with `addonsConfig.disableDefaultAddons: true` and no vpc-cni (another CNI), and " +
+		"CloudFormation clusters with `BootstrapSelfManagedAddons: false` and no vpc-cni add-on, or whose template " +
+		"gives them Fargate profiles and no EC2 nodes. A CloudFormation cluster without a vpc-cni add-on in its " +
+		"template is not reported when a template in the same folder holds a vpc-cni add-on whose cluster is " +
+		"outside that template (a separate add-on stack); that add-on is checked itself.",
 	Set: lint.Gather(func(p *lint.Pass) (addonGap, bool) {
 		if o := clusterConfig(p); o != nil {
-			if eksctlOnOutposts(o) || eksctlAutoMode(o) || eksctlFargateOnly(o) {
+			if eksctlOnOutposts(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {
 				return addonGap{}, false
 			}
 			cnis := addonsNamed(p, "vpc-cni")
@@ -183,7 +200,7 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 		}
 		if cnis := addonsNamed(p, "vpc-cni"); len(cnis) > 0 {
 			reportNetworkPolicyOff(p, cnis[0])
-			return cfnAddonElsewhere(cnis[0])
+			return cfnAddonElsewhere(p, cnis[0])
 		}
 		props, ok := cfnResource(p, "AWS::EKS::Cluster")
 		if !ok || props.Get("ComputeConfig", "Enabled").IsTrue() {
@@ -278,18 +295,18 @@ var GuardDutyAgentAddonMissing = &lint.Rule{
 	Notes: "A note, off by default: GuardDuty can install the agent itself (automated agent configuration), which " +
 		"cannot be seen offline. When the run holds an `AWS::GuardDuty::Detector` with runtime monitoring and " +
 		"`EKS_ADDON_MANAGEMENT` enabled, nothing is reported. Clusters on Outposts and eksctl clusters whose " +
-		"pods all run on Fargate (which GuardDuty does not monitor on EKS) are not reported; split stacks are " +
+		"pods run only on Fargate (which GuardDuty does not monitor on EKS) or hybrid nodes are not reported; split stacks are " +
 		"handled as in eks-vpc-cni-network-policy-disabled.",
 	Set: lint.Gather(func(p *lint.Pass) (addonGap, bool) {
 		if o := clusterConfig(p); o != nil {
-			if eksctlOnOutposts(o) || eksctlFargateOnly(o) || len(addonsNamed(p, guardDutyAgent)) > 0 {
+			if eksctlOnOutposts(o) || eksctlWithoutEC2Nodes(o) || len(addonsNamed(p, guardDutyAgent)) > 0 {
 				return addonGap{}, false
 			}
 			return addonGap{at: o.Get("addons").Place(), message: "no aws-guardduty-agent add-on: GuardDuty Runtime Monitoring sees nothing on this cluster's nodes " +
 				"unless GuardDuty manages the agent itself; add the add-on, or enable GuardDuty's automated agent management"}, true
 		}
 		if agents := addonsNamed(p, guardDutyAgent); len(agents) > 0 {
-			return cfnAddonElsewhere(agents[0])
+			return cfnAddonElsewhere(p, agents[0])
 		}
 		if props, ok := cfnResource(p, "AWS::GuardDuty::Detector"); ok {
 			features, known := detectorFeatures(props)
