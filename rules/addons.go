@@ -136,11 +136,11 @@ func cfnFargateOnly(c *lint.Object) bool {
 		len(t.Resources("AWS::EKS::Nodegroup")) == 0 && len(t.Resources("AWS::AutoScaling::AutoScalingGroup")) == 0
 }
 
-// vpcCNINetworkPolicy reads enableNetworkPolicy from a vpc-cni add-on's configuration values (a string of
-// JSON or YAML). at is where a finding about it lands: the setting itself inside the string, else
-// the configuration values, else the add-on. known is false when the configuration cannot be read
-// offline (an intrinsic, or text that is neither JSON nor YAML: EKS rejects that itself).
-func vpcCNINetworkPolicy(a clusterAddon) (enabled bool, at lint.Node, known bool) {
+// vpcCNINetworkPolicy reads enableNetworkPolicy from a vpc-cni add-on's configuration values (a
+// string of JSON or YAML); setting is the field inside the string, missing when it is not set.
+// known is false when the configuration cannot be read offline: an intrinsic, or text that is
+// neither JSON nor YAML (EKS rejects that itself).
+func vpcCNINetworkPolicy(a clusterAddon) (enabled bool, setting lint.Node, known bool) {
 	if !a.config.Exists() {
 		return false, a.config, true
 	}
@@ -151,10 +151,7 @@ func vpcCNINetworkPolicy(a clusterAddon) (enabled bool, at lint.Node, known bool
 	if err != nil {
 		return false, a.config, false
 	}
-	setting := root.Get("enableNetworkPolicy")
-	if !setting.Exists() {
-		return false, a.config, true
-	}
+	setting = root.Get("enableNetworkPolicy")
 	on, ok := cfnBool(setting)
 	return ok && on, setting, true
 }
@@ -214,18 +211,19 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 	}, reportAddonGaps),
 }
 
-// reportNetworkPolicyOff reports a vpc-cni add-on that does not turn network policy on.
+// reportNetworkPolicyOff reports a vpc-cni add-on that does not turn network policy on: at the
+// setting inside its configuration values, else at the configuration values, else at the add-on.
 func reportNetworkPolicyOff(p *lint.Pass, a clusterAddon) {
-	enabled, at, known := vpcCNINetworkPolicy(a)
-	switch {
+	enabled, setting, known := vpcCNINetworkPolicy(a)
+	switch config := fieldName(a.config); {
 	case enabled || !known:
 	case !a.config.Exists():
-		p.Report(at, `the vpc-cni add-on does not enable network policy, so NetworkPolicy objects are ignored; add %s: '{"enableNetworkPolicy": "true"}'`,
-			fieldName(a.config)[strings.LastIndex(fieldName(a.config), ".")+1:])
-	case at == a.config:
-		p.Report(at, `%s does not set enableNetworkPolicy, so NetworkPolicy objects are ignored; add "enableNetworkPolicy": "true"`, fieldName(a.config))
+		p.Report(a.config, `the vpc-cni add-on does not enable network policy, so NetworkPolicy objects are ignored; add %s: '{"enableNetworkPolicy": "true"}'`,
+			config[strings.LastIndex(config, ".")+1:])
+	case !setting.Exists():
+		p.Report(a.config, `%s does not set enableNetworkPolicy, so NetworkPolicy objects are ignored; add "enableNetworkPolicy": "true"`, config)
 	default:
-		p.Report(at, `enableNetworkPolicy is %q, so NetworkPolicy objects are ignored; set it to "true"`, at.Str())
+		p.Report(setting, `enableNetworkPolicy is %q, so NetworkPolicy objects are ignored; set it to "true"`, setting.Str())
 	}
 }
 
@@ -252,7 +250,7 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "vpc-cni") {
-			enabled, at, _ := vpcCNINetworkPolicy(a)
+			enabled, setting, _ := vpcCNINetworkPolicy(a)
 			if !enabled {
 				continue
 			}
@@ -266,7 +264,7 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 				continue
 			}
 			if kv, ok := clusterVersionOf(a.cluster, p.Env); ok && kv.parsed && kv.Compare(vs.NetworkPolicyMinKubernetes) < 0 {
-				p.Report(at, "enableNetworkPolicy needs Kubernetes %s or newer, but the cluster runs %s, so policies are not enforced; upgrade the cluster",
+				p.Report(setting, "enableNetworkPolicy needs Kubernetes %s or newer, but the cluster runs %s, so policies are not enforced; upgrade the cluster",
 					vs.NetworkPolicyMinKubernetes, kv)
 			}
 		}

@@ -134,8 +134,12 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 			}
 		}
 		if cidrs.Len() == 0 {
-			p.Report(cidrs, "the public API endpoint accepts connections from anywhere: %s is unset, so EKS allows 0.0.0.0/0; list the CIDRs that need the API",
-				fieldName(cidrs))
+			state := "unset"
+			if cidrs.Exists() {
+				state = "empty"
+			}
+			p.Report(cidrs, "the public API endpoint accepts connections from anywhere: %s is %s, so EKS allows 0.0.0.0/0; list the CIDRs that need the API",
+				fieldName(cidrs), state)
 			return
 		}
 		for _, c := range cidrs.Items() {
