@@ -325,10 +325,6 @@ func (v Version) Compare(w Version) int {
 // SameMinor reports whether v and w share major and minor version.
 func (v Version) SameMinor(w Version) bool { return v.Major == w.Major && v.Minor == w.Minor }
 
-// MinorsBehind is how many minor versions v is older than w (negative when newer), for versions
-// of the same major.
-func (v Version) MinorsBehind(w Version) int { return w.Minor - v.Minor }
-
 // String is the major and minor version, "1.34": Kubernetes versions are named so.
 func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
 

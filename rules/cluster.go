@@ -612,16 +612,16 @@ func quantity(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// versionList writes minor versions for a message: "v1.12 or v1.13".
-func versionList(vs []lint.Version, prefix, conj string) string {
+// minorList writes minor versions for a message: "v1.12 or v1.13".
+func minorList(vs []lint.Version) string {
 	var parts []string
 	for _, v := range vs {
-		parts = append(parts, prefix+v.String())
+		parts = append(parts, "v"+v.String())
 	}
 	if len(parts) < 2 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " " + conj + " " + parts[len(parts)-1]
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
 var CoreDNSVersionMismatch = &lint.Rule{
@@ -658,7 +658,7 @@ var CoreDNSVersionMismatch = &lint.Rule{
 				built = fmt.Sprintf("is the CoreDNS for Kubernetes %s to %s", users[0], users[len(users)-1])
 			}
 			p.Report(a.version, "coredns %s %s, but the cluster runs %s, which takes CoreDNS %s (e.g. %s); set %s to such a build or to latest",
-				written, built, kv, versionList(k.CoreDNSMinors, "v", "or"), k.CoreDNSLatest, fieldName(a.version))
+				written, built, kv, minorList(k.CoreDNSMinors), k.CoreDNSLatest, fieldName(a.version))
 		}
 	},
 }
