@@ -23,6 +23,7 @@ type lintFlags struct {
 	maxAliasNodes   int
 	root            string
 	date            string
+	data            string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
@@ -33,6 +34,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", lint.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
+	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (`ekslint rules --data` shows its format)")
 }
 
 // lintRun discovers and lints paths as the flags say.
@@ -45,11 +47,12 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("--max-file-size: %w", err)}
 	}
-	env := &lint.Env{Today: time.Now().UTC().Truncate(24 * time.Hour)}
-	if f.date != "" {
-		if env.Today, err = time.Parse(time.DateOnly, f.date); err != nil {
-			return nil, nil, usageError{fmt.Errorf("--date: want YYYY-MM-DD: %w", err)}
-		}
+	env := &lint.Env{}
+	if env.Today, err = parseDate(f.date); err != nil {
+		return nil, nil, err
+	}
+	if env.Versions, err = loadVersions(f.data); err != nil {
+		return nil, nil, err
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
@@ -61,7 +64,34 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		Stdin:  stdin,
 	})
 	res.Problems = append(problems, res.Problems...)
+	if note := env.StaleVersionsNote(); note != nil {
+		res.Problems = append([]lint.Problem{*note}, res.Problems...)
+	}
 	return res, selected, nil
+}
+
+// parseDate reads --date; "" means today (UTC).
+func parseDate(date string) (time.Time, error) {
+	if date == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	day, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return day, usageError{fmt.Errorf("--date: want YYYY-MM-DD, not %q", date)}
+	}
+	return day, nil
+}
+
+// loadVersions reads --data: a file of EKS version data, or the built-in data for "".
+func loadVersions(path string) (*lint.Versions, error) {
+	if path == "" || path == lint.BuiltinVersionsSource {
+		return lint.BuiltinVersions(), nil
+	}
+	v, err := lint.LoadVersions(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--data: %w", err)}
+	}
+	return v, nil
 }
 
 func lintCommand() *cobra.Command {

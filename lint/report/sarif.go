@@ -87,6 +87,9 @@ func HelpMarkdown(r *lint.Rule) string {
 	if len(r.Equivalents) > 0 {
 		fmt.Fprintf(&b, "\nEquivalent checks: %s.\n", strings.Join(r.Equivalents, "; "))
 	}
+	if r.Notes != "" {
+		fmt.Fprintf(&b, "\n**Notes:** %s\n", r.Notes)
+	}
 	fmt.Fprintf(&b, "\n[Documentation](%s)\n", RuleHelpURI(r.ID))
 	return b.String()
 }

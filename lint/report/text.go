@@ -57,7 +57,11 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 		for len(problems) > 0 && (before == nil || problems[0].Pos.Before(*before)) {
 			p := problems[0]
 			problems = problems[1:]
-			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, p.Pos.String()), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
+			where := p.Pos.String()
+			if where == "" {
+				where = "ekslint" // a problem of the run itself (stale version data), not of a file
+			}
+			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, where), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
 			if opts.Source {
 				writeSource(bw, res.Sources, p.Pos, paint)
 			}
