@@ -240,9 +240,11 @@ func (run *Run) artifactLocation(file string) *sarif.ArtifactLocation {
 	return loc.WithUri(relativeURI(path))
 }
 
-// relativeURI percent-encodes a slash-separated relative path as a URI reference (spaces, %, #, ?
-// and non-ASCII; "./" before a first segment with a colon, which would read as a scheme).
-func relativeURI(path string) string { return (&url.URL{Path: path}).String() }
+// relativeURI percent-encodes a slash-separated relative path as a URI reference: spaces, %, #, ?,
+// non-ASCII, and colons, which would read as a scheme in the first segment.
+func relativeURI(path string) string {
+	return strings.ReplaceAll((&url.URL{Path: path}).EscapedPath(), ":", "%3A")
+}
 
 // fileURI is the file: URI of an absolute path.
 func fileURI(abs string) string {

@@ -3,12 +3,11 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/report/reporttest"
 )
 
 func TestSARIFGolden(t *testing.T) {
@@ -17,37 +16,7 @@ func TestSARIFGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sarif.json", b.Bytes())
-	validateSARIF(t, filepath.Join("testdata", "sarif.json"))
-}
-
-// validateSARIF runs the shared SARIF validator (Microsoft's multitool with GitHub's ingestion
-// rules) on a file, and skips when the validator is not there (a clone without ../shared) or
-// cannot be installed (npm offline).
-func validateSARIF(t *testing.T, path string) {
-	t.Helper()
-	validator, err := filepath.Abs("../../../shared/tools/sarif-validate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(validator); err != nil {
-		t.Skip("no ../shared/tools/sarif-validate beside the repository")
-	}
-	out, err := exec.Command(validator, path).CombinedOutput()
-	if code := exitCodeOf(err); code == 2 {
-		t.Skipf("sarif-validate could not run: %s", out)
-	} else if code != 0 || !bytes.Contains(out, []byte("0 errors, 0 warnings")) {
-		t.Errorf("sarif-validate %s: %v\n%s", path, err, out)
-	}
-}
-
-func exitCodeOf(err error) int {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		return 2
-	}
-	return 0
+	reporttest.ValidateSARIF(t, filepath.Join("testdata", "sarif.json"))
 }
 
 func TestKeepForSARIF(t *testing.T) {
