@@ -49,12 +49,15 @@ func actionCommand() *cobra.Command {
 			"(the working directory when it is unset). Exit status as for ekslint lint.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a := githubactions.New(githubactions.WithWriter(cmd.OutOrStdout()))
+			stdout := cmd.OutOrStdout()
+			a := githubactions.New(githubactions.WithWriter(stdout))
 			err := runAction(cmd, a, &flags)
 			var usage usageError
 			if errors.As(err, &usage) {
-				// The log shows it too, but an annotation puts it on the run's page.
-				a.IssueCommand(&githubactions.Command{Name: "error", Message: usage.Error(), Properties: githubactions.CommandProperties{"title": "ekslint"}})
+				// The log shows it too, but an annotation puts it on the run's page. (Not
+				// a.IssueCommand, which panics when stdout fails.)
+				annotation := githubactions.Command{Name: "error", Message: usage.Error(), Properties: githubactions.CommandProperties{"title": "ekslint"}}
+				fmt.Fprintln(stdout, annotation.String())
 			}
 			return err
 		},
