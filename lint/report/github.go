@@ -32,8 +32,8 @@ type annotation struct {
 func (run *Run) annotations() []annotation {
 	var out []annotation
 	for i := range run.Result.Findings {
-		if f := &run.Result.Findings[i]; counted(f) {
-			out = append(out, annotation{f.Level, f.Pos, f.Rule, messageWithVariants(f, "(in ", ")")})
+		if f := &run.Result.Findings[i]; f.Counted() {
+			out = append(out, annotation{f.Level, f.Pos, f.Rule, messageWithVariants(f)})
 		}
 	}
 	for _, p := range run.Result.Problems {

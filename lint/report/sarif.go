@@ -111,15 +111,11 @@ func keepForSARIF(fs []lint.Finding, limit int) (kept []*lint.Finding, dropped i
 // reportRank orders findings for reports that must choose: counted findings by level, then
 // those a person already accepted (suppressed or in the baseline).
 func reportRank(f *lint.Finding) int {
-	if !counted(f) {
+	if !f.Counted() {
 		return 0
 	}
 	return int(f.Level)
 }
-
-// counted reports whether a finding counts for --fail-on and the totals: not suppressed and not
-// already in the baseline.
-func counted(f *lint.Finding) bool { return f.Suppression == nil && f.Baseline != "unchanged" }
 
 func sarifRule(r *lint.Rule) *sarif.ReportingDescriptor {
 	pb := sarif.NewPropertyBag()
@@ -172,7 +168,7 @@ func ruleName(id string) string {
 func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule.ID).
 		WithLevel(f.Level.String()).
-		WithMessage(sarif.NewTextMessage(messageWithVariants(f, "(in ", ")"))).
+		WithMessage(sarif.NewTextMessage(messageWithVariants(f))).
 		WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(run.physical(f.Pos))}).
 		WithPartialFingerPrints(map[string]any{"ekslint/v1": f.Fingerprint()})
 	if i, ok := index[f.Rule.ID]; ok {
@@ -200,11 +196,11 @@ func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result
 
 // messageWithVariants is the finding's message, naming the value sets or overlays that produced
 // it when there was more than one.
-func messageWithVariants(f *lint.Finding, open, close string) string {
+func messageWithVariants(f *lint.Finding) string {
 	if len(f.Variants) < 2 {
 		return f.Message
 	}
-	return f.Message + " " + open + strings.Join(f.Variants, ", ") + close
+	return f.Message + " (in " + strings.Join(f.Variants, ", ") + ")"
 }
 
 func (run *Run) physical(p lint.Pos) *sarif.PhysicalLocation {

@@ -71,7 +71,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Suppression != nil || f.Baseline == "unchanged" {
+		if !f.Counted() {
 			continue
 		}
 		flushProblems(&f.Pos)
