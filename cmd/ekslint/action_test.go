@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -64,13 +63,6 @@ func workspace(t *testing.T, files map[string]string) (ws, output, summary strin
 // inputVar is the variable the runner passes an input in: INPUT_FAIL-ON for fail-on.
 func inputVar(name string) string { return "INPUT_" + strings.ToUpper(name) }
 
-func actionRun(t *testing.T) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run([]string{"action"}, strings.NewReader(""), &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
 // readOutputs parses the runner's output file (name<<delimiter / value / delimiter).
 func readOutputs(t *testing.T, path string) map[string]string {
 	t.Helper()
@@ -99,7 +91,7 @@ func TestAction(t *testing.T) {
 	})
 	t.Setenv(inputVar("paths"), "deploy\nmy dir\n\n::error::forged.yaml\n")
 
-	code, stdout, stderr := actionRun(t)
+	stdout, stderr, code := ekslint(t, "", "action")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (an error finding, fail-on error)\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -203,7 +195,7 @@ func TestActionWithoutRunnerFiles(t *testing.T) {
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 	t.Setenv(inputVar("fail-on"), "none")
 	t.Setenv(inputVar("sarif-file"), "reports/ekslint.sarif")
-	if code, stdout, stderr := actionRun(t); code != 0 {
+	if stdout, stderr, code := ekslint(t, "", "action"); code != 0 {
 		t.Fatalf("exit %d, want 0 (fail-on none)\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(ws, "reports", "ekslint.sarif")); err != nil {
@@ -217,7 +209,7 @@ func TestActionTextOutput(t *testing.T) {
 	workspace(t, map[string]string{"::error::forged.yaml": badDeployment})
 	t.Setenv(inputVar("annotations"), "false")
 	t.Setenv(inputVar("summary"), "False")
-	code, stdout, _ := actionRun(t)
+	stdout, _, code := ekslint(t, "", "action")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -244,7 +236,7 @@ func TestActionUsageErrors(t *testing.T) {
 		t.Run(input, func(t *testing.T) {
 			_, output, _ := workspace(t, map[string]string{"app.yaml": badDeployment})
 			t.Setenv(inputVar(input), value)
-			code, stdout, stderr := actionRun(t)
+			stdout, stderr, code := ekslint(t, "", "action")
 			if code != 2 {
 				t.Fatalf("exit %d, want 2", code)
 			}
@@ -317,12 +309,12 @@ func TestLintFormatGitHub(t *testing.T) {
 	summary := filepath.Join(t.TempDir(), "summary")
 	t.Setenv("GITHUB_WORKSPACE", dir)
 	t.Setenv("GITHUB_STEP_SUMMARY", summary)
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"lint", "--format", "github", dir}, nil, &stdout, &stderr); code != 1 {
-		t.Fatalf("exit %d, want 1\n%s%s", code, stdout.String(), stderr.String())
+	stdout, stderr, code := ekslint(t, "", "lint", "--format", "github", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
 	}
-	if want := "::error col=7,endColumn=24,file=app.yaml,line=13,title=k8s-host-network::"; !strings.Contains(stdout.String(), want) {
-		t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+	if want := "::error col=7,endColumn=24,file=app.yaml,line=13,title=k8s-host-network::"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout)
 	}
 	if md, err := os.ReadFile(summary); err != nil || !strings.Contains(string(md), "## ekslint") {
 		t.Errorf("no job summary (%v):\n%s", err, md)
@@ -339,9 +331,8 @@ func TestSARIFOnCorpus(t *testing.T) {
 				t.Skip("no ../shared/corpus beside the repository")
 			}
 			out := filepath.Join(t.TempDir(), dir+".sarif")
-			var stdout, stderr bytes.Buffer
-			if code := run([]string{"lint", "--format", "sarif", "--output", out, corpus}, nil, &stdout, &stderr); code == 2 && stderr.Len() > 0 {
-				t.Fatalf("lint failed: %s", stderr.String())
+			if _, stderr, code := ekslint(t, "", "lint", "--format", "sarif", "--output", out, corpus); code == 2 && stderr != "" {
+				t.Fatalf("lint failed: %s", stderr)
 			}
 			reporttest.ValidateSARIF(t, out)
 		})
