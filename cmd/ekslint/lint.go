@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
@@ -24,6 +27,9 @@ type lintFlags struct {
 	root            string
 	date            string
 	data            string
+	// workDir is the directory paths are named relative to; "" is the working directory. The
+	// Action sets it to GITHUB_WORKSPACE.
+	workDir string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
@@ -55,7 +61,7 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		return nil, nil, err
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
-	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
+	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root, WorkDir: f.workDir})
 	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
@@ -94,6 +100,24 @@ func loadVersions(path string) (*lint.Versions, error) {
 	return v, nil
 }
 
+// report describes a run for the reporters. SARIF and GitHub annotations name files relative to
+// GITHUB_WORKSPACE when it is set (in GitHub Actions: code scanning and annotations resolve paths
+// against the repository), else relative to the working directory.
+func (f *lintFlags) report(res *lint.Result, selected []*lint.Rule) *report.Run {
+	wd := f.workDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	root := os.Getenv("GITHUB_WORKSPACE")
+	if root != "" {
+		root, _ = filepath.Abs(root)
+	}
+	return &report.Run{Result: res, Rules: selected, Version: buildVersion(), WorkDir: wd, SourceRoot: root}
+}
+
+// formats are the report formats of --format.
+var formats = []string{"text", "json", "sarif", "github"}
+
 func lintCommand() *cobra.Command {
 	var (
 		flags  lintFlags
@@ -119,8 +143,8 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--fail-on: %w", err)}
 			}
-			if format != "text" && format != "json" && format != "sarif" {
-				return usageError{fmt.Errorf("--format: unknown format %q (want text, json or sarif)", format)}
+			if !slices.Contains(formats, format) {
+				return usageError{fmt.Errorf("--format: unknown format %q (want %s)", format, strings.Join(formats, ", "))}
 			}
 			if color != "auto" && color != "always" && color != "never" {
 				return usageError{fmt.Errorf("--color: want auto, always or never, not %q", color)}
@@ -129,7 +153,7 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			run := &report.Run{Result: res, Rules: selected, Version: buildVersion()}
+			run := flags.report(res, selected)
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, run); err != nil {
 				return err
 			}
@@ -141,7 +165,7 @@ func lintCommand() *cobra.Command {
 	}
 	flags.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&format, "format", "text", "output format: text, json or sarif")
+	fl.StringVar(&format, "format", "text", "output format: text, json, sarif or github (annotations; in GitHub Actions also the job summary)")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
@@ -168,6 +192,11 @@ func writeReport(stdout io.Writer, output, format, color string, run *report.Run
 		return report.JSON(w, run)
 	case "sarif":
 		return report.SARIF(w, run)
+	case "github":
+		if err := report.GitHubAnnotations(w, run); err != nil {
+			return err
+		}
+		return writeStepSummary(githubactions.New(githubactions.WithWriter(stdout)), run, true)
 	}
 	tty := output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	pretty := color == "always" || color == "auto" && tty

@@ -19,6 +19,12 @@ type Run struct {
 	Rules []*lint.Rule
 	// Version is ekslint's version.
 	Version string
+	// WorkDir is the absolute directory the findings' paths are relative to (the working directory
+	// of the run); "" leaves them as they are.
+	WorkDir string
+	// SourceRoot is the absolute directory SARIF URIs and GitHub annotations name files relative
+	// to: the repository root (GITHUB_WORKSPACE in GitHub Actions); "" means WorkDir.
+	SourceRoot string
 }
 
 // TextOptions control the text format.
@@ -69,7 +75,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Suppression != nil || f.Baseline == "unchanged" {
+		if !f.Counted() {
 			continue
 		}
 		flushProblems(&f.Pos)
