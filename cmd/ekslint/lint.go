@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
@@ -26,14 +28,18 @@ type lintFlags struct {
 	maxAliasNodes   int
 	root            string
 	date            string
+	data            string
 	configFile      string
+	// workDir is the directory paths are named relative to; "" is the working directory. The
+	// Action sets it to GITHUB_WORKSPACE.
+	workDir string
 	// baseline is the --baseline flag of the commands that compare; noBaseline is set by the one
 	// that records (ekslint baseline), which ignores the config's baseline too.
 	baseline   string
 	noBaseline bool
 
 	// Set by lintRun: the config it read (nil when it could not be read), the lint root and the
-	// working directory.
+	// directory paths are named relative to.
 	cfg          *config.Config
 	lintRoot, wd string
 }
@@ -46,6 +52,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", lint.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
+	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (`ekslint rules --data` shows its format); overrides the config's dataFile")
 	fl.StringVar(&f.configFile, "config", "", "config file (default: .ekslint.yaml in the lint root, when there is one)")
 }
 
@@ -96,8 +103,10 @@ func (f *lintFlags) loadBaseline(lim lint.Limits) (*lint.Baseline, *lint.Problem
 // nothing is linted and the result holds them alone.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*lint.Result, []*lint.Rule, error) {
 	var err error
-	if f.wd, err = os.Getwd(); err != nil {
-		return nil, nil, err
+	if f.wd = f.workDir; f.wd == "" {
+		if f.wd, err = os.Getwd(); err != nil {
+			return nil, nil, err
+		}
 	}
 	f.lintRoot = lint.DefaultRoot(f.wd)
 	if f.root != "" {
@@ -122,15 +131,20 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("--max-file-size: %w", err)}
 	}
-	env := &lint.Env{Today: time.Now().UTC().Truncate(24 * time.Hour)}
-	if f.date != "" {
-		if env.Today, err = time.Parse(time.DateOnly, f.date); err != nil {
-			return nil, nil, usageError{fmt.Errorf("--date: want YYYY-MM-DD: %w", err)}
+	env := &lint.Env{}
+	if env.Today, err = parseDate(f.date); err != nil {
+		return nil, nil, err
+	}
+	if f.data == "" && cfg.DataFile != "" {
+		if env.Versions, err = lint.LoadVersions(cfg.DataFile); err != nil {
+			return nil, nil, usageError{fmt.Errorf("dataFile in the config: %w", err)}
 		}
+	} else if env.Versions, err = loadVersions(f.data); err != nil {
+		return nil, nil, err
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	baseline, baselineProblem := f.loadBaseline(limits)
-	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
+	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root, WorkDir: f.workDir})
 	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
@@ -147,8 +161,53 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	if baselineProblem != nil {
 		res.Problems = append([]lint.Problem{*baselineProblem}, res.Problems...)
 	}
+	if note := env.StaleVersionsNote(); note != nil {
+		res.Problems = append([]lint.Problem{*note}, res.Problems...)
+	}
 	return res, selected, nil
 }
+
+// parseDate reads --date; "" means today (UTC).
+func parseDate(date string) (time.Time, error) {
+	if date == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	day, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return day, usageError{fmt.Errorf("--date: want YYYY-MM-DD, not %q", date)}
+	}
+	return day, nil
+}
+
+// loadVersions reads --data: a file of EKS version data, or the built-in data for "".
+func loadVersions(path string) (*lint.Versions, error) {
+	if path == "" || path == lint.BuiltinVersionsSource {
+		return lint.BuiltinVersions(), nil
+	}
+	v, err := lint.LoadVersions(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--data: %w", err)}
+	}
+	return v, nil
+}
+
+// report describes a run for the reporters. SARIF and GitHub annotations name files relative to
+// GITHUB_WORKSPACE when it is set (in GitHub Actions: code scanning and annotations resolve paths
+// against the repository), else relative to the working directory.
+func (f *lintFlags) report(res *lint.Result, selected []*lint.Rule) *report.Run {
+	wd := f.workDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	root := os.Getenv("GITHUB_WORKSPACE")
+	if root != "" {
+		root, _ = filepath.Abs(root)
+	}
+	return &report.Run{Result: res, Rules: selected, Version: buildVersion(), WorkDir: wd, SourceRoot: root}
+}
+
+// formats are the report formats of --format.
+var formats = []string{"text", "json", "sarif", "github"}
 
 func lintCommand() *cobra.Command {
 	var (
@@ -176,8 +235,8 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--fail-on: %w", err)}
 			}
-			if format != "text" && format != "json" && format != "sarif" {
-				return usageError{fmt.Errorf("--format: unknown format %q (want text, json or sarif)", format)}
+			if !slices.Contains(formats, format) {
+				return usageError{fmt.Errorf("--format: unknown format %q (want %s)", format, strings.Join(formats, ", "))}
 			}
 			if color != "auto" && color != "always" && color != "never" {
 				return usageError{fmt.Errorf("--color: want auto, always or never, not %q", color)}
@@ -189,7 +248,7 @@ func lintCommand() *cobra.Command {
 			if !cmd.Flags().Changed("fail-on") && flags.cfg != nil && flags.cfg.FailOn != nil {
 				failLevel = *flags.cfg.FailOn
 			}
-			run := &report.Run{Result: res, Rules: selected, Version: buildVersion()}
+			run := flags.report(res, selected)
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, run); err != nil {
 				return err
 			}
@@ -201,7 +260,7 @@ func lintCommand() *cobra.Command {
 	}
 	flags.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&format, "format", "text", "output format: text, json or sarif")
+	fl.StringVar(&format, "format", "text", "output format: text, json, sarif or github (annotations; in GitHub Actions also the job summary)")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none; overrides the config's failOn")
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
@@ -229,6 +288,11 @@ func writeReport(stdout io.Writer, output, format, color string, run *report.Run
 		return report.JSON(w, run)
 	case "sarif":
 		return report.SARIF(w, run)
+	case "github":
+		if err := report.GitHubAnnotations(w, run); err != nil {
+			return err
+		}
+		return writeStepSummary(githubactions.New(githubactions.WithWriter(stdout)), run, true)
 	}
 	tty := output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	pretty := color == "always" || color == "auto" && tty
