@@ -229,3 +229,19 @@ func TestRulesListsUnusedIgnore(t *testing.T) {
 		t.Errorf("ekslint rules does not list unused-ignore:\n%s", out)
 	}
 }
+
+// The config's dataFile is used like --data, and --data wins over it.
+func TestConfigDataFile(t *testing.T) {
+	dir := repo(t, map[string]string{
+		".ekslint.yaml":        "dataFile: ci/eks-versions.yaml\n",
+		"ci/eks-versions.yaml": "as_of: not a date\n",
+		"good.yaml":            string(lint.BuiltinVersionsYAML()),
+		"app/pod.yaml":         hostNetworkPod,
+	})
+	if _, errOut, code := ekslint(t, "", "lint", "app"); code != lint.ExitInput || !strings.Contains(errOut, "dataFile in the config:") {
+		t.Errorf("broken dataFile: exit %d, stderr %q", code, errOut)
+	}
+	if out, errOut, code := ekslint(t, "", "lint", "app", "--data", filepath.Join(dir, "good.yaml")); code != lint.ExitFindings {
+		t.Errorf("--data over the config: exit %d, want 1\n%s%s", code, out, errOut)
+	}
+}
