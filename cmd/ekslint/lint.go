@@ -167,6 +167,18 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	return res, selected, nil
 }
 
+// failLevel is the level at or above which findings fail the run: the --fail-on flag (or
+// input) when given, else the config's failOn, else error.
+func (f *lintFlags) failLevel(flag string) (lint.Level, error) {
+	switch {
+	case flag != "":
+		return lint.ParseLevel(flag)
+	case f.cfg != nil && f.cfg.FailOn != nil:
+		return *f.cfg.FailOn, nil
+	}
+	return lint.Error, nil
+}
+
 // parseDate reads --date; "" means today (UTC).
 func parseDate(date string) (time.Time, error) {
 	if date == "" {
@@ -231,8 +243,7 @@ func lintCommand() *cobra.Command {
 			if len(paths) == 0 {
 				paths = []string{"."}
 			}
-			failLevel, err := lint.ParseLevel(failOn)
-			if err != nil {
+			if _, err := (&lintFlags{}).failLevel(failOn); err != nil {
 				return usageError{fmt.Errorf("--fail-on: %w", err)}
 			}
 			if !slices.Contains(formats, format) {
@@ -245,9 +256,7 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("fail-on") && flags.cfg != nil && flags.cfg.FailOn != nil {
-				failLevel = *flags.cfg.FailOn
-			}
+			failLevel, _ := flags.failLevel(failOn)
 			run := flags.report(res, selected)
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, run); err != nil {
 				return err
@@ -262,7 +271,7 @@ func lintCommand() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "text", "output format: text, json, sarif or github (annotations; in GitHub Actions also the job summary)")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
-	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none; overrides the config's failOn")
+	fl.StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above this level: error, warning, note or none (default: the config's failOn, else error)")
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
 	return cmd
