@@ -490,9 +490,9 @@ spec:
 	},
 	Equivalents: []string{"kube-score deployment-has-poddisruptionbudget", "kube-score statefulset-has-poddisruptionbudget",
 		"Polaris missingPodDisruptionBudget"},
-	Notes: "Checks Deployments and StatefulSets with `replicas` above 1, or with no `replicas` but a " +
-		"HorizontalPodAutoscaler (or KEDA ScaledObject) keeping at least 2; kube-score also checks Deployments that " +
-		"leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
+	Notes: "Checks Deployments and StatefulSets with `replicas` above 1, or whose HorizontalPodAutoscaler (or KEDA " +
+		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
+		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
 		"selector selects no pods; in `policy/v1` it selects every pod of the namespace.",
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
