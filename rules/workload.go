@@ -429,13 +429,13 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		return scalingItem{workload: w}, true
 	case "HorizontalPodAutoscaler":
 		ref := o.Get("spec", "scaleTargetRef")
-		min, ok := o.Get("spec", "minReplicas").Int()
+		least, ok := o.Get("spec", "minReplicas").Int()
 		if !ok {
-			min = 1 // the API default
+			least = 1 // the API default
 		}
 		return scalingItem{scaler: &autoscaler{
 			target: scaleTarget{o.Namespace(), ref.Get("kind").Str(), ref.Get("name").Str()},
-			kind:   o.Kind(), name: o.Name(), minReplicas: min,
+			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
 	case "ScaledObject":
 		if !strings.HasPrefix(o.ID.APIVersion, "keda.sh/") {
@@ -446,13 +446,13 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		if kind == "" {
 			kind = "Deployment" // KEDA's default
 		}
-		min, ok := o.Get("spec", "minReplicaCount").Int()
+		least, ok := o.Get("spec", "minReplicaCount").Int()
 		if !ok {
-			min = 0 // KEDA's default: scale to zero when idle
+			least = 0 // KEDA's default: scale to zero when idle
 		}
 		return scalingItem{scaler: &autoscaler{
 			target: scaleTarget{o.Namespace(), kind, ref.Get("name").Str()},
-			kind:   o.Kind(), name: o.Name(), minReplicas: min,
+			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
 	case "PodDisruptionBudget":
 		sel := lint.SelectorOf(o.Get("spec", "selector"))
