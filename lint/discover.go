@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -117,10 +119,20 @@ func (d *discovery) input(kind InputKind, abs, root string) {
 	d.add(Input{Kind: kind, Path: DisplayPath(abs, d.wd), Abs: abs, Root: root})
 }
 
-// file adds a file named on the command line: its chart if it is part of one, else itself.
+// file adds a file named on the command line: its chart if it is part of one (a subchart vendored
+// in charts/ stands for the chart that vendors it, which is what gets rendered), else itself; a
+// .tgz is a chart archive.
 func (d *discovery) file(abs, root string) {
 	if chart := enclosing(filepath.Dir(abs), root, isChart); chart != "" {
+		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
+			within(parent, root) && isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
+			chart = parent
+		}
 		d.input(Chart, chart, root)
+		return
+	}
+	if isChartArchiveName(abs) {
+		d.input(Chart, abs, root)
 		return
 	}
 	d.input(File, abs, root)
@@ -147,6 +159,10 @@ func (d *discovery) walk(dir, root string) {
 				d.input(Overlay, path, root)
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if isChartArchiveName(path) && e.Type().IsRegular() && isChartArchive(path) {
+			d.input(Chart, path, root)
 			return nil
 		}
 		if !isManifestName(e.Name()) {
@@ -193,6 +209,33 @@ func isManifestName(name string) bool {
 }
 
 func isChart(dir string) bool { return exists(filepath.Join(dir, "Chart.yaml")) }
+
+func isChartArchiveName(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tgz") }
+
+// isChartArchive reports whether a .tgz found in a folder is a packaged chart: `helm package`
+// writes <name>/Chart.yaml first. Other archives (build artifacts, test data) are not inputs.
+func isChartArchive(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return false
+	}
+	tr := tar.NewReader(zr)
+	for range 3 {
+		h, err := tr.Next()
+		if err != nil {
+			return false
+		}
+		if dir, name, ok := strings.Cut(h.Name, "/"); ok && dir != "" && name == "Chart.yaml" {
+			return true
+		}
+	}
+	return false
+}
 
 // KustomizationNames are the file names that make a folder a Kustomize overlay, in the order
 // kustomize looks for them.

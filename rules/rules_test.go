@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/helm"
 	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -21,13 +22,19 @@ var fixtureDate = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 // TestFixtures runs each rule over fixtures/<rule-id>/ and compares its findings with the
 // `# want:` comments there. Only that rule runs, so fixtures need not annotate other rules.
 func TestFixtures(t *testing.T) {
+	// Chart folders in the fixtures (helm-*) are rendered and mapped back to their templates.
+	charts, err := helm.New(helm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaders := map[lint.InputKind]lint.Loader{lint.Chart: charts}
 	for _, r := range rules.All() {
 		t.Run(r.ID, func(t *testing.T) {
 			dir := filepath.Join(fixtures, r.ID)
 			if _, err := os.Stat(dir); err != nil {
 				t.Fatalf("rule %s has no fixtures: add %s with bad (# want:) and good cases", r.ID, dir)
 			}
-			res := linttest.Run(t, dir, lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}})
+			res := linttest.Run(t, dir, lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Loaders: loaders})
 			if len(res.Findings) == 0 {
 				t.Errorf("%s: no bad case: no fixture produces a finding", dir)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -13,9 +14,11 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
+	"github.com/ekslint/ekslint/lint/helm"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -37,6 +40,8 @@ type lintFlags struct {
 	// that records (ekslint baseline), which ignores the config's baseline too.
 	baseline   string
 	noBaseline bool
+	// charts are the flags that say how Helm charts are rendered.
+	charts chartFlags
 
 	// Set by lintRun: the config it read (nil when it could not be read), the lint root and the
 	// directory paths are named relative to.
@@ -54,6 +59,63 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
 	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (`ekslint rules --data` shows its format); overrides the config's dataFile")
 	fl.StringVar(&f.configFile, "config", "", "config file (default: .ekslint.yaml in the lint root, when there is one)")
+	f.charts.register(fl)
+}
+
+// chartFlags say how Helm charts are rendered, as `helm template` takes them.
+type chartFlags struct {
+	values, set, setString, setFile, apiVersions []string
+	kubeVersion, releaseName, namespace          string
+}
+
+func (c *chartFlags) register(fl *pflag.FlagSet) {
+	fl.StringArrayVarP(&c.values, "values", "f", nil, "Helm values file for the charts linted (repeatable; later files win)")
+	fl.StringArrayVar(&c.set, "set", nil, "Helm value for the charts linted: key=value[,key=value] (repeatable)")
+	fl.StringArrayVar(&c.setString, "set-string", nil, "Helm string value for the charts linted: key=value[,key=value] (repeatable)")
+	fl.StringArrayVar(&c.setFile, "set-file", nil, "Helm value read from a file inside the lint root: key=path (repeatable)")
+	fl.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes version charts are rendered for (default: the config's kubeVersion, else "+helm.DefaultKubeVersion+", the newest EKS version)")
+	fl.StringArrayVar(&c.apiVersions, "api-versions", nil, "API version added to the charts' .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1 (repeatable)")
+	fl.StringVar(&c.releaseName, "release-name", helm.DefaultReleaseName, "Helm release name charts are rendered with")
+	fl.StringVar(&c.namespace, "namespace", helm.DefaultNamespace, "Helm release namespace charts are rendered in")
+}
+
+// loader makes the chart loader: the flags' values for every chart, and for a chart the config
+// gives value sets, each set with the flags' values applied after its own.
+func (c *chartFlags) loader(cfg *config.Config, wd string) (*helm.Loader, error) {
+	flagSet := helm.ValueSet{Files: c.values, Set: c.set, SetString: c.setString, SetFile: c.setFile}
+	opts := helm.Options{
+		Values:      flagSet,
+		KubeVersion: cmp.Or(c.kubeVersion, cfg.KubeVersion),
+		APIVersions: c.apiVersions,
+		ReleaseName: c.releaseName,
+		Namespace:   c.namespace,
+		WorkDir:     wd,
+	}
+	if len(cfg.Charts) > 0 {
+		opts.ValueSets = func(in lint.Input) []helm.ValueSet {
+			chart := cfg.Chart(in.Abs)
+			if chart == nil {
+				return nil
+			}
+			var sets []helm.ValueSet
+			for _, vs := range chart.ValueSets {
+				set := helm.ValueSet{Name: vs.Name, Files: append(slices.Clone(vs.Values), flagSet.Files...),
+					Set: flagSet.Set, SetString: flagSet.SetString, SetFile: flagSet.SetFile}
+				for _, sv := range vs.Set {
+					// The config has checked that every value marshals.
+					arg, _ := sv.JSONArg()
+					set.SetJSON = append(set.SetJSON, arg)
+				}
+				sets = append(sets, set)
+			}
+			return sets
+		}
+	}
+	l, err := helm.New(opts)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return l, nil
 }
 
 // knownRules are every rule ekslint has: the checks and the filter's own.
@@ -144,13 +206,18 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	baseline, baselineProblem := f.loadBaseline(limits)
+	charts, err := f.charts.loader(cfg, f.wd)
+	if err != nil {
+		return nil, nil, err
+	}
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root, WorkDir: f.workDir})
 	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
-		Rules:  selected,
-		Limits: limits,
-		Env:    env,
-		Stdin:  stdin,
+		Rules:   selected,
+		Limits:  limits,
+		Env:     env,
+		Stdin:   stdin,
+		Loaders: map[lint.InputKind]lint.Loader{lint.Chart: charts},
 	})
 	res.Problems = append(problems, res.Problems...)
 	filter := lint.FilterOptions{Rules: selected, Known: known, Root: f.lintRoot, WorkDir: f.wd, Baseline: baseline}

@@ -19,20 +19,26 @@ import (
 )
 
 // A ValueSet is one way to render a chart: values files and --set style values, applied in
-// Helm's order (files in turn, then Set, SetString, SetFile).
+// Helm's order (files in turn, then SetJSON, Set, SetString, SetFile).
 type ValueSet struct {
 	// Name names the set in findings when a chart is rendered several ways; "" for the only one.
 	Name string
 	// Files are values files (-f), relative to the working directory unless absolute. They must
 	// be inside the lint root.
 	Files []string
-	// Set, SetString and SetFile are --set, --set-string and --set-file values (key=value,...).
-	// --set-file paths are relative to the working directory and must be inside the lint root.
-	Set, SetString, SetFile []string
+	// SetJSON, Set, SetString and SetFile are --set-json (key=JSON), --set, --set-string and
+	// --set-file values (key=value,...). --set-file paths are relative to the working directory
+	// and must be inside the lint root.
+	SetJSON, Set, SetString, SetFile []string
 }
 
 // Check reports --set style values that do not parse, for the command line to refuse early.
 func (vs ValueSet) Check() error {
+	for _, v := range vs.SetJSON {
+		if err := strvals.ParseJSON(v, map[string]any{}); err != nil {
+			return fmt.Errorf("--set-json %s: %w", v, err)
+		}
+	}
 	for _, v := range vs.Set {
 		if err := strvals.ParseInto(v, map[string]any{}); err != nil {
 			return fmt.Errorf("--set %s: %w", v, err)
@@ -148,6 +154,12 @@ func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 		u.files = append(u.files, &valuesFile{text: t})
 	}
 	at := lint.Pos{File: ci.in.Path}
+	for _, v := range vs.SetJSON {
+		if err := strvals.ParseJSON(v, u.vals); err != nil {
+			return nil, &errChart{at, fmt.Sprintf("--set-json %s: %v", v, err)}
+		}
+		_ = strvals.ParseJSON(v, u.set)
+	}
 	for _, v := range vs.Set {
 		if err := strvals.ParseInto(v, u.vals); err != nil {
 			return nil, &errChart{at, fmt.Sprintf("--set %s: %v", v, err)}
