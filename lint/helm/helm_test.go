@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/helm"
+	"github.com/ekslint/ekslint/rules"
 )
 
 // writeChart writes files (path: content) under a new folder and returns it.
@@ -158,4 +160,79 @@ func cycle(n int) string {
 		b.WriteString(`{{- define "d` + strconv.Itoa(i) + `" -}}{{ include "d` + strconv.Itoa((i+1)%n) + `" . }}{{- end }}` + "\n")
 	}
 	return b.String()
+}
+
+// TestRelatedLocations checks that findings on values a template writes out point at the values
+// key that set them.
+func TestRelatedLocations(t *testing.T) {
+	for _, c := range []struct {
+		chart, at, rule string
+		related         string // file:line:col of the values key, "" for none
+	}{
+		{"k8s-replicas-no-anti-affinity/helm-values", "templates/deployment.yaml:9:3", "k8s-replicas-no-anti-affinity", "values.yaml:1:1"},
+		{"k8s-resource-requests-missing/helm-toyaml", "templates/deployment.yaml:11:11", "k8s-resource-requests-missing", "values.yaml:3:1"},
+		{"k8s-resource-requests-missing/helm-toyaml", "templates/deployment.yaml:16:13", "k8s-resource-requests-missing", "values.yaml:9:5"},
+		{"k8s-host-network/helm-blocks", "templates/daemonset.yaml:27:7", "k8s-host-network", "values.yaml:3:3"},
+		{"k8s-image-tag-mutable/helm-subchart", "charts/web/templates/deployment.yaml:10:11", "k8s-image-tag-mutable", "values.yaml:3:3"},
+		{"k8s-readiness-probe-missing/helm-literal", "templates/deployment.yaml:15:11", "k8s-readiness-probe-missing", ""},
+	} {
+		t.Run(c.chart+" "+c.at, func(t *testing.T) {
+			dir, err := filepath.Abs(filepath.Join("../../fixtures", c.chart))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := helm.New(helm.Options{WorkDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+			res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{
+				Rules: rules.All(), Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+			for _, f := range res.Findings {
+				if f.Rule.ID != c.rule || f.Pos.String() != c.at {
+					continue
+				}
+				got := ""
+				if len(f.Related) > 0 {
+					got = f.Related[0].Pos.String()
+				}
+				if got != c.related {
+					t.Errorf("related location %q, want %q", got, c.related)
+				}
+				return
+			}
+			t.Errorf("no %s finding at %s", c.rule, c.at)
+		})
+	}
+}
+
+// TestJoinedLines checks lines that trim markers join: a field lands on the line its key is on.
+func TestJoinedLines(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":  chartYAML,
+		"values.yaml": "repo: busybox\n",
+		"templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n" +
+			"    - name: a\n      image: {{ .Values.repo -}}\n        :latest\n" +
+			"    - name: b\n      image: {{ .Values.repo }}{{/* no tag */}}\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+	var rule *lint.Rule
+	for _, r := range rules.All() {
+		if r.ID == "k8s-image-tag-mutable" {
+			rule = r
+		}
+	}
+	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Pos.String()+"-"+strconv.Itoa(f.Pos.EndColumn))
+	}
+	want := []string{"templates/pod.yaml:8:7-33", "templates/pod.yaml:11:7-48"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings at %v, want %v", got, want)
+	}
 }

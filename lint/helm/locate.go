@@ -171,24 +171,34 @@ func byteOffset(b []byte, col int) int {
 // spans more (a whole container) draws on too many values to name one.
 const maxRelatedLines = 64
 
-// related finds the values key that set field n: when the template line of its first rendered
-// line reads at most one value path, and every further line (the value, when a template writes it
-// out with toYaml or tpl) comes from a template line that reads that one path and no other.
+// related finds the values key that set field n. Either the field is on one line whose template
+// line reads one value path (`replicas: {{ .Values.replicaCount }}`), or its further lines are
+// all written by one action that reads one value path (`{{- toYaml .Values.resources | nindent
+// 12 }}`) and the first line reads that path or none (the literal `resources:` above it).
 func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	if r.EndLine-r.Line > maxRelatedLines {
 		return nil
 	}
 	var read string
+	var block *file
+	blockLine := 0
 	for l := r.Line; l <= max(r.EndLine, r.Line); l++ {
 		f, line, how := m.origin(l)
-		var paths []string
-		if how != unknown && f == m.t.file && f.mark != nil {
-			paths = f.mark.values[line]
-		}
-		switch {
-		case len(paths) > 1, len(paths) == 0 && l > r.Line, len(paths) == 1 && read != "" && paths[0] != read:
+		if how == unknown || f != m.t.file || f.mark == nil {
 			return nil
-		case len(paths) == 1:
+		}
+		paths := f.mark.values[line]
+		if len(paths) > 1 || len(paths) == 1 && read != "" && paths[0] != read {
+			return nil
+		}
+		if l > r.Line {
+			if len(paths) == 0 || block != nil && (f != block || line != blockLine) ||
+				!bytes.HasPrefix(bytes.TrimLeft(f.text.Line(line), " \t"), []byte("{{")) {
+				return nil
+			}
+			block, blockLine = f, line
+		}
+		if len(paths) == 1 {
 			read = paths[0]
 		}
 	}
@@ -269,15 +279,16 @@ func (r *rendering) valuesKey(chain []link, path []string) *lint.Location {
 	}
 	for i := len(r.user.files) - 1; i >= 0; i-- {
 		if n, ok := r.user.files[i].find(full); ok {
-			return location(r.user.files[i].text, n, path)
+			return location(r.user.files[i].text, n, full)
 		}
 	}
 	for i, l := range chain {
 		if l.src == nil || l.src.values == nil {
 			continue
 		}
-		if n, ok := l.src.values.find(concat(sub[min(i, len(sub)):], path)); ok {
-			return location(l.src.values.text, n, path)
+		p := concat(sub[min(i, len(sub)):], path)
+		if n, ok := l.src.values.find(p); ok {
+			return location(l.src.values.text, n, p)
 		}
 	}
 	return nil
