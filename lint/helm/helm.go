@@ -168,6 +168,7 @@ type chartInput struct {
 	sink   sink
 	src    *source
 	files  []*file // every file of the chart and its subcharts, by id
+	noted  map[string]bool
 }
 
 // sink is what a chartInput hands its output to: a *lint.Sink.

@@ -236,3 +236,41 @@ func TestJoinedLines(t *testing.T) {
 		t.Errorf("findings at %v, want %v", got, want)
 	}
 }
+
+// TestValueSets renders one chart with two value sets: a finding both produce is reported once
+// and lists both; a finding one produces lists that one.
+func TestValueSets(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":  chartYAML,
+		"values.yaml": "replicas: 1\ntag: \"1.0\"\n",
+		"prod.yaml":   "replicas: 3\n",
+		"templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n" +
+			"  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n" +
+			"        - name: web\n          image: nginx:{{ .Values.tag }}\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir, ValueSets: func(lint.Input) []helm.ValueSet {
+		return []helm.ValueSet{{Name: "dev"}, {Name: "prod", Files: []string{"prod.yaml"}, Set: []string{"tag=latest"}}}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: rules.All(), Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	got := map[string][]string{}
+	for _, f := range res.Findings {
+		// The engine merges variants in the order checkers finish; compare them as sets.
+		got[f.Rule.ID+" "+f.Pos.String()] = slices.Sorted(slices.Values(f.Variants))
+	}
+	for key, want := range map[string][]string{
+		"k8s-readiness-probe-missing templates/deploy.yaml:10:11": {"dev", "prod"},
+		"k8s-replicas-no-anti-affinity templates/deploy.yaml:6:3": {"prod"},
+		"k8s-image-tag-mutable templates/deploy.yaml:11:11":       {"prod"},
+	} {
+		if v, ok := got[key]; !ok || !slices.Equal(v, want) {
+			t.Errorf("%s: variants %v (found %v), want %v", key, v, ok, want)
+		}
+	}
+}

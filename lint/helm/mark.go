@@ -348,14 +348,8 @@ func keyword(body []byte) string {
 	return string(b[:i])
 }
 
-var (
-	// valuesRef is a value path read from the root: .Values.image.tag, $.Values.image.tag.
-	valuesRef = regexp.MustCompile(`\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`)
-	// dotRef is the dot or a field of it: `toYaml .`, `.limits.memory`.
-	dotRef = regexp.MustCompile(`(?:^|[\s(|,])\.((?:[A-Za-z_][A-Za-z0-9_]*)?(?:\.[A-Za-z_][A-Za-z0-9_]*)*)`)
-	// withPipeline is a with whose pipeline is one value: `with .Values.resources`, `with .limits`.
-	withPipeline = regexp.MustCompile(`^\s*with\s+(\$?)\.((?:Values)?(?:\.?[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
-)
+// withPipeline is a with whose pipeline is one value: `with .Values.resources`, `with .limits`.
+var withPipeline = regexp.MustCompile(`^\s*with\s+(\$?)\.((?:Values)?(?:\.?[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
 
 // withValues is the value path the dot stands for inside `with <pipeline>`, given the dot outside.
 func withValues(body []byte, dot string) string {
@@ -376,27 +370,47 @@ func withValues(body []byte, dot string) string {
 // addValues records the value paths an action on line reads: .Values paths, and inside a
 // `with .Values.x` the dot and its fields.
 func (m *marking) addValues(line int, body []byte, dot string) {
-	var paths []string
-	if bytes.Contains(body, []byte(".Values.")) {
-		for _, sub := range valuesRef.FindAllSubmatch(body, -1) {
-			paths = append(paths, string(sub[1][1:]))
-		}
-	}
-	if dot != "" {
-		for _, sub := range dotRef.FindAllSubmatch(body, -1) {
-			if f := string(sub[1]); f == "" {
-				paths = append(paths, dot)
-			} else if !strings.HasPrefix(f, "Values.") {
-				paths = append(paths, dot+"."+f)
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '"' || c == '\'':
+			end, ok := skipQuoted(body, i)
+			if !ok {
+				return
 			}
+			i = end - 1
+		case c == '`':
+			x := bytes.IndexByte(body[i+1:], '`')
+			if x < 0 {
+				return
+			}
+			i += x + 1
+		case c == '.' && (i == 0 || strings.IndexByte(" \t\r\n(|,$", body[i-1]) >= 0):
+			j := i
+			for j < len(body) && body[j] == '.' && (j+1 >= len(body) || isIdentStart(body[j+1]) || j == i) {
+				j++
+				for j < len(body) && isIdentChar(body[j]) {
+					j++
+				}
+			}
+			chain := string(body[i+1 : j])
+			switch rest, ok := strings.CutPrefix(chain, "Values."); {
+			case ok && rest != "":
+				m.addValue(line, rest)
+			case dot != "" && chain == "":
+				m.addValue(line, dot)
+			case dot != "" && chain != "Values" && !ok:
+				m.addValue(line, dot+"."+chain)
+			}
+			i = j - 1
 		}
 	}
-	for _, p := range paths {
-		if m.values == nil {
-			m.values = map[int][]string{}
-		}
-		if !slices.Contains(m.values[line], p) {
-			m.values[line] = append(m.values[line], p)
-		}
+}
+
+func (m *marking) addValue(line int, path string) {
+	if m.values == nil {
+		m.values = map[int][]string{}
+	}
+	if !slices.Contains(m.values[line], path) {
+		m.values[line] = append(m.values[line], path)
 	}
 }

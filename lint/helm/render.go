@@ -18,6 +18,22 @@ import (
 	"github.com/ekslint/ekslint/lint"
 )
 
+// problem reports p, a note only once per chart: value sets share the templates and schemas
+// notes are about.
+func (ci *chartInput) problem(p lint.Problem) {
+	if p.Level == lint.Note {
+		key := p.String()
+		if ci.noted[key] {
+			return
+		}
+		if ci.noted == nil {
+			ci.noted = map[string]bool{}
+		}
+		ci.noted[key] = true
+	}
+	ci.sink.Problem(p)
+}
+
 // rendering is one chart rendered with one value set.
 type rendering struct {
 	ci    *chartInput
@@ -50,22 +66,60 @@ func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
 	r, problems := ci.prepare(vs)
 	failed := false
 	for _, p := range problems {
-		ci.sink.Problem(p)
+		ci.problem(p)
 		failed = failed || p.Level == lint.Error
 	}
 	if failed {
 		return
 	}
+	// While Helm renders, other cores read the crds/ files and the values files related
+	// locations point into.
+	crds := background(r.crds)
+	go background(r.warmValues)()
 	out, g, err := r.run(ctx, r.marked)
 	if err != nil {
 		ci.sink.Problem(problem(r.renderError(err), ci.in, vs.Name))
 		return
 	}
 	if g.lookups > 0 {
-		ci.sink.Problem(r.lookupNote())
+		ci.problem(r.lookupNote())
 	}
-	r.crds()
+	for _, h := range crds() {
+		h(ci.sink)
+	}
 	r.documents(ctx, out)
+}
+
+// handOver is something for the sink, made off the loading goroutine, which alone feeds the sink.
+type handOver func(sink)
+
+// background runs f in a goroutine and returns a function that waits for its outputs. A panic in
+// f becomes a problem, as in the loading goroutine.
+func background(f func() []handOver) func() []handOver {
+	ch := make(chan []handOver, 1)
+	go func() {
+		defer func() {
+			if x := recover(); x != nil {
+				ch <- []handOver{func(s sink) {
+					s.Problem(lint.Problem{Level: lint.Error, Message: fmt.Sprintf("internal error rendering a chart: %v", x)})
+				}}
+			}
+		}()
+		ch <- f()
+	}()
+	return func() []handOver { return <-ch }
+}
+
+// warmValues parses the values files findings are most often related to: the user's and the
+// chart's own.
+func (r *rendering) warmValues() []handOver {
+	for _, f := range r.user.files {
+		f.docs()
+	}
+	if r.ci.src.values != nil {
+		r.ci.src.values.docs()
+	}
+	return nil
 }
 
 // prepare does what `helm template` does before rendering: builds the chart, reads the values,
@@ -114,7 +168,13 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	}
 	r := &rendering{ci: ci, set: vs, user: user, chart: c, top: top, templates: map[string]*tmpl{}, origins: origins}
 	r.collect(c, nil, origins, sources)
-	return r, r.validateSchemas(c, top["Values"].(common.Values), nil, sources)
+	problems := r.validateSchemas(c, top["Values"].(common.Values), nil, sources)
+	for i := range problems {
+		if vs.Name != "" && problems[i].Level == lint.Error {
+			problems[i].Message += fmt.Sprintf(" (value set %q)", vs.Name)
+		}
+	}
+	return r, problems
 }
 
 // collect records every template of c and its subcharts under the name Helm renders it by.
@@ -251,19 +311,22 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 	}
 }
 
-// crds hands over the chart's crds/ files as they are written: Helm installs them unrendered.
-func (r *rendering) crds() {
+// crds reads the chart's crds/ files, which Helm installs as they are written, unrendered.
+func (r *rendering) crds() []handOver {
+	var out []handOver
 	for _, crd := range r.chart.CRDObjects() {
 		f := r.origins[crd.File]
 		if f == nil {
 			continue
 		}
 		for _, p := range lint.ParseYAML(f.text, r.ci.sink.Limits(), func(root *yaml.Node) {
-			r.ci.sink.Document(&lint.Document{Text: f.text, Root: root, Namespace: r.ci.loader.opts.Namespace, Variant: r.set.Name})
+			d := &lint.Document{Text: f.text, Root: root, Namespace: r.ci.loader.opts.Namespace, Variant: r.set.Name}
+			out = append(out, func(s sink) { s.Document(d) })
 		}) {
-			r.ci.sink.Problem(p)
+			out = append(out, func(s sink) { s.Problem(p) })
 		}
 	}
+	return out
 }
 
 // lookupNote says that lookup returned nothing, at the first template line that calls it.
