@@ -1,7 +1,11 @@
 package helm_test
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,7 +60,7 @@ func oneProblem(t *testing.T, res *lint.Result, level lint.Level, at string, re 
 		t.Fatalf("want one problem, got %d: %v", len(res.Problems), res.Problems)
 	}
 	p := res.Problems[0]
-	if got := p.Pos.String(); !strings.HasPrefix(got+":", at+":") {
+	if got := p.Pos.String(); at != "" && !strings.HasPrefix(got+":", at+":") {
 		t.Errorf("problem at %s, want %s", got, at)
 	}
 	if p.Level != level {
@@ -272,5 +276,206 @@ func TestValueSets(t *testing.T) {
 		if v, ok := got[key]; !ok || !slices.Equal(v, want) {
 			t.Errorf("%s: variants %v (found %v), want %v", key, v, ok, want)
 		}
+	}
+}
+
+// tgz packs files (path: content) as `helm package` does, under a top folder.
+func tgz(t *testing.T, top string, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	// Chart.yaml first, as helm package writes it.
+	names := slices.Sorted(maps.Keys(files))
+	if i := slices.Index(names, "Chart.yaml"); i > 0 {
+		names = append([]string{"Chart.yaml"}, slices.Delete(names, i, i+1)...)
+	}
+	for _, name := range names {
+		if err := tw.WriteHeader(&tar.Header{Name: top + "/" + name, Mode: 0o644, Size: int64(len(files[name]))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(files[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestChartArchives lints a packaged chart found in a folder, and a chart whose subchart is
+// vendored as a .tgz: findings inside an archive are named archive.tgz/path.
+func TestChartArchives(t *testing.T) {
+	deploy := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n" +
+		"      containers:\n        - name: web\n          image: {{ .Values.image }}\n"
+	web := tgz(t, "web", map[string]string{"Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+		"values.yaml": "image: nginx\n", "templates/deploy.yaml": deploy})
+	dir := writeChart(t, map[string]string{
+		"packages/web-1.0.0.tgz":   string(web),
+		"packages/not-a-chart.tgz": string(tgz(t, "x", map[string]string{"README": "hi"})),
+		"app/Chart.yaml":           chartYAML,
+		"app/values.yaml":          "web:\n  image: busybox\n",
+		"app/charts/web-1.0.0.tgz": string(web),
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, problems := lint.Discover([]string{"."}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	var rule *lint.Rule
+	for _, r := range rules.All() {
+		if r.ID == "k8s-image-tag-mutable" {
+			rule = r
+		}
+	}
+	res := lint.Run(context.Background(), inputs, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Pos.String()+" "+f.Message[:strings.Index(f.Message, " has")])
+	}
+	want := []string{
+		`app/charts/web-1.0.0.tgz/templates/deploy.yaml:10:11 image "busybox"`,
+		`packages/web-1.0.0.tgz/templates/deploy.yaml:10:11 image "nginx"`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if line := res.Sources.Line("packages/web-1.0.0.tgz/templates/deploy.yaml", 10); string(line) != "          image: {{ .Values.image }}" {
+		t.Errorf("source line %q", line)
+	}
+}
+
+// TestInputProblems checks the chart problems a person can fix, each one clear message at the line
+// to fix.
+func TestInputProblems(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte("x: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a | quote }}\n"
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		opts  helm.Options
+		level lint.Level
+		at    string
+		want  string
+	}{
+		{"kubeVersion not met",
+			map[string]string{"Chart.yaml": chartYAML + "kubeVersion: \"<1.30.0-0\"\n", "templates/cm.yaml": cm},
+			helm.Options{}, lint.Error, "Chart.yaml:4:1", `requires kubeVersion <1.30.0-0, which Kubernetes 1.36 does not meet`},
+		{"kubeVersion met with --kube-version",
+			map[string]string{"Chart.yaml": chartYAML + "kubeVersion: \"<1.30.0-0\"\n", "templates/cm.yaml": cm},
+			helm.Options{KubeVersion: "1.29"}, lint.None, "", ""},
+		{"disabled dependency need not be vendored",
+			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.x\n    condition: db.enabled\n",
+				"values.yaml": "db:\n  enabled: false\n", "templates/cm.yaml": cm},
+			helm.Options{}, lint.None, "", ""},
+		{"enabled by --set, it must be",
+			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.x\n    condition: db.enabled\n",
+				"values.yaml": "db:\n  enabled: false\n", "templates/cm.yaml": cm},
+			helm.Options{Values: helm.ValueSet{Set: []string{"db.enabled=true"}}}, lint.Error, "Chart.yaml:5:5", `dependency "db" 1.x is enabled but not in charts/`},
+		{"schema violation at the values key",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\nreplicas: three\n", "templates/cm.yaml": cm,
+				"values.schema.json": `{"type": "object", "properties": {"replicas": {"type": "integer"}}}`},
+			helm.Options{}, lint.Error, "values.yaml:2:1", `values do not match values.schema.json: replicas: got string, want integer`},
+		{"schema with a remote $ref is not followed",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
+				"values.schema.json": `{"type": "object", "properties": {"a": {"$ref": "https://example.com/a.json"}}}`},
+			helm.Options{}, lint.Note, "values.schema.json", `refers to https://example.com/a.json; ekslint does not follow schema references`},
+		{"schema with a local file $ref is not followed",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
+				"values.schema.json": `{"type": "object", "properties": {"a": {"$ref": "/etc/passwd"}}}`},
+			helm.Options{}, lint.Note, "values.schema.json", `refers to file:///etc/passwd`},
+		{"values file outside the root",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm},
+			helm.Options{Values: helm.ValueSet{Files: []string{filepath.Join(outside, "secret.yaml")}}}, lint.Error, "", `values file is outside the lint root`},
+		{"--set-file outside the root",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm},
+			helm.Options{Values: helm.ValueSet{SetFile: []string{"a=" + filepath.Join(outside, "secret.yaml")}}}, lint.Error, "", `--set-file is outside the lint root`},
+		{"bad YAML in a values file",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm, "prod.yaml": "a: 1\nb: [\n"},
+			helm.Options{Values: helm.ValueSet{Files: []string{"prod.yaml"}}}, lint.Error, "prod.yaml:2", `cannot read values: `},
+		{"bad YAML in the output",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n",
+				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a }}\n   b: [\n"},
+			helm.Options{}, lint.Error, "templates/cm.yaml:7:4", `rendered output: invalid YAML`},
+		{"required value",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "a: {{ required \"set a, please\" .Values.a }}\n"},
+			helm.Options{}, lint.Error, "templates/cm.yaml:1:7", `^rendering failed: set a, please$`},
+		{"nil pointer in a helper",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"h\" -}}\n{{ .Values.x.y.z }}\n{{- end }}\n",
+				"templates/cm.yaml": "a: {{ include \"h\" . }}\n"},
+			helm.Options{}, lint.Error, "templates/_h.tpl:2:11", `^rendering failed: nil pointer evaluating interface \{\}\.y$`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeChart(t, c.files)
+			res := run(t, dir, c.opts)
+			if c.level == lint.None {
+				for _, p := range res.Problems {
+					t.Errorf("problem: %s", p)
+				}
+				return
+			}
+			oneProblem(t, res, c.level, c.at, c.want)
+		})
+	}
+}
+
+// TestSymlinkOutsideRoot refuses a chart with a template that links out of the lint root.
+func TestSymlinkOutsideRoot(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "passwd"), []byte("root:x:0:0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML})
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "passwd"), filepath.Join(dir, "templates", "cm.yaml")); err != nil {
+		t.Skip(err)
+	}
+	oneProblem(t, run(t, dir, helm.Options{}), lint.Error, "templates/cm.yaml", `is a symlink to .*, outside the lint root; chart not rendered`)
+}
+
+// TestDiscoverFilesOfCharts maps files named inside a chart (pre-commit passes them) to the
+// chart that is rendered: a template, a values file, a file of a vendored subchart.
+func TestDiscoverFilesOfCharts(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"charts/api/Chart.yaml":                             chartYAML,
+		"charts/api/values-prod.yaml":                       "a: 1\n",
+		"charts/api/templates/deploy.yaml":                  "a: 1\n",
+		"charts/api/charts/db/Chart.yaml":                   chartYAML,
+		"charts/api/charts/db/templates/sts.yaml":           "a: 1\n",
+		"charts/api/charts/db/charts/cache/Chart.yaml":      chartYAML,
+		"charts/api/charts/db/charts/cache/values.yaml":     "a: 1\n",
+		"charts/standalone/Chart.yaml":                      chartYAML,
+		"charts/standalone/templates/x.yaml":                "a: 1\n",
+		"charts/api/charts/db/charts/cache/templates/x.tpl": "",
+	})
+	inputs, problems := lint.Discover([]string{
+		"charts/api/templates/deploy.yaml", "charts/api/values-prod.yaml", "charts/api/charts/db/templates/sts.yaml",
+		"charts/api/charts/db/charts/cache/values.yaml", "charts/standalone/templates/x.yaml",
+	}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	var got []string
+	for _, in := range inputs {
+		got = append(got, in.Kind.String()+" "+in.Path)
+	}
+	want := []string{"Helm chart charts/api", "Helm chart charts/standalone"}
+	if !slices.Equal(got, want) {
+		t.Errorf("inputs %v, want %v", got, want)
 	}
 }

@@ -84,7 +84,10 @@ func (m *fileMap) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
 func (m *fileMap) pos(r lint.Pos) lint.Pos {
 	f, line, _ := m.origin(r.Line)
 	src := f.text.Line(line)
-	key, isKey := keyAt(m.text.Line(r.Line), r.Column)
+	key, isKey := "", false
+	if r.Column >= 1 {
+		key, isKey = keyAt(m.text.Line(r.Line), r.Column)
+	}
 	col, end := columns(src, key, isKey)
 	return lint.Pos{File: f.text.Name, Line: line, Column: col, EndLine: line, EndColumn: end}
 }
