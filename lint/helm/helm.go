@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -141,6 +142,19 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 			sets = vs
 		}
 	}
+	// On another core, the templates are rewritten while the chart is built and its values read,
+	// then the crds/ files are parsed while it renders.
+	rewritten := make(chan struct{})
+	ci.rewritten = rewritten
+	background(func() {
+		defer ci.crdDocs()
+		defer close(rewritten)
+		for _, f := range ci.files {
+			if strings.HasPrefix(f.name, "templates/") {
+				ci.marking(f, isManifest(f.name))
+			}
+		}
+	})
 	for _, vs := range sets {
 		if ctx.Err() != nil {
 			return
@@ -158,7 +172,9 @@ func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
 	for _, f := range files {
 		s.Source(f.text)
 	}
-	return &chartInput{loader: l, in: in, sink: s, src: src, files: files}, nil
+	ci := &chartInput{loader: l, in: in, sink: s, src: src, files: files, crdsReported: map[*file]bool{}}
+	ci.crdDocs = sync.OnceValue(ci.parseCRDs)
+	return ci, nil
 }
 
 // chartInput is one chart input being loaded.
@@ -169,6 +185,12 @@ type chartInput struct {
 	src    *source
 	files  []*file // every file of the chart and its subcharts, by id
 	noted  map[string]bool
+	// rewritten is closed when the templates have been rewritten; nil when nothing rewrites
+	// them ahead of rendering.
+	rewritten chan struct{}
+	// crdDocs are the parsed crds/ files, parsed once for every value set.
+	crdDocs      func() map[*file]crdFile
+	crdsReported map[*file]bool
 }
 
 // sink is what a chartInput hands its output to: a *lint.Sink.

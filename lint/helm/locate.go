@@ -170,17 +170,33 @@ func byteOffset(b []byte, col int) int {
 	return off
 }
 
+// maxRelated bounds the related locations of one field.
+const maxRelated = 4
+
 // maxRelatedLines bounds the rendered lines looked at for values a field came from: a field that
 // spans more (a whole container) draws on too many values to name one.
 const maxRelatedLines = 64
 
-// related finds the values key that set field n. Either the field is on one line whose template
-// line reads one value path (`replicas: {{ .Values.replicaCount }}`), or its further lines are
+// related finds the values keys that set field n. Either the field is on one line whose template
+// line reads value paths (`replicas: {{ .Values.replicaCount }}`), or its further lines are
 // all written by one action that reads one value path (`{{- toYaml .Values.resources | nindent
 // 12 }}`) and the first line reads that path or none (the literal `resources:` above it).
 func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	if r.EndLine-r.Line > maxRelatedLines {
 		return nil
+	}
+	if r.EndLine <= r.Line {
+		// A field on one line made of several values (`image: "{{ .Values.image.repository
+		// }}:{{ .Values.image.tag }}"`) relates to each of them.
+		if f, line, how := m.origin(r.Line); how != unknown && f == m.t.file && f.mark != nil && len(f.mark.values[line]) > 1 {
+			var locs []lint.Location
+			for _, p := range f.mark.values[line][:min(len(f.mark.values[line]), maxRelated)] {
+				if loc := m.r.valuesKey(m.t.chain, strings.Split(p, ".")); loc != nil {
+					locs = append(locs, *loc)
+				}
+			}
+			return locs
+		}
 	}
 	var read string
 	var block *file

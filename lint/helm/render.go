@@ -72,10 +72,11 @@ func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
 	if failed {
 		return
 	}
-	// While Helm renders, other cores read the crds/ files and the values files related
-	// locations point into.
-	crds := background(r.crds)
-	go background(r.warmValues)()
+	// While Helm renders, another core reads the values files related locations point into.
+	background(r.warmValues)
+	if ci.rewritten != nil {
+		<-ci.rewritten
+	}
 	out, g, err := r.run(ctx, r.marked)
 	if err != nil {
 		ci.sink.Problem(problem(r.renderError(err), ci.in, vs.Name))
@@ -84,42 +85,29 @@ func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
 	if g.lookups > 0 {
 		ci.problem(r.lookupNote())
 	}
-	for _, h := range crds() {
-		h(ci.sink)
-	}
 	r.documents(ctx, out)
+	r.crds()
 }
 
-// handOver is something for the sink, made off the loading goroutine, which alone feeds the sink.
-type handOver func(sink)
-
-// background runs f in a goroutine and returns a function that waits for its outputs. A panic in
-// f becomes a problem, as in the loading goroutine.
-func background(f func() []handOver) func() []handOver {
-	ch := make(chan []handOver, 1)
+// background runs f in a goroutine. A panic in f, which would end the process there, is dropped:
+// what f computes is only prepared ahead of the loading goroutine, which does it again and
+// reports any panic as an internal error.
+func background(f func()) {
 	go func() {
-		defer func() {
-			if x := recover(); x != nil {
-				ch <- []handOver{func(s sink) {
-					s.Problem(lint.Problem{Level: lint.Error, Message: fmt.Sprintf("internal error rendering a chart: %v", x)})
-				}}
-			}
-		}()
-		ch <- f()
+		defer func() { _ = recover() }()
+		f()
 	}()
-	return func() []handOver { return <-ch }
 }
 
 // warmValues parses the values files findings are most often related to: the user's and the
 // chart's own.
-func (r *rendering) warmValues() []handOver {
+func (r *rendering) warmValues() {
 	for _, f := range r.user.files {
 		f.docs()
 	}
 	if r.ci.src.values != nil {
 		r.ci.src.values.docs()
 	}
-	return nil
 }
 
 // prepare does what `helm template` does before rendering: builds the chart, reads the values,
@@ -252,8 +240,8 @@ func isManifest(name string) bool {
 // per input and shared by its value sets.
 func (ci *chartInput) marking(f *file, manifest bool) *marking {
 	if !f.rewritten {
-		f.rewritten = true
 		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, file: f.id, token: ci.loader.token, values: manifest})
+		f.rewritten = true
 	}
 	return f.mark
 }
@@ -311,22 +299,47 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 	}
 }
 
-// crds reads the chart's crds/ files, which Helm installs as they are written, unrendered.
-func (r *rendering) crds() []handOver {
-	var out []handOver
+// crds hands over the documents of the chart's crds/ files, which Helm installs as they are
+// written, unrendered. Their problems are reported once, whatever the value sets.
+func (r *rendering) crds() {
+	parsed := r.ci.crdDocs()
 	for _, crd := range r.chart.CRDObjects() {
 		f := r.origins[crd.File]
-		if f == nil {
+		p, ok := parsed[f]
+		if !ok {
 			continue
 		}
-		for _, p := range lint.ParseYAML(f.text, r.ci.sink.Limits(), func(root *yaml.Node) {
-			d := &lint.Document{Text: f.text, Root: root, Namespace: r.ci.loader.opts.Namespace, Variant: r.set.Name}
-			out = append(out, func(s sink) { s.Document(d) })
-		}) {
-			out = append(out, func(s sink) { s.Problem(p) })
+		for _, root := range p.roots {
+			r.ci.sink.Document(&lint.Document{Text: f.text, Root: root, Namespace: r.ci.loader.opts.Namespace, Variant: r.set.Name})
+		}
+		if !r.ci.crdsReported[f] {
+			for _, pr := range p.problems {
+				r.ci.sink.Problem(pr)
+			}
+			r.ci.crdsReported[f] = true
 		}
 	}
-	return out
+}
+
+// crdFile is a parsed crds/ file.
+type crdFile struct {
+	roots    []*yaml.Node
+	problems []lint.Problem
+}
+
+// parseCRDs parses every crds/ file of the chart and its subcharts; they do not depend on the
+// values, so this starts before the chart is prepared and runs beside the rendering.
+func (ci *chartInput) parseCRDs() map[*file]crdFile {
+	parsed := map[*file]crdFile{}
+	for _, f := range ci.files {
+		if !strings.HasPrefix(f.name, "crds/") || !slices.Contains([]string{".yaml", ".yml", ".json"}, path.Ext(f.name)) {
+			continue
+		}
+		var c crdFile
+		c.problems = lint.ParseYAML(f.text, ci.sink.Limits(), func(root *yaml.Node) { c.roots = append(c.roots, root) })
+		parsed[f] = c
+	}
+	return parsed
 }
 
 // lookupNote says that lookup returned nothing, at the first template line that calls it.

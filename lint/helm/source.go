@@ -41,6 +41,7 @@ type source struct {
 // file is one file of a chart source, as findings and problems name it.
 type file struct {
 	id   int        // index in the input's files; markers carry it
+	name string     // the path in its chart: templates/deployment.yaml
 	text *lint.Text // named by display path; Data as Helm reads it (without a byte order mark)
 	// mark is the rewritten template, made on first use (rewritten is then true); nil when the
 	// template does not lex.
@@ -203,7 +204,7 @@ func split(display string, files []*archive.BufferedFile, all *[]*file) (*source
 		rest, ok := strings.CutPrefix(f.Name, "charts/")
 		if !ok || path.Ext(f.Name) == ".prov" {
 			s.files = append(s.files, f)
-			fl := &file{id: len(*all), text: lint.NewText(path.Join(display, f.Name), f.Data)}
+			fl := &file{id: len(*all), name: f.Name, text: lint.NewText(path.Join(display, f.Name), f.Data)}
 			*all = append(*all, fl)
 			s.byName[f.Name] = fl
 			continue
