@@ -48,8 +48,8 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 {
 				continue
 			}
-			s.Report(ns.place(), "namespace %q runs %s and has no NetworkPolicy, so its pods accept traffic from "+
-				"any pod and reach anything; add a default-deny policy and allow what each workload needs",
+			s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
+				"and reach anything; add a default-deny policy and allow what each workload needs",
 				ns.name, describeWorkloads(governed))
 		}
 	}),
@@ -299,9 +299,10 @@ func collectNetwork(p *lint.Pass) (netItem, bool) {
 		return netItem{}, false
 	}
 	switch {
-	case o.IsWorkload():
+	case isPodOwner(o):
+		tmpl := podTemplate(o)
 		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
-			labels: o.PodLabels(), hostNetwork: o.PodSpec().Get("hostNetwork").IsTrue()}, true
+			labels: tmpl.Get("metadata", "labels").StringMap(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
 	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
 		return netItem{kind: "Namespace", namespace: o.Name(), name: o.Name(), at: o.Place(), labels: o.Labels()}, true
 	case o.Kind() == "NetworkPolicy" && isNetworkingAPI(o.ID.APIVersion):
@@ -312,6 +313,22 @@ func collectNetwork(p *lint.Pass) (netItem, bool) {
 		return netItem{kind: "NetworkPolicy", namespace: o.Namespace(), name: o.Name(), at: o.Place(), policy: pol}, true
 	}
 	return netItem{}, false
+}
+
+// podTemplate is the pod template of a workload, including kinds lint does not know that carry
+// one at spec.template (Argo Rollouts, OpenShift DeploymentConfigs): NetworkPolicy selects their
+// pods as well, and leaving them out would report policies for them as selecting nothing.
+func podTemplate(o *lint.Object) lint.Node {
+	if o.IsWorkload() {
+		return o.PodTemplate()
+	}
+	return o.Get("spec", "template")
+}
+
+// isPodOwner reports whether o runs pods: a workload, or an object of another kind whose
+// spec.template is a pod template (it has a list of containers).
+func isPodOwner(o *lint.Object) bool {
+	return o.IsWorkload() || o.Format == lint.Kubernetes && o.Get("spec", "template", "spec", "containers").IsList()
 }
 
 // isNetworkingAPI tells Kubernetes NetworkPolicy from the CRDs of the same kind (Calico's
