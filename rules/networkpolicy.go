@@ -205,7 +205,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 			}
 			for _, pol := range ns.policies {
 				sel := pol.policy.pods
-				if sel.IsEmpty() || ns.anySelected(sel) {
+				if pol.policy.selectsAll() || ns.anySelected(sel) {
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+
@@ -237,8 +237,9 @@ type netItem struct {
 
 // policyItem is what the G6 rules keep of a NetworkPolicy's spec.
 type policyItem struct {
-	pods   lint.LabelSelector // spec.podSelector; absent means {} (the API's zero value)
-	podsAt lint.Place
+	pods     lint.LabelSelector // spec.podSelector
+	everyPod bool               // spec.podSelector is missing, which the API decodes as {}
+	podsAt   lint.Place
 	// ingress and egress are the effective policyTypes: as written, else Ingress, plus Egress when
 	// the policy has egress rules (the API's defaulting).
 	ingress, egress bool
@@ -267,6 +268,14 @@ func other(dir string) string {
 		return "Egress"
 	}
 	return "Ingress"
+}
+
+// selectsAll reports whether the policy applies to every pod of its namespace.
+func (p *policyItem) selectsAll() bool { return p.everyPod || p.pods.SelectsAll() }
+
+// selects reports whether the policy applies to pods with the given labels.
+func (p *policyItem) selects(labels map[string]string) bool {
+	return p.everyPod || p.pods.Matches(labels)
 }
 
 // egressRule is one spec.egress[] rule.
@@ -340,11 +349,8 @@ func isNetworkingAPI(apiVersion string) bool {
 func readPolicy(o *lint.Object) (*policyItem, bool) {
 	spec := o.Get("spec")
 	podSelector := spec.Get("podSelector")
-	pol := &policyItem{pods: lint.SelectorOf(podSelector), podsAt: podSelector.Place()}
-	switch {
-	case !podSelector.Exists():
-		pol.pods = lint.LabelSelector{} // a missing podSelector decodes to {}: every pod
-	case !podSelector.IsMap():
+	pol := &policyItem{pods: lint.SelectorOf(podSelector), podsAt: podSelector.Place(), everyPod: !podSelector.Exists()}
+	if podSelector.Exists() && !podSelector.IsMap() {
 		return nil, false // the API rejects it
 	}
 	egressRules := spec.Get("egress")
@@ -437,7 +443,7 @@ func (r *egressRule) allowsDNS(ns string, kubeSystem map[string]string) (ok bool
 		mentions = mentions || p.mentions
 	}
 	for _, p := range r.to {
-		mentions = mentions || p.pods != nil && !p.pods.IsEmpty() && p.pods.Matches(coreDNSLabels)
+		mentions = mentions || p.pods != nil && !p.pods.SelectsAll() && p.pods.Matches(coreDNSLabels)
 	}
 	if !mentions {
 		return false, ""
@@ -577,7 +583,7 @@ func (ns *netNamespace) place() lint.Place {
 func (ns *netNamespace) defaultDeny(dir direction) (isolated bool, open *allowAll) {
 	for _, pol := range ns.policies {
 		p := pol.policy
-		if !p.pods.IsEmpty() || (dir == ingress && !p.ingress) || (dir == egress && !p.egress) {
+		if !p.selectsAll() || (dir == ingress && !p.ingress) || (dir == egress && !p.egress) {
 			continue
 		}
 		isolated = true
@@ -595,7 +601,7 @@ func (ns *netNamespace) denyAllEgress() *netItem {
 		return nil
 	}
 	for _, pol := range ns.policies {
-		if pol.policy.pods.IsEmpty() && pol.policy.egress {
+		if pol.policy.selectsAll() && pol.policy.egress {
 			return pol
 		}
 	}
@@ -618,7 +624,7 @@ func (ns *netNamespace) notSelectedByAny(policies []*netItem) []*netItem {
 	for _, w := range ns.governed() {
 		selected := false
 		for _, pol := range policies {
-			selected = selected || pol.policy.pods.Matches(w.labels)
+			selected = selected || pol.policy.selects(w.labels)
 		}
 		if !selected {
 			out = append(out, w)
