@@ -31,14 +31,18 @@ var AWSAuthSystemMasters = &lint.Rule{
 	Notes: "Keys are matched case-insensitively (`rolearn`, `roleARN`), as the authenticator does. A mapRoles or " +
 		"mapUsers string that does not parse is reported by k8s-aws-auth-arn-invalid, not here.",
 	Check: func(p *lint.Pass) {
+		var found embeddedFindings
 		for _, e := range awsAuthEntries(p.Object).entries {
 			for _, g := range fieldFold(e.item, "groups").Items() {
 				if g.Str() == "system:masters" {
-					p.Report(g, "aws-auth %s maps %s to system:masters, which bypasses RBAC; map it to a group bound to "+
-						"a narrower ClusterRole, or use an access entry", e.list, e.identity())
+					found.add(g, e.list, e.identity())
 				}
 			}
 		}
+		found.report(func(at lint.Node, list string, identities []string) {
+			p.Report(at, "aws-auth %s maps %s to system:masters, which bypasses RBAC; map it to a group bound to "+
+				"a narrower ClusterRole, or use an access entry", list, joinAnd(identities))
+		})
 	},
 }
 
@@ -99,30 +103,54 @@ var AWSAuthARNInvalid = &lint.Rule{
 		for _, bad := range auth.bad {
 			p.Report(bad.field, "aws-auth %s %s", bad.field.Key(), bad.problem)
 		}
+		var found embeddedFindings
 		for _, e := range auth.entries {
 			arn := fieldFold(e.item, e.arnKey)
+			user := fieldFold(e.item, "username")
+			noUser := !user.Exists() || user.Str() == ""
 			switch {
 			case !e.item.IsMap():
-				p.Report(e.item, "aws-auth %s entry is not a mapping; write it as {%s: ..., username: ..., groups: [...]}", e.list, e.arnKey)
+				what := "an entry"
+				if e.item.IsScalar() {
+					what = fmt.Sprintf("entry %q", e.item.Str())
+				}
+				found.add(e.item, e.list, fmt.Sprintf("%s is not a mapping; write it as {%s: ..., username: ..., "+
+					"groups: [...]}", what, e.arnKey))
+				continue
+			case !arn.Exists() && noUser:
+				found.add(e.item, e.list, fmt.Sprintf("entry has neither %s nor username, so it maps nothing; add both", e.arnKey))
 				continue
 			case !arn.Exists():
-				p.Report(e.item, "aws-auth %s entry has no %s, so it matches no identity; add the IAM ARN it maps", e.list, e.arnKey)
+				found.add(e.item, e.list, fmt.Sprintf("entry for username %q has no %s, so it matches no identity; add "+
+					"the IAM ARN it maps", user.Str(), e.arnKey))
 			case !arn.IsString():
-				p.Report(arn, "aws-auth %s %s must be a string ARN", e.list, e.arnKey)
+				found.add(arn, e.list, fmt.Sprintf("%s must be a string ARN", e.arnKey))
 			default:
 				if why := checkAWSAuthARN(arn.Str(), strings.TrimSuffix(e.arnKey, "arn")); why != "" {
-					p.Report(arn, "aws-auth %s %s %q %s", e.list, e.arnKey, arn.Str(), why)
+					found.add(arn, e.list, fmt.Sprintf("%s %q %s", e.arnKey, arn.Str(), why))
 				}
 			}
-			if user := fieldFold(e.item, "username"); !user.Exists() || user.Str() == "" {
-				p.Report(e.item, "aws-auth %s entry for %s has no username, so it acts with an empty Kubernetes user "+
-					"name; set username (nodes use system:node:{{EC2PrivateDNSName}})", e.list, e.identity())
+			if noUser {
+				found.add(e.item, e.list, fmt.Sprintf("entry for %s has no username, so it acts with an empty Kubernetes "+
+					"user name; set username (nodes use system:node:{{EC2PrivateDNSName}})", e.identity()))
 			}
 			if groups := fieldFold(e.item, "groups"); groups.Exists() && (!groups.IsList() || len(groups.Strings()) != groups.Len()) {
-				p.Report(groups, "aws-auth %s groups of %s must be a list of group names; the authenticator ignores "+
-					"anything else", e.list, e.identity())
+				found.add(groups, e.list, fmt.Sprintf("groups of %s must be a list of group names; the authenticator "+
+					"ignores anything else", e.identity()))
 			}
 		}
+		found.report(func(at lint.Node, list string, problems []string) {
+			msg := problems[0]
+			if n := len(problems) - 1; n > 0 {
+				more := "problem"
+				if n > 1 {
+					more = "problems"
+				}
+				msg += fmt.Sprintf(" (and %d more %s in %s; write it as a block scalar, %s: |, to see each on its line)",
+					n, more, list, list)
+			}
+			p.Report(at, "aws-auth %s %s", list, msg)
+		})
 	},
 }
 
@@ -415,6 +443,46 @@ func awsAuthEntries(o *lint.Object) awsAuth {
 		}
 	}
 	return a
+}
+
+// embeddedFindings gathers findings inside aws-auth's strings by where they land. In a literal
+// block scalar (`mapRoles: |`) each lands on its own line; in any other string all land on the
+// field itself, and the engine keeps one finding per rule and place, so findings sharing a place
+// are merged into one report rather than lost.
+type embeddedFindings struct {
+	order []embeddedFinding
+	index map[embeddedKey]int
+}
+
+type embeddedKey struct {
+	pos  lint.Pos
+	list string
+}
+
+type embeddedFinding struct {
+	at    lint.Node
+	list  string
+	items []string
+}
+
+func (f *embeddedFindings) add(at lint.Node, list, item string) {
+	key := embeddedKey{at.Place().Pos, list}
+	if i, ok := f.index[key]; ok {
+		f.order[i].items = append(f.order[i].items, item)
+		return
+	}
+	if f.index == nil {
+		f.index = map[embeddedKey]int{}
+	}
+	f.index[key] = len(f.order)
+	f.order = append(f.order, embeddedFinding{at: at, list: list, items: []string{item}})
+}
+
+// report calls emit once per place, with everything found there.
+func (f *embeddedFindings) report(emit func(at lint.Node, list string, items []string)) {
+	for _, g := range f.order {
+		emit(g.at, g.list, g.items)
+	}
 }
 
 // fieldFold returns the field of n whose key equals key ignoring case, as the authenticator reads
