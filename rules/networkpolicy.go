@@ -41,7 +41,7 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		"k8s-namespace-without-default-deny and k8s-networkpolicy-selects-nothing look closer. kube-system is left " +
 		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
 		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
-		"of the namespace.",
+		"of the namespace. " + pooledNamespaces,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
 		for _, ns := range groupNamespaces(items) {
 			governed := ns.governed()
@@ -197,7 +197,8 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Equivalents: []string{"kube-linter dangling-networkpolicy", "kube-score networkpolicy-targets-pod"},
 	Notes: "Only namespaces with at least one workload in the input are checked: when a namespace's workloads are " +
 		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
-		"selects every pod and is never reported.",
+		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
+		"Rollouts and other kinds with one at spec.template included). " + pooledNamespaces,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
 		for _, ns := range groupNamespaces(items) {
 			if len(ns.workloads) == 0 {
@@ -214,6 +215,11 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 		}
 	}),
 }
+
+// pooledNamespaces is said in the docs of the G6 rules whose result depends on what else the run
+// holds.
+const pooledNamespaces = "A namespace is everything the run puts into it: every file, chart, overlay and value " +
+	"set linted together."
 
 // networkPolicy are the G6 rules in catalogue order.
 var networkPolicy = []*lint.Rule{
@@ -527,6 +533,7 @@ type netNamespace struct {
 	object    *netItem // its Namespace object, when the input has one
 	workloads []*netItem
 	policies  []*netItem
+	byLabel   map[label][]*netItem // workloads by pod label, built on first use
 }
 
 // groupNamespaces groups items by namespace, in the order the namespaces first appear.
@@ -608,15 +615,36 @@ func (ns *netNamespace) denyAllEgress() *netItem {
 	return nil
 }
 
-// anySelected reports whether sel selects the pods of some workload of the namespace.
+// anySelected reports whether sel selects the pods of some workload of the namespace. Only the
+// workloads carrying the rarest of sel's matchLabels are tried, so a namespace with many
+// workloads and many policies costs the sizes of label buckets, not workloads times policies.
 func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
-	for _, w := range ns.workloads {
+	candidates := ns.workloads
+	if required := sel.MatchLabels(); len(required) > 0 {
+		if ns.byLabel == nil {
+			ns.byLabel = map[label][]*netItem{}
+			for _, w := range ns.workloads {
+				for k, v := range w.labels {
+					ns.byLabel[label{k, v}] = append(ns.byLabel[label{k, v}], w)
+				}
+			}
+		}
+		for k, v := range required {
+			if bucket := ns.byLabel[label{k, v}]; len(bucket) < len(candidates) {
+				candidates = bucket
+			}
+		}
+	}
+	for _, w := range candidates {
 		if sel.Matches(w.labels) {
 			return true
 		}
 	}
 	return false
 }
+
+// label is one key=value pair of a pod's labels.
+type label struct{ key, value string }
 
 // notSelectedByAny returns the governed workloads whose pods none of the policies select.
 func (ns *netNamespace) notSelectedByAny(policies []*netItem) []*netItem {
