@@ -41,11 +41,12 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		"k8s-namespace-without-default-deny and k8s-networkpolicy-selects-nothing look closer. kube-system is left " +
 		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
 		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
-		"of the namespace. " + pooledNamespaces,
+		"of the namespace. " + pooledNamespaces + " " + otherEngines,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
-		for _, ns := range groupNamespaces(items) {
+		run := groupNamespaces(items)
+		for _, ns := range run.namespaces {
 			governed := ns.governed()
-			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 {
+			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 || run.otherEngine(ns) {
 				continue
 			}
 			s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
@@ -75,10 +76,11 @@ var NamespaceWithoutDefaultDeny = &lint.Rule{
 	Notes: "The default deny may be split over two policies (one for Ingress, one for Egress); a direction counts " +
 		"as denied when some `podSelector: {}` policy isolates it and none allows all of it (a rule with no peers " +
 		"and no ports). A policy that allows everything is reported at that rule. kube-system and namespaces " +
-		"without governed workloads are left out.",
+		"without governed workloads are left out. " + otherEngines,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
-		for _, ns := range groupNamespaces(items) {
-			if ns.name == "kube-system" || len(ns.governed()) == 0 {
+		run := groupNamespaces(items)
+		for _, ns := range run.namespaces {
+			if ns.name == "kube-system" || len(ns.governed()) == 0 || run.otherEngine(ns) {
 				continue
 			}
 			var missing []string
@@ -131,13 +133,13 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 		"without `protocol` allows only TCP and breaks DNS. Only `podSelector: {}` Egress policies count as " +
 		"default deny. When DNS is allowed only to some pods, workloads of the input that no DNS policy selects " +
 		"are named. The finding lands on the rule that tries to allow DNS and fails, else on the Egress entry of " +
-		"the default-deny policy.",
+		"the default-deny policy. " + otherEngines,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
-		namespaces := groupNamespaces(items)
-		kubeSystem := kubeSystemLabels(namespaces)
-		for _, ns := range namespaces {
+		run := groupNamespaces(items)
+		kubeSystem := kubeSystemLabels(run.namespaces)
+		for _, ns := range run.namespaces {
 			deny := ns.denyAllEgress()
-			if deny == nil {
+			if deny == nil || run.otherEngine(ns) {
 				continue
 			}
 			var dns []*netItem
@@ -200,7 +202,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
 		"Rollouts and other kinds with one at spec.template included). " + pooledNamespaces,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
-		for _, ns := range groupNamespaces(items) {
+		for _, ns := range groupNamespaces(items).namespaces {
 			if len(ns.workloads) == 0 {
 				continue
 			}
@@ -221,6 +223,12 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 const pooledNamespaces = "A namespace is everything the run puts into it: every file, chart, overlay and value " +
 	"set linted together."
 
+// otherEngines is said in the docs of the G6 rules that stay quiet where other policy engines
+// may decide.
+const otherEngines = "Namespaces holding policies of another engine (Calico, Cilium, Antrea), and every namespace " +
+	"when the run holds a cluster-wide one (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy, AdminNetworkPolicy, " +
+	"ClusterNetworkPolicy), are left out: those may isolate pods or allow traffic in ways this rule does not read."
+
 // networkPolicy are the G6 rules in catalogue order.
 var networkPolicy = []*lint.Rule{
 	NamespaceWithoutNetworkPolicy,
@@ -231,7 +239,7 @@ var networkPolicy = []*lint.Rule{
 
 // netItem is what the G6 rules keep of a workload, a Namespace or a NetworkPolicy.
 type netItem struct {
-	kind      string            // "workload", "Namespace" or "NetworkPolicy"
+	kind      string            // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
 	namespace string            // the namespace the object is in; for a Namespace, its own name
 	name      string            // `Deployment "web"`, or the policy's name, for messages
 	at        lint.Place        // metadata.name
@@ -326,9 +334,20 @@ func collectNetwork(p *lint.Pass) (netItem, bool) {
 			return netItem{}, false
 		}
 		return netItem{kind: "NetworkPolicy", namespace: o.Namespace(), name: o.Name(), at: o.Place(), policy: pol}, true
+	case clusterWidePolicies[o.Kind()]:
+		return netItem{kind: "cluster-wide policy"}, true
+	case strings.HasSuffix(o.Kind(), "NetworkPolicy"):
+		return netItem{kind: "other policy", namespace: o.Namespace()}, true
 	}
 	return netItem{}, false
 }
+
+// clusterWidePolicies are the kinds of other policy engines that apply across namespaces: Calico,
+// Cilium, the Kubernetes network policy API (AdminNetworkPolicy, ClusterNetworkPolicy) and the
+// EKS VPC CNI's ClusterNetworkPolicy.
+var clusterWidePolicies = map[string]bool{"GlobalNetworkPolicy": true, "StagedGlobalNetworkPolicy": true,
+	"CiliumClusterwideNetworkPolicy": true, "AdminNetworkPolicy": true, "BaselineAdminNetworkPolicy": true,
+	"ClusterNetworkPolicy": true}
 
 // podTemplate is the pod template of a workload, including kinds lint does not know that carry
 // one at spec.template (Argo Rollouts, OpenShift DeploymentConfigs): NetworkPolicy selects their
@@ -533,20 +552,38 @@ type netNamespace struct {
 	object    *netItem // its Namespace object, when the input has one
 	workloads []*netItem
 	policies  []*netItem
-	byLabel   map[label][]*netItem // workloads by pod label, built on first use
+	// otherPolicies counts policies of other engines (Calico, Cilium, Antrea) in the namespace.
+	otherPolicies int
+	byLabel       map[label][]*netItem // workloads by pod label, built on first use
 }
 
-// groupNamespaces groups items by namespace, in the order the namespaces first appear.
-func groupNamespaces(items []netItem) []*netNamespace {
-	var order []*netNamespace
+// netRun is every namespace of the run, in the order they first appear, and whether the run
+// holds a cluster-wide policy of another engine.
+type netRun struct {
+	namespaces  []*netNamespace
+	clusterWide bool
+}
+
+// otherEngine reports whether policies of another engine may isolate the namespace's pods or
+// allow their traffic. The rules cannot read those policies, so they stay quiet about the
+// namespace rather than guess.
+func (r netRun) otherEngine(ns *netNamespace) bool { return r.clusterWide || ns.otherPolicies > 0 }
+
+// groupNamespaces groups items by namespace.
+func groupNamespaces(items []netItem) netRun {
+	var run netRun
 	byName := map[string]*netNamespace{}
 	for i := range items {
 		it := &items[i]
+		if it.kind == "cluster-wide policy" {
+			run.clusterWide = true
+			continue
+		}
 		ns := byName[it.namespace]
 		if ns == nil {
 			ns = &netNamespace{name: it.namespace}
 			byName[it.namespace] = ns
-			order = append(order, ns)
+			run.namespaces = append(run.namespaces, ns)
 		}
 		switch it.kind {
 		case "Namespace":
@@ -555,11 +592,13 @@ func groupNamespaces(items []netItem) []*netNamespace {
 			}
 		case "NetworkPolicy":
 			ns.policies = append(ns.policies, it)
+		case "other policy":
+			ns.otherPolicies++
 		default:
 			ns.workloads = append(ns.workloads, it)
 		}
 	}
-	return order
+	return run
 }
 
 // governed are the namespace's workloads whose pods NetworkPolicy applies to (not hostNetwork).
