@@ -274,9 +274,12 @@ var RBACClusterAdminBinding = &lint.Rule{
 		Good: rbacBinding("ClusterRoleBinding", "", "ci", "ClusterRole", "deployer", "  - kind: ServiceAccount\n    name: deployer\n    namespace: ci\n"),
 	},
 	Equivalents: []string{"kube-linter cluster-admin-role-binding", "Polaris clusterrolebindingClusterAdmin", "Trivy KSV-0111"},
-	Notes: "Users and groups named `system:...` are Kubernetes' own and left out. ServiceAccounts are reported even " +
-		"though they authenticate as `system:serviceaccount:...`: a workload's ServiceAccount bound to cluster-admin " +
-		"is the case this rule exists for. RoleBindings to cluster-admin are reported too (kube-linter and Polaris " +
+	Notes: "Kubernetes' own subjects are left out: the group system:masters (reported by " +
+		"k8s-rbac-binding-system-masters) and `system:` users such as system:kube-controller-manager. The catalogue " +
+		"leaves out every `system:` subject; ekslint still reports system:anonymous, ServiceAccounts (they " +
+		"authenticate as `system:serviceaccount:...`; a workload's ServiceAccount bound to cluster-admin is the case " +
+		"this rule exists for) and the `system:` groups that stand for many identities (system:authenticated, " +
+		"system:unauthenticated, system:serviceaccounts, system:nodes), where cluster-admin is worst. RoleBindings to cluster-admin are reported too (kube-linter and Polaris " +
 		"look at ClusterRoleBindings only). One finding per subject, on its name.",
 	Check: func(p *lint.Pass) {
 		o := p.Object
@@ -293,16 +296,21 @@ var RBACClusterAdminBinding = &lint.Rule{
 		}
 		for _, s := range o.Get("subjects").Items() {
 			kind, name := s.Get("kind").Str(), s.Get("name").Str()
-			if kind != "ServiceAccount" && strings.HasPrefix(name, "system:") {
+			if isKubernetesComponent(kind, name) {
 				continue
 			}
 			who := fmt.Sprintf("%s %q", kind, name)
-			if kind == "ServiceAccount" {
+			switch {
+			case kind == "ServiceAccount":
 				ns := s.Get("namespace").Str()
 				if ns == "" {
 					ns = o.Namespace()
 				}
 				who = fmt.Sprintf("ServiceAccount %q", ns+"/"+name)
+			case kind == "Group" && strings.HasPrefix(name, "system:serviceaccounts:"):
+				who += fmt.Sprintf(" (every ServiceAccount of namespace %q)", strings.TrimPrefix(name, "system:serviceaccounts:"))
+			case systemPopulations[name] != "":
+				who += " (" + systemPopulations[name] + ")"
 			}
 			p.Report(s.Get("name"), "%s grants cluster-admin to %s: %s; bind a ClusterRole with only the permissions it needs",
 				describeObject(o), who, scope)
@@ -364,6 +372,31 @@ var rbac = []*lint.Rule{
 	RBACBindingSystemMasters,
 	RBACClusterAdminBinding,
 	RBACWildcard,
+}
+
+// isKubernetesComponent reports whether a subject is one of Kubernetes' own identities: the
+// system:masters group (k8s-rbac-binding-system-masters covers it) and system: users such as
+// system:kube-controller-manager. Not among them: system:anonymous, ServiceAccounts (also as
+// system:serviceaccount:... users) and the system: groups that name whole populations.
+func isKubernetesComponent(kind, name string) bool {
+	switch {
+	case kind == "Group":
+		return name == "system:masters"
+	case kind == "User":
+		return strings.HasPrefix(name, "system:") && name != "system:anonymous" &&
+			!strings.HasPrefix(name, "system:serviceaccount:")
+	}
+	return false
+}
+
+// systemPopulations are the system: groups (and the anonymous user) that stand for many identities.
+var systemPopulations = map[string]string{
+	"system:authenticated":   "every authenticated identity",
+	"system:unauthenticated": "every anonymous request",
+	"system:anonymous":       "every anonymous request",
+	"system:serviceaccounts": "every ServiceAccount",
+	"system:nodes":           "every node",
+	"system:bootstrappers":   "every node joining the cluster",
 }
 
 // isAWSAuth reports whether o is the aws-auth ConfigMap. It lives in kube-system; one written
