@@ -131,8 +131,8 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 		"ports, 53, a range over 53, or the CoreDNS port name `dns`). The catalogue accepts UDP or TCP; ekslint " +
 		"requires UDP, since resolvers query over UDP and use TCP only for truncated answers: a rule for port 53 " +
 		"without `protocol` allows only TCP and breaks DNS. Only `podSelector: {}` Egress policies count as " +
-		"default deny. When DNS is allowed only to some pods, workloads of the input that no DNS policy selects " +
-		"are named. The finding lands on the rule that tries to allow DNS and fails, else on the Egress entry of " +
+		"default deny. A DNS policy for some pods only is enough: which pods need DNS cannot be told from a run " +
+		"that may pool unrelated charts and overlays into one namespace. The finding lands on the rule that tries to allow DNS and fails, else on the Egress entry of " +
 		"the default-deny policy. " + otherEngines,
 	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
@@ -142,7 +142,7 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 			if deny == nil || run.otherEngine(ns) {
 				continue
 			}
-			var dns []*netItem
+			dns := false
 			var nearMiss *egressRule
 			var nearMissPolicy, why string
 			for _, pol := range ns.policies {
@@ -154,7 +154,7 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 							"egress rules are ignored; add Egress to policyTypes", pol.name)
 					}
 					if ok {
-						dns = append(dns, pol)
+						dns = true
 						break
 					}
 					if nearMiss == nil && reason != "" {
@@ -163,19 +163,13 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 				}
 			}
 			switch {
-			case len(dns) == 0 && nearMiss != nil:
+			case !dns && nearMiss != nil:
 				s.Report(nearMiss.at, "this egress rule of NetworkPolicy %q does not allow DNS, which NetworkPolicy %q "+
 					"blocks in namespace %q: %s", nearMissPolicy, deny.name, ns.name, why)
-			case len(dns) == 0:
+			case !dns:
 				s.Report(deny.policy.egressAt, "NetworkPolicy %q denies all egress in namespace %q and no policy allows "+
 					"DNS, so pods cannot resolve names; allow UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns",
 					deny.name, ns.name)
-			default:
-				if blocked := ns.notSelectedByAny(dns); len(blocked) > 0 {
-					s.Report(deny.policy.egressAt, "NetworkPolicy %q denies all egress in namespace %q and the policies "+
-						"that allow DNS select none of the pods of %s, so they cannot resolve names; allow DNS with podSelector: {}",
-						deny.name, ns.name, describeWorkloads(blocked))
-				}
 			}
 		}
 	}),
@@ -286,11 +280,6 @@ func other(dir string) string {
 
 // selectsAll reports whether the policy applies to every pod of its namespace.
 func (p *policyItem) selectsAll() bool { return p.everyPod || p.pods.SelectsAll() }
-
-// selects reports whether the policy applies to pods with the given labels.
-func (p *policyItem) selects(labels map[string]string) bool {
-	return p.everyPod || p.pods.Matches(labels)
-}
 
 // egressRule is one spec.egress[] rule.
 type egressRule struct {
@@ -684,21 +673,6 @@ func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 
 // label is one key=value pair of a pod's labels.
 type label struct{ key, value string }
-
-// notSelectedByAny returns the governed workloads whose pods none of the policies select.
-func (ns *netNamespace) notSelectedByAny(policies []*netItem) []*netItem {
-	var out []*netItem
-	for _, w := range ns.governed() {
-		selected := false
-		for _, pol := range policies {
-			selected = selected || pol.policy.selects(w.labels)
-		}
-		if !selected {
-			out = append(out, w)
-		}
-	}
-	return out
-}
 
 // describeWorkloads names up to three workloads: `Deployment "web", Job "migrate" and 2 more`.
 func describeWorkloads(ws []*netItem) string {
