@@ -70,7 +70,19 @@ var NamespaceWithoutDefaultDeny = &lint.Rule{
 	Fix: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` and no rules, plus a " +
 		"policy that allows egress to CoreDNS (UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns).",
 	Example: lint.Example{
-		Bad:  netpolDeployment("shop", "web", "app: web") + "---\n" + allowDNS("shop", "{}"),
+		Bad: netpolDeployment("shop", "web", "app: web") + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-gateway
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: gateway}}
+`,
 		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
 	},
 	Notes: "The default deny may be split over two policies (one for Ingress, one for Egress); a direction counts " +
