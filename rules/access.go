@@ -291,23 +291,21 @@ var IRSAWithoutOIDC = &lint.Rule{
 }
 
 // podIdentityUse returns the first field of an eksctl config that asks for EKS Pod Identity
-// associations, or a missing node.
-func podIdentityUse(o *lint.Object) lint.Node {
+// associations; ok is false when none does.
+func podIdentityUse(o *lint.Object) (use lint.Node, ok bool) {
 	if a := o.Get("iam", "podIdentityAssociations"); a.Len() > 0 {
-		return a
+		return a, true
 	}
 	for _, addon := range o.Get("addons").Items() {
 		if a := addon.Get("podIdentityAssociations"); a.Len() > 0 {
-			return a
+			return a, true
 		}
 		if a := addon.Get("useDefaultPodIdentityAssociations"); a.IsTrue() {
-			return a
+			return a, true
 		}
 	}
-	if a := o.Get("addonsConfig", "autoApplyPodIdentityAssociations"); a.IsTrue() {
-		return a
-	}
-	return o.Get("iam", "podIdentityAssociations")
+	a := o.Get("addonsConfig", "autoApplyPodIdentityAssociations")
+	return a, a.IsTrue()
 }
 
 var PodIdentityAgentMissing = &lint.Rule{
@@ -333,7 +331,7 @@ var PodIdentityAgentMissing = &lint.Rule{
 		if o == nil || autoModeEnabled(o) || addonNamed(o, podIdentityAgent).Exists() {
 			return
 		}
-		if use := podIdentityUse(o); use.Exists() {
+		if use, ok := podIdentityUse(o); ok {
 			p.Report(use, "%s needs the eks-pod-identity-agent add-on, which is not in addons; add {name: eks-pod-identity-agent}", use.Path())
 		}
 	},
