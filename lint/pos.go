@@ -52,6 +52,8 @@ type Place struct {
 	Related []Location
 	Object  *ObjectID
 	Path    string
+	// Variant is the Helm value set or Kustomize overlay the object was built by, if any.
+	Variant string
 }
 
 // ObjectID names an object independently of where it sits in a file: it is what fingerprints and

@@ -102,7 +102,15 @@ func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
 
 // ReportAt records a finding at a place computed earlier.
 func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
-	p.emit(Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	p.emit(newFinding(p.rule, l, at, sprintf(format, args...)))
+}
+
+func newFinding(r *Rule, l Level, at Place, msg string) Finding {
+	f := Finding{Rule: r, Level: l, Message: msg, Place: at}
+	if at.Variant != "" {
+		f.Variants = []string{at.Variant}
+	}
+	return f
 }
 
 // SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two
@@ -150,7 +158,7 @@ func (s *SetPass) Report(at Place, format string, args ...any) {
 
 // ReportLevel records a finding with a level other than the rule's own.
 func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
-	s.emit(Finding{Rule: s.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	s.emit(newFinding(s.rule, l, at, sprintf(format, args...)))
 }
 
 func sprintf(format string, args ...any) string {

@@ -51,10 +51,12 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 			return nil, nil, usageError{fmt.Errorf("--date: want YYYY-MM-DD: %w", err)}
 		}
 	}
+	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
+	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
-		Limits: lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes},
+		Limits: limits,
 		Env:    env,
 		Stdin:  stdin,
 	})
