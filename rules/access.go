@@ -17,7 +17,8 @@ const (
 
 // authMode is a cluster's effective authentication mode and the field that sets it (missing when
 // a default applies). known is false when it cannot be told offline (a CloudFormation intrinsic),
-// or for a local cluster on Outposts, which supports nothing but the ConfigMap.
+// and for a local cluster on Outposts, which supports nothing but the ConfigMap, so there is
+// nothing to choose.
 type authMode struct {
 	mode    string
 	at      lint.Node
@@ -40,7 +41,8 @@ func clusterAuthMode(p *lint.Pass) (m authMode, ok bool) {
 	}
 	if o := cloudFormationResource(p, "AWS::EKS::Cluster"); o != nil {
 		at, known := cfnProperty(o, "AccessConfig", "AuthenticationMode")
-		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: known, cluster: o.Name()}
+		local := o.Properties().Get("OutpostConfig").Exists()
+		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: known && !local, cluster: o.Name()}
 		if !at.Exists() {
 			m.mode = modeConfigMap
 		}
@@ -69,7 +71,8 @@ var AuthModeConfigMapOnly = &lint.Rule{
 		Bad:  eksctlCluster("accessConfig:\n  authenticationMode: CONFIG_MAP\n", ""),
 		Good: eksctlCluster("accessConfig:\n  authenticationMode: API\n", ""),
 	},
-	Notes: "Local clusters on AWS Outposts (`outpost.controlPlaneOutpostARN`) support only the ConfigMap, so they are not reported.",
+	Notes: "Local clusters on AWS Outposts (eksctl `outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) " +
+		"support only the ConfigMap, so they are not reported.",
 	Check: func(p *lint.Pass) {
 		m, ok := clusterAuthMode(p)
 		if !ok || !m.known || m.mode != modeConfigMap {
@@ -237,7 +240,7 @@ var IdentityMappingSystemMasters = &lint.Rule{
 		Good: eksctlCluster("iamIdentityMappings:\n  - arn: arn:aws:iam::111122223333:role/ops\n"+
 			"    username: ops\n    groups: [\"ops-readers\"]\n", ""),
 	},
-	Equivalents: []string{"k8s-aws-auth-system-masters (the same grant written in aws-auth directly)"},
+	Notes: "k8s-aws-auth-system-masters reports the same grant written into the aws-auth ConfigMap directly.",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
@@ -500,6 +503,10 @@ func cfnClusterWithRole(policies string) string {
 // Pod Identity association for kube-system/aws-node. Values only known at deploy time count as
 // possibly doing so.
 func vpcCNIHasOwnIdentityInTemplate(t *lint.Template) bool {
+	return lint.TemplateIndex(t, factVPCCNIRole, vpcCNIRoleInTemplate)
+}
+
+func vpcCNIRoleInTemplate(t *lint.Template) bool {
 	for _, a := range t.Resources("AWS::EKS::Addon") {
 		props := a.Properties()
 		if name, ok := cfnLiteral(props.Get("AddonName")); ok && name != vpcCNI {

@@ -156,6 +156,17 @@ func cfnInt(n lint.Node) (int64, bool) {
 	return v, err == nil
 }
 
+// templateFact names a fact about a whole CloudFormation template that rules index once per
+// template (lint.TemplateIndex) instead of searching the template from every resource.
+type templateFact int
+
+const (
+	factNodeRoles templateFact = iota
+	factVPCCNIRole
+	factIngressByGroup
+	factLaunchTemplatesByName
+)
+
 // A policyRef is one managed policy ARN in a list: where it is written, the policy's name when the
 // ARN's literal text names it (`arn:${AWS::Partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy`),
 // and whether it is an AWS managed policy (account "aws").
@@ -266,6 +277,9 @@ func broadGrantsOf(statements []lint.Node) []broadGrant {
 // scalarsOf is the set of plain strings of a field that holds one string or a list of them.
 func scalarsOf(n lint.Node) map[string]bool {
 	out := map[string]bool{}
+	if n.IsIntrinsic() {
+		return out // only known at deploy time
+	}
 	if s, ok := cfnLiteral(n); ok {
 		out[s] = true
 	}

@@ -55,12 +55,15 @@ func launchTemplateOf(ng *lint.Object) *lint.Object {
 	if !ok {
 		return nil
 	}
-	for _, lt := range ng.Template().Resources("AWS::EC2::LaunchTemplate") {
-		if n, ok := cfnLiteral(lt.Properties().Get("LaunchTemplateName")); ok && n == name {
-			return lt
+	return lint.TemplateIndex(ng.Template(), factLaunchTemplatesByName, func(t *lint.Template) map[string]*lint.Object {
+		byName := map[string]*lint.Object{}
+		for _, lt := range t.Resources("AWS::EC2::LaunchTemplate") {
+			if n, ok := cfnLiteral(lt.Properties().Get("LaunchTemplateName")); ok && byName[n] == nil {
+				byName[n] = lt
+			}
 		}
-	}
-	return nil
+		return byName
+	})[name]
 }
 
 var NodegroupSSHEnabled = &lint.Rule{
@@ -140,7 +143,7 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 					!ng.Managed && ng.Get("securityGroups", "withLocal").IsFalse() {
 					continue
 				}
-				p.Report(at, "node group %s opens SSH (port 22) to 0.0.0.0/0 and ::/0: it has no ssh.sourceSecurityGroupIds and no privateNetworking", ngName(ng))
+				p.Report(at, "node group %s opens SSH (port 22) to 0.0.0.0/0 and ::/0 (no ssh.sourceSecurityGroupIds, no privateNetworking); turn SSH off or set ssh.sourceSecurityGroupIds to a bastion's group", ngName(ng))
 			}
 			return
 		}
@@ -378,11 +381,11 @@ var NodegroupSingleAZ = &lint.Rule{
 					continue
 				}
 				if azs := ng.Get("availabilityZones"); azs.IsList() && len(uniq(azs.Strings())) == 1 {
-					p.Report(azs, "node group %s runs in a single availability zone (availabilityZones: %s); a zone outage takes all its nodes",
+					p.Report(azs, "node group %s runs in a single availability zone (availabilityZones: %s), so a zone outage takes all its nodes; list at least two zones",
 						ngName(ng), azs.Strings()[0])
 				}
 				if subnets := ng.Get("subnets"); subnets.IsList() && subnets.Len() == 1 {
-					p.Report(subnets, "node group %s runs in a single subnet, so a single availability zone (subnets: %s); a zone outage takes all its nodes",
+					p.Report(subnets, "node group %s runs in a single subnet, so a single availability zone (subnets: %s); list subnets in at least two zones",
 						ngName(ng), subnets.Items()[0].Str())
 				}
 			}
@@ -445,13 +448,20 @@ var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
 // isNodeRole reports whether an in-template role is a node role: a managed node group runs with
 // it, or it carries AmazonEKSWorkerNodePolicy (self-managed nodes).
 func isNodeRole(role *lint.Object) bool {
-	for _, ng := range role.Template().Resources("AWS::EKS::Nodegroup") {
-		if nodeRoleOf(ng) == role {
-			return true
+	return lint.TemplateIndex(role.Template(), factNodeRoles, func(t *lint.Template) map[*lint.Object]bool {
+		roles := map[*lint.Object]bool{}
+		for _, ng := range t.Resources("AWS::EKS::Nodegroup") {
+			if r := nodeRoleOf(ng); r != nil {
+				roles[r] = true
+			}
 		}
-	}
-	refs, _ := policyRefs(role.Properties().Get("ManagedPolicyArns"))
-	return hasPolicy(refs, workerNodePolicy)
+		for _, r := range t.Resources("AWS::IAM::Role") {
+			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) {
+				roles[r] = true
+			}
+		}
+		return roles
+	})[role]
 }
 
 // attachesToNodeRole reports whether a standalone policy (AWS::IAM::Policy, ManagedPolicy or
@@ -777,10 +787,8 @@ var CFNClusterSGNon443 = &lint.Rule{
 				continue
 			}
 			rules := ingressRules(sg)
-			for _, ing := range o.Template().Resources("AWS::EC2::SecurityGroupIngress") {
-				if referencedResource(ing, ing.Properties().Get("GroupId"), "AWS::EC2::SecurityGroup") == sg {
-					rules = append(rules, ingressRules(ing)...)
-				}
+			for _, ing := range standaloneIngress(o.Template())[sg] {
+				rules = append(rules, ingressRules(ing)...)
 			}
 			for _, r := range rules {
 				proto, from, to, ok := r.ports()
@@ -791,6 +799,20 @@ var CFNClusterSGNon443 = &lint.Rule{
 			}
 		}
 	},
+}
+
+// standaloneIngress indexes a template's AWS::EC2::SecurityGroupIngress resources by the security
+// group their GroupId names.
+func standaloneIngress(t *lint.Template) map[*lint.Object][]*lint.Object {
+	return lint.TemplateIndex(t, factIngressByGroup, func(t *lint.Template) map[*lint.Object][]*lint.Object {
+		byGroup := map[*lint.Object][]*lint.Object{}
+		for _, ing := range t.Resources("AWS::EC2::SecurityGroupIngress") {
+			if sg := referencedResource(ing, ing.Properties().Get("GroupId"), "AWS::EC2::SecurityGroup"); sg != nil {
+				byGroup[sg] = append(byGroup[sg], ing)
+			}
+		}
+		return byGroup
+	})
 }
 
 // cfnClusterWithSG writes an example cluster whose security group has one ingress rule with the
