@@ -287,7 +287,7 @@ var IRSAWithoutOIDC = &lint.Rule{
 		if o == nil || withOIDC(o) {
 			return
 		}
-		if n := o.Get("iam", "serviceAccounts").Len(); n > 0 {
+		if n := listLen(o.Get("iam", "serviceAccounts")); n > 0 {
 			p.Report(o.Get("iam", "withOIDC"), "iam.serviceAccounts defines %d IRSA service account(s) but iam.withOIDC is not true, and eksctl rejects that; set iam.withOIDC: true", n)
 		}
 	},
@@ -296,11 +296,11 @@ var IRSAWithoutOIDC = &lint.Rule{
 // podIdentityUse returns the first field of an eksctl config that asks for EKS Pod Identity
 // associations; ok is false when none does.
 func podIdentityUse(o *lint.Object) (use lint.Node, ok bool) {
-	if a := o.Get("iam", "podIdentityAssociations"); a.Len() > 0 {
+	if a := o.Get("iam", "podIdentityAssociations"); listLen(a) > 0 {
 		return a, true
 	}
 	for _, addon := range o.Get("addons").Items() {
-		if a := addon.Get("podIdentityAssociations"); a.Len() > 0 {
+		if a := addon.Get("podIdentityAssociations"); listLen(a) > 0 {
 			return a, true
 		}
 		if a := addon.Get("useDefaultPodIdentityAssociations"); a.IsTrue() {
@@ -368,7 +368,7 @@ var PreferPodIdentity = &lint.Rule{
 		if o == nil {
 			return
 		}
-		if sas := o.Get("iam", "serviceAccounts"); sas.Len() > 0 {
+		if sas := o.Get("iam", "serviceAccounts"); listLen(sas) > 0 {
 			p.Report(sas, "iam.serviceAccounts uses IRSA for %d service account(s); EKS Pod Identity (iam.podIdentityAssociations) needs no OIDC provider or per-cluster trust policy", sas.Len())
 		}
 		for _, a := range o.Get("addons").Items() {
@@ -403,7 +403,7 @@ var NoWorkloadIdentity = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || withOIDC(o) || autoModeEnabled(o) || addonNamed(o, podIdentityAgent).Exists() ||
-			o.Get("iam", "podIdentityAssociations").Len() > 0 {
+			listLen(o.Get("iam", "podIdentityAssociations")) > 0 {
 			return
 		}
 		p.Report(o.Get("iam", "withOIDC"), "pods can only use the node role: iam.withOIDC is not true and there is no eks-pod-identity-agent add-on; add the add-on (or set iam.withOIDC: true)")

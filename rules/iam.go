@@ -21,11 +21,12 @@ func cloudFormationResource(p *lint.Pass, typ string) *lint.Object {
 
 // cfnProperty follows keys from a resource's Properties. known is false when the value cannot be
 // told offline: the field or a mapping on its way is an intrinsic function (`AccessConfig: !If
-// [...]`). A missing field with known true is really absent and takes its CloudFormation default.
+// [...]`), or something on the way is not a mapping at all (CloudFormation rejects the template).
+// A missing field with known true is really absent and takes its CloudFormation default.
 func cfnProperty(o *lint.Object, keys ...string) (n lint.Node, known bool) {
 	n = o.Properties()
 	for _, k := range keys {
-		if n.IsIntrinsic() {
+		if n.IsIntrinsic() || n.Exists() && !n.IsMap() {
 			return n, false
 		}
 		n = n.Get(k)
@@ -292,6 +293,15 @@ func scalarsOf(n lint.Node) map[string]bool {
 }
 
 // eksctl ClusterConfig parts the access and node group rules read.
+
+// listLen is the number of items of a list field, 0 for anything else (eksctl rejects a mapping
+// where it wants a list).
+func listLen(n lint.Node) int {
+	if !n.IsList() {
+		return 0
+	}
+	return n.Len()
+}
 
 // addonNamed returns the addons[] entry with the given name, or a missing node.
 func addonNamed(o *lint.Object, name string) lint.Node {

@@ -103,7 +103,7 @@ var NodegroupSSHEnabled = &lint.Rule{
 		if o == nil {
 			return
 		}
-		if ra, known := cfnProperty(o, "RemoteAccess"); known && ra.Exists() {
+		if ra, known := cfnProperty(o, "RemoteAccess"); known && ra.IsMap() {
 			p.Report(ra, "node group %s allows %s through RemoteAccess; remove it and use SSM Session Manager", o.Name(), remoteAccessPort(o))
 		}
 		if lt := launchTemplateOf(o); lt != nil {
@@ -139,7 +139,7 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 		if o := clusterConfig(p); o != nil {
 			for _, ng := range o.NodeGroups() {
 				on, at := sshState(ng)
-				if !on || ng.Get("ssh", "sourceSecurityGroupIds").Len() > 0 || ng.Get("privateNetworking").IsTrue() ||
+				if !on || listLen(ng.Get("ssh", "sourceSecurityGroupIds")) > 0 || ng.Get("privateNetworking").IsTrue() ||
 					!ng.Managed && ng.Get("securityGroups", "withLocal").IsFalse() {
 					continue
 				}
@@ -228,7 +228,7 @@ var NodegroupPublicSubnets = &lint.Rule{
 		}
 		for _, ng := range o.NodeGroups() {
 			private := ng.Get("privateNetworking")
-			if private.IsTrue() || ng.Get("subnets").Len() > 0 || ng.Get("outpostARN").Exists() {
+			if private.IsTrue() || listLen(ng.Get("subnets")) > 0 || ng.Get("outpostARN").Exists() {
 				continue
 			}
 			if private.Exists() {
@@ -249,7 +249,7 @@ func metadataOptions(p *lint.Pass) (lt *lint.Object, mo lint.Node, ok bool) {
 		return nil, mo, false
 	}
 	mo, known := cfnProperty(lt, "LaunchTemplateData", "MetadataOptions")
-	if endpoint, set := cfnLiteral(mo.Get("HttpEndpoint")); !known || set && strings.EqualFold(endpoint, "disabled") {
+	if endpoint, set := cfnLiteral(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
 		return nil, mo, false
 	}
 	return lt, mo, true
@@ -578,7 +578,7 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 		cniHasRole := withOIDC(o) || vpcCNIHasOwnIdentity(addonNamed(o, vpcCNI))
 		for _, ng := range o.NodeGroups() {
 			list := ng.Get("iam", "attachPolicyARNs")
-			if list.Len() == 0 || ng.Get("iam", "instanceRoleARN").Exists() || ng.Get("iam", "instanceProfileARN").Exists() {
+			if listLen(list) == 0 || ng.Get("iam", "instanceRoleARN").Exists() || ng.Get("iam", "instanceProfileARN").Exists() {
 				continue
 			}
 			refs, opaque := policyRefs(list)
