@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,6 +79,51 @@ func (r *Rule) HasTag(tag string) bool {
 type Env struct {
 	// Today is the date version rules compare support windows against (`--date` pins it).
 	Today time.Time
+	// Versions is the EKS version data (support calendar, add-on versions); nil means the data
+	// built into ekslint. `--data` replaces it with a newer file.
+	Versions *Versions
+
+	versionsRead atomic.Bool
+}
+
+// EKS returns the version data for a rule to read, and remembers that a rule read it: only then
+// does the age of the data matter to a run (StaleVersionsNote).
+func (e *Env) EKS() *Versions {
+	e.versionsRead.Store(true)
+	if e.Versions != nil {
+		return e.Versions
+	}
+	return BuiltinVersions()
+}
+
+// Day is the date version rules compare against: Today, or the data's as_of date when Today is
+// unset.
+func (e *Env) Day() time.Time {
+	if !e.Today.IsZero() {
+		return e.Today
+	}
+	return e.EKS().AsOf
+}
+
+// StaleVersionsNote returns a note when a rule read version data more than six months older than
+// Today, so a run says once that its support dates may be out of date; nil otherwise.
+func (e *Env) StaleVersionsNote() *Problem {
+	if !e.versionsRead.Load() {
+		return nil
+	}
+	v, day := e.EKS(), e.Day()
+	if !v.Stale(day) {
+		return nil
+	}
+	var at Pos
+	what := "ekslint's built-in EKS version data"
+	if v.Source != BuiltinVersionsSource {
+		at, what = Pos{File: v.Source}, "the EKS version data"
+	}
+	return &Problem{Pos: at, Level: Note, Message: fmt.Sprintf(
+		"%s is as of %s, %d days before %s, so version rules may miss newer Kubernetes releases and support dates; "+
+			"update ekslint or pass newer data with --data", what, v.AsOf.Format(time.DateOnly),
+		int(day.Sub(v.AsOf).Hours()/24), day.Format(time.DateOnly))}
 }
 
 // A Pass is one rule looking at one object.

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
@@ -23,6 +26,10 @@ type lintFlags struct {
 	maxAliasNodes   int
 	root            string
 	date            string
+	data            string
+	// workDir is the directory paths are named relative to; "" is the working directory. The
+	// Action sets it to GITHUB_WORKSPACE.
+	workDir string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
@@ -33,6 +40,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", lint.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
+	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (`ekslint rules --data` shows its format)")
 }
 
 // lintRun discovers and lints paths as the flags say.
@@ -45,14 +53,15 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("--max-file-size: %w", err)}
 	}
-	env := &lint.Env{Today: time.Now().UTC().Truncate(24 * time.Hour)}
-	if f.date != "" {
-		if env.Today, err = time.Parse(time.DateOnly, f.date); err != nil {
-			return nil, nil, usageError{fmt.Errorf("--date: want YYYY-MM-DD: %w", err)}
-		}
+	env := &lint.Env{}
+	if env.Today, err = parseDate(f.date); err != nil {
+		return nil, nil, err
+	}
+	if env.Versions, err = loadVersions(f.data); err != nil {
+		return nil, nil, err
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
-	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root})
+	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root, WorkDir: f.workDir})
 	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
 		Rules:  selected,
@@ -61,8 +70,53 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		Stdin:  stdin,
 	})
 	res.Problems = append(problems, res.Problems...)
+	if note := env.StaleVersionsNote(); note != nil {
+		res.Problems = append([]lint.Problem{*note}, res.Problems...)
+	}
 	return res, selected, nil
 }
+
+// parseDate reads --date; "" means today (UTC).
+func parseDate(date string) (time.Time, error) {
+	if date == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	day, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return day, usageError{fmt.Errorf("--date: want YYYY-MM-DD, not %q", date)}
+	}
+	return day, nil
+}
+
+// loadVersions reads --data: a file of EKS version data, or the built-in data for "".
+func loadVersions(path string) (*lint.Versions, error) {
+	if path == "" || path == lint.BuiltinVersionsSource {
+		return lint.BuiltinVersions(), nil
+	}
+	v, err := lint.LoadVersions(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--data: %w", err)}
+	}
+	return v, nil
+}
+
+// report describes a run for the reporters. SARIF and GitHub annotations name files relative to
+// GITHUB_WORKSPACE when it is set (in GitHub Actions: code scanning and annotations resolve paths
+// against the repository), else relative to the working directory.
+func (f *lintFlags) report(res *lint.Result, selected []*lint.Rule) *report.Run {
+	wd := f.workDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	root := os.Getenv("GITHUB_WORKSPACE")
+	if root != "" {
+		root, _ = filepath.Abs(root)
+	}
+	return &report.Run{Result: res, Rules: selected, Version: buildVersion(), WorkDir: wd, SourceRoot: root}
+}
+
+// formats are the report formats of --format.
+var formats = []string{"text", "json", "sarif", "github"}
 
 func lintCommand() *cobra.Command {
 	var (
@@ -89,8 +143,8 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--fail-on: %w", err)}
 			}
-			if format != "text" && format != "json" && format != "sarif" {
-				return usageError{fmt.Errorf("--format: unknown format %q (want text, json or sarif)", format)}
+			if !slices.Contains(formats, format) {
+				return usageError{fmt.Errorf("--format: unknown format %q (want %s)", format, strings.Join(formats, ", "))}
 			}
 			if color != "auto" && color != "always" && color != "never" {
 				return usageError{fmt.Errorf("--color: want auto, always or never, not %q", color)}
@@ -99,7 +153,7 @@ func lintCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			run := &report.Run{Result: res, Rules: selected, Version: buildVersion()}
+			run := flags.report(res, selected)
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, run); err != nil {
 				return err
 			}
@@ -111,7 +165,7 @@ func lintCommand() *cobra.Command {
 	}
 	flags.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&format, "format", "text", "output format: text, json or sarif")
+	fl.StringVar(&format, "format", "text", "output format: text, json, sarif or github (annotations; in GitHub Actions also the job summary)")
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at or above this level: error, warning, note or none")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
@@ -138,6 +192,11 @@ func writeReport(stdout io.Writer, output, format, color string, run *report.Run
 		return report.JSON(w, run)
 	case "sarif":
 		return report.SARIF(w, run)
+	case "github":
+		if err := report.GitHubAnnotations(w, run); err != nil {
+			return err
+		}
+		return writeStepSummary(githubactions.New(githubactions.WithWriter(stdout)), run, true)
 	}
 	tty := output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	pretty := color == "always" || color == "auto" && tty
