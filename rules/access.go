@@ -33,16 +33,16 @@ type authMode struct {
 func clusterAuthMode(p *lint.Pass) (m authMode, ok bool) {
 	if o := clusterConfig(p); o != nil {
 		at := o.Get("accessConfig", "authenticationMode")
-		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: !onOutposts(o), eksctl: true}
+		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: !eksctlOnOutposts(o), eksctl: true}
 		if !at.Exists() {
 			m.mode = modeAPIAndConfigMap
 		}
 		return m, true
 	}
-	if o := cloudFormationResource(p, "AWS::EKS::Cluster"); o != nil {
-		at, known := cfnProperty(o, "AccessConfig", "AuthenticationMode")
-		local := o.Properties().Get("OutpostConfig").Exists()
-		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: known && !local, cluster: o.Name()}
+	if props, ok := cfnResource(p, "AWS::EKS::Cluster"); ok {
+		at, known := cfnField(props, "AccessConfig", "AuthenticationMode")
+		local := props.Get("OutpostConfig").Exists()
+		m = authMode{mode: strings.ToUpper(at.Str()), at: at, known: known && !local, cluster: p.Object.Name()}
 		if !at.Exists() {
 			m.mode = modeConfigMap
 		}
@@ -145,7 +145,7 @@ var CreatorAdminBootstrap = &lint.Rule{
 		var at lint.Node
 		if m.eksctl {
 			at = p.Object.Get("accessConfig", "bootstrapClusterCreatorAdminPermissions")
-		} else if at, ok = cfnProperty(p.Object, "AccessConfig", "BootstrapClusterCreatorAdminPermissions"); !ok {
+		} else if at, ok = cfnField(p.Object.Properties(), "AccessConfig", "BootstrapClusterCreatorAdminPermissions"); !ok {
 			return
 		}
 		switch {
@@ -188,10 +188,9 @@ var AccessEntryClusterAdmin = &lint.Rule{
 			}
 			return
 		}
-		if o := cloudFormationResource(p, "AWS::EKS::AccessEntry"); o != nil {
-			props := o.Properties()
-			who := "access entry " + o.Name()
-			if arn, ok := cfnLiteral(props.Get("PrincipalArn")); ok {
+		if props, ok := cfnResource(p, "AWS::EKS::AccessEntry"); ok {
+			who := "access entry " + p.Object.Name()
+			if arn, ok := cfnString(props.Get("PrincipalArn")); ok {
 				who = "access entry for " + arn
 			}
 			checkAccessEntry(p, who, props.Get("AccessPolicies"), "PolicyArn", "AccessScope", "Type", props.Get("KubernetesGroups"))
@@ -209,13 +208,13 @@ func checkAccessEntry(p *lint.Pass, who string, policies lint.Node, arnKey, scop
 		if !ok || !strings.HasSuffix(arn, clusterAccessPolicy+clusterAdminPolicy) {
 			continue
 		}
-		if scope, ok := cfnLiteral(ap.Get(scopeKey, typeKey)); ok && strings.EqualFold(scope, "cluster") {
+		if scope, ok := cfnString(ap.Get(scopeKey, typeKey)); ok && strings.EqualFold(scope, "cluster") {
 			p.Report(ap.Get(arnKey), "%s grants AmazonEKSClusterAdminPolicy on the whole cluster; grant a narrower policy or scope it to namespaces", who)
 		}
 	}
 	groupItems, _ := cfnList(groups)
 	for _, g := range groupItems {
-		if s, ok := cfnLiteral(g); ok && s == systemMastersGroup {
+		if s, ok := cfnString(g); ok && s == systemMastersGroup {
 			p.Report(g, "%s puts its principal in system:masters, which is cluster admin and bypasses RBAC; use a group bound by RBAC to what it needs", who)
 		}
 	}
@@ -331,7 +330,10 @@ var PodIdentityAgentMissing = &lint.Rule{
 	},
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
-		if o == nil || autoModeEnabled(o) || addonNamed(o, podIdentityAgent).Exists() {
+		if o == nil || eksctlAutoMode(o) {
+			return
+		}
+		if _, ok := eksctlAddon(p, podIdentityAgent); ok {
 			return
 		}
 		if use, ok := podIdentityUse(o); ok {
@@ -399,11 +401,15 @@ var NoWorkloadIdentity = &lint.Rule{
 		Bad:  eksctlCluster("", ""),
 		Good: eksctlCluster("addons:\n  - name: eks-pod-identity-agent\n", ""),
 	},
-	Notes: "EKS Auto Mode clusters (`autoModeConfig.enabled: true`) run the Pod Identity agent themselves and are not reported.",
+	Notes: "EKS Auto Mode clusters (`autoModeConfig.enabled: true`) run the Pod Identity agent themselves, and pods on " +
+		"Fargate or hybrid nodes have no node role to fall back on, so clusters with only those are not reported.",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
-		if o == nil || withOIDC(o) || autoModeEnabled(o) || addonNamed(o, podIdentityAgent).Exists() ||
+		if o == nil || withOIDC(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) ||
 			listLen(o.Get("iam", "podIdentityAssociations")) > 0 {
+			return
+		}
+		if _, ok := eksctlAddon(p, podIdentityAgent); ok {
 			return
 		}
 		p.Report(o.Get("iam", "withOIDC"), "pods can only use the node role: iam.withOIDC is not true and there is no eks-pod-identity-agent add-on; add the add-on (or set iam.withOIDC: true)")
@@ -429,17 +435,18 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 			"    useDefaultPodIdentityAssociations: true\n", ""),
 	},
 	Notes: "eksctl installs vpc-cni by default, so a config without a vpc-cni add-on is reported too, at iam.withOIDC " +
-		"(unless `addonsConfig.disableDefaultAddons` is true or EKS Auto Mode provides the networking).",
+		"(unless `addonsConfig.disableDefaultAddons` is true, EKS Auto Mode provides the networking, or pods run only " +
+		"on Fargate or hybrid nodes).",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
-		if o == nil || withOIDC(o) || autoModeEnabled(o) {
+		if o == nil || withOIDC(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {
 			return
 		}
-		cni := addonNamed(o, vpcCNI)
+		cni, declared := eksctlAddon(p, vpcCNI)
 		switch {
-		case cni.Exists() && !vpcCNIHasOwnIdentity(cni):
+		case declared && !vpcCNIHasOwnIdentity(cni):
 			p.Report(cni, "vpc-cni has no role of its own and iam.withOIDC is not true, so eksctl grants AmazonEKS_CNI_Policy to every node role; set useDefaultPodIdentityAssociations: true or serviceAccountRoleARN")
-		case !cni.Exists() && !o.Get("addonsConfig", "disableDefaultAddons").IsTrue():
+		case !declared && !o.Get("addonsConfig", "disableDefaultAddons").IsTrue():
 			p.Report(o.Get("iam", "withOIDC"), "the default vpc-cni add-on runs with the node role: iam.withOIDC is not true, so eksctl grants AmazonEKS_CNI_Policy to every node role; add vpc-cni with useDefaultPodIdentityAssociations: true")
 		}
 	},
@@ -471,15 +478,15 @@ var CFNClusterRolePolicy = &lint.Rule{
 		"read offline. Entries whose policy is only known at deploy time (`!Ref PolicyArn`) make the role's list " +
 		"unknown, and it is not reported.",
 	Check: func(p *lint.Pass) {
-		o := cloudFormationResource(p, "AWS::EKS::Cluster")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Cluster"); !ok {
 			return
 		}
+		o := p.Object
 		role := referencedResource(o, o.Properties().Get("RoleArn"), "AWS::IAM::Role")
 		if role == nil {
 			return
 		}
-		policies, known := cfnProperty(role, "ManagedPolicyArns")
+		policies, known := cfnField(role.Properties(), "ManagedPolicyArns")
 		refs, opaque := policyRefs(policies)
 		if known && !opaque && !hasPolicy(refs, clusterPolicy) {
 			p.Report(policies, "role %s (RoleArn of cluster %s) lacks AmazonEKSClusterPolicy in ManagedPolicyArns; add arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy",
@@ -509,7 +516,7 @@ func vpcCNIHasOwnIdentityInTemplate(t *lint.Template) bool {
 func vpcCNIRoleInTemplate(t *lint.Template) bool {
 	for _, a := range t.Resources("AWS::EKS::Addon") {
 		props := a.Properties()
-		if name, ok := cfnLiteral(props.Get("AddonName")); ok && name != vpcCNI {
+		if name, ok := cfnString(props.Get("AddonName")); ok && name != vpcCNI {
 			continue
 		}
 		if props.Get("ServiceAccountRoleArn").Exists() || props.Get("PodIdentityAssociations").Exists() {
@@ -517,8 +524,8 @@ func vpcCNIRoleInTemplate(t *lint.Template) bool {
 		}
 	}
 	for _, a := range t.Resources("AWS::EKS::PodIdentityAssociation") {
-		ns, nsKnown := cfnLiteral(a.Properties().Get("Namespace"))
-		sa, saKnown := cfnLiteral(a.Properties().Get("ServiceAccount"))
+		ns, nsKnown := cfnString(a.Properties().Get("Namespace"))
+		sa, saKnown := cfnString(a.Properties().Get("ServiceAccount"))
 		if (!nsKnown || ns == "kube-system") && (!saKnown || sa == "aws-node") {
 			return true
 		}
@@ -549,15 +556,15 @@ var CFNNodeRolePolicies = &lint.Rule{
 	Notes: "Only node roles defined in the same template are checked. A Pod Identity association for " +
 		"kube-system/aws-node (AWS::EKS::PodIdentityAssociation) also gives the CNI its own role.",
 	Check: func(p *lint.Pass) {
-		o := cloudFormationResource(p, "AWS::EKS::Nodegroup")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
 			return
 		}
+		o := p.Object
 		role := nodeRoleOf(o)
 		if role == nil {
 			return
 		}
-		policies, known := cfnProperty(role, "ManagedPolicyArns")
+		policies, known := cfnField(role.Properties(), "ManagedPolicyArns")
 		refs, opaque := policyRefs(policies)
 		if !known || opaque {
 			return

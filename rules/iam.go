@@ -11,29 +11,6 @@ import (
 // intrinsic functions, references between resources of one template, IAM policy ARNs and policy
 // documents, and the parts of an eksctl ClusterConfig those rules read.
 
-// cloudFormationResource returns the object when it is a CloudFormation resource of type typ.
-func cloudFormationResource(p *lint.Pass, typ string) *lint.Object {
-	if o := p.Object; o.Format == lint.CloudFormation && o.Kind() == typ {
-		return o
-	}
-	return nil
-}
-
-// cfnProperty follows keys from a resource's Properties. known is false when the value cannot be
-// told offline: the field or a mapping on its way is an intrinsic function (`AccessConfig: !If
-// [...]`), or something on the way is not a mapping at all (CloudFormation rejects the template).
-// A missing field with known true is really absent and takes its CloudFormation default.
-func cfnProperty(o *lint.Object, keys ...string) (n lint.Node, known bool) {
-	n = o.Properties()
-	for _, k := range keys {
-		if n.IsIntrinsic() || n.Exists() && !n.IsMap() {
-			return n, false
-		}
-		n = n.Get(k)
-	}
-	return n, !n.IsIntrinsic()
-}
-
 // referencedResource is the resource of type typ that n names with Ref or GetAtt in o's template
 // (`NodeRole: !GetAtt NodeRole.Arn`), or nil when n names a parameter, another type or nothing.
 func referencedResource(o *lint.Object, n lint.Node, typ string) *lint.Object {
@@ -136,20 +113,12 @@ func cfnText(n lint.Node) (text string, ok bool) {
 	return "", false
 }
 
-// cfnLiteral returns a plain scalar that is not an intrinsic function.
-func cfnLiteral(n lint.Node) (string, bool) {
-	if !n.IsScalar() || n.IsIntrinsic() {
-		return "", false
-	}
-	return n.Str(), true
-}
-
 // cfnInt reads an integer written as a number or a string ("22"), as CloudFormation accepts both.
 func cfnInt(n lint.Node) (int64, bool) {
 	if v, ok := n.Int(); ok {
 		return v, true
 	}
-	s, ok := cfnLiteral(n)
+	s, ok := cfnString(n)
 	if !ok {
 		return 0, false
 	}
@@ -255,7 +224,7 @@ func broadGrants(doc lint.Node) []broadGrant {
 func broadGrantsOf(statements []lint.Node) []broadGrant {
 	var out []broadGrant
 	for _, s := range statements {
-		if effect, ok := cfnLiteral(s.Get("Effect")); !ok || effect != "Allow" {
+		if effect, ok := cfnString(s.Get("Effect")); !ok || effect != "Allow" {
 			continue
 		}
 		if !scalarsOf(s.Get("Resource"))["*"] {
@@ -281,11 +250,11 @@ func scalarsOf(n lint.Node) map[string]bool {
 	if n.IsIntrinsic() {
 		return out // only known at deploy time
 	}
-	if s, ok := cfnLiteral(n); ok {
+	if s, ok := cfnString(n); ok {
 		out[s] = true
 	}
 	for _, it := range n.Items() {
-		if s, ok := cfnLiteral(it); ok {
+		if s, ok := cfnString(it); ok {
 			out[s] = true
 		}
 	}
@@ -303,26 +272,17 @@ func listLen(n lint.Node) int {
 	return n.Len()
 }
 
-// addonNamed returns the addons[] entry with the given name, or a missing node.
-func addonNamed(o *lint.Object, name string) lint.Node {
-	for _, a := range o.Get("addons").Items() {
-		if strings.EqualFold(a.Get("name").Str(), name) {
-			return a
-		}
-	}
-	return o.Get("addons", name)
-}
-
-// autoModeEnabled reports whether EKS Auto Mode runs the cluster's compute: it brings its own
-// networking and Pod Identity agent, so add-on rules do not apply.
-func autoModeEnabled(o *lint.Object) bool { return o.Get("autoModeConfig", "enabled").IsTrue() }
-
 // withOIDC reports whether eksctl creates the IAM OIDC provider IRSA needs (default false).
 func withOIDC(o *lint.Object) bool { return o.Get("iam", "withOIDC").IsTrue() }
 
-// onOutposts reports whether the control plane runs on AWS Outposts (a local cluster), which
-// supports only the aws-auth ConfigMap: eksctl defaults authenticationMode to CONFIG_MAP there.
-func onOutposts(o *lint.Object) bool { return o.Get("outpost", "controlPlaneOutpostARN").Exists() }
+// eksctlAddon returns a ClusterConfig's addons[] entry called name (eksctl compares names in lower
+// case); ok is false when there is none.
+func eksctlAddon(p *lint.Pass, name string) (addon lint.Node, ok bool) {
+	if a := addonsNamed(p, name); len(a) > 0 {
+		return a[0].node, true
+	}
+	return lint.Node{}, false
+}
 
 // vpcCNIHasOwnIdentity reports whether an eksctl vpc-cni add-on gets AWS credentials of its own
 // (IRSA or Pod Identity) instead of the node role.

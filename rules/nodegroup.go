@@ -39,7 +39,7 @@ func eksctlLaunchTemplate(ng lint.NodeGroup) bool {
 
 // remoteAccessPort is what a managed node group's RemoteAccess opens: SSH, or RDP for Windows.
 func remoteAccessPort(ng *lint.Object) string {
-	if t, _ := cfnLiteral(ng.Properties().Get("AmiType")); strings.HasPrefix(strings.ToUpper(t), "WINDOWS") {
+	if t, _ := cfnString(ng.Properties().Get("AmiType")); strings.HasPrefix(strings.ToUpper(t), "WINDOWS") {
 		return "RDP (port 3389)"
 	}
 	return "SSH (port 22)"
@@ -51,14 +51,14 @@ func launchTemplateOf(ng *lint.Object) *lint.Object {
 	if lt := referencedResource(ng, spec.Get("Id"), "AWS::EC2::LaunchTemplate"); lt != nil {
 		return lt
 	}
-	name, ok := cfnLiteral(spec.Get("Name"))
+	name, ok := cfnString(spec.Get("Name"))
 	if !ok {
 		return nil
 	}
 	return lint.TemplateIndex(ng.Template(), factLaunchTemplatesByName, func(t *lint.Template) map[string]*lint.Object {
 		byName := map[string]*lint.Object{}
 		for _, lt := range t.Resources("AWS::EC2::LaunchTemplate") {
-			if n, ok := cfnLiteral(lt.Properties().Get("LaunchTemplateName")); ok && byName[n] == nil {
+			if n, ok := cfnString(lt.Properties().Get("LaunchTemplateName")); ok && byName[n] == nil {
 				byName[n] = lt
 			}
 		}
@@ -99,16 +99,16 @@ var NodegroupSSHEnabled = &lint.Rule{
 			}
 			return
 		}
-		o := cloudFormationResource(p, "AWS::EKS::Nodegroup")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
 			return
 		}
-		if ra, known := cfnProperty(o, "RemoteAccess"); known && ra.IsMap() {
+		o := p.Object
+		if ra, known := cfnField(o.Properties(), "RemoteAccess"); known && ra.IsMap() {
 			p.Report(ra, "node group %s allows %s through RemoteAccess; remove it and use SSM Session Manager", o.Name(), remoteAccessPort(o))
 		}
 		if lt := launchTemplateOf(o); lt != nil {
 			key := lt.Properties().Get("LaunchTemplateData", "KeyName")
-			if name, ok := cfnLiteral(key); ok && name != "" {
+			if name, ok := cfnString(key); ok && name != "" {
 				p.Report(key, "launch template %s of node group %s installs EC2 key pair %q on the nodes; remove KeyName and use SSM Session Manager", lt.Name(), o.Name(), name)
 			}
 		}
@@ -147,11 +147,11 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 			}
 			return
 		}
-		o := cloudFormationResource(p, "AWS::EKS::Nodegroup")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
 			return
 		}
-		ra, known := cfnProperty(o, "RemoteAccess")
+		o := p.Object
+		ra, known := cfnField(o.Properties(), "RemoteAccess")
 		if !known || !ra.Get("Ec2SshKey").Exists() {
 			return
 		}
@@ -244,12 +244,12 @@ var NodegroupPublicSubnets = &lint.Rule{
 // false for other objects, when the options cannot be told offline, or when the instance metadata
 // service is turned off (HttpEndpoint: disabled), which leaves nothing to reach.
 func metadataOptions(p *lint.Pass) (lt *lint.Object, mo lint.Node, ok bool) {
-	lt = cloudFormationResource(p, "AWS::EC2::LaunchTemplate")
-	if lt == nil {
+	if _, ok := cfnResource(p, "AWS::EC2::LaunchTemplate"); !ok {
 		return nil, mo, false
 	}
-	mo, known := cfnProperty(lt, "LaunchTemplateData", "MetadataOptions")
-	if endpoint, set := cfnLiteral(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
+	lt = p.Object
+	mo, known := cfnField(lt.Properties(), "LaunchTemplateData", "MetadataOptions")
+	if endpoint, set := cfnString(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
 		return nil, mo, false
 	}
 	return lt, mo, true
@@ -290,7 +290,7 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 			return
 		}
 		tokens := mo.Get("HttpTokens")
-		switch v, literal := cfnLiteral(tokens); {
+		switch v, literal := cfnString(tokens); {
 		case !tokens.Exists():
 			p.Report(tokens, "launch template %s does not set MetadataOptions.HttpTokens, and EC2 defaults it to optional (IMDSv1 allowed); set HttpTokens: required", lt.Name())
 		case literal && !strings.EqualFold(v, "required"):
@@ -377,7 +377,7 @@ var NodegroupSingleAZ = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			for _, ng := range o.NodeGroups() {
-				if ng.Get("efaEnabled").IsTrue() || ng.Get("outpostARN").Exists() || onOutposts(o) {
+				if ng.Get("efaEnabled").IsTrue() || ng.Get("outpostARN").Exists() || eksctlOnOutposts(o) {
 					continue
 				}
 				if azs := ng.Get("availabilityZones"); azs.IsList() && len(uniq(azs.Strings())) == 1 {
@@ -391,11 +391,11 @@ var NodegroupSingleAZ = &lint.Rule{
 			}
 			return
 		}
-		o := cloudFormationResource(p, "AWS::EKS::Nodegroup")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
 			return
 		}
-		if subnets, known := cfnProperty(o, "Subnets"); known && subnets.IsList() && subnets.Len() == 1 && singleValued(subnets.Items()[0]) {
+		o := p.Object
+		if subnets, known := cfnField(o.Properties(), "Subnets"); known && subnets.IsList() && subnets.Len() == 1 && singleValued(subnets.Items()[0]) {
 			p.Report(subnets, "node group %s has a single subnet, so a single availability zone; list subnets in at least two zones", o.Name())
 		}
 	},
@@ -575,7 +575,8 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 		if o == nil {
 			return
 		}
-		cniHasRole := withOIDC(o) || vpcCNIHasOwnIdentity(addonNamed(o, vpcCNI))
+		cni, _ := eksctlAddon(p, vpcCNI)
+		cniHasRole := withOIDC(o) || vpcCNIHasOwnIdentity(cni)
 		for _, ng := range o.NodeGroups() {
 			list := ng.Get("iam", "attachPolicyARNs")
 			if listLen(list) == 0 || ng.Get("iam", "instanceRoleARN").Exists() || ng.Get("iam", "instanceProfileARN").Exists() {
@@ -628,7 +629,7 @@ func ingressRules(o *lint.Object) []ingress {
 // ports reads a rule's protocol ("all", "tcp", "udp", or as written: "icmp", "50") and port range
 // (0-65535 for "all"). ok is false when they are only known at deploy time.
 func (r ingress) ports() (proto string, from, to int64, ok bool) {
-	proto, ok = cfnLiteral(r.Get("IpProtocol"))
+	proto, ok = cfnString(r.Get("IpProtocol"))
 	if !ok {
 		return "", 0, 0, false
 	}
@@ -675,7 +676,7 @@ func (r ingress) describe(proto string, from, to int64) string {
 // the security group the rule belongs to.
 func (r ingress) source(group string) string {
 	for _, f := range []string{"CidrIp", "CidrIpv6", "SourcePrefixListId"} {
-		if s, ok := cfnLiteral(r.Get(f)); ok {
+		if s, ok := cfnString(r.Get(f)); ok {
 			return " from " + s
 		}
 	}
@@ -685,7 +686,7 @@ func (r ingress) source(group string) string {
 	} else if id != "" {
 		return " from " + id
 	}
-	if s, ok := cfnLiteral(src); ok {
+	if s, ok := cfnString(src); ok {
 		return " from " + s
 	}
 	return ""
@@ -748,7 +749,7 @@ var CFNSGIngressOpenWorld = &lint.Rule{
 				continue
 			}
 			for _, f := range []string{"CidrIp", "CidrIpv6"} {
-				if cidr, ok := cfnLiteral(r.Get(f)); ok && isWorld(cidr) {
+				if cidr, ok := cfnString(r.Get(f)); ok && isWorld(cidr) {
 					p.Report(r.Get(f), "%s allows %s from %s; restrict the source to known CIDRs or a bastion's security group", o.Name(), what, cidr)
 				}
 			}
@@ -776,10 +777,10 @@ var CFNClusterSGNon443 = &lint.Rule{
 	Notes: "Rules are read from the security group's SecurityGroupIngress and from AWS::EC2::SecurityGroupIngress " +
 		"resources whose GroupId refers to it.",
 	Check: func(p *lint.Pass) {
-		o := cloudFormationResource(p, "AWS::EKS::Cluster")
-		if o == nil {
+		if _, ok := cfnResource(p, "AWS::EKS::Cluster"); !ok {
 			return
 		}
+		o := p.Object
 		ids, _ := cfnList(o.Properties().Get("ResourcesVpcConfig").Get("SecurityGroupIds"))
 		for _, id := range ids {
 			sg := referencedResource(o, id, "AWS::EC2::SecurityGroup")
