@@ -80,7 +80,7 @@ var AuthModeConfigMapOnly = &lint.Rule{
 		}
 		switch {
 		case m.at.Exists():
-			p.Report(m.at, "authenticationMode is CONFIG_MAP, so cluster access is managed only through the aws-auth ConfigMap; set it to API (or API_AND_CONFIG_MAP while migrating)")
+			p.Report(m.at, "%s is CONFIG_MAP, so cluster access is managed only through the aws-auth ConfigMap; set it to API (or API_AND_CONFIG_MAP while migrating)", fieldName(m.at))
 		default:
 			p.Report(m.at, "cluster %s has no AccessConfig.AuthenticationMode, and CloudFormation defaults it to CONFIG_MAP (aws-auth ConfigMap only); set it to API", m.cluster)
 		}
@@ -108,7 +108,7 @@ var AuthModeNotAPIOnly = &lint.Rule{
 			return
 		}
 		if m.at.Exists() {
-			p.Report(m.at, "authenticationMode is API_AND_CONFIG_MAP, so the aws-auth ConfigMap still grants cluster access; set it to API once its entries are access entries")
+			p.Report(m.at, "%s is API_AND_CONFIG_MAP, so the aws-auth ConfigMap still grants cluster access; set it to API once its entries are access entries", fieldName(m.at))
 			return
 		}
 		p.Report(m.at, "eksctl defaults accessConfig.authenticationMode to API_AND_CONFIG_MAP, so the aws-auth ConfigMap still grants cluster access; set it to API")
@@ -150,9 +150,9 @@ var CreatorAdminBootstrap = &lint.Rule{
 		}
 		switch {
 		case at.IsTrue():
-			p.Report(at, "bootstrapClusterCreatorAdminPermissions is true: the creator's IAM principal gets a permanent cluster-admin access entry; set it to false and list admins as access entries")
+			p.Report(at, "%s is true: the creator's IAM principal gets a permanent cluster-admin access entry; set it to false and list admins as access entries", fieldName(at))
 		case !at.Exists():
-			p.Report(at, "bootstrapClusterCreatorAdminPermissions is unset and defaults to true: the creator's IAM principal gets a permanent cluster-admin access entry; set it to false and list admins as access entries")
+			p.Report(at, "%s is unset and defaults to true: the creator's IAM principal gets a permanent cluster-admin access entry; set it to false and list admins as access entries", fieldName(at))
 		}
 	},
 }
