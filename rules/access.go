@@ -205,7 +205,7 @@ func checkAccessEntry(p *lint.Pass, who string, policies lint.Node, arnKey, scop
 	items, _ := cfnList(policies)
 	for _, ap := range items {
 		arn, ok := cfnText(ap.Get(arnKey))
-		if !ok || !strings.HasSuffix(arn, clusterAccessPolicy+clusterAdminPolicy) {
+		if !ok || !strings.HasSuffix(arn, clusterAdminAccessPolicy) {
 			continue
 		}
 		if scope, ok := cfnString(ap.Get(scopeKey, typeKey)); ok && strings.EqualFold(scope, "cluster") {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,7 @@ func cfnText(n lint.Node) (text string, ok bool) {
 		}
 		var parts []string
 		for _, part := range args[1].Items() {
-			if s, ok := cfnText(part); ok && part.Tag() == "" && !part.IsIntrinsic() {
+			if s, ok := cfnString(part); ok {
 				parts = append(parts, s)
 			} else {
 				parts = append(parts, unknownPart)
@@ -177,16 +178,21 @@ func hasPolicy(refs []policyRef, names ...string) bool {
 
 // Managed policies nodes need (EKS user guide "Amazon EKS node IAM role") and the cluster role's.
 const (
-	workerNodePolicy    = "AmazonEKSWorkerNodePolicy"
-	cniPolicy           = "AmazonEKS_CNI_Policy"
-	ecrReadOnlyPolicy   = "AmazonEC2ContainerRegistryReadOnly"
-	ecrPullOnlyPolicy   = "AmazonEC2ContainerRegistryPullOnly"
-	clusterPolicy       = "AmazonEKSClusterPolicy"
-	clusterAdminPolicy  = "AmazonEKSClusterAdminPolicy"
-	podIdentityAgent    = "eks-pod-identity-agent"
-	vpcCNI              = "vpc-cni"
-	systemMastersGroup  = "system:masters"
-	clusterAccessPolicy = "cluster-access-policy/"
+	workerNodePolicy  = "AmazonEKSWorkerNodePolicy"
+	cniPolicy         = "AmazonEKS_CNI_Policy"
+	ecrReadOnlyPolicy = "AmazonEC2ContainerRegistryReadOnly"
+	ecrPullOnlyPolicy = "AmazonEC2ContainerRegistryPullOnly"
+	clusterPolicy     = "AmazonEKSClusterPolicy"
+)
+
+// Other names the access rules look for: the EKS access policy that is cluster admin (its ARN
+// ends in cluster-access-policy/AmazonEKSClusterAdminPolicy), Kubernetes' unrestricted group, and
+// add-ons.
+const (
+	clusterAdminAccessPolicy = "cluster-access-policy/AmazonEKSClusterAdminPolicy"
+	systemMastersGroup       = "system:masters"
+	podIdentityAgent         = "eks-pod-identity-agent"
+	vpcCNI                   = "vpc-cni"
 )
 
 // broadManagedPolicy reports whether an AWS managed policy grants whole services or everything:
@@ -227,14 +233,14 @@ func broadGrantsOf(statements []lint.Node) []broadGrant {
 		if effect, ok := cfnString(s.Get("Effect")); !ok || effect != "Allow" {
 			continue
 		}
-		if !scalarsOf(s.Get("Resource"))["*"] {
+		if !slices.Contains(scalarsOf(s.Get("Resource")), "*") {
 			continue
 		}
 		if na := s.Get("NotAction"); na.Exists() {
 			out = append(out, broadGrant{at: na, what: `NotAction on Resource "*"`})
 			continue
 		}
-		for action := range scalarsOf(s.Get("Action")) {
+		for _, action := range scalarsOf(s.Get("Action")) {
 			if action == "*" || strings.HasSuffix(action, ":*") {
 				out = append(out, broadGrant{at: s.Get("Action"), what: `Action "` + action + `" on Resource "*"`})
 				break
@@ -244,18 +250,19 @@ func broadGrantsOf(statements []lint.Node) []broadGrant {
 	return out
 }
 
-// scalarsOf is the set of plain strings of a field that holds one string or a list of them.
-func scalarsOf(n lint.Node) map[string]bool {
-	out := map[string]bool{}
+// scalarsOf lists the plain strings of a field that holds one string or a list of them (IAM's
+// Action and Resource), in order.
+func scalarsOf(n lint.Node) []string {
 	if n.IsIntrinsic() {
-		return out // only known at deploy time
+		return nil // only known at deploy time
 	}
 	if s, ok := cfnString(n); ok {
-		out[s] = true
+		return []string{s}
 	}
+	var out []string
 	for _, it := range n.Items() {
 		if s, ok := cfnString(it); ok {
-			out[s] = true
+			out = append(out, s)
 		}
 	}
 	return out
