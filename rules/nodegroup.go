@@ -604,31 +604,31 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 	},
 }
 
-// An ingress is one inbound rule of a security group: an item of AWS::EC2::SecurityGroup's
+// An sgIngress is one inbound rule of a security group: an item of AWS::EC2::SecurityGroup's
 // SecurityGroupIngress, or the Properties of an AWS::EC2::SecurityGroupIngress.
-type ingress struct{ lint.Node }
+type sgIngress struct{ lint.Node }
 
 // ingressRules lists a security group object's inline rules, or a standalone rule itself.
-func ingressRules(o *lint.Object) []ingress {
+func ingressRules(o *lint.Object) []sgIngress {
 	switch o.Kind() {
 	case "AWS::EC2::SecurityGroup":
 		items, _ := cfnList(o.Properties().Get("SecurityGroupIngress"))
-		var out []ingress
+		var out []sgIngress
 		for _, it := range items {
 			if it.IsMap() && !it.IsIntrinsic() {
-				out = append(out, ingress{it})
+				out = append(out, sgIngress{it})
 			}
 		}
 		return out
 	case "AWS::EC2::SecurityGroupIngress":
-		return []ingress{{o.Properties()}}
+		return []sgIngress{{o.Properties()}}
 	}
 	return nil
 }
 
 // ports reads a rule's protocol ("all", "tcp", "udp", or as written: "icmp", "50") and port range
 // (0-65535 for "all"). ok is false when they are only known at deploy time.
-func (r ingress) ports() (proto string, from, to int64, ok bool) {
+func (r sgIngress) ports() (proto string, from, to int64, ok bool) {
 	proto, ok = cfnString(r.Get("IpProtocol"))
 	if !ok {
 		return "", 0, 0, false
@@ -659,7 +659,7 @@ func (r ingress) ports() (proto string, from, to int64, ok bool) {
 }
 
 // describe says what a rule lets in: "all traffic", "tcp 22", "udp 1024-65535", "icmp".
-func (r ingress) describe(proto string, from, to int64) string {
+func (r sgIngress) describe(proto string, from, to int64) string {
 	switch {
 	case proto == "all":
 		return "all traffic"
@@ -674,7 +674,7 @@ func (r ingress) describe(proto string, from, to int64) string {
 // source says where a rule lets traffic in from (" from 0.0.0.0/0", " from itself", " from
 // NodeSecurityGroup"), or "" when that is only known at deploy time. group is the logical id of
 // the security group the rule belongs to.
-func (r ingress) source(group string) string {
+func (r sgIngress) source(group string) string {
 	for _, f := range []string{"CidrIp", "CidrIpv6", "SourcePrefixListId"} {
 		if s, ok := cfnString(r.Get(f)); ok {
 			return " from " + s
@@ -693,7 +693,7 @@ func (r ingress) source(group string) string {
 }
 
 // at is where a finding about the rule's ports lands: FromPort, else IpProtocol.
-func (r ingress) at() lint.Node {
+func (r sgIngress) at() lint.Node {
 	if f := r.Get("FromPort"); f.Exists() {
 		return f
 	}
