@@ -244,7 +244,7 @@ func BenchmarkDecodeOnly(b *testing.B) {
 // every rule that is on by default, sorting.
 func BenchmarkLint(b *testing.B) {
 	dir, size, _ := benchFiles(b)
-	selected, err := lint.Select(rules.All(), nil, nil)
+	selected, err := lint.Select(rules.All(), nil, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

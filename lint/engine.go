@@ -33,6 +33,9 @@ type Result struct {
 	Problems []Problem
 	// Sources holds the texts findings point into.
 	Sources *Sources
+	// Ignores are the ekslint.io/ignore annotations of the objects checked, for the filter to
+	// tell which suppress nothing.
+	Ignores []*Ignore
 	// Objects is how many objects were checked.
 	Objects int
 }
@@ -51,6 +54,8 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
+	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
 	for _, r := range opts.Rules {
 		if r.Set != nil {
@@ -173,6 +178,7 @@ func internalError(at Pos, what string, r any) Problem {
 func (e *engine) checkDocuments() {
 	var findings []Finding
 	var problems []Problem
+	var ignores []*Ignore
 	collected := make([][]seqItem, len(e.sets))
 	objects := 0
 	// Generated manifests repeat the same message and path thousands of times; sharing one
@@ -206,6 +212,8 @@ func (e *engine) checkDocuments() {
 				continue
 			}
 			objects++
+			o.ignores = readIgnores(o)
+			ignores = append(ignores, o.ignores...)
 			for _, r := range e.opts.Rules {
 				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
 				item, ok, err := runRule(r, p)
@@ -224,6 +232,7 @@ func (e *engine) checkDocuments() {
 	defer e.mu.Unlock()
 	e.res.Problems = append(e.res.Problems, problems...)
 	e.res.Objects += objects
+	e.res.Ignores = append(e.res.Ignores, ignores...)
 	for i := range collected {
 		e.collected[i] = append(e.collected[i], collected[i]...)
 	}

@@ -49,6 +49,9 @@ type Object struct {
 	root   *yaml.Node
 	key    *yaml.Node // a CloudFormation resource's logical id; nil for other objects
 	tmpl   *Template  // the CloudFormation template holding the resource
+	// ignores are the object's ekslint.io/ignore annotations, read by the engine before rules run
+	// and carried by every Place of the object.
+	ignores []*Ignore
 }
 
 func newObject(doc *Document, root *yaml.Node) *Object {
@@ -202,7 +205,7 @@ func (o *Object) place(n Node) Place {
 	if t != nil {
 		r.File = t.Name
 	}
-	p := Place{Pos: r, Object: o.ID, Path: n.path}
+	p := Place{Pos: r, Object: o.ID, Path: n.path, Ignores: o.ignores}
 	if o.doc != nil {
 		p.Variant = o.doc.Variant
 	}

@@ -8,7 +8,8 @@ import (
 
 // A Rule is one check, written as a plain value: what it is called, how serious it is, why it
 // exists and how to fix what it finds, and the function that looks. A rule checks either one
-// object at a time (Check) or the whole run (Set), never both.
+// object at a time (Check) or the whole run (Set), never both; a rule with neither is reported by
+// the filter step (UnusedIgnore).
 type Rule struct {
 	// ID is the rule's id from RULES.md; it is the contract (SARIF ruleId, config, suppressions).
 	ID string
@@ -39,6 +40,18 @@ type Rule struct {
 	Check func(p *Pass)
 	// Set looks at the whole run; build it with Gather.
 	Set SetCheck
+
+	// levelConfigured is set on the copy Select makes when config gives the rule a level: that
+	// level then replaces the level of every finding, including those reported with ReportLevel.
+	levelConfigured bool
+}
+
+// levelOf is the level a finding the check reports at l gets.
+func (r *Rule) levelOf(l Level) Level {
+	if r.levelConfigured {
+		return r.Level
+	}
+	return l
 }
 
 // Example is the before and after a rule's docs show.
@@ -152,7 +165,7 @@ func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
 }
 
 func newFinding(r *Rule, l Level, at Place, msg string) Finding {
-	f := Finding{Rule: r, Level: l, Message: msg, Place: at}
+	f := Finding{Rule: r, Level: r.levelOf(l), Message: msg, Place: at}
 	if at.Variant != "" {
 		f.Variants = []string{at.Variant}
 	}

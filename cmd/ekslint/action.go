@@ -25,7 +25,7 @@ import (
 var actionInputs = []struct{ name, def string }{
 	{"paths", "."},
 	{"config", ""},
-	{"fail-on", "error"},
+	{"fail-on", ""},
 	{"sarif-file", "ekslint.sarif"},
 	{"values", ""},
 	{"set", ""},
@@ -114,15 +114,17 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 		}
 		flags.root, flags.workDir = abs, abs
 	}
-	// Inputs whose lint options other work adds (the config file and baseline; Helm values, --set
-	// and the Kubernetes version): refused rather than silently ignored until then.
-	for _, name := range []string{"config", "baseline", "values", "set", "kube-version"} {
+	// Inputs whose lint options other work adds (Helm values, --set and the Kubernetes version):
+	// refused rather than silently ignored until then.
+	for _, name := range []string{"values", "set", "kube-version"} {
 		if input(a, name) != "" {
 			return usageError{fmt.Errorf("input %s is not supported yet by this version of ekslint", name)}
 		}
 	}
-	failLevel, err := lint.ParseLevel(input(a, "fail-on"))
-	if err != nil {
+	// Like the flags they stand for: relative to the workspace (the working directory).
+	flags.configFile, flags.baseline = input(a, "config"), input(a, "baseline")
+	failOn := input(a, "fail-on")
+	if _, err := flags.failLevel(failOn); err != nil {
 		return usageError{fmt.Errorf("input fail-on: %w", err)}
 	}
 	annotate, err := boolInput(a, "annotations")
@@ -140,6 +142,7 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 		return err
 	}
 	run := flags.report(res, selected)
+	failLevel, _ := flags.failLevel(failOn)
 
 	sarifPath := sarifFile
 	if !filepath.IsAbs(sarifPath) {

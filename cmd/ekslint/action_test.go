@@ -230,8 +230,6 @@ func TestActionUsageErrors(t *testing.T) {
 		"fail-on":      "fatal",
 		"annotations":  "yes",
 		"summary":      "1",
-		"config":       ".ekslint.yaml",
-		"baseline":     "ekslint-baseline.json",
 		"values":       "values-prod.yaml",
 		"set":          "replicas=3",
 		"kube-version": "1.33",
@@ -250,6 +248,28 @@ func TestActionUsageErrors(t *testing.T) {
 				t.Errorf("outputs set after a usage error")
 			}
 		})
+	}
+}
+
+// The config and baseline inputs work as the --config and --baseline flags do, relative to the
+// workspace; the config's failOn applies when the fail-on input is empty.
+func TestActionConfigAndBaseline(t *testing.T) {
+	dir, _, _ := workspace(t, map[string]string{
+		"app.yaml":        badDeployment,
+		"ci/ekslint.yaml": "rules:\n  k8s-host-network: {enabled: false}\nfailOn: warning\n",
+	})
+	t.Setenv(inputVar("config"), "ci/ekslint.yaml")
+	stdout, _, code := ekslint(t, "", "action")
+	if strings.Contains(stdout, "k8s-host-network") || code != 1 {
+		t.Errorf("exit %d (want 1: warnings fail with the config's failOn), output:\n%s", code, stdout)
+	}
+	if _, _, code := ekslint(t, "", "baseline", "--root", dir, "--config", filepath.Join(dir, "ci/ekslint.yaml"), "--output", filepath.Join(dir, "ci/baseline.json"), dir); code != 0 {
+		t.Fatalf("recording the baseline: exit %d", code)
+	}
+	t.Setenv(inputVar("baseline"), "ci/baseline.json")
+	stdout, _, code = ekslint(t, "", "action")
+	if code != 0 || strings.Contains(stdout, "::warning") {
+		t.Errorf("with every finding in the baseline: exit %d, output:\n%s", code, stdout)
 	}
 }
 

@@ -44,7 +44,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(lintCommand(), rulesCommand(), actionCommand(), versionCommand())
+	root.AddCommand(lintCommand(), baselineCommand(), rulesCommand(), actionCommand(), versionCommand())
 
 	err := root.Execute()
 	var code exitCode

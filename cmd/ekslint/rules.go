@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
-	"github.com/ekslint/ekslint/rules"
 )
 
 func rulesCommand() *cobra.Command {
@@ -39,7 +38,7 @@ func rulesCommand() *cobra.Command {
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tLEVEL\tDEFAULT\tTITLE")
-			for _, r := range rules.All() {
+			for _, r := range knownRules() {
 				state := "off"
 				if r.DefaultOn {
 					state = "on"
