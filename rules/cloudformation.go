@@ -20,10 +20,12 @@ func cfnResource(p *lint.Pass, typ string) (props lint.Node, ok bool) {
 }
 
 // cfnField follows keys from n. known is false when n, a field on the way or the field itself is
-// an intrinsic function: what it holds is decided at deploy time.
+// an intrinsic function: what it holds is decided at deploy time. It is false too when something
+// on the way is not a mapping (`AccessConfig: [API]`): CloudFormation rejects that template, and
+// the field is not "absent, so its default applies".
 func cfnField(n lint.Node, keys ...string) (field lint.Node, known bool) {
 	for _, k := range keys {
-		if n.IsIntrinsic() {
+		if n.IsIntrinsic() || n.Exists() && !n.IsMap() {
 			return n, false
 		}
 		n = n.Get(k)
