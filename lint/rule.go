@@ -102,7 +102,11 @@ func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
 
 // ReportAt records a finding at a place computed earlier.
 func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
-	p.emit(Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	f := Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at}
+	if d := p.Object.doc; d != nil && d.Variant != "" {
+		f.Variants = []string{d.Variant}
+	}
+	p.emit(f)
 }
 
 // SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -57,6 +58,9 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		Limits: lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes},
 		Env:    env,
 		Stdin:  stdin,
+		Loaders: map[lint.InputKind]lint.Loader{
+			lint.Overlay: kustomize.NewLoader(),
+		},
 	})
 	res.Problems = append(problems, res.Problems...)
 	return res, selected, nil
