@@ -258,8 +258,12 @@ func comparePos(a, b Pos) int {
 // produce the same finding at the same template or base line, and a person fixes it once. The
 // variants that produced it are kept on the finding.
 func dedupe(fs []Finding) []Finding {
+	// Checkers append findings in whatever order they finish: the message and the variants
+	// break ties, so the finding kept (and its message, which may name the object as one
+	// overlay built it) is the same in every run.
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID))
+		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID),
+			cmp.Compare(a.Message, b.Message), slices.Compare(a.Variants, b.Variants))
 	})
 	out := fs[:0]
 	for _, f := range fs {
@@ -270,6 +274,7 @@ func dedupe(fs []Finding) []Finding {
 					last.Variants = append(last.Variants, v)
 				}
 			}
+			slices.Sort(last.Variants)
 			continue
 		}
 		out = append(out, f)
