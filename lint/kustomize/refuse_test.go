@@ -172,13 +172,13 @@ func TestPluginsNeverRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := lintTree(t, map[string]string{
-		"overlay/kustomization.yaml": "resources:\n- deploy.yaml\ntransformers:\n- exec.yaml\n- fn.yaml\n- |-\n  apiVersion: someteam.example.com/v1\n  kind: Marker\n  metadata:\n    name: inline\ngenerators:\n- gen\n",
-		"overlay/deploy.yaml":        deployment,
-		"overlay/exec.yaml":          "apiVersion: someteam.example.com/v1\nkind: Marker\nmetadata:\n  name: m\n",
-		"overlay/fn.yaml": "apiVersion: example.com/v1\nkind: Fn\nmetadata:\n  name: f\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn.sh\n",
-		"overlay/fn.sh":              script,
+		"overlay/kustomization.yaml":     "resources:\n- deploy.yaml\ntransformers:\n- exec.yaml\n- fn.yaml\n- |-\n  apiVersion: someteam.example.com/v1\n  kind: Marker\n  metadata:\n    name: inline\ngenerators:\n- gen\n",
+		"overlay/deploy.yaml":            deployment,
+		"overlay/exec.yaml":              "apiVersion: someteam.example.com/v1\nkind: Marker\nmetadata:\n  name: m\n",
+		"overlay/fn.yaml":                "apiVersion: example.com/v1\nkind: Fn\nmetadata:\n  name: f\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn.sh\n",
+		"overlay/fn.sh":                  script,
 		"overlay/gen/kustomization.yaml": "resources:\n- starlark.yaml\n",
-		"overlay/gen/starlark.yaml": "apiVersion: example.com/v1\nkind: Star\nmetadata:\n  name: s\n  annotations:\n    config.k8s.io/function: |\n      starlark:\n        path: ./x.star\n",
+		"overlay/gen/starlark.yaml":      "apiVersion: example.com/v1\nkind: Star\nmetadata:\n  name: s\n  annotations:\n    config.k8s.io/function: |\n      starlark:\n        path: ./x.star\n",
 	})
 	problemAt(t, res, "overlay/exec.yaml:2:1", `transformers entry "exec.yaml"`, "Marker (apiVersion someteam.example.com/v1) is a kustomize plugin: not run")
 	problemAt(t, res, "overlay/fn.yaml:6:5", `transformers entry "fn.yaml"`, "KRM function", "not run")
