@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -226,7 +225,7 @@ func (d *discovery) walk(dir, root string) {
 func (d *discovery) symlink(path, root string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(errors.Unwrap(err)))
+		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(err))
 		return
 	}
 	st, err := os.Stat(target)
