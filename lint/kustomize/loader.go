@@ -63,22 +63,21 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 }
 
 // report hands over the problems that kept an overlay from being built. A problem in a file
-// several overlays share is reported once; an overlay whose problems were all reported already
-// gets a note saying why it was not built.
+// several overlays share is reported once; an overlay kept from building only by problems in
+// other files (a base it includes) gets a note saying so.
 func (l *Loader) report(b *build, s *lint.Sink) {
 	l.mu.Lock()
-	fresh := 0
 	for _, p := range b.problems {
 		if !l.reported[p] {
 			l.reported[p] = true
 			s.Problem(p)
-			fresh++
 		}
 	}
 	l.mu.Unlock()
-	if fresh == 0 {
-		s.Problem(lint.Problem{Pos: lint.Pos{File: b.display(lint.KustomizationFile(b.dir))}, Level: lint.Note,
-			Message: fmt.Sprintf("not built: it includes %s, with the problems reported there", b.problems[0].Pos.File)})
+	own := b.display(lint.KustomizationFile(b.dir))
+	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
+			Message: fmt.Sprintf("not built: it includes %s, which has problems", b.problems[0].Pos.File)})
 	}
 }
 
@@ -298,7 +297,7 @@ func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bo
 
 // placer places nodes of a file read through the cache.
 func (b *build) placer(abs string) func(key, val *yaml.Node) lint.Pos {
-	t := b.cache.get(abs).text
+	t, _ := b.text(abs)
 	return func(key, val *yaml.Node) lint.Pos { return at(t, key, val) }
 }
 

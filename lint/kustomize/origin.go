@@ -164,7 +164,7 @@ func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 			docs, place = p.inline.docs, p.inline.pos
 		} else {
 			abs := filepath.Join(k.dir, p.path)
-			if b.cache.get(abs).text == nil {
+			if _, err := b.text(abs); err != nil {
 				continue
 			}
 			docs, _ = b.cache.get(abs).parse(b.cache, b.display(abs))
@@ -247,11 +247,10 @@ func (b *build) generatorEntry(abs string, r resourceOut) (lint.Pos, bool) {
 		}
 		return at(k.text, nil, best.item), true
 	}
-	f := b.cache.get(abs)
-	if f.text == nil {
+	if _, err := b.text(abs); err != nil {
 		return lint.Pos{}, false
 	}
-	docs, _ := f.parse(b.cache, b.display(abs))
+	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
 	for _, d := range docs {
 		if name := mapGet(mapGet(d, "metadata"), "name"); strings.Contains(r.name, name.Value) && name.Value != "" {
 			return b.placer(abs)(mapKey(mapGet(d, "metadata"), "name"), name), true
