@@ -223,3 +223,22 @@ func TestHostileYAML(t *testing.T) {
 		t.Errorf("%d objects built from refused files", res.Objects)
 	}
 }
+
+// TestOpenAPISchema checks overlays with their own OpenAPI schema, which kustomize keeps in a
+// global: a broken schema (kustomize panics on it) is a problem of that overlay, and the other
+// overlays of the run still build with the built-in schema.
+func TestOpenAPISchema(t *testing.T) {
+	res := lintTree(t, map[string]string{
+		"broken/kustomization.yaml": "openapi:\n  path: schema.json\nresources:\n- deploy.yaml\npatches:\n- path: patch.yaml\n",
+		"broken/schema.json":        "{\"definitions\": 42}",
+		"broken/deploy.yaml":        deployment,
+		"broken/patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
+		"plain/kustomization.yaml":  "resources:\n- deploy.yaml\npatches:\n- path: patch.yaml\n",
+		"plain/deploy.yaml":         deployment,
+		"plain/patch.yaml":          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
+	})
+	problemAt(t, res, "broken/kustomization.yaml", "kustomize build failed")
+	if len(res.Problems) != 1 || res.Objects != 1 {
+		t.Errorf("problems %v, %d objects; want the broken overlay's problem and the plain overlay built", res.Problems, res.Objects)
+	}
+}
