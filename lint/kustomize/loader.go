@@ -91,11 +91,9 @@ type build struct {
 	display func(abs string) string
 
 	kusts     map[string]*kustFile // every kustomization of the overlay, by folder
-	order     []string             // their folders, in the order first reached
 	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
 	resources map[string][]string  // kustomization folder → the resource files it names
-	plugins   map[string]bool      // kustomization folders reached as generators or transformers
-	texts     []*lint.Text         // every file read, for Sink.Source
+	texts     map[*lint.Text]bool  // every file read, for Sink.Source
 	problems  []lint.Problem
 }
 
@@ -115,7 +113,7 @@ func newBuild(cache *fileCache, in lint.Input, s *lint.Sink) (*build, error) {
 		return nil, err
 	}
 	b := &build{cache: cache, in: in, s: s, root: root, dir: dir,
-		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, plugins: map[string]bool{}}
+		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
 	// Display paths follow the input's own: a file is named relative to the working directory,
 	// as lint.DisplayPath names it, whichever overlay reads it first.
 	b.display = func(abs string) string {
@@ -135,8 +133,8 @@ func (b *build) problem(at lint.Pos, format string, args ...any) {
 // text reads a file inside the root through the cache, remembering it as a source.
 func (b *build) text(abs string) (*lint.Text, error) {
 	t, err := b.cache.get(abs).read(b.cache, b.display(abs))
-	if err == nil && !slices.Contains(b.texts, t) {
-		b.texts = append(b.texts, t)
+	if err == nil {
+		b.texts[t] = true
 	}
 	return t, err
 }
@@ -197,10 +195,6 @@ func (b *build) visit(dir string, plugins bool) {
 		return
 	}
 	b.kusts[dir] = k
-	b.order = append(b.order, dir)
-	if plugins {
-		b.plugins[dir] = true
-	}
 	for _, key := range k.helm {
 		b.problem(at(k.text, key, key), "%s: Helm charts inflated by kustomize run the helm program: not rendered (ekslint runs nothing from the repository; lint the chart folder itself)", key.Value)
 	}
@@ -310,7 +304,7 @@ func at(t *lint.Text, key, val *yaml.Node) lint.Pos {
 
 // registerSources hands every file read to the sink: findings and problems point into them.
 func (b *build) registerSources() {
-	for _, t := range b.texts {
+	for t := range b.texts {
 		b.s.Source(t)
 	}
 }
