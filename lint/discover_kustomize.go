@@ -55,7 +55,7 @@ func KustomizationRefs(root *yaml.Node) []KustomizationRef {
 		}
 		r := KustomizationRef{Field: field, Value: n.Value, Kind: kind, Node: n}
 		if kind == RefYAML || kind == RefPlugin {
-			r.Inline = strings.Contains(n.Value, "\n") || strings.Contains(n.Value, ": ")
+			r.Inline = IsInlineYAML(n.Value)
 		}
 		refs = append(refs, r)
 		return &refs[len(refs)-1]
@@ -104,6 +104,10 @@ func KustomizationRefs(root *yaml.Node) []KustomizationRef {
 	}
 	return refs
 }
+
+// IsInlineYAML tells YAML written in a kustomization field (an inline patch or plugin config)
+// from a file name, as kustomize does for patchesStrategicMerge, generators and transformers.
+func IsInlineYAML(s string) bool { return strings.Contains(s, "\n") || strings.Contains(s, ": ") }
 
 func seqItems(n *yaml.Node) []*yaml.Node {
 	if n == nil || n.Kind != yaml.SequenceNode {

@@ -61,8 +61,9 @@ type patchSpec struct {
 	target *yaml.Node // the target selector mapping, when given
 }
 
-// newKustFile reads the parsed kustomization document root of f.
-func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node) *kustFile {
+// newKustFile reads the parsed kustomization document root of f; inline patches are parsed with
+// the run's limits.
+func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint.Limits) *kustFile {
 	k := &kustFile{file: f, dir: dir, text: text, root: root, refs: lint.KustomizationRefs(root)}
 	if root == nil || root.Kind != yaml.MappingNode {
 		return k
@@ -110,7 +111,7 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node) *kustFil
 				if n := mapGet(it, "path"); n.Value != "" {
 					p.path, p.pathAt = n.Value, n
 				} else if n := mapGet(it, "patch"); n.Kind == yaml.ScalarNode && n.Value != "" {
-					p.inline = newEmbedded(text, mapKey(it, "patch"), n)
+					p.inline = newEmbedded(text, mapKey(it, "patch"), n, lim)
 				} else {
 					continue
 				}
@@ -119,8 +120,8 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node) *kustFil
 		case "patchesStrategicMerge":
 			for _, it := range items(val) {
 				p := &patchSpec{field: key.Value}
-				if isInline(it.Value) {
-					p.inline = newEmbedded(text, nil, it)
+				if lint.IsInlineYAML(it.Value) {
+					p.inline = newEmbedded(text, nil, it, lim)
 				} else {
 					p.path, p.pathAt = it.Value, it
 				}
@@ -130,10 +131,6 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node) *kustFil
 	}
 	return k
 }
-
-// isInline tells YAML written in a field from a file name, as kustomize does for
-// patchesStrategicMerge and plugin configs.
-func isInline(s string) bool { return strings.Contains(s, "\n") || strings.Contains(s, ": ") }
 
 // embedded is YAML kept in a string of a kustomization file (an inline patch). When the string
 // is a literal block scalar (`|`), its lines are the file's lines, and findings land on them
@@ -149,7 +146,7 @@ type embedded struct {
 	err    []lint.Problem
 }
 
-func newEmbedded(outer *lint.Text, key, scalar *yaml.Node) *embedded {
+func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim lint.Limits) *embedded {
 	e := &embedded{outer: outer, key: key, scalar: scalar, inner: lint.NewText(outer.Name, []byte(scalar.Value))}
 	if scalar.Style&yaml.LiteralStyle != 0 {
 		for l := scalar.Line + 1; l <= outer.Lines(); l++ {
@@ -159,11 +156,19 @@ func newEmbedded(outer *lint.Text, key, scalar *yaml.Node) *embedded {
 			}
 		}
 	}
-	e.err = lint.ParseYAML(e.inner, lint.DefaultLimits(), func(root *yaml.Node) { e.docs = append(e.docs, root) })
+	e.err = lint.ParseYAML(e.inner, lim, func(root *yaml.Node) { e.docs = append(e.docs, root) })
 	for i := range e.err {
-		// Problems in the string are reported at the string.
-		e.err[i].Pos = e.pos(nil, scalar)
-		e.err[i].Pos.File = outer.Name
+		// On the line inside the string when the string's lines are the file's, else at the string.
+		p := &e.err[i].Pos
+		if e.exact && p.Line > 0 {
+			p.Line += scalar.Line
+			if p.Column > 0 {
+				p.Column += e.indent
+			}
+		} else {
+			*p = e.pos(nil, scalar)
+		}
+		p.File = outer.Name
 	}
 	return e
 }

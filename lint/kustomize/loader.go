@@ -173,7 +173,7 @@ func (b *build) kust(dir string) *kustFile {
 		if len(docs) > 0 {
 			root = docs[0]
 		}
-		f.kust = newKustFile(f, dir, f.text, root)
+		f.kust = newKustFile(f, dir, f.text, root, b.cache.lim)
 	})
 	if f.kust.root == nil || f.kust.root.Kind != yaml.MappingNode {
 		b.problem(lint.Pos{File: f.text.Name, Line: 1}, "is not a kustomization: the file holds no mapping")
@@ -198,6 +198,11 @@ func (b *build) visit(dir string, plugins bool) {
 	for _, key := range k.helm {
 		b.problem(at(k.text, key, key), "%s: Helm charts inflated by kustomize run the helm program: not rendered (ekslint runs nothing from the repository; lint the chart folder itself)", key.Value)
 	}
+	for _, p := range k.patches {
+		if p.inline != nil {
+			b.problems = append(b.problems, p.inline.err...)
+		}
+	}
 	for _, r := range k.refs {
 		b.checkRef(k, r, plugins)
 	}
@@ -208,7 +213,7 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 	at := at(k.text, nil, r.Node)
 	if r.Inline {
 		if r.Kind == lint.RefPlugin {
-			e := newEmbedded(k.text, nil, r.Node)
+			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
 			b.problems = append(b.problems, e.err...)
 			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) })
 		}

@@ -82,7 +82,7 @@ func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []
 			paths = append(paths, mapGet(rep, "path"))
 		}
 		for _, p := range paths {
-			if p.Kind != yaml.ScalarNode || p.Value == "" || isInline(p.Value) {
+			if p.Kind != yaml.ScalarNode || p.Value == "" || lint.IsInlineYAML(p.Value) {
 				continue
 			}
 			value := p.Value

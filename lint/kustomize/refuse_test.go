@@ -213,12 +213,13 @@ func TestHostileYAML(t *testing.T) {
 		"base/kustomization.yaml":    "resources:\n- deploy.yaml\n- bomb.yaml\n",
 		"base/deploy.yaml":           strings.Replace(deployment, "  name: web\n", "  name: web\n  name: again\n", 1),
 		"base/bomb.yaml":             bomb,
-		"overlay/kustomization.yaml": "resources:\n- ../base\npatches:\n- path: patch.yaml\n",
+		"overlay/kustomization.yaml": "resources:\n- ../base\npatches:\n- path: patch.yaml\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      name: again\n",
 		"overlay/patch.yaml":         "\x00\x01binary",
 	})
 	problemAt(t, res, "base/deploy.yaml:5:3", `duplicate key "name"`)
 	problemAt(t, res, "base/bomb.yaml:10:29", "alias bomb")
 	problemAt(t, res, "overlay/patch.yaml:1", "binary file")
+	problemAt(t, res, "overlay/kustomization.yaml:10:7", `duplicate key "name"`)
 	if res.Objects != 0 {
 		t.Errorf("%d objects built from refused files", res.Objects)
 	}
