@@ -55,13 +55,8 @@ func (b *build) locator(r resourceOut) *locator {
 		return l
 	}
 	abs := filepath.Join(b.dir, filepath.FromSlash(r.origin.Path))
-	chain := b.chainTo(abs)
-	if len(chain) == 0 {
-		return l
-	}
-	names := levelNames(chain, r.name)
 	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
-	obj := findObject(docs, r.kind, names[len(names)-1])
+	chain, names, obj := b.source(abs, docs, r)
 	if obj == nil {
 		l.fallback = lint.Pos{File: b.display(abs), Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
 		return l
@@ -83,46 +78,59 @@ func (b *build) locator(r resourceOut) *locator {
 	return l
 }
 
-// chainTo returns the kustomizations from the overlay down to the one that names resource file
-// abs, through bases and components.
-func (b *build) chainTo(abs string) []*kustFile {
-	seen := map[string]bool{}
+// source finds the object in its base file and the kustomizations it came through, from the
+// overlay down to the one naming the file. A file can be reached along several paths (a base
+// included twice, with different prefixes); the path whose prefixes and suffixes turn the
+// object's name in the file into its built name is the one it came through.
+func (b *build) source(abs string, docs []*yaml.Node, r resourceOut) (chain []*kustFile, names []string, obj *yaml.Node) {
+	const maxPaths = 64
+	seen := 0
 	var path []*kustFile
 	var dfs func(dir string) bool
 	dfs = func(dir string) bool {
-		if seen[dir] || b.kusts[dir] == nil {
+		k := b.kusts[dir]
+		if k == nil || slices.Contains(path, k) || seen >= maxPaths {
 			return false
 		}
-		seen[dir] = true
-		path = append(path, b.kusts[dir])
+		path = append(path, k)
+		defer func() { path = path[:len(path)-1] }()
 		if slices.Contains(b.resources[dir], abs) {
-			return true
+			seen++
+			ns, exact := levelNames(path, r.name)
+			if o := findObject(docs, r.kind, ns[len(ns)-1]); o != nil && (exact || chain == nil) {
+				chain, names, obj = slices.Clone(path), ns, o
+				if exact {
+					return true
+				}
+			}
 		}
 		for _, e := range b.edges[dir] {
 			if dfs(e.dir) {
 				return true
 			}
 		}
-		path = path[:len(path)-1]
 		return false
 	}
 	dfs(b.dir)
-	return path
+	return chain, names, obj
 }
 
-// levelNames returns the object's name as each kustomization of chain sees it: the name in
-// the base at the end, with the prefixes and suffixes of the kustomizations below each one.
-// Patches name their targets this way.
-func levelNames(chain []*kustFile, built string) []string {
-	names := make([]string, len(chain))
-	name := built
+// levelNames returns the object's name as each kustomization of chain sees it, from the built
+// name: each kustomization's patches name the object as the kustomizations below it left it,
+// before its own namePrefix and nameSuffix. The last is the name in the base file. exact is
+// false when a prefix or suffix does not match (the name was changed some other way).
+func levelNames(chain []*kustFile, built string) (names []string, exact bool) {
+	names = make([]string, len(chain))
+	name, exact := built, true
 	for i, k := range chain {
-		names[i] = strings.TrimSuffix(strings.TrimPrefix(name, k.namePrefix.str()), k.nameSuffix.str())
-		name = names[i]
+		p, s := k.namePrefix.str(), k.nameSuffix.str()
+		if !strings.HasPrefix(name, p) || !strings.HasSuffix(name[len(p):], s) {
+			exact = false
+		}
+		name = strings.TrimSuffix(strings.TrimPrefix(name, p), s)
+		names[i] = name
 	}
-	// names[i] is the name after kustomization i's own prefix is taken off: what the
-	// kustomizations below it produced, which is what kustomization i's patches match.
-	return names
+	return names, exact
 }
 
 // findObject finds the object kind/name among the documents of its base file (Lists included).
