@@ -135,10 +135,7 @@ func (d *discovery) file(abs, root string) {
 		d.overlay(filepath.Dir(abs), root, true)
 		return
 	}
-	if overlays := d.graph(root).overlaysOf(abs); len(overlays) > 0 {
-		for _, o := range overlays {
-			d.input(Overlay, o, root)
-		}
+	if d.overlays(d.graph(root).overlaysOf(abs), root) {
 		return
 	}
 	d.input(File, abs, root)
@@ -148,10 +145,7 @@ func (d *discovery) file(abs, root string) {
 // does. A component nothing includes cannot be built; named on the command line, it gets a note.
 func (d *discovery) overlay(dir, root string, named bool) {
 	g := d.graph(root)
-	if overlays := g.overlaysOf(dir); len(overlays) > 0 {
-		for _, o := range overlays {
-			d.input(Overlay, o, root)
-		}
+	if d.overlays(g.overlaysOf(dir), root) {
 		return
 	}
 	if g.info(dir).component {
@@ -163,6 +157,14 @@ func (d *discovery) overlay(dir, root string, named bool) {
 	}
 	// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
 	d.input(Overlay, dir, root)
+}
+
+// overlays adds the overlay folders dirs and reports whether there were any.
+func (d *discovery) overlays(dirs []string, root string) bool {
+	for _, o := range dirs {
+		d.input(Overlay, o, root)
+	}
+	return len(dirs) > 0
 }
 
 func (d *discovery) walk(dir, root string) {
@@ -196,10 +198,7 @@ func (d *discovery) walk(dir, root string) {
 		if !isManifestName(e.Name()) {
 			return nil
 		}
-		if overlays := g.overlaysOf(path); len(overlays) > 0 {
-			for _, o := range overlays {
-				d.input(Overlay, o, root)
-			}
+		if d.overlays(g.overlaysOf(path), root) {
 			return nil
 		}
 		if g.inOverlay(filepath.Dir(path)) {
