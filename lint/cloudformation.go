@@ -48,7 +48,7 @@ func (o *Object) Properties() Node { return o.Get("Properties") }
 // isCloudFormation recognises a template: a Resources mapping whose entries have AWS:: types, or
 // an AWSTemplateFormatVersion.
 func isCloudFormation(root *yaml.Node) bool {
-	probe := (&Object{root: root}).Root()
+	probe := newObject(nil, root).Root()
 	if probe.Get("AWSTemplateFormatVersion").Exists() {
 		return true
 	}
@@ -63,19 +63,20 @@ func isCloudFormation(root *yaml.Node) bool {
 // cloudFormationObjects makes one object per resource of a template.
 func cloudFormationObjects(doc *Document) ([]*Object, []Problem) {
 	t := &Template{byID: map[string]*Object{}}
-	probe := (&Object{doc: doc, root: doc.Root}).Root()
+	probe := newObject(doc, doc.Root).Root()
 	resources := probe.Get("Resources")
 	if resources.Exists() && !resources.IsMap() {
-		return nil, []Problem{typeProblem(&Object{doc: doc, root: doc.Root}, resources, "a mapping of resources")}
+		return nil, []Problem{typeProblem(newObject(doc, doc.Root), resources, "a mapping of resources")}
 	}
 	var problems []Problem
 	for _, r := range resources.Entries() {
-		o := &Object{Format: CloudFormation, doc: doc, root: r.val, key: r.key, tmpl: t}
+		o := newObject(doc, r.val)
+		o.Format, o.key, o.tmpl = CloudFormation, r.key, t
 		if !r.IsMap() {
 			problems = append(problems, typeProblem(o, r, "a mapping (a resource)"))
 			continue
 		}
-		o.ID = ObjectID{Kind: r.Get("Type").Str(), Name: r.Key()}
+		o.ID.Kind, o.ID.Name = r.Get("Type").Str(), r.Key()
 		t.order = append(t.order, o)
 		t.byID[o.ID.Name] = o
 	}

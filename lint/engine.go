@@ -33,6 +33,9 @@ type Result struct {
 	Problems []Problem
 	// Sources holds the texts findings point into.
 	Sources *Sources
+	// Ignores are the ekslint.io/ignore annotations of the objects checked, for the filter to
+	// tell which suppress nothing.
+	Ignores []*Ignore
 	// Objects is how many objects were checked.
 	Objects int
 }
@@ -51,6 +54,8 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
+	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
 	for _, r := range opts.Rules {
 		if r.Set != nil {
@@ -80,6 +85,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	close(e.docs)
 	checkers.Wait()
 
+	e.res.Findings = e.joinBlocks()
 	e.runSets()
 	e.res.Findings = dedupe(e.res.Findings)
 	slices.SortStableFunc(e.res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })
@@ -93,6 +99,7 @@ type engine struct {
 
 	mu        sync.Mutex
 	res       *Result
+	blocks    [][]Finding // findings in fixed-size blocks: no slice doubling, and joined once
 	collected [][]seqItem // per set rule
 }
 
@@ -171,18 +178,42 @@ func internalError(at Pos, what string, r any) Problem {
 func (e *engine) checkDocuments() {
 	var findings []Finding
 	var problems []Problem
+	var ignores []*Ignore
 	collected := make([][]seqItem, len(e.sets))
 	objects := 0
-	emit := func(f Finding) { findings = append(findings, f) }
+	// Generated manifests repeat the same message and path thousands of times; sharing one
+	// string per distinct text keeps 400,000 findings from holding 400,000 copies.
+	strs := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := strs[s]; ok {
+			return v
+		}
+		strs[s] = s
+		return s
+	}
+	emit := func(f Finding) {
+		f.Message, f.Path = intern(f.Message), intern(f.Path)
+		if len(findings) == cap(findings) && len(findings) > 0 {
+			e.keep(findings)
+			findings = nil
+		}
+		if findings == nil {
+			findings = make([]Finding, 0, findingBlock)
+		}
+		findings = append(findings, f)
+	}
 	for sd := range e.docs {
 		objs, ps := objectsOf(sd.doc)
 		problems = append(problems, ps...)
 		for oi, o := range objs {
-			if vs := validate(o); len(vs) > 0 {
-				problems = append(problems, vs...)
+			vs := validate(o)
+			problems = append(problems, vs...)
+			if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
 				continue
 			}
 			objects++
+			o.ignores = readIgnores(o)
+			ignores = append(ignores, o.ignores...)
 			for _, r := range e.opts.Rules {
 				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
 				item, ok, err := runRule(r, p)
@@ -196,14 +227,43 @@ func (e *engine) checkDocuments() {
 			}
 		}
 	}
+	e.keep(findings)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.res.Findings = append(e.res.Findings, findings...)
 	e.res.Problems = append(e.res.Problems, problems...)
 	e.res.Objects += objects
+	e.res.Ignores = append(e.res.Ignores, ignores...)
 	for i := range collected {
 		e.collected[i] = append(e.collected[i], collected[i]...)
 	}
+}
+
+// findingBlock is how many findings a checker gathers before handing them over. A huge input
+// can produce hundreds of thousands of findings; fixed-size blocks never hold the slack of a
+// doubling slice, and joinBlocks frees each block as soon as it is copied.
+const findingBlock = 4096
+
+func (e *engine) keep(block []Finding) {
+	if len(block) == 0 {
+		return
+	}
+	e.mu.Lock()
+	e.blocks = append(e.blocks, block)
+	e.mu.Unlock()
+}
+
+func (e *engine) joinBlocks() []Finding {
+	n := 0
+	for _, b := range e.blocks {
+		n += len(b)
+	}
+	out := make([]Finding, 0, n)
+	for i, b := range e.blocks {
+		out = append(out, b...)
+		e.blocks[i] = nil
+	}
+	e.blocks = nil
+	return out
 }
 
 // runRule runs one rule on one object, turning a panic into a Problem.

@@ -21,6 +21,10 @@ type Finding struct {
 	Baseline string
 }
 
+// Counted reports whether the finding counts for --fail-on and the totals, and is listed in
+// the text and GitHub reports: it is neither suppressed nor already in the baseline.
+func (f *Finding) Counted() bool { return f.Suppression == nil && f.Baseline != "unchanged" }
+
 // Suppression says why a finding is not counted.
 type Suppression struct {
 	// Kind is "annotation" (ekslint.io/ignore) or "comment" (# ekslint:ignore).

@@ -41,12 +41,21 @@ const (
 // An Object is a Kubernetes object, an eksctl ClusterConfig or a CloudFormation resource: the unit
 // rules check.
 type Object struct {
-	ID     ObjectID
+	// ID is allocated apart from the object: findings keep it after the object and its YAML
+	// tree are gone.
+	ID     *ObjectID
 	Format Format
 	doc    *Document
 	root   *yaml.Node
 	key    *yaml.Node // a CloudFormation resource's logical id; nil for other objects
 	tmpl   *Template  // the CloudFormation template holding the resource
+	// ignores are the object's ekslint.io/ignore annotations, read by the engine before rules run
+	// and carried by every Place of the object.
+	ignores []*Ignore
+}
+
+func newObject(doc *Document, root *yaml.Node) *Object {
+	return &Object{ID: &ObjectID{}, doc: doc, root: root}
 }
 
 // Root is the object's top-level mapping (for a CloudFormation resource, placed at its logical id).
@@ -196,7 +205,10 @@ func (o *Object) place(n Node) Place {
 	if t != nil {
 		r.File = t.Name
 	}
-	p := Place{Pos: r, Object: &o.ID, Path: n.path}
+	p := Place{Pos: r, Object: o.ID, Path: n.path, Ignores: o.ignores}
+	if o.doc != nil {
+		p.Variant = o.doc.Variant
+	}
 	if o.doc != nil && o.doc.Locator != nil {
 		p.Pos, p.Related = o.doc.Locator.Locate(locNode, r)
 	}

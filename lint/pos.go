@@ -52,6 +52,11 @@ type Place struct {
 	Related []Location
 	Object  *ObjectID
 	Path    string
+	// Variant is the Helm value set or Kustomize overlay the object was built by, if any.
+	Variant string
+	// Ignores are the object's ekslint.io/ignore annotations, shared by all its Places: a finding
+	// honours them wherever and whenever it is reported.
+	Ignores []*Ignore
 }
 
 // ObjectID names an object independently of where it sits in a file: it is what fingerprints and

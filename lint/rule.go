@@ -2,12 +2,14 @@ package lint
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
 // A Rule is one check, written as a plain value: what it is called, how serious it is, why it
 // exists and how to fix what it finds, and the function that looks. A rule checks either one
-// object at a time (Check) or the whole run (Set), never both.
+// object at a time (Check) or the whole run (Set), never both; a rule with neither is reported by
+// the filter step (UnusedIgnore).
 type Rule struct {
 	// ID is the rule's id from RULES.md; it is the contract (SARIF ruleId, config, suppressions).
 	ID string
@@ -38,6 +40,18 @@ type Rule struct {
 	Check func(p *Pass)
 	// Set looks at the whole run; build it with Gather.
 	Set SetCheck
+
+	// levelConfigured is set on the copy Select makes when config gives the rule a level: that
+	// level then replaces the level of every finding, including those reported with ReportLevel.
+	levelConfigured bool
+}
+
+// levelOf is the level a finding the check reports at l gets.
+func (r *Rule) levelOf(l Level) Level {
+	if r.levelConfigured {
+		return r.Level
+	}
+	return l
 }
 
 // Example is the before and after a rule's docs show.
@@ -78,6 +92,51 @@ func (r *Rule) HasTag(tag string) bool {
 type Env struct {
 	// Today is the date version rules compare support windows against (`--date` pins it).
 	Today time.Time
+	// Versions is the EKS version data (support calendar, add-on versions); nil means the data
+	// built into ekslint. `--data` replaces it with a newer file.
+	Versions *Versions
+
+	versionsRead atomic.Bool
+}
+
+// EKS returns the version data for a rule to read, and remembers that a rule read it: only then
+// does the age of the data matter to a run (StaleVersionsNote).
+func (e *Env) EKS() *Versions {
+	e.versionsRead.Store(true)
+	if e.Versions != nil {
+		return e.Versions
+	}
+	return BuiltinVersions()
+}
+
+// Day is the date version rules compare against: Today, or the data's as_of date when Today is
+// unset.
+func (e *Env) Day() time.Time {
+	if !e.Today.IsZero() {
+		return e.Today
+	}
+	return e.EKS().AsOf
+}
+
+// StaleVersionsNote returns a note when a rule read version data more than six months older than
+// Today, so a run says once that its support dates may be out of date; nil otherwise.
+func (e *Env) StaleVersionsNote() *Problem {
+	if !e.versionsRead.Load() {
+		return nil
+	}
+	v, day := e.EKS(), e.Day()
+	if !v.Stale(day) {
+		return nil
+	}
+	var at Pos
+	what := "ekslint's built-in EKS version data"
+	if v.Source != BuiltinVersionsSource {
+		at, what = Pos{File: v.Source}, "the EKS version data"
+	}
+	return &Problem{Pos: at, Level: Note, Message: fmt.Sprintf(
+		"%s is as of %s, %d days before %s, so version rules may miss newer Kubernetes releases and support dates; "+
+			"update ekslint or pass newer data with --data", what, v.AsOf.Format(time.DateOnly),
+		int(day.Sub(v.AsOf).Hours()/24), day.Format(time.DateOnly))}
 }
 
 // A Pass is one rule looking at one object.
@@ -102,11 +161,15 @@ func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
 
 // ReportAt records a finding at a place computed earlier.
 func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
-	f := Finding{Rule: p.rule, Level: l, Message: sprintf(format, args...), Place: at}
-	if d := p.Object.doc; d != nil && d.Variant != "" {
-		f.Variants = []string{d.Variant}
+	p.emit(newFinding(p.rule, l, at, sprintf(format, args...)))
+}
+
+func newFinding(r *Rule, l Level, at Place, msg string) Finding {
+	f := Finding{Rule: r, Level: r.levelOf(l), Message: msg, Place: at}
+	if at.Variant != "" {
+		f.Variants = []string{at.Variant}
 	}
-	p.emit(f)
+	return f
 }
 
 // SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two
@@ -154,7 +217,7 @@ func (s *SetPass) Report(at Place, format string, args ...any) {
 
 // ReportLevel records a finding with a level other than the rule's own.
 func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
-	s.emit(Finding{Rule: s.rule, Level: l, Message: sprintf(format, args...), Place: at})
+	s.emit(newFinding(s.rule, l, at, sprintf(format, args...)))
 }
 
 func sprintf(format string, args ...any) string {

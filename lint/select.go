@@ -5,29 +5,63 @@ import (
 	"slices"
 )
 
-// Select picks the rules of a run: those on by default, plus enable, minus disable; "all" in
-// enable turns every rule on. An id that names no rule is an error, so a typo in a flag or
-// config file does not silently check nothing.
-func Select(all []*Rule, enable, disable []string) ([]*Rule, error) {
+// RuleConfig is what a config file says about one rule.
+type RuleConfig struct {
+	// Enabled turns the rule on or off; nil leaves it as it is by default.
+	Enabled *bool
+	// Level replaces the level of every finding of the rule; None keeps the rule's own.
+	Level Level
+}
+
+// AllRules is the id that stands for every rule in --enable, --disable and config.
+const AllRules = "all"
+
+// Select picks the rules of a run and their levels. Config comes first: its "all" entry, then
+// each rule's own entry; the --enable and --disable flags then win over it. A rule is on by
+// default, plus enable, minus disable; "all" in enable turns every rule on, and "all" in disable
+// turns off every rule that enable does not name. A rule whose level config changes is returned
+// as a copy with that level. An id that names no rule is an error, so a typo in a flag or config
+// file does not silently check nothing.
+func Select(all []*Rule, config map[string]RuleConfig, enable, disable []string) ([]*Rule, error) {
 	known := make(map[string]bool, len(all))
 	for _, r := range all {
 		known[r.ID] = true
 	}
-	for _, id := range slices.Concat(enable, disable) {
-		if id != "all" && !known[id] {
+	ids := slices.Concat(enable, disable)
+	for id := range config {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if id != AllRules && !known[id] {
 			return nil, fmt.Errorf("unknown rule %q (ekslint rules lists them)", id)
 		}
 	}
-	every := slices.Contains(enable, "all")
+	enableAll, disableAll := slices.Contains(enable, AllRules), slices.Contains(disable, AllRules)
 	var out []*Rule
 	for _, r := range all {
-		on := r.DefaultOn || every || slices.Contains(enable, r.ID)
-		if slices.Contains(disable, r.ID) || slices.Contains(disable, "all") && !slices.Contains(enable, r.ID) {
+		on := r.DefaultOn
+		for _, c := range []RuleConfig{config[AllRules], config[r.ID]} {
+			if c.Enabled != nil {
+				on = *c.Enabled
+			}
+		}
+		enabled := slices.Contains(enable, r.ID)
+		if enableAll || enabled {
+			on = true
+		}
+		if slices.Contains(disable, r.ID) || disableAll && !enabled {
 			on = false
 		}
-		if on {
-			out = append(out, r)
+		if !on {
+			continue
 		}
+		if l := config[r.ID].Level; l != None {
+			configured := *r
+			configured.Level, configured.levelConfigured = l, true
+			r = &configured
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -16,7 +16,7 @@ type Text struct {
 	Data []byte
 
 	once  sync.Once
-	lines []int // byte offset of the start of each line
+	lines []int32 // byte offset of the start of each line (files are far below 2 GiB)
 }
 
 // NewText wraps data read from the file called name.
@@ -25,14 +25,14 @@ func NewText(name string, data []byte) *Text { return &Text{Name: name, Data: da
 func (t *Text) index() {
 	t.once.Do(func() {
 		n := bytes.Count(t.Data, []byte{'\n'})
-		t.lines = make([]int, 1, n+1)
+		t.lines = make([]int32, 1, n+1)
 		for off := 0; ; {
 			i := bytes.IndexByte(t.Data[off:], '\n')
 			if i < 0 {
 				break
 			}
 			off += i + 1
-			t.lines = append(t.lines, off)
+			t.lines = append(t.lines, int32(off))
 		}
 	})
 }
@@ -49,10 +49,10 @@ func (t *Text) Line(n int) []byte {
 	if n < 1 || n > len(t.lines) {
 		return nil
 	}
-	start := t.lines[n-1]
+	start := int(t.lines[n-1])
 	end := len(t.Data)
 	if n < len(t.lines) {
-		end = t.lines[n] - 1
+		end = int(t.lines[n]) - 1
 	}
 	if end > start && t.Data[end-1] == '\r' {
 		end--
@@ -66,13 +66,13 @@ func (t *Text) Line(n int) []byte {
 // LineAt returns the line (from 1) holding byte offset off.
 func (t *Text) LineAt(off int) int {
 	t.index()
-	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > off })
+	return sort.Search(len(t.lines), func(i int) bool { return int(t.lines[i]) > off })
 }
 
 // ColumnAt returns the column (from 1, in characters) of byte offset off.
 func (t *Text) ColumnAt(off int) int {
 	line := t.LineAt(off)
-	return utf8.RuneCount(t.Data[t.lines[line-1]:off]) + 1
+	return utf8.RuneCount(t.Data[int(t.lines[line-1]):off]) + 1
 }
 
 func utf8BOM(b []byte) []byte {

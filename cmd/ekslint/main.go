@@ -52,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(lintCommand(), rulesCommand(), versionCommand())
+	root.AddCommand(lintCommand(), baselineCommand(), rulesCommand(), actionCommand(), versionCommand())
 
 	err := root.Execute()
 	var code exitCode

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/ekslint/ekslint/lint"
@@ -10,14 +12,6 @@ import (
 // JSONSchemaVersion is the version of the JSON output's shape (docs/json-output.md). It changes
 // only when a field is removed or changes meaning; new fields may appear without it changing.
 const JSONSchemaVersion = 1
-
-type jsonReport struct {
-	SchemaVersion int           `json:"schemaVersion"`
-	Tool          jsonTool      `json:"tool"`
-	Findings      []jsonFinding `json:"findings"`
-	Problems      []jsonProblem `json:"problems"`
-	Summary       jsonSummary   `json:"summary"`
-}
 
 type jsonTool struct {
 	Name    string `json:"name"`
@@ -72,37 +66,69 @@ type jsonSummary struct {
 	Objects     int `json:"objects"`
 }
 
-// JSON writes the run as one JSON document; docs/json-output.md describes its fields.
+// JSON writes the run as one JSON document; docs/json-output.md describes its fields. Findings
+// are encoded one at a time, so a run with 400,000 findings never holds its whole output.
 func JSON(w io.Writer, run *Run) error {
 	res := run.Result
-	out := jsonReport{
-		SchemaVersion: JSONSchemaVersion,
-		Tool:          jsonTool{Name: "ekslint", Version: run.Version},
-		Findings:      make([]jsonFinding, 0, len(res.Findings)),
-		Problems:      make([]jsonProblem, 0, len(res.Problems)),
-	}
+	bw := bufio.NewWriter(w)
+	tool, _ := json.Marshal(jsonTool{Name: "ekslint", Version: run.Version})
+	fmt.Fprintf(bw, "{\n  \"schemaVersion\": %d,\n  \"tool\": %s,\n  \"findings\": [", JSONSchemaVersion, tool)
 	for i := range res.Findings {
-		f := &res.Findings[i]
-		jf := jsonFinding{
-			Rule: f.Rule.ID, Level: f.Level, Message: f.Message,
-			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column, EndLine: f.Pos.EndLine, EndColumn: f.Pos.EndColumn,
-			Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint(), Variants: f.Variants, Baseline: f.Baseline,
+		if err := writeElement(bw, i, jsonFindingOf(&res.Findings[i])); err != nil {
+			return err
 		}
-		for _, r := range f.Related {
-			jf.Related = append(jf.Related, jsonLocation{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Message})
-		}
-		if s := f.Suppression; s != nil {
-			jf.Suppression = &jsonSuppression{Kind: s.Kind, Justification: s.Justification}
-		}
-		out.Findings = append(out.Findings, jf)
 	}
-	for _, p := range res.Problems {
-		out.Problems = append(out.Problems, jsonProblem{Level: p.Level, Message: p.Message, File: p.Pos.File, Line: p.Pos.Line, Column: p.Pos.Column})
+	closeArray(bw, len(res.Findings))
+	bw.WriteString(",\n  \"problems\": [")
+	for i, p := range res.Problems {
+		jp := jsonProblem{Level: p.Level, Message: p.Message, File: p.Pos.File, Line: p.Pos.Line, Column: p.Pos.Column}
+		if err := writeElement(bw, i, jp); err != nil {
+			return err
+		}
 	}
+	closeArray(bw, len(res.Problems))
 	c := res.Count()
-	out.Summary = jsonSummary{Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Suppressed: c.Suppressed,
-		Baselined: c.Baselined, InputErrors: c.InputErrors, Objects: res.Objects}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	summary, err := json.MarshalIndent(jsonSummary{Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Suppressed: c.Suppressed,
+		Baselined: c.Baselined, InputErrors: c.InputErrors, Objects: res.Objects}, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, ",\n  \"summary\": %s\n}\n", summary)
+	return bw.Flush()
+}
+
+// writeElement writes the i-th element of an array, indented to sit inside the report.
+func writeElement(w *bufio.Writer, i int, v any) error {
+	b, err := json.MarshalIndent(v, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	if i > 0 {
+		w.WriteByte(',')
+	}
+	w.WriteString("\n    ")
+	_, err = w.Write(b)
+	return err
+}
+
+func closeArray(w *bufio.Writer, n int) {
+	if n > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteByte(']')
+}
+
+func jsonFindingOf(f *lint.Finding) jsonFinding {
+	jf := jsonFinding{
+		Rule: f.Rule.ID, Level: f.Level, Message: f.Message,
+		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column, EndLine: f.Pos.EndLine, EndColumn: f.Pos.EndColumn,
+		Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint(), Variants: f.Variants, Baseline: f.Baseline,
+	}
+	for _, r := range f.Related {
+		jf.Related = append(jf.Related, jsonLocation{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Message})
+	}
+	if s := f.Suppression; s != nil {
+		jf.Suppression = &jsonSuppression{Kind: s.Kind, Justification: s.Justification}
+	}
+	return jf
 }

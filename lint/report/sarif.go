@@ -1,11 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -19,43 +20,101 @@ const InformationURI = "https://github.com/ekslint/ekslint"
 // RuleHelpURI is the rule's section in docs/rules.md.
 func RuleHelpURI(id string) string { return InformationURI + "/blob/main/docs/rules.md#" + id }
 
+// GitHub code scanning rejects a whole upload past these (its "hard limits"), so the report stays
+// under them and says what it left out.
+const (
+	maxSARIFResults   = 25000
+	maxSARIFLocations = 1000
+)
+
+// srcRoot is the uriBaseId of every artifact inside the source root.
+const srcRoot = "%SRCROOT%"
+
 // SARIF writes the run as SARIF 2.1.0 for GitHub code scanning: every rule that ran with its
 // documentation, one result per finding with a full region and a line-independent fingerprint,
 // and input problems as tool execution notifications. Artifact URIs are relative to %SRCROOT%,
-// the working directory.
+// the run's source root; a file outside it gets an absolute file URI, standard input none.
 func SARIF(w io.Writer, run *Run) error {
 	rep, err := sarif.New(sarif.Version210, true)
 	if err != nil {
 		return err
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return err
-	}
 	sr := sarif.NewRunWithInformationURI("ekslint", InformationURI)
-	sr.Tool.Driver.WithVersion(run.Version)
+	sr.Tool.Driver.WithVersion(sarifVersion(run.Version))
 	sr.WithColumnKind("unicodeCodePoints")
-	sr.WithOriginalUriBaseIds(map[string]*sarif.ArtifactLocation{
-		"%SRCROOT%": sarif.NewArtifactLocation().WithUri((&url.URL{Scheme: "file", Path: filepath.ToSlash(wd) + "/"}).String()),
-	})
+	if root := run.sourceRoot(); filepath.IsAbs(root) {
+		sr.WithOriginalUriBaseIds(map[string]*sarif.ArtifactLocation{
+			srcRoot: sarif.NewArtifactLocation().WithUri(strings.TrimSuffix(fileURI(root), "/") + "/"),
+		})
+	}
 	index := map[string]int{}
 	for i, r := range run.Rules {
 		index[r.ID] = i
 		sr.Tool.Driver.AddRule(sarifRule(r))
 	}
-	for i := range run.Result.Findings {
-		sr.AddResult(sarifResult(&run.Result.Findings[i], index))
+	kept, dropped := keepForSARIF(run.Result.Findings, maxSARIFResults)
+	for _, f := range kept {
+		sr.AddResult(run.sarifResult(f, index))
 	}
 	inv := sr.AddInvocation(run.Result.Count().InputErrors == 0)
 	for _, p := range run.Result.Problems {
 		n := sarif.NewNotification().WithLevel(p.Level.String()).WithTextMessage(p.Message)
 		if p.Pos.File != "" {
-			n.AddLocation(sarif.NewLocation().WithPhysicalLocation(physical(p.Pos)))
+			n.AddLocation(sarif.NewLocation().WithPhysicalLocation(run.physical(p.Pos)))
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
+	if dropped > 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarif.NewNotification().
+			WithLevel(lint.Warning.String()).
+			WithTextMessage(fmt.Sprintf("%d findings of the lowest levels are left out: GitHub code scanning rejects more than %d results in a run; "+
+				"fix, disable or baseline the noisiest rules to see them", dropped, maxSARIFResults)))
+	}
 	rep.AddRun(sr)
-	return rep.PrettyWrite(w)
+	if err := rep.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// sarifVersion makes a version start with a number, as SARIF viewers compare versions
+// numerically: v1.2.3 becomes 1.2.3, an unstamped development build 0.0.0-dev.
+func sarifVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return "0.0.0-" + cmp.Or(v, "dev")
+	}
+	return v
+}
+
+// keepForSARIF keeps at most limit findings, the most serious first (counted findings before
+// suppressed or baselined ones), in their original order.
+func keepForSARIF(fs []lint.Finding, limit int) (kept []*lint.Finding, dropped int) {
+	kept = make([]*lint.Finding, len(fs))
+	for i := range fs {
+		kept[i] = &fs[i]
+	}
+	if len(kept) <= limit {
+		return kept, 0
+	}
+	order := slices.Clone(kept)
+	slices.SortStableFunc(order, func(a, b *lint.Finding) int { return cmp.Compare(reportRank(b), reportRank(a)) })
+	keep := make(map[*lint.Finding]bool, limit)
+	for _, f := range order[:limit] {
+		keep[f] = true
+	}
+	kept = slices.DeleteFunc(kept, func(f *lint.Finding) bool { return !keep[f] })
+	return kept, len(fs) - limit
+}
+
+// reportRank orders findings for reports that must choose: counted findings by level, then
+// those a person already accepted (suppressed or in the baseline).
+func reportRank(f *lint.Finding) int {
+	if !f.Counted() {
+		return 0
+	}
+	return int(f.Level)
 }
 
 func sarifRule(r *lint.Rule) *sarif.ReportingDescriptor {
@@ -74,7 +133,7 @@ func sarifRule(r *lint.Rule) *sarif.ReportingDescriptor {
 		WithProperties(pb.Properties)
 }
 
-// HelpMarkdown is a rule's help as SARIF help.markdown and the Action's summary show it.
+// HelpMarkdown is a rule's help as SARIF help.markdown: code scanning shows it on each alert.
 func HelpMarkdown(r *lint.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s** (`%s`, %s)\n\n%s\n\n**Fix:** %s\n", r.Title, r.ID, r.Level, r.Rationale, r.Fix)
@@ -86,6 +145,9 @@ func HelpMarkdown(r *lint.Rule) string {
 	}
 	if len(r.Equivalents) > 0 {
 		fmt.Fprintf(&b, "\nEquivalent checks: %s.\n", strings.Join(r.Equivalents, "; "))
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(&b, "\n**Notes:** %s\n", r.Notes)
 	}
 	fmt.Fprintf(&b, "\n[Documentation](%s)\n", RuleHelpURI(r.ID))
 	return b.String()
@@ -103,25 +165,28 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-func sarifResult(f *lint.Finding, index map[string]int) *sarif.Result {
-	msg := f.Message
-	if len(f.Variants) > 1 {
-		msg += " (in " + strings.Join(f.Variants, ", ") + ")"
-	}
+func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule.ID).
 		WithLevel(f.Level.String()).
-		WithMessage(sarif.NewTextMessage(msg)).
-		WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(physical(f.Pos))}).
-		WithPartialFingerPrints(map[string]interface{}{"ekslint/v1": f.Fingerprint()})
+		WithMessage(sarif.NewTextMessage(messageWithVariants(f))).
+		WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(run.physical(f.Pos))}).
+		WithPartialFingerPrints(map[string]any{"ekslint/v1": f.Fingerprint()})
 	if i, ok := index[f.Rule.ID]; ok {
 		res.WithRuleIndex(i)
 	}
-	for i, r := range f.Related {
-		res.AddRelatedLocation(sarif.NewLocation().WithId(i + 1).WithPhysicalLocation(physical(r.Pos)).
-			WithMessage(sarif.NewTextMessage(r.Message)))
+	for i, r := range f.Related[:min(len(f.Related), maxSARIFLocations)] {
+		loc := sarif.NewLocation().WithId(i + 1).WithPhysicalLocation(run.physical(r.Pos))
+		if r.Message != "" {
+			loc.WithMessage(sarif.NewTextMessage(r.Message))
+		}
+		res.AddRelatedLocation(loc)
 	}
 	if s := f.Suppression; s != nil {
-		res.AddSuppression(sarif.NewSuppression("inSource").WithJustifcation(s.Justification))
+		sup := sarif.NewSuppression("inSource")
+		if s.Justification != "" {
+			sup.WithJustifcation(s.Justification)
+		}
+		res.AddSuppression(sup)
 	}
 	if f.Baseline != "" {
 		res.WithBaselineState(f.Baseline)
@@ -129,23 +194,59 @@ func sarifResult(f *lint.Finding, index map[string]int) *sarif.Result {
 	return res
 }
 
-func physical(p lint.Pos) *sarif.PhysicalLocation {
-	loc := sarif.NewPhysicalLocation().WithArtifactLocation(
-		sarif.NewArtifactLocation().WithUri(artifactURI(p.File)).WithUriBaseId("%SRCROOT%"))
+// messageWithVariants is the finding's message, naming the value sets or overlays that produced
+// it when there was more than one.
+func messageWithVariants(f *lint.Finding) string {
+	if len(f.Variants) < 2 {
+		return f.Message
+	}
+	return f.Message + " (in " + strings.Join(f.Variants, ", ") + ")"
+}
+
+func (run *Run) physical(p lint.Pos) *sarif.PhysicalLocation {
+	loc := sarif.NewPhysicalLocation().WithArtifactLocation(run.artifactLocation(p.File))
 	if p.Line > 0 {
 		r := sarif.NewRegion().WithStartLine(p.Line)
 		if p.Column > 0 {
 			r.WithStartColumn(p.Column)
 		}
 		if p.EndLine > 0 {
-			r.WithEndLine(p.EndLine).WithEndColumn(p.EndColumn)
+			r.WithEndLine(p.EndLine)
+			if p.EndColumn > 0 {
+				r.WithEndColumn(p.EndColumn)
+			}
 		}
 		loc.WithRegion(r)
 	}
 	return loc
 }
 
-// artifactURI turns a display path into a relative URI reference, percent-encoding what needs it.
-func artifactURI(path string) string {
-	return (&url.URL{Path: path}).EscapedPath()
+// artifactLocation names a file as a URI: relative to %SRCROOT% inside the source root, an
+// absolute file URI outside it (resolving it against the root would name another file), and
+// standard input as the relative reference "<stdin>" with no base, which names no file.
+func (run *Run) artifactLocation(file string) *sarif.ArtifactLocation {
+	path, inside := run.sourcePath(file)
+	loc := sarif.NewArtifactLocation()
+	switch {
+	case inside:
+		return loc.WithUri(relativeURI(path)).WithUriBaseId(srcRoot)
+	case filepath.IsAbs(filepath.FromSlash(path)):
+		return loc.WithUri(fileURI(path))
+	}
+	return loc.WithUri(relativeURI(path))
+}
+
+// relativeURI percent-encodes a slash-separated relative path as a URI reference: spaces, %, #, ?,
+// non-ASCII, and colons, which would read as a scheme in the first segment.
+func relativeURI(path string) string {
+	return strings.ReplaceAll((&url.URL{Path: path}).EscapedPath(), ":", "%3A")
+}
+
+// fileURI is the file: URI of an absolute path.
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/...
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }

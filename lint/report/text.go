@@ -19,6 +19,12 @@ type Run struct {
 	Rules []*lint.Rule
 	// Version is ekslint's version.
 	Version string
+	// WorkDir is the absolute directory the findings' paths are relative to (the working directory
+	// of the run); "" leaves them as they are.
+	WorkDir string
+	// SourceRoot is the absolute directory SARIF URIs and GitHub annotations name files relative
+	// to: the repository root (GITHUB_WORKSPACE in GitHub Actions); "" means WorkDir.
+	SourceRoot string
 }
 
 // TextOptions control the text format.
@@ -57,7 +63,11 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 		for len(problems) > 0 && (before == nil || problems[0].Pos.Before(*before)) {
 			p := problems[0]
 			problems = problems[1:]
-			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, p.Pos.String()), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
+			where := p.Pos.String()
+			if where == "" {
+				where = "ekslint" // a problem of the run itself (stale version data), not of a file
+			}
+			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, where), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
 			if opts.Source {
 				writeSource(bw, res.Sources, p.Pos, paint)
 			}
@@ -65,7 +75,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if f.Suppression != nil || f.Baseline == "unchanged" {
+		if !f.Counted() {
 			continue
 		}
 		flushProblems(&f.Pos)

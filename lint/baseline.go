@@ -1,0 +1,164 @@
+package lint
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// BaselineVersion is the version of the baseline file's shape; it changes only when a field is
+// removed or changes meaning.
+const BaselineVersion = 1
+
+// Finding.Baseline values when a run compares against a baseline.
+const (
+	BaselineNew       = "new"
+	BaselineUnchanged = "unchanged"
+)
+
+// A Baseline is the findings a repository has accepted for now: `ekslint baseline` records them
+// and `ekslint lint --baseline` hides them from --fail-on, so a team can adopt ekslint and fail
+// only on what changes make worse. Findings are matched by fingerprint (rule, file, object, field
+// path; no line numbers), so edits above a finding do not make it new.
+type Baseline struct {
+	// Name is the display path of the file the baseline was read from, for notes about it.
+	Name     string            `json:"-"`
+	Version  int               `json:"version"`
+	Findings []BaselineFinding `json:"findings"`
+}
+
+// A BaselineFinding is one accepted finding: its fingerprint, and enough context to review the
+// file in a pull request.
+type BaselineFinding struct {
+	Fingerprint string    `json:"fingerprint"`
+	Rule        string    `json:"rule"`
+	File        string    `json:"file"`
+	Object      *ObjectID `json:"object,omitempty"`
+	Path        string    `json:"path,omitempty"`
+	Message     string    `json:"message"`
+}
+
+// NewBaseline records the findings of res that are not suppressed. File paths are relative to
+// root, so the baseline matches whatever folder ekslint runs from; wd is the folder display paths
+// are relative to.
+func NewBaseline(res *Result, root, wd string) *Baseline {
+	b := &Baseline{Version: BaselineVersion, Findings: []BaselineFinding{}}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Suppression != nil {
+			continue
+		}
+		rooted := rootRelative(f, root, wd)
+		b.Findings = append(b.Findings, BaselineFinding{Fingerprint: rooted.Fingerprint(), Rule: f.Rule.ID,
+			File: rooted.Pos.File, Object: f.Object, Path: f.Path, Message: f.Message})
+	}
+	slices.SortStableFunc(b.Findings, func(a, b BaselineFinding) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Object.String(), b.Object.String()),
+			cmp.Compare(a.Path, b.Path), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
+	})
+	return b
+}
+
+// rootRelative returns a copy of f whose file is relative to root, when it is inside it.
+func rootRelative(f *Finding, root, wd string) *Finding {
+	g := *f
+	if rel, ok := relativeTo(root, wd, f.Pos.File); ok {
+		g.Pos.File = rel
+	}
+	return &g
+}
+
+// Write writes the baseline as indented JSON.
+func (b *Baseline) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(b)
+}
+
+// ReadBaseline reads a baseline file; display is how reports name it. A file that cannot be read
+// or is not a baseline is a Problem at the line where it goes wrong.
+func ReadBaseline(abs, display string, lim Limits) (*Baseline, *Problem) {
+	t, p := readText(Input{Kind: File, Path: display, Abs: abs}, nil, lim.MaxFileSize)
+	if p != nil {
+		p.Message += "; record a baseline with `ekslint baseline`"
+		return nil, p
+	}
+	return ParseBaseline(t)
+}
+
+// ParseBaseline reads a baseline from t.
+func ParseBaseline(t *Text) (*Baseline, *Problem) {
+	bad := func(off int64, msg string) (*Baseline, *Problem) {
+		at := Pos{File: t.Name}
+		if off > 0 {
+			// encoding/json's offsets count the bytes read up to and including the bad one.
+			o := int(min(off-1, int64(len(t.Data))))
+			at.Line, at.Column = t.LineAt(o), t.ColumnAt(o)
+		}
+		return nil, &Problem{Pos: at, Level: Error, Message: "not an ekslint baseline: " + msg}
+	}
+	b := &Baseline{Name: t.Name}
+	if err := json.NewDecoder(bytes.NewReader(t.Data)).Decode(b); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return bad(syn.Offset, err.Error())
+		case errors.As(err, &typ):
+			return bad(typ.Offset, fmt.Sprintf("%s is %s, want %s", typ.Field, typ.Value, typ.Type))
+		}
+		return bad(0, err.Error())
+	}
+	if b.Version != BaselineVersion {
+		return bad(0, fmt.Sprintf("version %d; this ekslint reads version %d (record it again with `ekslint baseline`)", b.Version, BaselineVersion))
+	}
+	for i, f := range b.Findings {
+		if f.Fingerprint == "" {
+			return bad(0, fmt.Sprintf("findings[%d] has no fingerprint", i))
+		}
+	}
+	return b, nil
+}
+
+// compare marks each finding of res "unchanged" when the baseline holds it and "new" when it does
+// not. A fingerprint recorded n times covers n findings. Baseline findings in files this run read
+// that are gone are counted in a note, so that the baseline shrinks as they are fixed.
+func (b *Baseline) compare(res *Result, root, wd string) {
+	left := make(map[string]int, len(b.Findings))
+	for _, f := range b.Findings {
+		left[f.Fingerprint]++
+	}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		fp := rootRelative(f, root, wd).Fingerprint()
+		if left[fp] > 0 {
+			left[fp]--
+			f.Baseline = BaselineUnchanged
+		} else {
+			f.Baseline = BaselineNew
+		}
+	}
+	read := map[string]bool{}
+	for _, t := range res.Sources.all() {
+		if rel, ok := relativeTo(root, wd, t.Name); ok {
+			read[rel] = true
+		}
+	}
+	gone := 0
+	for _, f := range b.Findings {
+		if left[f.Fingerprint] > 0 && read[f.File] {
+			left[f.Fingerprint]--
+			gone++
+		}
+	}
+	if gone > 0 {
+		res.Problems = append(res.Problems, Problem{Pos: Pos{File: b.Name}, Level: Note, Message: fmt.Sprintf(
+			"%d of its findings are fixed; record the baseline again with `ekslint baseline` so they cannot come back unnoticed", gone)})
+		slices.SortStableFunc(res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })
+	}
+}

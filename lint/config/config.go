@@ -1,0 +1,589 @@
+// Package config reads .ekslint.yaml: which rules run and at which level, which paths are left
+// out, how Helm charts are rendered, and the defaults of a run (Kubernetes version, version data
+// file, fail-on level, baseline). docs/config.md documents every key and
+// docs/ekslint-config.schema.json lets editors complete them.
+//
+// The file is read as YAML nodes, so that an unknown key or a value of the wrong type is an error
+// at its line, reported like a finding, and never silently ignored. Every path in it is relative
+// to the lint root and must stay inside it: a pull request may change the config, and ekslint
+// reads nothing outside the root.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// FileNames are the names of the config file ekslint looks for in the lint root.
+var FileNames = []string{".ekslint.yaml", ".ekslint.yml"}
+
+// maxFileSize bounds the config file: a real one is a few hundred bytes.
+const maxFileSize = 1 << 20
+
+// Config is a parsed config file. The zero Config is a run without one.
+type Config struct {
+	// Rules are the rules turned on or off and their levels, by id; "all" is every rule.
+	Rules map[string]lint.RuleConfig
+	// Ignore are the paths whose findings and problems are left out.
+	Ignore []Pattern
+	// Charts are the Helm charts rendered with named value sets.
+	Charts []Chart
+	// KubeVersion is the Kubernetes version charts are rendered for ("1.31"); "" when not set.
+	KubeVersion string
+	// DataFile is the EKS version data file to use instead of the embedded one (absolute); "" when not set.
+	DataFile string
+	// FailOn is the --fail-on level; nil when not set.
+	FailOn *lint.Level
+	// Baseline is the baseline file compared against (absolute); "" when not set.
+	Baseline string
+}
+
+// A Chart is a Helm chart the config renders once per value set. Each finding lists the value
+// sets that produce it (lint.Finding.Variants).
+type Chart struct {
+	// Path is the chart folder as written, relative to the lint root; Abs is the absolute path.
+	Path, Abs string
+	ValueSets []ValueSet
+}
+
+// A ValueSet is one way to render a chart, as `helm template` would with -f and --set.
+type ValueSet struct {
+	// Name names the set in findings ("prod").
+	Name string
+	// Values are values files (absolute paths), merged in order over the chart's values.yaml.
+	Values []string
+	// Set are single values applied after the files, in order.
+	Set []SetValue
+}
+
+// A SetValue is one value set by path, as `helm --set-json` takes it: the path in Helm's --set
+// syntax (image.tag, ingress.hosts[0].host, nodeSelector.kubernetes\.io/os) and the value with
+// the type YAML gave it (string, int, float64, bool, nil, []any or map[string]any).
+type SetValue struct {
+	Key   string
+	Value any
+}
+
+// JSONArg writes the value as an argument of `helm --set-json` (helm's strvals.ParseJSON).
+func (s SetValue) JSONArg() (string, error) {
+	b, err := json.Marshal(s.Value)
+	if err != nil {
+		return "", fmt.Errorf("set %s: %w", s.Key, err)
+	}
+	return s.Key + "=" + string(b), nil
+}
+
+// IgnorePath reports whether findings and problems in a file are left out; rel is relative to the
+// lint root, slash-separated.
+func (c *Config) IgnorePath(rel string) bool {
+	for _, p := range c.Ignore {
+		if p.Match(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// Chart returns the chart configured for the folder abs, or nil.
+func (c *Config) Chart(abs string) *Chart {
+	for i := range c.Charts {
+		if c.Charts[i].Abs == filepath.Clean(abs) {
+			return &c.Charts[i]
+		}
+	}
+	return nil
+}
+
+// Options say how to read a config file.
+type Options struct {
+	// Root is the absolute lint root: paths in the file are relative to it.
+	Root string
+	// WorkDir is the folder display paths are relative to.
+	WorkDir string
+	// Rules are every rule ekslint has, to check rule ids against.
+	Rules []*lint.Rule
+}
+
+// Find returns the config file in root, or "" when there is none.
+func Find(root string) (string, error) {
+	var found []string
+	for _, name := range FileNames {
+		p := filepath.Join(root, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			found = append(found, p)
+		}
+	}
+	if len(found) > 1 {
+		return "", fmt.Errorf("both %s and %s exist in %s; keep one", FileNames[0], FileNames[1], root)
+	}
+	if len(found) == 0 {
+		return "", nil
+	}
+	return found[0], nil
+}
+
+// Load reads and parses the config file at path (absolute). It returns the file's text too, when
+// it could be read, so that reports can show the lines its problems are on.
+func Load(path string, opts Options) (*Config, *lint.Text, []lint.Problem) {
+	display := lint.DisplayPath(path, opts.WorkDir)
+	fail := func(msg string) (*Config, *lint.Text, []lint.Problem) {
+		return nil, nil, []lint.Problem{{Pos: lint.Pos{File: display}, Level: lint.Error, Message: msg}}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fail("cannot read config: " + pathErr(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return fail("cannot read config: " + pathErr(err))
+	}
+	if len(data) > maxFileSize {
+		return fail(fmt.Sprintf("config file is over %s; is this the right file?", lint.FormatSize(maxFileSize)))
+	}
+	t := lint.NewText(display, data)
+	cfg, problems := Parse(t, opts)
+	return cfg, t, problems
+}
+
+func pathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse reads a config file from t. On problems the Config is nil: a run with half a config
+// would check something other than what the file says.
+func Parse(t *lint.Text, opts Options) (*Config, []lint.Problem) {
+	p := &parser{t: t, opts: opts, cfg: &Config{}}
+	for _, r := range opts.Rules {
+		p.ruleIDs = append(p.ruleIDs, r.ID)
+	}
+	if pr := lint.CheckText(t); pr != nil {
+		return nil, []lint.Problem{*pr}
+	}
+	var docs []*yaml.Node
+	p.problems = lint.ParseYAML(t, lint.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) })
+	if len(docs) > 1 {
+		p.errorf(docs[1], "the config file holds more than one YAML document; ekslint reads one")
+	}
+	if len(docs) > 0 && len(p.problems) == 0 {
+		p.top(docs[0])
+	}
+	if len(p.problems) > 0 {
+		return nil, p.problems
+	}
+	return p.cfg, nil
+}
+
+type parser struct {
+	t        *lint.Text
+	opts     Options
+	cfg      *Config
+	ruleIDs  []string
+	problems []lint.Problem
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	p.problems = append(p.problems, lint.Problem{Pos: lint.Pos{File: p.t.Name, Line: n.Line, Column: n.Column},
+		Level: lint.Error, Message: fmt.Sprintf(format, args...)})
+}
+
+// A field is a key a mapping may hold and what to do with its value.
+type field struct {
+	key  string
+	read func(path string, v *yaml.Node)
+}
+
+// fields reads a mapping whose keys are known; an unknown key is an error that names the closest
+// known one.
+func (p *parser) fields(path string, n *yaml.Node, fs []field) {
+	if !p.isMapping(path, n) {
+		return
+	}
+	var keys []string
+	for _, f := range fs {
+		keys = append(keys, f.key)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		j := slices.IndexFunc(fs, func(f field) bool { return f.key == k.Value })
+		if j < 0 || k.Kind != yaml.ScalarNode {
+			p.unknownKey(path, k, keys)
+			continue
+		}
+		fs[j].read(join(path, k.Value), v)
+	}
+}
+
+func (p *parser) unknownKey(path string, k *yaml.Node, keys []string) {
+	where := "at the top level"
+	if path != "" {
+		where = "in " + path
+	}
+	if k.Kind == yaml.ScalarNode && k.Value == "<<" {
+		p.errorf(k, "merge keys (<<) are not supported in the config file; write the keys out")
+		return
+	}
+	msg := fmt.Sprintf("unknown key %q %s", k.Value, where)
+	if s := lint.Suggest(k.Value, keys); s != "" {
+		msg += fmt.Sprintf("; did you mean %s?", s)
+	} else {
+		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(keys, ", "))
+	}
+	p.errorf(k, "%s", msg)
+}
+
+// isMapping checks that n is a mapping; null counts as an empty one (`rules:` with everything
+// below it commented out).
+func (p *parser) isMapping(path string, n *yaml.Node) bool {
+	if n.Kind == yaml.MappingNode || isNull(n) {
+		return true
+	}
+	p.errorf(n, "%s: want a mapping, not %s", label(path), describe(n))
+	return false
+}
+
+func (p *parser) list(path string, n *yaml.Node, item func(path string, v *yaml.Node)) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s: want a list, not %s", label(path), describe(n))
+		return
+	}
+	for i, it := range n.Content {
+		item(fmt.Sprintf("%s[%d]", path, i), resolve(it))
+	}
+}
+
+func (p *parser) str(path string, n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		p.errorf(n, "%s: want a string, not %s", label(path), describe(n))
+		return "", false
+	}
+	if n.Value == "" {
+		p.errorf(n, "%s: is empty", label(path))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (p *parser) boolean(path string, n *yaml.Node) (bool, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		p.errorf(n, "%s: want true or false, not %s", label(path), describe(n))
+		return false, false
+	}
+	return n.Value == "true", true
+}
+
+func (p *parser) level(path string, n *yaml.Node, allowNone bool) (lint.Level, bool) {
+	s, ok := p.str(path, n)
+	if !ok {
+		return lint.None, false
+	}
+	l, err := lint.ParseLevel(s)
+	if err != nil || l == lint.None && !allowNone {
+		want := "error, warning or note"
+		if allowNone {
+			want = "error, warning, note or none"
+		} else if l == lint.None && err == nil {
+			want += "; to turn the rule off, write enabled: false"
+		}
+		p.errorf(n, "%s: unknown level %q (want %s)", label(path), s, want)
+		return lint.None, false
+	}
+	return l, true
+}
+
+func (p *parser) top(root *yaml.Node) {
+	p.fields("", root, []field{
+		{"rules", p.rules},
+		{"ignore", func(path string, v *yaml.Node) {
+			p.list(path, v, func(path string, v *yaml.Node) {
+				if s, ok := p.str(path, v); ok {
+					pat, err := CompilePattern(s)
+					if err != nil {
+						p.errorf(v, "%s: %v", label(path), err)
+						return
+					}
+					p.cfg.Ignore = append(p.cfg.Ignore, pat)
+				}
+			})
+		}},
+		{"charts", p.charts},
+		{"kubeVersion", p.kubeVersion},
+		{"dataFile", func(path string, v *yaml.Node) { p.cfg.DataFile = p.path(path, v, wantFile) }},
+		{"failOn", func(path string, v *yaml.Node) {
+			if l, ok := p.level(path, v, true); ok {
+				p.cfg.FailOn = &l
+			}
+		}},
+		{"baseline", func(path string, v *yaml.Node) { p.cfg.Baseline = p.path(path, v, mayBeMissing) }},
+	})
+}
+
+func (p *parser) rules(path string, n *yaml.Node) {
+	if !p.isMapping(path, n) {
+		return
+	}
+	p.cfg.Rules = map[string]lint.RuleConfig{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		id := k.Value
+		if k.Kind != yaml.ScalarNode || id != lint.AllRules && !slices.Contains(p.ruleIDs, id) {
+			msg := fmt.Sprintf("unknown rule %q in rules", id)
+			if s := lint.Suggest(id, p.ruleIDs); s != "" {
+				msg += fmt.Sprintf("; did you mean %s?", s)
+			} else {
+				msg += " (ekslint rules lists them)"
+			}
+			p.errorf(k, "%s", msg)
+			continue
+		}
+		rulePath := join(path, id)
+		if isNull(v) {
+			p.errorf(v, "%s: want enabled and/or level (%s: {enabled: true})", rulePath, id)
+			continue
+		}
+		var c lint.RuleConfig
+		fs := []field{{"enabled", func(path string, v *yaml.Node) {
+			if b, ok := p.boolean(path, v); ok {
+				c.Enabled = &b
+			}
+		}}}
+		if id != lint.AllRules {
+			fs = append(fs, field{"level", func(path string, v *yaml.Node) { c.Level, _ = p.level(path, v, false) }})
+		}
+		p.fields(rulePath, v, fs)
+		if c.Enabled == nil && c.Level != lint.None {
+			on := true // a rule given a level is wanted on, even when it is off by default
+			c.Enabled = &on
+		}
+		p.cfg.Rules[id] = c
+	}
+}
+
+func (p *parser) charts(path string, n *yaml.Node) {
+	p.list(path, n, func(path string, v *yaml.Node) {
+		var c Chart
+		var valueSets *yaml.Node
+		p.fields(path, v, []field{
+			{"path", func(path string, v *yaml.Node) {
+				if c.Abs = p.path(path, v, wantChart); c.Abs != "" {
+					c.Path = filepath.ToSlash(filepath.Clean(filepath.FromSlash(v.Value)))
+				}
+			}},
+			{"valueSets", func(path string, v *yaml.Node) {
+				valueSets = v
+				names := map[string]bool{}
+				p.list(path, v, func(path string, v *yaml.Node) {
+					if vs, ok := p.valueSet(path, v); ok {
+						if names[vs.Name] {
+							p.errorf(v, "%s: value set %q is named twice", label(path), vs.Name)
+						}
+						names[vs.Name] = true
+						c.ValueSets = append(c.ValueSets, vs)
+					}
+				})
+			}},
+		})
+		if v.Kind != yaml.MappingNode {
+			return
+		}
+		switch {
+		case c.Path == "" && !hasKey(v, "path"):
+			p.errorf(v, "%s: path is required (the chart folder, relative to the lint root)", label(path))
+		case valueSets == nil || len(valueSets.Content) == 0:
+			p.errorf(v, "%s: valueSets is required: list the value sets to render %s with", label(path), c.Path)
+		case c.Abs != "" && p.cfg.Chart(c.Abs) != nil:
+			p.errorf(v, "%s: chart %s is listed twice", label(path), c.Path)
+		case c.Abs != "":
+			p.cfg.Charts = append(p.cfg.Charts, c)
+		}
+	})
+}
+
+func (p *parser) valueSet(path string, n *yaml.Node) (ValueSet, bool) {
+	var vs ValueSet
+	before := len(p.problems)
+	p.fields(path, n, []field{
+		{"name", func(path string, v *yaml.Node) { vs.Name, _ = p.str(path, v) }},
+		{"values", func(path string, v *yaml.Node) {
+			p.list(path, v, func(path string, v *yaml.Node) {
+				if abs := p.path(path, v, wantFile); abs != "" {
+					vs.Values = append(vs.Values, abs)
+				}
+			})
+		}},
+		{"set", func(path string, v *yaml.Node) {
+			if !p.isMapping(path, v) {
+				return
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k, val := v.Content[i], v.Content[i+1]
+				if k.Kind != yaml.ScalarNode || k.Value == "" || k.Value == "<<" {
+					p.errorf(k, "%s: keys are value paths such as image.tag, not %s", label(path), describe(k))
+					continue
+				}
+				var value any
+				if err := val.Decode(&value); err != nil {
+					p.errorf(val, "%s: %v", join(path, k.Value), err)
+					continue
+				}
+				vs.Set = append(vs.Set, SetValue{Key: k.Value, Value: value})
+			}
+		}},
+	})
+	if n.Kind == yaml.MappingNode && vs.Name == "" && !hasKey(n, "name") {
+		p.errorf(n, "%s: name is required (it names the value set in findings)", label(path))
+	}
+	return vs, len(p.problems) == before
+}
+
+var kubeVersionRE = regexp.MustCompile(`^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`)
+
+func (p *parser) kubeVersion(path string, n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!float" || n.ShortTag() == "!!int") {
+		p.errorf(n, "%s: want a string such as \"1.31\", not the number %s: quote it (YAML reads 1.30 as 1.3)", path, n.Value)
+		return
+	}
+	s, ok := p.str(path, n)
+	if !ok {
+		return
+	}
+	if !kubeVersionRE.MatchString(s) {
+		p.errorf(n, "%s: %q is not a Kubernetes version such as \"1.31\"", path, s)
+		return
+	}
+	p.cfg.KubeVersion = s
+}
+
+// What a path in the config must be.
+type pathKind int
+
+const (
+	wantFile     pathKind = iota // an existing file
+	wantChart                    // a folder with Chart.yaml
+	mayBeMissing                 // a file that may not exist yet (the baseline)
+)
+
+// path reads a path relative to the lint root and returns it absolute, or "" after reporting why
+// it cannot be used.
+func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
+	s, ok := p.str(path, n)
+	if !ok {
+		return ""
+	}
+	rel := filepath.FromSlash(s)
+	if filepath.IsAbs(rel) || strings.HasPrefix(s, "/") {
+		p.errorf(n, "%s: %s is absolute; write it relative to the lint root %s", path, s, p.opts.Root)
+		return ""
+	}
+	abs := filepath.Join(p.opts.Root, rel)
+	if !within(abs, p.opts.Root) {
+		p.errorf(n, "%s: %s is outside the lint root %s; ekslint reads nothing outside it", path, s, p.opts.Root)
+		return ""
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case err != nil && kind == mayBeMissing && errors.Is(err, fs.ErrNotExist):
+		return abs
+	case err != nil:
+		p.errorf(n, "%s: %s: %s", path, s, pathErr(err))
+		return ""
+	}
+	// A symlink inside the root may point out of it.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		if realRoot, err := filepath.EvalSymlinks(p.opts.Root); err == nil && !within(real, realRoot) {
+			p.errorf(n, "%s: %s is a symlink to %s, outside the lint root; ekslint reads nothing outside it", path, s, real)
+			return ""
+		}
+	}
+	switch {
+	case kind == wantChart && !st.IsDir():
+		p.errorf(n, "%s: %s is a file; want the chart folder (the one holding Chart.yaml)", path, s)
+		return ""
+	case kind == wantChart:
+		if _, err := os.Stat(filepath.Join(abs, "Chart.yaml")); err != nil {
+			p.errorf(n, "%s: %s has no Chart.yaml; want a chart folder", path, s)
+			return ""
+		}
+	case st.IsDir():
+		p.errorf(n, "%s: %s is a folder; want a file", path, s)
+		return ""
+	}
+	return abs
+}
+
+// within reports whether path is root or inside it.
+func within(path, root string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// label names a path in a message; the top level has none.
+func label(path string) string {
+	if path == "" {
+		return "the config"
+	}
+	return path
+}
+
+// describe names a YAML value's type for a message.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return "the boolean " + n.Value
+	case "!!null":
+		return "null"
+	}
+	return fmt.Sprintf("the string %q", n.Value)
+}

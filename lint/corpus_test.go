@@ -1,0 +1,175 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// corpus is the real-world corpus beside the repository; users' clones do not have it.
+const corpus = "../../shared/corpus"
+
+func corpusDir(t testing.TB, sub string) string {
+	t.Helper()
+	dir := filepath.Join(corpus, sub)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("%s not present", dir)
+	}
+	return dir
+}
+
+// TestCorpusObjects loads the raw, eksctl and CloudFormation corpus and checks that every object
+// of every file that loads without problems reaches the rules, counted independently by decoding
+// the same files with yaml.v3.
+func TestCorpusObjects(t *testing.T) {
+	for _, sub := range []string{"raw", "eksctl", "cloudformation"} {
+		t.Run(sub, func(t *testing.T) {
+			dir := corpusDir(t, sub)
+			var mu sync.Mutex
+			seen := map[string]int{}
+			count := &Rule{ID: "count", Level: Note, Check: func(p *Pass) {
+				mu.Lock()
+				seen[p.Object.Document().Text.Name]++
+				mu.Unlock()
+			}}
+			wd, _ := os.Getwd()
+			inputs, problems := Discover([]string{dir}, DiscoverOptions{WorkDir: wd})
+			res := Run(context.Background(), inputs, Options{Rules: []*Rule{count}})
+			failed := map[string]bool{}
+			for _, p := range append(problems, res.Problems...) {
+				if strings.Contains(p.Message, "internal error") {
+					t.Errorf("%s", p)
+				}
+				if p.Level == Error || strings.Contains(p.Message, "Helm template") {
+					failed[p.Pos.File] = true
+				}
+			}
+			checked := 0
+			for _, in := range inputs {
+				if failed[in.Path] {
+					continue
+				}
+				want := countObjects(t, in.Abs)
+				if seen[in.Path] != want {
+					t.Errorf("%s: %d objects checked, %d in the file", in.Path, seen[in.Path], want)
+				}
+				checked += want
+			}
+			t.Logf("%s: %d files, %d objects checked, %d files with problems", sub, len(inputs), checked, len(failed))
+		})
+	}
+}
+
+// countObjects counts the Kubernetes objects (List items one by one), eksctl configs and
+// CloudFormation resources in a file, independently of the loader.
+func countObjects(t *testing.T, path string) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	n := 0
+	for {
+		var doc map[string]any
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		items, isList := doc["items"].([]any)
+		switch {
+		case doc["apiVersion"] != nil && isList && strings.HasSuffix(doc["kind"].(string), "List"):
+			n += len(items)
+		case doc["apiVersion"] != nil:
+			n++
+		default:
+			if rs, ok := doc["Resources"].(map[string]any); ok {
+				n += len(rs)
+			}
+		}
+	}
+}
+
+// TestCorpusBad lints every hostile file of corpus/bad (the large ones and the symlink loop exist
+// once its make_bad.py has run) and checks each ends with its one clear message.
+func TestCorpusBad(t *testing.T) {
+	dir := corpusDir(t, "bad")
+	want := map[string]string{
+		"billion-laughs.yaml":    "12:10: alias *f takes the document past",
+		"binary.yaml":            "1: binary file",
+		"deep-nesting.yaml":      "6: invalid YAML: exceeded max depth of 10000",
+		"duplicate-keys.yaml":    `7:5: duplicate key "app" (first at line 6)`,
+		"list-root.yaml":         "1: the document is a list",
+		"missing-kind.yaml":      "1: has apiVersion but no kind",
+		"not-utf8.yaml":          "6:10: not valid UTF-8",
+		"scalar-root.yaml":       "1: the document is the string",
+		"tabs-indentation.yaml":  "4: invalid YAML: found character that cannot start any token",
+		"truncated-midline.yaml": "17:5: Deployment team-1/web-1: spec.template.spec has no containers",
+		"truncated.yaml":         "23: invalid YAML: found unexpected end of stream",
+		"wrong-types.yaml": "4:3: Deployment 12345: metadata.name must be a string, not the number 12345|" +
+			"6:3: Deployment 12345: spec.replicas must be an integer, not the string \"three\"|" +
+			"9:7: Deployment 12345: spec.template.spec.containers must be a list of containers, not a mapping",
+		"crlf-bom.yaml":           "",
+		"empty.yaml":              "",
+		"only-comments.yaml":      "",
+		"only-separators.yaml":    "",
+		"huge-50mb.yaml":          "",
+		"large-9mb.yaml":          "",
+		"symlink-loop/ok.yaml":    "",
+		"symlink-loop/a":          "",
+		"symlink-loop/b":          "",
+		"symlink-loop/self":       "",
+		"symlink-loop/parent":     "",
+		"kustomize-etc-passwd":    "-",
+		"kustomize-remote-base":   "-",
+		"kustomize-etc-passwd-de": "-",
+	}
+	entries, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "symlink-loop")); err == nil {
+		entries = append(entries, filepath.Join(dir, "symlink-loop"))
+	}
+	wd, _ := os.Getwd()
+	for _, path := range entries {
+		name := filepath.Base(path)
+		if name == "huge-50mb.yaml" && testing.Short() {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			inputs, problems := Discover([]string{path}, DiscoverOptions{WorkDir: wd})
+			res := Run(context.Background(), inputs, Options{})
+			problems = append(problems, res.Problems...)
+			expected, known := want[name]
+			if !known {
+				t.Fatalf("no expectation for %s: add one", name)
+			}
+			if expected == "" {
+				for _, p := range problems {
+					t.Errorf("unexpected problem: %s", p)
+				}
+				return
+			}
+			// One message per thing wrong: a document with three wrong field types gets three.
+			wantAll := strings.Split(expected, "|")
+			if len(problems) != len(wantAll) {
+				t.Fatalf("%d problems, want %d: %v", len(problems), len(wantAll), problems)
+			}
+			for i, p := range problems {
+				if got := p.String(); p.Level == Note || !strings.Contains(got, ":"+wantAll[i]) {
+					t.Errorf("got %s %q, want %q", p.Level, got, wantAll[i])
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,268 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// parseObjects reads src as a file named test.yaml and returns its objects.
+func parseObjects(t *testing.T, src string) []*Object {
+	t.Helper()
+	text := NewText("test.yaml", []byte(src))
+	var objs []*Object
+	problems := ParseYAML(text, DefaultLimits(), func(root *yaml.Node) {
+		os, ps := objectsOf(&Document{Text: text, Root: root})
+		for _, p := range ps {
+			t.Fatalf("unexpected problem: %s", p)
+		}
+		objs = append(objs, os...)
+	})
+	for _, p := range problems {
+		t.Fatalf("unexpected problem: %s", p)
+	}
+	return objs
+}
+
+func parseObject(t *testing.T, src string) *Object {
+	t.Helper()
+	objs := parseObjects(t, src)
+	if len(objs) != 1 {
+		t.Fatalf("got %d objects, want 1", len(objs))
+	}
+	return objs[0]
+}
+
+const deploymentSrc = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web, tier: "front"}
+spec:
+  replicas: 3
+  paused: false
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: "nginx:1.27"
+          args: [--port, "8080"]
+          resources:
+            requests:
+              cpu: 100m
+          command:
+            - /bin/sh
+          env:
+          - name: X
+            value: |
+              line one
+              line two
+
+        - {name: side, image: 'busy''box'}
+`
+
+func TestNodeNavigation(t *testing.T) {
+	o := parseObject(t, deploymentSrc)
+	if o.ID.Kind != "Deployment" || o.ID.Name != "web" || o.Namespace() != "shop" {
+		t.Fatalf("identity: %+v ns %q", o.ID, o.Namespace())
+	}
+	if n, ok := o.Get("spec", "replicas").Int(); !ok || n != 3 {
+		t.Errorf("replicas = %d, %v", n, ok)
+	}
+	if !o.Get("spec", "paused").IsFalse() || o.Get("spec", "paused").IsTrue() {
+		t.Error("paused: false not read as false")
+	}
+	if got := o.Labels(); got["tier"] != "front" || got["app"] != "web" {
+		t.Errorf("labels = %v", got)
+	}
+	cs := o.Containers()
+	if len(cs) != 2 || cs[1].Get("image").Str() != "busy'box" {
+		t.Fatalf("containers = %d, second image %q", len(cs), cs[1].Get("image").Str())
+	}
+	if p := cs[0].Get("resources", "requests", "cpu").Path(); p != "spec.template.spec.containers[0].resources.requests.cpu" {
+		t.Errorf("path = %q", p)
+	}
+	if got := cs[0].Get("args").Strings(); strings.Join(got, " ") != "--port 8080" {
+		t.Errorf("args = %q", got)
+	}
+	if o.Get("spec", "replicas", "deeper").Exists() {
+		t.Error("a field under a scalar exists")
+	}
+	if _, ok := o.Get("metadata", "name").Int(); ok {
+		t.Error("a string read as an integer")
+	}
+	if got := o.Annotation("eks.amazonaws.com/role-arn").Path(); got != "metadata.annotations['eks.amazonaws.com/role-arn']" {
+		t.Errorf("dotted key path = %q", got)
+	}
+}
+
+// TestPlaces pins the position conventions: a present field lands on its key, a list item on
+// its first character, a missing field on the nearest enclosing field that exists, a field
+// missing from the whole object on metadata.name; ranges end after the value.
+func TestPlaces(t *testing.T) {
+	o := parseObject(t, deploymentSrc)
+	c := o.Containers()[0]
+	cases := []struct {
+		name string
+		n    Node
+		want Pos
+	}{
+		{"scalar key", o.Get("spec", "replicas"), Pos{"test.yaml", 8, 3, 8, 14}},
+		{"quoted value", c.Get("image"), Pos{"test.yaml", 17, 11, 17, 30}},
+		{"flow list", c.Get("args"), Pos{"test.yaml", 18, 11, 18, 33}},
+		{"list item", c, Pos{"test.yaml", 16, 11, 28, 23}},
+		{"flow item", o.Containers()[1], Pos{"test.yaml", 30, 11, 30, 43}},
+		{"missing in present mapping", c.Get("resources", "requests", "memory"), Pos{"test.yaml", 20, 13, 21, 24}},
+		{"missing mapping", c.Get("readinessProbe", "httpGet"), Pos{"test.yaml", 16, 11, 28, 23}},
+		{"missing from object", o.Get("status", "replicas"), Pos{"test.yaml", 4, 3, 4, 12}},
+		{"block scalar", c.Get("env").Items()[0].Get("value"), Pos{"test.yaml", 26, 13, 28, 23}},
+		{"flow mapping", o.Get("metadata", "labels"), Pos{"test.yaml", 6, 3, 6, 36}},
+	}
+	for _, c := range cases {
+		if got := c.n.Place().Pos; got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, span(got), span(c.want))
+		}
+	}
+}
+
+func TestMergeKeysAndAliases(t *testing.T) {
+	o := parseObject(t, `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - &base
+    name: a
+    image: img:1
+    resources: &res {limits: {memory: 1Gi}}
+  - <<: *base
+    name: b
+    resources: *res
+`)
+	cs := o.Containers()
+	if cs[1].Get("name").Str() != "b" || cs[1].Get("image").Str() != "img:1" {
+		t.Errorf("merge: name %q image %q", cs[1].Get("name").Str(), cs[1].Get("image").Str())
+	}
+	if cs[1].Get("resources", "limits", "memory").Str() != "1Gi" {
+		t.Error("alias not followed")
+	}
+	keys := []string{}
+	for _, e := range cs[1].Entries() {
+		keys = append(keys, e.Key())
+	}
+	if strings.Join(keys, ",") != "name,resources,image" {
+		t.Errorf("entries = %v", keys)
+	}
+}
+
+func TestEmbeddedPlaces(t *testing.T) {
+	o := parseObject(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: aws-auth
+  namespace: kube-system
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/a/b
+      username: x
+      groups:
+        - system:masters
+  mapUsers: "[{userarn: bad, groups: [g]}]"
+`)
+	roles, err := o.Get("data", "mapRoles").Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := roles.Items()[0].Get("groups").Items()[0]
+	if got, want := group.Place().Pos, (Pos{"test.yaml", 11, 11, 11, 25}); got != want {
+		t.Errorf("inner line: got %s, want %s", span(got), span(want))
+	}
+	users, err := o.Get("data", "mapUsers").Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A quoted string has no line structure to map into: findings land on the field.
+	if got, want := users.Items()[0].Get("userarn").Place().Pos, (Pos{"test.yaml", 12, 3, 12, 44}); got != want {
+		t.Errorf("quoted string: got %s, want %s", span(got), span(want))
+	}
+	if _, err := o.Get("metadata", "name").Embedded(); err != nil {
+		t.Errorf("a plain string is YAML too: %v", err)
+	}
+	if _, err := o.Get("data").Embedded(); err == nil {
+		t.Error("a mapping embedded")
+	}
+}
+
+func TestSelects(t *testing.T) {
+	o := parseObject(t, `apiVersion: v1
+kind: X
+metadata: {name: a}
+sel: {matchLabels: {app: web}}
+`)
+	labels := map[string]string{"app": "web", "tier": "front"}
+	if !Selects(o.Get("sel"), labels) {
+		t.Error("matchLabels")
+	}
+	objs := parseObjects(t, `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: X, metadata: {name: b}, sel: {matchExpressions: [{key: tier, operator: In, values: [front, back]}, {key: canary, operator: DoesNotExist}]}}
+- {apiVersion: v1, kind: X, metadata: {name: c}, sel: {}}
+- {apiVersion: v1, kind: X, metadata: {name: d}}
+`)
+	want := []bool{true, true, false}
+	for i, o := range objs {
+		if got := Selects(o.Get("sel"), labels); got != want[i] {
+			t.Errorf("%s: Selects = %v, want %v", o.Name(), got, want[i])
+		}
+	}
+	if SelectsMap(nil, labels) || !SelectsMap(map[string]string{"app": "web"}, labels) {
+		t.Error("SelectsMap")
+	}
+}
+
+func TestCloudFormationObjects(t *testing.T) {
+	objs := parseObjects(t, `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Version: !Ref K8sVersion
+      Logging: {"Fn::If": [Prod, {ClusterLogging: {}}, !Ref AWS::NoValue]}
+`)
+	if len(objs) != 2 {
+		t.Fatalf("got %d objects", len(objs))
+	}
+	c := objs[1]
+	if c.Kind() != "AWS::EKS::Cluster" || c.Name() != "Cluster" || c.Format != CloudFormation {
+		t.Errorf("cluster: %+v", c.ID)
+	}
+	if got := c.Place().Pos; got.Line != 5 || got.Column != 3 {
+		t.Errorf("resource placed at %+v, want its logical id", got)
+	}
+	if role := c.Template().Resource(c.Properties().Get("RoleArn").RefTarget()); role == nil || role.Kind() != "AWS::IAM::Role" {
+		t.Error("GetAtt not resolved")
+	}
+	for _, f := range []string{"Version", "Logging", "RoleArn"} {
+		if !c.Properties().Get(f).IsIntrinsic() {
+			t.Errorf("%s not intrinsic", f)
+		}
+	}
+	if got := c.Properties().Get("Missing").Place().Pos; got.Line != 7 {
+		t.Errorf("missing property placed at line %d, want the Properties key", got.Line)
+	}
+}
+
+func span(p Pos) string {
+	return fmt.Sprintf("%s:%d:%d-%d:%d", p.File, p.Line, p.Column, p.EndLine, p.EndColumn)
+}

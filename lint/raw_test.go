@@ -1,0 +1,165 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// lintFiles writes files into a temporary directory and lints it with every object counted
+// (no rules), returning the result.
+func lintFiles(t *testing.T, files map[string]string, opts Options) *Result {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inputs, problems := Discover([]string{dir}, DiscoverOptions{WorkDir: dir})
+	res := Run(context.Background(), inputs, opts)
+	res.Problems = append(problems, res.Problems...)
+	return res
+}
+
+// billionLaughs is the alias bomb of corpus/bad: 446 bytes, 387,420,489 strings expanded.
+func billionLaughs() string {
+	lines := []string{"apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: lol-bomb", "x-anchors:",
+		`  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`}
+	prev := "a"
+	for _, name := range "bcdefghi" {
+		lines = append(lines, fmt.Sprintf("  %c: &%c [%s]", name, name, strings.TrimSuffix(strings.Repeat("*"+prev+",", 9), ",")))
+		prev = string(name)
+	}
+	return strings.Join(append(lines, "data:", "  bomb: *i", ""), "\n")
+}
+
+// TestHostileInput checks that each kind of broken or hostile file ends with one clear message
+// at the right line, and that the files next to it are still linted.
+func TestHostileInput(t *testing.T) {
+	cases := []struct {
+		name, content string
+		line          int
+		want          string
+	}{
+		{"truncated.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - args: [\"--flag\", \"unterminated\n", 7, "invalid YAML: found unexpected end of stream"},
+		{"tabs.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", 4, "invalid YAML: found character that cannot start any token"},
+		{"duplicate.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: a\n    app: b\nmetadata: {}\n", 7, `duplicate key "app" (first at line 6)`},
+		{"bomb.yaml", billionLaughs(), 12, "alias *f takes the document past 1000000 nodes"},
+		{"deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", 6, "exceeded max depth"},
+		{"binary.yaml", "\x7fELF\x02\x01\x01\x00\x00\x00garbage", 1, "binary file"},
+		{"latin1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  k: \"caf\xe9\"\n", 6, "not valid UTF-8 (byte 0xE9)"},
+		{"scalar.yaml", "just a string\n", 1, `the document is the string "just a string", not a mapping`},
+		{"list.yaml", "- apiVersion: v1\n  kind: ConfigMap\n", 1, "the document is a list, not a mapping"},
+		{"nokind.yaml", "apiVersion: v1\nmetadata:\n  name: nokind\n", 1, "has apiVersion but no kind"},
+		{"types.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ok\nspec:\n  replicas: \"three\"\n  template:\n    spec:\n      containers: [{name: a, image: b}]\n", 6, `spec.replicas must be an integer, not the string "three"`},
+	}
+	files := map[string]string{"ok.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n"}
+	for _, c := range cases {
+		files[c.name] = c.content
+	}
+	res := lintFiles(t, files, Options{})
+	if res.Objects != 1 {
+		t.Errorf("linted %d objects, want only ok.yaml's", res.Objects)
+	}
+	for _, c := range cases {
+		var got []Problem
+		for _, p := range res.Problems {
+			if p.Pos.File == c.name {
+				got = append(got, p)
+			}
+		}
+		if len(got) != 1 {
+			t.Errorf("%s: %d problems, want one: %v", c.name, len(got), got)
+			continue
+		}
+		if p := got[0]; p.Level != Error || p.Pos.Line != c.line || !strings.Contains(p.Message, c.want) {
+			t.Errorf("%s: got %s %q, want line %d with %q", c.name, p.Level, p, c.line, c.want)
+		}
+	}
+	if res.ExitCode(Error) != ExitInput {
+		t.Errorf("exit code %d, want %d", res.ExitCode(Error), ExitInput)
+	}
+}
+
+// TestNoContainers: a pod without containers (a file cut short, a partial test manifest) is
+// valid YAML: a warning, and the object is still linted.
+func TestNoContainers(t *testing.T) {
+	res := lintFiles(t, map[string]string{"cut.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"}, Options{})
+	if len(res.Problems) != 1 || res.Problems[0].Level != Warning || res.Problems[0].Pos.Line != 7 ||
+		!strings.Contains(res.Problems[0].Message, "spec.template.spec has no containers") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	if res.Objects != 1 || res.ExitCode(Error) != ExitClean {
+		t.Errorf("objects %d, exit %d: the object should be linted and the run clean", res.Objects, res.ExitCode(Error))
+	}
+}
+
+func TestQuietSkips(t *testing.T) {
+	res := lintFiles(t, map[string]string{
+		"empty.yaml":      "",
+		"comments.yaml":   "# only comments\n---\n# more\n",
+		"separators.yaml": "---\n---\n...\n---\n",
+		"values.yaml":     "replicaCount: 3\nimage: {repository: nginx}\n",
+		"alerts.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rule: \"{{ $labels.instance }} is down\"\n",
+		"bom.yaml":        "\ufeffapiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\n",
+	}, Options{})
+	for _, p := range res.Problems {
+		t.Errorf("unexpected problem: %s", p)
+	}
+	if res.Objects != 2 {
+		t.Errorf("linted %d objects, want 2 (the ConfigMaps)", res.Objects)
+	}
+}
+
+func TestHelmTemplateOutsideChart(t *testing.T) {
+	res := lintFiles(t, map[string]string{
+		"deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
+	}, Options{})
+	if len(res.Problems) != 1 || res.Problems[0].Level != Note || res.Problems[0].Pos.Line != 4 ||
+		!strings.Contains(res.Problems[0].Message, "looks like a Helm template") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	if res.ExitCode(Error) != ExitClean {
+		t.Error("a skipped template is not an input error")
+	}
+}
+
+func TestFileSizeLimit(t *testing.T) {
+	big := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: " + strings.Repeat("a", 4096) + "\n"
+	res := lintFiles(t, map[string]string{"big.yaml": big}, Options{Limits: Limits{MaxFileSize: 1024, MaxAliasNodes: 10}})
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "over the 1.0 KiB limit") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	res = Run(context.Background(), []Input{{Kind: Stdin, Path: StdinName}},
+		Options{Limits: Limits{MaxFileSize: 1024, MaxAliasNodes: 10}, Stdin: strings.NewReader(big)})
+	if len(res.Problems) != 1 || res.Problems[0].Pos.File != StdinName || !strings.Contains(res.Problems[0].Message, "more than 1.0 KiB") {
+		t.Fatalf("stdin problems = %v", res.Problems)
+	}
+}
+
+// TestLargeFile lints a generated 9 MB manifest like corpus/bad's large-9mb.yaml: every object is
+// loaded and checked.
+func TestLargeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	var b strings.Builder
+	n := 0
+	for b.Len() < 9<<20 {
+		if n > 0 {
+			b.WriteString("---\n")
+		}
+		fmt.Fprintf(&b, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-%d\n  namespace: team-%d\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27.%d\n        resources:\n          requests: {cpu: 100m, memory: 128Mi}\n", n, n%50, n%10)
+		n++
+	}
+	counted := 0
+	rule := &Rule{ID: "count", Level: Note, Check: func(p *Pass) { counted++ }}
+	res := lintFiles(t, map[string]string{"large.yaml": b.String()}, Options{Rules: []*Rule{rule}, Workers: 1})
+	if len(res.Problems) != 0 || res.Objects != n || counted != n {
+		t.Errorf("objects %d, checked %d, want %d; problems %v", res.Objects, counted, n, res.Problems)
+	}
+}
