@@ -12,11 +12,10 @@ import (
 // follows before kustomize runs, and the settings a finding may land on (patches, generators and
 // transformers). It is read once per run and shared by every overlay that includes the file.
 type kustFile struct {
-	file      *file
-	dir       string
-	text      *lint.Text
-	root      *yaml.Node
-	component bool
+	file *file
+	dir  string
+	text *lint.Text
+	root *yaml.Node
 
 	refs    []lint.KustomizationRef
 	helm    []*yaml.Node // keys of the Helm fields, which are refused
@@ -54,9 +53,7 @@ type generatorEntry struct {
 
 // patchSpec is one patch a kustomization applies: a file, or YAML written inline.
 type patchSpec struct {
-	field  string     // "patches", "patchesStrategicMerge" or "patchesJson6902"
 	path   string     // the file, relative to the kustomization; "" when inline
-	pathAt *yaml.Node // the scalar naming the file
 	inline *embedded  // inline patch text
 	target *yaml.Node // the target selector mapping, when given
 }
@@ -71,8 +68,6 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		switch key.Value {
-		case "kind":
-			k.component = val.Value == "Component"
 		case "helmCharts", "helmChartInflationGenerator", "helmGlobals":
 			k.helm = append(k.helm, key)
 		case "namespace":
@@ -107,9 +102,10 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint
 			}
 		case "patches", "patchesJson6902":
 			for _, it := range items(val) {
-				p := &patchSpec{field: key.Value, target: mapGet(it, "target")}
+				_, target := mapEntry(it, "target")
+				p := &patchSpec{target: target}
 				if n := mapGet(it, "path"); n.Value != "" {
-					p.path, p.pathAt = n.Value, n
+					p.path = n.Value
 				} else if n := mapGet(it, "patch"); n.Kind == yaml.ScalarNode && n.Value != "" {
 					p.inline = newEmbedded(text, mapKey(it, "patch"), n, lim)
 				} else {
@@ -119,11 +115,11 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint
 			}
 		case "patchesStrategicMerge":
 			for _, it := range items(val) {
-				p := &patchSpec{field: key.Value}
+				p := &patchSpec{}
 				if lint.IsInlineYAML(it.Value) {
 					p.inline = newEmbedded(text, nil, it, lim)
 				} else {
-					p.path, p.pathAt = it.Value, it
+					p.path = it.Value
 				}
 				k.patches = append(k.patches, p)
 			}

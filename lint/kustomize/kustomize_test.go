@@ -55,6 +55,11 @@ var testRules = []*lint.Rule{
 			p.Report(h, "hostNetwork")
 		}
 	}),
+	fieldRule("test-securitycontext", func(p *lint.Pass) {
+		if sc := p.Object.PodSpec().Get("securityContext"); sc.Exists() {
+			p.Report(sc, "securityContext")
+		}
+	}),
 	fieldRule("test-configmap", func(p *lint.Pass) {
 		if k := p.Object.Kind(); k == "ConfigMap" || k == "Secret" {
 			p.Report(p.Object.Get("data"), "generated %s", p.Object.Name())
