@@ -1,8 +1,542 @@
 package rules
 
-import "github.com/ekslint/ekslint/lint"
+import (
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
 
-// G7: Services and load balancers (Kubernetes and the AWS Load Balancer Controller).
+	"github.com/ekslint/ekslint/lint"
+)
+
+// G7: Services and load balancers (Kubernetes and the AWS Load Balancer Controller). Annotation
+// names and defaults are from the controller's docs (RULES.md appendix C); where the in-tree AWS
+// cloud provider, which still handles Services the controller does not take, behaves differently,
+// the rules say so.
+
+// Service annotations read by the AWS Load Balancer Controller (and, for the scheme, internal and
+// source-range annotations, by the in-tree cloud provider).
+const (
+	annScheme            = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+	annInternal          = "service.beta.kubernetes.io/aws-load-balancer-internal"
+	annType              = "service.beta.kubernetes.io/aws-load-balancer-type"
+	annSourceRanges      = "service.beta.kubernetes.io/load-balancer-source-ranges"
+	annSecurityGroups    = "service.beta.kubernetes.io/aws-load-balancer-security-groups"
+	annPrefixLists       = "service.beta.kubernetes.io/aws-load-balancer-security-group-prefix-lists"
+	annManageBackendInSG = "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"
+	annIPAddressType     = "service.beta.kubernetes.io/aws-load-balancer-ip-address-type"
+
+	internetFacing = "internet-facing"
+)
+
+// awsLoadBalancerClasses are the loadBalancerClass values AWS controllers reconcile: the AWS Load
+// Balancer Controller's and EKS Auto Mode's. A Service with any other class is left to another
+// controller, and the in-tree cloud provider ignores Services that name a class.
+var awsLoadBalancerClasses = map[string]bool{"service.k8s.aws/nlb": true, "eks.amazonaws.com/nlb": true}
+
+// awsLoadBalancer reports whether a Service is of type LoadBalancer and may be reconciled into an
+// AWS load balancer.
+func awsLoadBalancer(o *lint.Object) bool {
+	if o.Format != lint.Kubernetes || o.Kind() != "Service" || o.Get("spec", "type").Str() != "LoadBalancer" {
+		return false
+	}
+	class := o.Get("spec", "loadBalancerClass")
+	return !class.Exists() || awsLoadBalancerClasses[class.Str()]
+}
+
+// lbScheme returns a LoadBalancer Service's scheme as its annotations set it ("internet-facing",
+// "internal", or "" when neither says) and the annotation that decides. The scheme annotation wins
+// over the deprecated internal one; `internal: "false"` means internet-facing to both controllers.
+func lbScheme(o *lint.Object) (string, lint.Node) {
+	if s := o.Annotation(annScheme); s.Exists() {
+		return strings.ToLower(strings.TrimSpace(s.Str())), s
+	}
+	in := o.Annotation(annInternal)
+	if !in.Exists() {
+		return "", in
+	}
+	if internal, err := strconv.ParseBool(strings.TrimSpace(in.Str())); err == nil && !internal {
+		return internetFacing, in
+	}
+	return "internal", in
+}
+
+// sourceRange is one CIDR a load balancer admits, with the field that says it.
+type sourceRange struct {
+	cidr string
+	at   lint.Node
+}
+
+// lbSourceRanges returns the CIDRs a load balancer admits as its Service sets them:
+// spec.loadBalancerSourceRanges when it is not empty, else the source-ranges annotation (a comma
+// separated list), as Kubernetes' GetLoadBalancerSourceRanges reads them. None means the default,
+// 0.0.0.0/0.
+func lbSourceRanges(o *lint.Object) []sourceRange {
+	var out []sourceRange
+	for _, it := range o.Get("spec", "loadBalancerSourceRanges").Items() {
+		if cidr := strings.TrimSpace(it.Str()); cidr != "" {
+			out = append(out, sourceRange{cidr, it})
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	ann := o.Annotation(annSourceRanges)
+	for _, cidr := range strings.Split(ann.Str(), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr != "" {
+			out = append(out, sourceRange{cidr, ann})
+		}
+	}
+	return out
+}
+
+// annotationSet reports whether an annotation holds a non-blank value.
+func annotationSet(o *lint.Object, key string) bool {
+	return strings.TrimSpace(o.Annotation(key).Str()) != ""
+}
+
+// worldRange names the default a load balancer without source ranges admits.
+func worldRange(o *lint.Object) string {
+	if strings.EqualFold(strings.TrimSpace(o.Annotation(annIPAddressType).Str()), "dualstack") {
+		return "0.0.0.0/0 and ::/0"
+	}
+	return "0.0.0.0/0"
+}
+
+var LBInternetFacingUnrestricted = &lint.Rule{
+	ID:        "k8s-lb-internet-facing-unrestricted",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "Internet-facing load balancer admits the whole internet",
+	Inputs:    "service",
+	Tags:      []string{"security", "eks"},
+	Rationale: "An internet-facing NLB for a Service that sets neither source ranges nor its own security groups " +
+		"admits 0.0.0.0/0 (and ::/0 when dualstack): the AWS Load Balancer Controller opens its security group, or " +
+		"the node security group for instance targets, to everyone. EKS Best Practices: restrict load balancer " +
+		"sources with security groups or `loadBalancerSourceRanges` (B6).",
+	Fix: "Set `spec.loadBalancerSourceRanges` to the CIDRs of the clients, or give the load balancer security " +
+		"groups (`service.beta.kubernetes.io/aws-load-balancer-security-groups`) or prefix lists that admit only them; " +
+		"make it `internal` if only the VPC needs it.",
+	Example: lint.Example{
+		Bad:  loadBalancerService("    "+annScheme+": internet-facing\n", ""),
+		Good: loadBalancerService("    "+annScheme+": internet-facing\n", "  loadBalancerSourceRanges:\n    - 203.0.113.0/24\n"),
+	},
+	Equivalents: []string{"kube-linter exposed-services"},
+	Notes: "Only an explicit internet-facing scheme (`aws-load-balancer-scheme: internet-facing`, or the deprecated " +
+		"`aws-load-balancer-internal: \"false\"`) is reported; a Service that sets no scheme is " +
+		"k8s-lb-scheme-unspecified's business. Services with a `loadBalancerClass` that is not an AWS one are left " +
+		"to their controller. kube-linter exposed-services (off by default) flags every LoadBalancer and NodePort " +
+		"Service by type alone.",
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if !awsLoadBalancer(o) {
+			return
+		}
+		scheme, at := lbScheme(o)
+		if scheme != internetFacing || len(lbSourceRanges(o)) > 0 || annotationSet(o, annSecurityGroups) || annotationSet(o, annPrefixLists) {
+			return
+		}
+		p.Report(at, "Service %q is an internet-facing load balancer with no source ranges or security groups, so it admits %s; "+
+			"set spec.loadBalancerSourceRanges to the clients' CIDRs", o.Name(), worldRange(o))
+	},
+}
+
+var LBSourceRangeWorld = &lint.Rule{
+	ID:     "k8s-lb-source-range-world",
+	Level:  lint.Warning,
+	Title:  "Load balancer source ranges include the whole internet",
+	Inputs: "service",
+	Tags:   []string{"security", "eks"},
+	Rationale: "A source range of 0.0.0.0/0 or ::/0 on an internet-facing load balancer admits everyone, which is " +
+		"what the ranges exist to prevent; it is often left over from testing. EKS Best Practices: restrict load " +
+		"balancer sources (B6).",
+	Fix: "Replace 0.0.0.0/0 and ::/0 with the CIDRs of the clients, or remove the ranges and say in a comment that the " +
+		"service is public on purpose.",
+	Example: lint.Example{
+		Bad:  loadBalancerService("    "+annScheme+": internet-facing\n", "  loadBalancerSourceRanges:\n    - 0.0.0.0/0\n"),
+		Good: loadBalancerService("    "+annScheme+": internet-facing\n", "  loadBalancerSourceRanges:\n    - 203.0.113.0/24\n"),
+	},
+	Notes: "Reads the ranges Kubernetes applies: `spec.loadBalancerSourceRanges` when set, else the " +
+		"`service.beta.kubernetes.io/load-balancer-source-ranges` annotation. Skipped when " +
+		"`aws-load-balancer-security-groups` is set, because the controller then ignores source ranges.",
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if !awsLoadBalancer(o) || annotationSet(o, annSecurityGroups) {
+			return
+		}
+		if scheme, _ := lbScheme(o); scheme != internetFacing {
+			return
+		}
+		for _, r := range lbSourceRanges(o) {
+			if isWorld(r.cidr) {
+				p.Report(r.at, "source range %s on internet-facing Service %q admits the whole internet; list the clients' CIDRs instead",
+					r.cidr, o.Name())
+			}
+		}
+	},
+}
+
+var LBSchemeUnspecified = &lint.Rule{
+	ID:     "k8s-lb-scheme-unspecified",
+	Level:  lint.Note,
+	Title:  "LoadBalancer Service does not say whether it is internet-facing",
+	Inputs: "service",
+	Tags:   []string{"security", "eks"},
+	Rationale: "Without `aws-load-balancer-scheme`, whether a Service's load balancer is reachable from the internet " +
+		"depends on which controller reconciles it: the AWS Load Balancer Controller makes it internal, the in-tree " +
+		"AWS cloud provider (which handles Services the controller does not take, such as " +
+		"`aws-load-balancer-type: nlb`) makes it internet-facing. The same manifest can be private on one cluster " +
+		"and public on the next (B6).",
+	Fix: "Set `service.beta.kubernetes.io/aws-load-balancer-scheme` to `internal` or `internet-facing`.",
+	Example: lint.Example{
+		Bad:  loadBalancerService("    "+annType+": nlb\n", ""),
+		Good: loadBalancerService("    "+annType+": external\n    "+annScheme+": internal\n", ""),
+	},
+	Notes: "Not reported when the Service names the AWS Load Balancer Controller (`loadBalancerClass: " +
+		"service.k8s.aws/nlb`, or `aws-load-balancer-type: external` or `nlb-ip`), whose documented default is " +
+		"internal. The in-tree provider's default (internet-facing unless `aws-load-balancer-internal` is set to " +
+		"anything but \"false\") was read in its source, legacy-cloud-providers/aws.",
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if !awsLoadBalancer(o) {
+			return
+		}
+		if scheme, _ := lbScheme(o); scheme != "" {
+			return
+		}
+		if o.Get("spec", "loadBalancerClass").Str() == "service.k8s.aws/nlb" {
+			return
+		}
+		switch strings.TrimSpace(o.Annotation(annType).Str()) {
+		case "external", "nlb-ip":
+			return
+		}
+		p.Report(o.Annotation(annScheme), "Service %q of type LoadBalancer sets no %s, so it is internal under the AWS Load "+
+			"Balancer Controller but internet-facing under the in-tree cloud provider; set the scheme", o.Name(), annScheme)
+	},
+}
+
+var LBCustomSGWithoutBackendRules = &lint.Rule{
+	ID:     "k8s-lb-custom-sg-without-backend-rules",
+	Level:  lint.Note,
+	Title:  "Load balancer security groups given, backend rules not managed",
+	Inputs: "service",
+	Tags:   []string{"reliability", "eks"},
+	Rationale: "When a Service names its own load balancer security groups, the AWS Load Balancer Controller stops " +
+		"adding the rules that let the load balancer reach the nodes or pods (`manage-backend-security-group-rules` " +
+		"defaults to false then). Unless someone adds them by hand, health checks fail and the Service gets no " +
+		"traffic (B6).",
+	Fix: "Set `service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules: \"true\"`, or add " +
+		"ingress rules from the load balancer's security groups to the node or pod security groups yourself.",
+	Example: lint.Example{
+		Bad: loadBalancerService("    "+annScheme+": internal\n    "+annSecurityGroups+": sg-0123456789abcdef0\n", ""),
+		Good: loadBalancerService("    "+annScheme+": internal\n    "+annSecurityGroups+": sg-0123456789abcdef0\n"+
+			"    "+annManageBackendInSG+": \"true\"\n", ""),
+	},
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if !awsLoadBalancer(o) || !annotationSet(o, annSecurityGroups) {
+			return
+		}
+		if manage, err := strconv.ParseBool(strings.TrimSpace(o.Annotation(annManageBackendInSG).Str())); err == nil && manage {
+			return
+		}
+		p.Report(o.Annotation(annSecurityGroups), "Service %q sets its own load balancer security groups, so the controller no "+
+			"longer opens the node or pod security groups to the load balancer; set %s: \"true\" or add those rules yourself",
+			o.Name(), annManageBackendInSG)
+	},
+}
+
+// Ingress annotations of the AWS Load Balancer Controller.
+const (
+	annALBScheme         = "alb.ingress.kubernetes.io/scheme"
+	annALBInboundCIDRs   = "alb.ingress.kubernetes.io/inbound-cidrs"
+	annALBSecurityGroups = "alb.ingress.kubernetes.io/security-groups"
+	annALBGroup          = "alb.ingress.kubernetes.io/group.name"
+)
+
+var ALBInternetFacingUnrestricted = &lint.Rule{
+	ID:        "k8s-alb-internet-facing-unrestricted",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Internet-facing ALB admits the whole internet",
+	Inputs:    "service",
+	Tags:      []string{"security", "eks"},
+	Rationale: "An internet-facing ALB whose Ingress sets neither `inbound-cidrs` nor its own security groups admits " +
+		"0.0.0.0/0 and ::/0 on every listener. That is right for a public website and wrong for an admin UI, an " +
+		"internal API or a preview environment. EKS Best Practices: restrict load balancer sources (B6).",
+	Fix: "Set `alb.ingress.kubernetes.io/inbound-cidrs` to the clients' CIDRs (or security groups with " +
+		"`alb.ingress.kubernetes.io/security-groups`), or use `scheme: internal`; for a public site, suppress the " +
+		"finding with a reason.",
+	Example: lint.Example{
+		Bad:  albIngress("    " + annALBScheme + ": internet-facing\n"),
+		Good: albIngress("    " + annALBScheme + ": internet-facing\n    " + annALBInboundCIDRs + ": 203.0.113.0/24\n"),
+	},
+	Notes: "The load balancer is what matters: Ingresses sharing an IngressGroup (`group.name`) share one ALB, and " +
+		"`inbound-cidrs`, `security-groups` and `scheme` set on any of them apply to all, so an Ingress is reported " +
+		"only when no member of its group restricts sources. IngressClassParams in the input are read too: their " +
+		"`scheme` overrides the annotation and their `inboundCIDRs` restrict every Ingress of the class." + pooledRun,
+	Set: lint.Gather(collectALB, func(items []albItem, s *lint.SetPass) {
+		restrictedGroups := map[string]bool{}
+		classParams := map[string]string{} // IngressClass → IngressClassParams name
+		params := map[string]*albClassParams{}
+		for _, it := range items {
+			switch {
+			case it.ingress != nil && it.ingress.restricted:
+				restrictedGroups[it.ingress.group] = true
+			case it.class != nil:
+				classParams[it.class.name] = it.class.params
+			case it.params != nil:
+				params[it.params.name] = it.params
+			}
+		}
+		for _, it := range items {
+			ing := it.ingress
+			if ing == nil {
+				continue
+			}
+			scheme, at, how := ing.scheme, ing.schemeAt, annALBScheme+": "+ing.scheme
+			p := params[classParams[ing.class]]
+			if p != nil && p.scheme != "" {
+				scheme, at = p.scheme, ing.classAt
+				how = fmt.Sprintf("IngressClassParams %q sets scheme: %s", p.name, p.scheme)
+			}
+			if scheme != internetFacing || restrictedGroups[ing.group] || p != nil && p.restricted {
+				continue
+			}
+			s.Report(at, "Ingress %q makes an internet-facing ALB (%s) with no inbound-cidrs or security-groups, so it admits "+
+				"0.0.0.0/0 and ::/0; set %s to the clients' CIDRs", ing.name, how, annALBInboundCIDRs)
+		}
+	}),
+}
+
+// albItem is what the ALB rule keeps: an Ingress, an IngressClass naming its parameters, or the
+// AWS Load Balancer Controller's IngressClassParams.
+type albItem struct {
+	ingress *albIngressItem
+	class   *albClass
+	params  *albClassParams
+}
+
+type albIngressItem struct {
+	name       string
+	group      string // the IngressGroup: explicit group.name, else the Ingress alone
+	class      string
+	scheme     string
+	schemeAt   lint.Place
+	classAt    lint.Place
+	restricted bool // sets inbound-cidrs or security-groups
+}
+
+type albClass struct{ name, params string }
+
+type albClassParams struct {
+	name       string
+	scheme     string
+	restricted bool
+}
+
+func collectALB(p *lint.Pass) (albItem, bool) {
+	o := p.Object
+	if o.Format != lint.Kubernetes {
+		return albItem{}, false
+	}
+	switch o.Kind() {
+	case "Ingress":
+		ing := &albIngressItem{name: o.Name(), group: "ingress " + o.Namespace() + "/" + o.Name()}
+		if g := strings.TrimSpace(o.Annotation(annALBGroup).Str()); g != "" {
+			ing.group = "group " + g // IngressGroups span namespaces
+		}
+		class := o.Get("spec", "ingressClassName")
+		if !class.Exists() {
+			class = o.Annotation("kubernetes.io/ingress.class")
+		}
+		ing.class, ing.classAt = class.Str(), class.Place()
+		scheme := o.Annotation(annALBScheme)
+		ing.scheme, ing.schemeAt = strings.ToLower(strings.TrimSpace(scheme.Str())), scheme.Place()
+		ing.restricted = annotationSet(o, annALBInboundCIDRs) || annotationSet(o, annALBSecurityGroups)
+		return albItem{ingress: ing}, true
+	case "IngressClass":
+		if ref := o.Get("spec", "parameters"); ref.Get("kind").Str() == "IngressClassParams" {
+			return albItem{class: &albClass{name: o.Name(), params: ref.Get("name").Str()}}, true
+		}
+	case "IngressClassParams":
+		if strings.HasPrefix(o.ID.APIVersion, "elbv2.k8s.aws/") {
+			return albItem{params: &albClassParams{
+				name:       o.Name(),
+				scheme:     strings.ToLower(o.Get("spec", "scheme").Str()),
+				restricted: o.Get("spec", "inboundCIDRs").Len() > 0,
+			}}, true
+		}
+	}
+	return albItem{}, false
+}
+
+var ServiceSelectsNoPods = &lint.Rule{
+	ID:        "k8s-service-selects-no-pods",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Service selects no pods",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"reliability", "kubernetes"},
+	Rationale: "A Service routes to the pods its selector matches in its own namespace. A selector that matches no " +
+		"pod template (a typo, a renamed label, a chart value that changed one side only) gives a Service with no " +
+		"endpoints: clients get connection refused, and a load balancer in front of it fails its health checks.",
+	Fix: "Make `spec.selector` match the pod template labels of the workload it fronts, in the same namespace.",
+	Example: lint.Example{
+		Bad:  deployment("", "") + "---\n" + strings.Replace(clusterIPService, "app: web", "app: website", 1),
+		Good: deployment("", "") + "---\n" + clusterIPService,
+	},
+	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
+	Notes: "Reported only when the Service's namespace has at least one workload in the input, so a Service linted " +
+		"without its workload (another chart, pods made by an operator) is not reported. Pod templates of custom " +
+		"kinds that keep one at `spec.template` (Argo Rollouts, OpenKruise) count. Services without a selector " +
+		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
+		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
+		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + pooledRun,
+	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
+		withPods := map[string]bool{}
+		pods := lint.NewLabelIndex[*podTemplateItem]()
+		for _, it := range items {
+			if t := it.pods; t != nil {
+				withPods[t.namespace] = true
+				pods.Add(t.namespace, t.labels, t)
+			}
+		}
+		for _, it := range items {
+			svc := it.service
+			if svc == nil || !withPods[svc.namespace] {
+				continue
+			}
+			sel := lint.SelectorFromLabels(svc.selector)
+			if _, found := firstOf(pods.Find(svc.namespace, sel)); found {
+				continue
+			}
+			// None in its namespace, so any match is elsewhere.
+			elsewhere, _ := firstOf(pods.Find(lint.AnyNamespace, sel))
+			hint := "fix the selector or the pod labels"
+			if elsewhere != nil {
+				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
+					elsewhere.describe, elsewhere.namespace)
+			}
+			s.Report(svc.at, "Service %q selects %s, which matches no pod template in namespace %s; %s",
+				svc.name, lint.FormatLabels(svc.selector), svc.namespace, hint)
+		}
+	}),
+}
+
+// firstOf returns the first value of seq.
+func firstOf[T any](seq iter.Seq[T]) (T, bool) {
+	for v := range seq {
+		return v, true
+	}
+	var zero T
+	return zero, false
+}
+
+// selectingItem is a Service with a selector, or the pod template of a workload.
+type selectingItem struct {
+	service *selectingService
+	pods    *podTemplateItem
+}
+
+type selectingService struct {
+	namespace, name string
+	selector        map[string]string
+	at              lint.Place
+}
+
+type podTemplateItem struct {
+	namespace, describe string
+	labels              map[string]string
+}
+
+func collectSelecting(p *lint.Pass) (selectingItem, bool) {
+	o := p.Object
+	if o.Format != lint.Kubernetes {
+		return selectingItem{}, false
+	}
+	if o.Kind() == "Service" {
+		sel := o.Get("spec", "selector")
+		if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
+			return selectingItem{}, false
+		}
+		return selectingItem{service: &selectingService{namespace: o.Namespace(), name: o.Name(),
+			selector: sel.StringMap(), at: sel.Place()}}, true
+	}
+	template := o.PodTemplate()
+	if !o.IsWorkload() {
+		// Custom kinds that run pods keep a pod template where Deployments do (Argo Rollouts).
+		if template = o.Get("spec", "template"); !template.Get("spec", "containers").IsList() {
+			return selectingItem{}, false
+		}
+	}
+	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
+		labels: template.Get("metadata", "labels").StringMap()}}, true
+}
+
+// loadBalancerService writes the Service examples in rule docs: annotations under
+// metadata.annotations, specExtra at the end of the spec.
+func loadBalancerService(annotations, specExtra string) string {
+	return `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+` + annotations + `spec:
+  type: LoadBalancer
+  selector:
+    app: web
+  ports:
+    - port: 443
+      targetPort: 8443
+` + specExtra
+}
+
+// albIngress writes the Ingress examples in rule docs, with annotations under metadata.annotations.
+func albIngress(annotations string) string {
+	return `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+` + annotations + `spec:
+  ingressClassName: alb
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`
+}
+
+// clusterIPService fronts the example deployment().
+const clusterIPService = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+`
 
 // services are the G7 rules in catalogue order.
-var services = []*lint.Rule{}
+var services = []*lint.Rule{
+	LBInternetFacingUnrestricted,
+	LBSourceRangeWorld,
+	LBSchemeUnspecified,
+	LBCustomSGWithoutBackendRules,
+	ALBInternetFacingUnrestricted,
+	ServiceSelectsNoPods,
+}

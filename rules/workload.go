@@ -2,12 +2,17 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ekslint/ekslint/lint"
 )
 
 // G5: workloads. Each rule reads the pod template of any workload kind through the lint helpers.
+// Per-container rules check the containers that run for the pod's lifetime (app containers and
+// sidecars); image rules check every container, init containers included.
 
 var ReadinessProbeMissing = &lint.Rule{
 	ID:        "k8s-readiness-probe-missing",
@@ -17,23 +22,31 @@ var ReadinessProbeMissing = &lint.Rule{
 	Inputs:    "workload",
 	Tags:      []string{"reliability", "kubernetes"},
 	Rationale: "Without a readiness probe a pod receives Service traffic as soon as its containers start, " +
-		"before the application can answer, and keeps receiving it when the application stops answering. " +
-		"EKS Best Practices (reliability, applications) recommend readiness probes on every long-running container (A14).",
+		"before the application can answer, and keeps receiving it when the application stops answering; " +
+		"rolling updates also cannot tell a broken new version from a working one. EKS Best Practices " +
+		"(reliability, applications) recommend readiness probes on every long-running container (A14).",
 	Fix: "Add a `readinessProbe` that succeeds only when the container can serve requests " +
 		"(an HTTP endpoint that checks its dependencies, or a TCP check on the serving port).",
 	Example: lint.Example{
-		Bad: deployment("", "          ports:\n          - containerPort: 8080\n"),
-		Good: deployment("", "          ports:\n          - containerPort: 8080\n"+
+		Bad: deployment("", "          ports:\n            - containerPort: 8080\n"),
+		Good: deployment("", "          ports:\n            - containerPort: 8080\n"+
 			"          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n"),
 	},
 	Equivalents: []string{"kube-linter no-readiness-probe", "kube-score pod-probes", "Polaris readinessProbeMissing", "Checkov CKV_K8S_9"},
+	Notes: "Jobs, CronJobs and Pods with `restartPolicy: Never` or `OnFailure` run to completion and are skipped, " +
+		"as are init containers, sidecars included (a sidecar rarely serves the pod's traffic). " +
+		"kube-linter no-readiness-probe (off by default) checks the app containers of every deployment-like kind, " +
+		"Jobs and CronJobs included. kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness " +
+		"probe anywhere in the pod (init containers included) rather than one per container, skips pods that no " +
+		"Service in the input selects (a pod with a `serviceAccountName` counts as selected), and also fails a " +
+		"readiness probe identical to the liveness probe.",
 	Check: func(p *lint.Pass) {
-		if batchKinds[p.Object.Kind()] {
-			return // Jobs run to completion and are not behind Services.
+		if p.Object.RunsToCompletion() {
+			return
 		}
 		for _, c := range p.Object.Containers() {
 			if !c.Get("readinessProbe").Exists() {
-				p.Report(c, "container %q has no readinessProbe; it gets Service traffic before it is ready", c.Get("name").Str())
+				p.Report(c, "container %q has no readinessProbe, so it gets Service traffic before it can serve; add one", containerName(c))
 			}
 		}
 	},
@@ -52,22 +65,40 @@ var LivenessProbeMissing = &lint.Rule{
 	Fix: "Add a `livenessProbe` that fails only when the process cannot recover by itself; keep it cheaper and " +
 		"more tolerant than the readiness probe so a slow dependency does not restart every pod.",
 	Example: lint.Example{
-		Bad: deployment("", "          ports:\n          - containerPort: 8080\n"),
-		Good: deployment("", "          ports:\n          - containerPort: 8080\n"+
+		Bad: deployment("", "          ports:\n            - containerPort: 8080\n"),
+		Good: deployment("", "          ports:\n            - containerPort: 8080\n"+
 			"          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n"),
 	},
 	Equivalents: []string{"kube-linter no-liveness-probe", "kube-score pod-probes", "Polaris livenessProbeMissing", "Checkov CKV_K8S_8"},
+	Notes: "Checks app containers and sidecars (init containers with `restartPolicy: Always`), which run for the " +
+		"pod's lifetime and hang like any other container; skips Jobs, CronJobs and run-to-completion Pods. " +
+		"kube-linter no-liveness-probe (off by default) checks the app containers of every deployment-like kind, " +
+		"Jobs included, but not sidecars. kube-score pod-probes skips Jobs and CronJobs, wants one liveness probe " +
+		"anywhere in the pod, and grades its absence only as \"almost OK\".",
 	Check: func(p *lint.Pass) {
-		if batchKinds[p.Object.Kind()] {
+		if p.Object.RunsToCompletion() {
 			return
 		}
-		for _, c := range p.Object.Containers() {
+		for _, c := range p.Object.LongRunningContainers() {
 			if !c.Get("livenessProbe").Exists() {
-				p.Report(c, "container %q has no livenessProbe; a hung process is never restarted", c.Get("name").Str())
+				p.Report(c, "%s has no livenessProbe, so a hung process is never restarted; add one", describeContainer(c))
 			}
 		}
 	},
 }
+
+// pooledRun is said in the docs of the rules that match objects with each other.
+const pooledRun = " Matching spans the whole run: objects from every file, chart, overlay and value set " +
+	"linted together can satisfy each other (an object rendered only with one value set counts for the others too)."
+
+// resourcesNotes explains, once for the three resource rules, which containers they check.
+const resourcesNotes = "Pod-level `spec.resources` (Kubernetes 1.34+, beta) satisfies the rule for every container. " +
+	"Checks app containers and sidecars (init containers with `restartPolicy: Always`). Other " +
+	"init containers run one at a time before the app, and the scheduler reserves the larger of their requests " +
+	"and the sum of the long-running containers' requests, so they are skipped. A zero quantity (`cpu: 0`) " +
+	"counts as unset, as in kube-score. kube-score container-resources also checks plain init containers and " +
+	"fails the pod for a missing limit; kube-linter's unset-*-requirements checks flag a value that is unset or " +
+	"zero in every container of every deployment-like kind, plain init containers and Jobs included."
 
 var ResourceRequestsMissing = &lint.Rule{
 	ID:        "k8s-resource-requests-missing",
@@ -77,8 +108,8 @@ var ResourceRequestsMissing = &lint.Rule{
 	Inputs:    "workload",
 	Tags:      []string{"reliability", "cost", "kubernetes"},
 	Rationale: "The scheduler places pods by their requests. Without them pods pack onto nodes that cannot " +
-		"serve them, are evicted first under memory pressure (BestEffort QoS), and cluster autoscaling cannot " +
-		"size node groups. EKS Best Practices ask for CPU and memory requests on every container (A16).",
+		"serve them, are evicted first under memory pressure (BestEffort QoS), and Cluster Autoscaler and Karpenter " +
+		"cannot size nodes for them. EKS Best Practices ask for CPU and memory requests on every container (A16).",
 	Fix: "Set `resources.requests.cpu` and `resources.requests.memory` to what the container uses under normal load.",
 	Example: lint.Example{
 		Bad:  deployment("", "          resources:\n            limits:\n              memory: 256Mi\n"),
@@ -86,18 +117,24 @@ var ResourceRequestsMissing = &lint.Rule{
 	},
 	Equivalents: []string{"kube-linter unset-cpu-requirements", "kube-linter unset-memory-requirements", "kube-score container-resources",
 		"Polaris cpuRequestsMissing", "Polaris memoryRequestsMissing", "Checkov CKV_K8S_10", "Checkov CKV_K8S_12", "Trivy KSV-0015", "Trivy KSV-0016"},
+	Notes: resourcesNotes,
 	Check: func(p *lint.Pass) {
-		for _, c := range p.Object.Containers() {
+		podRequests := p.Object.PodSpec().Get("resources", "requests")
+		for _, c := range p.Object.LongRunningContainers() {
 			requests := c.Get("resources", "requests")
 			var missing []string
+			at := requests
 			for _, r := range []string{"cpu", "memory"} {
-				if !requests.Get(r).Exists() {
+				if q := requests.Get(r); isUnsetQuantity(q) && isUnsetQuantity(podRequests.Get(r)) {
+					if len(missing) == 0 {
+						at = q
+					}
 					missing = append(missing, r)
 				}
 			}
 			if len(missing) > 0 {
-				p.Report(requests.Get(missing[0]), "container %q has no %s request; the scheduler cannot place it by what it uses",
-					c.Get("name").Str(), strings.Join(missing, " or "))
+				p.Report(at, "%s has no %s request, so the scheduler cannot place it by what it uses; set resources.requests.%s",
+					describeContainer(c), strings.Join(missing, " or "), strings.Join(missing, " and "))
 			}
 		}
 	},
@@ -118,13 +155,57 @@ var MemoryLimitMissing = &lint.Rule{
 		Good: deployment("", "          resources:\n            requests:\n              cpu: 100m\n              memory: 256Mi\n            limits:\n              memory: 256Mi\n"),
 	},
 	Equivalents: []string{"kube-linter unset-memory-requirements", "Polaris memoryLimitsMissing", "Checkov CKV_K8S_13", "Trivy KSV-0018"},
-	Check: func(p *lint.Pass) {
-		for _, c := range p.Object.Containers() {
-			if limit := c.Get("resources", "limits", "memory"); !limit.Exists() {
-				p.Report(limit, "container %q has no memory limit; it can take the node's memory from other pods", c.Get("name").Str())
+	Notes:       resourcesNotes + " kube-score can drop the memory limit requirement with --ignore-container-memory-limit.",
+	Check:       limitCheck("memory", "it can take the node's memory from other pods"),
+}
+
+var CPULimitMissing = &lint.Rule{
+	ID:     "k8s-cpu-limit-missing",
+	Level:  lint.Note,
+	Title:  "Container has no CPU limit",
+	Inputs: "workload",
+	Tags:   []string{"reliability", "cost", "kubernetes"},
+	Rationale: "Without a CPU limit a busy container can use every idle core of its node, and neighbours whose " +
+		"requests are met still see latency when they burst. EKS Best Practices list CPU limits with requests " +
+		"(A16); many teams leave them off on purpose because CFS throttling hurts latency-sensitive services, " +
+		"which is why this rule is a note and off by default.",
+	Fix: "Set `resources.limits.cpu`, or leave it off deliberately and rely on CPU requests for fair sharing.",
+	Example: lint.Example{
+		Bad:  deployment("", "          resources:\n            requests:\n              cpu: 250m\n              memory: 256Mi\n"),
+		Good: deployment("", "          resources:\n            requests:\n              cpu: 250m\n              memory: 256Mi\n            limits:\n              cpu: \"1\"\n              memory: 256Mi\n"),
+	},
+	Equivalents: []string{"kube-linter unset-cpu-requirements", "Polaris cpuLimitsMissing", "Checkov CKV_K8S_11", "Trivy KSV-0011"},
+	Notes:       resourcesNotes + " kube-score requires CPU limits unless run with --ignore-container-cpu-limit.",
+	Check:       limitCheck("cpu", "a busy container can starve its neighbours of spare CPU"),
+}
+
+// limitCheck reports long-running containers without a limit on resource.
+func limitCheck(resource, why string) func(*lint.Pass) {
+	return func(p *lint.Pass) {
+		if !isUnsetQuantity(p.Object.PodSpec().Get("resources", "limits", resource)) {
+			return // a pod-level limit caps all containers together
+		}
+		for _, c := range p.Object.LongRunningContainers() {
+			if limit := c.Get("resources", "limits", resource); isUnsetQuantity(limit) {
+				p.Report(limit, "%s has no %s limit, so %s; set resources.limits.%s", describeContainer(c), resource, why, resource)
 			}
 		}
-	},
+	}
+}
+
+// isUnsetQuantity reports whether a resource quantity is absent or zero (`0`, `"0"`, `0m`, `0Mi`):
+// a zero request reserves nothing and a zero limit is rejected, so both mean "not set".
+func isUnsetQuantity(q lint.Node) bool {
+	if !q.Exists() {
+		return true
+	}
+	s := strings.TrimSpace(q.Str())
+	end := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '+' && r != '-' })
+	if end >= 0 {
+		s = s[:end]
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && f == 0
 }
 
 var ReplicasNoAntiAffinity = &lint.Rule{
@@ -135,44 +216,93 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Inputs:    "workload",
 	Tags:      []string{"reliability", "kubernetes"},
 	Rationale: "Replicas exist to survive the loss of one of them, but the scheduler may put them all on one node, " +
-		"and that node's failure, drain or spot interruption takes every replica down at once. EKS Best Practices " +
+		"and that node's failure, drain or Spot interruption takes every replica down at once. EKS Best Practices " +
 		"recommend pod anti-affinity or topology spread across nodes (A15).",
 	Fix: "Add a `topologySpreadConstraints` entry with `topologyKey: kubernetes.io/hostname`, or a preferred pod " +
 		"anti-affinity term on `kubernetes.io/hostname`, whose label selector matches the pod's own labels.",
 	Example: lint.Example{
 		Bad: deployment("", ""),
-		Good: deployment("      topologySpreadConstraints:\n      - maxSkew: 1\n        topologyKey: kubernetes.io/hostname\n"+
-			"        whenUnsatisfiable: ScheduleAnyway\n        labelSelector:\n          matchLabels:\n            app: web\n", ""),
+		Good: deployment("      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n"+
+			"          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: web\n", ""),
 	},
 	Equivalents: []string{"kube-linter no-anti-affinity", "kube-score deployment-has-host-podantiaffinity",
 		"kube-score statefulset-has-host-podantiaffinity"},
+	Notes: "A `topologySpreadConstraints` entry on `kubernetes.io/hostname` counts as spreading; neither kube-linter " +
+		"nor kube-score accepts one (kube-score issue #613). An anti-affinity term (required or preferred) or a " +
+		"constraint counts only when its labelSelector matches the pod's own labels and, for anti-affinity, its " +
+		"`namespaces` include the pod's namespace (as kube-linter checks). Only the hostname key counts: kube-score " +
+		"also accepts zone and region keys, but replicas spread over zones can still share a node within a zone " +
+		"(zone spread is k8s-replicas-no-zone-spread). Only Deployments and StatefulSets with an explicit " +
+		"`replicas` above 1 are checked; kube-score also warns when replicas is unset (the workload may be under an " +
+		"HPA), kube-linter checks every deployment-like kind with 2 or more replicas.",
 	Check: func(p *lint.Pass) {
-		o := p.Object
-		if o.Kind() != "Deployment" && o.Kind() != "StatefulSet" {
+		replicas, n := replicasAbove1(p.Object)
+		if n == 0 || spreadsOn(p.Object, hostnameKey) {
 			return
 		}
-		replicas := o.Get("spec", "replicas")
-		n, ok := replicas.Int()
-		if !ok || n <= 1 {
+		p.Report(replicas, "replicas: %d but no pod anti-affinity or topology spread on %s, so all replicas can land on one node; "+
+			"spread them across nodes", n, hostnameKey)
+	},
+}
+
+var ReplicasNoZoneSpread = &lint.Rule{
+	ID:     "k8s-replicas-no-zone-spread",
+	Level:  lint.Note,
+	Title:  "Replicas can all land in one Availability Zone",
+	Inputs: "workload",
+	Tags:   []string{"reliability", "eks", "kubernetes"},
+	Rationale: "Node groups span Availability Zones so that a zone outage leaves capacity, but the scheduler does " +
+		"not spread a workload's replicas over zones by itself beyond a default soft preference; all replicas can " +
+		"end up in one zone and go down with it. EKS Best Practices recommend spreading replicas across zones (A17).",
+	Fix: "Add a `topologySpreadConstraints` entry with `topologyKey: topology.kubernetes.io/zone` (and " +
+		"`whenUnsatisfiable: ScheduleAnyway` unless zones must be balanced strictly) whose label selector matches the pod's labels.",
+	Example: lint.Example{
+		Bad: deployment("", ""),
+		Good: deployment("      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: topology.kubernetes.io/zone\n"+
+			"          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: web\n", ""),
+	},
+	Equivalents: []string{"Polaris topologySpreadConstraint", "kube-score pod-topology-spread-constraints"},
+	Notes: "Only spreading on `topology.kubernetes.io/zone` (or the deprecated `failure-domain.beta.kubernetes.io/zone`) " +
+		"by a topology spread constraint or anti-affinity term selecting the pod's own labels counts. Polaris " +
+		"topologySpreadConstraint is satisfied by any constraint, on any key; kube-score " +
+		"pod-topology-spread-constraints only validates constraints that exist and passes when there are none.",
+	Check: func(p *lint.Pass) {
+		replicas, n := replicasAbove1(p.Object)
+		if n == 0 || spreadsOn(p.Object, zoneKeys...) {
 			return
 		}
-		if spreadsOn(o, hostnameKey) {
-			return
-		}
-		p.Report(replicas, "replicas: %d but no pod anti-affinity or topology spread on %s; all replicas can land on one node", n, hostnameKey)
+		p.Report(replicas, "replicas: %d but no topology spread or pod anti-affinity on %s, so a zone outage can take every "+
+			"replica; spread them across zones", n, zoneKeys[0])
 	},
 }
 
 const hostnameKey = "kubernetes.io/hostname"
 
-// spreadsOn reports whether a workload's pods spread over topologyKey, by a topology spread
+// zoneKeys are the node labels naming a node's Availability Zone, current first.
+var zoneKeys = []string{"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}
+
+// replicasAbove1 returns the replicas field of a Deployment or StatefulSet and its value when it
+// asks for more than one pod (0 otherwise).
+func replicasAbove1(o *lint.Object) (lint.Node, int64) {
+	if o.Kind() != "Deployment" && o.Kind() != "StatefulSet" {
+		return lint.Node{}, 0
+	}
+	replicas := o.Get("spec", "replicas")
+	if n, ok := replicas.Int(); ok && n > 1 {
+		return replicas, n
+	}
+	return replicas, 0
+}
+
+// spreadsOn reports whether a workload's pods spread over one of topologyKeys, by a topology spread
 // constraint or a (required or preferred) pod anti-affinity term whose selector matches the pods'
-// own labels: a selector that matches other pods spreads nothing of this workload.
-func spreadsOn(o *lint.Object, topologyKey string) bool {
+// own labels: a selector that matches other pods spreads nothing of this workload. An
+// anti-affinity term applies to the namespaces it lists (or selects); with neither, to the pod's.
+func spreadsOn(o *lint.Object, topologyKeys ...string) bool {
 	spec := o.PodSpec()
 	labels := o.PodLabels()
 	for _, c := range spec.Get("topologySpreadConstraints").Items() {
-		if c.Get("topologyKey").Str() == topologyKey && lint.Selects(c.Get("labelSelector"), labels) {
+		if slices.Contains(topologyKeys, c.Get("topologyKey").Str()) && lint.Selects(c.Get("labelSelector"), labels) {
 			return true
 		}
 	}
@@ -182,12 +312,613 @@ func spreadsOn(o *lint.Object, topologyKey string) bool {
 		terms = append(terms, w.Get("podAffinityTerm"))
 	}
 	for _, t := range terms {
-		if t.Get("topologyKey").Str() == topologyKey && lint.Selects(t.Get("labelSelector"), labels) {
+		namespaces := t.Get("namespaces").Strings()
+		ownNamespace := len(namespaces) == 0 || slices.Contains(namespaces, o.Namespace()) || t.Get("namespaceSelector").IsMap()
+		if slices.Contains(topologyKeys, t.Get("topologyKey").Str()) && ownNamespace && lint.Selects(t.Get("labelSelector"), labels) {
 			return true
 		}
 	}
 	return false
 }
+
+var SingleReplica = &lint.Rule{
+	ID:     "k8s-single-replica",
+	Level:  lint.Note,
+	Title:  "Workload runs a single replica",
+	Inputs: "workload",
+	Tags:   []string{"reliability", "kubernetes"},
+	Rationale: "One replica means downtime whenever its pod restarts, is evicted, or its node is drained, upgraded " +
+		"or interrupted, which on EKS happens at every node group or AMI update. EKS Best Practices recommend " +
+		"several replicas spread across nodes and zones (A15, A17).",
+	Fix: "Set `replicas: 2` or more (with anti-affinity and a PodDisruptionBudget), or scale the workload with a " +
+		"HorizontalPodAutoscaler whose `minReplicas` is at least 2.",
+	Example: lint.Example{
+		Bad:  strings.Replace(deployment("", ""), "replicas: 3", "replicas: 1", 1),
+		Good: deployment("", ""),
+	},
+	Equivalents: []string{"kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "kube-linter minimum-three-replicas"},
+	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
+		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
+		"kube-linter minimum-three-replicas (off by default) asks for 3." + pooledRun,
+	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
+		scaled := map[scaleTarget]bool{}
+		for _, it := range items {
+			if it.scaler != nil {
+				scaled[it.scaler.target] = true
+			}
+		}
+		for _, it := range items {
+			w := it.workload
+			if w == nil || w.replicas > 1 || w.replicas == 0 && w.replicasSet || scaled[w.target] {
+				continue
+			}
+			if w.replicasSet {
+				s.Report(w.replicasAt, "replicas: 1 and no HorizontalPodAutoscaler scales %s %q, so any restart or node drain "+
+					"takes it offline; run 2 or more replicas", w.target.kind, w.target.name)
+			} else {
+				s.Report(w.replicasAt, "%s %q sets no replicas (1 pod) and no HorizontalPodAutoscaler scales it, so any restart or "+
+					"node drain takes it offline; set replicas: 2 or more", w.target.kind, w.target.name)
+			}
+		}
+	}),
+}
+
+// scaleTarget names a workload an autoscaler can target: namespace, kind and name.
+type scaleTarget struct{ namespace, kind, name string }
+
+// scalingItem is what the replica rules keep from an object: a Deployment or StatefulSet with its
+// replicas and pod labels, an autoscaler with its target, or a PodDisruptionBudget.
+type scalingItem struct {
+	workload *replicatedWorkload
+	scaler   *autoscaler
+	pdb      *disruptionBudget
+}
+
+type replicatedWorkload struct {
+	target      scaleTarget
+	replicas    int64 // 1 when unset
+	replicasSet bool
+	replicasAt  lint.Place
+	labels      map[string]string
+	selector    string // spec.selector, for messages: what a PodDisruptionBudget would copy
+}
+
+type autoscaler struct {
+	target      scaleTarget
+	kind        string // HorizontalPodAutoscaler or ScaledObject
+	name        string
+	minReplicas int64
+}
+
+type disruptionBudget struct {
+	namespace, name string
+	selector        lint.LabelSelector
+}
+
+// collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
+// alone does not need.
+func collectReplicas(p *lint.Pass) (scalingItem, bool) {
+	it, ok := collectScaling(p)
+	return it, ok && it.pdb == nil
+}
+
+// collectScaling keeps Deployments, StatefulSets, PodDisruptionBudgets and the autoscalers that
+// may target the workloads (HorizontalPodAutoscaler, and KEDA ScaledObject, which creates one).
+func collectScaling(p *lint.Pass) (scalingItem, bool) {
+	o := p.Object
+	if o.Format != lint.Kubernetes {
+		return scalingItem{}, false
+	}
+	switch o.Kind() {
+	case "Deployment", "StatefulSet":
+		replicas := o.Get("spec", "replicas")
+		n, set := replicas.Int()
+		if !set {
+			n = 1
+		}
+		w := &replicatedWorkload{
+			target:   scaleTarget{o.Namespace(), o.Kind(), o.Name()},
+			replicas: n, replicasSet: set, replicasAt: replicas.Place(),
+			labels: o.PodLabels(),
+		}
+		if sel := lint.SelectorOf(o.Get("spec", "selector")); sel.String() != "" {
+			w.selector = sel.String()
+		} else {
+			w.selector = lint.FormatLabels(w.labels)
+		}
+		return scalingItem{workload: w}, true
+	case "HorizontalPodAutoscaler":
+		ref := o.Get("spec", "scaleTargetRef")
+		least, ok := o.Get("spec", "minReplicas").Int()
+		if !ok {
+			least = 1 // the API default
+		}
+		return scalingItem{scaler: &autoscaler{
+			target: scaleTarget{o.Namespace(), ref.Get("kind").Str(), ref.Get("name").Str()},
+			kind:   o.Kind(), name: o.Name(), minReplicas: least,
+		}}, true
+	case "ScaledObject":
+		if !strings.HasPrefix(o.ID.APIVersion, "keda.sh/") {
+			return scalingItem{}, false
+		}
+		ref := o.Get("spec", "scaleTargetRef")
+		kind := ref.Get("kind").Str()
+		if kind == "" {
+			kind = "Deployment" // KEDA's default
+		}
+		least, ok := o.Get("spec", "minReplicaCount").Int()
+		if !ok {
+			least = 0 // KEDA's default: scale to zero when idle
+		}
+		return scalingItem{scaler: &autoscaler{
+			target: scaleTarget{o.Namespace(), kind, ref.Get("name").Str()},
+			kind:   o.Kind(), name: o.Name(), minReplicas: least,
+		}}, true
+	case "PodDisruptionBudget":
+		sel := lint.SelectorOf(o.Get("spec", "selector"))
+		if o.ID.APIVersion == "policy/v1beta1" && sel.SelectsAll() {
+			sel = lint.LabelSelector{} // in policy/v1beta1 an empty selector selects no pods
+		}
+		return scalingItem{pdb: &disruptionBudget{namespace: o.Namespace(), name: o.Name(), selector: sel}}, true
+	}
+	return scalingItem{}, false
+}
+
+var PDBMissing = &lint.Rule{
+	ID:        "k8s-pdb-missing",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Replicated workload has no PodDisruptionBudget",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"reliability", "eks", "kubernetes"},
+	Rationale: "Node drains (managed node group updates, Karpenter consolidation and expiry, Spot interruptions " +
+		"handled by the node termination handler) evict pods through the eviction API, which only holds back when " +
+		"a PodDisruptionBudget protects them; without one a drain can evict every replica at once. EKS Best " +
+		"Practices recommend a PodDisruptionBudget for replicated workloads (A15, A17).",
+	Fix: "Add a PodDisruptionBudget in the workload's namespace whose `selector` matches its pod labels, with " +
+		"`maxUnavailable: 1` (or a `minAvailable` below the replica count, so drains can still proceed).",
+	Example: lint.Example{
+		Bad: deployment("", ""),
+		Good: deployment("", "") + `---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: web
+`,
+	},
+	Equivalents: []string{"kube-score deployment-has-poddisruptionbudget", "kube-score statefulset-has-poddisruptionbudget",
+		"Polaris missingPodDisruptionBudget"},
+	Notes: "Checks Deployments and StatefulSets with `replicas` above 1, or whose HorizontalPodAutoscaler (or KEDA " +
+		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
+		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
+		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
+		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + pooledRun,
+	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
+		minReplicas := map[scaleTarget]autoscaler{}
+		var pdbs []*disruptionBudget
+		for _, it := range items {
+			switch {
+			case it.scaler != nil:
+				minReplicas[it.scaler.target] = *it.scaler
+			case it.pdb != nil:
+				pdbs = append(pdbs, it.pdb)
+			}
+		}
+		budgets := newBudgetIndex(pdbs)
+		for _, it := range items {
+			w := it.workload
+			if w == nil {
+				continue
+			}
+			scaler, scaled := minReplicas[w.target]
+			var how string
+			switch {
+			case w.replicasSet && w.replicas > 1:
+				how = fmt.Sprintf("replicas: %d", w.replicas)
+			case scaled && scaler.minReplicas > 1:
+				how = fmt.Sprintf("%s %q keeps at least %d replicas", scaler.kind, scaler.name, scaler.minReplicas)
+			default:
+				continue
+			}
+			elsewhere, ok := budgets.find(w.target.namespace, w.labels)
+			if ok {
+				continue
+			}
+			if len(w.labels) == 0 {
+				s.Report(w.replicasAt, "%s but the pods have no labels, so no PodDisruptionBudget can select them; label them and add one", how)
+				continue
+			}
+			hint := "add one with maxUnavailable: 1"
+			if elsewhere != nil {
+				hint = fmt.Sprintf("PodDisruptionBudget %q in namespace %s matches but only protects pods of its own namespace",
+					elsewhere.name, elsewhere.namespace)
+			}
+			s.Report(w.replicasAt, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", how, w.target.namespace, w.selector, hint)
+		}
+	}),
+}
+
+// budgetIndex finds the PodDisruptionBudgets that select a set of pod labels without comparing
+// every budget with every workload. A budget with matchLabels is filed under the one of them that
+// the fewest budgets share (every pod it selects carries all of them, so any one will do, and the
+// rarest keeps buckets small when many budgets share a label such as env=prod); the rest are kept
+// per namespace.
+type budgetIndex struct {
+	byPair map[string][]*disruptionBudget // namespace + "\x00" + key=value
+	anyNs  map[string][]*disruptionBudget // key=value, any namespace: for the hint
+	rest   map[string][]*disruptionBudget // namespace → budgets without matchLabels
+}
+
+func newBudgetIndex(budgets []*disruptionBudget) *budgetIndex {
+	shared := map[string]int{}
+	for _, b := range budgets {
+		for k, v := range b.selector.MatchLabels() {
+			shared[k+"="+v]++
+		}
+	}
+	x := &budgetIndex{byPair: map[string][]*disruptionBudget{}, anyNs: map[string][]*disruptionBudget{},
+		rest: map[string][]*disruptionBudget{}}
+	for _, b := range budgets {
+		rarest := ""
+		for k, v := range b.selector.MatchLabels() {
+			pair := k + "=" + v
+			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
+				rarest = pair
+			}
+		}
+		if rarest == "" {
+			x.rest[b.namespace] = append(x.rest[b.namespace], b)
+			continue
+		}
+		x.byPair[b.namespace+"\x00"+rarest] = append(x.byPair[b.namespace+"\x00"+rarest], b)
+		x.anyNs[rarest] = append(x.anyNs[rarest], b)
+	}
+	return x
+}
+
+// find reports whether a budget in namespace selects labels; if none does, it returns one in
+// another namespace that would, for the message.
+func (x *budgetIndex) find(namespace string, labels map[string]string) (elsewhere *disruptionBudget, ok bool) {
+	for _, b := range x.rest[namespace] {
+		if b.selector.Matches(labels) {
+			return nil, true
+		}
+	}
+	for k, v := range labels {
+		for _, b := range x.byPair[namespace+"\x00"+k+"="+v] {
+			if b.selector.Matches(labels) {
+				return nil, true
+			}
+		}
+	}
+	for k, v := range labels {
+		for _, b := range x.anyNs[k+"="+v] {
+			if b.namespace != namespace && b.selector.Matches(labels) &&
+				(elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name) {
+				elsewhere = b
+			}
+		}
+	}
+	return elsewhere, false
+}
+
+var HostNetwork = &lint.Rule{
+	ID:        "k8s-host-network",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "Pod uses the node's network namespace",
+	Inputs:    "workload",
+	Tags:      []string{"security", "eks", "kubernetes"},
+	Rationale: "A `hostNetwork: true` pod shares the node's network stack: it can reach the instance metadata " +
+		"service and take the node's IAM role even when IMDS is blocked for pods (eksctl `disablePodIMDS`, hop " +
+		"limit 1, which only blocks non-host-network pods), and it bypasses NetworkPolicy (B3, A4).",
+	Fix: "Remove `hostNetwork: true`; expose ports with a Service, or `hostPort` only if the workload truly needs it. " +
+		"Node agents (CNI, kube-proxy, node exporters) that need the host network should get their own IAM role " +
+		"through Pod Identity or IRSA and a suppression with a reason.",
+	Example: lint.Example{
+		Bad:  deployment("      hostNetwork: true\n", ""),
+		Good: deployment("", ""),
+	},
+	Equivalents: []string{"kube-linter host-network", "Polaris hostNetworkSet", "Checkov CKV_K8S_19", "Trivy KSV-0009"},
+	Check: func(p *lint.Pass) {
+		if hn := p.Object.PodSpec().Get("hostNetwork"); hn.IsTrue() {
+			p.Report(hn, "%s shares the node's network, so its pods reach the instance metadata service and the node's IAM "+
+				"role; remove hostNetwork: true unless it is a node agent", describeObject(p.Object))
+		}
+	},
+}
+
+var IRSARoleARNInvalid = &lint.Rule{
+	ID:        "k8s-irsa-role-arn-invalid",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "ServiceAccount role-arn annotation is not an IAM role ARN",
+	Inputs:    "rbac",
+	Tags:      []string{"security", "eks"},
+	Rationale: "The EKS Pod Identity Webhook gives pods of a ServiceAccount AWS credentials for the role named in " +
+		"its `eks.amazonaws.com/role-arn` annotation. A malformed value (a placeholder left in, a user ARN, a " +
+		"short account id) fails only at run time, when the SDK's AssumeRoleWithWebIdentity call is refused and " +
+		"the application runs without its permissions or falls back to the node role (B2).",
+	Fix: "Set the annotation to the role's full ARN, `arn:aws:iam::<12-digit account id>:role/<path/><name>` " +
+		"(`arn:aws-cn:` or `arn:aws-us-gov:` in those partitions), or remove it when the pod uses Pod Identity.",
+	Example: lint.Example{
+		Bad:  serviceAccount("web", "    eks.amazonaws.com/role-arn: arn:aws:iam::ACCOUNT_ID:role/web\n"),
+		Good: serviceAccount("web", "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/web\n"),
+	},
+	Notes: "Role paths are accepted (`role/team/web`): unlike aws-auth entries, IRSA passes the ARN to STS, which " +
+		"needs the path. All AWS partitions are accepted (aws, aws-cn, aws-us-gov, the ISO partitions and " +
+		"aws-eusc), not only the three RULES.md names. An empty value is reported: the webhook then skips the pod.",
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if o.Format != lint.Kubernetes || o.Kind() != "ServiceAccount" {
+			return
+		}
+		arn := o.Annotation(roleARNAnnotation)
+		if !arn.Exists() {
+			return
+		}
+		if why := roleARNProblem(arn.Str()); why != "" {
+			p.Report(arn, "%s %q is not an IAM role ARN (%s); use arn:aws:iam::<12-digit account id>:role/<name>",
+				roleARNAnnotation, arn.Str(), why)
+		}
+	},
+}
+
+const roleARNAnnotation = "eks.amazonaws.com/role-arn"
+
+var (
+	arnPartition = regexp.MustCompile(`^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)$`)
+	accountID    = regexp.MustCompile(`^[0-9]{12}$`)
+	// roleName is an IAM role name; path segments between role/ and the name use printable ASCII.
+	roleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	rolePath = regexp.MustCompile(`^[\x21-\x2E\x30-\x7E]+$`)
+)
+
+// roleARNProblem says what is wrong with an IAM role ARN, or "" when it is well formed.
+func roleARNProblem(arn string) string {
+	switch {
+	case arn == "":
+		return "it is empty, so the webhook skips the pods"
+	case strings.TrimSpace(arn) != arn:
+		return "it has spaces around it"
+	case strings.ContainsAny(arn, "<>{}$"):
+		return "it still holds a placeholder"
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return "it does not have the form arn:partition:iam::account:role/name"
+	}
+	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
+	switch {
+	case !arnPartition.MatchString(partition):
+		return fmt.Sprintf("unknown partition %q", partition)
+	case service != "iam":
+		return fmt.Sprintf("service %q, not iam", service)
+	case region != "":
+		return "IAM ARNs have no region"
+	case !accountID.MatchString(account):
+		return fmt.Sprintf("account id %q is not 12 digits", account)
+	}
+	typ, name, _ := strings.Cut(resource, "/")
+	if typ != "role" {
+		return fmt.Sprintf("it names a %s, not a role", typ)
+	}
+	segments := strings.Split(name, "/")
+	for _, seg := range segments[:len(segments)-1] {
+		if !rolePath.MatchString(seg) {
+			return fmt.Sprintf("path %q is malformed", name)
+		}
+	}
+	if !roleName.MatchString(segments[len(segments)-1]) {
+		return fmt.Sprintf("role name %q is malformed", segments[len(segments)-1])
+	}
+	return ""
+}
+
+var WorkloadNoAWSIdentity = &lint.Rule{
+	ID:     "k8s-workload-no-aws-identity",
+	Level:  lint.Note,
+	Title:  "Pods have no AWS identity of their own",
+	Inputs: "namespace-wide",
+	Tags:   []string{"security", "eks"},
+	Rationale: "A pod whose ServiceAccount has neither an IRSA role (`eks.amazonaws.com/role-arn`) nor an EKS Pod " +
+		"Identity association gets AWS credentials only from the node's instance role, when IMDS is reachable: " +
+		"every pod on the node shares them, and least privilege is lost. EKS Best Practices: give each workload " +
+		"its own role, preferably with Pod Identity, and keep pods off the node role (B2, B3). Off by default: " +
+		"most workloads never call AWS.",
+	Fix: "Create a Pod Identity association for the namespace and ServiceAccount (eksctl " +
+		"`iam.podIdentityAssociations`, CloudFormation `AWS::EKS::PodIdentityAssociation`), or annotate the " +
+		"ServiceAccount with `eks.amazonaws.com/role-arn`.",
+	Example: lint.Example{
+		Bad: deployment("      serviceAccountName: web\n", "") + "---\n" + serviceAccount("web", "    team: shop\n"),
+		Good: deployment("      serviceAccountName: web\n", "") + "---\n" +
+			serviceAccount("web", "    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/web\n"),
+	},
+	Notes: "Identity is looked up in the whole run: ServiceAccount annotations, eksctl `iam.podIdentityAssociations`, " +
+		"`addons[].podIdentityAssociations` and `iam.serviceAccounts` (eksctl annotates those ServiceAccounts itself " +
+		"unless `roleOnly` is set), and CloudFormation `AWS::EKS::PodIdentityAssociation`, whose namespace or " +
+		"ServiceAccount given by a parameter matches any." + pooledRun,
+	Set: lint.Gather(collectIdentity, func(items []identityItem, s *lint.SetPass) {
+		var wildcards []serviceAccountRef
+		known := map[serviceAccountRef]bool{}
+		for _, it := range items {
+			for _, r := range it.identities {
+				if r.namespace == "*" || r.name == "*" {
+					wildcards = append(wildcards, r)
+				} else {
+					known[r] = true
+				}
+			}
+		}
+		hasIdentity := func(r serviceAccountRef) bool {
+			if known[r] {
+				return true
+			}
+			return slices.ContainsFunc(wildcards, func(w serviceAccountRef) bool {
+				return (w.namespace == "*" || w.namespace == r.namespace) && (w.name == "*" || w.name == r.name)
+			})
+		}
+		for _, it := range items {
+			if w := it.pods; w != nil && !hasIdentity(w.serviceAccount) {
+				s.Report(w.at, "pods of %s run as ServiceAccount %s/%s, which has no %s annotation and no Pod Identity "+
+					"association in this input, so AWS SDKs fall back to the node role; give it a role of its own",
+					w.describe, w.serviceAccount.namespace, w.serviceAccount.name, roleARNAnnotation)
+			}
+		}
+	}),
+}
+
+// serviceAccountRef names a ServiceAccount; "*" matches any namespace or name.
+type serviceAccountRef struct{ namespace, name string }
+
+// identityItem is what the identity rule keeps: the ServiceAccount a workload's pods run as, or
+// the ServiceAccounts an object gives an AWS identity.
+type identityItem struct {
+	pods       *podServiceAccount
+	identities []serviceAccountRef
+}
+
+type podServiceAccount struct {
+	serviceAccount serviceAccountRef
+	describe       string
+	at             lint.Place
+}
+
+// podServiceAccountOf returns the ServiceAccount a workload's pods run as and the field naming it:
+// serviceAccountName, else the deprecated serviceAccount, else "default".
+func podServiceAccountOf(o *lint.Object) (serviceAccountRef, lint.Node) {
+	spec := o.PodSpec()
+	at := spec.Get("serviceAccountName")
+	if !at.Exists() && spec.Get("serviceAccount").Exists() {
+		at = spec.Get("serviceAccount")
+	}
+	name := at.Str()
+	if name == "" {
+		name = "default"
+	}
+	return serviceAccountRef{o.Namespace(), name}, at
+}
+
+func collectIdentity(p *lint.Pass) (identityItem, bool) {
+	o := p.Object
+	switch {
+	case o.IsWorkload():
+		sa, at := podServiceAccountOf(o)
+		return identityItem{pods: &podServiceAccount{serviceAccount: sa, describe: describeObject(o), at: at.Place()}}, true
+	case o.Format == lint.Kubernetes && o.Kind() == "ServiceAccount":
+		if roleARNProblem(o.Annotation(roleARNAnnotation).Str()) != "" {
+			return identityItem{}, false
+		}
+		return identityItem{identities: []serviceAccountRef{{o.Namespace(), o.Name()}}}, true
+	case o.Format == lint.Eksctl && o.Kind() == "ClusterConfig":
+		var refs []serviceAccountRef
+		for _, a := range o.Get("iam", "podIdentityAssociations").Items() {
+			refs = append(refs, serviceAccountRef{a.Get("namespace").Str(), a.Get("serviceAccountName").Str()})
+		}
+		for _, sa := range o.Get("iam", "serviceAccounts").Items() {
+			if sa.Get("roleOnly").IsTrue() {
+				continue // eksctl creates the role but leaves the ServiceAccount to you
+			}
+			ns := sa.Get("metadata", "namespace").Str()
+			if ns == "" {
+				ns = "default"
+			}
+			refs = append(refs, serviceAccountRef{ns, sa.Get("metadata", "name").Str()})
+		}
+		for _, addon := range o.Get("addons").Items() {
+			for _, a := range addon.Get("podIdentityAssociations").Items() {
+				ns := a.Get("namespace").Str()
+				if ns == "" {
+					ns = "*" // the add-on's own namespace, which eksctl knows and the manifests do not say
+				}
+				refs = append(refs, serviceAccountRef{ns, a.Get("serviceAccountName").Str()})
+			}
+		}
+		return identityItem{identities: refs}, len(refs) > 0
+	case o.Format == lint.CloudFormation && o.Kind() == "AWS::EKS::PodIdentityAssociation":
+		known := func(n lint.Node) string {
+			if n.IsString() {
+				return n.Str()
+			}
+			return "*" // a parameter or another intrinsic: known only at deploy time
+		}
+		props := o.Properties()
+		return identityItem{identities: []serviceAccountRef{{known(props.Get("Namespace")), known(props.Get("ServiceAccount"))}}}, true
+	}
+	return identityItem{}, false
+}
+
+var SATokenAutomount = &lint.Rule{
+	ID:     "k8s-sa-token-automount",
+	Level:  lint.Note,
+	Title:  "Pods get a Kubernetes API token they may not need",
+	Inputs: "workload, rbac",
+	Tags:   []string{"security", "kubernetes"},
+	Rationale: "Unless `automountServiceAccountToken: false` is set on the pod or its ServiceAccount, every " +
+		"container gets a token for the Kubernetes API; an attacker who gets code execution in the container gets " +
+		"the ServiceAccount's RBAC permissions with it. EKS Best Practices: restrict RBAC and do not hand out " +
+		"credentials pods do not use (A5). IRSA and Pod Identity project their own tokens and work without it.",
+	Fix: "Set `automountServiceAccountToken: false` on the ServiceAccount (or the pod spec) of workloads that do not " +
+		"call the Kubernetes API; set it to `true` explicitly on those that do.",
+	Example: lint.Example{
+		Bad:  deployment("      serviceAccountName: web\n", "") + "---\n" + serviceAccount("web", "    team: shop\n"),
+		Good: deployment("      serviceAccountName: web\n", "") + "---\n" + serviceAccount("web", "    team: shop\n") + "automountServiceAccountToken: false\n",
+	},
+	Equivalents: []string{"Polaris automountServiceAccountToken", "Checkov CKV_K8S_38", "Trivy KSV-0036"},
+	Notes: "The pod spec's setting wins over the ServiceAccount's, as in Kubernetes. Only the silent default is " +
+		"reported: an explicit `true` on either is taken as a deliberate choice. A ServiceAccount not in the input " +
+		"counts as unset. Polaris, Checkov and Trivy look at the pod spec alone, so they also report pods whose " +
+		"ServiceAccount already disables the token." + pooledRun,
+	Set: lint.Gather(collectAutomount, func(items []automountItem, s *lint.SetPass) {
+		accounts := map[serviceAccountRef]bool{} // ServiceAccounts that set automountServiceAccountToken
+		for _, it := range items {
+			if it.pods == nil && it.set {
+				accounts[it.serviceAccount] = true
+			}
+		}
+		for _, it := range items {
+			if it.pods != nil && !it.set && !accounts[it.serviceAccount] {
+				s.Report(it.pods.at, "neither the pod spec of %s nor ServiceAccount %s/%s sets automountServiceAccountToken, so "+
+					"every container gets a Kubernetes API token; set it to false where the pods do not call the API",
+					it.pods.describe, it.serviceAccount.namespace, it.serviceAccount.name)
+			}
+		}
+	}),
+}
+
+// automountItem is a workload's pods or a ServiceAccount, and whether it sets
+// automountServiceAccountToken either way.
+type automountItem struct {
+	serviceAccount serviceAccountRef
+	set            bool
+	pods           *podServiceAccount
+}
+
+func collectAutomount(p *lint.Pass) (automountItem, bool) {
+	o := p.Object
+	switch {
+	case o.IsWorkload():
+		sa, _ := podServiceAccountOf(o)
+		automount := o.PodSpec().Get("automountServiceAccountToken")
+		return automountItem{serviceAccount: sa, set: automount.Exists(),
+			pods: &podServiceAccount{describe: describeObject(o), at: automount.Place()}}, true
+	case o.Format == lint.Kubernetes && o.Kind() == "ServiceAccount":
+		return automountItem{serviceAccount: serviceAccountRef{o.Namespace(), o.Name()},
+			set: o.Get("automountServiceAccountToken").Exists()}, true
+	}
+	return automountItem{}, false
+}
+
+// imageNotes explains how both image rules read references.
+const imageNotes = "Image references are read as the container runtime does: a registry port is not a tag " +
+	"(`registry:5000/app` has none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. " +
+	"Init containers are checked too."
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -204,62 +935,76 @@ var ImageTagMutable = &lint.Rule{
 		Good: deployment("", ""),
 	},
 	Equivalents: []string{"kube-linter latest-tag", "kube-score container-image-tag", "Polaris tagNotSpecified", "Checkov CKV_K8S_14", "Trivy KSV-0013"},
+	Notes: imageNotes + " kube-score container-image-tag takes everything after the last `:` as the tag, so it " +
+		"passes `registry:5000/app` (tag \"5000/app\"); kube-linter latest-tag's default patterns treat it as untagged, as here.",
 	Check: func(p *lint.Pass) {
-		for _, c := range append(p.Object.InitContainers(), p.Object.Containers()...) {
+		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if !image.Exists() {
-				continue
-			}
-			switch tag := imageTag(image.Str()); tag {
-			case "":
+			ref := parseImage(image.Str())
+			switch {
+			case image.Str() == "" || ref.digest != "":
+			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
-			case "latest":
+			case ref.tag == "latest":
 				p.Report(image, "image %q uses the mutable tag latest; pin a version or digest", image.Str())
 			}
 		}
 	},
 }
 
-// imageTag returns the tag of an image reference, "" when it has none, and "@" when it is pinned
-// by digest (a digest makes any tag irrelevant).
-func imageTag(ref string) string {
-	if strings.Contains(ref, "@") {
-		return "@"
-	}
-	name := ref[strings.LastIndex(ref, "/")+1:]
-	if i := strings.LastIndex(name, ":"); i >= 0 {
-		return name[i+1:]
-	}
-	return ""
-}
-
-var HostNetwork = &lint.Rule{
-	ID:        "k8s-host-network",
-	Level:     lint.Error,
-	DefaultOn: true,
-	Title:     "Pod uses the node's network namespace",
-	Inputs:    "workload",
-	Tags:      []string{"security", "eks", "kubernetes"},
-	Rationale: "A `hostNetwork: true` pod shares the node's network stack: it can reach the instance metadata " +
-		"service and take the node's IAM role even when IMDS is blocked for pods (eksctl `disablePodIMDS`, hop " +
-		"limit 1, which only blocks non-host-network pods), and it bypasses NetworkPolicy (B3, A4).",
-	Fix: "Remove `hostNetwork: true`; expose ports with a Service or `hostPort` only if the workload truly needs it " +
-		"(CNI or node agents), and give such workloads their own IAM role through Pod Identity or IRSA.",
+var ImageNotDigestPinned = &lint.Rule{
+	ID:     "k8s-image-not-digest-pinned",
+	Level:  lint.Note,
+	Title:  "Container image is not pinned by digest",
+	Inputs: "workload",
+	Tags:   []string{"security", "kubernetes"},
+	Rationale: "Tags can be moved to other content by anyone who can push to the repository; a digest names exactly " +
+		"one image. Image signature verification (Sigstore, Notation with AWS Signer) binds signatures to digests, " +
+		"and admission policies can only guarantee what runs when the manifest names the digest (B9).",
+	Fix: "Reference images by digest, keeping the tag for readers: `nginx:1.27.3@sha256:<digest>` " +
+		"(`crane digest`, `docker buildx imagetools inspect`, or Renovate's pinDigests keep them current).",
 	Example: lint.Example{
-		Bad:  deployment("      hostNetwork: true\n", ""),
-		Good: deployment("", ""),
+		Bad: deployment("", ""),
+		Good: strings.Replace(deployment("", ""), "nginx:1.27.3",
+			"nginx:1.27.3@sha256:0a0a7e3a46ad3cbd8e0ad3d3e6f5a0e7b0c5bfbd0a8de6c4b1ec0f1c5ad1a8b2", 1),
 	},
-	Equivalents: []string{"kube-linter host-network", "Polaris hostNetworkSet", "Checkov CKV_K8S_19", "Trivy KSV-0009"},
+	Equivalents: []string{"Checkov CKV_K8S_43", "kube-linter image-not-pinned-by-digest"},
+	Notes:       imageNotes,
 	Check: func(p *lint.Pass) {
-		if hn := p.Object.PodSpec().Get("hostNetwork"); hn.IsTrue() {
-			p.Report(hn, "%s shares the node's network: its pods reach the instance metadata service and the node's IAM role",
-				describeObject(p.Object))
+		for _, c := range p.Object.AllContainers() {
+			image := c.Get("image")
+			if image.Str() != "" && parseImage(image.Str()).digest == "" {
+				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
+					image.Str(), image.Str())
+			}
 		}
 	},
 }
 
-// batchKinds run pods to completion; they are not behind Services and are not probed.
-var batchKinds = map[string]bool{"Job": true, "CronJob": true}
+// imageRef is an image reference split as the container runtime reads it: name[:tag][@digest].
+type imageRef struct{ name, tag, digest string }
+
+// parseImage splits an image reference. The tag is after the last ':' of the last path component,
+// so a registry port (`registry:5000/app`) is not a tag.
+func parseImage(ref string) imageRef {
+	var r imageRef
+	ref, r.digest, _ = strings.Cut(ref, "@")
+	r.name = ref
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		r.name, r.tag = ref[:i], ref[i+1:]
+	}
+	return r
+}
+
+func containerName(c lint.Node) string { return c.Get("name").Str() }
+
+// describeContainer names a container for a message, saying when it is a sidecar.
+func describeContainer(c lint.Node) string {
+	if lint.IsSidecar(c) {
+		return fmt.Sprintf("sidecar %q", containerName(c))
+	}
+	return fmt.Sprintf("container %q", containerName(c))
+}
 
 func describeObject(o *lint.Object) string { return fmt.Sprintf("%s %q", o.Kind(), o.Name()) }
 
@@ -270,6 +1015,7 @@ func deployment(podExtra, containerExtra string) string {
 kind: Deployment
 metadata:
   name: web
+  namespace: shop
 spec:
   replicas: 3
   selector:
@@ -286,13 +1032,33 @@ spec:
 ` + containerExtra
 }
 
+// serviceAccount writes the ServiceAccount examples in rule docs, with annotations (lines indented
+// by four spaces) under metadata.annotations.
+func serviceAccount(name, annotations string) string {
+	return `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ` + name + `
+  namespace: shop
+  annotations:
+` + annotations
+}
+
 // workloads are the G5 rules in catalogue order.
 var workloads = []*lint.Rule{
 	ReadinessProbeMissing,
 	LivenessProbeMissing,
 	ResourceRequestsMissing,
 	MemoryLimitMissing,
+	CPULimitMissing,
 	ReplicasNoAntiAffinity,
+	ReplicasNoZoneSpread,
+	SingleReplica,
+	PDBMissing,
 	HostNetwork,
+	IRSARoleARNInvalid,
+	WorkloadNoAWSIdentity,
+	SATokenAutomount,
 	ImageTagMutable,
+	ImageNotDigestPinned,
 }
