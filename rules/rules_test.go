@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -27,7 +28,8 @@ func TestFixtures(t *testing.T) {
 			if _, err := os.Stat(dir); err != nil {
 				t.Fatalf("rule %s has no fixtures: add %s with bad (# want:) and good cases", r.ID, dir)
 			}
-			res := linttest.Run(t, dir, lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}})
+			res := linttest.Run(t, dir, lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate},
+				Loaders: map[lint.InputKind]lint.Loader{lint.Overlay: kustomize.NewLoader()}})
 			if len(res.Findings) == 0 {
 				t.Errorf("%s: no bad case: no fixture produces a finding", dir)
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -151,6 +152,9 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		Limits: limits,
 		Env:    env,
 		Stdin:  stdin,
+		Loaders: map[lint.InputKind]lint.Loader{
+			lint.Overlay: kustomize.NewLoader(),
+		},
 	})
 	res.Problems = append(problems, res.Problems...)
 	filter := lint.FilterOptions{Rules: selected, Known: known, Root: f.lintRoot, WorkDir: f.wd, Baseline: baseline}
