@@ -72,11 +72,21 @@ func cfnClusterOf(o *lint.Object) *lint.Object {
 		return nil
 	}
 	if s, ok := cfnString(name); ok && s != "" {
-		for _, c := range t.Resources("AWS::EKS::Cluster") {
-			if n, ok := cfnString(c.Properties().Get("Name")); ok && n == s {
-				return c
-			}
-		}
+		return lint.TemplateIndex(t, cfnClustersByNameKey{}, cfnClustersByName)[s]
 	}
 	return nil
+}
+
+type cfnClustersByNameKey struct{}
+
+// cfnClustersByName maps the literal Name of each cluster of a template to the cluster; the
+// first wins, as a later one with the same name could not be created.
+func cfnClustersByName(t *lint.Template) map[string]*lint.Object {
+	out := map[string]*lint.Object{}
+	for _, c := range t.Resources("AWS::EKS::Cluster") {
+		if n, ok := cfnString(c.Properties().Get("Name")); ok && n != "" && out[n] == nil {
+			out[n] = c
+		}
+	}
+	return out
 }
