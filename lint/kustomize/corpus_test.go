@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
@@ -39,12 +40,17 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: loader})
+		refused := false
 		for _, p := range res.Problems {
+			if p.Level == lint.Note && strings.Contains(p.Message, "is deprecated") {
+				continue // the overlay still builds
+			}
+			refused = true
 			if !refusals.MatchString(p.Message) {
 				t.Errorf("%s: %s", in.Path, p)
 			}
 		}
-		if len(res.Problems) == 0 {
+		if !refused {
 			if res.Objects == 0 {
 				t.Errorf("%s: built nothing", in.Path)
 			}

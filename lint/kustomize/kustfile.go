@@ -26,6 +26,19 @@ type kustFile struct {
 	commonAnnotations                 keyVal
 	images, replicas                  []*yaml.Node // list items
 	generators                        []generatorEntry
+	deprecated                        []*yaml.Node // keys of fields kustomize deprecates
+}
+
+// deprecatedFields are the kustomization fields kustomize warns about (types.Kustomization
+// CheckDeprecatedFields), with what replaces each. kustomize prints its warnings to stderr with
+// no file or line; ekslint reports them as notes on the field instead.
+var deprecatedFields = map[string]string{
+	"bases":                 "resources",
+	"commonLabels":          "labels",
+	"imageTags":             "images",
+	"patchesJson6902":       "patches",
+	"patchesStrategicMerge": "patches",
+	"vars":                  "replacements",
 }
 
 type keyVal struct{ key, val *yaml.Node }
@@ -67,6 +80,9 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
+		if _, ok := deprecatedFields[key.Value]; ok {
+			k.deprecated = append(k.deprecated, key)
+		}
 		switch key.Value {
 		case "helmCharts", "helmChartInflationGenerator", "helmGlobals":
 			k.helm = append(k.helm, key)

@@ -55,6 +55,7 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 	}
 	defer b.registerSources()
 	b.visit(b.dir, false)
+	l.hand(s, b.notes)
 	if len(b.problems) > 0 {
 		l.report(b, s)
 		return
@@ -62,18 +63,23 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 	b.run()
 }
 
-// report hands over the problems that kept an overlay from being built. A problem in a file
-// several overlays share is reported once; an overlay kept from building only by problems in
-// other files (a base it includes) gets a note saying so.
-func (l *Loader) report(b *build, s *lint.Sink) {
+// hand passes problems to the sink, each once however many overlays share its file.
+func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
 	l.mu.Lock()
-	for _, p := range b.problems {
+	defer l.mu.Unlock()
+	for _, p := range problems {
 		if !l.reported[p] {
 			l.reported[p] = true
 			s.Problem(p)
 		}
 	}
-	l.mu.Unlock()
+}
+
+// report hands over the problems that kept an overlay from being built. A problem in a file
+// several overlays share is reported once; an overlay kept from building only by problems in
+// other files (a base it includes) gets a note saying so.
+func (l *Loader) report(b *build, s *lint.Sink) {
+	l.hand(s, b.problems)
 	own := b.display(lint.KustomizationFile(b.dir))
 	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
 		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
@@ -94,7 +100,8 @@ type build struct {
 	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
 	resources map[string][]string  // kustomization folder → the resource files it names
 	texts     map[*lint.Text]bool  // every file read, for Sink.Source
-	problems  []lint.Problem
+	problems  []lint.Problem       // what keeps the overlay from being built
+	notes     []lint.Problem       // what is worth a word but does not (deprecated fields)
 }
 
 // edge is one kustomization including another, as a resource (base) or a component.
@@ -195,6 +202,10 @@ func (b *build) visit(dir string, plugins bool) {
 		return
 	}
 	b.kusts[dir] = k
+	for _, key := range k.deprecated {
+		b.notes = append(b.notes, lint.Problem{Pos: at(k.text, key, key), Level: lint.Note, Message: fmt.Sprintf(
+			"%s is deprecated: use %s (`kustomize edit fix` rewrites the file)", key.Value, deprecatedFields[key.Value])})
+	}
 	for _, key := range k.helm {
 		b.problem(at(k.text, key, key), "%s: Helm charts inflated by kustomize run the helm program: not rendered (ekslint runs nothing from the repository; lint the chart folder itself)", key.Value)
 	}
