@@ -2,6 +2,7 @@ package lint
 
 import (
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -13,8 +14,12 @@ import (
 
 // Template is the CloudFormation template a resource object came from.
 type Template struct {
-	order []*Object
-	byID  map[string]*Object
+	order  []*Object
+	byID   map[string]*Object
+	byType map[string][]*Object
+
+	mu      sync.Mutex
+	indexes map[any]any // see TemplateIndex
 }
 
 // Resource returns the resource with the given logical id, or nil.
@@ -25,18 +30,41 @@ func (t *Template) Resource(logicalID string) *Object {
 	return t.byID[logicalID]
 }
 
-// Resources returns the template's resources of one type (every resource for ""), in order.
+// Resources returns the template's resources of one type (every resource for ""), in order. The
+// slice belongs to the template: do not change it.
 func (t *Template) Resources(typ string) []*Object {
-	if t == nil {
+	switch {
+	case t == nil:
 		return nil
+	case typ == "":
+		return t.order
 	}
-	var out []*Object
-	for _, o := range t.order {
-		if typ == "" || o.ID.Kind == typ {
-			out = append(out, o)
-		}
+	return t.byType[typ]
+}
+
+// TemplateIndex returns build(t), computed once per template and key. A rule that checks one
+// resource but needs a fact about the whole template (which roles node groups run with, which
+// ingress rules name a security group) builds it once instead of searching the template from
+// every resource, which is quadratic in the template's size. key is compared with ==; use a value
+// of an unexported type, as with context values. build may use other indexes.
+func TemplateIndex[T any](t *Template, key any, build func(*Template) T) T {
+	t.mu.Lock()
+	v, ok := t.indexes[key]
+	t.mu.Unlock()
+	if ok {
+		return v.(T)
 	}
-	return out
+	built := build(t)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.indexes[key]; ok {
+		return v.(T) // built meanwhile by another goroutine checking the same template
+	}
+	if t.indexes == nil {
+		t.indexes = map[any]any{}
+	}
+	t.indexes[key] = built
+	return built
 }
 
 // Template is the CloudFormation template the object belongs to; nil for other objects.
@@ -62,7 +90,7 @@ func isCloudFormation(root *yaml.Node) bool {
 
 // cloudFormationObjects makes one object per resource of a template.
 func cloudFormationObjects(doc *Document) ([]*Object, []Problem) {
-	t := &Template{byID: map[string]*Object{}}
+	t := &Template{byID: map[string]*Object{}, byType: map[string][]*Object{}}
 	probe := newObject(doc, doc.Root).Root()
 	resources := probe.Get("Resources")
 	if resources.Exists() && !resources.IsMap() {
@@ -79,6 +107,7 @@ func cloudFormationObjects(doc *Document) ([]*Object, []Problem) {
 		o.ID.Kind, o.ID.Name = r.Get("Type").Str(), r.Key()
 		t.order = append(t.order, o)
 		t.byID[o.ID.Name] = o
+		t.byType[o.ID.Kind] = append(t.byType[o.ID.Kind], o)
 	}
 	return t.order, problems
 }

@@ -3,11 +3,11 @@ package lint
 import (
 	"archive/tar"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -49,15 +49,18 @@ type DiscoverOptions struct {
 }
 
 // Discover turns command-line paths into inputs. A folder with Chart.yaml is a chart and a
-// folder with a kustomization file is an overlay: their templates and bases are not inputs of
-// their own. Other .yaml, .yml and .json files are inputs; hidden files and folders are skipped,
-// and so are symlinked folders (they can loop). A named file inside a chart stands for its chart.
+// folder with a kustomization file is an overlay: their templates, bases, patches and components
+// are not inputs of their own. A kustomization that another kustomization in the lint root
+// includes is linted through the overlays that include it, never alone, and so is a file an
+// overlay names. Other .yaml, .yml and .json files are inputs; hidden files and folders are
+// skipped, and so are symlinked folders (they can loop). A file named on the command line stands
+// for its chart, or for the overlays that include it, as pre-commit passes changed files.
 func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
 	wd := opts.WorkDir
 	if wd == "" {
 		wd, _ = os.Getwd()
 	}
-	d := &discovery{wd: wd, seen: map[string]bool{}}
+	d := &discovery{wd: wd, seen: map[string]bool{}, graphs: map[string]*kustomizeGraph{}}
 	for _, p := range paths {
 		if p == "-" {
 			d.add(Input{Kind: Stdin, Path: StdinName})
@@ -90,6 +93,9 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
 			d.file(abs, root)
 			continue
 		}
+		if isOverlay(abs) {
+			d.overlay(abs, root, true)
+		}
 		d.walk(abs, root)
 	}
 	return d.inputs, d.problems
@@ -100,6 +106,7 @@ type discovery struct {
 	seen     map[string]bool
 	inputs   []Input
 	problems []Problem
+	graphs   map[string]*kustomizeGraph // by lint root
 }
 
 func (d *discovery) add(in Input) {
@@ -120,8 +127,8 @@ func (d *discovery) input(kind InputKind, abs, root string) {
 }
 
 // file adds a file named on the command line: its chart if it is part of one (a subchart vendored
-// in charts/ stands for the chart that vendors it, which is what gets rendered), else itself; a
-// .tgz is a chart archive.
+// in charts/ stands for the chart that vendors it, which is what gets rendered), else the overlays
+// that include it, else itself; a .tgz is a chart archive.
 func (d *discovery) file(abs, root string) {
 	if chart := enclosing(filepath.Dir(abs), root, isChart); chart != "" {
 		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
@@ -135,10 +142,44 @@ func (d *discovery) file(abs, root string) {
 		d.input(Chart, abs, root)
 		return
 	}
+	if slices.Contains(KustomizationNames, filepath.Base(abs)) {
+		d.overlay(filepath.Dir(abs), root, true)
+		return
+	}
+	if d.overlays(d.graph(root).overlaysOf(abs), root) {
+		return
+	}
 	d.input(File, abs, root)
 }
 
+// overlay adds the kustomization in dir: the overlays that include it, or itself when nothing
+// does. A component nothing includes cannot be built; named on the command line, it gets a note.
+func (d *discovery) overlay(dir, root string, named bool) {
+	g := d.graph(root)
+	if d.overlays(g.overlaysOf(dir), root) {
+		return
+	}
+	if g.info(dir).component {
+		if named {
+			d.problems = append(d.problems, Problem{Pos: Pos{File: DisplayPath(KustomizationFile(dir), d.wd)}, Level: Note,
+				Message: "is a Kustomize component that no overlay in the lint root includes; components are linted through the overlays that use them"})
+		}
+		return
+	}
+	// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
+	d.input(Overlay, dir, root)
+}
+
+// overlays adds the overlay folders dirs and reports whether there were any.
+func (d *discovery) overlays(dirs []string, root string) bool {
+	for _, o := range dirs {
+		d.input(Overlay, o, root)
+	}
+	return len(dirs) > 0
+}
+
 func (d *discovery) walk(dir, root string) {
+	g := d.graph(root)
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			d.problem(DisplayPath(path, d.wd), "cannot read: "+pathErr(err))
@@ -151,13 +192,17 @@ func (d *discovery) walk(dir, root string) {
 			return nil
 		}
 		if e.IsDir() {
-			switch {
-			case isChart(path):
+			if isChart(path) {
 				d.input(Chart, path, root)
 				return filepath.SkipDir
-			case isOverlay(path):
-				d.input(Overlay, path, root)
-				return filepath.SkipDir
+			}
+			// Overlays are found by their kustomization file; the walk goes on below them, for
+			// overlays kept in a subfolder of another.
+			return nil
+		}
+		if slices.Contains(KustomizationNames, e.Name()) {
+			if e.Type().IsRegular() {
+				d.overlay(filepath.Dir(path), root, false)
 			}
 			return nil
 		}
@@ -166,6 +211,14 @@ func (d *discovery) walk(dir, root string) {
 			return nil
 		}
 		if !isManifestName(e.Name()) {
+			return nil
+		}
+		if d.overlays(g.overlaysOf(path), root) {
+			return nil
+		}
+		if g.inOverlay(filepath.Dir(path)) {
+			// Unreferenced YAML in an overlay's folder is the overlay's business (an unused
+			// patch, a plugin config), not a manifest of its own.
 			return nil
 		}
 		if e.Type()&fs.ModeSymlink != 0 {
@@ -186,7 +239,7 @@ func (d *discovery) walk(dir, root string) {
 func (d *discovery) symlink(path, root string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(errors.Unwrap(err)))
+		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(err))
 		return
 	}
 	st, err := os.Stat(target)

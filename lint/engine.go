@@ -318,8 +318,13 @@ func comparePos(a, b Pos) int {
 // produce the same finding at the same template or base line, and a person fixes it once. The
 // variants that produced it are kept on the finding.
 func dedupe(fs []Finding) []Finding {
+	// Checkers append findings in whatever order they finish: the message, the variants and the
+	// object break ties, so the finding kept (its message and object name the object as one
+	// overlay built it) is the same in every run.
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID))
+		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID),
+			cmp.Compare(a.Message, b.Message), slices.Compare(a.Variants, b.Variants),
+			cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
 	})
 	out := fs[:0]
 	for _, f := range fs {
@@ -330,6 +335,7 @@ func dedupe(fs []Finding) []Finding {
 					last.Variants = append(last.Variants, v)
 				}
 			}
+			slices.Sort(last.Variants)
 			continue
 		}
 		out = append(out, f)

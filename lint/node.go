@@ -198,16 +198,23 @@ func (n Node) Int() (v int64, ok bool) {
 	return v, err == nil
 }
 
-// Bool returns a boolean field. ok is false when the field is missing or not a YAML boolean.
+// Bool returns a boolean field. ok is false when the field is missing or not a boolean.
+// Kubernetes and eksctl read YAML 1.1 (sigs.k8s.io/yaml), where an unquoted yes, no, on, off, y
+// and n are booleans too, so `hostNetwork: yes` is true here as it is for kubectl.
 func (n Node) Bool() (v, ok bool) {
-	if !n.IsScalar() || n.val.ShortTag() != "!!bool" {
+	if !n.IsScalar() {
 		return false, false
 	}
-	switch strings.ToLower(n.val.Value) {
-	case "true", "yes", "on", "y":
-		return true, true
+	if t := n.val.ShortTag(); t != "!!bool" && (t != "!!str" || n.val.Style != 0) {
+		return false, false
 	}
-	return false, true
+	switch n.val.Value {
+	case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
+		return true, true
+	case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N":
+		return false, true
+	}
+	return false, false
 }
 
 // IsTrue reports whether the field is the boolean true.

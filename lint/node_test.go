@@ -266,3 +266,12 @@ Resources:
 func span(p Pos) string {
 	return fmt.Sprintf("%s:%d:%d-%d:%d", p.File, p.Line, p.Column, p.EndLine, p.EndColumn)
 }
+
+func TestBoolYAML11(t *testing.T) {
+	o := parseObject(t, "apiVersion: v1\nkind: X\nmetadata: {name: x}\na: yes\nb: Off\nc: \"yes\"\nd: true\ne: maybe\nf: 1\n")
+	for key, want := range map[string][2]bool{"a": {true, true}, "b": {false, true}, "c": {false, false}, "d": {true, true}, "e": {false, false}, "f": {false, false}} {
+		if v, ok := o.Get(key).Bool(); v != want[0] || ok != want[1] {
+			t.Errorf("%s: Bool() = %v, %v; want %v, %v", key, v, ok, want[0], want[1])
+		}
+	}
+}

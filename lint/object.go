@@ -221,15 +221,24 @@ func (n Node) parsedRange(t *Text) Pos {
 	if n.emb != nil {
 		return n.emb.outerRange(n, t)
 	}
-	start := n.val
-	if n.key != nil {
-		start = n.key
+	if n.key == nil && n.val == nil {
+		root := n.obj.root
+		return clampEnd(Pos{Line: root.Line, Column: root.Column})
 	}
-	if start == nil {
-		start = n.obj.root
+	return FieldRange(t, n.key, n.val)
+}
+
+// FieldRange is the range a finding about a field covers in t: from its key (or, without one,
+// the value's first character) through the end of its value. Loaders whose locators find the
+// field again in the file a person edits (Kustomize bases and patches) use it to place findings
+// exactly as in a raw file.
+func FieldRange(t *Text, key, val *yaml.Node) Pos {
+	start := val
+	if key != nil {
+		start = key
 	}
 	r := Pos{Line: start.Line, Column: start.Column}
-	r.EndLine, r.EndColumn = endOf(n.val, t)
+	r.EndLine, r.EndColumn = endOf(val, t)
 	return clampEnd(r)
 }
 

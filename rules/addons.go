@@ -45,13 +45,32 @@ func addonsNamed(p *lint.Pass, name string) []clusterAddon {
 // cfnClusterHasAddon reports whether c's template declares add-on name for c. An add-on whose
 // name is an intrinsic counts: it may be the one.
 func cfnClusterHasAddon(c *lint.Object, name string) bool {
-	for _, a := range c.Template().Resources("AWS::EKS::Addon") {
-		n, known := cfnString(a.Properties().Get("AddonName"))
-		if (!known || strings.EqualFold(n, name)) && cfnClusterOf(a) == c {
-			return true
+	addons := lint.TemplateIndex(c.Template(), cfnAddonsKey{}, cfnAddonsByCluster)[c]
+	return addons[strings.ToLower(name)] || addons[""]
+}
+
+type cfnAddonsKey struct{}
+
+// cfnAddonsByCluster maps each cluster of a template to the lower-cased names of its add-ons,
+// "" standing for an add-on whose name is only known at deploy time. One pass over the add-ons
+// instead of one per cluster.
+func cfnAddonsByCluster(t *lint.Template) map[*lint.Object]map[string]bool {
+	out := map[*lint.Object]map[string]bool{}
+	for _, a := range t.Resources("AWS::EKS::Addon") {
+		c := cfnClusterOf(a)
+		if c == nil {
+			continue
 		}
+		if out[c] == nil {
+			out[c] = map[string]bool{}
+		}
+		n, known := cfnString(a.Properties().Get("AddonName"))
+		if !known {
+			n = ""
+		}
+		out[c][strings.ToLower(n)] = true
 	}
-	return false
+	return out
 }
 
 // eksctlAutoMode reports whether EKS Auto Mode runs the cluster's nodes and networking.

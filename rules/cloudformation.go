@@ -20,10 +20,12 @@ func cfnResource(p *lint.Pass, typ string) (props lint.Node, ok bool) {
 }
 
 // cfnField follows keys from n. known is false when n, a field on the way or the field itself is
-// an intrinsic function: what it holds is decided at deploy time.
+// an intrinsic function: what it holds is decided at deploy time. It is false too when something
+// on the way is not a mapping (`AccessConfig: [API]`): CloudFormation rejects that template, and
+// the field is not "absent, so its default applies".
 func cfnField(n lint.Node, keys ...string) (field lint.Node, known bool) {
 	for _, k := range keys {
-		if n.IsIntrinsic() {
+		if n.IsIntrinsic() || n.Exists() && !n.IsMap() {
 			return n, false
 		}
 		n = n.Get(k)
@@ -70,11 +72,21 @@ func cfnClusterOf(o *lint.Object) *lint.Object {
 		return nil
 	}
 	if s, ok := cfnString(name); ok && s != "" {
-		for _, c := range t.Resources("AWS::EKS::Cluster") {
-			if n, ok := cfnString(c.Properties().Get("Name")); ok && n == s {
-				return c
-			}
-		}
+		return lint.TemplateIndex(t, cfnClustersByNameKey{}, cfnClustersByName)[s]
 	}
 	return nil
+}
+
+type cfnClustersByNameKey struct{}
+
+// cfnClustersByName maps the literal Name of each cluster of a template to the cluster; the
+// first wins, as a later one with the same name could not be created.
+func cfnClustersByName(t *lint.Template) map[string]*lint.Object {
+	out := map[string]*lint.Object{}
+	for _, c := range t.Resources("AWS::EKS::Cluster") {
+		if n, ok := cfnString(c.Properties().Get("Name")); ok && n != "" && out[n] == nil {
+			out[n] = c
+		}
+	}
+	return out
 }

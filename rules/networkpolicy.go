@@ -1,8 +1,763 @@
 package rules
 
-import "github.com/ekslint/ekslint/lint"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ekslint/ekslint/lint"
+)
 
 // G6: namespace-wide network policy (Kubernetes).
+//
+// The four rules are set rules over the same items: what each workload, Namespace and
+// NetworkPolicy of the run says about its namespace's isolation. Items are grouped by effective
+// namespace (metadata.namespace, else the input's default namespace, else "default"), pooling
+// every input and variant of the run: a namespace is what gets deployed into it.
+//
+// A finding about a namespace as a whole lands on its Namespace object's metadata.name when the
+// input declares one, else on the metadata.name of the first workload in the namespace that
+// NetworkPolicy governs (in input order). A finding caused by one policy lands on that policy.
+
+var NamespaceWithoutNetworkPolicy = &lint.Rule{
+	ID:        "k8s-namespace-without-networkpolicy",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Namespace runs workloads but has no NetworkPolicy",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"security", "eks", "kubernetes"},
+	Rationale: "A pod that no NetworkPolicy selects accepts connections from every pod in the cluster and can reach " +
+		"anything, so one compromised pod can probe every service. On EKS, the VPC CNI enforces NetworkPolicy " +
+		"once `enableNetworkPolicy` is on (B4); a namespace without any policy gets no isolation from it.",
+	Fix: "Add a default-deny NetworkPolicy to the namespace (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) " +
+		"and policies that allow what each workload needs, DNS included.",
+	Example: lint.Example{
+		Bad:  netpolDeployment("shop", "web", "app: web"),
+		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
+	},
+	Equivalents: []string{"kube-linter non-isolated-pod", "kube-score pod-networkpolicy", "Polaris missingNetworkPolicy", "Checkov CKV2_K8S_6"},
+	Notes: "One finding per namespace, not per workload as in kube-linter, kube-score, Polaris and Checkov: the fix " +
+		"(a default-deny policy) is made once per namespace. Any NetworkPolicy in the namespace satisfies the rule; " +
+		"k8s-namespace-without-default-deny and k8s-networkpolicy-selects-nothing look closer. kube-system is left " +
+		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
+		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
+		"of the namespace. " + pooledNamespaces + " " + otherEngines,
+	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+		run := groupNamespaces(items)
+		for _, ns := range run.namespaces {
+			governed := ns.governed()
+			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 || run.otherEngine(ns) {
+				continue
+			}
+			s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
+				"and reach anything; add a default-deny policy and allow what each workload needs",
+				ns.name, describeWorkloads(governed))
+		}
+	}),
+}
+
+var NamespaceWithoutDefaultDeny = &lint.Rule{
+	ID:        "k8s-namespace-without-default-deny",
+	Level:     lint.Note,
+	DefaultOn: false,
+	Title:     "Namespace has no default-deny NetworkPolicy",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"security", "eks", "kubernetes"},
+	Rationale: "NetworkPolicy is allow-list only for the pods a policy selects; every other pod stays open. A " +
+		"default-deny policy (`podSelector: {}` for Ingress and Egress) makes every pod of the namespace, " +
+		"including the ones added later, closed until a policy allows its traffic. EKS Best Practices " +
+		"recommend a default-deny policy per namespace (B5).",
+	Fix: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` and no rules, plus a " +
+		"policy that allows egress to CoreDNS (UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns).",
+	Example: lint.Example{
+		Bad: netpolDeployment("shop", "web", "app: web") + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-gateway
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  ingress:
+    - from:
+        - podSelector: {matchLabels: {app: gateway}}
+`,
+		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
+	},
+	Notes: "The default deny may be split over two policies (one for Ingress, one for Egress); a direction counts " +
+		"as denied when some `podSelector: {}` policy isolates it and none allows all of it (a rule with no peers " +
+		"and no ports). A policy that allows everything is reported at that rule. kube-system and namespaces " +
+		"without governed workloads are left out. " + otherEngines,
+	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+		run := groupNamespaces(items)
+		for _, ns := range run.namespaces {
+			if ns.name == "kube-system" || len(ns.governed()) == 0 || run.otherEngine(ns) {
+				continue
+			}
+			var missing []string
+			for _, dir := range []direction{ingress, egress} {
+				isolated, open := ns.defaultDeny(dir)
+				switch {
+				case open != nil:
+					s.Report(open.at, "NetworkPolicy %q allows all %s traffic to every pod of namespace %q, which "+
+						"undoes the default deny; allow only the peers and ports the pods need", open.policy, dir, ns.name)
+				case !isolated:
+					missing = append(missing, dir.String())
+				}
+			}
+			switch len(missing) {
+			case 2:
+				s.Report(ns.place(), "namespace %q has no default-deny NetworkPolicy: add one with podSelector: {} "+
+					"and policyTypes [Ingress, Egress] so pods are closed until a policy allows their traffic", ns.name)
+			case 1:
+				s.Report(ns.place(), "namespace %q denies %s by default but not %s: add %s to a podSelector: {} "+
+					"policy's policyTypes", ns.name, other(missing[0]), missing[0], missing[0])
+			}
+		}
+	}),
+}
+
+var DefaultDenyBlocksDNS = &lint.Rule{
+	ID:        "k8s-default-deny-blocks-dns",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Default-deny egress blocks DNS",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"reliability", "eks", "kubernetes"},
+	Rationale: "A default-deny Egress policy blocks every connection a policy does not allow, DNS included: pods " +
+		"then fail to resolve any name (Services too) and time out instead of failing fast. Default deny (B5) " +
+		"must come with a policy that allows egress to CoreDNS, which on EKS runs in kube-system with the label " +
+		"`k8s-app: kube-dns` and serves UDP and TCP port 53.",
+	Fix: "Add an egress rule to the pods of the namespace (`podSelector: {}`) that allows UDP and TCP port 53 to " +
+		"`namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}` with " +
+		"`podSelector: {matchLabels: {k8s-app: kube-dns}}`.",
+	Example: lint.Example{
+		Bad:  defaultDeny("shop"),
+		Good: defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
+	},
+	Notes: "DNS is allowed when an egress rule reaches the CoreDNS pods (no `to`, an `ipBlock` (the cluster's DNS " +
+		"addresses cannot be known offline, so any ipBlock counts, NodeLocal DNSCache included), or a " +
+		"namespaceSelector matching kube-system's labels (`kubernetes.io/metadata.name`, plus any labels of a " +
+		"kube-system Namespace in the input) with a podSelector matching `k8s-app: kube-dns`) on UDP port 53 (no " +
+		"ports, 53, a range over 53, or the CoreDNS port name `dns`). The catalogue accepts UDP or TCP; ekslint " +
+		"requires UDP, since resolvers query over UDP and use TCP only for truncated answers: a rule for port 53 " +
+		"without `protocol` allows only TCP and breaks DNS. Only `podSelector: {}` Egress policies count as " +
+		"default deny. A DNS policy for some pods only is enough: which pods need DNS cannot be told from a run " +
+		"that may pool unrelated charts and overlays into one namespace. The finding lands on the rule that tries to allow DNS and fails, else on the Egress entry of " +
+		"the default-deny policy. " + otherEngines,
+	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+		run := groupNamespaces(items)
+		kubeSystem := kubeSystemLabels(run.namespaces)
+		for _, ns := range run.namespaces {
+			deny := ns.denyAllEgress()
+			if deny == nil || run.otherEngine(ns) {
+				continue
+			}
+			dns := false
+			var nearMiss *egressRule
+			var nearMissPolicy, why string
+			for _, pol := range ns.policies {
+				for i := range pol.policy.egressRules {
+					r := &pol.policy.egressRules[i]
+					ok, reason := r.allowsDNS(ns.name, kubeSystem)
+					if ok && !pol.policy.egress {
+						ok, reason = false, fmt.Sprintf("the policyTypes of NetworkPolicy %q leave out Egress, so its "+
+							"egress rules are ignored; add Egress to policyTypes", pol.name)
+					}
+					if ok {
+						dns = true
+						break
+					}
+					if nearMiss == nil && reason != "" {
+						nearMiss, nearMissPolicy, why = r, pol.name, reason
+					}
+				}
+			}
+			switch {
+			case !dns && nearMiss != nil:
+				s.Report(nearMiss.at, "this egress rule of NetworkPolicy %q does not allow DNS, which NetworkPolicy %q "+
+					"blocks in namespace %q: %s", nearMissPolicy, deny.name, ns.name, why)
+			case !dns:
+				s.Report(deny.policy.egressAt, "NetworkPolicy %q denies all egress in namespace %q and no policy allows "+
+					"DNS, so pods cannot resolve names; allow UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns",
+					deny.name, ns.name)
+			}
+		}
+	}),
+}
+
+var NetworkPolicySelectsNothing = &lint.Rule{
+	ID:        "k8s-networkpolicy-selects-nothing",
+	Level:     lint.Note,
+	DefaultOn: false,
+	Title:     "NetworkPolicy selects no pods",
+	Inputs:    "namespace-wide",
+	Tags:      []string{"security", "kubernetes"},
+	Rationale: "A NetworkPolicy applies to the pods its podSelector matches in its own namespace. A selector " +
+		"that matches no pod (a typo in a label, labels changed in the workload but not in the policy) " +
+		"protects nothing while looking like it does (B4).",
+	Fix: "Make `spec.podSelector` match the labels of the pod template it is meant to protect, or delete the policy.",
+	Example: lint.Example{
+		Bad:  netpolDeployment("shop", "web", "app: web") + "---\n" + allowDNS("shop", "{matchLabels: {app: webb}}"),
+		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + allowDNS("shop", "{matchLabels: {app: web}}"),
+	},
+	Equivalents: []string{"kube-linter dangling-networkpolicy", "kube-score networkpolicy-targets-pod"},
+	Notes: "Only namespaces with at least one workload in the input are checked: when a namespace's workloads are " +
+		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
+		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
+		"Rollouts and other kinds with one at spec.template included). " + pooledNamespaces,
+	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+		for _, ns := range groupNamespaces(items).namespaces {
+			if len(ns.workloads) == 0 {
+				continue
+			}
+			for _, pol := range ns.policies {
+				sel := pol.policy.pods
+				if pol.policy.selectsAll() || ns.anySelected(sel) {
+					continue
+				}
+				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+
+					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, countWorkloads(len(ns.workloads)), ns.name)
+			}
+		}
+	}),
+}
+
+// pooledNamespaces is said in the docs of the G6 rules whose result depends on what else the run
+// holds.
+const pooledNamespaces = "A namespace is everything the run puts into it: every file, chart, overlay and value " +
+	"set linted together."
+
+// otherEngines is said in the docs of the G6 rules that stay quiet where other policy engines
+// may decide.
+const otherEngines = "Namespaces holding policies of another engine (Calico, Cilium, Antrea), and every namespace " +
+	"when the run holds a cluster-wide one (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy, AdminNetworkPolicy, " +
+	"ClusterNetworkPolicy), are left out: those may isolate pods or allow traffic in ways this rule does not read."
 
 // networkPolicy are the G6 rules in catalogue order.
-var networkPolicy = []*lint.Rule{}
+var networkPolicy = []*lint.Rule{
+	NamespaceWithoutNetworkPolicy,
+	NamespaceWithoutDefaultDeny,
+	DefaultDenyBlocksDNS,
+	NetworkPolicySelectsNothing,
+}
+
+// netItem is what the G6 rules keep of a workload, a Namespace or a NetworkPolicy.
+type netItem struct {
+	kind      string            // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
+	namespace string            // the namespace the object is in; for a Namespace, its own name
+	name      string            // `Deployment "web"`, or the policy's name, for messages
+	at        lint.Place        // metadata.name
+	labels    map[string]string // a workload's pod labels; a Namespace's labels
+	// hostNetwork pods use the node's network; NetworkPolicy does not apply to them.
+	hostNetwork bool
+	policy      *policyItem
+}
+
+// policyItem is what the G6 rules keep of a NetworkPolicy's spec.
+type policyItem struct {
+	pods     lint.LabelSelector // spec.podSelector
+	everyPod bool               // spec.podSelector is missing, which the API decodes as {}
+	podsAt   lint.Place
+	// ingress and egress are the effective policyTypes: as written, else Ingress, plus Egress when
+	// the policy has egress rules (the API's defaulting).
+	ingress, egress bool
+	egressAt        lint.Place // the Egress entry of policyTypes, else spec.egress
+	allowAll        [2]*allowAll
+	egressRules     []egressRule
+}
+
+// allowAll is a rule with no peers and no ports: it allows all traffic in its direction.
+type allowAll struct {
+	policy string
+	at     lint.Place
+}
+
+type direction int
+
+const (
+	ingress direction = iota
+	egress
+)
+
+func (d direction) String() string { return [...]string{"Ingress", "Egress"}[d] }
+
+func other(dir string) string {
+	if dir == "Ingress" {
+		return "Egress"
+	}
+	return "Ingress"
+}
+
+// selectsAll reports whether the policy applies to every pod of its namespace.
+func (p *policyItem) selectsAll() bool { return p.everyPod || p.pods.SelectsAll() }
+
+// egressRule is one spec.egress[] rule.
+type egressRule struct {
+	to    []peer     // empty: every destination
+	ports []portSpec // empty: every port
+	at    lint.Place
+}
+
+// peer is one `to` entry of an egress rule.
+type peer struct {
+	ipBlock    bool
+	namespaces *lint.LabelSelector // nil: the policy's own namespace
+	pods       *lint.LabelSelector // nil: every pod of the selected namespaces
+}
+
+// portSpec is one `ports` entry: a protocol and a port number, a range, a port name, or every port.
+type portSpec struct {
+	protocol string
+	number   int64 // 0 with name "": every port of the protocol
+	end      int64 // endPort, 0 when absent
+	name     string
+	mentions bool // names DNS: port 53 (or a range over it), or the port name dns or dns-tcp
+}
+
+// collectNetwork keeps what the G6 rules need of each workload, Namespace and NetworkPolicy.
+func collectNetwork(p *lint.Pass) (netItem, bool) {
+	o := p.Object
+	if o.Format != lint.Kubernetes {
+		return netItem{}, false
+	}
+	switch {
+	case isPodOwner(o):
+		tmpl := podTemplate(o)
+		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
+			labels: tmpl.Get("metadata", "labels").StringMap(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
+	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
+		return netItem{kind: "Namespace", namespace: o.Name(), name: o.Name(), at: o.Place(), labels: o.Labels()}, true
+	case o.Kind() == "NetworkPolicy" && isNetworkingAPI(o.ID.APIVersion):
+		pol, ok := readPolicy(o)
+		if !ok {
+			return netItem{}, false
+		}
+		return netItem{kind: "NetworkPolicy", namespace: o.Namespace(), name: o.Name(), at: o.Place(), policy: pol}, true
+	case clusterWidePolicies[o.Kind()]:
+		return netItem{kind: "cluster-wide policy"}, true
+	case strings.HasSuffix(o.Kind(), "NetworkPolicy"):
+		return netItem{kind: "other policy", namespace: o.Namespace()}, true
+	}
+	return netItem{}, false
+}
+
+// clusterWidePolicies are the kinds of other policy engines that apply across namespaces: Calico,
+// Cilium, the Kubernetes network policy API (AdminNetworkPolicy, ClusterNetworkPolicy) and the
+// EKS VPC CNI's ClusterNetworkPolicy.
+var clusterWidePolicies = map[string]bool{"GlobalNetworkPolicy": true, "StagedGlobalNetworkPolicy": true,
+	"CiliumClusterwideNetworkPolicy": true, "AdminNetworkPolicy": true, "BaselineAdminNetworkPolicy": true,
+	"ClusterNetworkPolicy": true}
+
+// podTemplate is the pod template of a workload, including kinds lint does not know that carry
+// one at spec.template (Argo Rollouts, OpenShift DeploymentConfigs): NetworkPolicy selects their
+// pods as well, and leaving them out would report policies for them as selecting nothing.
+func podTemplate(o *lint.Object) lint.Node {
+	if o.IsWorkload() {
+		return o.PodTemplate()
+	}
+	return o.Get("spec", "template")
+}
+
+// isPodOwner reports whether o runs pods: a workload, or an object of another kind whose
+// spec.template is a pod template (it has a list of containers).
+func isPodOwner(o *lint.Object) bool {
+	return o.IsWorkload() || o.Format == lint.Kubernetes && o.Get("spec", "template", "spec", "containers").IsList()
+}
+
+// isNetworkingAPI tells Kubernetes NetworkPolicy from the CRDs of the same kind (Calico's
+// projectcalico.org, Antrea's), whose semantics differ.
+func isNetworkingAPI(apiVersion string) bool {
+	return strings.HasPrefix(apiVersion, "networking.k8s.io/") || apiVersion == "extensions/v1beta1"
+}
+
+func readPolicy(o *lint.Object) (*policyItem, bool) {
+	spec := o.Get("spec")
+	podSelector := spec.Get("podSelector")
+	pol := &policyItem{pods: lint.SelectorOf(podSelector), podsAt: podSelector.Place(), everyPod: !podSelector.Exists()}
+	if podSelector.Exists() && !podSelector.IsMap() {
+		return nil, false // the API rejects it
+	}
+	egressRules := spec.Get("egress")
+	if types := spec.Get("policyTypes"); types.Len() > 0 {
+		for _, t := range types.Items() {
+			switch t.Str() {
+			case "Ingress":
+				pol.ingress = true
+			case "Egress":
+				pol.egress, pol.egressAt = true, t.Place()
+			}
+		}
+	} else {
+		pol.ingress = true
+		pol.egress, pol.egressAt = egressRules.Len() > 0, egressRules.Place()
+	}
+	for d, fields := range [...][2]string{ingress: {"ingress", "from"}, egress: {"egress", "to"}} {
+		for _, r := range spec.Get(fields[0]).Items() {
+			if r.Get(fields[1]).Len() == 0 && r.Get("ports").Len() == 0 {
+				pol.allowAll[d] = &allowAll{policy: o.Name(), at: r.Place()}
+				break
+			}
+		}
+	}
+	for _, r := range egressRules.Items() {
+		rule := egressRule{at: r.Place()}
+		for _, t := range r.Get("to").Items() {
+			rule.to = append(rule.to, readPeer(t))
+		}
+		for _, pt := range r.Get("ports").Items() {
+			rule.ports = append(rule.ports, readPort(pt))
+		}
+		pol.egressRules = append(pol.egressRules, rule)
+	}
+	return pol, true
+}
+
+func readPeer(t lint.Node) peer {
+	var pr peer
+	if t.Get("ipBlock").Exists() {
+		pr.ipBlock = true
+	}
+	if ns := t.Get("namespaceSelector"); ns.Exists() {
+		sel := lint.SelectorOf(ns)
+		pr.namespaces = &sel
+	}
+	if pods := t.Get("podSelector"); pods.Exists() {
+		sel := lint.SelectorOf(pods)
+		pr.pods = &sel
+	}
+	return pr
+}
+
+func readPort(pt lint.Node) portSpec {
+	ps := portSpec{protocol: "TCP"}
+	if proto := pt.Get("protocol"); proto.Exists() {
+		ps.protocol = strings.ToUpper(proto.Str())
+	}
+	port := pt.Get("port")
+	if n, err := strconv.ParseInt(port.Str(), 10, 32); err == nil {
+		ps.number = n
+	} else if port.Exists() {
+		ps.name = port.Str()
+	}
+	if end, ok := pt.Get("endPort").Int(); ok {
+		ps.end = end
+	}
+	ps.mentions = ps.number == 53 || ps.number < 53 && ps.end >= 53 || coreDNSPorts[ps.name] != ""
+	return ps
+}
+
+// CoreDNS on EKS: pods in kube-system labelled k8s-app: kube-dns (and
+// eks.amazonaws.com/component: coredns), serving port 53 named dns (UDP) and dns-tcp (TCP).
+var (
+	coreDNSLabels = map[string]string{"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"}
+	coreDNSPorts  = map[string]string{"dns": "UDP", "dns-tcp": "TCP"}
+)
+
+// allowsDNS reports whether the rule, in a policy of namespace ns, allows DNS queries to CoreDNS
+// (UDP port 53). When it does not but plainly tries to (it names port 53 or the CoreDNS pods),
+// reason says what is wrong.
+func (r *egressRule) allowsDNS(ns string, kubeSystem map[string]string) (ok bool, reason string) {
+	reaches, peerWhy := r.reachesCoreDNS(ns, kubeSystem)
+	udp, tcp := r.allowsPort53("UDP"), r.allowsPort53("TCP")
+	if reaches && udp {
+		return true, ""
+	}
+	mentions := false
+	for _, p := range r.ports {
+		mentions = mentions || p.mentions
+	}
+	for _, p := range r.to {
+		mentions = mentions || p.pods != nil && !p.pods.SelectsAll() && p.pods.Matches(coreDNSLabels)
+	}
+	if !mentions {
+		return false, ""
+	}
+	switch {
+	case !reaches:
+		return false, peerWhy
+	case tcp:
+		return false, "it allows port 53 over TCP only (protocol defaults to TCP), and resolvers query over UDP; add the port with protocol: UDP"
+	}
+	return false, "its ports do not include UDP 53; allow port 53 with protocol: UDP"
+}
+
+// reachesCoreDNS reports whether the rule's destinations include the CoreDNS pods; when not, why.
+func (r *egressRule) reachesCoreDNS(ns string, kubeSystem map[string]string) (bool, string) {
+	if len(r.to) == 0 {
+		return true, ""
+	}
+	why := "its destinations do not include the CoreDNS pods (kube-system, k8s-app: kube-dns)"
+	for _, p := range r.to {
+		switch {
+		case p.ipBlock:
+			return true, "" // may well hold the cluster DNS address: offline, give the benefit of the doubt
+		case p.namespaces == nil && p.pods == nil:
+			continue // an empty peer: the API rejects it
+		case p.namespaces == nil && ns != "kube-system":
+			why = fmt.Sprintf("a podSelector without namespaceSelector selects pods of namespace %q, not of kube-system; "+
+				"add namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}", ns)
+			continue
+		case p.namespaces != nil && !p.namespaces.Matches(kubeSystem):
+			why = fmt.Sprintf("namespaceSelector %s does not select kube-system, whose only guaranteed label is "+
+				"kubernetes.io/metadata.name=kube-system", p.namespaces)
+			continue
+		}
+		if p.pods == nil || p.pods.Matches(coreDNSLabels) {
+			return true, ""
+		}
+		why = fmt.Sprintf("podSelector %s does not select the CoreDNS pods (k8s-app: kube-dns)", p.pods)
+	}
+	return false, why
+}
+
+// allowsPort53 reports whether the rule's ports allow port 53 over protocol.
+func (r *egressRule) allowsPort53(protocol string) bool {
+	if len(r.ports) == 0 {
+		return true
+	}
+	for _, p := range r.ports {
+		switch {
+		case p.protocol != protocol:
+		case p.name != "":
+			if coreDNSPorts[p.name] == protocol {
+				return true
+			}
+		case p.number == 0, p.number == 53, p.number < 53 && p.end >= 53:
+			return true
+		}
+	}
+	return false
+}
+
+// kubeSystemLabels are the labels kube-system has in every cluster (the API server sets
+// kubernetes.io/metadata.name on every namespace), plus those a kube-system Namespace of the input
+// gives it.
+func kubeSystemLabels(namespaces []*netNamespace) map[string]string {
+	labels := map[string]string{"kubernetes.io/metadata.name": "kube-system"}
+	for _, ns := range namespaces {
+		if ns.name == "kube-system" && ns.object != nil {
+			for k, v := range ns.object.labels {
+				labels[k] = v
+			}
+			labels["kubernetes.io/metadata.name"] = "kube-system"
+		}
+	}
+	return labels
+}
+
+// netNamespace is one namespace of the run with its objects, in input order.
+type netNamespace struct {
+	name      string
+	object    *netItem // its Namespace object, when the input has one
+	workloads []*netItem
+	policies  []*netItem
+	// otherPolicies counts policies of other engines (Calico, Cilium, Antrea) in the namespace.
+	otherPolicies int
+	byLabel       map[label][]*netItem // workloads by pod label, built on first use
+}
+
+// netRun is every namespace of the run, in the order they first appear, and whether the run
+// holds a cluster-wide policy of another engine.
+type netRun struct {
+	namespaces  []*netNamespace
+	clusterWide bool
+}
+
+// otherEngine reports whether policies of another engine may isolate the namespace's pods or
+// allow their traffic. The rules cannot read those policies, so they stay quiet about the
+// namespace rather than guess.
+func (r netRun) otherEngine(ns *netNamespace) bool { return r.clusterWide || ns.otherPolicies > 0 }
+
+// groupNamespaces groups items by namespace.
+func groupNamespaces(items []netItem) netRun {
+	var run netRun
+	byName := map[string]*netNamespace{}
+	for i := range items {
+		it := &items[i]
+		if it.kind == "cluster-wide policy" {
+			run.clusterWide = true
+			continue
+		}
+		ns := byName[it.namespace]
+		if ns == nil {
+			ns = &netNamespace{name: it.namespace}
+			byName[it.namespace] = ns
+			run.namespaces = append(run.namespaces, ns)
+		}
+		switch it.kind {
+		case "Namespace":
+			if ns.object == nil {
+				ns.object = it
+			}
+		case "NetworkPolicy":
+			ns.policies = append(ns.policies, it)
+		case "other policy":
+			ns.otherPolicies++
+		default:
+			ns.workloads = append(ns.workloads, it)
+		}
+	}
+	return run
+}
+
+// governed are the namespace's workloads whose pods NetworkPolicy applies to (not hostNetwork).
+func (ns *netNamespace) governed() []*netItem {
+	var out []*netItem
+	for _, w := range ns.workloads {
+		if !w.hostNetwork {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// place is where a finding about the whole namespace lands: its Namespace object, else its first
+// governed workload.
+func (ns *netNamespace) place() lint.Place {
+	if ns.object != nil {
+		return ns.object.at
+	}
+	if g := ns.governed(); len(g) > 0 {
+		return g[0].at
+	}
+	return ns.workloads[0].at
+}
+
+// defaultDeny reports whether some `podSelector: {}` policy isolates every pod of the namespace
+// in dir, and the first rule of such a policy that allows all of dir again, if any.
+func (ns *netNamespace) defaultDeny(dir direction) (isolated bool, open *allowAll) {
+	for _, pol := range ns.policies {
+		p := pol.policy
+		if !p.selectsAll() || (dir == ingress && !p.ingress) || (dir == egress && !p.egress) {
+			continue
+		}
+		isolated = true
+		if open == nil {
+			open = p.allowAll[dir]
+		}
+	}
+	return isolated, open
+}
+
+// denyAllEgress returns the first `podSelector: {}` policy that isolates egress, when no such
+// policy allows all egress again.
+func (ns *netNamespace) denyAllEgress() *netItem {
+	if isolated, open := ns.defaultDeny(egress); !isolated || open != nil {
+		return nil
+	}
+	for _, pol := range ns.policies {
+		if pol.policy.selectsAll() && pol.policy.egress {
+			return pol
+		}
+	}
+	return nil
+}
+
+// anySelected reports whether sel selects the pods of some workload of the namespace. Only the
+// workloads carrying the rarest of sel's matchLabels are tried, so a namespace with many
+// workloads and many policies costs the sizes of label buckets, not workloads times policies.
+func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
+	candidates := ns.workloads
+	if required := sel.MatchLabels(); len(required) > 0 {
+		if ns.byLabel == nil {
+			ns.byLabel = map[label][]*netItem{}
+			for _, w := range ns.workloads {
+				for k, v := range w.labels {
+					ns.byLabel[label{k, v}] = append(ns.byLabel[label{k, v}], w)
+				}
+			}
+		}
+		for k, v := range required {
+			if bucket := ns.byLabel[label{k, v}]; len(bucket) < len(candidates) {
+				candidates = bucket
+			}
+		}
+	}
+	for _, w := range candidates {
+		if sel.Matches(w.labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// label is one key=value pair of a pod's labels.
+type label struct{ key, value string }
+
+// describeWorkloads names up to three workloads: `Deployment "web", Job "migrate" and 2 more`.
+func describeWorkloads(ws []*netItem) string {
+	var names []string
+	for i, w := range ws {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("%d more", len(ws)-3))
+			break
+		}
+		names = append(names, w.name)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func countWorkloads(n int) string {
+	if n == 1 {
+		return "1 workload"
+	}
+	return fmt.Sprintf("%d workloads", n)
+}
+
+// netpolDeployment, defaultDeny and allowDNS write the G6 examples.
+func netpolDeployment(namespace, name, labels string) string {
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %[2]s
+  namespace: %[1]s
+spec:
+  selector:
+    matchLabels: {%[3]s}
+  template:
+    metadata:
+      labels: {%[3]s}
+    spec:
+      containers:
+        - name: %[2]s
+          image: nginx:1.27.3
+`, namespace, name, labels)
+}
+
+func defaultDeny(namespace string) string {
+	return fmt.Sprintf(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: %s
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`, namespace)
+}
+
+func allowDNS(namespace, podSelector string) string {
+	return fmt.Sprintf(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns
+  namespace: %s
+spec:
+  podSelector: %s
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels: {kubernetes.io/metadata.name: kube-system}
+          podSelector:
+            matchLabels: {k8s-app: kube-dns}
+      ports:
+        - {protocol: UDP, port: 53}
+        - {protocol: TCP, port: 53}
+`, namespace, podSelector)
+}

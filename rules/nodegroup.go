@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/ekslint/ekslint/lint"
 )
 
@@ -8,8 +11,8 @@ import (
 // templates, security groups).
 
 // sshState is what eksctl does with SSH for a node group: allowed when ssh.allow is true, or when
-// it is unset and a public key is given (eksctl setSSHDefaults turns allow on). at is the field
-// that makes it so.
+// it is unset and a public key is given (eksctl setSSHDefaults turns allow on; with allow true and
+// no key it imports ~/.ssh/id_rsa.pub). at is the field that makes it so.
 func sshState(ng lint.NodeGroup) (enabled bool, at lint.Node) {
 	ssh := ng.Get("ssh")
 	allow := ssh.Get("allow")
@@ -17,11 +20,50 @@ func sshState(ng lint.NodeGroup) (enabled bool, at lint.Node) {
 		return allow.IsTrue(), allow
 	}
 	for _, k := range []string{"publicKey", "publicKeyName", "publicKeyPath"} {
-		if ssh.Get(k).Exists() {
+		if strings.TrimSpace(ssh.Get(k).Str()) != "" {
 			return true, ssh
 		}
 	}
 	return false, allow
+}
+
+// ngName is how messages name an eksctl node group.
+func ngName(ng lint.NodeGroup) string { return fmt.Sprintf("%q", ng.Get("name").Str()) }
+
+// eksctlLaunchTemplate reports whether a managed node group uses a launch template of its own:
+// eksctl then generates neither the instance metadata options nor SSH rules (and rejects ssh,
+// disableIMDSv1: false and disablePodIMDS with one).
+func eksctlLaunchTemplate(ng lint.NodeGroup) bool {
+	return ng.Managed && ng.Get("launchTemplate").Exists()
+}
+
+// remoteAccessPort is what a managed node group's RemoteAccess opens: SSH, or RDP for Windows.
+func remoteAccessPort(ng *lint.Object) string {
+	if t, _ := cfnString(ng.Properties().Get("AmiType")); strings.HasPrefix(strings.ToUpper(t), "WINDOWS") {
+		return "RDP (port 3389)"
+	}
+	return "SSH (port 22)"
+}
+
+// launchTemplateOf is the in-template launch template a managed node group names by Id or Name.
+func launchTemplateOf(ng *lint.Object) *lint.Object {
+	spec := ng.Properties().Get("LaunchTemplate")
+	if lt := referencedResource(ng, spec.Get("Id"), "AWS::EC2::LaunchTemplate"); lt != nil {
+		return lt
+	}
+	name, ok := cfnString(spec.Get("Name"))
+	if !ok {
+		return nil
+	}
+	return lint.TemplateIndex(ng.Template(), factLaunchTemplatesByName, func(t *lint.Template) map[string]*lint.Object {
+		byName := map[string]*lint.Object{}
+		for _, lt := range t.Resources("AWS::EC2::LaunchTemplate") {
+			if n, ok := cfnString(lt.Properties().Get("LaunchTemplateName")); ok && byName[n] == nil {
+				byName[n] = lt
+			}
+		}
+		return byName
+	})[name]
 }
 
 var NodegroupSSHEnabled = &lint.Rule{
@@ -33,27 +75,41 @@ var NodegroupSSHEnabled = &lint.Rule{
 	Tags:      []string{"security", "eks"},
 	Rationale: "SSH keys on nodes are long-lived credentials and an open port; Systems Manager Session Manager " +
 		"(built into eksctl nodes) gives audited shell access without either. EKS Best Practices: block SSH " +
-		"access to nodes (A1). eksctl turns SSH on when any public key is given, even without `allow: true`.",
-	Fix: "Remove the `ssh` block (or set `ssh.allow: false`) and use `aws ssm start-session` to reach nodes.",
+		"access to nodes (A1). eksctl turns SSH on when any public key is given, even without `allow: true`; on " +
+		"Windows nodes the key decrypts the RDP password.",
+	Fix: "Remove the `ssh` block (or set `ssh.allow: false`) and use `aws ssm start-session` to reach nodes; in " +
+		"CloudFormation remove `RemoteAccess` (and `KeyName` from the node group's launch template).",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", "    ssh:\n      publicKeyName: ops\n"),
 		Good: eksctlCluster("", ""),
 	},
-	Equivalents: []string{"Checkov CKV_AWS_100 (when open to the world)"},
+	Notes: "Besides the catalogue's RemoteAccess, a literal `KeyName` in the launch template an AWS::EKS::Nodegroup " +
+		"uses is reported too: it installs the same key.",
 	Check: func(p *lint.Pass) {
-		o := clusterConfig(p)
-		if o == nil {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				on, at := sshState(ng)
+				switch {
+				case !on:
+				case at.Key() == "allow":
+					p.Report(at, "node group %s allows SSH (ssh.allow: true); remove the ssh block and use SSM Session Manager", ngName(ng))
+				default:
+					p.Report(at, "node group %s allows SSH: eksctl turns ssh.allow on when a public key is given; remove the key or set allow: false", ngName(ng))
+				}
+			}
 			return
 		}
-		for _, ng := range o.NodeGroups() {
-			on, at := sshState(ng)
-			if !on {
-				continue
-			}
-			if at.Key() == "allow" {
-				p.Report(at, "node group %q allows SSH (ssh.allow: true); use SSM Session Manager instead", ng.Get("name").Str())
-			} else {
-				p.Report(at, "node group %q allows SSH: eksctl turns ssh.allow on when a public key is given; remove the key or set allow: false", ng.Get("name").Str())
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
+			return
+		}
+		o := p.Object
+		if ra, known := cfnField(o.Properties(), "RemoteAccess"); known && ra.IsMap() {
+			p.Report(ra, "node group %s allows %s through RemoteAccess; remove it and use SSM Session Manager", o.Name(), remoteAccessPort(o))
+		}
+		if lt := launchTemplateOf(o); lt != nil {
+			key := lt.Properties().Get("LaunchTemplateData", "KeyName")
+			if name, ok := cfnString(key); ok && name != "" {
+				p.Report(key, "launch template %s of node group %s installs EC2 key pair %q on the nodes; remove KeyName and use SSM Session Manager", lt.Name(), o.Name(), name)
 			}
 		}
 	},
@@ -68,27 +124,236 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 	Tags:      []string{"security", "eks"},
 	Rationale: "When SSH is on, the node group is in public subnets (no `privateNetworking`) and no " +
 		"`sourceSecurityGroupIds` are given, eksctl adds security group rules allowing port 22 from 0.0.0.0/0 " +
-		"and ::/0 (makeSSHIngressRules). EKS Best Practices: no SSH from the internet (A1, A3).",
-	Fix: "Turn SSH off, or set `ssh.sourceSecurityGroupIds` to a bastion's security group, or `privateNetworking: true`.",
+		"and ::/0 (makeSSHIngressRules). A managed node group with RemoteAccess and no SourceSecurityGroups gets " +
+		"port 22 (3389 on Windows) opened to 0.0.0.0/0 by EKS. EKS Best Practices: no SSH from the internet (A1, A3).",
+	Fix: "Turn SSH off, or set `ssh.sourceSecurityGroupIds` (CloudFormation: `RemoteAccess.SourceSecurityGroups`) " +
+		"to a bastion's security group, or `privateNetworking: true`.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", "    ssh:\n      allow: true\n      publicKeyName: ops\n"),
 		Good: eksctlCluster("", "    privateNetworking: true\n    ssh:\n      allow: true\n      publicKeyName: ops\n"),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_100"},
+	Notes: "An unmanaged node group with `securityGroups.withLocal: false` gets no security group from eksctl, so " +
+		"no SSH rule either (the rules are part of that group), and is not reported.",
+	Check: func(p *lint.Pass) {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				on, at := sshState(ng)
+				if !on || listLen(ng.Get("ssh", "sourceSecurityGroupIds")) > 0 || ng.Get("privateNetworking").IsTrue() ||
+					!ng.Managed && ng.Get("securityGroups", "withLocal").IsFalse() {
+					continue
+				}
+				p.Report(at, "node group %s opens SSH (port 22) to 0.0.0.0/0 and ::/0 (no ssh.sourceSecurityGroupIds, no privateNetworking); turn SSH off or set ssh.sourceSecurityGroupIds to a bastion's group", ngName(ng))
+			}
+			return
+		}
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
+			return
+		}
+		o := p.Object
+		ra, known := cfnField(o.Properties(), "RemoteAccess")
+		if !known || !ra.Get("Ec2SshKey").Exists() {
+			return
+		}
+		sources := ra.Get("SourceSecurityGroups")
+		if !sources.Exists() || sources.IsList() && !sources.IsIntrinsic() && sources.Len() == 0 {
+			p.Report(sources, "node group %s has RemoteAccess without SourceSecurityGroups, so EKS opens %s to 0.0.0.0/0; list a bastion's security group or remove RemoteAccess",
+				o.Name(), remoteAccessPort(o))
+		}
+	},
+}
+
+// bottlerocket reports whether a node group runs Bottlerocket.
+func bottlerocket(ng lint.NodeGroup) bool {
+	family := ng.Get("amiFamily").Str()
+	return strings.EqualFold(family, "Bottlerocket") || strings.EqualFold(family, "BottlerocketFips")
+}
+
+var NodegroupBottlerocketAdminContainer = &lint.Rule{
+	ID:        "eks-nodegroup-bottlerocket-admin-container",
+	Level:     lint.Warning,
+	DefaultOn: false,
+	Title:     "Bottlerocket admin container is enabled",
+	Inputs:    "eksctl",
+	Tags:      []string{"security", "eks"},
+	Rationale: "Bottlerocket has no shell or SSH server; the admin container adds both, running privileged with " +
+		"root access to the host. eksctl enables it whenever SSH is on and enableAdminContainer is unset. EKS Best " +
+		"Practices: no interactive access to nodes (A1); the control container gives SSM access without it.",
+	Fix: "Set `bottlerocket.enableAdminContainer: false` and turn SSH off; use the control container " +
+		"(`aws ssm start-session`) and enable the admin container only to debug.",
+	Example: lint.Example{
+		Bad:  eksctlCluster("", "    amiFamily: Bottlerocket\n    bottlerocket:\n      enableAdminContainer: true\n"),
+		Good: eksctlCluster("", "    amiFamily: Bottlerocket\n    bottlerocket:\n      enableAdminContainer: false\n"),
+	},
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
 			return
 		}
 		for _, ng := range o.NodeGroups() {
-			on, at := sshState(ng)
-			if !on || ng.Get("ssh", "sourceSecurityGroupIds").Len() > 0 || ng.Get("privateNetworking").IsTrue() {
+			if !bottlerocket(ng) {
 				continue
 			}
-			p.Report(at, "node group %q opens SSH (port 22) to 0.0.0.0/0 and ::/0: it has no ssh.sourceSecurityGroupIds and no privateNetworking",
-				ng.Get("name").Str())
+			admin := ng.Get("bottlerocket", "enableAdminContainer")
+			if admin.IsTrue() {
+				p.Report(admin, "node group %s enables the Bottlerocket admin container (privileged root shell on the host); set enableAdminContainer: false", ngName(ng))
+			} else if on, _ := sshState(ng); on && !admin.Exists() {
+				p.Report(admin, "node group %s gets the Bottlerocket admin container because SSH is on and bottlerocket.enableAdminContainer is unset; turn SSH off or set it to false", ngName(ng))
+			}
 		}
 	},
+}
+
+var NodegroupPublicSubnets = &lint.Rule{
+	ID:        "eks-nodegroup-public-subnets",
+	Level:     lint.Warning,
+	DefaultOn: false,
+	Title:     "Node group runs in public subnets",
+	Inputs:    "eksctl",
+	Tags:      []string{"security", "eks"},
+	Rationale: "Without `privateNetworking: true` (default false) eksctl places nodes in the cluster's public " +
+		"subnets, where they get public IP addresses and are one security group rule away from the internet. " +
+		"EKS Best Practices: run nodes in private subnets (A2, A3).",
+	Fix: "Set `privateNetworking: true` (the VPC needs NAT or VPC endpoints for egress), or list private `subnets`.",
+	Example: lint.Example{
+		Bad:  eksctlCluster("", ""),
+		Good: eksctlCluster("", "    privateNetworking: true\n"),
+	},
+	Notes: "Node groups with `subnets` are not reported (the subnets may be private; which they are cannot be told " +
+		"offline), nor node groups on Outposts or in a fully private cluster (`privateCluster.enabled`).",
+	Check: func(p *lint.Pass) {
+		o := clusterConfig(p)
+		if o == nil || o.Get("privateCluster", "enabled").IsTrue() {
+			return
+		}
+		for _, ng := range o.NodeGroups() {
+			private := ng.Get("privateNetworking")
+			if private.IsTrue() || listLen(ng.Get("subnets")) > 0 || ng.Get("outpostARN").Exists() {
+				continue
+			}
+			if private.Exists() {
+				p.Report(private, "node group %s runs in public subnets (privateNetworking: false, no subnets); set privateNetworking: true", ngName(ng))
+			} else {
+				p.Report(private, "node group %s runs in public subnets: eksctl defaults privateNetworking to false and no subnets are given; set privateNetworking: true", ngName(ng))
+			}
+		}
+	},
+}
+
+// metadataOptions returns an AWS::EC2::LaunchTemplate's MetadataOptions (possibly missing). ok is
+// false for other objects, when the options cannot be told offline, or when the instance metadata
+// service is turned off (HttpEndpoint: disabled), which leaves nothing to reach.
+func metadataOptions(p *lint.Pass) (lt *lint.Object, mo lint.Node, ok bool) {
+	if _, ok := cfnResource(p, "AWS::EC2::LaunchTemplate"); !ok {
+		return nil, mo, false
+	}
+	lt = p.Object
+	mo, known := cfnField(lt.Properties(), "LaunchTemplateData", "MetadataOptions")
+	if endpoint, set := cfnString(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
+		return nil, mo, false
+	}
+	return lt, mo, true
+}
+
+var NodegroupIMDSv1Enabled = &lint.Rule{
+	ID:        "eks-nodegroup-imdsv1-enabled",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "Nodes accept IMDSv1",
+	Inputs:    "eksctl, cloudformation",
+	Tags:      []string{"security", "eks"},
+	Rationale: "IMDSv1 answers plain GET requests, so a server-side request forgery in any pod or host process can " +
+		"read the node role's credentials; IMDSv2 needs a session token obtained with a PUT. eksctl requires " +
+		"IMDSv2 unless `disableIMDSv1: false`; EC2 launch templates allow IMDSv1 unless `HttpTokens: required`. " +
+		"EKS Best Practices: require IMDSv2 (A4, B3).",
+	Fix: "Remove `disableIMDSv1: false` (eksctl) or set `MetadataOptions.HttpTokens: required` in the launch template.",
+	Example: lint.Example{
+		Bad:  eksctlCluster("", "    disableIMDSv1: false\n"),
+		Good: eksctlCluster("", "    disableIMDSv1: true\n"),
+	},
+	Equivalents: []string{"Checkov CKV_AWS_79", "Trivy AWS-0028 / AWS-0130"},
+	Notes: "eksctl requires IMDSv2 when disablePodIMDS is true even with disableIMDSv1: false, so that is not " +
+		"reported. CloudFormation: every AWS::EC2::LaunchTemplate in the template is checked, as Checkov does, " +
+		"since self-managed node templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
+		"defaults it to optional (an AMI or account default may say otherwise, which cannot be read offline).",
+	Check: func(p *lint.Pass) {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				if v1 := ng.Get("disableIMDSv1"); v1.IsFalse() && !eksctlLaunchTemplate(ng) && !ng.Get("disablePodIMDS").IsTrue() {
+					p.Report(v1, "node group %s sets disableIMDSv1: false, so its nodes answer IMDSv1 requests; remove it (eksctl then requires IMDSv2)", ngName(ng))
+				}
+			}
+			return
+		}
+		lt, mo, ok := metadataOptions(p)
+		if !ok {
+			return
+		}
+		tokens := mo.Get("HttpTokens")
+		switch v, literal := cfnString(tokens); {
+		case !tokens.Exists():
+			p.Report(tokens, "launch template %s does not set MetadataOptions.HttpTokens, and EC2 defaults it to optional (IMDSv1 allowed); set HttpTokens: required", lt.Name())
+		case literal && !strings.EqualFold(v, "required"):
+			p.Report(tokens, "launch template %s sets HttpTokens: %s, so its instances answer IMDSv1 requests; set it to required", lt.Name(), v)
+		}
+	},
+}
+
+var NodegroupPodIMDSReachable = &lint.Rule{
+	ID:        "eks-nodegroup-pod-imds-reachable",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Pods can reach the node's instance metadata",
+	Inputs:    "eksctl, cloudformation",
+	Tags:      []string{"security", "eks"},
+	Rationale: "With a metadata hop limit of 2 (eksctl's default unless `disablePodIMDS: true`) a container can " +
+		"fetch the node role's credentials from IMDS and act as the node: pull any image, describe the VPC and, " +
+		"with the CNI policy, rewire pod networking. Pods that need AWS should use IRSA or Pod Identity. EKS " +
+		"Best Practices: block pod access to IMDS, hop limit 1 (B3).",
+	Fix: "Set `disablePodIMDS: true` on the node group (it conflicts with `iam.withAddonPolicies`: move those to " +
+		"IRSA or Pod Identity first), or `MetadataOptions.HttpPutResponseHopLimit: 1` in the launch template.",
+	Example: lint.Example{
+		Bad:  eksctlCluster("", ""),
+		Good: eksctlCluster("", "    disablePodIMDS: true\n"),
+	},
+	Notes: "Pods with `hostNetwork: true` still reach IMDS (see k8s-host-network). A CloudFormation launch template " +
+		"without a hop limit gets EC2's default of 1 and is not reported.",
+	Check: func(p *lint.Pass) {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				podIMDS := ng.Get("disablePodIMDS")
+				switch {
+				case podIMDS.IsTrue() || eksctlLaunchTemplate(ng):
+				case podIMDS.Exists():
+					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials (disablePodIMDS is not true, hop limit 2); set disablePodIMDS: true", ngName(ng))
+				default:
+					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials: eksctl defaults disablePodIMDS to false (hop limit 2); set disablePodIMDS: true", ngName(ng))
+				}
+			}
+			return
+		}
+		lt, mo, ok := metadataOptions(p)
+		if !ok {
+			return
+		}
+		hops := mo.Get("HttpPutResponseHopLimit")
+		if v, ok := cfnInt(hops); ok && v > 1 {
+			p.Report(hops, "launch template %s sets HttpPutResponseHopLimit: %d, so containers can reach IMDS and the node role's credentials; set it to 1", lt.Name(), v)
+		}
+	},
+}
+
+// singleValued reports whether a list item stands for exactly one value (a subnet id, a
+// reference, a selected element), not for a list (`!Split`, `!GetAZs`, `!If`).
+func singleValued(item lint.Node) bool {
+	fn, _ := cfnFunction(item)
+	switch fn {
+	case "":
+		return item.IsScalar()
+	case "Ref", "Fn::GetAtt", "Fn::Select", "Fn::ImportValue", "Fn::Sub", "Fn::Join":
+		return true
+	}
+	return false
 }
 
 var NodegroupSingleAZ = &lint.Rule{
@@ -101,10 +366,64 @@ var NodegroupSingleAZ = &lint.Rule{
 	Rationale: "A node group in one availability zone loses every node when that zone fails, and pods that " +
 		"must spread across zones cannot. EKS Best Practices: spread worker nodes over several AZs (A17). " +
 		"EFA node groups are exempt: EFA needs one AZ.",
-	Fix: "List at least two (preferably three) zones in `availabilityZones`, or subnets in several zones in `subnets`.",
+	Fix: "List at least two (preferably three) zones in `availabilityZones`, or subnets in several zones in " +
+		"`subnets` (CloudFormation: `Subnets`).",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", "    availabilityZones: [\"eu-west-1a\"]\n"),
 		Good: eksctlCluster("", "    availabilityZones: [\"eu-west-1a\", \"eu-west-1b\", \"eu-west-1c\"]\n"),
+	},
+	Notes: "Node groups on Outposts (`outpostARN`, or a control plane on Outposts) live in the Outpost's one zone " +
+		"and are not reported. A zone listed twice counts once.",
+	Check: func(p *lint.Pass) {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				if ng.Get("efaEnabled").IsTrue() || ng.Get("outpostARN").Exists() || eksctlOnOutposts(o) {
+					continue
+				}
+				if azs := ng.Get("availabilityZones"); azs.IsList() && len(uniq(azs.Strings())) == 1 {
+					p.Report(azs, "node group %s runs in a single availability zone (availabilityZones: %s), so a zone outage takes all its nodes; list at least two zones",
+						ngName(ng), azs.Strings()[0])
+				}
+				if subnets := ng.Get("subnets"); subnets.IsList() && subnets.Len() == 1 {
+					p.Report(subnets, "node group %s runs in a single subnet, so a single availability zone (subnets: %s); list subnets in at least two zones",
+						ngName(ng), subnets.Items()[0].Str())
+				}
+			}
+			return
+		}
+		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
+			return
+		}
+		o := p.Object
+		if subnets, known := cfnField(o.Properties(), "Subnets"); known && subnets.IsList() && subnets.Len() == 1 && singleValued(subnets.Items()[0]) {
+			p.Report(subnets, "node group %s has a single subnet, so a single availability zone; list subnets in at least two zones", o.Name())
+		}
+	},
+}
+
+// addonPolicies are eksctl's iam.withAddonPolicies, each of which puts an add-on's permissions on
+// the node role (pkg/cfn/builder/iam_helper.go).
+var addonPolicies = []string{"autoScaler", "externalDNS", "certManager", "ebs", "efs", "fsx", "awsLoadBalancerController",
+	"albIngress", "cloudWatch", "xRay", "appMesh", "appMeshPreview", "imageBuilder"}
+
+var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
+	ID:        "eks-nodegroup-addon-policies-on-node-role",
+	Level:     lint.Warning,
+	DefaultOn: false,
+	Title:     "Add-on permissions granted to the node role",
+	Inputs:    "eksctl",
+	Tags:      []string{"security", "eks"},
+	Rationale: "`iam.withAddonPolicies` attaches an add-on's permissions (Route 53 changes for externalDNS, " +
+		"volume creation for ebs, ECR push for imageBuilder via AmazonEC2ContainerRegistryPowerUser, ...) to the " +
+		"node role, so every pod on those nodes can use them through IMDS, not only the add-on. EKS Best " +
+		"Practices: least-privilege node role (A4); give add-ons their own role with Pod Identity or IRSA (B2, B3).",
+	Fix: "Remove `iam.withAddonPolicies` and give the add-on its own role: an `addons[]` entry with " +
+		"`podIdentityAssociations`/`useDefaultPodIdentityAssociations`, or `iam.podIdentityAssociations` with " +
+		"`wellKnownPolicies`.",
+	Example: lint.Example{
+		Bad: eksctlCluster("", "    iam:\n      withAddonPolicies:\n        externalDNS: true\n"),
+		Good: eksctlCluster("iam:\n  podIdentityAssociations:\n    - namespace: kube-system\n      serviceAccountName: external-dns\n"+
+			"      wellKnownPolicies: {externalDNS: true}\naddons:\n  - name: eks-pod-identity-agent\n", ""),
 	},
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
@@ -112,22 +431,415 @@ var NodegroupSingleAZ = &lint.Rule{
 			return
 		}
 		for _, ng := range o.NodeGroups() {
-			if ng.Get("efaEnabled").IsTrue() {
-				continue
-			}
-			for _, f := range []string{"availabilityZones", "subnets"} {
-				if l := ng.Get(f); l.Len() == 1 && l.IsList() {
-					p.Report(l, "node group %q runs in a single availability zone (%s: %s); a zone outage takes all its nodes",
-						ng.Get("name").Str(), f, l.Items()[0].Str())
+			for _, f := range addonPolicies {
+				n := ng.Get("iam", "withAddonPolicies", f)
+				switch {
+				case !n.IsTrue():
+				case f == "imageBuilder":
+					p.Report(n, "node group %s attaches AmazonEC2ContainerRegistryPowerUser (push to ECR) to its node role, for every pod on its nodes; give the image builder its own role", ngName(ng))
+				default:
+					p.Report(n, "node group %s grants the %s add-on policy to its node role, so every pod on its nodes gets it; give the add-on its own role with Pod Identity or IRSA", ngName(ng), f)
 				}
 			}
 		}
 	},
 }
 
+// isNodeRole reports whether an in-template role is a node role: a managed node group runs with
+// it, or it carries AmazonEKSWorkerNodePolicy (self-managed nodes).
+func isNodeRole(role *lint.Object) bool {
+	return lint.TemplateIndex(role.Template(), factNodeRoles, func(t *lint.Template) map[*lint.Object]bool {
+		roles := map[*lint.Object]bool{}
+		for _, ng := range t.Resources("AWS::EKS::Nodegroup") {
+			if r := nodeRoleOf(ng); r != nil {
+				roles[r] = true
+			}
+		}
+		for _, r := range t.Resources("AWS::IAM::Role") {
+			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) {
+				roles[r] = true
+			}
+		}
+		return roles
+	})[role]
+}
+
+// attachesToNodeRole reports whether a standalone policy (AWS::IAM::Policy, ManagedPolicy or
+// RolePolicy) is attached to a node role of its template, and names that role.
+func attachesToNodeRole(o *lint.Object) (string, bool) {
+	roles, _ := cfnList(o.Properties().Get("Roles"))
+	roles = append(roles, o.Properties().Get("RoleName"))
+	for _, r := range roles {
+		if role := referencedResource(o, r, "AWS::IAM::Role"); role != nil && isNodeRole(role) {
+			return role.Name(), true
+		}
+	}
+	return "", false
+}
+
+var NodegroupBroadIAMPolicy = &lint.Rule{
+	ID:        "eks-nodegroup-broad-iam-policy",
+	Level:     lint.Warning,
+	DefaultOn: true,
+	Title:     "Node role has a broad IAM policy",
+	Inputs:    "eksctl, cloudformation",
+	Tags:      []string{"security", "eks"},
+	Rationale: "Whatever the node role may do, every pod on the node may do too (through IMDS unless it is " +
+		"blocked). AdministratorAccess, PowerUserAccess, the *FullAccess policies and statements allowing `*` " +
+		"or a whole service on every resource turn one compromised pod into a compromised account. EKS Best " +
+		"Practices: least-privilege node role (A4).",
+	Fix: "Keep the node role to AmazonEKSWorkerNodePolicy, ECR pull and (if the CNI has no role of its own) " +
+		"AmazonEKS_CNI_Policy; give workloads their own roles with Pod Identity or IRSA.",
+	Example: lint.Example{
+		Bad: eksctlCluster("", "    iam:\n      attachPolicyARNs:\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\n        - arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\n        - arn:aws:iam::aws:policy/AmazonS3FullAccess\n"),
+		Good: eksctlCluster("", "    iam:\n      attachPolicyARNs:\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\n        - arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\n"),
+	},
+	Notes: "A statement allowing named actions on `Resource: \"*\"` is not reported: many actions (ec2:Describe*, " +
+		"autoscaling) only take `*`. CloudFormation: node roles are roles an AWS::EKS::Nodegroup runs with or that " +
+		"carry AmazonEKSWorkerNodePolicy; their inline Policies and AWS::IAM::Policy, ManagedPolicy and RolePolicy " +
+		"resources attached to them are checked too.",
+	Check: func(p *lint.Pass) {
+		if o := clusterConfig(p); o != nil {
+			for _, ng := range o.NodeGroups() {
+				refs, _ := policyRefs(ng.Get("iam", "attachPolicyARNs"))
+				reportBroadPolicies(p, "node group "+ngName(ng), refs, ng.Get("iam", "attachPolicy"))
+			}
+			return
+		}
+		o := p.Object
+		if o.Format != lint.CloudFormation {
+			return
+		}
+		switch o.Kind() {
+		case "AWS::IAM::Role":
+			if !isNodeRole(o) {
+				return
+			}
+			refs, _ := policyRefs(o.Properties().Get("ManagedPolicyArns"))
+			reportBroadPolicies(p, "node role "+o.Name(), refs)
+			policies, _ := cfnList(o.Properties().Get("Policies"))
+			for _, pol := range policies {
+				reportBroadPolicies(p, "node role "+o.Name(), nil, pol.Get("PolicyDocument"))
+			}
+		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy":
+			if role, ok := attachesToNodeRole(o); ok {
+				reportBroadPolicies(p, fmt.Sprintf("policy %s of node role %s", o.Name(), role), nil, o.Properties().Get("PolicyDocument"))
+			}
+		}
+	},
+}
+
+// reportBroadPolicies reports the broad managed policies and policy document statements of one
+// node role.
+func reportBroadPolicies(p *lint.Pass, who string, refs []policyRef, docs ...lint.Node) {
+	for _, r := range refs {
+		if r.awsManaged && broadManagedPolicy(r.name) {
+			p.Report(r.at, "%s attaches %s, which every pod on the node can use; attach only what nodes need and give workloads their own roles", who, r.name)
+		}
+	}
+	for _, doc := range docs {
+		for _, g := range broadGrants(doc) {
+			p.Report(g.at, "%s allows %s, which every pod on the node can use; name the actions and resources nodes need", who, g.what)
+		}
+	}
+}
+
+var NodegroupMissingRequiredPolicies = &lint.Rule{
+	ID:        "eks-nodegroup-missing-required-policies",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "attachPolicyARNs drops a policy nodes need",
+	Inputs:    "eksctl",
+	Tags:      []string{"reliability", "eks"},
+	Rationale: "`iam.attachPolicyARNs` replaces eksctl's default node policies instead of adding to them. Without " +
+		"AmazonEKSWorkerNodePolicy nodes cannot join, without ECR read (managed node groups; eksctl adds it to " +
+		"unmanaged ones anyway) they cannot pull images, and without AmazonEKS_CNI_Policy, when the VPC CNI has " +
+		"no role of its own, pods get no IP addresses. EKS Best Practices: node role policies (A4, A7, A8).",
+	Fix: "Add the missing ARNs to `iam.attachPolicyARNs` (for the CNI, prefer `iam.withOIDC: true` or a vpc-cni " +
+		"add-on with its own role).",
+	Example: lint.Example{
+		Bad: eksctlCluster("", "    iam:\n      attachPolicyARNs:\n        - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\n"),
+		Good: eksctlCluster("", "    iam:\n      attachPolicyARNs:\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\n        - arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly\n"+
+			"        - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\n"),
+	},
+	Notes: "Node groups with `iam.instanceRoleARN` or `instanceProfileARN` use an existing role that cannot be read " +
+		"offline and are not reported. The CNI policy is not required when vpc-cni has its own role " +
+		"(serviceAccountRoleARN, attachPolicyARNs, podIdentityAssociations, useDefaultPodIdentityAssociations).",
+	Check: func(p *lint.Pass) {
+		o := clusterConfig(p)
+		if o == nil {
+			return
+		}
+		cni, _ := eksctlAddon(p, vpcCNI)
+		cniHasRole := withOIDC(o) || vpcCNIHasOwnIdentity(cni)
+		for _, ng := range o.NodeGroups() {
+			list := ng.Get("iam", "attachPolicyARNs")
+			if listLen(list) == 0 || ng.Get("iam", "instanceRoleARN").Exists() || ng.Get("iam", "instanceProfileARN").Exists() {
+				continue
+			}
+			refs, opaque := policyRefs(list)
+			if opaque {
+				continue
+			}
+			var missing []string
+			if !hasPolicy(refs, workerNodePolicy) {
+				missing = append(missing, workerNodePolicy)
+			}
+			if ng.Managed && !hasPolicy(refs, ecrPullOnlyPolicy, ecrReadOnlyPolicy) {
+				missing = append(missing, ecrPullOnlyPolicy)
+			}
+			if !cniHasRole && !hasPolicy(refs, cniPolicy) {
+				missing = append(missing, cniPolicy)
+			}
+			if len(missing) > 0 {
+				p.Report(list, "node group %s replaces eksctl's default node policies with iam.attachPolicyARNs, which lacks %s; add %s",
+					ngName(ng), strings.Join(missing, ", "), pluralIt(len(missing)))
+			}
+		}
+	},
+}
+
+// An sgIngress is one inbound rule of a security group: an item of AWS::EC2::SecurityGroup's
+// SecurityGroupIngress, or the Properties of an AWS::EC2::SecurityGroupIngress.
+type sgIngress struct{ lint.Node }
+
+// ingressRules lists a security group object's inline rules, or a standalone rule itself.
+func ingressRules(o *lint.Object) []sgIngress {
+	switch o.Kind() {
+	case "AWS::EC2::SecurityGroup":
+		items, _ := cfnList(o.Properties().Get("SecurityGroupIngress"))
+		var out []sgIngress
+		for _, it := range items {
+			if it.IsMap() && !it.IsIntrinsic() {
+				out = append(out, sgIngress{it})
+			}
+		}
+		return out
+	case "AWS::EC2::SecurityGroupIngress":
+		return []sgIngress{{o.Properties()}}
+	}
+	return nil
+}
+
+// ports reads a rule's protocol ("all", "tcp", "udp", or as written: "icmp", "50") and port range
+// (0-65535 for "all"). ok is false when they are only known at deploy time.
+func (r sgIngress) ports() (proto string, from, to int64, ok bool) {
+	proto, ok = cfnString(r.Get("IpProtocol"))
+	if !ok {
+		return "", 0, 0, false
+	}
+	switch proto = strings.ToLower(proto); proto {
+	case "-1", "all":
+		return "all", 0, 65535, true
+	case "6":
+		proto = "tcp"
+	case "17":
+		proto = "udp"
+	}
+	if proto != "tcp" && proto != "udp" {
+		return proto, 0, 0, true
+	}
+	from, okFrom := cfnInt(r.Get("FromPort"))
+	to, okTo := cfnInt(r.Get("ToPort"))
+	if !okFrom || !okTo {
+		return "", 0, 0, false
+	}
+	if from < 0 {
+		from = 0
+	}
+	if to < 0 {
+		to = 65535
+	}
+	return proto, from, to, true
+}
+
+// describe says what a rule lets in: "all traffic", "tcp 22", "udp 1024-65535", "icmp".
+func (r sgIngress) describe(proto string, from, to int64) string {
+	switch {
+	case proto == "all":
+		return "all traffic"
+	case proto != "tcp" && proto != "udp":
+		return proto
+	case from == to:
+		return fmt.Sprintf("%s %d", proto, from)
+	}
+	return fmt.Sprintf("%s %d-%d", proto, from, to)
+}
+
+// source says where a rule lets traffic in from (" from 0.0.0.0/0", " from itself", " from
+// NodeSecurityGroup"), or "" when that is only known at deploy time. group is the logical id of
+// the security group the rule belongs to.
+func (r sgIngress) source(group string) string {
+	for _, f := range []string{"CidrIp", "CidrIpv6", "SourcePrefixListId"} {
+		if s, ok := cfnString(r.Get(f)); ok {
+			return " from " + s
+		}
+	}
+	src := r.Get("SourceSecurityGroupId")
+	if id := src.RefTarget(); id == group {
+		return " from itself"
+	} else if id != "" {
+		return " from " + id
+	}
+	if s, ok := cfnString(src); ok {
+		return " from " + s
+	}
+	return ""
+}
+
+// at is where a finding about the rule's ports lands: FromPort, else IpProtocol.
+func (r sgIngress) at() lint.Node {
+	if f := r.Get("FromPort"); f.Exists() {
+		return f
+	}
+	return r.Get("IpProtocol")
+}
+
+var CFNSGIngressOpenWorld = &lint.Rule{
+	ID:        "cfn-sg-ingress-open-world",
+	Level:     lint.Error,
+	DefaultOn: true,
+	Title:     "Security group opens SSH, RDP or all ports to the internet",
+	Inputs:    "cloudformation",
+	Tags:      []string{"security", "eks"},
+	Rationale: "An ingress rule from 0.0.0.0/0 or ::/0 on port 22, port 3389 or every port exposes nodes to " +
+		"internet-wide scanning and credential brute force within minutes of launch. EKS Best Practices: no " +
+		"SSH/RDP from the internet, no all-port rules (A1, A3).",
+	Fix: "Restrict `CidrIp`/`CidrIpv6` to known ranges or use `SourceSecurityGroupId` (a bastion's group); reach " +
+		"nodes with SSM Session Manager instead of SSH.",
+	Example: lint.Example{
+		Bad: templateWith("  NodeSecurityGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n" +
+			"      GroupDescription: nodes\n      VpcId: vpc-0a1b2c3d\n      SecurityGroupIngress:\n" +
+			"        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n"),
+		Good: templateWith("  NodeSecurityGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n" +
+			"      GroupDescription: nodes\n      VpcId: vpc-0a1b2c3d\n      SecurityGroupIngress:\n" +
+			"        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, SourceSecurityGroupId: sg-0bastion0}\n"),
+	},
+	Equivalents: []string{"Checkov CKV_AWS_24 (22), CKV_AWS_25 (3389), CKV_AWS_277 (all ports, Terraform)", "Trivy AWS-0107"},
+	Notes: "Every security group of the template is checked, not only node groups': port 22, 3389 and all-port " +
+		"rules from the internet are dangerous on any instance. A CIDR given as a parameter (`!Ref SSHLocation`) " +
+		"is unknown offline and not reported.",
+	Check: func(p *lint.Pass) {
+		o := p.Object
+		if o.Format != lint.CloudFormation {
+			return
+		}
+		for _, r := range ingressRules(o) {
+			proto, from, to, ok := r.ports()
+			if !ok {
+				continue
+			}
+			tcpOrUDP := proto == "tcp" || proto == "udp"
+			var what string
+			switch {
+			case proto == "all":
+				what = "all traffic"
+			case tcpOrUDP && from == 0 && to >= 65535:
+				what = "every " + proto + " port"
+			case proto == "tcp" && from <= 22 && 22 <= to:
+				what = "SSH (" + r.describe(proto, from, to) + ")"
+			case tcpOrUDP && from <= 3389 && 3389 <= to:
+				what = "RDP (" + r.describe(proto, from, to) + ")"
+			default:
+				continue
+			}
+			for _, f := range []string{"CidrIp", "CidrIpv6"} {
+				if cidr, ok := cfnString(r.Get(f)); ok && isWorld(cidr) {
+					p.Report(r.Get(f), "%s allows %s from %s; restrict the source to known CIDRs or a bastion's security group", o.Name(), what, cidr)
+				}
+			}
+		}
+	},
+}
+
+var CFNClusterSGNon443 = &lint.Rule{
+	ID:        "cfn-eks-cluster-sg-non-443",
+	Level:     lint.Warning,
+	DefaultOn: false,
+	Title:     "Cluster security group allows more than HTTPS",
+	Inputs:    "cloudformation",
+	Tags:      []string{"security", "eks"},
+	Rationale: "The security groups in ResourcesVpcConfig.SecurityGroupIds are attached to the control plane's " +
+		"network interfaces. The API server listens on 443; any other inbound port only widens what reaches the " +
+		"control plane's interfaces. EKS Best Practices: the cluster security group needs tcp/443 from nodes and " +
+		"admins (A3).",
+	Fix: "Remove ingress rules other than tcp/443 from the cluster's security groups; put node-to-node rules on " +
+		"the nodes' security group.",
+	Example: lint.Example{
+		Bad:  templateWith(cfnClusterWithSG("tcp, FromPort: 0, ToPort: 65535")),
+		Good: templateWith(cfnClusterWithSG("tcp, FromPort: 443, ToPort: 443")),
+	},
+	Notes: "Rules are read from the security group's SecurityGroupIngress and from AWS::EC2::SecurityGroupIngress " +
+		"resources whose GroupId refers to it.",
+	Check: func(p *lint.Pass) {
+		if _, ok := cfnResource(p, "AWS::EKS::Cluster"); !ok {
+			return
+		}
+		o := p.Object
+		ids, _ := cfnList(o.Properties().Get("ResourcesVpcConfig").Get("SecurityGroupIds"))
+		for _, id := range ids {
+			sg := referencedResource(o, id, "AWS::EC2::SecurityGroup")
+			if sg == nil {
+				continue
+			}
+			rules := ingressRules(sg)
+			for _, ing := range standaloneIngress(o.Template())[sg] {
+				rules = append(rules, ingressRules(ing)...)
+			}
+			for _, r := range rules {
+				proto, from, to, ok := r.ports()
+				if ok && !(proto == "tcp" && from == 443 && to == 443) {
+					p.Report(r.at(), "security group %s of cluster %s allows %s inbound%s; the control plane needs only tcp/443",
+						sg.Name(), o.Name(), r.describe(proto, from, to), r.source(sg.Name()))
+				}
+			}
+		}
+	},
+}
+
+// standaloneIngress indexes a template's AWS::EC2::SecurityGroupIngress resources by the security
+// group their GroupId names.
+func standaloneIngress(t *lint.Template) map[*lint.Object][]*lint.Object {
+	return lint.TemplateIndex(t, factIngressByGroup, func(t *lint.Template) map[*lint.Object][]*lint.Object {
+		byGroup := map[*lint.Object][]*lint.Object{}
+		for _, ing := range t.Resources("AWS::EC2::SecurityGroupIngress") {
+			if sg := referencedResource(ing, ing.Properties().Get("GroupId"), "AWS::EC2::SecurityGroup"); sg != nil {
+				byGroup[sg] = append(byGroup[sg], ing)
+			}
+		}
+		return byGroup
+	})
+}
+
+// cfnClusterWithSG writes an example cluster whose security group has one ingress rule with the
+// given protocol and ports.
+func cfnClusterWithSG(rule string) string {
+	return "  ControlPlaneSecurityGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n" +
+		"      GroupDescription: control plane\n      VpcId: vpc-0a1b2c3d\n      SecurityGroupIngress:\n" +
+		"        - {IpProtocol: " + rule + ", SourceSecurityGroupId: sg-0nodes0}\n" +
+		"  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n" +
+		"      RoleArn: arn:aws:iam::111122223333:role/eks-cluster\n      ResourcesVpcConfig:\n" +
+		"        SubnetIds: [subnet-0a1b2c3d, subnet-0e1f2a3b, subnet-0c4d5e6f]\n" +
+		"        SecurityGroupIds: [!Ref ControlPlaneSecurityGroup]\n"
+}
+
 // nodeGroups are the G4 rules in catalogue order.
 var nodeGroups = []*lint.Rule{
 	NodegroupSSHEnabled,
 	NodegroupSSHOpenToInternet,
+	NodegroupBottlerocketAdminContainer,
+	NodegroupPublicSubnets,
+	NodegroupIMDSv1Enabled,
+	NodegroupPodIMDSReachable,
 	NodegroupSingleAZ,
+	NodegroupAddonPoliciesOnNodeRole,
+	NodegroupBroadIAMPolicy,
+	NodegroupMissingRequiredPolicies,
+	CFNSGIngressOpenWorld,
+	CFNClusterSGNon443,
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/helm"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -27,7 +28,7 @@ func TestFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaders := map[lint.InputKind]lint.Loader{lint.Chart: charts}
+	loaders := map[lint.InputKind]lint.Loader{lint.Chart: charts, lint.Overlay: kustomize.NewLoader()}
 	for _, r := range rules.All() {
 		t.Run(r.ID, func(t *testing.T) {
 			dir := filepath.Join(fixtures, r.ID)

@@ -19,6 +19,7 @@ import (
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
 	"github.com/ekslint/ekslint/lint/helm"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -213,11 +214,14 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: f.root, WorkDir: f.workDir})
 	lint.BoundMemory(lint.MemoryBudget(inputs, limits))
 	res := lint.Run(ctx, inputs, lint.Options{
-		Rules:   selected,
-		Limits:  limits,
-		Env:     env,
-		Stdin:   stdin,
-		Loaders: map[lint.InputKind]lint.Loader{lint.Chart: charts},
+		Rules:  selected,
+		Limits: limits,
+		Env:    env,
+		Stdin:  stdin,
+		Loaders: map[lint.InputKind]lint.Loader{
+			lint.Chart:   charts,
+			lint.Overlay: kustomize.NewLoader(),
+		},
 	})
 	res.Problems = append(problems, res.Problems...)
 	filter := lint.FilterOptions{Rules: selected, Known: known, Root: f.lintRoot, WorkDir: f.wd, Baseline: baseline}

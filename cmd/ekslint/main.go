@@ -19,7 +19,15 @@ import (
 var version = ""
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stderr := os.Stderr
+	// Libraries print warnings straight to os.Stderr: kustomize prints each deprecated field it
+	// meets, once per kustomization per overlay built, with no file or line. What a user needs
+	// from a run is in ekslint's report, so those prints go nowhere; ekslint's own messages use
+	// the stderr handed to run.
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = null
+	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, stderr))
 }
 
 // usageError marks errors in how ekslint was called, which exit with 2.

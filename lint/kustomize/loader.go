@@ -1,0 +1,402 @@
+// Package kustomize builds Kustomize overlays in-process, offline and without running anything
+// from the repository, and maps every object's fields back to the base, patch or kustomization
+// line a person edits.
+//
+// Before kustomize sees an overlay, the loader reads every kustomization it includes and refuses,
+// naming the entry: remote bases and files (kustomize would run git or plain HTTP), paths that
+// leave the lint root, Helm charts (kustomize would run helm), and plugin or KRM function configs
+// (exec, Go, container or starlark code). Kustomize then runs with plugins disabled, its load
+// restrictor on, and a filesystem that refuses anything outside the lint root, so a check missed
+// here still cannot read /etc/passwd.
+package kustomize
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// Loader loads lint.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
+// the rest of the run, so files shared by several overlays are read and parsed once.
+type Loader struct {
+	once  sync.Once
+	cache *fileCache
+
+	mu       sync.Mutex
+	reported map[lint.Problem]bool
+}
+
+// NewLoader returns a loader for one run.
+func NewLoader() *Loader { return &Loader{reported: map[lint.Problem]bool{}} }
+
+// Load builds the overlay in.Abs and hands its objects to s.
+func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
+	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
+	if ctx.Err() != nil {
+		return
+	}
+	b, err := newBuild(l.cache, in, s)
+	if err != nil {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: "cannot read: " + readError(err)})
+		return
+	}
+	defer b.registerSources()
+	b.visit(b.dir, false)
+	l.hand(s, b.notes)
+	if len(b.problems) > 0 {
+		l.report(b, s)
+		return
+	}
+	b.run()
+}
+
+// hand passes problems to the sink, each once however many overlays share its file.
+func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, p := range problems {
+		if !l.reported[p] {
+			l.reported[p] = true
+			s.Problem(p)
+		}
+	}
+}
+
+// report hands over the problems that kept an overlay from being built. A problem in a file
+// several overlays share is reported once; an overlay kept from building only by problems in
+// other files (a base it includes) gets a note saying so.
+func (l *Loader) report(b *build, s *lint.Sink) {
+	l.hand(s, b.problems)
+	own := b.display(lint.KustomizationFile(b.dir))
+	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
+			Message: fmt.Sprintf("not built: it includes %s, which has problems", b.problems[0].Pos.File)})
+	}
+}
+
+// build is one overlay being checked, built and mapped.
+type build struct {
+	cache   *fileCache
+	in      lint.Input
+	s       *lint.Sink
+	root    string // lint root, symlinks resolved
+	dir     string // the overlay, symlinks resolved
+	display func(abs string) string
+
+	kusts     map[string]*kustFile // every kustomization of the overlay, by folder
+	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
+	resources map[string][]string  // kustomization folder → the resource files it names
+	texts     map[*lint.Text]bool  // every file read, for Sink.Source
+	problems  []lint.Problem       // what keeps the overlay from being built
+	notes     []lint.Problem       // what is worth a word but does not (deprecated fields)
+}
+
+// edge is one kustomization including another, as a resource (base) or a component.
+type edge struct {
+	dir       string
+	component bool
+}
+
+func newBuild(cache *fileCache, in lint.Input, s *lint.Sink) (*build, error) {
+	root, err := filepath.EvalSymlinks(in.Root)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := filepath.EvalSymlinks(in.Abs)
+	if err != nil {
+		return nil, err
+	}
+	b := &build{cache: cache, in: in, s: s, root: root, dir: dir,
+		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
+	// Display paths follow the input's own: a file is named relative to the working directory,
+	// as lint.DisplayPath names it, whichever overlay reads it first.
+	b.display = func(abs string) string {
+		rel, err := filepath.Rel(dir, abs)
+		if err != nil {
+			return filepath.ToSlash(abs)
+		}
+		return path.Join(in.Path, filepath.ToSlash(rel))
+	}
+	return b, nil
+}
+
+func (b *build) problem(at lint.Pos, format string, args ...any) {
+	b.problems = append(b.problems, lint.Problem{Pos: at, Level: lint.Error, Message: fmt.Sprintf(format, args...)})
+}
+
+// text reads a file inside the root through the cache, remembering it as a source.
+func (b *build) text(abs string) (*lint.Text, error) {
+	t, err := b.cache.get(abs).read(b.cache, b.display(abs))
+	if err == nil {
+		b.texts[t] = true
+	}
+	return t, err
+}
+
+// yamlDocs reads and parses a file kustomize will parse, reporting what our parser refuses
+// (duplicate keys, alias bombs, binary data) at its line; kustomize never sees such a file.
+func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
+	if _, err := b.text(abs); err != nil {
+		b.problem(lint.Pos{File: b.display(abs)}, "cannot read: %s", readError(err))
+		return nil, false
+	}
+	docs, problems := b.cache.get(abs).parse(b.cache, b.display(abs))
+	ok := true
+	for _, p := range problems {
+		if p.Level == lint.Error {
+			ok = false
+		}
+		b.problems = append(b.problems, p)
+	}
+	return docs, ok
+}
+
+// kust reads the kustomization file in dir.
+func (b *build) kust(dir string) *kustFile {
+	name := lint.KustomizationFile(dir)
+	if name == "" {
+		return nil
+	}
+	f := b.cache.get(name)
+	docs, ok := b.yamlDocs(name)
+	if !ok {
+		return nil
+	}
+	f.kustOnce.Do(func() {
+		var root *yaml.Node
+		if len(docs) > 0 {
+			root = docs[0]
+		}
+		f.kust = newKustFile(f, dir, f.text, root, b.cache.lim)
+	})
+	if f.kust.root == nil || f.kust.root.Kind != yaml.MappingNode {
+		b.problem(lint.Pos{File: f.text.Name, Line: 1}, "is not a kustomization: the file holds no mapping")
+		return nil
+	}
+	return f.kust
+}
+
+// visit reads the kustomization in dir and everything it names, checking each entry before
+// kustomize would follow it. plugins is set for kustomizations reached through generators or
+// transformers, whose resources are plugin configs.
+func (b *build) visit(dir string, plugins bool) {
+	if _, seen := b.kusts[dir]; seen {
+		return
+	}
+	b.kusts[dir] = nil
+	k := b.kust(dir)
+	if k == nil {
+		return
+	}
+	b.kusts[dir] = k
+	for _, key := range k.deprecated {
+		b.notes = append(b.notes, lint.Problem{Pos: at(k.text, key, key), Level: lint.Note, Message: fmt.Sprintf(
+			"%s is deprecated: use %s (`kustomize edit fix` rewrites the file)", key.Value, deprecatedFields[key.Value])})
+	}
+	for _, key := range k.helm {
+		b.problem(at(k.text, key, key), "%s: Helm charts inflated by kustomize run the helm program: not rendered (ekslint runs nothing from the repository; lint the chart folder itself)", key.Value)
+	}
+	for _, p := range k.patches {
+		if p.inline != nil {
+			b.problems = append(b.problems, p.inline.err...)
+		}
+	}
+	for _, r := range k.refs {
+		b.checkRef(k, r, plugins)
+	}
+}
+
+// checkRef checks one entry of kustomization k and follows it when it is local.
+func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
+	at := at(k.text, nil, r.Node)
+	if r.Inline {
+		if r.Kind == lint.RefPlugin {
+			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
+			b.problems = append(b.problems, e.err...)
+			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) })
+		}
+		return
+	}
+	abs, ok := b.local(k, at, r.Field, r.Value)
+	if !ok {
+		return
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+		return
+	}
+	if st.IsDir() {
+		switch r.Kind {
+		case lint.RefResource, lint.RefKustomization, lint.RefPlugin:
+			if lint.KustomizationFile(abs) == "" {
+				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(lint.KustomizationNames, ", "))
+				return
+			}
+			if r.Kind != lint.RefPlugin {
+				b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
+			}
+			b.visit(abs, plugins || r.Kind == lint.RefPlugin)
+		default:
+			b.problem(at, "%s entry %q is a folder; it must name a file", r.Field, r.Value)
+		}
+		return
+	}
+	switch r.Kind {
+	case lint.RefKustomization:
+		b.problem(at, "%s entry %q is a file; %s names kustomization folders", r.Field, r.Value, r.Field)
+	case lint.RefResource:
+		if plugins {
+			if docs, ok := b.yamlDocs(abs); ok {
+				b.checkPluginConfigs(k, r, docs, b.placer(abs))
+			}
+			return
+		}
+		if _, ok := b.yamlDocs(abs); ok {
+			b.resources[k.dir] = append(b.resources[k.dir], abs)
+		}
+	case lint.RefYAML:
+		b.yamlDocs(abs)
+	case lint.RefData:
+		if _, err := b.text(abs); err != nil {
+			b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+		}
+	case lint.RefPlugin:
+		if docs, ok := b.yamlDocs(abs); ok {
+			b.checkPluginConfigs(k, r, docs, b.placer(abs))
+		}
+	}
+}
+
+// local resolves a path written in kustomization k, refusing URLs, git repositories and paths
+// that leave the lint root (through `..` or a symlink) before anything is read.
+func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bool) {
+	if isRemote(value) {
+		b.problem(at, "%s entry %q is remote: not fetched (ekslint never fetches anything; vendor it into the repository, or lint `kustomize build` output with `ekslint lint -`)", field, value)
+		return "", false
+	}
+	abs := value
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(k.dir, value)
+	}
+	abs = filepath.Clean(abs)
+	real, err := resolve(abs)
+	if err != nil {
+		b.problem(at, "%s entry %q: %v", field, value, err)
+		return "", false
+	}
+	if !within(real, b.root) {
+		b.problem(at, "%s entry %q resolves to %s, outside the lint root %s: not read", field, value, real, b.root)
+		return "", false
+	}
+	return abs, true
+}
+
+// placer places nodes of a file read through the cache.
+func (b *build) placer(abs string) func(key, val *yaml.Node) lint.Pos {
+	t, _ := b.text(abs)
+	return func(key, val *yaml.Node) lint.Pos { return at(t, key, val) }
+}
+
+// at is the range of a field in the file t.
+func at(t *lint.Text, key, val *yaml.Node) lint.Pos {
+	p := lint.FieldRange(t, key, val)
+	p.File = t.Name
+	return p
+}
+
+// registerSources hands every file read to the sink: findings and problems point into them.
+func (b *build) registerSources() {
+	for t := range b.texts {
+		b.s.Source(t)
+	}
+}
+
+// schemaMu guards kustomize's OpenAPI schema, which is global: an overlay that sets its own
+// (`openapi:`) builds alone and resets it afterwards; the rest share the built-in one.
+var schemaMu sync.RWMutex
+
+// run builds the checked overlay with kustomize and hands over its objects.
+func (b *build) run() {
+	root := b.kusts[b.dir]
+	data, err := withOriginAnnotations(root.text.Data)
+	if err != nil {
+		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
+		return
+	}
+	fsys := &guardedFS{disk: filesys.MakeFsOnDisk(), root: b.root, cache: b.cache, display: b.display,
+		kustPath: root.file.abs, kustData: data}
+	opts := krusty.MakeDefaultOptions()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.PluginConfig = types.DisabledPluginConfig()
+	opts.Reorder = krusty.ReorderOptionNone
+
+	resources, err := func() (res []resourceOut, err error) {
+		if _, custom := mapEntry(root.root, "openapi"); custom != nil {
+			schemaMu.Lock()
+			defer func() { openapi.ResetOpenAPI(); schemaMu.Unlock() }()
+		} else {
+			schemaMu.RLock()
+			defer schemaMu.RUnlock()
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("kustomize failed: %v", r)
+			}
+		}()
+		m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
+		if err != nil {
+			return nil, err
+		}
+		return collect(m)
+	}()
+	if err != nil {
+		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error,
+			Message: "kustomize build failed: " + strings.TrimSpace(err.Error())})
+		return
+	}
+	for _, r := range resources {
+		b.s.Document(&lint.Document{Root: r.node, Locator: b.locator(r), Variant: b.in.Path})
+	}
+}
+
+// withOriginAnnotations adds `originAnnotations` to a kustomization's buildMetadata, so that
+// kustomize records in each object the file (or generator) it came from.
+func withOriginAnnotations(data []byte) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return data, nil
+	}
+	m := doc.Content[0]
+	const option = "originAnnotations"
+	switch _, bm := mapEntry(m, "buildMetadata"); {
+	case bm == nil:
+		m.Content = append(m.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
+			&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: option}}})
+	case bm.Kind == yaml.SequenceNode:
+		if slices.ContainsFunc(bm.Content, func(n *yaml.Node) bool { return n.Value == option }) {
+			return data, nil
+		}
+		bm.Content = append(bm.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: option})
+	default:
+		return data, nil // kustomize reports the malformed field
+	}
+	return yaml.Marshal(&doc)
+}

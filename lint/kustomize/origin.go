@@ -1,0 +1,268 @@
+package kustomize
+
+import (
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// resourceOut is one object of a build, with the origin kustomize recorded for it.
+type resourceOut struct {
+	node                   *yaml.Node
+	apiVersion, kind, name string
+	origin                 *resource.Origin
+}
+
+// collect takes the objects out of a build, reads their origin annotations and removes them:
+// rules see the objects as `kustomize build` prints them.
+func collect(m resmap.ResMap) ([]resourceOut, error) {
+	var out []resourceOut
+	for _, r := range m.Resources() {
+		o, err := r.GetOrigin()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resourceOut{apiVersion: r.GetApiVersion(), kind: r.GetKind(), name: r.GetName(), origin: o})
+	}
+	if err := m.RemoveOriginAnnotations(); err != nil {
+		return nil, err
+	}
+	for i, r := range m.Resources() {
+		out[i].node = r.YNode()
+	}
+	return out, nil
+}
+
+// locator prepares the placing of one built object's fields: where it came from, and which
+// patches and transformer settings were applied to it.
+func (b *build) locator(r resourceOut) *locator {
+	root := b.kusts[b.dir]
+	l := &locator{fallback: lint.Pos{File: root.text.Name, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}
+	switch {
+	case r.origin == nil:
+		return l
+	case r.origin.ConfiguredIn != "":
+		if pos, ok := b.generatorEntry(filepath.Join(b.dir, filepath.FromSlash(r.origin.ConfiguredIn)), r); ok {
+			l.generated = &pos
+		}
+		return l
+	}
+	abs := filepath.Join(b.dir, filepath.FromSlash(r.origin.Path))
+	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
+	chain, names, obj := b.source(abs, docs, r)
+	if obj == nil {
+		l.fallback = lint.Pos{File: b.display(abs), Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+		return l
+	}
+	l.origin = &tree{root: obj, place: b.placer(abs)}
+	for i, k := range chain {
+		l.writers = append(l.writers, settings(k)...)
+		l.writers = append(l.writers, b.patchWriters(k, r, names[i])...)
+		next := ""
+		if i+1 < len(chain) {
+			next = chain[i+1].dir
+		}
+		for _, e := range slices.Backward(b.edges[k.dir]) {
+			if e.component && e.dir != next {
+				l.writers = append(l.writers, b.componentWriters(e.dir, r, names[i], map[string]bool{})...)
+			}
+		}
+	}
+	return l
+}
+
+// source finds the object in its base file and the kustomizations it came through, from the
+// overlay down to the one naming the file. A file can be reached along several paths (a base
+// included twice, with different prefixes); the path whose prefixes and suffixes turn the
+// object's name in the file into its built name is the one it came through.
+func (b *build) source(abs string, docs []*yaml.Node, r resourceOut) (chain []*kustFile, names []string, obj *yaml.Node) {
+	const maxPaths = 64
+	seen := 0
+	var path []*kustFile
+	var dfs func(dir string) bool
+	dfs = func(dir string) bool {
+		k := b.kusts[dir]
+		if k == nil || slices.Contains(path, k) || seen >= maxPaths {
+			return false
+		}
+		path = append(path, k)
+		defer func() { path = path[:len(path)-1] }()
+		if slices.Contains(b.resources[dir], abs) {
+			seen++
+			ns, exact := levelNames(path, r.name)
+			if o := findObject(docs, r.kind, ns[len(ns)-1]); o != nil && (exact || chain == nil) {
+				chain, names, obj = slices.Clone(path), ns, o
+				if exact {
+					return true
+				}
+			}
+		}
+		for _, e := range b.edges[dir] {
+			if dfs(e.dir) {
+				return true
+			}
+		}
+		return false
+	}
+	dfs(b.dir)
+	return chain, names, obj
+}
+
+// levelNames returns the object's name as each kustomization of chain sees it, from the built
+// name: each kustomization's patches name the object as the kustomizations below it left it,
+// before its own namePrefix and nameSuffix. The last is the name in the base file. exact is
+// false when a prefix or suffix does not match (the name was changed some other way).
+func levelNames(chain []*kustFile, built string) (names []string, exact bool) {
+	names = make([]string, len(chain))
+	name, exact := built, true
+	for i, k := range chain {
+		p, s := k.namePrefix.str(), k.nameSuffix.str()
+		if !strings.HasPrefix(name, p) || !strings.HasSuffix(name[len(p):], s) {
+			exact = false
+		}
+		name = strings.TrimSuffix(strings.TrimPrefix(name, p), s)
+		names[i] = name
+	}
+	return names, exact
+}
+
+// findObject finds the object kind/name among the documents of its base file (Lists included).
+func findObject(docs []*yaml.Node, kind, name string) *yaml.Node {
+	var byKind []*yaml.Node
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		if mapGet(n, "kind").Value == kind {
+			byKind = append(byKind, n)
+		}
+		if strings.HasSuffix(mapGet(n, "kind").Value, "List") {
+			for _, it := range items(mapGet(n, "items")) {
+				visit(it)
+			}
+		}
+	}
+	for _, d := range docs {
+		visit(d)
+	}
+	for _, n := range byKind {
+		if mapGet(mapGet(n, "metadata"), "name").Value == name {
+			return n
+		}
+	}
+	if len(byKind) == 1 {
+		return byKind[0]
+	}
+	return nil
+}
+
+// patchWriters returns k's patches that apply to the object, last first; name is the object's
+// name as k sees it.
+func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
+	var ws []writer
+	for _, p := range slices.Backward(k.patches) {
+		var docs []*yaml.Node
+		var place func(key, val *yaml.Node) lint.Pos
+		if p.inline != nil {
+			docs, place = p.inline.docs, p.inline.pos
+		} else {
+			abs := filepath.Join(k.dir, p.path)
+			if _, err := b.text(abs); err != nil {
+				continue
+			}
+			docs, _ = b.cache.get(abs).parse(b.cache, b.display(abs))
+			place = b.placer(abs)
+		}
+		if len(docs) == 1 && docs[0].Kind == yaml.SequenceNode {
+			if p.target != nil && targets(p.target, r, name) {
+				ws = append(ws, newJSONPatch(docs[0], place))
+			}
+			continue
+		}
+		for _, d := range slices.Backward(docs) {
+			if p.target != nil && targets(p.target, r, name) ||
+				p.target == nil && mapGet(d, "kind").Value == r.kind && mapGet(mapGet(d, "metadata"), "name").Value == name {
+				ws = append(ws, &smPatch{tree{root: d, place: place}})
+			}
+		}
+	}
+	return ws
+}
+
+// componentWriters returns the settings and patches of a component and of the components it
+// includes, last first.
+func (b *build) componentWriters(dir string, r resourceOut, name string, seen map[string]bool) []writer {
+	k := b.kusts[dir]
+	if k == nil || seen[dir] {
+		return nil
+	}
+	seen[dir] = true
+	ws := append(settings(k), b.patchWriters(k, r, name)...)
+	for _, e := range slices.Backward(b.edges[dir]) {
+		if e.component {
+			ws = append(ws, b.componentWriters(e.dir, r, name, seen)...)
+		}
+	}
+	return ws
+}
+
+// targets reports whether a patch target selects the object. Kind, name, group and version are
+// regular expressions matched in full, as kustomize matches them; label and annotation
+// selectors are not evaluated (they would need the labels at the time the patch ran), so such a
+// patch is taken to apply: a scalar it writes is still checked by value.
+func targets(t *yaml.Node, r resourceOut, name string) bool {
+	group, version := "", r.apiVersion
+	if g, v, ok := strings.Cut(r.apiVersion, "/"); ok {
+		group, version = g, v
+	}
+	for _, f := range [][2]string{{"kind", r.kind}, {"name", name}, {"group", group}, {"version", version}} {
+		want := mapGet(t, f[0])
+		if want.Kind != yaml.ScalarNode || want.Value == "" {
+			continue
+		}
+		re, err := regexp.Compile("^(?:" + want.Value + ")$")
+		if err != nil {
+			if want.Value != f[1] {
+				return false
+			}
+			continue
+		}
+		if !re.MatchString(f[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// generatorEntry places a generated object at the generator that made it: the
+// configMapGenerator or secretGenerator entry of the kustomization named in its origin, or the
+// generator config in a file named by `generators`.
+func (b *build) generatorEntry(abs string, r resourceOut) (lint.Pos, bool) {
+	if k := b.kusts[filepath.Dir(abs)]; k != nil && k.file.abs == abs {
+		var best *generatorEntry
+		for i, g := range k.generators {
+			if g.kind == r.kind && strings.Contains(r.name, g.name) && (best == nil || len(g.name) > len(best.name)) {
+				best = &k.generators[i]
+			}
+		}
+		if best == nil {
+			return lint.Pos{}, false
+		}
+		return at(k.text, nil, best.item), true
+	}
+	if _, err := b.text(abs); err != nil {
+		return lint.Pos{}, false
+	}
+	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
+	for _, d := range docs {
+		if name := mapGet(mapGet(d, "metadata"), "name"); strings.Contains(r.name, name.Value) && name.Value != "" {
+			return b.placer(abs)(mapKey(mapGet(d, "metadata"), "name"), name), true
+		}
+	}
+	return lint.Pos{}, false
+}
