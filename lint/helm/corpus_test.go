@@ -16,6 +16,9 @@ import (
 	"text/template/parse"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/report"
+	"github.com/ekslint/ekslint/lint/report/reporttest"
+	"github.com/ekslint/ekslint/rules"
 )
 
 // The corpus of real charts lives next to the repository in ../shared/corpus; users' clones do
@@ -384,4 +387,53 @@ func compareWithParse(t *testing.T, name string, src []byte) {
 			}
 		}
 	}
+}
+
+// TestCorpusSARIF lints every corpus chart with every rule, each with its corpus values, and
+// validates the SARIF of the run with the shared validator (skipped when it cannot run).
+func TestCorpusSARIF(t *testing.T) {
+	charts := corpusCharts(t)
+	sets := map[string][]ValueSet{}
+	var inputs []lint.Input
+	for _, c := range charts {
+		sets[c.dir] = c.sets[:1]
+		inputs = append(inputs, lint.Input{Kind: lint.Chart, Path: c.name, Abs: c.dir, Root: c.root})
+	}
+	l, err := New(Options{ValueSets: func(in lint.Input) []ValueSet { return sets[in.Abs] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := rules.All()
+	res := lint.Run(context.Background(), inputs, lint.Options{Rules: all, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	for _, p := range res.Problems {
+		if p.Level == lint.Error {
+			t.Errorf("%s", p)
+		}
+	}
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings over the chart corpus")
+	}
+	path := filepath.Join(t.TempDir(), "helm.sarif")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.SARIF(f, &report.Run{Result: res, Rules: all, Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d findings, %d with related locations", len(res.Findings), countRelated(res.Findings))
+	reporttest.ValidateSARIF(t, path)
+}
+
+func countRelated(fs []lint.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if len(f.Related) > 0 {
+			n++
+		}
+	}
+	return n
 }
