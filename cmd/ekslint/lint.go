@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,6 +117,9 @@ func (c *chartFlags) loader(cfg *config.Config, wd string) (*helm.Loader, error)
 	if err != nil {
 		return nil, usageError{err}
 	}
+	// Helm's SDK logs warnings through the default slog logger, on standard error, in the
+	// middle of a run's output ("returned non-bool value"); ekslint reports through its reports.
+	slog.SetDefault(slog.New(slog.DiscardHandler))
 	return l, nil
 }
 
