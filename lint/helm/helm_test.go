@@ -479,3 +479,25 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 		t.Errorf("inputs %v, want %v", got, want)
 	}
 }
+
+// TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines.
+func TestBrokenChartFiles(t *testing.T) {
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		at    string
+		want  string
+	}{
+		{"Chart.yaml", map[string]string{"Chart.yaml": "apiVersion: v2\nname: x\nversion: [\n", "templates/cm.yaml": cm},
+			"Chart.yaml:3", `^Chart.yaml is not valid YAML: did not find expected node content$`},
+		{"values.yaml", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n b: 2\n", "templates/cm.yaml": cm},
+			"values.yaml:2", `^values.yaml is not valid YAML: mapping values are not allowed in this context$`},
+		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},
+			"Chart.yaml", `chart.metadata.name is required`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			oneProblem(t, run(t, writeChart(t, c.files), helm.Options{}), lint.Error, c.at, c.want)
+		})
+	}
+}

@@ -282,9 +282,9 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 		}
 		maps[name] = r.fileMap(t, st)
 	}
+	lim := r.ci.sink.Limits()
 	for _, name := range names {
 		m := maps[name]
-		lim := r.ci.sink.Limits()
 		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {
 			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
 				Namespace: l.opts.Namespace, Variant: r.set.Name})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -258,11 +259,7 @@ func split(display string, files []*archive.BufferedFile, all *[]*file) (*source
 func (s *source) build(origins map[*common.File]*file, charts map[*common.File]*source) (*chart.Chart, error) {
 	c, err := loader.LoadFiles(s.files)
 	if err != nil {
-		at := lint.Pos{File: s.display}
-		if s.chartYAML != nil {
-			at = chartYAMLPos(s.chartYAML, err)
-		}
-		return nil, &errChart{at, loadMessage(err)}
+		return nil, s.loadProblem(err)
 	}
 	for _, group := range [][]*common.File{c.Templates, c.Files, c.Raw} {
 		for _, f := range group {
@@ -284,13 +281,26 @@ func (s *source) build(origins map[*common.File]*file, charts map[*common.File]*
 	return c, nil
 }
 
-// loadMessage makes Helm's chart loading errors read as one line.
-func loadMessage(err error) string {
+// loadError is how Helm's loader names the file it could not read: "cannot load values.yaml: ...".
+var loadError = regexp.MustCompile(`^cannot load ([^:]+): (?s)(.*)$`)
+
+// loadProblem places an error of Helm's chart loader in the file it names, at the line a YAML
+// error names, with the parser's message.
+func (s *source) loadProblem(err error) *errChart {
 	msg := err.Error()
-	if strings.Contains(msg, "Chart.yaml file is missing") {
-		return "Chart.yaml is missing; not a chart"
+	f := s.chartYAML
+	if m := loadError.FindStringSubmatch(msg); m != nil {
+		if named := s.byName[m[1]]; named != nil {
+			f = named
+		}
+		msg = m[1] + " is not valid YAML: " + yamlLine.ReplaceAllString(yamlErrorMessage(errors.New(m[2])), "")
+	} else if strings.Contains(msg, "Chart.yaml file is missing") {
+		msg = "Chart.yaml is missing; not a chart"
 	}
-	return msg
+	if f == nil {
+		return &errChart{lint.Pos{File: s.display}, msg}
+	}
+	return &errChart{yamlErrorPos(f.text, err), msg}
 }
 
 func within(p, root string) bool {
