@@ -501,3 +501,37 @@ func TestBrokenChartFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestAlteredMarkers renders a template that upper-cases another template it includes, markers
+// and all: the file is taken from a plain render, never with a garbled value, and the lines the
+// two renders agree on keep their mapping.
+func TestAlteredMarkers(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":           chartYAML,
+		"templates/inner.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inner\ndata:\n  a: b\n",
+		"templates/outer.yaml": "# {{ include \"demo/templates/inner.yaml\" . | upper | replace \"\\n\" \" \" }}\n" +
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: outer\nspec:\n  template:\n    spec:\n" +
+			"      containers:\n        - name: app\n          image: nginx\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule *lint.Rule
+	for _, r := range rules.All() {
+		if r.ID == "k8s-image-tag-mutable" {
+			rule = r
+		}
+	}
+	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Pos.String() != "templates/outer.yaml:11:11" || !strings.Contains(res.Findings[0].Message, `"nginx"`) {
+		t.Errorf("findings %v, want one on image \"nginx\" at templates/outer.yaml:11:11", res.Findings)
+	}
+	if got := l.Stats().Mangled.Load(); got != 1 {
+		t.Errorf("%d files from a plain render, want 1", got)
+	}
+}

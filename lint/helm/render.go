@@ -278,7 +278,7 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 				}
 			}
 			l.stats.Mangled.Add(1)
-			st = stripped{text: []byte(unmarked[name]), lines: make([]lineOrigin, strings.Count(unmarked[name], "\n")+1)}
+			st = keepSameLines(st, unmarked[name])
 		}
 		maps[name] = r.fileMap(t, st)
 	}
@@ -297,6 +297,23 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 			r.ci.sink.Problem(p)
 		}
 	}
+}
+
+// keepSameLines takes the text of a file from the plain render, keeping the mapping of the
+// marked render for the lines both renders agree on (when they have as many lines): a marker
+// altered on one line leaves the others exact.
+func keepSameLines(marked stripped, plain string) stripped {
+	out := stripped{text: []byte(plain), lines: make([]lineOrigin, strings.Count(plain, "\n")+1)}
+	markedLines := strings.Split(string(marked.text), "\n")
+	if len(markedLines) != len(out.lines) {
+		return out
+	}
+	for i, line := range strings.Split(plain, "\n") {
+		if markedLines[i] == line {
+			out.lines[i] = marked.lines[i]
+		}
+	}
+	return out
 }
 
 // crds hands over the documents of the chart's crds/ files, which Helm installs as they are
