@@ -75,7 +75,7 @@ func (c *chartFlags) register(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&c.set, "set", nil, "Helm value for the charts linted: key=value[,key=value] (repeatable)")
 	fl.StringArrayVar(&c.setString, "set-string", nil, "Helm string value for the charts linted: key=value[,key=value] (repeatable)")
 	fl.StringArrayVar(&c.setFile, "set-file", nil, "Helm value read from a file inside the lint root: key=path (repeatable)")
-	fl.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes version charts are rendered for (default: the config's kubeVersion, else "+helm.DefaultKubeVersion+", the newest EKS version)")
+	fl.StringVar(&c.kubeVersion, "kube-version", "", "Kubernetes version charts are rendered for (default: the config's kubeVersion, else the newest EKS version in the version data)")
 	fl.StringArrayVar(&c.apiVersions, "api-versions", nil, "API version added to the charts' .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1 (repeatable)")
 	fl.StringVar(&c.releaseName, "release-name", helm.DefaultReleaseName, "Helm release name charts are rendered with")
 	fl.StringVar(&c.namespace, "namespace", helm.DefaultNamespace, "Helm release namespace charts are rendered in")
@@ -83,11 +83,11 @@ func (c *chartFlags) register(fl *pflag.FlagSet) {
 
 // loader makes the chart loader: the flags' values for every chart, and for a chart the config
 // gives value sets, each set with the flags' values applied after its own.
-func (c *chartFlags) loader(cfg *config.Config, wd string) (*helm.Loader, error) {
+func (c *chartFlags) loader(cfg *config.Config, eks *lint.Versions, wd string) (*helm.Loader, error) {
 	flagSet := helm.ValueSet{Files: c.values, Set: c.set, SetString: c.setString, SetFile: c.setFile}
 	opts := helm.Options{
 		Values:      flagSet,
-		KubeVersion: cmp.Or(c.kubeVersion, cfg.KubeVersion),
+		KubeVersion: cmp.Or(c.kubeVersion, cfg.KubeVersion, eks.Newest().Version.String()),
 		APIVersions: c.apiVersions,
 		ReleaseName: c.releaseName,
 		Namespace:   c.namespace,
@@ -211,7 +211,7 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 	}
 	limits := lint.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes}
 	baseline, baselineProblem := f.loadBaseline(limits)
-	charts, err := f.charts.loader(cfg, f.wd)
+	charts, err := f.charts.loader(cfg, env.Versions, f.wd)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -19,11 +19,6 @@ import (
 )
 
 const (
-	// DefaultKubeVersion is the Kubernetes version charts are rendered for: the newest version
-	// EKS supports (1.36, released on EKS 2026-06-02, per the project's EKS version tables). Helm
-	// 4's own default depends on the client-go it was built with, so it is set explicitly.
-	// TODO(lead): take it from the embedded EKS version data once that lands.
-	DefaultKubeVersion = "1.36"
 	// DefaultReleaseName is the release name `helm template` uses when none is given.
 	DefaultReleaseName = "release-name"
 	// DefaultNamespace is the release namespace `helm template` uses when none is given.
@@ -41,7 +36,8 @@ type Options struct {
 	// share are reported once and list the sets. Returning none renders with Values.
 	ValueSets func(chart lint.Input) []ValueSet
 	// KubeVersion is the Kubernetes version in .Capabilities and for Chart.yaml's kubeVersion
-	// constraint; "" means DefaultKubeVersion.
+	// constraint; "" means the newest version in ekslint's built-in EKS version data. It is
+	// always set: Helm 4's own default depends on the client-go it was built with.
 	KubeVersion string
 	// APIVersions are added to .Capabilities.APIVersions.
 	APIVersions []string
@@ -85,7 +81,7 @@ type Stats struct {
 // New makes a Loader; it refuses a Kubernetes version that does not parse.
 func New(opts Options) (*Loader, error) {
 	if opts.KubeVersion == "" {
-		opts.KubeVersion = DefaultKubeVersion
+		opts.KubeVersion = lint.BuiltinVersions().Newest().Version.String()
 	}
 	if opts.ReleaseName == "" {
 		opts.ReleaseName = DefaultReleaseName
