@@ -54,7 +54,7 @@ func NewBaseline(res *Result, root, wd string) *Baseline {
 		}
 		rooted := rootRelative(f, root, wd)
 		b.Findings = append(b.Findings, BaselineFinding{Fingerprint: rooted.Fingerprint(), Rule: f.Rule.ID,
-			File: rooted.Pos.File, Object: f.Object, Path: f.Path, Message: f.Message})
+			File: rooted.Pos.File, Object: f.Object.Identity(), Path: f.Path, Message: f.Message})
 	}
 	slices.SortStableFunc(b.Findings, func(a, b BaselineFinding) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Object.String(), b.Object.String()),

@@ -72,7 +72,7 @@ func checkTypeMeta(o *Object) *Problem {
 }
 
 func identify(o *Object) *Object {
-	o.ID = &ObjectID{
+	*o.ID = ObjectID{
 		APIVersion: o.Get("apiVersion").Str(),
 		Kind:       o.Get("kind").Str(),
 		Namespace:  o.Get("metadata", "namespace").Str(),

@@ -62,7 +62,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 			e.sets = append(e.sets, r)
 		}
 	}
-	e.collected = make([][]seqItem, len(e.sets))
+	e.buckets = make([][]bucket, len(e.sets))
 
 	var checkers sync.WaitGroup
 	for range workers {
@@ -100,23 +100,14 @@ type engine struct {
 	mu        sync.Mutex
 	res       *Result
 	blocks    [][]Finding // findings in fixed-size blocks: no slice doubling, and joined once
-	collected [][]seqItem // per set rule
+	buckets   [][]bucket  // per set rule, one per checker
 }
 
-// seq orders documents across a parallel run: input index, then document index in the input.
-type seq struct{ input, doc int }
-
-func (a seq) less(b seq) bool { return a.input < b.input || (a.input == b.input && a.doc < b.doc) }
-
+// seqDoc is a document with its place in a parallel run: input index, then document index in
+// the input.
 type seqDoc struct {
-	seq
-	doc *Document
-}
-
-type seqItem struct {
-	seq
-	obj  int
-	item any
+	input, index int
+	doc          *Document
 }
 
 // A Loader turns one chart or overlay into documents.
@@ -136,7 +127,7 @@ func (s *Sink) Limits() Limits { return s.e.opts.Limits }
 
 // Document hands a document over for checking; documents are checked in parallel with loading.
 func (s *Sink) Document(d *Document) {
-	s.e.docs <- seqDoc{seq{s.input, s.docs}, d}
+	s.e.docs <- seqDoc{s.input, s.docs, d}
 	s.docs++
 }
 
@@ -179,7 +170,10 @@ func (e *engine) checkDocuments() {
 	var findings []Finding
 	var problems []Problem
 	var ignores []*Ignore
-	collected := make([][]seqItem, len(e.sets))
+	buckets := make([]bucket, len(e.sets))
+	for i, r := range e.sets {
+		buckets[i] = r.Set.newBucket()
+	}
 	objects := 0
 	// Generated manifests repeat the same message and path thousands of times; sharing one
 	// string per distinct text keeps 400,000 findings from holding 400,000 copies.
@@ -212,17 +206,17 @@ func (e *engine) checkDocuments() {
 				continue
 			}
 			objects++
-			o.ignores = readIgnores(o)
-			ignores = append(ignores, o.ignores...)
+			o.ref.Ignores = readIgnores(o)
+			ignores = append(ignores, o.ref.Ignores...)
+			at := itemOrder{sd.input, sd.index, oi}
 			for _, r := range e.opts.Rules {
 				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
-				item, ok, err := runRule(r, p)
-				if err != nil {
-					problems = append(problems, *err)
+				var b bucket
+				if r.Set != nil {
+					b = buckets[slices.Index(e.sets, r)]
 				}
-				if ok {
-					si := slices.Index(e.sets, r)
-					collected[si] = append(collected[si], seqItem{sd.seq, oi, item})
+				if err := runRule(r, p, b, at); err != nil {
+					problems = append(problems, *err)
 				}
 			}
 		}
@@ -233,8 +227,8 @@ func (e *engine) checkDocuments() {
 	e.res.Problems = append(e.res.Problems, problems...)
 	e.res.Objects += objects
 	e.res.Ignores = append(e.res.Ignores, ignores...)
-	for i := range collected {
-		e.collected[i] = append(e.collected[i], collected[i]...)
+	for i, b := range buckets {
+		e.buckets[i] = append(e.buckets[i], b)
 	}
 }
 
@@ -266,38 +260,25 @@ func (e *engine) joinBlocks() []Finding {
 	return out
 }
 
-// runRule runs one rule on one object, turning a panic into a Problem.
-func runRule(r *Rule, p *Pass) (item any, ok bool, problem *Problem) {
+// runRule runs one rule on one object, keeping a set rule's item in b, and turns a panic into a
+// Problem.
+func runRule(r *Rule, p *Pass, b bucket, at itemOrder) (problem *Problem) {
 	defer func() {
 		if x := recover(); x != nil {
 			pr := internalError(p.Object.Place().Pos, "in rule "+r.ID, x)
-			problem, ok = &pr, false
+			problem = &pr
 		}
 	}()
 	if r.Check != nil {
 		r.Check(p)
-		return nil, false, nil
+	} else {
+		b.collect(p, at)
 	}
-	item, ok = r.Set.collect(p)
-	return item, ok, nil
+	return nil
 }
 
 func (e *engine) runSets() {
 	for i, r := range e.sets {
-		items := e.collected[i]
-		slices.SortFunc(items, func(a, b seqItem) int {
-			if a.seq != b.seq {
-				if a.seq.less(b.seq) {
-					return -1
-				}
-				return 1
-			}
-			return cmp.Compare(a.obj, b.obj)
-		})
-		kept := make([]any, len(items))
-		for j, it := range items {
-			kept[j] = it.item
-		}
 		s := &SetPass{Env: e.opts.Env, rule: r, emit: func(f Finding) { e.res.Findings = append(e.res.Findings, f) }}
 		func() {
 			defer func() {
@@ -305,8 +286,9 @@ func (e *engine) runSets() {
 					e.res.Problems = append(e.res.Problems, internalError(Pos{}, "in rule "+r.ID, x))
 				}
 			}()
-			r.Set.check(kept, s)
+			r.Set.check(e.buckets[i], s)
 		}()
+		e.buckets[i] = nil
 	}
 }
 
@@ -322,9 +304,11 @@ func dedupe(fs []Finding) []Finding {
 	// object break ties, so the finding kept (its message and object name the object as one
 	// overlay built it) is the same in every run.
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID),
-			cmp.Compare(a.Message, b.Message), slices.Compare(a.Variants, b.Variants),
-			cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
+		// Ties are rare: compare the costly keys only then (cmp.Or evaluates every argument).
+		if c := cmp.Or(comparePos(a.Pos, b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID), cmp.Compare(a.Message, b.Message)); c != 0 {
+			return c
+		}
+		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
 	})
 	out := fs[:0]
 	for _, f := range fs {

@@ -152,7 +152,9 @@ func (f *filter) suppress() {
 		if c := cs[x.Pos.Line-1]; c != nil && c.OwnLine {
 			covering = append(covering, c)
 		}
-		covering = append(covering, x.Ignores...)
+		if x.Object != nil {
+			covering = append(covering, x.Object.Ignores...)
+		}
 		for _, ig := range covering {
 			if !ig.covers(x.Rule.ID) {
 				continue

@@ -41,7 +41,7 @@ type Ignore struct {
 	// Pos is where it is written: the annotation, or the comment from its '#'.
 	Pos Pos
 	// Object and Path are the annotated object and the annotation's field path; unset for comments.
-	Object *ObjectID
+	Object *ObjectRef
 	Path   string
 	// OwnLine is set for a comment alone on its line, which covers the next line instead.
 	OwnLine bool
@@ -68,7 +68,7 @@ func readIgnores(o *Object) []*Ignore {
 			Rules:  splitRuleIDs(n.Str()),
 			Reason: strings.TrimSpace(m.Get("annotations", IgnoreReasonAnnotation).Str()),
 			Pos:    n.Place().Pos,
-			Object: o.ID,
+			Object: o.ref,
 			Path:   n.Path(),
 		})
 	}

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"sync"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -49,13 +51,20 @@ type Object struct {
 	root   *yaml.Node
 	key    *yaml.Node // a CloudFormation resource's logical id; nil for other objects
 	tmpl   *Template  // the CloudFormation template holding the resource
-	// ignores are the object's ekslint.io/ignore annotations, read by the engine before rules run
-	// and carried by every Place of the object.
-	ignores []*Ignore
+	// ref is what the object's Places keep of it; ID points into it.
+	ref *ObjectRef
+	// maps memoises StringMap per mapping: set rules keep label maps, and one shared map per
+	// object instead of one per rule is the difference between 20 and 110 MB on 100k workloads.
+	mu   sync.Mutex
+	maps map[*yaml.Node]map[string]string
 }
 
 func newObject(doc *Document, root *yaml.Node) *Object {
-	return &Object{ID: &ObjectID{}, doc: doc, root: root}
+	ref := &ObjectRef{}
+	if doc != nil {
+		ref.Variant = doc.Variant
+	}
+	return &Object{ID: &ref.ObjectID, ref: ref, doc: doc, root: root}
 }
 
 // Root is the object's top-level mapping (for a CloudFormation resource, placed at its logical id).
@@ -164,18 +173,29 @@ func (o *Object) NodeGroups() []NodeGroup {
 	return out
 }
 
-// StringMap returns a mapping of scalars as a Go map (labels, annotations, selectors).
+// StringMap returns a mapping of scalars as a Go map (labels, annotations, selectors). The map
+// is shared by every caller asking for the same field: do not change it.
 func (n Node) StringMap() map[string]string {
-	entries := n.Entries()
-	if entries == nil {
+	if !n.IsMap() {
 		return nil
 	}
+	o := n.obj
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if m, ok := o.maps[n.val]; ok {
+		return m
+	}
+	entries := n.Entries()
 	m := make(map[string]string, len(entries))
 	for _, e := range entries {
 		if e.IsScalar() || !e.Exists() {
 			m[e.Key()] = e.Str()
 		}
 	}
+	if o.maps == nil {
+		o.maps = map[*yaml.Node]map[string]string{}
+	}
+	o.maps[n.val] = m
 	return m
 }
 
@@ -205,10 +225,7 @@ func (o *Object) place(n Node) Place {
 	if t != nil {
 		r.File = t.Name
 	}
-	p := Place{Pos: r, Object: o.ID, Path: n.path, Ignores: o.ignores}
-	if o.doc != nil {
-		p.Variant = o.doc.Variant
-	}
+	p := Place{Pos: r, Object: o.ref, Path: n.path}
 	if o.doc != nil && o.doc.Locator != nil {
 		p.Pos, p.Related = o.doc.Locator.Locate(locNode, r)
 	}

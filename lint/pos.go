@@ -50,13 +50,31 @@ type Location struct {
 type Place struct {
 	Pos     Pos
 	Related []Location
-	Object  *ObjectID
+	Object  *ObjectRef
 	Path    string
+}
+
+// ObjectRef is what findings keep of the object they are about once the object and its YAML are
+// gone. There is one per object, shared by all its Places: a run may hold a Place for each of
+// 100k objects in several set rules, so what every Place of an object shares is kept here once.
+type ObjectRef struct {
+	ObjectID
 	// Variant is the Helm value set or Kustomize overlay the object was built by, if any.
 	Variant string
-	// Ignores are the object's ekslint.io/ignore annotations, shared by all its Places: a finding
-	// honours them wherever and whenever it is reported.
+	// Ignores are the object's ekslint.io/ignore annotations: a finding honours them wherever and
+	// whenever it is reported.
 	Ignores []*Ignore
+}
+
+// String names the object, "" for a Place without one.
+func (r *ObjectRef) String() string { return r.Identity().String() }
+
+// Identity is the object's ObjectID, or nil for a Place without an object.
+func (r *ObjectRef) Identity() *ObjectID {
+	if r == nil {
+		return nil
+	}
+	return &r.ObjectID
 }
 
 // ObjectID names an object independently of where it sits in a file: it is what fingerprints and

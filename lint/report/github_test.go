@@ -36,7 +36,7 @@ var (
 )
 
 func testRun() *Run {
-	deploy := &lint.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
+	deploy := &lint.ObjectRef{ObjectID: lint.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}}
 	f := func(r *lint.Rule, l lint.Level, msg string, p lint.Pos) lint.Finding {
 		return lint.Finding{Rule: r, Level: l, Message: msg, Place: lint.Place{Pos: p, Object: deploy, Path: "spec.template"}}
 	}
