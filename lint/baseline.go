@@ -144,8 +144,8 @@ func (b *Baseline) compare(res *Result, root, wd string) {
 		}
 	}
 	read := map[string]bool{}
-	for _, t := range res.Sources.all() {
-		if rel, ok := relativeTo(root, wd, t.Name); ok {
+	for _, name := range res.Sources.Names() {
+		if rel, ok := relativeTo(root, wd, name); ok {
 			read[rel] = true
 		}
 	}

@@ -58,11 +58,18 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
 	for _, r := range opts.Rules {
-		if r.Set != nil {
-			e.sets = append(e.sets, r)
+		if r.Set == nil {
+			continue
 		}
+		e.sets = append(e.sets, r)
+		i := slices.IndexFunc(e.sources, func(s SetCheck) bool { return s.source() == r.Set.source() })
+		if i < 0 {
+			i = len(e.sources)
+			e.sources = append(e.sources, r.Set)
+		}
+		e.sourceOf = append(e.sourceOf, i)
 	}
-	e.buckets = make([][]bucket, len(e.sets))
+	e.buckets = make([][]bucket, len(e.sources))
 
 	var checkers sync.WaitGroup
 	for range workers {
@@ -85,8 +92,8 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	close(e.docs)
 	checkers.Wait()
 
-	e.res.Findings = e.joinBlocks()
 	e.runSets()
+	e.res.Findings = e.records.findings()
 	e.res.Findings = dedupe(e.res.Findings)
 	slices.SortStableFunc(e.res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })
 	return e.res
@@ -96,11 +103,14 @@ type engine struct {
 	opts Options
 	docs chan seqDoc
 	sets []*Rule
+	// sources are the distinct collect steps of the set rules; sourceOf[i] is sets[i]'s.
+	sources  []SetCheck
+	sourceOf []int
 
-	mu        sync.Mutex
-	res       *Result
-	blocks    [][]Finding // findings in fixed-size blocks: no slice doubling, and joined once
-	buckets   [][]bucket  // per set rule, one per checker
+	mu      sync.Mutex
+	res     *Result
+	records records    // the findings, until the run ends
+	buckets [][]bucket // per collect step, one per checker
 }
 
 // seqDoc is a document with its place in a parallel run: input index, then document index in
@@ -141,6 +151,13 @@ func (s *Sink) Problem(p Problem) {
 // Source records a text findings may point into.
 func (s *Sink) Source(t *Text) { s.e.res.Sources.Add(t) }
 
+// SourceFile records a file read from abs that findings may point into, with its ignore comments
+// (by line) but without its bytes: raw inputs can be large, and their lines are read again only
+// when a report shows them.
+func (s *Sink) SourceFile(name, abs string, comments map[int]*Ignore) {
+	s.e.res.Sources.AddFile(name, abs, comments)
+}
+
 func (e *engine) load(ctx context.Context, i int, in Input) {
 	s := &Sink{e: e, input: i}
 	defer func() {
@@ -167,13 +184,13 @@ func internalError(at Pos, what string, r any) Problem {
 }
 
 func (e *engine) checkDocuments() {
-	var findings []Finding
 	var problems []Problem
 	var ignores []*Ignore
-	buckets := make([]bucket, len(e.sets))
-	for i, r := range e.sets {
-		buckets[i] = r.Set.newBucket()
+	buckets := make([]bucket, len(e.sources))
+	for i, src := range e.sources {
+		buckets[i] = src.newBucket()
 	}
+	collected := make([]bool, len(e.sources)) // per object: shared steps run once
 	objects := 0
 	// Generated manifests repeat the same message and path thousands of times; sharing one
 	// string per distinct text keeps 400,000 findings from holding 400,000 copies.
@@ -185,16 +202,10 @@ func (e *engine) checkDocuments() {
 		strs[s] = s
 		return s
 	}
+	out := &recordWriter{rs: &e.records}
 	emit := func(f Finding) {
 		f.Message, f.Path = intern(f.Message), intern(f.Path)
-		if len(findings) == cap(findings) && len(findings) > 0 {
-			e.keep(findings)
-			findings = nil
-		}
-		if findings == nil {
-			findings = make([]Finding, 0, findingBlock)
-		}
-		findings = append(findings, f)
+		out.add(f)
 	}
 	for sd := range e.docs {
 		objs, ps := objectsOf(sd.doc)
@@ -209,19 +220,24 @@ func (e *engine) checkDocuments() {
 			o.ref.Ignores = readIgnores(o)
 			ignores = append(ignores, o.ref.Ignores...)
 			at := itemOrder{sd.input, sd.index, oi}
+			clear(collected)
 			for _, r := range e.opts.Rules {
-				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
 				var b bucket
 				if r.Set != nil {
-					b = buckets[slices.Index(e.sets, r)]
+					src := e.sourceOf[slices.Index(e.sets, r)]
+					if collected[src] {
+						continue
+					}
+					collected[src], b = true, buckets[src]
 				}
+				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
 				if err := runRule(r, p, b, at); err != nil {
 					problems = append(problems, *err)
 				}
 			}
 		}
 	}
-	e.keep(findings)
+	out.flush()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.res.Problems = append(e.res.Problems, problems...)
@@ -230,34 +246,6 @@ func (e *engine) checkDocuments() {
 	for i, b := range buckets {
 		e.buckets[i] = append(e.buckets[i], b)
 	}
-}
-
-// findingBlock is how many findings a checker gathers before handing them over. A huge input
-// can produce hundreds of thousands of findings; fixed-size blocks never hold the slack of a
-// doubling slice, and joinBlocks frees each block as soon as it is copied.
-const findingBlock = 4096
-
-func (e *engine) keep(block []Finding) {
-	if len(block) == 0 {
-		return
-	}
-	e.mu.Lock()
-	e.blocks = append(e.blocks, block)
-	e.mu.Unlock()
-}
-
-func (e *engine) joinBlocks() []Finding {
-	n := 0
-	for _, b := range e.blocks {
-		n += len(b)
-	}
-	out := make([]Finding, 0, n)
-	for i, b := range e.blocks {
-		out = append(out, b...)
-		e.blocks[i] = nil
-	}
-	e.blocks = nil
-	return out
 }
 
 // runRule runs one rule on one object, keeping a set rule's item in b, and turns a panic into a
@@ -279,16 +267,21 @@ func runRule(r *Rule, p *Pass, b bucket, at itemOrder) (problem *Problem) {
 
 func (e *engine) runSets() {
 	for i, r := range e.sets {
-		s := &SetPass{Env: e.opts.Env, rule: r, emit: func(f Finding) { e.res.Findings = append(e.res.Findings, f) }}
+		src := e.sourceOf[i]
+		out := &recordWriter{rs: &e.records}
+		s := &SetPass{Env: e.opts.Env, rule: r, emit: out.add}
 		func() {
 			defer func() {
 				if x := recover(); x != nil {
 					e.res.Problems = append(e.res.Problems, internalError(Pos{}, "in rule "+r.ID, x))
 				}
 			}()
-			r.Set.check(e.buckets[i], s)
+			r.Set.check(e.buckets[src], s)
 		}()
-		e.buckets[i] = nil
+		out.flush()
+		if !slices.Contains(e.sourceOf[i+1:], src) {
+			e.buckets[src] = nil // the last rule reading this collection has run
+		}
 	}
 }
 

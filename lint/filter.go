@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -135,10 +134,10 @@ func (f *filter) dropIgnoredPaths() {
 // patch), so it works the same for every input.
 func (f *filter) suppress() {
 	f.comments = map[string]map[int]*Ignore{}
-	for _, t := range f.res.Sources.all() {
-		if !f.ignored(t.Name) {
-			if cs := ignoreComments(t); cs != nil {
-				f.comments[t.Name] = cs
+	for _, name := range f.res.Sources.Names() {
+		if !f.ignored(name) {
+			if cs := f.res.Sources.ignoreComments(name); cs != nil {
+				f.comments[name] = cs
 			}
 		}
 	}
@@ -259,19 +258,4 @@ func (f *filter) unusedMessage(ig *Ignore, ran, known map[string]bool, ids []str
 			what, strings.Join(unused, ", "), where, remove))
 	}
 	return strings.Join(problems, "; ")
-}
-
-// all returns every text, by name.
-func (s *Sources) all() []*Text {
-	if s == nil {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*Text, 0, len(s.texts))
-	for _, t := range s.texts {
-		out = append(out, t)
-	}
-	slices.SortFunc(out, func(a, b *Text) int { return cmp.Compare(a.Name, b.Name) })
-	return out
 }

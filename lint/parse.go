@@ -83,17 +83,32 @@ func ParseYAML(t *Text, lim Limits, yield func(root *yaml.Node)) []Problem {
 		}
 		if err != nil {
 			line, msg := yamlErrorPos(err)
+			if line > 0 {
+				line += t.Offset
+			}
 			return append(problems, Problem{Pos: Pos{File: t.Name, Line: line}, Level: Error, Message: msg})
 		}
 		if len(doc.Content) == 0 || isEmptyDocument(doc.Content[0]) {
 			continue
 		}
 		root := doc.Content[0]
+		if t.Offset != 0 {
+			shiftLines(root, t.Offset)
+		}
 		if p := checkTree(root, lim.MaxAliasNodes); p != nil {
 			problems = append(problems, Problem{Pos: Pos{File: t.Name, Line: p.line, Column: p.col}, Level: Error, Message: p.msg})
 			continue
 		}
 		yield(root)
+	}
+}
+
+// shiftLines renumbers the lines of a document parsed from part of a file as the file numbers
+// them. Aliases are not followed: every node is visited once.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
 	}
 }
 

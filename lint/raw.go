@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,47 +11,77 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// loadRaw reads a YAML or JSON file (or stdin) and hands over its documents.
+// loadRaw reads a YAML or JSON file (or stdin) one document at a time and hands the documents
+// over as it goes: a 50 MB stream never sits in memory whole, only the document being read and
+// those being checked. Each document is parsed from its own Text, numbered as the file is.
 func loadRaw(in Input, stdin io.Reader, s *Sink) {
 	lim := s.Limits()
-	t, p := readText(in, stdin, lim.MaxFileSize)
+	r, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
 	if p != nil {
 		s.Problem(*p)
 		return
 	}
-	s.Source(t)
-	if p := CheckText(t); p != nil {
-		s.Problem(*p)
-		return
-	}
-	if bytes.Contains(t.Data, []byte("{{")) {
-		loadMaybeTemplate(t, lim, s)
-		return
-	}
-	for _, p := range ParseYAML(t, lim, func(root *yaml.Node) { s.Document(&Document{Text: t, Root: root}) }) {
-		s.Problem(p)
+	defer closeInput()
+	var (
+		comments map[int]*Ignore
+		whole    []byte // stdin, kept for reports: it cannot be read again
+		noted    bool   // the Helm-template note is given once per file
+	)
+	defer func() {
+		if in.Kind == Stdin {
+			s.Source(NewText(in.Path, whole))
+		} else {
+			s.SourceFile(in.Path, in.Abs, comments)
+		}
+	}()
+	split := newDocSplitter(r, in.Path)
+	for {
+		t, err := split.next(lim.MaxFileSize)
+		if err != nil {
+			s.Problem(Problem{Pos: Pos{File: in.Path}, Level: Error, Message: err.Error()})
+			return
+		}
+		if t == nil {
+			return
+		}
+		if in.Kind == Stdin {
+			whole = append(whole, t.Data...)
+		}
+		if p := CheckText(t); p != nil {
+			s.Problem(*p)
+			return
+		}
+		for line, ig := range ignoreComments(t) {
+			if comments == nil {
+				comments = map[int]*Ignore{}
+			}
+			comments[line] = ig
+		}
+		roots, problems := parseDocuments(t, lim)
+		if bytes.Contains(t.Data, []byte("{{")) {
+			if line := templateLine(t, problems, roots); line > 0 {
+				if !noted {
+					noted = true
+					s.Problem(Problem{Pos: Pos{File: t.Name, Line: line}, Level: Note,
+						Message: "looks like a Helm template (has {{ }}) outside a chart; skipped: lint the chart folder (with Chart.yaml) instead"})
+				}
+				continue
+			}
+		}
+		for _, root := range roots {
+			s.Document(&Document{Text: t, Root: root})
+		}
+		for _, p := range problems {
+			s.Problem(p)
+		}
 	}
 }
 
-// loadMaybeTemplate handles a file with `{{` in it. Plenty of manifests carry Go templates in
-// strings (Prometheus alert texts, Argo workflows); a Helm template outside its chart fails to
-// parse or parses into mappings used as keys (`{{ .Values.x }}` reads as a flow mapping). Such a
-// file is skipped with a note; anything else is linted as usual. The whole file is parsed before
-// the first document is handed over, which is fine: templates are small.
-func loadMaybeTemplate(t *Text, lim Limits, s *Sink) {
+// parseDocuments parses the documents of one piece of a stream.
+func parseDocuments(t *Text, lim Limits) ([]*yaml.Node, []Problem) {
 	var roots []*yaml.Node
 	problems := ParseYAML(t, lim, func(root *yaml.Node) { roots = append(roots, root) })
-	if line := templateLine(t, problems, roots); line > 0 {
-		s.Problem(Problem{Pos: Pos{File: t.Name, Line: line}, Level: Note,
-			Message: "looks like a Helm template (has {{ }}) outside a chart; skipped: lint the chart folder (with Chart.yaml) instead"})
-		return
-	}
-	for _, r := range roots {
-		s.Document(&Document{Text: t, Root: r})
-	}
-	for _, p := range problems {
-		s.Problem(p)
-	}
+	return roots, problems
 }
 
 // templateLine returns the line of the first template action when the file does not read as
@@ -88,45 +120,132 @@ func hasCollectionKey(n *yaml.Node, depth int) bool {
 	return false
 }
 
-// readText reads a file, or stdin for Stdin inputs, refusing anything over maxSize bytes without
-// reading it all.
-func readText(in Input, stdin io.Reader, maxSize int64) (*Text, *Problem) {
-	tooBig := func(size string) *Problem {
-		return &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: fmt.Sprintf(
-			"file is %s, over the %s limit; not linted (raise it with --max-file-size)", size, FormatSize(maxSize))}
-	}
-	var r io.Reader
+// openInput opens a file, or stdin for Stdin inputs, refusing a file over maxSize bytes before
+// reading any of it.
+func openInput(in Input, stdin io.Reader, maxSize int64) (io.Reader, func(), *Problem) {
 	if in.Kind == Stdin {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		r = stdin
-	} else {
-		f, err := os.Open(in.Abs)
-		if err != nil {
-			return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "cannot read: " + pathErr(err)}
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "cannot read: " + pathErr(err)}
-		}
-		if st.IsDir() {
-			return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "is a directory"}
-		}
-		if st.Size() > maxSize {
-			return nil, tooBig(FormatSize(st.Size()))
-		}
-		r = f
+		return stdin, func() {}, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	problem := func(msg string) (io.Reader, func(), *Problem) {
+		return nil, nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: msg}
+	}
+	f, err := os.Open(in.Abs)
 	if err != nil {
-		return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "cannot read: " + pathErr(err)}
+		return problem("cannot read: " + pathErr(err))
 	}
-	if int64(len(data)) > maxSize {
-		return nil, tooBig("more than " + FormatSize(maxSize))
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return problem("cannot read: " + pathErr(err))
+	case st.IsDir():
+		f.Close()
+		return problem("is a directory")
+	case st.Size() > maxSize:
+		f.Close()
+		return problem(tooBig(FormatSize(st.Size()), maxSize))
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// readText reads a whole file (a baseline, a config) within maxSize bytes.
+func readText(in Input, stdin io.Reader, maxSize int64) (*Text, *Problem) {
+	r, closeInput, p := openInput(in, stdin, maxSize)
+	if p != nil {
+		return nil, p
+	}
+	defer closeInput()
+	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	switch {
+	case err != nil:
+		return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "cannot read: " + pathErr(err)}
+	case int64(len(data)) > maxSize:
+		return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: tooBig("more than "+FormatSize(maxSize), maxSize)}
 	}
 	return NewText(in.Path, data), nil
+}
+
+func tooBig(size string, maxSize int64) string {
+	return fmt.Sprintf("file is %s, over the %s limit; not linted (raise it with --max-file-size)", size, FormatSize(maxSize))
+}
+
+// docSplitter cuts a YAML stream into pieces of one document each. A line starting with `---`
+// (or a directive, `%...`) begins a document wherever it appears: YAML forbids both at the start
+// of a line inside any scalar, so the cut is exactly where the parser would start a document, and
+// each piece parses alone as it would in the stream.
+type docSplitter struct {
+	r       *bufio.Reader
+	name    string
+	line    int    // lines handed out so far
+	read    int64  // bytes read so far
+	pending []byte // the line that starts the next piece
+	done    bool
+}
+
+func newDocSplitter(r io.Reader, name string) *docSplitter {
+	return &docSplitter{r: bufio.NewReaderSize(r, 64<<10), name: name}
+}
+
+// next returns the next piece, or nil at the end of the stream; an error when the stream is
+// larger than maxSize or cannot be read.
+func (d *docSplitter) next(maxSize int64) (*Text, error) {
+	if d.done && d.pending == nil {
+		return nil, nil
+	}
+	var buf []byte
+	lines := 0
+	// started is set once the piece holds a document start or content: from then on, the next
+	// `---` or directive begins the next piece. Comments, blank lines and directives before a
+	// document belong to it.
+	started := false
+	if d.pending != nil {
+		buf, d.pending = d.pending, nil
+		lines, started = 1, isDocumentStart(buf)
+	}
+	for !d.done {
+		line, err := d.r.ReadBytes('\n')
+		d.read += int64(len(line))
+		if d.read > maxSize {
+			return nil, errors.New(tooBig("more than "+FormatSize(maxSize), maxSize))
+		}
+		if errors.Is(err, io.EOF) {
+			d.done = true
+			if len(line) == 0 {
+				break
+			}
+		} else if err != nil {
+			return nil, fmt.Errorf("cannot read: %s", pathErr(err))
+		}
+		if started && (isDocumentStart(line) || isDirective(line)) {
+			d.pending = line
+			break
+		}
+		buf = append(buf, line...)
+		lines++
+		if isDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
+			started = true
+		}
+	}
+	if buf == nil {
+		return nil, nil
+	}
+	t := &Text{Name: d.name, Data: buf, Offset: d.line}
+	d.line += lines
+	return t, nil
+}
+
+func isDocumentStart(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
+}
+
+func isDirective(line []byte) bool { return len(line) > 0 && line[0] == '%' }
+
+func isBlankOrComment(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t\r\n\ufeff")
+	return len(t) == 0 || t[0] == '#'
 }
 
 // pathErr drops the path from an *os.PathError: the message already starts with it.

@@ -178,13 +178,15 @@ func newFinding(r *Rule, l Level, at Place, msg string) Finding {
 // steps so that objects need not stay in memory: a run may hold millions of nodes, but a check
 // needs a few strings and Places from each object.
 type SetCheck interface {
+	// source identifies the collect step: set rules with the same source share one collection.
+	source() any
 	// newBucket returns a place for one checker goroutine to keep what collect returns.
 	newBucket() bucket
 	// check runs over everything kept in the buckets.
 	check(buckets []bucket, s *SetPass)
 }
 
-// bucket keeps one checker's items of one set rule, in the order the checker collected them.
+// bucket keeps one checker's items of one collect step, in the order they were collected.
 type bucket interface {
 	collect(p *Pass, at itemOrder)
 }
@@ -200,12 +202,37 @@ func (a itemOrder) compare(b itemOrder) int {
 // per-object check, and returns what check will need from it (ok false keeps nothing). check then
 // sees every kept item, in input order, and reports at Places kept from the objects.
 func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T, s *SetPass)) SetCheck {
-	return gathered[T]{collect, check}
+	return &gathered[T]{c: collect, k: check}
+}
+
+// A Collector is a collect step several set rules share: it runs once per object, and each rule
+// gathering from it checks the same items (the namespace-wide NetworkPolicy rules all read the
+// same workload, namespace and policy facts). It sees the object alone: it cannot report.
+type Collector[T any] struct {
+	collect func(o *Object) (T, bool)
+}
+
+// Collect makes a Collector.
+func Collect[T any](collect func(o *Object) (item T, ok bool)) *Collector[T] {
+	return &Collector[T]{collect}
+}
+
+// Gather makes a SetCheck that checks what c collects.
+func (c *Collector[T]) Gather(check func(items []T, s *SetPass)) SetCheck {
+	return &gathered[T]{func(p *Pass) (T, bool) { return c.collect(p.Object) }, check, c}
 }
 
 type gathered[T any] struct {
-	c func(*Pass) (T, bool)
-	k func([]T, *SetPass)
+	c      func(*Pass) (T, bool)
+	k      func([]T, *SetPass)
+	shared any // the Collector, when several rules share the collect step
+}
+
+func (g *gathered[T]) source() any {
+	if g.shared != nil {
+		return g.shared
+	}
+	return g
 }
 
 // gatheredBucket keeps items as a []T, not boxed in interfaces: on 100k workloads and a handful
@@ -216,7 +243,7 @@ type gatheredBucket[T any] struct {
 	order []itemOrder
 }
 
-func (g gathered[T]) newBucket() bucket { return &gatheredBucket[T]{c: g.c} }
+func (g *gathered[T]) newBucket() bucket { return &gatheredBucket[T]{c: g.c} }
 
 func (b *gatheredBucket[T]) collect(p *Pass, at itemOrder) {
 	if it, ok := b.c(p); ok {
@@ -225,7 +252,7 @@ func (b *gatheredBucket[T]) collect(p *Pass, at itemOrder) {
 	}
 }
 
-func (g gathered[T]) check(buckets []bucket, s *SetPass) {
+func (g *gathered[T]) check(buckets []bucket, s *SetPass) {
 	type ref struct {
 		at     itemOrder
 		bucket *gatheredBucket[T]
@@ -244,10 +271,6 @@ func (g gathered[T]) check(buckets []bucket, s *SetPass) {
 		items[i] = r.bucket.items[r.i]
 	}
 	refs = nil
-	for _, b := range buckets {
-		gb := b.(*gatheredBucket[T])
-		gb.items, gb.order = nil, nil // let check's garbage go while it runs
-	}
 	g.k(items, s)
 }
 

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"bytes"
+	"os"
+	"slices"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -14,6 +16,9 @@ type Text struct {
 	// Name is the display path: slash-separated, relative to the working directory when inside it.
 	Name string
 	Data []byte
+	// Offset is how many lines of the file come before Data: raw files are read one document at
+	// a time, and each document's Text still numbers lines as the file does.
+	Offset int
 
 	once  sync.Once
 	lines []int32 // byte offset of the start of each line (files are far below 2 GiB)
@@ -37,15 +42,17 @@ func (t *Text) index() {
 	})
 }
 
-// Lines is how many lines the text has.
+// Lines is the number of the text's last line.
 func (t *Text) Lines() int {
 	t.index()
-	return len(t.lines)
+	return t.Offset + len(t.lines)
 }
 
-// Line returns line n (from 1) without its line ending, or nil when there is no such line.
+// Line returns line n (from 1, as the file numbers it) without its line ending, or nil when the
+// text has no such line.
 func (t *Text) Line(n int) []byte {
 	t.index()
+	n -= t.Offset
 	if n < 1 || n > len(t.lines) {
 		return nil
 	}
@@ -57,21 +64,25 @@ func (t *Text) Line(n int) []byte {
 	if end > start && t.Data[end-1] == '\r' {
 		end--
 	}
-	if n == 1 {
+	if n == 1 && t.Offset == 0 {
 		start += len(utf8BOM(t.Data))
 	}
 	return t.Data[start:end]
 }
 
-// LineAt returns the line (from 1) holding byte offset off.
+// LineAt returns the line (from 1, as the file numbers it) holding byte offset off of Data.
 func (t *Text) LineAt(off int) int {
+	return t.Offset + t.localLine(off)
+}
+
+func (t *Text) localLine(off int) int {
 	t.index()
 	return sort.Search(len(t.lines), func(i int) bool { return int(t.lines[i]) > off })
 }
 
-// ColumnAt returns the column (from 1, in characters) of byte offset off.
+// ColumnAt returns the column (from 1, in characters) of byte offset off of Data.
 func (t *Text) ColumnAt(off int) int {
-	line := t.LineAt(off)
+	line := t.localLine(off)
 	return utf8.RuneCount(t.Data[int(t.lines[line-1]):off]) + 1
 }
 
@@ -85,20 +96,38 @@ func utf8BOM(b []byte) []byte {
 // Sources holds every text a finding may point into, by display path: raw files, Helm templates
 // and values files, Kustomize bases and patches. Reporters read the source line under a finding
 // from it and the suppression filter reads `# ekslint:ignore` comments from it.
+//
+// Raw files are not kept: a 50 MB manifest would stay in memory for the whole run. Their ignore
+// comments are read while the file is in hand, and their lines are read again from disk in the
+// rare case a report shows them.
 type Sources struct {
-	mu    sync.Mutex
-	texts map[string]*Text
+	mu      sync.Mutex
+	sources map[string]*source
+}
+
+type source struct {
+	text     *Text
+	abs      string          // a raw file, read again from here when a line is wanted
+	comments map[int]*Ignore // its ignore comments, by line
+	scanned  bool            // comments is set
 }
 
 // Add records t under its name; the first text added for a name wins.
-func (s *Sources) Add(t *Text) {
+func (s *Sources) Add(t *Text) { s.add(t.Name, &source{text: t}) }
+
+// AddFile records a raw file read from abs with its ignore comments (by line), without its bytes.
+func (s *Sources) AddFile(name, abs string, comments map[int]*Ignore) {
+	s.add(name, &source{abs: abs, comments: comments, scanned: true})
+}
+
+func (s *Sources) add(name string, src *source) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.texts == nil {
-		s.texts = make(map[string]*Text)
+	if s.sources == nil {
+		s.sources = make(map[string]*source)
 	}
-	if _, ok := s.texts[t.Name]; !ok {
-		s.texts[t.Name] = t
+	if _, ok := s.sources[name]; !ok {
+		s.sources[name] = src
 	}
 }
 
@@ -109,7 +138,17 @@ func (s *Sources) Get(name string) *Text {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.texts[name]
+	src := s.sources[name]
+	if src == nil {
+		return nil
+	}
+	if src.text == nil && src.abs != "" {
+		if data, err := os.ReadFile(src.abs); err == nil {
+			src.text = NewText(name, data)
+		}
+		src.abs = ""
+	}
+	return src.text
 }
 
 // Line returns line n of the named file, or nil when the file or line is unknown.
@@ -118,4 +157,38 @@ func (s *Sources) Line(name string, n int) []byte {
 		return t.Line(n)
 	}
 	return nil
+}
+
+// Names are the display paths of every source, sorted.
+func (s *Sources) Names() []string {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.sources))
+	for n := range s.sources {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ignoreComments returns the `# ekslint:ignore` comments of the named source, by line.
+func (s *Sources) ignoreComments(name string) map[int]*Ignore {
+	s.mu.Lock()
+	src := s.sources[name]
+	s.mu.Unlock()
+	if src == nil {
+		return nil
+	}
+	if !src.scanned {
+		t := s.Get(name)
+		s.mu.Lock()
+		if !src.scanned && t != nil {
+			src.comments, src.scanned = ignoreComments(t), true
+		}
+		s.mu.Unlock()
+	}
+	return src.comments
 }

@@ -42,7 +42,7 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
 		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
 		"of the namespace. " + pooledNamespaces + " " + otherEngines,
-	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
 			governed := ns.governed()
@@ -89,7 +89,7 @@ spec:
 		"as denied when some `podSelector: {}` policy isolates it and none allows all of it (a rule with no peers " +
 		"and no ports). A policy that allows everything is reported at that rule. kube-system and namespaces " +
 		"without governed workloads are left out. " + otherEngines,
-	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
 			if ns.name == "kube-system" || len(ns.governed()) == 0 || run.otherEngine(ns) {
@@ -146,7 +146,7 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 		"default deny. A DNS policy for some pods only is enough: which pods need DNS cannot be told from a run " +
 		"that may pool unrelated charts and overlays into one namespace. The finding lands on the rule that tries to allow DNS and fails, else on the Egress entry of " +
 		"the default-deny policy. " + otherEngines,
-	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		kubeSystem := kubeSystemLabels(run.namespaces)
 		for _, ns := range run.namespaces {
@@ -207,7 +207,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
 		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
 		"Rollouts and other kinds with one at spec.template included). " + pooledNamespaces,
-	Set: lint.Gather(collectNetwork, func(items []netItem, s *lint.SetPass) {
+	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		for _, ns := range groupNamespaces(items).namespaces {
 			if len(ns.workloads) == 0 {
 				continue
@@ -316,9 +316,11 @@ type portSpec struct {
 	mentions bool // names DNS: port 53 (or a range over it), or the port name dns or dns-tcp
 }
 
+// networkFacts is the collect step the G6 rules share: it runs once per object.
+var networkFacts = lint.Collect(collectNetwork)
+
 // collectNetwork keeps what the G6 rules need of each workload, Namespace and NetworkPolicy.
-func collectNetwork(p *lint.Pass) (netItem, bool) {
-	o := p.Object
+func collectNetwork(o *lint.Object) (netItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return netItem{}, false
 	}
