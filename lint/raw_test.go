@@ -163,3 +163,35 @@ func TestLargeFile(t *testing.T) {
 		t.Errorf("objects %d, checked %d, want %d; problems %v", res.Objects, counted, n, res.Problems)
 	}
 }
+
+// TestDocSplitter checks where raw streams are cut: at each document start and directive, with
+// the comments and directives before a document kept with it, and line numbers as in the file.
+func TestDocSplitter(t *testing.T) {
+	src := "\ufeff# leading comment\n---\na: 1\r\n--- # a comment on the marker\nb: |\n  ---not a marker\n  text\n...\n%YAML 1.2\n---\nc: 3\n---\n"
+	d := newDocSplitter(strings.NewReader(src), "x.yaml")
+	var got []string
+	for {
+		piece, err := d.next(1 << 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if piece == nil {
+			break
+		}
+		got = append(got, fmt.Sprintf("%d:%q", piece.Offset+1, piece.Data))
+	}
+	want := []string{
+		`1:"\ufeff# leading comment\n---\na: 1\r\n"`,
+		`4:"--- # a comment on the marker\nb: |\n  ---not a marker\n  text\n...\n"`,
+		`9:"%YAML 1.2\n---\nc: 3\n"`,
+		`12:"---\n"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pieces:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Each piece parses alone, with the file's line numbers.
+	objs := lintFiles(t, map[string]string{"x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n\tbad: tab\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, Options{})
+	if objs.Objects != 2 || len(objs.Problems) != 1 || objs.Problems[0].Pos.Line != 10 {
+		t.Errorf("objects %d, problems %v: want 2 objects and the tab at line 10", objs.Objects, objs.Problems)
+	}
+}
