@@ -207,10 +207,14 @@ func (e *engine) checkDocuments() {
 		f.Message, f.Path = intern(f.Message), intern(f.Path)
 		out.add(f)
 	}
+	// One Pass, re-aimed at each rule and object: millions of rule runs, none keeps its Pass.
+	pass := &Pass{Env: e.opts.Env, emit: emit}
+	paths := pathCache{}
 	for sd := range e.docs {
 		objs, ps := objectsOf(sd.doc)
 		problems = append(problems, ps...)
 		for oi, o := range objs {
+			o.paths = paths
 			vs := validate(o)
 			problems = append(problems, vs...)
 			if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
@@ -230,8 +234,8 @@ func (e *engine) checkDocuments() {
 					}
 					collected[src], b = true, buckets[src]
 				}
-				p := &Pass{Object: o, Env: e.opts.Env, rule: r, emit: emit}
-				if err := runRule(r, p, b, at); err != nil {
+				pass.Object, pass.rule = o, r
+				if err := runRule(r, pass, b, at); err != nil {
 					problems = append(problems, *err)
 				}
 			}

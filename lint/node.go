@@ -50,7 +50,7 @@ func (n Node) Get(keys ...string) Node {
 }
 
 func (n Node) field(k string) Node {
-	path := joinKey(n.path, k)
+	path := n.paths().join(n.path, k)
 	if n.Exists() && n.val.Kind == yaml.MappingNode {
 		if kn, vn := lookup(n.val, k, 0); kn != nil {
 			return Node{key: kn, val: resolve(vn), path: path, obj: n.obj, emb: n.emb}
@@ -64,12 +64,15 @@ func (n Node) field(k string) Node {
 // lookup finds key k in mapping m, including keys merged in with `<<`. Entries written in m win
 // over merged ones, as in YAML 1.1. Load has bounded merge chains with the alias budget.
 func lookup(m *yaml.Node, k string, depth int) (key, val *yaml.Node) {
+	merges := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if kn := m.Content[i]; kn.Kind == yaml.ScalarNode && kn.Value == k && !isMergeKey(kn) {
+		kn := m.Content[i]
+		if kn.Value == k && kn.Kind == yaml.ScalarNode && !isMergeKey(kn) {
 			return kn, m.Content[i+1]
 		}
+		merges = merges || kn.Value == "<<"
 	}
-	if depth > maxMergeDepth {
+	if !merges || depth > maxMergeDepth {
 		return nil, nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -115,7 +118,7 @@ func (n Node) Items() []Node {
 	}
 	out := make([]Node, len(n.val.Content))
 	for i, it := range n.val.Content {
-		out[i] = Node{val: resolve(it), path: n.path + "[" + strconv.Itoa(i) + "]", obj: n.obj, emb: n.emb}
+		out[i] = Node{val: resolve(it), path: n.paths().index(n.path, i), obj: n.obj, emb: n.emb}
 	}
 	return out
 }
@@ -136,7 +139,7 @@ func (n Node) Entries() []Node {
 				continue
 			}
 			seen[kn.Value] = true
-			out = append(out, Node{key: kn, val: resolve(m.Content[i+1]), path: joinKey(n.path, kn.Value), obj: n.obj, emb: n.emb})
+			out = append(out, Node{key: kn, val: resolve(m.Content[i+1]), path: n.paths().join(n.path, kn.Value), obj: n.obj, emb: n.emb})
 		}
 		if depth > maxMergeDepth {
 			return

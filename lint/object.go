@@ -57,6 +57,11 @@ type Object struct {
 	// object instead of one per rule is the difference between 20 and 110 MB on 100k workloads.
 	mu   sync.Mutex
 	maps map[*yaml.Node]map[string]string
+	// pod is read once, on first use.
+	podOnce sync.Once
+	pod     pod
+	// paths is the checker's cache of field paths (nil for objects made outside the engine).
+	paths pathCache
 }
 
 func newObject(doc *Document, root *yaml.Node) *Object {
@@ -135,25 +140,51 @@ func (o *Object) IsWorkload() bool {
 // PodTemplate is the pod template of a workload (for a Pod, the Pod itself): the mapping holding
 // the pod's metadata and spec. It is missing for anything else.
 func (o *Object) PodTemplate() Node {
-	if !o.IsWorkload() {
-		return Node{missing: true, obj: o}
-	}
-	return o.Get(workloadSpecs[o.ID.Kind]...)
+	o.podOnce.Do(o.readPod)
+	return o.pod.template
 }
 
 // PodSpec is the workload's pod spec (spec.template.spec, or spec for a Pod).
-func (o *Object) PodSpec() Node { return o.PodTemplate().Get("spec") }
+func (o *Object) PodSpec() Node {
+	o.podOnce.Do(o.readPod)
+	return o.pod.spec
+}
+
+// pod is what the workload rules ask for over and over (dozens of rules read the containers of
+// every workload), found once per object.
+type pod struct {
+	template, spec             Node
+	containers, initContainers []Node
+}
+
+func (o *Object) readPod() {
+	if !o.IsWorkload() {
+		o.pod.template = Node{missing: true, obj: o}
+	} else {
+		o.pod.template = o.Get(workloadSpecs[o.ID.Kind]...)
+	}
+	o.pod.spec = o.pod.template.Get("spec")
+	o.pod.containers = o.pod.spec.Get("containers").Items()
+	o.pod.initContainers = o.pod.spec.Get("initContainers").Items()
+}
 
 // PodLabels are the labels of the workload's pods.
 func (o *Object) PodLabels() map[string]string {
 	return o.PodTemplate().Get("metadata", "labels").StringMap()
 }
 
-// Containers are the workload's app containers (not init or ephemeral containers).
-func (o *Object) Containers() []Node { return o.PodSpec().Get("containers").Items() }
+// Containers are the workload's app containers (not init or ephemeral containers). The slice is
+// shared: do not change it.
+func (o *Object) Containers() []Node {
+	o.podOnce.Do(o.readPod)
+	return o.pod.containers
+}
 
-// InitContainers are the workload's init containers.
-func (o *Object) InitContainers() []Node { return o.PodSpec().Get("initContainers").Items() }
+// InitContainers are the workload's init containers. The slice is shared: do not change it.
+func (o *Object) InitContainers() []Node {
+	o.podOnce.Do(o.readPod)
+	return o.pod.initContainers
+}
 
 // NodeGroup is an eksctl node group, managed or not.
 type NodeGroup struct {

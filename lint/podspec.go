@@ -1,5 +1,7 @@
 package lint
 
+import "slices"
+
 // IsSidecar reports whether an init container is a sidecar: with `restartPolicy: Always`
 // (Kubernetes 1.29+) it starts before the app containers and keeps running beside them for the
 // pod's lifetime, so what applies to app containers (resources, liveness) applies to it too.
@@ -9,7 +11,7 @@ func IsSidecar(c Node) bool { return c.Get("restartPolicy").Str() == "Always" }
 // the sidecars among the init containers. Other init containers run to completion, one at a time,
 // before the app starts.
 func (o *Object) LongRunningContainers() []Node {
-	out := o.Containers()
+	out := slices.Clone(o.Containers())
 	for _, c := range o.InitContainers() {
 		if IsSidecar(c) {
 			out = append(out, c)
@@ -21,7 +23,7 @@ func (o *Object) LongRunningContainers() []Node {
 // AllContainers are the init containers followed by the app containers: every image the pod pulls
 // (ephemeral containers are added by kubectl debug, never written in manifests).
 func (o *Object) AllContainers() []Node {
-	return append(o.InitContainers(), o.Containers()...)
+	return slices.Concat(o.InitContainers(), o.Containers())
 }
 
 // RunsToCompletion reports whether the workload's pods are meant to finish rather than serve: Jobs,

@@ -16,7 +16,7 @@ import (
 // those being checked. Each document is parsed from its own Text, numbered as the file is.
 func loadRaw(in Input, stdin io.Reader, s *Sink) {
 	lim := s.Limits()
-	r, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
+	r, size, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
 	if p != nil {
 		s.Problem(*p)
 		return
@@ -34,7 +34,7 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 			s.SourceFile(in.Path, in.Abs, comments)
 		}
 	}()
-	split := newDocSplitter(r, in.Path)
+	split := newDocSplitter(r, in.Path, size)
 	for {
 		t, err := split.next(lim.MaxFileSize)
 		if err != nil {
@@ -122,15 +122,15 @@ func hasCollectionKey(n *yaml.Node, depth int) bool {
 
 // openInput opens a file, or stdin for Stdin inputs, refusing a file over maxSize bytes before
 // reading any of it.
-func openInput(in Input, stdin io.Reader, maxSize int64) (io.Reader, func(), *Problem) {
+func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int64, closeInput func(), p *Problem) {
 	if in.Kind == Stdin {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return stdin, func() {}, nil
+		return stdin, 0, func() {}, nil
 	}
-	problem := func(msg string) (io.Reader, func(), *Problem) {
-		return nil, nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: msg}
+	problem := func(msg string) (io.Reader, int64, func(), *Problem) {
+		return nil, 0, nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: msg}
 	}
 	f, err := os.Open(in.Abs)
 	if err != nil {
@@ -148,12 +148,12 @@ func openInput(in Input, stdin io.Reader, maxSize int64) (io.Reader, func(), *Pr
 		f.Close()
 		return problem(tooBig(FormatSize(st.Size()), maxSize))
 	}
-	return f, func() { f.Close() }, nil
+	return f, st.Size(), func() { f.Close() }, nil
 }
 
 // readText reads a whole file (a baseline, a config) within maxSize bytes.
 func readText(in Input, stdin io.Reader, maxSize int64) (*Text, *Problem) {
-	r, closeInput, p := openInput(in, stdin, maxSize)
+	r, _, closeInput, p := openInput(in, stdin, maxSize)
 	if p != nil {
 		return nil, p
 	}
@@ -172,10 +172,11 @@ func tooBig(size string, maxSize int64) string {
 	return fmt.Sprintf("file is %s, over the %s limit; not linted (raise it with --max-file-size)", size, FormatSize(maxSize))
 }
 
-// docSplitter cuts a YAML stream into pieces of one document each. A line starting with `---`
-// (or a directive, `%...`) begins a document wherever it appears: YAML forbids both at the start
-// of a line inside any scalar, so the cut is exactly where the parser would start a document, and
-// each piece parses alone as it would in the stream.
+// docSplitter cuts a YAML stream into pieces of whole documents, each at least minPiece bytes
+// (a small file is one piece). A line starting with `---` (or a directive, `%...`) begins a
+// document wherever it appears: YAML forbids both at the start of a line inside any scalar, so
+// the cut is exactly where the parser would start a document, and each piece parses alone as it
+// would in the stream.
 type docSplitter struct {
 	r       *bufio.Reader
 	name    string
@@ -183,10 +184,23 @@ type docSplitter struct {
 	read    int64  // bytes read so far
 	pending []byte // the line that starts the next piece
 	done    bool
+	min     int // bytes a piece has before it may be cut
+	// file and whole are set instead of r for a file no bigger than a piece: its size.
+	file  io.Reader
+	whole int
 }
 
-func newDocSplitter(r io.Reader, name string) *docSplitter {
-	return &docSplitter{r: bufio.NewReaderSize(r, 64<<10), name: name}
+// minPiece is the smallest piece a stream is cut into: large enough that the parser's own set-up
+// (a new decoder per piece) does not show, small enough that a 50 MB stream is never held whole.
+const minPiece = 256 << 10
+
+// newDocSplitter reads r, whose size is known when it is a file (0 for stdin).
+func newDocSplitter(r io.Reader, name string, size int64) *docSplitter {
+	if size > 0 && size <= minPiece {
+		// Small files are the common case: one read of exactly their size.
+		return &docSplitter{file: r, name: name, whole: int(size)}
+	}
+	return &docSplitter{r: bufio.NewReaderSize(r, 64<<10), name: name, min: minPiece}
 }
 
 // next returns the next piece, or nil at the end of the stream; an error when the stream is
@@ -194,6 +208,16 @@ func newDocSplitter(r io.Reader, name string) *docSplitter {
 func (d *docSplitter) next(maxSize int64) (*Text, error) {
 	if d.done && d.pending == nil {
 		return nil, nil
+	}
+	if d.whole > 0 {
+		// A file no bigger than a piece is one piece: read it at once, no line scanning.
+		d.done = true
+		data := make([]byte, d.whole)
+		n, err := io.ReadFull(d.file, data)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("cannot read: %s", pathErr(err))
+		}
+		return NewText(d.name, data[:n]), nil
 	}
 	var buf []byte
 	lines := 0
@@ -206,7 +230,7 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 		lines, started = 1, isDocumentStart(buf)
 	}
 	for !d.done {
-		line, err := d.r.ReadBytes('\n')
+		line, err := d.readLine()
 		d.read += int64(len(line))
 		if d.read > maxSize {
 			return nil, errors.New(tooBig("more than "+FormatSize(maxSize), maxSize))
@@ -219,8 +243,8 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("cannot read: %s", pathErr(err))
 		}
-		if started && (isDocumentStart(line) || isDirective(line)) {
-			d.pending = line
+		if started && len(buf) >= d.min && (isDocumentStart(line) || isDirective(line)) {
+			d.pending = append([]byte(nil), line...)
 			break
 		}
 		buf = append(buf, line...)
@@ -235,6 +259,21 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 	t := &Text{Name: d.name, Data: buf, Offset: d.line}
 	d.line += lines
 	return t, nil
+}
+
+// readLine returns the next line, including its newline. The slice is only valid until the next
+// read: next copies it into the piece at once.
+func (d *docSplitter) readLine() ([]byte, error) {
+	line, err := d.r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	long := append([]byte(nil), line...) // a line longer than the buffer
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = d.r.ReadSlice('\n')
+		long = append(long, line...)
+	}
+	return long, err
 }
 
 func isDocumentStart(line []byte) bool {

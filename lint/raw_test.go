@@ -164,21 +164,25 @@ func TestLargeFile(t *testing.T) {
 	}
 }
 
-// TestDocSplitter checks where raw streams are cut: at each document start and directive, with
-// the comments and directives before a document kept with it, and line numbers as in the file.
+// TestDocSplitter checks where raw streams are cut: at document starts and directives once a
+// piece is big enough, with the comments and directives before a document kept with it, and line
+// numbers as in the file.
 func TestDocSplitter(t *testing.T) {
 	src := "\ufeff# leading comment\n---\na: 1\r\n--- # a comment on the marker\nb: |\n  ---not a marker\n  text\n...\n%YAML 1.2\n---\nc: 3\n---\n"
-	d := newDocSplitter(strings.NewReader(src), "x.yaml")
-	var got []string
-	for {
-		piece, err := d.next(1 << 20)
-		if err != nil {
-			t.Fatal(err)
+	pieces := func(min int) []string {
+		d := newDocSplitter(strings.NewReader(src), "x.yaml", 0)
+		d.min = min
+		var got []string
+		for {
+			piece, err := d.next(1 << 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if piece == nil {
+				return got
+			}
+			got = append(got, fmt.Sprintf("%d:%q", piece.Offset+1, piece.Data))
 		}
-		if piece == nil {
-			break
-		}
-		got = append(got, fmt.Sprintf("%d:%q", piece.Offset+1, piece.Data))
 	}
 	want := []string{
 		`1:"\ufeff# leading comment\n---\na: 1\r\n"`,
@@ -186,12 +190,22 @@ func TestDocSplitter(t *testing.T) {
 		`9:"%YAML 1.2\n---\nc: 3\n"`,
 		`12:"---\n"`,
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := pieces(1); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("pieces:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// Each piece parses alone, with the file's line numbers.
-	objs := lintFiles(t, map[string]string{"x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n\tbad: tab\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, Options{})
-	if objs.Objects != 2 || len(objs.Problems) != 1 || objs.Problems[0].Pos.Line != 10 {
-		t.Errorf("objects %d, problems %v: want 2 objects and the tab at line 10", objs.Objects, objs.Problems)
+	if got := pieces(minPiece); len(got) != 1 {
+		t.Errorf("a small stream is cut into %d pieces, want one", len(got))
+	}
+}
+
+// TestLargeStreamPieces: in a stream larger than a piece, a broken document hides at most the
+// rest of its piece, not the pieces after it, and lines are numbered as in the file.
+func TestLargeStreamPieces(t *testing.T) {
+	filler := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: " + strings.Repeat("a", minPiece) + "\n"
+	res := lintFiles(t, map[string]string{"x.yaml": filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
+		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, Options{})
+	// Pieces: the first filler; the broken document with the second filler; the last document.
+	if res.Objects != 2 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
+		t.Errorf("objects %d, problems %v: want 2 objects and the tab at line 10", res.Objects, res.Problems)
 	}
 }

@@ -213,6 +213,9 @@ var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "s
 // CloudFormation's Logging.ClusterLogging.EnabledTypes is a list of {Type: ...}. ok is false when
 // p's object is no cluster or an intrinsic hides a type.
 func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bool) {
+	if p.Object.Format == lint.Kubernetes {
+		return nil, at, false // most objects of a run: no map to make
+	}
 	enabled = map[string]bool{}
 	enable := func(t string) {
 		for _, lt := range logTypes {
