@@ -59,7 +59,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", lint.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
-	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (`ekslint rules --data` shows its format); overrides the config's dataFile")
+	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (ekslint rules --data shows its format); overrides the config's dataFile")
 	fl.StringVar(&f.configFile, "config", "", "config file (default: .ekslint.yaml in the lint root, when there is one)")
 	f.charts.register(fl)
 }
