@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -688,15 +689,20 @@ func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 // label is one key=value pair of a pod's labels.
 type label struct{ key, value string }
 
-// describeWorkloads names up to three workloads: `Deployment "web", Job "migrate" and 2 more`.
+// describeWorkloads names up to three workloads: `Deployment "web", Job "migrate" and 2 more`. A
+// workload rendered by several Helm value sets or built by several overlays is named once.
 func describeWorkloads(ws []*netItem) string {
-	var names []string
-	for i, w := range ws {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("%d more", len(ws)-3))
-			break
+	var distinct []string
+	seen := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		if !seen[w.name] {
+			seen[w.name] = true
+			distinct = append(distinct, w.name)
 		}
-		names = append(names, w.name)
+	}
+	names := distinct
+	if len(distinct) > 3 {
+		names = append(slices.Clone(distinct[:3]), fmt.Sprintf("%d more", len(distinct)-3))
 	}
 	if len(names) == 1 {
 		return names[0]
