@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -243,5 +244,84 @@ func TestConfigDataFile(t *testing.T) {
 	}
 	if out, errOut, code := ekslint(t, "", "lint", "app", "--data", filepath.Join(dir, "good.yaml")); code != lint.ExitFindings {
 		t.Errorf("--data over the config: exit %d, want 1\n%s%s", code, out, errOut)
+	}
+}
+
+// TestSuppressionsEverywhere: `# ekslint:ignore` works the same in a manifest, an eksctl config, a
+// Helm template (read from the template at the finding's mapped line) and a Kustomize base and
+// patch; the annotation works on a rendered object. What is not covered is still reported.
+func TestSuppressionsEverywhere(t *testing.T) {
+	deployment := func(name, hostNetwork string) string {
+		return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ` + name + `
+spec:
+  template:
+    spec:
+` + hostNetwork + `
+      containers:
+        - name: app
+          image: app@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31
+`
+	}
+	repo(t, map[string]string{
+		"raw/pod.yaml": strings.Replace(hostNetworkPod, "hostNetwork: true", "hostNetwork: true # ekslint:ignore k8s-host-network -- CNI agent", 1),
+		"eksctl/cluster.yaml": "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\n" +
+			"managedNodeGroups:\n  - name: ng\n    # ekslint:ignore eks-nodegroup-ssh-enabled,eks-nodegroup-ssh-open-to-internet -- break-glass access\n" +
+			"    ssh:\n      publicKeyName: ops\n",
+		"chart/Chart.yaml":  "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+		"chart/values.yaml": "hostNetwork: true\n",
+		"chart/templates/deployment.yaml": deployment("{{ .Release.Name }}-agent",
+			"      # ekslint:ignore k8s-host-network -- node agent\n      hostNetwork: {{ .Values.hostNetwork }}"),
+		"chart/templates/annotated.yaml": strings.Replace(deployment("{{ .Release.Name }}-annotated", "      hostNetwork: true"),
+			"  name: {{ .Release.Name }}-annotated\n", "  name: {{ .Release.Name }}-annotated\n  annotations:\n    ekslint.io/ignore: k8s-host-network\n", 1),
+		"kustomize/base/kustomization.yaml": "resources: [deployment.yaml, other.yaml]\n",
+		"kustomize/base/deployment.yaml":    deployment("in-base", "      hostNetwork: true # ekslint:ignore k8s-host-network"),
+		"kustomize/base/other.yaml":         deployment("patched", "      dnsPolicy: ClusterFirst"),
+		"kustomize/prod/kustomization.yaml": "resources: [../base]\npatches:\n  - path: patch.yaml\n",
+		"kustomize/prod/patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: patched\nspec:\n  template:\n    spec:\n" +
+			"      # ekslint:ignore k8s-host-network -- reviewed\n      hostNetwork: true\n",
+		"left/pod.yaml": hostNetworkPod,
+	})
+	out, _, code := ekslint(t, "", "lint", "--format", "json", "--disable", "all",
+		"--enable", "k8s-host-network,eks-nodegroup-ssh-enabled,eks-nodegroup-ssh-open-to-internet,unused-ignore")
+	if code != lint.ExitFindings {
+		t.Errorf("exit %d, want 1 for the pod in left/", code)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule, File  string
+			Line        int
+			Suppression *struct{ Kind, Justification string }
+		}
+		Problems []struct{ Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Problems {
+		t.Errorf("problem: %s", p.Message)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Rule)
+		if f.Suppression != nil {
+			s += " suppressed by " + f.Suppression.Kind + " (" + f.Suppression.Justification + ")"
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"chart/templates/annotated.yaml:10 k8s-host-network suppressed by annotation ()",
+		"chart/templates/deployment.yaml:9 k8s-host-network suppressed by comment (node agent)",
+		"eksctl/cluster.yaml:9 eks-nodegroup-ssh-enabled suppressed by comment (break-glass access)",
+		"eksctl/cluster.yaml:9 eks-nodegroup-ssh-open-to-internet suppressed by comment (break-glass access)",
+		"kustomize/base/deployment.yaml:8 k8s-host-network suppressed by comment ()",
+		"kustomize/prod/patch.yaml:9 k8s-host-network suppressed by comment (reviewed)",
+		"left/pod.yaml:6 k8s-host-network",
+		"raw/pod.yaml:6 k8s-host-network suppressed by comment (CNI agent)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
