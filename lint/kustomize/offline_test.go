@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestNoNetwork runs the ekslint binary over the kustomize corpus (and an overlay with remote
-// bases) twice, once in a network namespace with no network at all (`unshare -rn`), and requires
-// identical JSON reports: nothing a build does depends on the network.
+// TestNoNetwork runs the ekslint binary over the kustomize and Helm corpus (and an overlay with
+// remote bases, a chart with a missing dependency) twice, once in a network namespace with no
+// network at all (`unshare -rn`), and requires identical JSON reports: nothing a build or a render
+// does depends on the network.
 func TestNoNetwork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the ekslint binary")
@@ -29,7 +30,7 @@ func TestNoNetwork(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/ekslint/ekslint/cmd/ekslint").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	args := []string{"lint", "kustomize", "bad/kustomize-remote-base", "--root", abs, "--format", "json", "--date", "2026-11-23", "--fail-on", "none"}
+	args := []string{"lint", "kustomize", "helm", "bad/kustomize-remote-base", "bad/helm-missing-dependency", "--root", abs, "--format", "json", "--date", "2026-11-23", "--fail-on", "none"}
 	run := func(name string, arg ...string) []byte {
 		cmd := exec.Command(name, arg...)
 		cmd.Dir = abs
@@ -47,7 +48,8 @@ func TestNoNetwork(t *testing.T) {
 	if !bytes.Equal(online, offline) {
 		t.Errorf("reports differ without network:\n--- with network\n%s\n--- without\n%s", online, offline)
 	}
-	if !bytes.Contains(online, []byte(`not fetched`)) || !bytes.Contains(online, []byte(`"findings"`)) {
+	if !bytes.Contains(online, []byte(`not fetched`)) || !bytes.Contains(online, []byte(`helm dependency build`)) ||
+		!bytes.Contains(online, []byte(`templates/`)) {
 		t.Errorf("report lacks the refusals or findings:\n%s", online)
 	}
 }
