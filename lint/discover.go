@@ -3,6 +3,7 @@ package lint
 import (
 	"archive/tar"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -80,7 +81,7 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
 		} else if r, err := filepath.Abs(root); err == nil {
 			root = r
 		}
-		if !within(abs, root) {
+		if !Within(abs, root) {
 			d.problem(p, fmt.Sprintf("is outside the lint root %s; not read", root))
 			continue
 		}
@@ -132,7 +133,7 @@ func (d *discovery) input(kind InputKind, abs, root string) {
 func (d *discovery) file(abs, root string) {
 	if chart := enclosing(filepath.Dir(abs), root, isChart); chart != "" {
 		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
-			within(parent, root) && isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
+			Within(parent, root) && isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
 			chart = parent
 		}
 		d.input(Chart, chart, root)
@@ -237,16 +238,16 @@ func (d *discovery) walk(dir, root string) {
 
 // symlink adds a symlinked manifest when it resolves to a file inside the lint root.
 func (d *discovery) symlink(path, root string) {
-	target, err := filepath.EvalSymlinks(path)
+	target, inside, err := InRoot(path, root)
 	if err != nil {
-		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(err))
+		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(errors.Unwrap(err)))
 		return
 	}
 	st, err := os.Stat(target)
 	if err != nil || st.IsDir() {
 		return
 	}
-	if !within(target, root) {
+	if !inside {
 		d.problem(DisplayPath(path, d.wd), fmt.Sprintf("is a symlink to %s, outside the lint root; not read", target))
 		return
 	}
@@ -310,7 +311,7 @@ func exists(path string) bool {
 
 // enclosing returns the nearest folder from dir up to root that satisfies is, or "".
 func enclosing(dir, root string, is func(string) bool) string {
-	for d := dir; within(d, root); d = filepath.Dir(d) {
+	for d := dir; Within(d, root); d = filepath.Dir(d) {
 		if is(d) {
 			return d
 		}
@@ -330,19 +331,13 @@ func defaultRoot(abs, wd string) string {
 	}); top != "" {
 		return top
 	}
-	if within(abs, wd) {
+	if Within(abs, wd) {
 		return wd
 	}
 	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
 		return filepath.Dir(abs)
 	}
 	return abs
-}
-
-// within reports whether path is root or inside it.
-func within(path, root string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // DisplayPath is how a file is named in reports: relative to wd (with ../ when outside it, as a

@@ -274,7 +274,7 @@ func (g *kustomizeGraph) overlaysOf(path string) []string {
 
 // inOverlay reports whether dir is a kustomization folder or inside one, up to the lint root.
 func (g *kustomizeGraph) inOverlay(dir string) bool {
-	for d := dir; within(d, g.root); d = filepath.Dir(d) {
+	for d := dir; Within(d, g.root); d = filepath.Dir(d) {
 		if _, ok := g.kusts[d]; ok {
 			return true
 		}

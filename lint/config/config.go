@@ -495,7 +495,7 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 		return ""
 	}
 	abs := filepath.Join(p.opts.Root, rel)
-	if !within(abs, p.opts.Root) {
+	if !lint.Within(abs, p.opts.Root) {
 		p.errorf(n, "%s: %s is outside the lint root %s; ekslint reads nothing outside it", path, s, p.opts.Root)
 		return ""
 	}
@@ -508,11 +508,9 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 		return ""
 	}
 	// A symlink inside the root may point out of it.
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		if realRoot, err := filepath.EvalSymlinks(p.opts.Root); err == nil && !within(real, realRoot) {
-			p.errorf(n, "%s: %s is a symlink to %s, outside the lint root; ekslint reads nothing outside it", path, s, real)
-			return ""
-		}
+	if real, inside, err := lint.InRoot(abs, p.opts.Root); err == nil && !inside {
+		p.errorf(n, "%s: %s is a symlink to %s, outside the lint root; ekslint reads nothing outside it", path, s, real)
+		return ""
 	}
 	switch {
 	case kind == wantChart && !st.IsDir():
@@ -528,12 +526,6 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 		return ""
 	}
 	return abs
-}
-
-// within reports whether path is root or inside it.
-func within(path, root string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

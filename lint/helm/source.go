@@ -138,11 +138,11 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 			return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(abs)
+			target, inside, err := lint.InRoot(abs, r.root)
 			if err != nil {
 				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + pathErr(errors.Unwrap(err))}
 			}
-			if !within(target, r.root) {
+			if !inside {
 				return &errChart{lint.Pos{File: shown}, fmt.Sprintf("is a symlink to %s, outside the lint root; chart not rendered", target)}
 			}
 			if info, err = os.Stat(target); err != nil {
@@ -301,11 +301,6 @@ func (s *source) loadProblem(err error) *errChart {
 		return &errChart{lint.Pos{File: s.display}, msg}
 	}
 	return &errChart{yamlErrorPos(f.text, err), msg}
-}
-
-func within(p, root string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func pathErr(err error) string {

@@ -197,11 +197,11 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	}
 	display := lint.DisplayPath(abs, ci.loader.workDir)
 	at := lint.Pos{File: display}
-	real, err := filepath.EvalSymlinks(abs)
+	real, inside, err := lint.InRoot(abs, ci.in.Root)
 	if err != nil {
 		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
 	}
-	if !within(real, ci.in.Root) {
+	if !inside {
 		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.in.Root)}
 	}
 	f, err := os.Open(real)

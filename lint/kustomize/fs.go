@@ -3,10 +3,9 @@ package kustomize
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/ekslint/ekslint/lint"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
@@ -46,41 +45,15 @@ func (g *guardedFS) check(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	real, err := resolve(abs)
+	_, inside, err := lint.InRoot(abs, g.root)
 	if err != nil {
 		return "", err
 	}
-	if !within(real, g.root) {
+	if !inside {
 		g.refused = append(g.refused, abs)
 		return "", errOutside{abs, g.root}
 	}
 	return abs, nil
-}
-
-// resolve follows the symlinks in abs as far as it exists: a path that does not exist yet
-// resolves through its deepest existing ancestor, so `link/missing.yaml` cannot sneak out
-// through `link`. A symlink loop is an error.
-func resolve(abs string) (string, error) {
-	rest := ""
-	for p := abs; ; p = filepath.Dir(p) {
-		real, err := filepath.EvalSymlinks(p)
-		if err == nil {
-			return filepath.Join(real, rest), nil
-		}
-		if !errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("cannot resolve %s: %w", abs, err)
-		}
-		if filepath.Dir(p) == p {
-			return abs, nil
-		}
-		rest = filepath.Join(filepath.Base(p), rest)
-	}
-}
-
-// within reports whether path is root or inside it.
-func within(path, root string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func (g *guardedFS) ReadFile(path string) ([]byte, error) {

@@ -293,12 +293,12 @@ func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bo
 		abs = filepath.Join(k.dir, value)
 	}
 	abs = filepath.Clean(abs)
-	real, err := resolve(abs)
+	real, inside, err := lint.InRoot(abs, b.root)
 	if err != nil {
 		b.problem(at, "%s entry %q: %v", field, value, err)
 		return "", false
 	}
-	if !within(real, b.root) {
+	if !inside {
 		b.problem(at, "%s entry %q resolves to %s, outside the lint root %s: not read", field, value, real, b.root)
 		return "", false
 	}
