@@ -17,7 +17,7 @@ func objectsOf(doc *Document) ([]*Object, []Problem) {
 		at := newObject(doc, root).Root().Place().Pos
 		return nil, []Problem{{Pos: at, Level: Error, Message: fmt.Sprintf(
 			"the document is %s, not a mapping; a Kubernetes object or eksctl config is a mapping with apiVersion and kind; not linted",
-			describe(root))}}
+			DescribeValue(root))}}
 	}
 	probe := newObject(doc, root)
 	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
@@ -180,11 +180,11 @@ func typeProblem(o *Object, n Node, want string) Problem {
 		who = o.ID.String() + ": "
 	}
 	return Problem{Pos: n.Place().Pos, Level: Error,
-		Message: fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, describe(n.val))}
+		Message: fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, DescribeValue(n.val))}
 }
 
-// describe names a YAML value's type for a message: `the string "three"`, `a list`.
-func describe(v *yaml.Node) string {
+// DescribeValue names a YAML value's type for a message: `the string "three"`, `a list`.
+func DescribeValue(v *yaml.Node) string {
 	switch v.Kind {
 	case yaml.MappingNode:
 		return "a mapping"

@@ -57,7 +57,7 @@ func closeBracket(t *Text, line, col int) (int, int) {
 		b := t.Line(l)
 		off := 0
 		if l == line {
-			off = byteOffset(b, col)
+			off = ByteOffset(b, col)
 		}
 		for i := off; i < len(b); i++ {
 			switch b[i] {
@@ -88,7 +88,7 @@ func scalarEnd(v *yaml.Node, t *Text) (int, int) {
 		return quotedEnd(t, v.Line, col, '\'')
 	}
 	b := t.Line(v.Line)
-	off := byteOffset(b, col)
+	off := ByteOffset(b, col)
 	if !strings.Contains(v.Value, "\n") && bytes.HasPrefix(b[off:], []byte(v.Value)) {
 		return v.Line, col + utf8.RuneCountInString(v.Value)
 	}
@@ -118,7 +118,7 @@ func estimatedScalarEnd(v *yaml.Node) (int, int) {
 // places the node at its first property.
 func skipProperties(t *Text, line, col int) int {
 	b := t.Line(line)
-	off := byteOffset(b, col)
+	off := ByteOffset(b, col)
 	for off < len(b) && (b[off] == '&' || b[off] == '!') {
 		for off < len(b) && b[off] != ' ' && b[off] != '\t' {
 			off++
@@ -136,7 +136,7 @@ func quotedEnd(t *Text, line, col int, q byte) (int, int) {
 		b := t.Line(l)
 		i := 0
 		if l == line {
-			i = byteOffset(b, col) + 1
+			i = ByteOffset(b, col) + 1
 		}
 		for ; i < len(b); i++ {
 			switch {
@@ -186,8 +186,8 @@ func blockScalarEnd(t *Text, line int) (int, int) {
 // indentOf is the number of spaces a line starts with.
 func indentOf(b []byte) int { return len(b) - len(bytes.TrimLeft(b, " ")) }
 
-// byteOffset converts a column (from 1, in characters) to a byte offset in line b.
-func byteOffset(b []byte, col int) int {
+// ByteOffset converts a column (from 1, in characters) to a byte offset in line b.
+func ByteOffset(b []byte, col int) int {
 	off := 0
 	for c := 1; c < col && off < len(b); c++ {
 		_, size := utf8.DecodeRune(b[off:])

@@ -1,6 +1,9 @@
 package lint
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // pathCache makes field paths without building the same string twice. Every rule navigates every
 // object from its root, and objects of a run share their shapes, so the same few hundred paths
@@ -44,4 +47,62 @@ func (n Node) paths() pathCache {
 		return nil
 	}
 	return n.obj.paths
+}
+
+// A PathStep is one step of a field path: a mapping key, or (when Key is "") the Index-th item
+// of a list.
+type PathStep struct {
+	Key   string
+	Index int
+}
+
+// String writes the step as a Values path segment: the key, or the index in decimal.
+func (s PathStep) String() string {
+	if s.Key == "" {
+		return strconv.Itoa(s.Index)
+	}
+	return s.Key
+}
+
+// Steps splits the field's path into its steps, for loaders that find the field again in the
+// file a person edits.
+func (n Node) Steps() []PathStep { return SplitPath(n.path) }
+
+// SplitPath splits a path as Node.Path writes it: keys joined by dots, ['odd.key'] for keys with
+// dots or brackets, [3] for list items.
+func SplitPath(p string) []PathStep {
+	var steps []PathStep
+	for i := 0; i < len(p); {
+		switch {
+		case p[i] == '.':
+			i++
+		case strings.HasPrefix(p[i:], "['"):
+			var b strings.Builder
+			j := i + 2
+			for ; j < len(p) && !strings.HasPrefix(p[j:], "']"); j++ {
+				if p[j] == '\\' && j+1 < len(p) {
+					j++
+				}
+				b.WriteByte(p[j])
+			}
+			steps = append(steps, PathStep{Key: b.String()})
+			i = j + 2
+		case p[i] == '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return steps
+			}
+			n, _ := strconv.Atoi(p[i+1 : i+j])
+			steps = append(steps, PathStep{Index: n})
+			i += j + 1
+		default:
+			j := i
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			steps = append(steps, PathStep{Key: p[i:j]})
+			i = j
+		}
+	}
+	return steps
 }

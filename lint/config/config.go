@@ -254,7 +254,7 @@ func (p *parser) isMapping(path string, n *yaml.Node) bool {
 	if n.Kind == yaml.MappingNode || isNull(n) {
 		return true
 	}
-	p.errorf(n, "%s: want a mapping, not %s", label(path), describe(n))
+	p.errorf(n, "%s: want a mapping, not %s", label(path), lint.DescribeValue(n))
 	return false
 }
 
@@ -263,7 +263,7 @@ func (p *parser) list(path string, n *yaml.Node, item func(path string, v *yaml.
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list, not %s", label(path), describe(n))
+		p.errorf(n, "%s: want a list, not %s", label(path), lint.DescribeValue(n))
 		return
 	}
 	for i, it := range n.Content {
@@ -273,7 +273,7 @@ func (p *parser) list(path string, n *yaml.Node, item func(path string, v *yaml.
 
 func (p *parser) str(path string, n *yaml.Node) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		p.errorf(n, "%s: want a string, not %s", label(path), describe(n))
+		p.errorf(n, "%s: want a string, not %s", label(path), lint.DescribeValue(n))
 		return "", false
 	}
 	if n.Value == "" {
@@ -285,7 +285,7 @@ func (p *parser) str(path string, n *yaml.Node) (string, bool) {
 
 func (p *parser) boolean(path string, n *yaml.Node) (bool, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-		p.errorf(n, "%s: want true or false, not %s", label(path), describe(n))
+		p.errorf(n, "%s: want true or false, not %s", label(path), lint.DescribeValue(n))
 		return false, false
 	}
 	return n.Value == "true", true
@@ -437,7 +437,7 @@ func (p *parser) valueSet(path string, n *yaml.Node) (ValueSet, bool) {
 			for i := 0; i+1 < len(v.Content); i += 2 {
 				k, val := v.Content[i], v.Content[i+1]
 				if k.Kind != yaml.ScalarNode || k.Value == "" || k.Value == "<<" {
-					p.errorf(k, "%s: keys are value paths such as image.tag, not %s", label(path), describe(k))
+					p.errorf(k, "%s: keys are value paths such as image.tag, not %s", label(path), lint.DescribeValue(k))
 					continue
 				}
 				var value any
@@ -559,23 +559,4 @@ func label(path string) string {
 		return "the config"
 	}
 	return path
-}
-
-// describe names a YAML value's type for a message.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	switch n.ShortTag() {
-	case "!!int", "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return "the boolean " + n.Value
-	case "!!null":
-		return "null"
-	}
-	return fmt.Sprintf("the string %q", n.Value)
 }

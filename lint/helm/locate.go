@@ -94,7 +94,7 @@ func (m *fileMap) pos(r lint.Pos) lint.Pos {
 
 // keyAt reads the mapping key (or scalar) starting at column col of a rendered line.
 func keyAt(line []byte, col int) (string, bool) {
-	s := line[byteOffset(line, col):]
+	s := line[lint.ByteOffset(line, col):]
 	if len(s) == 0 {
 		return "", false
 	}
@@ -160,16 +160,6 @@ func findKey(b []byte, key string, isKey bool) int {
 	}
 }
 
-// byteOffset converts a column (from 1, in characters) to a byte offset in line b.
-func byteOffset(b []byte, col int) int {
-	off := 0
-	for c := 1; c < col && off < len(b); c++ {
-		_, size := utf8.DecodeRune(b[off:])
-		off += size
-	}
-	return off
-}
-
 // maxRelated bounds the related locations of one field.
 const maxRelated = 4
 
@@ -227,7 +217,10 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	base := strings.Split(read, ".")
 	// The field's path ends with its path inside the value when the template wrote the value
 	// out whole (toYaml): find where, as the first step of the path that the value has.
-	segs := nodePath(n.Path())
+	var segs []string
+	for _, step := range n.Steps() {
+		segs = append(segs, step.String())
+	}
 	for i := range segs {
 		if m.r.valuesKey(m.t.chain, concat(base, segs[i:i+1])) == nil {
 			continue
@@ -245,44 +238,6 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 }
 
 func concat(a, b []string) []string { return append(slices.Clip(a), b...) }
-
-// nodePath splits a lint field path (spec.containers[0].env, metadata.annotations['a.b/c']) into
-// its keys and list indexes.
-func nodePath(p string) []string {
-	var segs []string
-	for i := 0; i < len(p); {
-		switch {
-		case p[i] == '.':
-			i++
-		case strings.HasPrefix(p[i:], "['"):
-			var b strings.Builder
-			j := i + 2
-			for ; j < len(p) && !strings.HasPrefix(p[j:], "']"); j++ {
-				if p[j] == '\\' && j+1 < len(p) {
-					j++
-				}
-				b.WriteByte(p[j])
-			}
-			segs = append(segs, b.String())
-			i = j + 2
-		case p[i] == '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return segs
-			}
-			segs = append(segs, p[i+1:i+j])
-			i += j + 1
-		default:
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			segs = append(segs, p[i:j])
-			i = j
-		}
-	}
-	return segs
-}
 
 // valuesKey finds the key that sets path in the values of the chart at the end of chain, in
 // Helm's order of precedence: the user's files (last first), then each chart's values.yaml from

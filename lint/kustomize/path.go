@@ -1,9 +1,6 @@
 package kustomize
 
 import (
-	"strconv"
-	"strings"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
@@ -24,50 +21,14 @@ type step struct {
 // merge keys strategic merge patches use for containers, volumes, env, ports, mounts and aliases.
 var identityKeys = []string{"name", "containerPort", "port", "mountPath", "devicePath", "ip", "topologyKey"}
 
-// parsePath splits a path as lint.Node.Path writes it: keys joined by dots, ['odd.key'] for keys
-// with dots or brackets, [3] for list items.
-func parsePath(p string) []step {
-	var steps []step
-	for i := 0; i < len(p); {
-		switch {
-		case p[i] == '.':
-			i++
-		case strings.HasPrefix(p[i:], "['"):
-			var b strings.Builder
-			j := i + 2
-			for ; j < len(p) && !strings.HasPrefix(p[j:], "']"); j++ {
-				if p[j] == '\\' && j+1 < len(p) {
-					j++
-				}
-				b.WriteByte(p[j])
-			}
-			steps = append(steps, step{key: b.String()})
-			i = j + 2
-		case p[i] == '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return steps
-			}
-			n, _ := strconv.Atoi(p[i+1 : i+j])
-			steps = append(steps, step{item: true, index: n})
-			i += j + 1
-		default:
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			steps = append(steps, step{key: p[i:j]})
-			i = j
-		}
-	}
-	return steps
-}
-
 // anchor follows the path of n through its object as built, and returns the steps that exist
 // there (with list items' identities), the deepest existing field, and whether the whole path
 // exists. A finding about a missing field is placed at its deepest existing ancestor.
 func anchor(n lint.Node) (steps []step, last lint.Node, exists bool) {
-	all := parsePath(n.Path())
+	var all []step
+	for _, s := range n.Steps() {
+		all = append(all, step{key: s.Key, item: s.Key == "", index: s.Index})
+	}
 	cur := n.Object().Root()
 	for i, s := range all {
 		var next lint.Node
