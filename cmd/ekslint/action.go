@@ -114,15 +114,14 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 		}
 		flags.root, flags.workDir = abs, abs
 	}
-	// Inputs whose lint options other work adds (Helm values, --set and the Kubernetes version):
-	// refused rather than silently ignored until then.
-	for _, name := range []string{"values", "set", "kube-version"} {
-		if input(a, name) != "" {
-			return usageError{fmt.Errorf("input %s is not supported yet by this version of ekslint", name)}
-		}
-	}
-	// Like the flags they stand for: relative to the workspace (the working directory).
+	// The inputs stand for the flags of the same names, with paths relative to the workspace (the
+	// working directory) and one value per line where a flag repeats.
 	flags.configFile, flags.baseline = input(a, "config"), input(a, "baseline")
+	flags.charts.values = append(flags.charts.values, lines(input(a, "values"))...)
+	flags.charts.set = append(flags.charts.set, lines(input(a, "set"))...)
+	if v := input(a, "kube-version"); v != "" {
+		flags.charts.kubeVersion = v
+	}
 	failOn := input(a, "fail-on")
 	if _, err := flags.failLevel(failOn); err != nil {
 		return usageError{fmt.Errorf("input fail-on: %w", err)}

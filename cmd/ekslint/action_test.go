@@ -230,9 +230,6 @@ func TestActionUsageErrors(t *testing.T) {
 		"fail-on":      "fatal",
 		"annotations":  "yes",
 		"summary":      "1",
-		"values":       "values-prod.yaml",
-		"set":          "replicas=3",
-		"kube-version": "1.33",
 	} {
 		t.Run(input, func(t *testing.T) {
 			_, output, _ := workspace(t, map[string]string{"app.yaml": badDeployment})
@@ -270,6 +267,40 @@ func TestActionConfigAndBaseline(t *testing.T) {
 	stdout, _, code = ekslint(t, "", "action")
 	if code != 0 || strings.Contains(stdout, "::warning") {
 		t.Errorf("with every finding in the baseline: exit %d, output:\n%s", code, stdout)
+	}
+}
+
+// The values, set and kube-version inputs render charts as the flags of the same names do.
+func TestActionHelmInputs(t *testing.T) {
+	workspace(t, map[string]string{
+		"chart/Chart.yaml":  "apiVersion: v2\nname: web\nversion: 0.1.0\nkubeVersion: \">=1.30.0-0\"\n",
+		"chart/values.yaml": "replicaCount: 1\nhostNetwork: false\n",
+		"chart/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {{ .Values.replicaCount }}
+  template:
+    spec:
+      hostNetwork: {{ .Values.hostNetwork }}
+      containers:
+        - name: web
+          image: web@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31
+`,
+		"ci/prod.yaml": "hostNetwork: true\n",
+	})
+	t.Setenv(inputVar("values"), "ci/prod.yaml\n")
+	t.Setenv(inputVar("set"), "replicaCount=3\n")
+	t.Setenv(inputVar("kube-version"), "1.31")
+	stdout, _, code := ekslint(t, "", "action", "--disable", "all", "--enable", "k8s-host-network,k8s-replicas-no-anti-affinity")
+	if code != 1 || !strings.Contains(stdout, "file=chart/templates/deployment.yaml,line=9,title=k8s-host-network") ||
+		!strings.Contains(stdout, "line=6,title=k8s-replicas-no-anti-affinity") {
+		t.Errorf("exit %d, output:\n%s", code, stdout)
+	}
+	t.Setenv(inputVar("kube-version"), "1.29")
+	if stdout, _, code := ekslint(t, "", "action"); code != 2 || !strings.Contains(stdout, "kubeVersion") {
+		t.Errorf("a chart that does not support the input's Kubernetes version: exit %d, output:\n%s", code, stdout)
 	}
 }
 
