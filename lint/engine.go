@@ -270,8 +270,14 @@ func runRule(r *Rule, p *Pass, b bucket, at itemOrder) (problem *Problem) {
 }
 
 func (e *engine) runSets() {
+	// Each collection is merged once, for all the rules reading it, and dropped after the last.
+	merged := make([]any, len(e.sources))
 	for i, r := range e.sets {
 		src := e.sourceOf[i]
+		if merged[src] == nil {
+			merged[src] = e.sources[src].merge(e.buckets[src])
+			e.buckets[src] = nil
+		}
 		out := &recordWriter{rs: &e.records}
 		s := &SetPass{Env: e.opts.Env, rule: r, emit: out.add}
 		func() {
@@ -280,11 +286,11 @@ func (e *engine) runSets() {
 					e.res.Problems = append(e.res.Problems, internalError(Pos{}, "in rule "+r.ID, x))
 				}
 			}()
-			r.Set.check(e.buckets[src], s)
+			r.Set.check(merged[src], s)
 		}()
 		out.flush()
 		if !slices.Contains(e.sourceOf[i+1:], src) {
-			e.buckets[src] = nil // the last rule reading this collection has run
+			merged[src] = nil // the last rule reading this collection has run
 		}
 	}
 }

@@ -182,8 +182,10 @@ type SetCheck interface {
 	source() any
 	// newBucket returns a place for one checker goroutine to keep what collect returns.
 	newBucket() bucket
-	// check runs over everything kept in the buckets.
-	check(buckets []bucket, s *SetPass)
+	// merge joins the checkers' buckets into one slice ([]T) in input order, emptying them.
+	merge(buckets []bucket) any
+	// check runs over what merge returned.
+	check(items any, s *SetPass)
 }
 
 // bucket keeps one checker's items of one collect step, in the order they were collected.
@@ -252,7 +254,7 @@ func (b *gatheredBucket[T]) collect(p *Pass, at itemOrder) {
 	}
 }
 
-func (g *gathered[T]) check(buckets []bucket, s *SetPass) {
+func (g *gathered[T]) merge(buckets []bucket) any {
 	type ref struct {
 		at     itemOrder
 		bucket *gatheredBucket[T]
@@ -270,9 +272,14 @@ func (g *gathered[T]) check(buckets []bucket, s *SetPass) {
 	for i, r := range refs {
 		items[i] = r.bucket.items[r.i]
 	}
-	refs = nil
-	g.k(items, s)
+	for _, b := range buckets {
+		gb := b.(*gatheredBucket[T])
+		gb.items, gb.order = nil, nil
+	}
+	return items
 }
+
+func (g *gathered[T]) check(items any, s *SetPass) { g.k(items.([]T), s) }
 
 // A SetPass is one set rule looking at everything its collect step kept.
 type SetPass struct {
