@@ -11,19 +11,19 @@ import (
 // kind) is one object, a `kind: List` is its items, an eksctl ClusterConfig is one object.
 // Documents that are none of these (a values file, a config file of another tool) give nothing
 // and no complaint; documents that look like objects but are malformed give a Problem.
-func objectsOf(doc *Document) ([]*Object, []Problem) {
+func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem) {
 	root := doc.Root
 	if root.Kind != yaml.MappingNode {
-		at := newObject(doc, root).Root().Place().Pos
+		at := newObject(doc, root, paths).Root().Place().Pos
 		return nil, []Problem{{Pos: at, Level: Error, Message: fmt.Sprintf(
 			"the document is %s, not a mapping; a Kubernetes object or eksctl config is a mapping with apiVersion and kind; not linted",
 			DescribeValue(root))}}
 	}
-	probe := newObject(doc, root)
+	probe := newObject(doc, root, paths)
 	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
 	if !apiVersion.Exists() && !kind.Exists() {
 		if isCloudFormation(root) {
-			return cloudFormationObjects(doc)
+			return cloudFormationObjects(doc, paths)
 		}
 		return nil, nil
 	}
@@ -34,7 +34,7 @@ func objectsOf(doc *Document) ([]*Object, []Problem) {
 		var objs []*Object
 		var problems []Problem
 		for _, it := range probe.Get("items").Items() {
-			item := newObject(doc, it.val)
+			item := newObject(doc, it.val, paths)
 			if !it.IsMap() {
 				problems = append(problems, typeProblem(item, it, "a mapping (an object)"))
 				continue

@@ -76,7 +76,7 @@ func (o *Object) Properties() Node { return o.Get("Properties") }
 // isCloudFormation recognises a template: a Resources mapping whose entries have AWS:: types, or
 // an AWSTemplateFormatVersion.
 func isCloudFormation(root *yaml.Node) bool {
-	probe := newObject(nil, root).Root()
+	probe := newObject(nil, root, nil).Root()
 	if probe.Get("AWSTemplateFormatVersion").Exists() {
 		return true
 	}
@@ -89,16 +89,16 @@ func isCloudFormation(root *yaml.Node) bool {
 }
 
 // cloudFormationObjects makes one object per resource of a template.
-func cloudFormationObjects(doc *Document) ([]*Object, []Problem) {
+func cloudFormationObjects(doc *Document, paths *pathTrie) ([]*Object, []Problem) {
 	t := &Template{byID: map[string]*Object{}, byType: map[string][]*Object{}}
-	probe := newObject(doc, doc.Root).Root()
+	probe := newObject(doc, doc.Root, paths).Root()
 	resources := probe.Get("Resources")
 	if resources.Exists() && !resources.IsMap() {
-		return nil, []Problem{typeProblem(newObject(doc, doc.Root), resources, "a mapping of resources")}
+		return nil, []Problem{typeProblem(newObject(doc, doc.Root, paths), resources, "a mapping of resources")}
 	}
 	var problems []Problem
 	for _, r := range resources.Entries() {
-		o := newObject(doc, r.val)
+		o := newObject(doc, r.val, paths)
 		o.Format, o.key, o.tmpl = CloudFormation, r.key, t
 		if !r.IsMap() {
 			problems = append(problems, typeProblem(o, r, "a mapping (a resource)"))

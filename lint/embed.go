@@ -20,18 +20,18 @@ type embedding struct {
 // embedded document gets the same alias and duplicate-key checks as a file.
 func (n Node) Embedded() (Node, error) {
 	if !n.IsScalar() {
-		return Node{}, fmt.Errorf("%s is not a string", n.path)
+		return Node{}, fmt.Errorf("%s is not a string", n.Path())
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(n.val.Value), &doc); err != nil {
-		return Node{}, fmt.Errorf("%s: %s", n.path, yamlMessage(err))
+		return Node{}, fmt.Errorf("%s: %s", n.Path(), yamlMessage(err))
 	}
 	if len(doc.Content) == 0 {
-		return Node{path: n.path, missing: true, obj: n.obj, key: n.key, val: n.val}, nil
+		return Node{at: n.at, missing: true, obj: n.obj, key: n.key, val: n.val}, nil
 	}
 	root := doc.Content[0]
 	if p := checkTree(root, defaultMaxAliasNodes); p != nil {
-		return Node{}, fmt.Errorf("%s: line %d: %s", n.path, p.line, p.msg)
+		return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.line, p.msg)
 	}
 	e := &embedding{outer: n, inner: NewText("", []byte(n.val.Value))}
 	if t := n.obj.doc.Text; t != nil && n.val.Style&yaml.LiteralStyle != 0 && n.emb == nil {
@@ -42,7 +42,7 @@ func (n Node) Embedded() (Node, error) {
 			}
 		}
 	}
-	return Node{val: root, path: n.path, obj: n.obj, emb: e}, nil
+	return Node{val: root, at: n.at, obj: n.obj, emb: e}, nil
 }
 
 // outerRange is the range of inner node n in the outer document's parsed text.

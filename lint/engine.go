@@ -209,12 +209,11 @@ func (e *engine) checkDocuments() {
 	}
 	// One Pass, re-aimed at each rule and object: millions of rule runs, none keeps its Pass.
 	pass := &Pass{Env: e.opts.Env, emit: emit}
-	paths := pathCache{}
+	paths := newPathTrie()
 	for sd := range e.docs {
-		objs, ps := objectsOf(sd.doc)
+		objs, ps := objectsOf(sd.doc, paths)
 		problems = append(problems, ps...)
 		for oi, o := range objs {
-			o.paths = paths
 			vs := validate(o)
 			problems = append(problems, vs...)
 			if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {

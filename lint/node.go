@@ -17,8 +17,8 @@ import (
 type Node struct {
 	key     *yaml.Node // the key naming the value; nil for the root and list items
 	val     *yaml.Node // alias-resolved value
-	path    string
-	missing bool // the field asked for is absent: key and val are its nearest present ancestor
+	at      *pathNode  // the field's path; nil for an object's root
+	missing bool       // the field asked for is absent: key and val are its nearest present ancestor
 	obj     *Object
 	emb     *embedding // set when the node lives inside YAML kept in a string
 }
@@ -27,7 +27,7 @@ type Node struct {
 func (n Node) Exists() bool { return !n.missing && n.val != nil && !isNull(n.val) }
 
 // Path is the field path from the object root, e.g. spec.template.spec.containers[0].image.
-func (n Node) Path() string { return n.path }
+func (n Node) Path() string { return n.at.String() }
 
 // Object is the object the field belongs to.
 func (n Node) Object() *Object { return n.obj }
@@ -50,13 +50,13 @@ func (n Node) Get(keys ...string) Node {
 }
 
 func (n Node) field(k string) Node {
-	path := n.paths().join(n.path, k)
+	path := n.trie().child(n.pathOf(), k)
 	if n.Exists() && n.val.Kind == yaml.MappingNode {
 		if kn, vn := lookup(n.val, k, 0); kn != nil {
-			return Node{key: kn, val: resolve(vn), path: path, obj: n.obj, emb: n.emb}
+			return Node{key: kn, val: resolve(vn), at: path, obj: n.obj, emb: n.emb}
 		}
 	}
-	n.path = path
+	n.at = path
 	n.missing = true
 	return n
 }
@@ -118,7 +118,7 @@ func (n Node) Items() []Node {
 	}
 	out := make([]Node, len(n.val.Content))
 	for i, it := range n.val.Content {
-		out[i] = Node{val: resolve(it), path: n.paths().index(n.path, i), obj: n.obj, emb: n.emb}
+		out[i] = Node{val: resolve(it), at: n.trie().item(n.pathOf(), i), obj: n.obj, emb: n.emb}
 	}
 	return out
 }
@@ -139,7 +139,7 @@ func (n Node) Entries() []Node {
 				continue
 			}
 			seen[kn.Value] = true
-			out = append(out, Node{key: kn, val: resolve(m.Content[i+1]), path: n.paths().join(n.path, kn.Value), obj: n.obj, emb: n.emb})
+			out = append(out, Node{key: kn, val: resolve(m.Content[i+1]), at: n.trie().child(n.pathOf(), kn.Value), obj: n.obj, emb: n.emb})
 		}
 		if depth > maxMergeDepth {
 			return
@@ -261,15 +261,4 @@ func resolve(v *yaml.Node) *yaml.Node {
 
 func isNull(v *yaml.Node) bool {
 	return v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null"
-}
-
-func joinKey(path, k string) string {
-	if strings.ContainsAny(k, ".[]'") || k == "" {
-		k = "['" + strings.ReplaceAll(k, "'", "\\'") + "']"
-		return path + k
-	}
-	if path == "" {
-		return k
-	}
-	return path + "." + k
 }

@@ -14,7 +14,7 @@ func parseObjects(t *testing.T, src string) []*Object {
 	text := NewText("test.yaml", []byte(src))
 	var objs []*Object
 	problems := ParseYAML(text, DefaultLimits(), func(root *yaml.Node) {
-		os, ps := objectsOf(&Document{Text: text, Root: root})
+		os, ps := objectsOf(&Document{Text: text, Root: root}, nil)
 		for _, p := range ps {
 			t.Fatalf("unexpected problem: %s", p)
 		}

@@ -56,20 +56,22 @@ type Object struct {
 	// maps memoises StringMap per mapping: set rules keep label maps, and one shared map per
 	// object instead of one per rule is the difference between 20 and 110 MB on 100k workloads.
 	mu   sync.Mutex
-	maps map[*yaml.Node]map[string]string
+	maps []stringMap // few per object: a slice costs less than a map of them
 	// pod is read once, on first use.
 	podOnce sync.Once
 	pod     pod
-	// paths is the checker's cache of field paths (nil for objects made outside the engine).
-	paths pathCache
+	// paths is the checker's trie of field paths (nil for objects made outside the engine).
+	paths *pathTrie
 }
 
-func newObject(doc *Document, root *yaml.Node) *Object {
+// newObject makes an object of root, a mapping in doc; paths is the checker's trie of field paths
+// (nil outside the engine).
+func newObject(doc *Document, root *yaml.Node, paths *pathTrie) *Object {
 	ref := &ObjectRef{}
 	if doc != nil {
 		ref.Variant = doc.Variant
 	}
-	return &Object{ID: &ref.ObjectID, ref: ref, doc: doc, root: root}
+	return &Object{ID: &ref.ObjectID, ref: ref, doc: doc, root: root, paths: paths}
 }
 
 // Root is the object's top-level mapping (for a CloudFormation resource, placed at its logical id).
@@ -213,8 +215,10 @@ func (n Node) StringMap() map[string]string {
 	o := n.obj
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if m, ok := o.maps[n.val]; ok {
-		return m
+	for _, sm := range o.maps {
+		if sm.node == n.val {
+			return sm.m
+		}
 	}
 	entries := n.Entries()
 	m := make(map[string]string, len(entries))
@@ -223,11 +227,13 @@ func (n Node) StringMap() map[string]string {
 			m[e.Key()] = e.Str()
 		}
 	}
-	if o.maps == nil {
-		o.maps = map[*yaml.Node]map[string]string{}
-	}
-	o.maps[n.val] = m
+	o.maps = append(o.maps, stringMap{n.val, m})
 	return m
+}
+
+type stringMap struct {
+	node *yaml.Node
+	m    map[string]string
 }
 
 // Labels are the object's metadata.labels.
@@ -246,7 +252,7 @@ func (o *Object) place(n Node) Place {
 	if n.missing && n.key == nil && n.val == o.root && n.emb == nil {
 		// A field missing from the whole object: land on its name, the line a person looks for.
 		if name := o.Get("metadata", "name"); name.Exists() {
-			n = Node{key: name.key, val: name.val, path: n.path, obj: o}
+			n = Node{key: name.key, val: name.val, at: n.at, obj: o}
 		}
 	}
 	r, locNode := n.parsedRange(t), n
@@ -256,7 +262,7 @@ func (o *Object) place(n Node) Place {
 	if t != nil {
 		r.File = t.Name
 	}
-	p := Place{Pos: r, Object: o.ref, Path: n.path}
+	p := Place{Pos: r, Object: o.ref, Path: n.Path()}
 	if o.doc != nil && o.doc.Locator != nil {
 		p.Pos, p.Related = o.doc.Locator.Locate(locNode, r)
 	}

@@ -210,24 +210,40 @@ func (c *treeChecker) expandedSize(n *yaml.Node) int {
 }
 
 func (c *treeChecker) checkKeys(m *yaml.Node) {
-	if len(m.Content) < 4 {
+	n := len(m.Content) / 2
+	if n < 2 {
 		return
 	}
-	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	// Most mappings have a handful of keys: comparing each with those before it costs less than
+	// a map per mapping, of which a document has hundreds.
+	var seen map[string]*yaml.Node
+	if n > 16 {
+		seen = make(map[string]*yaml.Node, n)
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if k.Kind != yaml.ScalarNode || isMergeKey(k) {
 			continue
 		}
-		if first, ok := seen[k.Value]; ok {
-			// Keep the earliest duplicate in the file, as a person reads it, not the first the
-			// walk meets (outer mappings are checked before inner ones).
-			if c.problem == nil || k.Line < c.problem.line {
-				c.problem = &treeProblem{k.Line, k.Column,
-					fmt.Sprintf("duplicate key %q (first at line %d); the Kubernetes API rejects this document; not linted", k.Value, first.Line)}
+		var first *yaml.Node
+		if seen != nil {
+			first = seen[k.Value]
+			if first == nil {
+				seen[k.Value] = k
 			}
-			continue
+		} else {
+			for j := 0; j < i; j += 2 {
+				if p := m.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && !isMergeKey(p) {
+					first = p
+					break
+				}
+			}
 		}
-		seen[k.Value] = k
+		// Keep the earliest duplicate in the file, as a person reads it, not the first the walk
+		// meets (outer mappings are checked before inner ones).
+		if first != nil && (c.problem == nil || k.Line < c.problem.line) {
+			c.problem = &treeProblem{k.Line, k.Column,
+				fmt.Sprintf("duplicate key %q (first at line %d); the Kubernetes API rejects this document; not linted", k.Value, first.Line)}
+		}
 	}
 }

@@ -5,48 +5,102 @@ import (
 	"strings"
 )
 
-// pathCache makes field paths without building the same string twice. Every rule navigates every
-// object from its root, and objects of a run share their shapes, so the same few hundred paths
-// ("spec.template.spec.containers[0].resources") are joined millions of times. One cache serves
-// one checker goroutine; it stops growing at a bound, so hostile input cannot make it large.
-// A nil cache joins without caching.
-type pathCache map[pathStep]string
+// A field path is kept as a node in a trie of the paths seen so far, not as a string. Every rule
+// navigates every object from its root, and the objects of a run share their shapes, so the same
+// few hundred paths ("spec.template.spec.containers[0].resources") are walked millions of times:
+// a step is a lookup of one short key in its parent's children, and a path's string is built once,
+// when first asked for. One trie serves one checker goroutine; it stops growing at a bound, past
+// which steps are made without being kept, so hostile input cannot make it large.
+type pathNode struct {
+	parent *pathNode
+	step   PathStep
+	str    string // the path as Path writes it, built on first use
 
-type pathStep struct {
-	parent, key string
-	index       int // for list items; key is "" then
+	keys  map[string]*pathNode
+	items []*pathNode
 }
 
-const maxCachedPaths = 1 << 16
-
-func (c pathCache) join(path, k string) string {
-	if s, ok := c[pathStep{parent: path, key: k}]; ok {
-		return s
-	}
-	s := joinKey(path, k)
-	if c != nil && len(c) < maxCachedPaths {
-		c[pathStep{parent: path, key: k}] = s
-	}
-	return s
+// pathTrie is one checker's trie; its root is the object root's path, "".
+type pathTrie struct {
+	root pathNode
+	size int
 }
 
-func (c pathCache) index(path string, i int) string {
-	if s, ok := c[pathStep{parent: path, index: i}]; ok {
-		return s
+const maxTriePaths = 1 << 16
+
+func newPathTrie() *pathTrie { return &pathTrie{} }
+
+// child returns the path of key k under p.
+func (t *pathTrie) child(p *pathNode, k string) *pathNode {
+	if c := p.keys[k]; c != nil {
+		return c
 	}
-	s := path + "[" + strconv.Itoa(i) + "]"
-	if c != nil && len(c) < maxCachedPaths {
-		c[pathStep{parent: path, index: i}] = s
+	c := &pathNode{parent: p, step: PathStep{Key: k}}
+	if t != nil && t.size < maxTriePaths {
+		if p.keys == nil {
+			p.keys = map[string]*pathNode{}
+		}
+		p.keys[k] = c
+		t.size++
 	}
-	return s
+	return c
 }
 
-// paths is the cache for n's object; the zero Node has none.
-func (n Node) paths() pathCache {
+// item returns the path of the i-th list item under p.
+func (t *pathTrie) item(p *pathNode, i int) *pathNode {
+	if i < len(p.items) && p.items[i] != nil {
+		return p.items[i]
+	}
+	c := &pathNode{parent: p, step: PathStep{Index: i}}
+	if t != nil && t.size < maxTriePaths && i < 1024 {
+		for len(p.items) <= i {
+			p.items = append(p.items, nil)
+		}
+		p.items[i] = c
+		t.size++
+	}
+	return c
+}
+
+// String is the path: keys joined by dots, ['odd.key'] for keys with dots or brackets, [3] for
+// list items; "" for an object's root.
+func (p *pathNode) String() string {
+	if p == nil || p.parent == nil {
+		return ""
+	}
+	if p.str == "" {
+		parent := p.parent.String()
+		if p.step.Key == "" {
+			p.str = parent + "[" + strconv.Itoa(p.step.Index) + "]"
+		} else {
+			p.str = joinKey(parent, p.step.Key)
+		}
+	}
+	return p.str
+}
+
+// root returns the trie's root path, or a fresh one without a trie.
+func (t *pathTrie) rootPath() *pathNode {
+	if t == nil {
+		return &pathNode{}
+	}
+	return &t.root
+}
+
+// trie is the trie of n's object; the zero Node and objects made outside the engine have none.
+func (n Node) trie() *pathTrie {
 	if n.obj == nil {
 		return nil
 	}
 	return n.obj.paths
+}
+
+// pathOf is n's path node, the object root's when n has none yet.
+func (n Node) pathOf() *pathNode {
+	if n.at == nil {
+		return n.trie().rootPath()
+	}
+	return n.at
 }
 
 // A PathStep is one step of a field path: a mapping key, or (when Key is "") the Index-th item
@@ -64,45 +118,25 @@ func (s PathStep) String() string {
 	return s.Key
 }
 
-// Steps splits the field's path into its steps, for loaders that find the field again in the
-// file a person edits.
-func (n Node) Steps() []PathStep { return SplitPath(n.path) }
-
-// SplitPath splits a path as Node.Path writes it: keys joined by dots, ['odd.key'] for keys with
-// dots or brackets, [3] for list items.
-func SplitPath(p string) []PathStep {
+// Steps are the steps of the field's path from the object root, for loaders that find the field
+// again in the file a person edits.
+func (n Node) Steps() []PathStep {
 	var steps []PathStep
-	for i := 0; i < len(p); {
-		switch {
-		case p[i] == '.':
-			i++
-		case strings.HasPrefix(p[i:], "['"):
-			var b strings.Builder
-			j := i + 2
-			for ; j < len(p) && !strings.HasPrefix(p[j:], "']"); j++ {
-				if p[j] == '\\' && j+1 < len(p) {
-					j++
-				}
-				b.WriteByte(p[j])
-			}
-			steps = append(steps, PathStep{Key: b.String()})
-			i = j + 2
-		case p[i] == '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return steps
-			}
-			n, _ := strconv.Atoi(p[i+1 : i+j])
-			steps = append(steps, PathStep{Index: n})
-			i += j + 1
-		default:
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			steps = append(steps, PathStep{Key: p[i:j]})
-			i = j
-		}
+	for p := n.at; p != nil && p.parent != nil; p = p.parent {
+		steps = append(steps, p.step)
+	}
+	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
+		steps[i], steps[j] = steps[j], steps[i]
 	}
 	return steps
+}
+
+func joinKey(path, k string) string {
+	if strings.ContainsAny(k, ".[]'") || k == "" {
+		return path + "['" + strings.ReplaceAll(k, "'", "\\'") + "']"
+	}
+	if path == "" {
+		return k
+	}
+	return path + "." + k
 }

@@ -227,9 +227,9 @@ func TestActionTextOutput(t *testing.T) {
 
 func TestActionUsageErrors(t *testing.T) {
 	for input, value := range map[string]string{
-		"fail-on":      "fatal",
-		"annotations":  "yes",
-		"summary":      "1",
+		"fail-on":     "fatal",
+		"annotations": "yes",
+		"summary":     "1",
 	} {
 		t.Run(input, func(t *testing.T) {
 			_, output, _ := workspace(t, map[string]string{"app.yaml": badDeployment})
