@@ -14,11 +14,19 @@ import (
 // removed or changes meaning.
 const BaselineVersion = 1
 
-// Finding.Baseline values when a run compares against a baseline.
+// BaselineState says how a finding compares with the baseline: NotCompared when the run has none.
+type BaselineState uint8
+
 const (
-	BaselineNew       = "new"
-	BaselineUnchanged = "unchanged"
+	NotCompared BaselineState = iota
+	BaselineNew
+	BaselineUnchanged
 )
+
+// String is the state as SARIF's baselineState and the JSON report write it; "" for NotCompared.
+func (s BaselineState) String() string {
+	return [...]string{NotCompared: "", BaselineNew: "new", BaselineUnchanged: "unchanged"}[s]
+}
 
 // A Baseline is the findings a repository has accepted for now: `ekslint baseline` records them
 // and `ekslint lint --baseline` hides them from --fail-on, so a team can adopt ekslint and fail

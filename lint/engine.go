@@ -92,7 +92,9 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	close(e.docs)
 	checkers.Wait()
 
+	e.records.collectIfLarge()
 	e.runSets()
+	e.records.collectIfLarge()
 	e.res.Findings = e.records.findings()
 	e.res.Findings = dedupe(e.res.Findings)
 	slices.SortStableFunc(e.res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })

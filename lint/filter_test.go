@@ -66,8 +66,8 @@ func describe(f lint.Finding) string {
 	if f.Suppression != nil {
 		s += fmt.Sprintf(" [%s %q]", f.Suppression.Kind, f.Suppression.Justification)
 	}
-	if f.Baseline != "" {
-		s += " " + f.Baseline
+	if f.Baseline != lint.NotCompared {
+		s += " " + f.Baseline.String()
 	}
 	return s
 }

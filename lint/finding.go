@@ -8,7 +8,6 @@ import (
 // A Finding is one thing wrong with one object, at the place a person edits to fix it.
 type Finding struct {
 	Rule    *Rule
-	Level   Level
 	Message string
 	Place
 	// Variants lists the Helm value sets or Kustomize overlays that produced the same finding at
@@ -17,13 +16,16 @@ type Finding struct {
 	// Suppression is set when an inline ignore covers the finding. Suppressed findings do not
 	// count for --fail-on but stay in SARIF, marked, rather than disappearing.
 	Suppression *Suppression
-	// Baseline is "new" or "unchanged" when the run compares against a baseline, else "".
-	Baseline string
+	// Level and Baseline are last, together: a run may hold half a million findings, and packed
+	// they take one word, not two.
+	Level Level
+	// Baseline is BaselineNew or BaselineUnchanged when the run compares against a baseline.
+	Baseline BaselineState
 }
 
 // Counted reports whether the finding counts for --fail-on and the totals, and is listed in
 // the text and GitHub reports: it is neither suppressed nor already in the baseline.
-func (f *Finding) Counted() bool { return f.Suppression == nil && f.Baseline != "unchanged" }
+func (f *Finding) Counted() bool { return f.Suppression == nil && f.Baseline != BaselineUnchanged }
 
 // Suppression says why a finding is not counted.
 type Suppression struct {

@@ -3,7 +3,7 @@ package lint
 import "fmt"
 
 // Level is how serious a finding is. The names and order are SARIF's.
-type Level int
+type Level int8
 
 const (
 	// None is below every finding; `--fail-on none` never fails.

@@ -83,7 +83,7 @@ func (r *Result) Count() Counts {
 		switch {
 		case f.Suppression != nil:
 			c.Suppressed++
-		case f.Baseline == "unchanged":
+		case f.Baseline == BaselineUnchanged:
 			c.Baselined++
 		case f.Level == Error:
 			c.Errors++

@@ -18,12 +18,40 @@ import (
 // are in the log only.
 const gitHubAnnotationsShown = 10
 
-// An annotation is a counted finding (rule set) or an input problem (rule nil) as GitHub shows it.
+// An annotation is a counted finding or an input problem (finding nil) as GitHub shows it. It
+// points at them rather than copying them: a run can have half a million findings.
 type annotation struct {
-	level   lint.Level
-	pos     lint.Pos
-	rule    *lint.Rule
-	message string
+	finding *lint.Finding
+	problem *lint.Problem
+}
+
+func (a annotation) level() lint.Level {
+	if a.finding != nil {
+		return a.finding.Level
+	}
+	return a.problem.Level
+}
+
+func (a annotation) pos() lint.Pos {
+	if a.finding != nil {
+		return a.finding.Pos
+	}
+	return a.problem.Pos
+}
+
+// rule is the finding's rule; nil for a problem.
+func (a annotation) rule() *lint.Rule {
+	if a.finding != nil {
+		return a.finding.Rule
+	}
+	return nil
+}
+
+func (a annotation) message() string {
+	if a.finding != nil {
+		return messageWithVariants(a.finding)
+	}
+	return firstLine(a.problem.Message)
 }
 
 // annotations are the run's counted findings and its input problems, the most serious first
@@ -33,14 +61,14 @@ func (run *Run) annotations() []annotation {
 	var out []annotation
 	for i := range run.Result.Findings {
 		if f := &run.Result.Findings[i]; f.Counted() {
-			out = append(out, annotation{f.Level, f.Pos, f.Rule, messageWithVariants(f)})
+			out = append(out, annotation{finding: f})
 		}
 	}
-	for _, p := range run.Result.Problems {
-		out = append(out, annotation{p.Level, p.Pos, nil, firstLine(p.Message)})
+	for i := range run.Result.Problems {
+		out = append(out, annotation{problem: &run.Result.Problems[i]})
 	}
 	slices.SortStableFunc(out, func(a, b annotation) int {
-		return cmp.Or(cmp.Compare(b.level, a.level), comparePos(a.pos, b.pos))
+		return cmp.Or(cmp.Compare(b.level(), a.level()), comparePos(a.pos(), b.pos()))
 	})
 	return out
 }
@@ -77,20 +105,20 @@ func GitHubAnnotations(w io.Writer, run *Run) error {
 	bw := bufio.NewWriter(w)
 	for _, a := range run.annotations() {
 		props := githubactions.CommandProperties{}
-		msg := a.message
-		if a.rule != nil {
-			props["title"] = a.rule.ID
-			msg += "\n" + a.rule.Title + ": " + RuleHelpURI(a.rule.ID)
-		} else if a.level == lint.Error {
+		msg := a.message()
+		if a.rule() != nil {
+			props["title"] = a.rule().ID
+			msg += "\n" + a.rule().Title + ": " + RuleHelpURI(a.rule().ID)
+		} else if a.level() == lint.Error {
 			props["title"] = "ekslint: input not linted"
 		}
-		if path, inside := run.sourcePath(a.pos.File); inside {
+		if path, inside := run.sourcePath(a.pos().File); inside {
 			props["file"] = path
-			setPosition(props, a.pos)
-		} else if a.pos.File != "" {
-			msg = lint.Pos{File: path, Line: a.pos.Line, Column: a.pos.Column}.String() + ": " + msg
+			setPosition(props, a.pos())
+		} else if a.pos().File != "" {
+			msg = lint.Pos{File: path, Line: a.pos().Line, Column: a.pos().Column}.String() + ": " + msg
 		}
-		cmd := githubactions.Command{Name: workflowCommand(a.level), Message: msg, Properties: props}
+		cmd := githubactions.Command{Name: workflowCommand(a.level()), Message: msg, Properties: props}
 		fmt.Fprintln(bw, cmd.String())
 	}
 	fmt.Fprintln(bw, Summary(run.Result))
@@ -143,7 +171,7 @@ func GitHubSummary(w io.Writer, run *Run, annotated bool) error {
 
 	var findings, problems []annotation
 	for _, a := range run.annotations() {
-		if a.rule != nil {
+		if a.rule() != nil {
 			findings = append(findings, a)
 		} else {
 			problems = append(problems, a)
@@ -156,14 +184,14 @@ func GitHubSummary(w io.Writer, run *Run, annotated bool) error {
 	if len(findings) > 0 {
 		b.WriteString("### Findings\n\n| Level | Location | Rule | Message |\n|---|---|---|---|\n")
 		run.writeRows(&b, findings, summaryFindings, "findings", func(a annotation) string {
-			return fmt.Sprintf("| %s | %s | [%s](%s) | %s |\n", a.level, run.mdLocation(a.pos), a.rule.ID, RuleHelpURI(a.rule.ID),
-				mdText(a.message, summaryRunes))
+			return fmt.Sprintf("| %s | %s | [%s](%s) | %s |\n", a.level(), run.mdLocation(a.pos()), a.rule().ID, RuleHelpURI(a.rule().ID),
+				mdText(a.message(), summaryRunes))
 		})
 	}
 	if len(problems) > 0 {
 		b.WriteString("### Inputs not linted and notes\n\n| Level | Location | Problem |\n|---|---|---|\n")
 		run.writeRows(&b, problems, summaryProblems, "problems", func(a annotation) string {
-			return fmt.Sprintf("| %s | %s | %s |\n", a.level, run.mdLocation(a.pos), mdText(a.message, summaryRunes))
+			return fmt.Sprintf("| %s | %s | %s |\n", a.level(), run.mdLocation(a.pos()), mdText(a.message(), summaryRunes))
 		})
 	}
 	_, err := io.WriteString(w, b.String())
@@ -175,7 +203,7 @@ func GitHubSummary(w io.Writer, run *Run, annotated bool) error {
 func writeHiddenAnnotations(b *strings.Builder, anns []annotation) {
 	byType := map[lint.Level]int{}
 	for _, a := range anns {
-		byType[a.level]++
+		byType[a.level()]++
 	}
 	var hidden []string
 	for _, l := range []lint.Level{lint.Error, lint.Warning, lint.Note} {
@@ -199,13 +227,13 @@ func writeRuleTable(b *strings.Builder, findings []annotation) {
 	var counts []*ruleCount
 	byRule := map[*lint.Rule]*ruleCount{}
 	for _, a := range findings {
-		rc := byRule[a.rule]
+		rc := byRule[a.rule()]
 		if rc == nil {
-			rc = &ruleCount{rule: a.rule}
-			byRule[a.rule] = rc
+			rc = &ruleCount{rule: a.rule()}
+			byRule[a.rule()] = rc
 			counts = append(counts, rc)
 		}
-		rc.level = max(rc.level, a.level)
+		rc.level = max(rc.level, a.level())
 		rc.n++
 	}
 	if len(counts) == 0 {

@@ -53,9 +53,9 @@ func testRun() *Run {
 	suppressed := f(secretRule, lint.Error, `env KEY holds a literal secret`, lint.Pos{File: "deploy/app.yaml", Line: 30, Column: 13, EndLine: 30, EndColumn: 16})
 	suppressed.Suppression = &lint.Suppression{Kind: "comment", Justification: "test credentials, rotated daily"}
 	unchanged := f(probeRule, lint.Warning, `container "old" has no livenessProbe`, lint.Pos{File: "deploy/old.yaml", Line: 8, Column: 9, EndLine: 8, EndColumn: 12})
-	unchanged.Baseline = "unchanged"
+	unchanged.Baseline = lint.BaselineUnchanged
 	fresh := f(probeRule, lint.Warning, `container "new" has no livenessProbe`, lint.Pos{File: "deploy/old.yaml", Line: 18, Column: 9, EndLine: 18, EndColumn: 12})
-	fresh.Baseline = "new"
+	fresh.Baseline = lint.BaselineNew
 	findings = append(findings, suppressed, unchanged, fresh)
 	return &Run{
 		Result: &lint.Result{

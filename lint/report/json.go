@@ -122,7 +122,7 @@ func jsonFindingOf(f *lint.Finding) jsonFinding {
 	jf := jsonFinding{
 		Rule: f.Rule.ID, Level: f.Level, Message: f.Message,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column, EndLine: f.Pos.EndLine, EndColumn: f.Pos.EndColumn,
-		Object: f.Object.Identity(), Path: f.Path, Fingerprint: f.Fingerprint(), Variants: f.Variants, Baseline: f.Baseline,
+		Object: f.Object.Identity(), Path: f.Path, Fingerprint: f.Fingerprint(), Variants: f.Variants, Baseline: f.Baseline.String(),
 	}
 	for _, r := range f.Related {
 		jf.Related = append(jf.Related, jsonLocation{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Column, Message: r.Message})

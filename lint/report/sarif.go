@@ -188,8 +188,8 @@ func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result
 		}
 		res.AddSuppression(sup)
 	}
-	if f.Baseline != "" {
-		res.WithBaselineState(f.Baseline)
+	if f.Baseline != lint.NotCompared {
+		res.WithBaselineState(f.Baseline.String())
 	}
 	return res
 }
