@@ -57,7 +57,9 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
-	for _, r := range opts.Rules {
+	e.ruleSource = make([]int, len(opts.Rules))
+	for ri, r := range opts.Rules {
+		e.ruleSource[ri] = -1
 		if r.Set == nil {
 			continue
 		}
@@ -68,6 +70,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) *Result {
 			e.sources = append(e.sources, r.Set)
 		}
 		e.sourceOf = append(e.sourceOf, i)
+		e.ruleSource[ri] = i
 	}
 	e.buckets = make([][]bucket, len(e.sources))
 
@@ -105,9 +108,11 @@ type engine struct {
 	opts Options
 	docs chan seqDoc
 	sets []*Rule
-	// sources are the distinct collect steps of the set rules; sourceOf[i] is sets[i]'s.
-	sources  []SetCheck
-	sourceOf []int
+	// sources are the distinct collect steps of the set rules; sourceOf[i] is sets[i]'s, and
+	// ruleSource[i] is opts.Rules[i]'s (-1 for a per-object rule).
+	sources    []SetCheck
+	sourceOf   []int
+	ruleSource []int
 
 	mu      sync.Mutex
 	res     *Result
@@ -226,10 +231,9 @@ func (e *engine) checkDocuments() {
 			ignores = append(ignores, o.ref.Ignores...)
 			at := itemOrder{sd.input, sd.index, oi}
 			clear(collected)
-			for _, r := range e.opts.Rules {
+			for ri, r := range e.opts.Rules {
 				var b bucket
-				if r.Set != nil {
-					src := e.sourceOf[slices.Index(e.sets, r)]
+				if src := e.ruleSource[ri]; src >= 0 {
 					if collected[src] {
 						continue
 					}
