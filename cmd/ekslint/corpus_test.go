@@ -18,17 +18,12 @@ const corpus = "../../../shared/corpus"
 // corpusInputs are the corpus folders every rule runs over.
 var corpusInputs = []string{"raw", "eksctl", "cloudformation", "kustomize", "helm"}
 
-// corpusConfig gives the corpus charts that need values theirs (helm-values/), and renders
-// kube-prometheus-stack without the three dependencies the corpus does not vendor.
+// corpusConfig gives the corpus charts that need values theirs (helm-values/).
 const corpusConfig = `charts:
   - path: helm/aws-load-balancer-controller
     valueSets: [{name: corpus, values: [helm-values/aws-load-balancer-controller.yaml]}]
   - path: helm/external-dns
     valueSets: [{name: corpus, values: [helm-values/external-dns.yaml]}]
-  - path: helm/kube-prometheus-stack
-    valueSets:
-      - name: corpus
-        set: {kubeStateMetrics.enabled: false, nodeExporter.enabled: false, grafana.enabled: false}
 `
 
 // TestCorpusSummary runs every rule over the real corpus and compares the number of findings per

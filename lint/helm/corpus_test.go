@@ -32,8 +32,7 @@ type corpusChart struct {
 }
 
 // corpusCharts lists the corpus charts: each with its values from helm-values/<chart>.yaml where
-// present, and also with each of its ci/*.yaml files. kube-prometheus-stack is assembled with
-// the dependencies it pins, which the corpus has in other charts' folders.
+// present, and also with each of its ci/*.yaml files.
 func corpusCharts(t testing.TB) []corpusChart {
 	t.Helper()
 	dirs, err := os.ReadDir(filepath.Join(corpus, "helm"))
@@ -47,9 +46,6 @@ func corpusCharts(t testing.TB) []corpusChart {
 	var charts []corpusChart
 	for _, d := range dirs {
 		c := corpusChart{name: d.Name(), dir: filepath.Join(abs, "helm", d.Name()), root: abs}
-		if d.Name() == "kube-prometheus-stack" {
-			c.dir, c.root = kubePrometheusStack(t), filepath.Dir(kubePrometheusStack(t))
-		}
 		base := ValueSet{}
 		if v := filepath.Join(abs, "helm-values", d.Name()+".yaml"); exists(v) {
 			base.Files = []string{v}
@@ -65,37 +61,6 @@ func corpusCharts(t testing.TB) []corpusChart {
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-var (
-	kpsOnce sync.Once
-	kpsDir  string
-)
-
-// kubePrometheusStack copies the corpus chart to a temporary folder with the subcharts it pins
-// vendored from the corpus: kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1 (in
-// prometheus/charts) and grafana 12.11.1.
-func kubePrometheusStack(t testing.TB) string {
-	kpsOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "ekslint-kps-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := filepath.Join(tmp, "kube-prometheus-stack")
-		helm := filepath.Join(corpus, "helm")
-		for _, c := range [][2]string{
-			{filepath.Join(helm, "kube-prometheus-stack"), dst},
-			{filepath.Join(helm, "prometheus", "charts", "kube-state-metrics"), filepath.Join(dst, "charts", "kube-state-metrics")},
-			{filepath.Join(helm, "prometheus", "charts", "prometheus-node-exporter"), filepath.Join(dst, "charts", "prometheus-node-exporter")},
-			{filepath.Join(helm, "grafana"), filepath.Join(dst, "charts", "grafana")},
-		} {
-			if err := os.CopyFS(c[1], os.DirFS(c[0])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		kpsDir = dst
-	})
-	return kpsDir
-}
 
 // testSink collects what a chartInput hands over.
 type testSink struct {
