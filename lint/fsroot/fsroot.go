@@ -1,0 +1,265 @@
+// Package fsroot is how ekslint reads files: every open of every file goes through a Root, the
+// folder nothing outside of which is read (the lint root). A Root follows symlinks only to places
+// inside it, opens regular files only (never a FIFO, device or socket, which can block or never
+// end), and reads at most a size limit, counted in bytes actually read rather than what stat says.
+//
+// ekslint lints pull requests from strangers: a committed symlink to /dev/zero, /proc/self/fd/0 or
+// a file outside the checkout must cost one clear message, never a hang, a crash or a leak.
+package fsroot
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A Root reads files inside one folder.
+type Root struct {
+	dir  string // absolute and clean, as given
+	real string // dir with its symlinks followed
+	max  int64  // the most bytes one read returns
+}
+
+// New makes the Root of dir; maxFileSize bounds every read through it.
+func New(dir string, maxFileSize int64) (*Root, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, fmt.Errorf("lint root %s: %w", abs, unwrapPath(err))
+	}
+	return &Root{dir: abs, real: real, max: maxFileSize}, nil
+}
+
+// Dir is the root folder, as given.
+func (r *Root) Dir() string { return r.dir }
+
+// MaxFileSize is the most bytes a read returns.
+func (r *Root) MaxFileSize() int64 { return r.max }
+
+// Errors a Root returns, wrapped in a *fs.PathError naming the path as it was asked for.
+var (
+	// ErrOutside is a path that is, or leads through a symlink to, a place outside the root. The
+	// message never says where the symlink points: the place may be secret.
+	ErrOutside = errors.New("is outside the lint root; not read (run ekslint from the repository, or pass --root DIR to lint a wider folder)")
+	// ErrNotRegular is a FIFO, device or socket: reading one can block forever or never end.
+	ErrNotRegular = errors.New("is not a regular file (a pipe, device or socket); not read")
+	// ErrLoop is a chain of symlinks that does not end.
+	ErrLoop = errors.New("is a symlink loop; not read")
+)
+
+// A TooLargeError is a file over the size limit.
+type TooLargeError struct {
+	// Size is the file's size, or -1 when it was found too large while reading.
+	Size, Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	size := "more than " + FormatSize(e.Limit)
+	if e.Size >= 0 {
+		size = FormatSize(e.Size)
+	}
+	return fmt.Sprintf("file is %s, over the %s limit; not linted (raise it with --max-file-size)", size, FormatSize(e.Limit))
+}
+
+// Within reports whether path is root or inside it, comparing the paths as written.
+func Within(path, root string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// Contains reports whether abs, as written, is the root or inside it.
+func (r *Root) Contains(abs string) bool { return Within(abs, r.dir) || Within(abs, r.real) }
+
+// Resolve follows the symlinks in abs and returns where it leads, which must be inside the root.
+// A path that does not exist resolves through its deepest existing ancestor, so that
+// `link/missing.yaml` cannot sneak out through `link`.
+func (r *Root) Resolve(abs string) (string, error) {
+	real, err := resolve(abs)
+	if err != nil {
+		return "", &fs.PathError{Op: "resolve", Path: abs, Err: err}
+	}
+	if !Within(real, r.real) {
+		return "", &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
+	}
+	return real, nil
+}
+
+func resolve(abs string) (string, error) {
+	rest := ""
+	for p := abs; ; p = filepath.Dir(p) {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			if strings.Contains(err.Error(), "too many links") {
+				return "", ErrLoop
+			}
+			return "", unwrapPath(err)
+		}
+		if filepath.Dir(p) == p {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+	}
+}
+
+// Open opens a regular file inside the root for reading. The open itself cannot block: a FIFO
+// is opened without waiting for a writer, then refused.
+func (r *Root) Open(abs string) (*os.File, fs.FileInfo, error) {
+	real, err := r.Resolve(abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := openNoFollow(real)
+	if err != nil {
+		return nil, nil, &fs.PathError{Op: "open", Path: abs, Err: unwrapPath(err)}
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = ErrNotRegular
+		if st.IsDir() {
+			err = errIsDir
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: abs, Err: unwrapPath(err)}
+	}
+	return f, st, nil
+}
+
+var errIsDir = errors.New("is a directory")
+
+// ReadFile reads a regular file inside the root, at most MaxFileSize bytes of it.
+func (r *Root) ReadFile(abs string) ([]byte, error) { return r.ReadFileLimit(abs, r.max) }
+
+// ReadFileLimit reads a regular file inside the root, at most limit bytes of it.
+func (r *Root) ReadFileLimit(abs string, limit int64) ([]byte, error) {
+	f, st, err := r.Open(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: abs, Err: &TooLargeError{Size: st.Size(), Limit: limit}}
+	}
+	return ReadAll(f, abs, limit)
+}
+
+// ReadAll reads r to its end, refusing more than limit bytes: what stat says of a file can be
+// wrong (/proc files say 0, a file can grow while it is read), so the bytes are counted.
+func ReadAll(r io.Reader, name string, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: unwrapPath(err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: &TooLargeError{Size: -1, Limit: limit}}
+	}
+	return data, nil
+}
+
+// Stat describes what abs leads to, following symlinks inside the root.
+func (r *Root) Stat(abs string) (fs.FileInfo, error) {
+	real, err := r.Resolve(abs)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: abs, Err: unwrapPath(err)}
+	}
+	return st, nil
+}
+
+// IsFile reports whether abs leads to a regular file inside the root.
+func (r *Root) IsFile(abs string) bool {
+	st, err := r.Stat(abs)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// IsDir reports whether abs leads to a folder inside the root.
+func (r *Root) IsDir(abs string) bool {
+	st, err := r.Stat(abs)
+	return err == nil && st.IsDir()
+}
+
+// Lstat describes abs itself, without following a final symlink; abs must be inside the root as
+// written.
+func (r *Root) Lstat(abs string) (fs.FileInfo, error) {
+	if !r.Contains(abs) {
+		return nil, &fs.PathError{Op: "lstat", Path: abs, Err: ErrOutside}
+	}
+	st, err := os.Lstat(abs)
+	if err != nil {
+		return nil, &fs.PathError{Op: "lstat", Path: abs, Err: unwrapPath(err)}
+	}
+	return st, nil
+}
+
+// ReadDir lists the folder abs leads to, which must be inside the root.
+func (r *Root) ReadDir(abs string) ([]fs.DirEntry, error) {
+	real, err := r.Resolve(abs)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(real)
+	if err != nil {
+		return nil, &fs.PathError{Op: "readdir", Path: abs, Err: unwrapPath(err)}
+	}
+	return entries, nil
+}
+
+// WalkDir walks the folder abs leads to, as filepath.WalkDir does: symlinks met on the way are
+// reported, not followed. Paths handed to fn start with abs.
+func (r *Root) WalkDir(abs string, fn fs.WalkDirFunc) error {
+	real, err := r.Resolve(abs)
+	if err != nil {
+		return fn(abs, nil, err)
+	}
+	return filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if rel, rerr := filepath.Rel(real, p); rerr == nil {
+			p = filepath.Join(abs, rel)
+		}
+		return fn(p, d, err)
+	})
+}
+
+// unwrapPath drops the path an *fs.PathError repeats: the caller names the path itself.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Reason is what went wrong with a path, for a message that already names the path.
+func Reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// FormatSize writes a byte count the way the --max-file-size flag reads it.
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,163 @@
+//go:build unix
+
+package fsroot
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// within fails the test when f does not return in time: a read that blocks is the bug these
+// tests look for, and a hung test says nothing about which read it was.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: still running after 10s (blocked?)", what)
+	}
+}
+
+func TestHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret-place.yaml")
+	write(t, secret, "token: hunter2\n")
+	write(t, filepath.Join(dir, "ok.yaml"), "a: 1\n")
+	write(t, filepath.Join(dir, "sub", "inside.yaml"), "b: 2\n")
+	symlink(t, "/dev/zero", filepath.Join(dir, "zero.yaml"))
+	symlink(t, "/proc/self/fd/0", filepath.Join(dir, "stdin.yaml"))
+	symlink(t, secret, filepath.Join(dir, "leak.yaml"))
+	symlink(t, "../"+filepath.Base(outside), filepath.Join(dir, "up"))
+	symlink(t, "loop-b", filepath.Join(dir, "loop-a"))
+	symlink(t, "loop-a", filepath.Join(dir, "loop-b"))
+	symlink(t, filepath.Join(dir, "sub", "inside.yaml"), filepath.Join(dir, "abs-inside.yaml"))
+	symlink(t, "sub", filepath.Join(dir, "sublink"))
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sparse, err := os.Create(filepath.Join(dir, "sparse.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sparse.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	sparse.Close()
+
+	r, err := New(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		want error // nil: read succeeds
+	}{
+		{"ok.yaml", nil},
+		{"abs-inside.yaml", nil},
+		{"sublink/inside.yaml", nil},
+		{"zero.yaml", ErrOutside},
+		{"stdin.yaml", ErrOutside},
+		{"leak.yaml", ErrOutside},
+		{"up/secret-place.yaml", ErrOutside},
+		{"up/missing.yaml", ErrOutside},
+		{"loop-a", ErrLoop},
+		{"fifo.yaml", ErrNotRegular},
+		{"sparse.yaml", &TooLargeError{}},
+		{"sub", errIsDir},
+	} {
+		within(t, c.name, func() {
+			_, err := r.ReadFile(filepath.Join(dir, c.name))
+			switch {
+			case c.want == nil && err != nil:
+				t.Errorf("%s: %v", c.name, err)
+			case c.want == nil:
+			case err == nil:
+				t.Errorf("%s: read, want %v", c.name, c.want)
+			case errors.As(c.want, new(*TooLargeError)):
+				if !errors.As(err, new(*TooLargeError)) {
+					t.Errorf("%s: %v, want too large", c.name, err)
+				}
+			case !errors.Is(err, c.want):
+				t.Errorf("%s: %v, want %v", c.name, err, c.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret-place") && !strings.Contains(c.name, "secret-place") {
+				t.Errorf("%s: the message reveals where the symlink points: %v", c.name, err)
+			}
+		})
+	}
+	if _, err := r.ReadFile(secret); !errors.Is(err, ErrOutside) {
+		t.Errorf("a path outside the root: %v", err)
+	}
+	if _, err := r.Stat(filepath.Join(dir, "up")); !errors.Is(err, ErrOutside) {
+		t.Errorf("stat through a symlink out of the root: %v", err)
+	}
+	if _, err := r.ReadDir(filepath.Join(dir, "up")); !errors.Is(err, ErrOutside) {
+		t.Errorf("readdir through a symlink out of the root: %v", err)
+	}
+}
+
+// TestReadAllCountsBytes: the limit holds for a stream whose size nothing announces.
+func TestReadAllCountsBytes(t *testing.T) {
+	f, err := os.Open("/dev/zero")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	within(t, "/dev/zero", func() {
+		if _, err := ReadAll(f, "-", 1<<20); !errors.As(err, new(*TooLargeError)) {
+			t.Errorf("got %v, want too large", err)
+		}
+	})
+}
+
+// TestRootThroughSymlink: a root reached through a symlink (/home -> /data/home) holds its own
+// files, whichever way they are named.
+func TestRootThroughSymlink(t *testing.T) {
+	real := t.TempDir()
+	write(t, filepath.Join(real, "a.yaml"), "a: 1\n")
+	link := filepath.Join(t.TempDir(), "link")
+	symlink(t, real, link)
+	r, err := New(link, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(link, "a.yaml"), filepath.Join(real, "a.yaml")} {
+		if _, err := r.ReadFile(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	var walked []string
+	r.WalkDir(link, func(p string, d fs.DirEntry, err error) error {
+		walked = append(walked, p)
+		return err
+	})
+	if len(walked) != 2 || walked[1] != filepath.Join(link, "a.yaml") {
+		t.Errorf("walk named %v, want paths under %s", walked, link)
+	}
+}
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
