@@ -2,15 +2,43 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// objectsOf splits a document into the objects rules check. A Kubernetes object (apiVersion and
-// kind) is one object, a `kind: List` is its items, an eksctl ClusterConfig is one object.
-// Documents that are none of these (a values file, a config file of another tool) give nothing
-// and no complaint; documents that look like objects but are malformed give a Problem.
+// An ObjectReader turns documents into the objects rules check. The objects one reader makes
+// share their field paths (spec.template.spec.containers[0].image is built once, not once per
+// object), so each checker goroutine has its own reader.
+type ObjectReader struct{ paths *pathTrie }
+
+// NewObjectReader makes an ObjectReader.
+func NewObjectReader() *ObjectReader { return &ObjectReader{paths: newPathTrie()} }
+
+// Objects splits a document into the objects rules check. A Kubernetes object (apiVersion and
+// kind) is one object, a `kind: List` is its items, an eksctl ClusterConfig is one object, a
+// CloudFormation template is its resources. Documents that are none of these (a values file, a
+// config file of another tool) give nothing and no complaint; documents that look like objects
+// but are malformed give a Problem. An object whose fields the rules rely on have the wrong type
+// is left out with an error (the API server rejects it too); lesser problems come back as
+// warnings and the object is kept. Each object knows its ekslint.io/ignore annotations.
+func (r *ObjectReader) Objects(doc *Document) ([]*Object, []Problem) {
+	objs, problems := objectsOf(doc, r.paths)
+	kept := objs[:0]
+	for _, o := range objs {
+		vs := validate(o)
+		problems = append(problems, vs...)
+		if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
+			continue
+		}
+		o.ref.Ignores = readIgnores(o)
+		kept = append(kept, o)
+	}
+	return kept, problems
+}
+
+// objectsOf splits a document into objects, unvalidated.
 func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem) {
 	root := doc.Root
 	if root.Kind != yaml.MappingNode {

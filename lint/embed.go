@@ -24,14 +24,14 @@ func (n Node) Embedded() (Node, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(n.val.Value), &doc); err != nil {
-		return Node{}, fmt.Errorf("%s: %s", n.Path(), yamlMessage(err))
+		return Node{}, fmt.Errorf("%s: %s", n.Path(), YAMLMessage(err))
 	}
 	if len(doc.Content) == 0 {
 		return Node{at: n.at, missing: true, obj: n.obj, key: n.key, val: n.val}, nil
 	}
 	root := doc.Content[0]
-	if p := checkTree(root, defaultMaxAliasNodes); p != nil {
-		return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.line, p.msg)
+	if p := CheckTree(root, DefaultMaxAliasNodes); p != nil {
+		return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.Line, p.Msg)
 	}
 	e := &embedding{outer: n, inner: NewText("", []byte(n.val.Value))}
 	if t := n.obj.doc.Text; t != nil && n.val.Style&yaml.LiteralStyle != 0 && n.emb == nil {

@@ -106,8 +106,8 @@ func parseIgnoreComment(file string, line int, text []byte) *Ignore {
 	}
 }
 
-// ignoreComments finds every ignore comment in t, by line.
-func ignoreComments(t *Text) map[int]*Ignore {
+// IgnoreComments finds every ignore comment in t, by line.
+func IgnoreComments(t *Text) map[int]*Ignore {
 	marker := []byte(IgnoreComment)
 	var out map[int]*Ignore
 	for off := 0; off < len(t.Data); {
@@ -132,5 +132,5 @@ func ignoreComments(t *Text) map[int]*Ignore {
 	return out
 }
 
-// covers reports whether the ignore names rule id.
-func (ig *Ignore) covers(id string) bool { return slices.Contains(ig.Rules, id) }
+// Covers reports whether the ignore names rule id.
+func (ig *Ignore) Covers(id string) bool { return slices.Contains(ig.Rules, id) }

@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -13,17 +15,20 @@ func parseObjects(t *testing.T, src string) []*Object {
 	t.Helper()
 	text := NewText("test.yaml", []byte(src))
 	var objs []*Object
-	problems := ParseYAML(text, DefaultLimits(), func(root *yaml.Node) {
-		os, ps := objectsOf(&Document{Text: text, Root: root}, nil)
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			return objs
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		os, ps := NewObjectReader().Objects(&Document{Text: text, Root: doc.Content[0]})
 		for _, p := range ps {
 			t.Fatalf("unexpected problem: %s", p)
 		}
 		objs = append(objs, os...)
-	})
-	for _, p := range problems {
-		t.Fatalf("unexpected problem: %s", p)
 	}
-	return objs
 }
 
 func parseObject(t *testing.T, src string) *Object {

@@ -86,6 +86,9 @@ func (o *Object) Kind() string { return o.ID.Kind }
 // Name is metadata.name (for CloudFormation, the resource's logical id).
 func (o *Object) Name() string { return o.ID.Name }
 
+// Ref is what findings keep of the object once it is gone.
+func (o *Object) Ref() *ObjectRef { return o.ref }
+
 // Document is the document the object was read from.
 func (o *Object) Document() *Document { return o.doc }
 

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -26,15 +27,9 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
 
-// Before orders positions by file, line and column.
-func (p Pos) Before(q Pos) bool {
-	if p.File != q.File {
-		return p.File < q.File
-	}
-	if p.Line != q.Line {
-		return p.Line < q.Line
-	}
-	return p.Column < q.Column
+// Compare orders positions by file, line and column, as slices.SortFunc wants.
+func (p Pos) Compare(q Pos) int {
+	return cmp.Or(cmp.Compare(p.File, q.File), cmp.Compare(p.Line, q.Line), cmp.Compare(p.Column, q.Column))
 }
 
 // Location is a position with a word on why it matters: a SARIF related location such as the key
@@ -100,3 +95,13 @@ func (id *ObjectID) String() string {
 	b.WriteString(id.Name)
 	return b.String()
 }
+
+// A Problem is an input that could not be read or linted as written (Level Error: the run exits
+// with 2), or, as a Note, something skipped on purpose that a person may want to know about.
+type Problem struct {
+	Pos     Pos
+	Level   Level
+	Message string
+}
+
+func (p Problem) String() string { return p.Pos.String() + ": " + p.Message }

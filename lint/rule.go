@@ -4,14 +4,15 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
 
-// A Rule is one check, written as a plain value: what it is called, how serious it is, why it
-// exists and how to fix what it finds, and the function that looks. A rule checks either one
-// object at a time (Check) or the whole run (Set), never both; a rule with neither is reported by
-// the filter step (UnusedIgnore).
+// A Rule is one check, written as a plain value: what it is called, how serious it is, what it
+// reads, why it exists and how to fix what it finds, and the function that looks. A rule checks
+// either one object at a time (Check) or many objects together (Set), never both; a rule with
+// neither is reported by the filter step (unused-ignore).
 type Rule struct {
 	// ID is the rule's id from RULES.md; it is the contract (SARIF ruleId, config, suppressions).
 	ID string
@@ -21,10 +22,10 @@ type Rule struct {
 	DefaultOn bool
 	// Title says in a few words what the rule finds.
 	Title string
-	// Inputs names what the rule reads, as RULES.md does: "workload", "eksctl, cloudformation".
-	Inputs string
-	// Tags classify the rule: "security", "reliability" or "cost", plus "eks" or "kubernetes".
-	Tags []string
+	// Inputs are the objects the rule reads: the engine hands it those and no others.
+	Inputs Inputs
+	// Tags classify the rule; SARIF's security-severity is given to rules tagged TagSecurity.
+	Tags []Tag
 	// Rationale says why it matters and which best practice it implements.
 	Rationale string
 	// Fix says how to fix a finding.
@@ -40,20 +41,8 @@ type Rule struct {
 
 	// Check looks at one object and reports what is wrong with it.
 	Check func(p *Pass)
-	// Set looks at the whole run; build it with Gather.
+	// Set looks at many objects together; build it with Gather.
 	Set SetCheck
-
-	// levelConfigured is set on the copy Select makes when config gives the rule a level: that
-	// level then replaces the level of every finding, including those reported with ReportLevel.
-	levelConfigured bool
-}
-
-// levelOf is the level a finding the check reports at l gets.
-func (r *Rule) levelOf(l Level) Level {
-	if r.levelConfigured {
-		return r.Level
-	}
-	return l
 }
 
 // Example is the before and after a rule's docs show.
@@ -64,10 +53,79 @@ type Example struct {
 	Good string
 }
 
+// Inputs is a set of the kinds of object rules read, as RULES.md's "input" column names them.
+type Inputs uint8
+
+const (
+	// WorkloadInput is every Kubernetes object that runs pods: a Pod, or any kind with a pod
+	// template at a known place (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ...).
+	WorkloadInput Inputs = 1 << iota
+	// ServiceInput is Services and Ingresses.
+	ServiceInput
+	// RBACInput is Roles, ClusterRoles, their bindings, ServiceAccounts and ConfigMaps (aws-auth).
+	RBACInput
+	// NamespaceInput is every Kubernetes object: rules that match objects with each other.
+	NamespaceInput
+	// EksctlInput is eksctl ClusterConfig files.
+	EksctlInput
+	// CloudFormationInput is CloudFormation resources.
+	CloudFormationInput
+)
+
+var inputNames = []string{"workload", "service", "rbac", "namespace-wide", "eksctl", "cloudformation"}
+
+// String names the inputs as RULES.md does: "eksctl, cloudformation".
+func (in Inputs) String() string {
+	var names []string
+	for i, name := range inputNames {
+		if in&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+var rbacKinds = setOf("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "ConfigMap")
+
+// InputsOf are the inputs o belongs to.
+func InputsOf(o *Object) Inputs {
+	switch o.Format {
+	case Eksctl:
+		return EksctlInput
+	case CloudFormation:
+		return CloudFormationInput
+	}
+	in := NamespaceInput
+	switch kind := o.Kind(); {
+	case o.IsWorkload():
+		in |= WorkloadInput
+	case kind == "Service" || kind == "Ingress":
+		in |= ServiceInput
+	case rbacKinds[kind]:
+		in |= RBACInput
+	}
+	return in
+}
+
+// A Tag classifies a rule.
+type Tag string
+
+const (
+	TagSecurity        Tag = "security"
+	TagReliability     Tag = "reliability"
+	TagCost            Tag = "cost"
+	TagMaintainability Tag = "maintainability"
+	TagEKS             Tag = "eks"
+	TagKubernetes      Tag = "kubernetes"
+)
+
+// Tags are every tag, for validation and docs.
+var Tags = []Tag{TagSecurity, TagReliability, TagCost, TagMaintainability, TagEKS, TagKubernetes}
+
 // SecuritySeverity is the GitHub code scanning severity (0.0-10.0) of a security rule's findings,
 // derived from its level; 0 for rules that are not about security.
 func (r *Rule) SecuritySeverity() float64 {
-	if !r.HasTag("security") {
+	if !slices.Contains(r.Tags, TagSecurity) {
 		return 0
 	}
 	switch r.Level {
@@ -77,16 +135,6 @@ func (r *Rule) SecuritySeverity() float64 {
 		return 5.0
 	}
 	return 2.0
-}
-
-// HasTag reports whether the rule carries tag.
-func (r *Rule) HasTag(tag string) bool {
-	for _, t := range r.Tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }
 
 // Env is what every rule may read besides the object: the date version rules compare against
@@ -141,18 +189,27 @@ func (e *Env) StaleVersionsNote() *Problem {
 		int(day.Sub(v.AsOf).Hours()/24), day.Format(time.DateOnly))}
 }
 
+// A Diagnostic is what a check reports: a message about a place. The engine makes it a finding,
+// with the rule's level unless the check gave another (or config overrides both).
+type Diagnostic struct {
+	Place
+	// Level is the finding's level; None means the rule's own.
+	Level   Level
+	Message string
+}
+
 // A Pass is one rule looking at one object.
 type Pass struct {
 	Object *Object
 	Env    *Env
-
-	rule *Rule
-	emit func(Finding)
+	// Emit receives what the check reports. The engine sets it, as analysis drivers set
+	// analysis.Pass.Report.
+	Emit func(Diagnostic)
 }
 
 // Report records a finding at n with the rule's level.
 func (p *Pass) Report(n Node, format string, args ...any) {
-	p.ReportAt(p.rule.Level, n.Place(), format, args...)
+	p.Emit(Diagnostic{Place: n.Place(), Message: sprintf(format, args...)})
 }
 
 // ReportLevel records a finding at n with a level other than the rule's own (kube-proxy newer
@@ -163,46 +220,43 @@ func (p *Pass) ReportLevel(l Level, n Node, format string, args ...any) {
 
 // ReportAt records a finding at a place computed earlier.
 func (p *Pass) ReportAt(l Level, at Place, format string, args ...any) {
-	p.emit(newFinding(p.rule, l, at, sprintf(format, args...)))
+	p.Emit(Diagnostic{Place: at, Level: l, Message: sprintf(format, args...)})
 }
 
-func newFinding(r *Rule, l Level, at Place, msg string) Finding {
-	f := Finding{Rule: r, Level: r.levelOf(l), Message: msg, Place: at}
-	if at.Object != nil && at.Object.Variant != "" {
-		f.Variants = []string{at.Object.Variant}
-	}
-	return f
-}
-
-// SetCheck is a check over the whole run (a namespace, selectors, references). It runs in two
-// steps so that objects need not stay in memory: a run may hold millions of nodes, but a check
-// needs a few strings and Places from each object.
+// SetCheck is a check over many objects: a namespace, selectors, references. It runs in two
+// steps so that objects need not stay in memory (a run may hold millions of nodes, but a check
+// needs a few strings and Places from each object): a collect step sees each object as it is
+// loaded and keeps what the check needs, then the check sees what was kept from every object of
+// one deployment.
+//
+// Rules make a SetCheck with Gather or Collector.Gather; the methods are the engine's.
 type SetCheck interface {
-	// source identifies the collect step: set rules with the same source share one collection.
-	source() any
-	// newBucket returns a place for one checker goroutine to keep what collect returns.
-	newBucket() bucket
-	// merge joins the checkers' buckets into one slice ([]T) in input order, emptying them.
-	merge(buckets []bucket) any
-	// check runs over what merge returned.
-	check(items any, s *SetPass)
+	// Source identifies the collect step: set rules with the same Source share one collection.
+	Source() any
+	// NewBucket returns a place for one checker goroutine to keep what the collect step returns.
+	NewBucket() Bucket
+	// Merge joins the items in buckets that keep accepts into one collection, in item order.
+	Merge(buckets []Bucket, keep func(ItemOrder) bool) any
+	// Check runs the rule over a collection Merge returned.
+	Check(items any, s *SetPass)
 }
 
-// bucket keeps one checker's items of one collect step, in the order they were collected.
-type bucket interface {
-	collect(p *Pass, at itemOrder)
+// A Bucket keeps one checker's items of one collect step, in the order they were collected.
+type Bucket interface {
+	Collect(p *Pass, at ItemOrder)
 }
 
-// itemOrder places an item in input order: input, document in the input, object in the document.
-type itemOrder struct{ input, doc, obj int }
+// ItemOrder places an item in a run: the deployment its object belongs to, then input order
+// (input, document in the input, object in the document).
+type ItemOrder struct{ Deployment, Input, Doc, Object int }
 
-func (a itemOrder) compare(b itemOrder) int {
-	return cmp.Or(cmp.Compare(a.input, b.input), cmp.Compare(a.doc, b.doc), cmp.Compare(a.obj, b.obj))
+func (a ItemOrder) compare(b ItemOrder) int {
+	return cmp.Or(cmp.Compare(a.Input, b.Input), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Object, b.Object))
 }
 
 // Gather makes a SetCheck. collect sees each object as it is loaded, may report on it like a
 // per-object check, and returns what check will need from it (ok false keeps nothing). check then
-// sees every kept item, in input order, and reports at Places kept from the objects.
+// sees every kept item of a deployment, in input order, and reports at Places kept from the objects.
 func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T, s *SetPass)) SetCheck {
 	return &gathered[T]{c: collect, k: check}
 }
@@ -230,7 +284,7 @@ type gathered[T any] struct {
 	shared any // the Collector, when several rules share the collect step
 }
 
-func (g *gathered[T]) source() any {
+func (g *gathered[T]) Source() any {
 	if g.shared != nil {
 		return g.shared
 	}
@@ -242,21 +296,21 @@ func (g *gathered[T]) source() any {
 type gatheredBucket[T any] struct {
 	c     func(*Pass) (T, bool)
 	items []T
-	order []itemOrder
+	order []ItemOrder
 }
 
-func (g *gathered[T]) newBucket() bucket { return &gatheredBucket[T]{c: g.c} }
+func (g *gathered[T]) NewBucket() Bucket { return &gatheredBucket[T]{c: g.c} }
 
-func (b *gatheredBucket[T]) collect(p *Pass, at itemOrder) {
+func (b *gatheredBucket[T]) Collect(p *Pass, at ItemOrder) {
 	if it, ok := b.c(p); ok {
 		b.items = append(b.items, it)
 		b.order = append(b.order, at)
 	}
 }
 
-func (g *gathered[T]) merge(buckets []bucket) any {
+func (g *gathered[T]) Merge(buckets []Bucket, keep func(ItemOrder) bool) any {
 	type ref struct {
-		at     itemOrder
+		at     ItemOrder
 		bucket *gatheredBucket[T]
 		i      int
 	}
@@ -264,7 +318,9 @@ func (g *gathered[T]) merge(buckets []bucket) any {
 	for _, b := range buckets {
 		gb := b.(*gatheredBucket[T])
 		for i, at := range gb.order {
-			refs = append(refs, ref{at, gb, i})
+			if keep(at) {
+				refs = append(refs, ref{at, gb, i})
+			}
 		}
 	}
 	slices.SortFunc(refs, func(a, b ref) int { return a.at.compare(b.at) })
@@ -272,31 +328,26 @@ func (g *gathered[T]) merge(buckets []bucket) any {
 	for i, r := range refs {
 		items[i] = r.bucket.items[r.i]
 	}
-	for _, b := range buckets {
-		gb := b.(*gatheredBucket[T])
-		gb.items, gb.order = nil, nil
-	}
 	return items
 }
 
-func (g *gathered[T]) check(items any, s *SetPass) { g.k(items.([]T), s) }
+func (g *gathered[T]) Check(items any, s *SetPass) { g.k(items.([]T), s) }
 
-// A SetPass is one set rule looking at everything its collect step kept.
+// A SetPass is one set rule looking at everything its collect step kept from one deployment.
 type SetPass struct {
 	Env *Env
-
-	rule *Rule
-	emit func(Finding)
+	// Emit receives what the check reports; the engine sets it.
+	Emit func(Diagnostic)
 }
 
 // Report records a finding at a place kept from an object.
 func (s *SetPass) Report(at Place, format string, args ...any) {
-	s.ReportLevel(s.rule.Level, at, format, args...)
+	s.Emit(Diagnostic{Place: at, Message: sprintf(format, args...)})
 }
 
 // ReportLevel records a finding with a level other than the rule's own.
 func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
-	s.emit(newFinding(s.rule, l, at, sprintf(format, args...)))
+	s.Emit(Diagnostic{Place: at, Level: l, Message: sprintf(format, args...)})
 }
 
 func sprintf(format string, args ...any) string {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,26 +69,6 @@ var BuiltinVersions = sync.OnceValue(func() *Versions {
 // BuiltinVersionsYAML is the built-in data file as written, a starting point for a newer one.
 func BuiltinVersionsYAML() []byte { return slices.Clone(builtinVersionsYAML) }
 
-// maxVersionsFile bounds what LoadVersions reads: the built-in file is a few KiB.
-const maxVersionsFile = 1 << 20
-
-// LoadVersions reads EKS version data from a file written like lint/data/eks-versions.yaml.
-func LoadVersions(path string) (*Versions, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxVersionsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxVersionsFile {
-		return nil, fmt.Errorf("%s: over %s; not EKS version data", path, FormatSize(maxVersionsFile))
-	}
-	return ParseVersions(path, data)
-}
-
 // The file's shape. Dates and versions are read as strings and checked one by one, so a mistake
 // names the field and value.
 type versionsFile struct {
@@ -131,7 +110,7 @@ func ParseVersions(source string, data []byte) (*Versions, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty; want EKS version data like `ekslint rules --data` shows", source)
 		}
-		return nil, fmt.Errorf("%s: %s", source, yamlMessage(err))
+		return nil, fmt.Errorf("%s: %s", source, YAMLMessage(err))
 	}
 	p := versionsParser{source: source}
 	v := &Versions{

@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,25 +102,6 @@ func TestParseVersionsErrors(t *testing.T) {
 				t.Errorf("error %v, want x.yaml: ...%s...", err, c.want)
 			}
 		})
-	}
-}
-
-func TestLoadVersions(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "eks.yaml")
-	newer := strings.Replace(string(BuiltinVersionsYAML()), "as_of: 2026-11-23", "as_of: 2027-05-01", 1)
-	if err := os.WriteFile(path, []byte(newer), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	v, err := LoadVersions(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Source != path || v.AsOf.Format(time.DateOnly) != "2027-05-01" {
-		t.Errorf("source %s as_of %v", v.Source, v.AsOf)
-	}
-	if _, err := LoadVersions(filepath.Join(dir, "missing.yaml")); err == nil {
-		t.Error("no error for a missing file")
 	}
 }
 

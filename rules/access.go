@@ -56,8 +56,8 @@ var AuthModeConfigMapOnly = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Cluster access is managed only through the aws-auth ConfigMap",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "With authenticationMode CONFIG_MAP, IAM principals get into the cluster only through the aws-auth " +
 		"ConfigMap: a YAML string inside the cluster that one bad edit breaks for everyone, that anyone who can " +
 		"write ConfigMaps in kube-system can change, and that AWS documents as deprecated. Access entries are " +
@@ -92,8 +92,8 @@ var AuthModeNotAPIOnly = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "Cluster still honours the aws-auth ConfigMap",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "API_AND_CONFIG_MAP is a migration mode: access entries work, but so does every entry in the aws-auth " +
 		"ConfigMap, so anyone who can edit that ConfigMap can still grant cluster access outside the EKS API. eksctl " +
 		"creates clusters in this mode unless told otherwise. EKS Best Practices: use access entries (B1).",
@@ -120,8 +120,8 @@ var CreatorAdminBootstrap = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "Cluster creator becomes cluster admin",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Unless bootstrapClusterCreatorAdminPermissions is false, EKS gives whoever created the cluster (often a " +
 		"CI role or a person's SSO role) an access entry with AmazonEKSClusterAdminPolicy. That admin is not in the " +
 		"configuration under review and outlives the person's need. The API default is true. EKS Best Practices: " +
@@ -162,8 +162,8 @@ var AccessEntryClusterAdmin = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Access entry grants cluster admin",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "AmazonEKSClusterAdminPolicy on the cluster scope, like the system:masters group, allows every action " +
 		"on every resource, including RBAC and the cluster's own access. Every such principal is a full compromise " +
 		"of the cluster when its credentials leak. EKS Best Practices: least privilege for cluster access (A5, B1).",
@@ -225,8 +225,8 @@ var IdentityMappingSystemMasters = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "IAM identity mapping grants system:masters",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "eksctl writes iamIdentityMappings into the aws-auth ConfigMap. The system:masters group is hard-wired " +
 		"to cluster admin: no RBAC binding grants it and none can take it away, so a mapped role keeps full control " +
 		"of the cluster for as long as the entry exists. EKS Best Practices: never map IAM principals to " +
@@ -269,8 +269,8 @@ var IRSAWithoutOIDC = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "IRSA service accounts without an OIDC provider",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "IAM roles for service accounts trust the cluster's IAM OIDC provider; eksctl creates it only with " +
 		"`iam.withOIDC: true` (default false) and rejects `iam.serviceAccounts` without it, so the cluster cannot " +
 		"be created as written. EKS Best Practices: IRSA needs the OIDC provider (A6).",
@@ -315,8 +315,8 @@ var PodIdentityAgentMissing = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Pod Identity associations without the Pod Identity agent",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "EKS Pod Identity hands credentials to pods through the eks-pod-identity-agent DaemonSet. Without the " +
 		"add-on, associations exist but no pod receives their credentials (eksctl rejects the config at create " +
 		"time). EKS Auto Mode runs the agent itself. EKS Best Practices: use Pod Identity for workload access to " +
@@ -347,8 +347,8 @@ var PreferPodIdentity = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "IRSA used where EKS Pod Identity would do",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "IAM roles for service accounts need an OIDC provider per cluster and a trust policy naming each " +
 		"cluster's issuer, so roles cannot be reused across clusters without editing them. EKS Pod Identity needs " +
 		"neither, supports session tags for ABAC and is the approach EKS Best Practices recommend for new " +
@@ -389,8 +389,8 @@ var NoWorkloadIdentity = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Pods have no way to get AWS credentials of their own",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Without an OIDC provider (IRSA) and without the Pod Identity agent, a pod that calls AWS can only use " +
 		"the node's instance role, which every pod on the node shares, so each workload gets the union of what " +
 		"all of them need. EKS Best Practices: give each workload its own role with IRSA or Pod Identity (B2, A6) " +
@@ -421,8 +421,8 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "The VPC CNI runs with the node role",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "When iam.withOIDC is off and the vpc-cni add-on has no role of its own, eksctl attaches " +
 		"AmazonEKS_CNI_Policy to every node role, so every pod that can reach the instance metadata service may " +
 		"create, attach and delete network interfaces. EKS Best Practices: give the CNI its own role (A7) and keep " +
@@ -462,8 +462,8 @@ var CFNClusterRolePolicy = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Cluster role lacks AmazonEKSClusterPolicy",
-	Inputs:    "cloudformation",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "The EKS control plane acts in your account (network interfaces, load balancers, node registration) " +
 		"with the cluster IAM role; EKS documents AmazonEKSClusterPolicy as the policy that role needs. Without it " +
 		"cluster creation or later operations fail. EKS Best Practices: the cluster role carries " +
@@ -538,8 +538,8 @@ var CFNNodeRolePolicies = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Node role lacks a policy nodes need",
-	Inputs:    "cloudformation",
-	Tags:      []string{"reliability", "security", "eks"},
+	Inputs:    lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagSecurity, lint.TagEKS},
 	Rationale: "Nodes join the cluster with AmazonEKSWorkerNodePolicy, pull images with ECR read access " +
 		"(AmazonEC2ContainerRegistryPullOnly, or the broader ReadOnly) and, unless the VPC CNI has a role of its " +
 		"own, manage pod networking with AmazonEKS_CNI_Policy. A node role without them gives nodes that never " +

@@ -180,8 +180,8 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "VPC CNI does not enforce Kubernetes network policies",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "The Amazon VPC CNI enforces NetworkPolicy objects only when its add-on configuration sets " +
 		"`enableNetworkPolicy: \"true\"`; otherwise every policy is accepted by the API server and silently " +
 		"ignored, and every pod can reach every other pod. eksctl and EKS install the VPC CNI without it. EKS Best " +
@@ -251,8 +251,8 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Network policy is enabled on a VPC CNI or cluster too old to enforce it",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagEKS},
 	Rationale: "The VPC CNI enforces Kubernetes network policies from add-on v1.14.0-eksbuild.3 and on clusters " +
 		"1.25 and newer. With an older add-on or cluster the setting does not take effect, and policies the " +
 		"team relies on for isolation are not enforced. EKS Best Practices: enforce network policies with the VPC CNI (B4).",
@@ -298,8 +298,8 @@ var GuardDutyAgentAddonMissing = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "No GuardDuty runtime monitoring agent add-on",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "GuardDuty Runtime Monitoring sees process, file and network activity on the nodes only through its " +
 		"security agent, the `aws-guardduty-agent` add-on. Without it, runtime threats (a cryptominer, a reverse " +
 		"shell in a container) go unseen. EKS Best Practices: run the GuardDuty runtime agent (B8).",
@@ -386,8 +386,8 @@ var GuardDutyEKSFeaturesDisabled = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "GuardDuty detector does not monitor EKS",
-	Inputs:    "cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "GuardDuty watches EKS through two features: EKS audit log monitoring (EKS_AUDIT_LOGS) reads the " +
 		"Kubernetes audit log for suspicious API use, and runtime monitoring (RUNTIME_MONITORING, formerly " +
 		"EKS_RUNTIME_MONITORING) watches the nodes through its agent. A detector without them misses attacks " +

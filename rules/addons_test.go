@@ -1,21 +1,23 @@
 package rules_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linter"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
 
 // lintString runs one rule over YAML documents given as separate inputs, the way a run over
 // several files sees them.
-func lintString(t *testing.T, r *lint.Rule, docs ...string) *lint.Result {
+func lintString(t *testing.T, r *lint.Rule, docs ...string) *linter.Result {
 	t.Helper()
 	// Documents of one stream are one input; a template per document keeps them apart.
-	res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: "run.yaml"}},
-		lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Stdin: strings.NewReader(strings.Join(docs, "---\n"))})
+	req := only(r)
+	req.StdinName = "run.yaml"
+	res := linttest.LintString(t, strings.Join(docs, "---\n"), req)
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}

@@ -73,8 +73,8 @@ var EndpointPublicAccess = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Cluster API endpoint is public",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "A public endpoint exposes the Kubernetes API server to the internet: every leaked credential and " +
 		"every API server vulnerability is then reachable from anywhere. eksctl and the EKS API make the endpoint " +
 		"public unless told otherwise. EKS Best Practices: make the endpoint private and reach it over the VPC, a " +
@@ -105,8 +105,8 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Public API endpoint is open to the whole internet",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "With a public endpoint and no `publicAccessCIDRs`, EKS accepts API connections from 0.0.0.0/0: " +
 		"anyone can probe the API server and try stolen credentials. EKS Best Practices: restrict the public " +
 		"endpoint to the CIDR blocks that need it (A2).",
@@ -158,8 +158,8 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Cluster API endpoint has no private access",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Without private endpoint access, nodes and pods reach the Kubernetes API through the public endpoint: " +
 		"the traffic leaves the VPC, the public endpoint cannot be closed or narrowed without cutting the nodes " +
 		"off, and the API cannot be reached over PrivateLink. eksctl and the EKS API leave private access off " +
@@ -253,8 +253,8 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Control-plane audit log is off",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "The audit log is the record of who did what through the Kubernetes API; without it an incident " +
 		"cannot be investigated. EKS sends no control-plane logs to CloudWatch unless asked. EKS Best Practices " +
 		"recommend the control-plane logs (A11), and GuardDuty's EKS audit log monitoring builds on them (A12).",
@@ -278,8 +278,8 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Not every control-plane log type is on",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Besides the audit log, the api, authenticator, controllerManager and scheduler logs explain failed " +
 		"requests, IAM authentication (which role became which Kubernetes user) and scheduling decisions. EKS " +
 		"Best Practices recommend all five log types (A11).",
@@ -348,8 +348,8 @@ var SecretsKMSCMKMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Secrets are not encrypted with a customer-managed KMS key",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "EKS encrypts all Kubernetes API data at rest with an AWS-owned key on clusters 1.28 and newer; " +
 		"envelope encryption of secrets with your own KMS key adds a layer you control, audit in CloudTrail and " +
 		"can revoke (A10). A warning, not an error, because the default encryption exists.",
@@ -442,8 +442,8 @@ var VersionExtendedSupport = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Kubernetes version is in extended support",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"cost", "reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagCost, lint.TagReliability, lint.TagEKS},
 	Rationale: "EKS supports a Kubernetes version for 14 months of standard support, then 12 months of extended " +
 		"support at six times the control-plane price ($0.60 instead of $0.10 per cluster-hour). A version in " +
 		"extended support gets fewer upstream fixes and leaves less time to upgrade. EKS Best Practices: run a " +
@@ -478,8 +478,8 @@ var VersionUnsupported = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Kubernetes version is past end of support or unknown to EKS",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"reliability", "security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagSecurity, lint.TagEKS},
 	Rationale: "At the end of extended support EKS upgrades the control plane by itself and no longer creates " +
 		"clusters of that version, so the configuration no longer describes what runs; a version EKS does not " +
 		"offer cannot be created at all. EKS Best Practices: run a current Kubernetes version (A18).",
@@ -528,8 +528,8 @@ var VersionSupportEndingSoon = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "Standard support for the Kubernetes version ends soon",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"cost", "reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagCost, lint.TagReliability, lint.TagEKS},
 	Rationale: fmt.Sprintf("When standard support ends, EKS moves the cluster to extended support at six times the "+
 		"control-plane price, or upgrades it by itself when the upgrade policy is STANDARD. Knowing %d days ahead "+
 		"leaves time to test and roll out an upgrade. EKS Best Practices: run a current Kubernetes version (A18).",
@@ -561,8 +561,8 @@ var VersionUnpinned = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "eksctl cluster version is not pinned",
-	Inputs:    "eksctl",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "Without `metadata.version` (or with \"auto\" or \"latest\") the version depends on the eksctl " +
 		"release or the day the cluster is created, so the same file creates different clusters and a review " +
 		"cannot see which version will run. EKS Best Practices: know and plan the Kubernetes version (A18).",
@@ -632,8 +632,8 @@ var CoreDNSVersionMismatch = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "CoreDNS add-on version does not match the cluster version",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "Each Kubernetes version has its CoreDNS add-on line; a CoreDNS pinned to the line of an older or " +
 		"newer cluster version is untested with this one and is typically left behind after a cluster upgrade, " +
 		"when cluster DNS matters most. EKS Best Practices: keep CoreDNS at the version for the cluster (A19).",
@@ -671,8 +671,8 @@ var KubeProxyVersionMismatch = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "kube-proxy add-on version does not match the cluster version",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "kube-proxy follows the Kubernetes version skew policy: it must never be newer than the control " +
 		"plane, and the EKS add-on for a cluster version carries that version's number. An older kube-proxy is " +
 		"usually one left behind by a cluster upgrade; past the supported skew it breaks Service networking. " +
@@ -718,8 +718,8 @@ var FewAvailabilityZones = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Cluster spans fewer than three availability zones",
-	Inputs:    "eksctl",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "With two zones, losing one halves capacity and leaves no majority for zone-spread workloads. " +
 		"eksctl picks three zones when none are given (RecommendedAvailabilityZones), but accepts two, and even " +
 		"the same zone twice. EKS Best Practices: spread the cluster over three zones (A17).",
@@ -778,8 +778,8 @@ var UpgradePolicyExtended = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "Cluster moves to paid extended support when standard support ends",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"cost", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagCost, lint.TagEKS},
 	Rationale: "With the upgrade policy EXTENDED (the default of eksctl and the EKS API) a cluster whose version " +
 		"leaves standard support stays on it in extended support, at six times the control-plane price, until " +
 		"someone upgrades it. STANDARD makes EKS upgrade it instead. EKS Best Practices: run a current version (A18).",

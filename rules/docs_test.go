@@ -2,8 +2,6 @@ package rules_test
 
 import (
 	"bytes"
-	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -11,11 +9,10 @@ import (
 	"time"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/rules.md from the rules")
 
 const docsPath = "../docs/rules.md"
 
@@ -23,7 +20,7 @@ const docsPath = "../docs/rules.md"
 // examples' real output. `go test ./rules -run TestDocs -update` rewrites it.
 func TestDocs(t *testing.T) {
 	got := rulesDoc(t)
-	if *update {
+	if *linttest.Update {
 		if err := os.MkdirAll("../docs", 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +72,7 @@ func rulesDoc(t *testing.T) []byte {
 
 func writeRule(t *testing.T, b *bytes.Buffer, r *lint.Rule) {
 	fmt.Fprintf(b, "\n## %s\n\n**%s**\n\n", r.ID, r.Title)
-	fmt.Fprintf(b, "Level: `%s` · Default: %s · Inputs: %s · Tags: %s\n\n", r.Level, onOff(r), r.Inputs, strings.Join(r.Tags, ", "))
+	fmt.Fprintf(b, "Level: `%s` · Default: %s · Inputs: %s · Tags: %s\n\n", r.Level, onOff(r), r.Inputs, joinTags(r.Tags))
 	fmt.Fprintf(b, "**Why.** %s\n\n**Fix.** %s\n", r.Rationale, r.Fix)
 	if r.Example.Bad != "" {
 		fmt.Fprintf(b, "\nBefore (`example.yaml`):\n\n```yaml\n%s```\n", r.Example.Bad)
@@ -96,10 +93,11 @@ func writeRule(t *testing.T, b *bytes.Buffer, r *lint.Rule) {
 
 // exampleOutput is the text report of the rule alone on its Bad example, as `example.yaml`.
 func exampleOutput(t *testing.T, r *lint.Rule) string {
-	res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: "example.yaml"}},
-		lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Stdin: strings.NewReader(r.Example.Bad)})
+	req := only(r)
+	req.StdinName = "example.yaml"
+	res := linttest.LintString(t, r.Example.Bad, req)
 	var out bytes.Buffer
-	if err := report.Text(&out, &report.Run{Result: res, Rules: []*lint.Rule{r}}, report.TextOptions{}); err != nil {
+	if err := report.Text(&out, &report.Run{Result: res.Result, Rules: res.Rules}, report.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
@@ -110,4 +108,12 @@ func onOff(r *lint.Rule) string {
 		return "on"
 	}
 	return "off"
+}
+
+func joinTags(tags []lint.Tag) string {
+	var s []string
+	for _, t := range tags {
+		s = append(s, string(t))
+	}
+	return strings.Join(s, ", ")
 }

@@ -1,20 +1,22 @@
 package rules
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
 )
 
 // objectsOf lints src with a rule that keeps the objects it sees.
 func objectsOf(t *testing.T, src string) []*lint.Object {
 	t.Helper()
 	var objs []*lint.Object
-	keep := &lint.Rule{ID: "keep", Level: lint.Note, Check: func(p *lint.Pass) { objs = append(objs, p.Object) }}
-	res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-		lint.Options{Rules: []*lint.Rule{keep}, Stdin: strings.NewReader(src), Workers: 1})
+	keep := &lint.Rule{ID: "keep", Level: lint.Note, Inputs: lint.CloudFormationInput | lint.EksctlInput,
+		Check: func(p *lint.Pass) { objs = append(objs, p.Object) }}
+	req := linttest.Only(keep)
+	req.Workers = 1
+	res := linttest.LintString(t, src, req)
 	for _, p := range res.Problems {
 		t.Fatalf("input problem: %s", p)
 	}
@@ -114,8 +116,7 @@ Resources:
     Properties: {LaunchTemplateData: {MetadataOptions: [required]}}
 `
 	rules := append(append([]*lint.Rule{}, access...), nodeGroups...)
-	res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-		lint.Options{Rules: rules, Stdin: strings.NewReader(src)})
+	res := linttest.LintString(t, src, linttest.Only(rules...))
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}

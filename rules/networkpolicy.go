@@ -25,8 +25,8 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Namespace runs workloads but has no NetworkPolicy",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"security", "eks", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "A pod that no NetworkPolicy selects accepts connections from every pod in the cluster and can reach " +
 		"anything, so one compromised pod can probe every service. On EKS, the VPC CNI enforces NetworkPolicy " +
 		"once `enableNetworkPolicy` is on (B4); a namespace without any policy gets no isolation from it.",
@@ -62,8 +62,8 @@ var NamespaceWithoutDefaultDeny = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "Namespace has no default-deny NetworkPolicy",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"security", "eks", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "NetworkPolicy is allow-list only for the pods a policy selects; every other pod stays open. A " +
 		"default-deny policy (`podSelector: {}` for Ingress and Egress) makes every pod of the namespace, " +
 		"including the ones added later, closed until a policy allows its traffic. EKS Best Practices " +
@@ -124,8 +124,8 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Default-deny egress blocks DNS",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"reliability", "eks", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "A default-deny Egress policy blocks every connection a policy does not allow, DNS included: pods " +
 		"then fail to resolve any name (Services too) and time out instead of failing fast. Default deny (B5) " +
 		"must come with a policy that allows egress to CoreDNS, which on EKS runs in kube-system with the label " +
@@ -193,8 +193,8 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "NetworkPolicy selects no pods",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"security", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "A NetworkPolicy applies to the pods its podSelector matches in its own namespace. A selector " +
 		"that matches no pod (a typo in a label, labels changed in the workload but not in the policy) " +
 		"protects nothing while looking like it does (B4).",

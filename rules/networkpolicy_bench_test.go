@@ -1,12 +1,12 @@
 package rules_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
 
@@ -49,8 +49,7 @@ spec:
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-					lint.Options{Rules: c.rules, Stdin: strings.NewReader(input)})
+				linttest.LintString(b, input, only(c.rules...))
 			}
 		})
 	}

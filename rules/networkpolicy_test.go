@@ -1,11 +1,10 @@
 package rules_test
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
 
@@ -43,8 +42,7 @@ spec:
 		name, src string
 		want      int
 	}{{"alone", input, 3}, {"with a GlobalNetworkPolicy", input + global, 0}} {
-		res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-			lint.Options{Rules: set, Stdin: strings.NewReader(c.src)})
+		res := linttest.LintString(t, c.src, only(set...))
 		if len(res.Findings) != c.want {
 			t.Errorf("%s: %d findings, want %d: %v", c.name, len(res.Findings), c.want, res.Findings)
 		}

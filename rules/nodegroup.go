@@ -71,8 +71,8 @@ var NodegroupSSHEnabled = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Node group allows SSH",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "SSH keys on nodes are long-lived credentials and an open port; Systems Manager Session Manager " +
 		"(built into eksctl nodes) gives audited shell access without either. EKS Best Practices: block SSH " +
 		"access to nodes (A1). eksctl turns SSH on when any public key is given, even without `allow: true`; on " +
@@ -120,8 +120,8 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Node group SSH is open to the internet",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "When SSH is on, the node group is in public subnets (no `privateNetworking`) and no " +
 		"`sourceSecurityGroupIds` are given, eksctl adds security group rules allowing port 22 from 0.0.0.0/0 " +
 		"and ::/0 (makeSSHIngressRules). A managed node group with RemoteAccess and no SourceSecurityGroups gets " +
@@ -174,8 +174,8 @@ var NodegroupBottlerocketAdminContainer = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: false,
 	Title:     "Bottlerocket admin container is enabled",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Bottlerocket has no shell or SSH server; the admin container adds both, running privileged with " +
 		"root access to the host. eksctl enables it whenever SSH is on and enableAdminContainer is unset. EKS Best " +
 		"Practices: no interactive access to nodes (A1); the control container gives SSM access without it.",
@@ -209,8 +209,8 @@ var NodegroupPublicSubnets = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: false,
 	Title:     "Node group runs in public subnets",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Without `privateNetworking: true` (default false) eksctl places nodes in the cluster's public " +
 		"subnets, where they get public IP addresses and are one security group rule away from the internet. " +
 		"EKS Best Practices: run nodes in private subnets (A2, A3).",
@@ -260,8 +260,8 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Nodes accept IMDSv1",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "IMDSv1 answers plain GET requests, so a server-side request forgery in any pod or host process can " +
 		"read the node role's credentials; IMDSv2 needs a session token obtained with a PUT. eksctl requires " +
 		"IMDSv2 unless `disableIMDSv1: false`; EC2 launch templates allow IMDSv1 unless `HttpTokens: required`. " +
@@ -304,8 +304,8 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Pods can reach the node's instance metadata",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "With a metadata hop limit of 2 (eksctl's default unless `disablePodIMDS: true`) a container can " +
 		"fetch the node role's credentials from IMDS and act as the node: pull any image, describe the VPC and, " +
 		"with the CNI policy, rewire pod networking. Pods that need AWS should use IRSA or Pod Identity. EKS " +
@@ -361,8 +361,8 @@ var NodegroupSingleAZ = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Node group is in one availability zone",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "A node group in one availability zone loses every node when that zone fails, and pods that " +
 		"must spread across zones cannot. EKS Best Practices: spread worker nodes over several AZs (A17). " +
 		"EFA node groups are exempt: EFA needs one AZ.",
@@ -411,8 +411,8 @@ var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: false,
 	Title:     "Add-on permissions granted to the node role",
-	Inputs:    "eksctl",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "`iam.withAddonPolicies` attaches an add-on's permissions (Route 53 changes for externalDNS, " +
 		"volume creation for ebs, ECR push for imageBuilder via AmazonEC2ContainerRegistryPowerUser, ...) to the " +
 		"node role, so every pod on those nodes can use them through IMDS, not only the add-on. EKS Best " +
@@ -482,8 +482,8 @@ var NodegroupBroadIAMPolicy = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Node role has a broad IAM policy",
-	Inputs:    "eksctl, cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Whatever the node role may do, every pod on the node may do too (through IMDS unless it is " +
 		"blocked). AdministratorAccess, PowerUserAccess, the *FullAccess policies and statements allowing `*` " +
 		"or a whole service on every resource turn one compromised pod into a compromised account. EKS Best " +
@@ -553,8 +553,8 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "attachPolicyARNs drops a policy nodes need",
-	Inputs:    "eksctl",
-	Tags:      []string{"reliability", "eks"},
+	Inputs:    lint.EksctlInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "`iam.attachPolicyARNs` replaces eksctl's default node policies instead of adding to them. Without " +
 		"AmazonEKSWorkerNodePolicy nodes cannot join, without ECR read (managed node groups; eksctl adds it to " +
 		"unmanaged ones anyway) they cannot pull images, and without AmazonEKS_CNI_Policy, when the VPC CNI has " +
@@ -705,8 +705,8 @@ var CFNSGIngressOpenWorld = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Security group opens SSH, RDP or all ports to the internet",
-	Inputs:    "cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "An ingress rule from 0.0.0.0/0 or ::/0 on port 22, port 3389 or every port exposes nodes to " +
 		"internet-wide scanning and credential brute force within minutes of launch. EKS Best Practices: no " +
 		"SSH/RDP from the internet, no all-port rules (A1, A3).",
@@ -762,8 +762,8 @@ var CFNClusterSGNon443 = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: false,
 	Title:     "Cluster security group allows more than HTTPS",
-	Inputs:    "cloudformation",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.CloudFormationInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "The security groups in ResourcesVpcConfig.SecurityGroupIds are attached to the control plane's " +
 		"network interfaces. The API server listens on 443; any other inbound port only widens what reaches the " +
 		"control plane's interfaces. EKS Best Practices: the cluster security group needs tcp/443 from nodes and " +

@@ -16,8 +16,8 @@ var AWSAuthSystemMasters = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "aws-auth maps an IAM identity to system:masters",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Members of `system:masters` are cluster administrators: the API server lets them do anything before " +
 		"RBAC is even consulted, and no RoleBinding can take that away. Mapping an IAM role or user to it in aws-auth " +
 		"hands the whole cluster to everyone who can assume that role. EKS Best Practices: grant the least " +
@@ -51,8 +51,8 @@ var AWSAuthDeprecated = &lint.Rule{
 	Level:     lint.Note,
 	DefaultOn: false,
 	Title:     "aws-auth ConfigMap is deprecated",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "AWS documents the aws-auth ConfigMap as deprecated in favour of EKS access entries, which are managed " +
 		"through the EKS API (and IAM), audited in CloudTrail, and cannot lock everyone out of the cluster with one " +
 		"bad edit (B1).",
@@ -77,8 +77,8 @@ var AWSAuthARNInvalid = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "aws-auth entry is malformed or can never match",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "reliability", "eks"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagEKS},
 	Rationale: "The authenticator matches the canonical ARN of the caller against aws-auth. A role ARN with a path " +
 		"(`role/team/name`) never matches, because canonical role ARNs carry no path (AWS docs: the role ARN \"can't " +
 		"include a path\"); a malformed ARN never matches either; and a mapRoles or mapUsers string that does not " +
@@ -159,8 +159,8 @@ var RBACCanWriteAWSAuth = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Role can change the aws-auth ConfigMap",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Whoever can update kube-system/aws-auth can map any IAM role, their own included, to system:masters: " +
 		"write access to it is cluster-admin in disguise, and deleting it locks nodes and people out. EKS Best " +
 		"Practices: restrict who can change aws-auth (A5).",
@@ -231,8 +231,8 @@ var RBACBindingSystemMasters = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Binding names the system:masters group",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "kubernetes"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "`system:masters` is the break-glass group the API server lets do anything without RBAC. A binding to it " +
 		"adds nothing and shows that identities are expected to be in it; on EKS that means an aws-auth mapping or " +
 		"access entry to system:masters, which no RBAC change can take back (A5).",
@@ -262,8 +262,8 @@ var RBACClusterAdminBinding = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Binding grants cluster-admin",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "kubernetes"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "cluster-admin allows every verb on every resource. Bound with a ClusterRoleBinding it is the whole " +
 		"cluster, with a RoleBinding everything in the namespace, Secrets and RBAC included; a leaked token of such " +
 		"a subject is a full compromise. EKS Best Practices: grant least privilege (A5).",
@@ -323,8 +323,8 @@ var RBACWildcard = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Role uses * in verbs, resources or apiGroups",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "kubernetes"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "A `*` grants everything that exists now and everything added later: every verb (escalate, bind and " +
 		"impersonate included), every resource (Secrets, new CRDs), every API group. Least privilege (A5) means " +
 		"listing what the role needs.",

@@ -1,16 +1,15 @@
 package rules_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ekslint/ekslint/lint"
-	"github.com/ekslint/ekslint/lint/helm"
-	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -20,22 +19,23 @@ const fixtures = "../fixtures"
 // fixtureDate pins the date version rules compare against, so fixtures do not expire.
 var fixtureDate = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 
+// only runs rules alone, on the fixtures' date.
+func only(rules ...*lint.Rule) linter.Request {
+	req := linttest.Only(rules...)
+	req.Today = fixtureDate
+	return req
+}
+
 // TestFixtures runs each rule over fixtures/<rule-id>/ and compares its findings with the
 // `# want:` comments there. Only that rule runs, so fixtures need not annotate other rules.
 func TestFixtures(t *testing.T) {
-	// Chart folders in the fixtures (helm-*) are rendered and mapped back to their templates.
-	charts, err := helm.New(helm.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaders := map[lint.InputKind]lint.Loader{lint.Chart: charts, lint.Overlay: kustomize.NewLoader()}
 	for _, r := range rules.All() {
 		t.Run(r.ID, func(t *testing.T) {
 			dir := filepath.Join(fixtures, r.ID)
 			if _, err := os.Stat(dir); err != nil {
 				t.Fatalf("rule %s has no fixtures: add %s with bad (# want:) and good cases", r.ID, dir)
 			}
-			res := linttest.Run(t, dir, lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Loaders: loaders})
+			res := linttest.Run(t, dir, only(r))
 			if len(res.Findings) == 0 {
 				t.Errorf("%s: no bad case: no fixture produces a finding", dir)
 			}
@@ -94,8 +94,7 @@ func TestExamples(t *testing.T) {
 				name, src string
 				want      bool
 			}{{"bad", r.Example.Bad, true}, {"good", r.Example.Good, false}} {
-				res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-					lint.Options{Rules: []*lint.Rule{r}, Env: &lint.Env{Today: fixtureDate}, Stdin: strings.NewReader(c.src)})
+				res := linttest.LintString(t, c.src, only(r))
 				for _, p := range res.Problems {
 					t.Errorf("%s example: %s", c.name, p)
 				}
@@ -115,8 +114,13 @@ func TestRuleValues(t *testing.T) {
 			t.Errorf("duplicate rule id %s", r.ID)
 		}
 		seen[r.ID] = true
-		if r.Title == "" || r.Rationale == "" || r.Fix == "" || r.Inputs == "" || len(r.Tags) == 0 {
+		if r.Title == "" || r.Rationale == "" || r.Fix == "" || r.Inputs == 0 || len(r.Tags) == 0 {
 			t.Errorf("%s: title, rationale, fix, inputs and tags are required", r.ID)
+		}
+		for _, tag := range r.Tags {
+			if !slices.Contains(lint.Tags, tag) {
+				t.Errorf("%s: unknown tag %q", r.ID, tag)
+			}
 		}
 		if (r.Check == nil) == (r.Set == nil) {
 			t.Errorf("%s: exactly one of Check and Set must be set", r.ID)

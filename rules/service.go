@@ -108,8 +108,8 @@ var LBInternetFacingUnrestricted = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Internet-facing load balancer admits the whole internet",
-	Inputs:    "service",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.ServiceInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "An internet-facing NLB for a Service that sets neither source ranges nor its own security groups " +
 		"admits 0.0.0.0/0 (and ::/0 when dualstack): the AWS Load Balancer Controller opens its security group, or " +
 		"the node security group for instance targets, to everyone. EKS Best Practices: restrict load balancer " +
@@ -145,8 +145,8 @@ var LBSourceRangeWorld = &lint.Rule{
 	ID:     "k8s-lb-source-range-world",
 	Level:  lint.Warning,
 	Title:  "Load balancer source ranges include the whole internet",
-	Inputs: "service",
-	Tags:   []string{"security", "eks"},
+	Inputs: lint.ServiceInput,
+	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "A source range of 0.0.0.0/0 or ::/0 on an internet-facing load balancer admits everyone, which is " +
 		"what the ranges exist to prevent; it is often left over from testing. EKS Best Practices: restrict load " +
 		"balancer sources (B6).",
@@ -180,8 +180,8 @@ var LBSchemeUnspecified = &lint.Rule{
 	ID:     "k8s-lb-scheme-unspecified",
 	Level:  lint.Note,
 	Title:  "LoadBalancer Service does not say whether it is internet-facing",
-	Inputs: "service",
-	Tags:   []string{"security", "eks"},
+	Inputs: lint.ServiceInput,
+	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "Without `aws-load-balancer-scheme`, whether a Service's load balancer is reachable from the internet " +
 		"depends on which controller reconciles it: the AWS Load Balancer Controller makes it internal, the in-tree " +
 		"AWS cloud provider (which handles Services the controller does not take, such as " +
@@ -220,8 +220,8 @@ var LBCustomSGWithoutBackendRules = &lint.Rule{
 	ID:     "k8s-lb-custom-sg-without-backend-rules",
 	Level:  lint.Note,
 	Title:  "Load balancer security groups given, backend rules not managed",
-	Inputs: "service",
-	Tags:   []string{"reliability", "eks"},
+	Inputs: lint.ServiceInput,
+	Tags:   []lint.Tag{lint.TagReliability, lint.TagEKS},
 	Rationale: "When a Service names its own load balancer security groups, the AWS Load Balancer Controller stops " +
 		"adding the rules that let the load balancer reach the nodes or pods (`manage-backend-security-group-rules` " +
 		"defaults to false then). Unless someone adds them by hand, health checks fail and the Service gets no " +
@@ -260,8 +260,8 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Internet-facing ALB admits the whole internet",
-	Inputs:    "service",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.ServiceInput | lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "An internet-facing ALB whose Ingress sets neither `inbound-cidrs` nor its own security groups admits " +
 		"0.0.0.0/0 and ::/0 on every listener. That is right for a public website and wrong for an admin UI, an " +
 		"internal API or a preview environment. EKS Best Practices: restrict load balancer sources (B6).",
@@ -377,8 +377,8 @@ var ServiceSelectsNoPods = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Service selects no pods",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"reliability", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "A Service routes to the pods its selector matches in its own namespace. A selector that matches no " +
 		"pod template (a typo, a renamed label, a chart value that changed one side only) gives a Service with no " +
 		"endpoints: clients get connection refused, and a load balancer in front of it fails its health checks.",

@@ -19,8 +19,8 @@ var ReadinessProbeMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no readiness probe",
-	Inputs:    "workload",
-	Tags:      []string{"reliability", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Without a readiness probe a pod receives Service traffic as soon as its containers start, " +
 		"before the application can answer, and keeps receiving it when the application stops answering; " +
 		"rolling updates also cannot tell a broken new version from a working one. EKS Best Practices " +
@@ -57,8 +57,8 @@ var LivenessProbeMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no liveness probe",
-	Inputs:    "workload",
-	Tags:      []string{"reliability", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Without a liveness probe the kubelet restarts a container only when its process exits; " +
 		"a deadlocked or wedged process keeps running and failing requests. EKS Best Practices recommend " +
 		"liveness probes on long-running containers (A14).",
@@ -105,8 +105,8 @@ var ResourceRequestsMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no CPU or memory request",
-	Inputs:    "workload",
-	Tags:      []string{"reliability", "cost", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagCost, lint.TagKubernetes},
 	Rationale: "The scheduler places pods by their requests. Without them pods pack onto nodes that cannot " +
 		"serve them, are evicted first under memory pressure (BestEffort QoS), and Cluster Autoscaler and Karpenter " +
 		"cannot size nodes for them. EKS Best Practices ask for CPU and memory requests on every container (A16).",
@@ -145,8 +145,8 @@ var MemoryLimitMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no memory limit",
-	Inputs:    "workload",
-	Tags:      []string{"reliability", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Memory is not compressible: a container without a memory limit can take a node's memory until the " +
 		"kernel kills other pods. EKS Best Practices ask for memory limits (A16).",
 	Fix: "Set `resources.limits.memory`, usually equal to the memory request.",
@@ -163,8 +163,8 @@ var CPULimitMissing = &lint.Rule{
 	ID:     "k8s-cpu-limit-missing",
 	Level:  lint.Note,
 	Title:  "Container has no CPU limit",
-	Inputs: "workload",
-	Tags:   []string{"reliability", "cost", "kubernetes"},
+	Inputs: lint.WorkloadInput,
+	Tags:   []lint.Tag{lint.TagReliability, lint.TagCost, lint.TagKubernetes},
 	Rationale: "Without a CPU limit a busy container can use every idle core of its node, and neighbours whose " +
 		"requests are met still see latency when they burst. EKS Best Practices list CPU limits with requests " +
 		"(A16); many teams leave them off on purpose because CFS throttling hurts latency-sensitive services, " +
@@ -213,8 +213,8 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Replicas can all land on one node",
-	Inputs:    "workload",
-	Tags:      []string{"reliability", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Replicas exist to survive the loss of one of them, but the scheduler may put them all on one node, " +
 		"and that node's failure, drain or Spot interruption takes every replica down at once. EKS Best Practices " +
 		"recommend pod anti-affinity or topology spread across nodes (A15).",
@@ -249,8 +249,8 @@ var ReplicasNoZoneSpread = &lint.Rule{
 	ID:     "k8s-replicas-no-zone-spread",
 	Level:  lint.Note,
 	Title:  "Replicas can all land in one Availability Zone",
-	Inputs: "workload",
-	Tags:   []string{"reliability", "eks", "kubernetes"},
+	Inputs: lint.WorkloadInput,
+	Tags:   []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "Node groups span Availability Zones so that a zone outage leaves capacity, but the scheduler does " +
 		"not spread a workload's replicas over zones by itself beyond a default soft preference; all replicas can " +
 		"end up in one zone and go down with it. EKS Best Practices recommend spreading replicas across zones (A17).",
@@ -325,8 +325,8 @@ var SingleReplica = &lint.Rule{
 	ID:     "k8s-single-replica",
 	Level:  lint.Note,
 	Title:  "Workload runs a single replica",
-	Inputs: "workload",
-	Tags:   []string{"reliability", "kubernetes"},
+	Inputs: lint.WorkloadInput | lint.NamespaceInput,
+	Tags:   []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "One replica means downtime whenever its pod restarts, is evicted, or its node is drained, upgraded " +
 		"or interrupted, which on EKS happens at every node group or AMI update. EKS Best Practices recommend " +
 		"several replicas spread across nodes and zones (A15, A17).",
@@ -469,8 +469,8 @@ var PDBMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Replicated workload has no PodDisruptionBudget",
-	Inputs:    "namespace-wide",
-	Tags:      []string{"reliability", "eks", "kubernetes"},
+	Inputs:    lint.NamespaceInput,
+	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "Node drains (managed node group updates, Karpenter consolidation and expiry, Spot interruptions " +
 		"handled by the node termination handler) evict pods through the eviction API, which only holds back when " +
 		"a PodDisruptionBudget protects them; without one a drain can evict every replica at once. EKS Best " +
@@ -613,8 +613,8 @@ var HostNetwork = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "Pod uses the node's network namespace",
-	Inputs:    "workload",
-	Tags:      []string{"security", "eks", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
 	Rationale: "A `hostNetwork: true` pod shares the node's network stack: it can reach the instance metadata " +
 		"service and take the node's IAM role even when IMDS is blocked for pods (eksctl `disablePodIMDS`, hop " +
 		"limit 1, which only blocks non-host-network pods), and it bypasses NetworkPolicy (B3, A4).",
@@ -639,8 +639,8 @@ var IRSARoleARNInvalid = &lint.Rule{
 	Level:     lint.Error,
 	DefaultOn: true,
 	Title:     "ServiceAccount role-arn annotation is not an IAM role ARN",
-	Inputs:    "rbac",
-	Tags:      []string{"security", "eks"},
+	Inputs:    lint.RBACInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "The EKS Pod Identity Webhook gives pods of a ServiceAccount AWS credentials for the role named in " +
 		"its `eks.amazonaws.com/role-arn` annotation. A malformed value (a placeholder left in, a user ARN, a " +
 		"short account id) fails only at run time, when the SDK's AssumeRoleWithWebIdentity call is refused and " +
@@ -725,8 +725,8 @@ var WorkloadNoAWSIdentity = &lint.Rule{
 	ID:     "k8s-workload-no-aws-identity",
 	Level:  lint.Note,
 	Title:  "Pods have no AWS identity of their own",
-	Inputs: "namespace-wide",
-	Tags:   []string{"security", "eks"},
+	Inputs: lint.NamespaceInput | lint.EksctlInput | lint.CloudFormationInput,
+	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
 	Rationale: "A pod whose ServiceAccount has neither an IRSA role (`eks.amazonaws.com/role-arn`) nor an EKS Pod " +
 		"Identity association gets AWS credentials only from the node's instance role, when IMDS is reachable: " +
 		"every pod on the node shares them, and least privilege is lost. EKS Best Practices: give each workload " +
@@ -858,8 +858,8 @@ var SATokenAutomount = &lint.Rule{
 	ID:     "k8s-sa-token-automount",
 	Level:  lint.Note,
 	Title:  "Pods get a Kubernetes API token they may not need",
-	Inputs: "workload, rbac",
-	Tags:   []string{"security", "kubernetes"},
+	Inputs: lint.WorkloadInput | lint.RBACInput,
+	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "Unless `automountServiceAccountToken: false` is set on the pod or its ServiceAccount, every " +
 		"container gets a token for the Kubernetes API; an attacker who gets code execution in the container gets " +
 		"the ServiceAccount's RBAC permissions with it. EKS Best Practices: restrict RBAC and do not hand out " +
@@ -925,8 +925,8 @@ var ImageTagMutable = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container image has no tag or uses latest",
-	Inputs:    "workload",
-	Tags:      []string{"security", "reliability", "kubernetes"},
+	Inputs:    lint.WorkloadInput,
+	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagKubernetes},
 	Rationale: "An image without a tag means `latest`, and `latest` moves: two nodes can run different code for the " +
 		"same pod spec, a rollback does not roll back, and signature verification cannot bind to what runs (B9).",
 	Fix: "Pin the image to a release tag (`nginx:1.27.3`), or better to a digest (`nginx@sha256:...`).",
@@ -956,8 +956,8 @@ var ImageNotDigestPinned = &lint.Rule{
 	ID:     "k8s-image-not-digest-pinned",
 	Level:  lint.Note,
 	Title:  "Container image is not pinned by digest",
-	Inputs: "workload",
-	Tags:   []string{"security", "kubernetes"},
+	Inputs: lint.WorkloadInput,
+	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Rationale: "Tags can be moved to other content by anyone who can push to the repository; a digest names exactly " +
 		"one image. Image signature verification (Sigstore, Notation with AWS Signer) binds signatures to digests, " +
 		"and admission policies can only guarantee what runs when the manifest names the digest (B9).",

@@ -1,12 +1,12 @@
 package rules_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
 
@@ -61,8 +61,7 @@ metadata: {name: sa%[1]d, namespace: big}
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-					lint.Options{Rules: c.rules, Stdin: strings.NewReader(input)})
+				linttest.LintString(b, input, only(c.rules...))
 			}
 		})
 	}

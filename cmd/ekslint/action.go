@@ -15,7 +15,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/report"
 )
 
@@ -117,13 +117,13 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 	// The inputs stand for the flags of the same names, with paths relative to the workspace (the
 	// working directory) and one value per line where a flag repeats.
 	flags.configFile, flags.baseline = input(a, "config"), input(a, "baseline")
-	flags.charts.values = append(flags.charts.values, lines(input(a, "values"))...)
-	flags.charts.set = append(flags.charts.set, lines(input(a, "set"))...)
+	flags.charts.Values = append(flags.charts.Values, lines(input(a, "values"))...)
+	flags.charts.Set = append(flags.charts.Set, lines(input(a, "set"))...)
 	if v := input(a, "kube-version"); v != "" {
-		flags.charts.kubeVersion = v
+		flags.charts.KubeVersion = v
 	}
 	failOn := input(a, "fail-on")
-	if _, err := flags.failLevel(failOn); err != nil {
+	if _, err := failLevel(failOn, nil); err != nil {
 		return usageError{fmt.Errorf("input fail-on: %w", err)}
 	}
 	annotate, err := boolInput(a, "annotations")
@@ -136,16 +136,16 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 	}
 	sarifFile := input(a, "sarif-file")
 
-	res, selected, err := flags.lintRun(cmd.Context(), lines(input(a, "paths")), cmd.InOrStdin())
+	res, err := flags.lintRun(cmd.Context(), lines(input(a, "paths")), cmd.InOrStdin())
 	if err != nil {
 		return err
 	}
-	run := flags.report(res, selected)
-	failLevel, _ := flags.failLevel(failOn)
+	run := reportOf(res)
+	fail, _ := failLevel(failOn, res.Config)
 
 	sarifPath := sarifFile
 	if !filepath.IsAbs(sarifPath) {
-		sarifPath = filepath.Join(flags.workDir, sarifPath)
+		sarifPath = filepath.Join(res.WorkDir, sarifPath)
 	}
 	if err := os.MkdirAll(filepath.Dir(sarifPath), 0o755); err != nil {
 		return err
@@ -179,7 +179,7 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 	}); err != nil {
 		return err
 	}
-	if code := res.ExitCode(failLevel); code != lint.ExitClean {
+	if code := res.ExitCode(fail); code != engine.ExitClean {
 		return exitCode(code)
 	}
 	return nil

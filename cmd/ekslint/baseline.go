@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // defaultBaselineName is where the baseline goes when neither --output nor the config says.
@@ -32,11 +34,8 @@ func baselineCommand() *cobra.Command {
 		Example: "  ekslint baseline\n" +
 			"  ekslint baseline deploy/ --output deploy/.ekslint-baseline.json",
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if len(paths) == 0 {
-				paths = []string{"."}
-			}
 			flags.noBaseline = true
-			res, _, err := flags.lintRun(cmd.Context(), paths, cmd.InOrStdin())
+			res, err := flags.lintRun(cmd.Context(), paths, cmd.InOrStdin())
 			if err != nil {
 				return err
 			}
@@ -45,25 +44,25 @@ func baselineCommand() *cobra.Command {
 				msg, _, _ := strings.Cut(p.Message, "\n")
 				fmt.Fprintf(stderr, "%s: %s: %s\n", p.Pos, p.Level, msg)
 			}
-			if flags.cfg == nil {
-				return exitCode(lint.ExitInput) // the config file is broken: nothing was linted
+			if res.Config == nil {
+				return exitCode(engine.ExitInput) // the config file is broken: nothing was linted
 			}
 			path := output
 			switch {
 			case path != "" && !filepath.IsAbs(path):
-				path = filepath.Join(flags.wd, path)
-			case path == "" && flags.cfg.Baseline != "":
-				path = flags.cfg.Baseline
+				path = filepath.Join(res.WorkDir, path)
+			case path == "" && res.Config.Baseline != "":
+				path = res.Config.Baseline
 			case path == "":
-				path = filepath.Join(flags.lintRoot, defaultBaselineName)
+				path = filepath.Join(res.Root, defaultBaselineName)
 			}
-			b := lint.NewBaseline(res, flags.lintRoot, flags.wd)
+			b := filter.NewBaseline(res.Result, res.Root, res.WorkDir)
 			if err := writeFileAtomic(path, b.Write); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ekslint: recorded %d findings in %s\n", len(b.Findings), lint.DisplayPath(path, flags.wd))
+			fmt.Fprintf(cmd.OutOrStdout(), "ekslint: recorded %d findings in %s\n", len(b.Findings), load.DisplayPath(path, res.WorkDir))
 			if res.Count().InputErrors > 0 {
-				return exitCode(lint.ExitInput)
+				return exitCode(engine.ExitInput)
 			}
 			return nil
 		},

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/filter"
 )
 
 // repo makes a git work tree with files and makes it the working directory.
@@ -62,16 +64,16 @@ failOn: warning
 	out, _, code := ekslint(t, "", append([]string{"lint", "--color", "never"}, only...)...)
 	// The flags turn on liveness, and win over the config; the level and the ignore come from it.
 	want := "app/pod.yaml:6:3: warning k8s-host-network: "
-	if code != lint.ExitFindings || !strings.HasPrefix(out, want) || !strings.Contains(out, "k8s-liveness-probe-missing") || strings.Contains(out, "vendor/") {
+	if code != engine.ExitFindings || !strings.HasPrefix(out, want) || !strings.Contains(out, "k8s-liveness-probe-missing") || strings.Contains(out, "vendor/") {
 		t.Errorf("exit %d, output:\n%s\nwant exit 1, starting with %q, liveness on, nothing from vendor/", code, out, want)
 	}
 	out, _, code = ekslint(t, "", "lint", "--disable", "all", "--enable", "k8s-host-network", "--fail-on", "error")
-	if code != lint.ExitClean {
+	if code != engine.ExitClean {
 		t.Errorf("--fail-on error over the config's failOn warning: exit %d, want 0\n%s", code, out)
 	}
 	// The config is found from a subfolder too: it lives in the lint root.
 	t.Chdir("app")
-	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitFindings || !strings.HasPrefix(out, "pod.yaml:6:3: warning") {
+	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != engine.ExitFindings || !strings.HasPrefix(out, "pod.yaml:6:3: warning") {
 		t.Errorf("from app/: exit %d, output:\n%s", code, out)
 	}
 }
@@ -83,7 +85,7 @@ func TestConfigErrors(t *testing.T) {
 	})
 	for _, format := range []string{"text", "json"} {
 		out, _, code := ekslint(t, "", "lint", "--format", format)
-		if code != lint.ExitInput || !strings.Contains(out, "unknown key") || !strings.Contains(out, "did you mean level?") {
+		if code != engine.ExitInput || !strings.Contains(out, "unknown key") || !strings.Contains(out, "did you mean level?") {
 			t.Errorf("%s: exit %d, output:\n%s\nwant exit 2 and the problem", format, code, out)
 		}
 		if format == "text" && !strings.HasPrefix(out, ".ekslint.yaml:2:22: error: unknown key \"levle\" in rules.k8s-host-network") {
@@ -92,14 +94,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	// --config names another file; problems in it are reported at its path.
 	writeFile(t, filepath.Join(dir, "ci", "strict.yaml"), "failOn: strict\n")
-	if out, _, code := ekslint(t, "", "lint", "--config", "ci/strict.yaml"); code != lint.ExitInput ||
+	if out, _, code := ekslint(t, "", "lint", "--config", "ci/strict.yaml"); code != engine.ExitInput ||
 		!strings.HasPrefix(out, "ci/strict.yaml:1:9: error: failOn: unknown level \"strict\"") {
 		t.Errorf("--config: exit %d, output:\n%s", code, out)
 	}
-	if _, errOut, code := ekslint(t, "", "lint", "--config", "ci/missing.yaml"); code != lint.ExitInput || errOut != "" {
+	if _, errOut, code := ekslint(t, "", "lint", "--config", "ci/missing.yaml"); code != engine.ExitInput || errOut != "" {
 		t.Errorf("missing --config file: exit %d, stderr %q; want exit 2 reported like a finding", code, errOut)
 	}
-	if _, errOut, code := ekslint(t, "", "baseline"); code != lint.ExitInput || !strings.Contains(errOut, "did you mean level?") {
+	if _, errOut, code := ekslint(t, "", "baseline"); code != engine.ExitInput || !strings.Contains(errOut, "did you mean level?") {
 		t.Errorf("baseline with a broken config: exit %d, stderr %q", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".ekslint-baseline.json")); err == nil {
@@ -114,7 +116,7 @@ func TestSuppressionsInSARIF(t *testing.T) {
 			"---\n" + strings.Replace(hostNetworkPod, "hostNetwork: true", "hostNetwork: true # ekslint:ignore k8s-host-netwrk", 1),
 	})
 	out, _, code := ekslint(t, "", "lint", "--format", "sarif", "--disable", "all", "--enable", "k8s-host-network,unused-ignore")
-	if code != lint.ExitFindings {
+	if code != engine.ExitFindings {
 		t.Errorf("exit %d, want 1: the last pod's finding is not suppressed (typo)", code)
 	}
 	var log struct {
@@ -169,18 +171,18 @@ func TestBaselineWorkflow(t *testing.T) {
 		"app/pod.yaml":  hostNetworkPod,
 	})
 	// Before the baseline is recorded, the config names a file that does not exist.
-	if out, _, code := ekslint(t, "", "lint"); code != lint.ExitInput || !strings.Contains(out, ".ekslint-baseline.json: error: cannot read") {
+	if out, _, code := ekslint(t, "", "lint"); code != engine.ExitInput || !strings.Contains(out, ".ekslint-baseline.json: error: cannot read") {
 		t.Errorf("missing baseline: exit %d, output:\n%s", code, out)
 	}
 	out, _, code := ekslint(t, "", append([]string{"baseline"}, only...)...)
-	if code != lint.ExitClean || out != "ekslint: recorded 2 findings in .ekslint-baseline.json\n" {
+	if code != engine.ExitClean || out != "ekslint: recorded 2 findings in .ekslint-baseline.json\n" {
 		t.Fatalf("baseline: exit %d, output %q", code, out)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, ".ekslint-baseline.json"))
 	if err != nil || !strings.Contains(string(data), `"file": "app/pod.yaml"`) {
 		t.Fatalf("baseline file: %v\n%s", err, data)
 	}
-	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != lint.ExitClean || !strings.Contains(out, "2 in baseline") {
+	if out, _, code = ekslint(t, "", append([]string{"lint"}, only...)...); code != engine.ExitClean || !strings.Contains(out, "2 in baseline") {
 		t.Errorf("lint with the baseline: exit %d, output:\n%s", code, out)
 	}
 	// Lines move and a new finding appears: only the new one counts.
@@ -201,12 +203,12 @@ func TestBaselineWorkflow(t *testing.T) {
 		got = append(got, f.Rule+" "+f.Baseline)
 	}
 	want := []string{"k8s-host-network unchanged", "k8s-liveness-probe-missing unchanged", "k8s-host-network new", "k8s-liveness-probe-missing new"}
-	if code != lint.ExitFindings || !slices.Equal(got, want) {
+	if code != engine.ExitFindings || !slices.Equal(got, want) {
 		t.Errorf("exit %d, findings %v; want exit 1 and %v", code, got, want)
 	}
 	// --baseline on the command line wins over the config; it is relative to the working directory.
 	t.Chdir("app")
-	if out, _, code = ekslint(t, "", "lint", "--baseline", "missing.json"); code != lint.ExitInput || !strings.HasPrefix(out, "missing.json: error: cannot read") {
+	if out, _, code = ekslint(t, "", "lint", "--baseline", "missing.json"); code != engine.ExitInput || !strings.HasPrefix(out, "missing.json: error: cannot read") {
 		t.Errorf("--baseline missing.json: exit %d, output:\n%s", code, out)
 	}
 }
@@ -217,7 +219,7 @@ func TestUnusedIgnoreExample(t *testing.T) {
 	for _, c := range []struct {
 		name, src string
 		want      bool
-	}{{"bad", lint.UnusedIgnore.Example.Bad, true}, {"good", lint.UnusedIgnore.Example.Good, false}} {
+	}{{"bad", filter.UnusedIgnore.Example.Bad, true}, {"good", filter.UnusedIgnore.Example.Good, false}} {
 		out, _, _ := ekslint(t, c.src, "lint", "-", "--disable", "all", "--enable", "k8s-host-network,unused-ignore", "--fail-on", "note")
 		if got := strings.Contains(out, "unused-ignore"); got != c.want {
 			t.Errorf("%s example: unused-ignore reported: %v, want %v\n%s", c.name, got, c.want, out)
@@ -239,10 +241,10 @@ func TestConfigDataFile(t *testing.T) {
 		"good.yaml":            string(lint.BuiltinVersionsYAML()),
 		"app/pod.yaml":         hostNetworkPod,
 	})
-	if _, errOut, code := ekslint(t, "", "lint", "app"); code != lint.ExitInput || !strings.Contains(errOut, "dataFile in the config:") {
+	if _, errOut, code := ekslint(t, "", "lint", "app"); code != engine.ExitInput || !strings.Contains(errOut, "dataFile in the config:") {
 		t.Errorf("broken dataFile: exit %d, stderr %q", code, errOut)
 	}
-	if out, errOut, code := ekslint(t, "", "lint", "app", "--data", filepath.Join(dir, "good.yaml")); code != lint.ExitFindings {
+	if out, errOut, code := ekslint(t, "", "lint", "app", "--data", filepath.Join(dir, "good.yaml")); code != engine.ExitFindings {
 		t.Errorf("--data over the config: exit %d, want 1\n%s%s", code, out, errOut)
 	}
 }
@@ -286,7 +288,7 @@ spec:
 	})
 	out, _, code := ekslint(t, "", "lint", "--format", "json", "--disable", "all",
 		"--enable", "k8s-host-network,eks-nodegroup-ssh-enabled,eks-nodegroup-ssh-open-to-internet,unused-ignore")
-	if code != lint.ExitFindings {
+	if code != engine.ExitFindings {
 		t.Errorf("exit %d, want 1 for the pod in left/", code)
 	}
 	var rep struct {

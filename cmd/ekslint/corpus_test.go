@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/lint/report/reporttest"
 )
 
@@ -87,7 +88,7 @@ func TestCorpusSummary(t *testing.T) {
 		fmt.Fprintf(&b, "%-45s %5d\n", "(problems: "+level+")", problems[level])
 	}
 	golden := filepath.Join("testdata", "corpus-summary.golden")
-	if *update {
+	if *linttest.Update {
 		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 // version is stamped at build time (-ldflags "-X main.version=v1.2.3"); `go install ...@v1.2.3`
@@ -27,6 +28,9 @@ func main() {
 	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		os.Stderr = null
 	}
+	// Helm's SDK logs warnings through the default slog logger ("returned non-bool value"); what
+	// a user needs is in the report.
+	slog.SetDefault(slog.New(slog.DiscardHandler))
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, stderr))
 }
 
@@ -58,12 +62,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var code exitCode
 	switch {
 	case err == nil:
-		return lint.ExitClean
+		return engine.ExitClean
 	case errors.As(err, &code):
 		return int(code)
 	}
 	fmt.Fprintln(stderr, "ekslint:", err)
-	return lint.ExitInput
+	return engine.ExitInput
 }
 
 func versionCommand() *cobra.Command {

@@ -3,16 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // ekslint runs the command line in-process.
 func ekslint(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -84,7 +82,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("exit %d, stderr %q", code, stderr)
 			}
 			golden := filepath.Join("testdata", "golden", format+".golden")
-			if *update {
+			if *linttest.Update {
 				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
 					t.Fatal(err)
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -10,6 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/linter"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 func rulesCommand() *cobra.Command {
@@ -92,4 +96,24 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// loadVersions reads --data of `ekslint rules`: a file of EKS version data, or the built-in data.
+// The file is read like any other: bounded, and a regular file.
+func loadVersions(path string) (*lint.Versions, error) {
+	if path == "" || path == lint.BuiltinVersionsSource {
+		return lint.BuiltinVersions(), nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--data: %w", err)}
+	}
+	root, err := fsroot.New(filepath.Dir(abs), load.DefaultMaxFileSize)
+	if err == nil {
+		var v *lint.Versions
+		if v, err = linter.LoadVersions(root, abs); err == nil {
+			return v, nil
+		}
+	}
+	return nil, usageError{fmt.Errorf("--data: %w", err)}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -62,12 +63,12 @@ func TestLintData(t *testing.T) {
 	if out, _, code := runCLI(t, append(args, "--data", newer)...); code != 0 || strings.Contains(out, "extended support") {
 		t.Errorf("--data %s: exit %d\n%s", newer, code, out)
 	}
-	if _, errOut, code := runCLI(t, append(args, "--data", filepath.Join(dir, "missing.yaml"))...); code != lint.ExitInput || !strings.Contains(errOut, "--data:") {
+	if _, errOut, code := runCLI(t, append(args, "--data", filepath.Join(dir, "missing.yaml"))...); code != engine.ExitInput || !strings.Contains(errOut, "--data:") {
 		t.Errorf("missing --data file: exit %d, %q", code, errOut)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("as_of: yesterday\n"), 0o644)
-	if _, errOut, code := runCLI(t, append(args, "--data", bad)...); code != lint.ExitInput || !strings.Contains(errOut, `as_of: want a date YYYY-MM-DD, not "yesterday"`) {
+	if _, errOut, code := runCLI(t, append(args, "--data", bad)...); code != engine.ExitInput || !strings.Contains(errOut, `as_of: want a date YYYY-MM-DD, not "yesterday"`) {
 		t.Errorf("invalid --data file: exit %d, %q", code, errOut)
 	}
 }

@@ -13,9 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,6 +22,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // FileNames are the names of the config file ekslint looks for in the lint root.
@@ -35,7 +36,7 @@ const maxFileSize = 1 << 20
 // Config is a parsed config file. The zero Config is a run without one.
 type Config struct {
 	// Rules are the rules turned on or off and their levels, by id; "all" is every rule.
-	Rules map[string]lint.RuleConfig
+	Rules map[string]filter.RuleConfig
 	// Ignore are the paths whose findings and problems are left out.
 	Ignore []Pattern
 	// Charts are the Helm charts rendered with named value sets.
@@ -51,7 +52,7 @@ type Config struct {
 }
 
 // A Chart is a Helm chart the config renders once per value set. Each finding lists the value
-// sets that produce it (lint.Finding.Variants).
+// sets that produce it (engine.Finding.Variants).
 type Chart struct {
 	// Path is the chart folder as written, relative to the lint root; Abs is the absolute path.
 	Path, Abs string
@@ -108,25 +109,27 @@ func (c *Config) Chart(abs string) *Chart {
 
 // Options say how to read a config file.
 type Options struct {
-	// Root is the absolute lint root: paths in the file are relative to it.
-	Root string
+	// Root is the lint root: paths in the file are relative to it, and what they name is read
+	// through it.
+	Root *fsroot.Root
 	// WorkDir is the folder display paths are relative to.
 	WorkDir string
 	// Rules are every rule ekslint has, to check rule ids against.
 	Rules []*lint.Rule
 }
 
-// Find returns the config file in root, or "" when there is none.
-func Find(root string) (string, error) {
+// Find returns the config file in root, or "" when there is none. A config file that cannot be
+// read (a symlink out of the root, a pipe) is still found: Load then says why it is not read.
+func Find(root *fsroot.Root) (string, error) {
 	var found []string
 	for _, name := range FileNames {
-		p := filepath.Join(root, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		p := filepath.Join(root.Dir(), name)
+		if _, err := root.Lstat(p); err == nil {
 			found = append(found, p)
 		}
 	}
 	if len(found) > 1 {
-		return "", fmt.Errorf("both %s and %s exist in %s; keep one", FileNames[0], FileNames[1], root)
+		return "", fmt.Errorf("both %s and %s exist in %s; keep one", FileNames[0], FileNames[1], root.Dir())
 	}
 	if len(found) == 0 {
 		return "", nil
@@ -134,36 +137,25 @@ func Find(root string) (string, error) {
 	return found[0], nil
 }
 
-// Load reads and parses the config file at path (absolute). It returns the file's text too, when
-// it could be read, so that reports can show the lines its problems are on.
-func Load(path string, opts Options) (*Config, *lint.Text, []lint.Problem) {
-	display := lint.DisplayPath(path, opts.WorkDir)
-	fail := func(msg string) (*Config, *lint.Text, []lint.Problem) {
+// Load reads and parses the config file at path (absolute) through from: the lint root for the
+// file found there, the file's own folder for one named with --config. It returns the file's text
+// too, when it could be read, so that reports can show the lines its problems are on.
+func Load(from *fsroot.Root, path string, opts Options) (*Config, *lint.Text, []lint.Problem) {
+	display := load.DisplayPath(path, opts.WorkDir)
+	data, err := from.ReadFileLimit(path, maxFileSize)
+	if err != nil {
+		msg := "cannot read config: " + fsroot.Reason(err)
+		switch {
+		case errors.As(err, new(*fsroot.TooLargeError)):
+			msg = fmt.Sprintf("config file is over %s; is this the right file?", fsroot.FormatSize(maxFileSize))
+		case fsroot.Refused(err):
+			msg = "the config file " + fsroot.Reason(err)
+		}
 		return nil, nil, []lint.Problem{{Pos: lint.Pos{File: display}, Level: lint.Error, Message: msg}}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fail("cannot read config: " + pathErr(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return fail("cannot read config: " + pathErr(err))
-	}
-	if len(data) > maxFileSize {
-		return fail(fmt.Sprintf("config file is over %s; is this the right file?", lint.FormatSize(maxFileSize)))
 	}
 	t := lint.NewText(display, data)
 	cfg, problems := Parse(t, opts)
 	return cfg, t, problems
-}
-
-func pathErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // Parse reads a config file from t. On problems the Config is nil: a run with half a config
@@ -173,11 +165,11 @@ func Parse(t *lint.Text, opts Options) (*Config, []lint.Problem) {
 	for _, r := range opts.Rules {
 		p.ruleIDs = append(p.ruleIDs, r.ID)
 	}
-	if pr := lint.CheckText(t); pr != nil {
+	if pr := load.CheckText(t); pr != nil {
 		return nil, []lint.Problem{*pr}
 	}
 	var docs []*yaml.Node
-	p.problems = lint.ParseYAML(t, lint.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) })
+	p.problems = load.ParseYAML(t, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) })
 	if len(docs) > 1 {
 		p.errorf(docs[1], "the config file holds more than one YAML document; ekslint reads one")
 	}
@@ -240,7 +232,7 @@ func (p *parser) unknownKey(path string, k *yaml.Node, keys []string) {
 		return
 	}
 	msg := fmt.Sprintf("unknown key %q %s", k.Value, where)
-	if s := lint.Suggest(k.Value, keys); s != "" {
+	if s := filter.Suggest(k.Value, keys); s != "" {
 		msg += fmt.Sprintf("; did you mean %s?", s)
 	} else {
 		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(keys, ", "))
@@ -341,13 +333,13 @@ func (p *parser) rules(path string, n *yaml.Node) {
 	if !p.isMapping(path, n) {
 		return
 	}
-	p.cfg.Rules = map[string]lint.RuleConfig{}
+	p.cfg.Rules = map[string]filter.RuleConfig{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		id := k.Value
-		if k.Kind != yaml.ScalarNode || id != lint.AllRules && !slices.Contains(p.ruleIDs, id) {
+		if k.Kind != yaml.ScalarNode || id != filter.AllRules && !slices.Contains(p.ruleIDs, id) {
 			msg := fmt.Sprintf("unknown rule %q in rules", id)
-			if s := lint.Suggest(id, p.ruleIDs); s != "" {
+			if s := filter.Suggest(id, p.ruleIDs); s != "" {
 				msg += fmt.Sprintf("; did you mean %s?", s)
 			} else {
 				msg += " (ekslint rules lists them)"
@@ -360,13 +352,13 @@ func (p *parser) rules(path string, n *yaml.Node) {
 			p.errorf(v, "%s: want enabled and/or level (%s: {enabled: true})", rulePath, id)
 			continue
 		}
-		var c lint.RuleConfig
+		var c filter.RuleConfig
 		fs := []field{{"enabled", func(path string, v *yaml.Node) {
 			if b, ok := p.boolean(path, v); ok {
 				c.Enabled = &b
 			}
 		}}}
-		if id != lint.AllRules {
+		if id != filter.AllRules {
 			fs = append(fs, field{"level", func(path string, v *yaml.Node) { c.Level, _ = p.level(path, v, false) }})
 		}
 		p.fields(rulePath, v, fs)
@@ -490,26 +482,25 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 		return ""
 	}
 	rel := filepath.FromSlash(s)
+	root := p.opts.Root.Dir()
 	if filepath.IsAbs(rel) || strings.HasPrefix(s, "/") {
-		p.errorf(n, "%s: %s is absolute; write it relative to the lint root %s", path, s, p.opts.Root)
+		p.errorf(n, "%s: %s is absolute; write it relative to the lint root %s", path, s, root)
 		return ""
 	}
-	abs := filepath.Join(p.opts.Root, rel)
-	if !lint.Within(abs, p.opts.Root) {
-		p.errorf(n, "%s: %s is outside the lint root %s; ekslint reads nothing outside it", path, s, p.opts.Root)
+	abs := filepath.Join(root, rel)
+	if !fsroot.Within(abs, root) {
+		p.errorf(n, "%s: %s is outside the lint root %s; ekslint reads nothing outside it", path, s, root)
 		return ""
 	}
-	st, err := os.Stat(abs)
+	st, err := p.opts.Root.Stat(abs)
 	switch {
 	case err != nil && kind == mayBeMissing && errors.Is(err, fs.ErrNotExist):
 		return abs
-	case err != nil:
-		p.errorf(n, "%s: %s: %s", path, s, pathErr(err))
+	case err != nil && fsroot.Refused(err):
+		p.errorf(n, "%s: %s %s", path, s, fsroot.Reason(err))
 		return ""
-	}
-	// A symlink inside the root may point out of it.
-	if real, inside, err := lint.InRoot(abs, p.opts.Root); err == nil && !inside {
-		p.errorf(n, "%s: %s is a symlink to %s, outside the lint root; ekslint reads nothing outside it", path, s, real)
+	case err != nil:
+		p.errorf(n, "%s: %s: %s", path, s, fsroot.Reason(err))
 		return ""
 	}
 	switch {
@@ -517,7 +508,7 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 		p.errorf(n, "%s: %s is a file; want the chart folder (the one holding Chart.yaml)", path, s)
 		return ""
 	case kind == wantChart:
-		if _, err := os.Stat(filepath.Join(abs, "Chart.yaml")); err != nil {
+		if !p.opts.Root.IsFile(filepath.Join(abs, "Chart.yaml")) {
 			p.errorf(n, "%s: %s has no Chart.yaml; want a chart folder", path, s)
 			return ""
 		}

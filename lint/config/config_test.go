@@ -9,6 +9,8 @@ import (
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // testRules are the rule ids these tests know; the real list is rules.All().
@@ -16,16 +18,22 @@ var testRules = []*lint.Rule{
 	{ID: "k8s-cpu-limit-missing", Level: lint.Warning},
 	{ID: "k8s-host-network", Level: lint.Error, DefaultOn: true},
 	{ID: "k8s-image-tag-mutable", Level: lint.Warning, DefaultOn: true},
-	lint.UnusedIgnore,
+	filter.UnusedIgnore,
 }
 
 func testOptions(t *testing.T) config.Options {
 	t.Helper()
-	root, err := filepath.Abs("testdata/root")
+	return options(t, "testdata/root")
+}
+
+// options reads paths in the config relative to the folder root.
+func options(t *testing.T, root string) config.Options {
+	t.Helper()
+	r, err := fsroot.New(root, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return config.Options{Root: root, WorkDir: root, Rules: testRules}
+	return config.Options{Root: r, WorkDir: r.Dir(), Rules: testRules}
 }
 
 func parse(t *testing.T, src string) (*config.Config, []lint.Problem) {
@@ -68,7 +76,7 @@ baseline: .ekslint-baseline.json
 		t.Fatal(p)
 	}
 	on, off := true, false
-	wantRules := map[string]lint.RuleConfig{
+	wantRules := map[string]filter.RuleConfig{
 		"all":                   {Enabled: &off},
 		"k8s-cpu-limit-missing": {Enabled: &on, Level: lint.Error}, // a level turns the rule on
 		"k8s-host-network":      {Enabled: &on},
@@ -86,14 +94,14 @@ baseline: .ekslint-baseline.json
 	if !cfg.IgnorePath("vendor/x/y.yaml") || !cfg.IgnorePath("deploy/app.generated.yaml") || cfg.IgnorePath("deploy/app.yaml") {
 		t.Errorf("ignore patterns %v do not match as written", cfg.Ignore)
 	}
-	web := filepath.Join(opts.Root, "charts", "web")
+	web := filepath.Join(opts.Root.Dir(), "charts", "web")
 	c := cfg.Chart(web)
 	if c == nil || c.Path != "charts/web" || len(c.ValueSets) != 2 {
 		t.Fatalf("chart %+v", c)
 	}
 	prod := c.ValueSets[1]
 	if c.ValueSets[0].Name != "default" || len(c.ValueSets[0].Values) != 0 || prod.Name != "prod" ||
-		!slices.Equal(prod.Values, []string{filepath.Join(opts.Root, "environments", "prod", "web-values.yaml"), filepath.Join(web, "values-ingress.yaml")}) {
+		!slices.Equal(prod.Values, []string{filepath.Join(opts.Root.Dir(), "environments", "prod", "web-values.yaml"), filepath.Join(web, "values-ingress.yaml")}) {
 		t.Errorf("value sets %+v", c.ValueSets)
 	}
 	var args []string
@@ -107,8 +115,8 @@ baseline: .ekslint-baseline.json
 	if want := []string{`image.tag="1.4.2"`, `replicaCount=3`, `resources={"limits":{"memory":"256Mi"}}`}; !slices.Equal(args, want) {
 		t.Errorf("set %v, want %v (in order, typed as YAML typed them)", args, want)
 	}
-	if cfg.KubeVersion != "1.31" || cfg.DataFile != filepath.Join(opts.Root, "ci", "eks-versions.yaml") ||
-		cfg.FailOn == nil || *cfg.FailOn != lint.Warning || cfg.Baseline != filepath.Join(opts.Root, ".ekslint-baseline.json") {
+	if cfg.KubeVersion != "1.31" || cfg.DataFile != filepath.Join(opts.Root.Dir(), "ci", "eks-versions.yaml") ||
+		cfg.FailOn == nil || *cfg.FailOn != lint.Warning || cfg.Baseline != filepath.Join(opts.Root.Dir(), ".ekslint-baseline.json") {
 		t.Errorf("kubeVersion %q, dataFile %q, failOn %v, baseline %q", cfg.KubeVersion, cfg.DataFile, cfg.FailOn, cfg.Baseline)
 	}
 }
@@ -219,35 +227,40 @@ func TestPatterns(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
-	if p, err := config.Find(dir); p != "" || err != nil {
+	root, err := fsroot.New(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := config.Find(root); p != "" || err != nil {
 		t.Errorf("empty folder: %q, %v", p, err)
 	}
 	yml := filepath.Join(dir, ".ekslint.yml")
 	if err := os.WriteFile(yml, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := config.Find(dir); p != yml || err != nil {
+	if p, err := config.Find(root); p != yml || err != nil {
 		t.Errorf("Find = %q, %v; want %s", p, err, yml)
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".ekslint.yaml"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := config.Find(dir); err == nil || !strings.Contains(err.Error(), "keep one") {
+	if _, err := config.Find(root); err == nil || !strings.Contains(err.Error(), "keep one") {
 		t.Errorf("both names: %v, want an error", err)
 	}
 }
 
 func TestLoad(t *testing.T) {
 	opts := testOptions(t)
-	if _, _, problems := config.Load(filepath.Join(opts.Root, "missing.yaml"), opts); len(problems) != 1 ||
+	if _, _, problems := config.Load(opts.Root, filepath.Join(opts.Root.Dir(), "missing.yaml"), opts); len(problems) != 1 ||
 		problems[0].String() != "missing.yaml: cannot read config: no such file or directory" {
 		t.Errorf("problems %v", problems)
 	}
-	big := filepath.Join(t.TempDir(), "big.yaml")
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
 	if err := os.WriteFile(big, []byte(strings.Repeat("# padding\n", 200_000)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, problems := config.Load(big, opts); len(problems) != 1 || !strings.Contains(problems[0].Message, "over 1 MiB") {
+	if _, _, problems := config.Load(options(t, dir).Root, big, opts); len(problems) != 1 || !strings.Contains(problems[0].Message, "over 1 MiB") {
 		t.Errorf("problems %v", problems)
 	}
 }
@@ -262,8 +275,7 @@ func TestSymlinkOutOfRoot(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(root, "values.yaml")); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	_, problems := config.Parse(lint.NewText(".ekslint.yaml", []byte("dataFile: values.yaml\n")),
-		config.Options{Root: root, WorkDir: root, Rules: testRules})
+	_, problems := config.Parse(lint.NewText(".ekslint.yaml", []byte("dataFile: values.yaml\n")), options(t, root))
 	if len(problems) != 1 || !strings.Contains(problems[0].Message, "outside the lint root") {
 		t.Errorf("problems %v", problems)
 	}

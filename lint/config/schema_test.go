@@ -3,7 +3,6 @@ package config_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"regexp"
@@ -14,10 +13,10 @@ import (
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/ekslint-config.schema.json")
 
 const (
 	schemaFile = "../../docs/ekslint-config.schema.json"
@@ -26,7 +25,7 @@ const (
 )
 
 // allRules are the rules a config file may name: every check and the filter's own.
-func allRules() []*lint.Rule { return append(rules.All(), lint.UnusedIgnore) }
+func allRules() []*lint.Rule { return append(rules.All(), filter.UnusedIgnore) }
 
 // schema builds the JSON Schema of the config file. It is written out to docs/ for editors (with
 // yaml-language-server, `# yaml-language-server: $schema=...`), and kept in step with the parser
@@ -50,7 +49,7 @@ func schema(all []*lint.Rule) map[string]any {
 		return s
 	}
 	ruleProps := map[string]any{
-		lint.AllRules: object("Every rule: turns them all on or off; entries for single rules win over it.", map[string]any{
+		filter.AllRules: object("Every rule: turns them all on or off; entries for single rules win over it.", map[string]any{
 			"enabled": map[string]any{"type": "boolean", "description": "true turns every rule on, false every rule off."},
 		}),
 	}
@@ -120,7 +119,7 @@ func TestSchemaFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = append(want, '\n')
-	if *update {
+	if *linttest.Update {
 		if err := os.WriteFile(schemaFile, want, 0o644); err != nil {
 			t.Fatal(err)
 		}

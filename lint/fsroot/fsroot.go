@@ -242,6 +242,13 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// Refused reports whether err is a Root refusing a path (outside the root, not a regular file, a
+// loop, too large) rather than the system failing to read it.
+func Refused(err error) bool {
+	return errors.Is(err, ErrOutside) || errors.Is(err, ErrNotRegular) || errors.Is(err, ErrLoop) ||
+		errors.As(err, new(*TooLargeError))
+}
+
 // Reason is what went wrong with a path, for a message that already names the path.
 func Reason(err error) string {
 	var pe *fs.PathError
@@ -262,4 +269,25 @@ func FormatSize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// DefaultRoot is the lint root of a path when the run names none: the git work tree holding it,
+// else the working directory when the path is inside it, else the path itself (its folder, for a
+// file).
+func DefaultRoot(abs, wd string) string {
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if Within(abs, wd) {
+		return wd
+	}
+	if st, err := os.Lstat(abs); err == nil && !st.IsDir() {
+		return filepath.Dir(abs)
+	}
+	return abs
 }

@@ -8,9 +8,11 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
-	"helm.sh/helm/v4/pkg/engine"
+	helmengine "helm.sh/helm/v4/pkg/engine"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/load"
 	"github.com/ekslint/ekslint/rules"
 )
 
@@ -23,10 +25,10 @@ func BenchmarkLintChart(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			in := lint.Input{Kind: lint.Chart, Path: c.name, Abs: c.dir, Root: c.root}
-			opts := lint.Options{Rules: rules.All(), Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}}
+			in := load.Input{Kind: load.Chart, Path: c.name, Abs: c.dir, Root: c.root}
+			opts := engine.Options{Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}}
 			for b.Loop() {
-				res := lint.Run(context.Background(), []lint.Input{in}, opts)
+				res := engine.Run(context.Background(), []load.Input{in}, opts)
 				for _, p := range res.Problems {
 					if p.Level == lint.Error {
 						b.Fatal(p)
@@ -62,7 +64,7 @@ func BenchmarkHelmRender(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := (engine.Engine{}).Render(ch, top); err != nil {
+				if _, err := (helmengine.Engine{}).Render(ch, top); err != nil {
 					b.Fatal(err)
 				}
 			}

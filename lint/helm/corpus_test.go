@@ -16,6 +16,9 @@ import (
 	"text/template/parse"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 	"github.com/ekslint/ekslint/lint/report"
 	"github.com/ekslint/ekslint/lint/report/reporttest"
 	"github.com/ekslint/ekslint/rules"
@@ -27,8 +30,9 @@ const corpus = "../../../shared/corpus"
 
 // corpusChart is a chart of the corpus with the value sets to render it with.
 type corpusChart struct {
-	name, dir, root string
-	sets            []ValueSet
+	name, dir string
+	root      *fsroot.Root
+	sets      []ValueSet
 }
 
 // corpusCharts lists the corpus charts: each with its values from helm-values/<chart>.yaml where
@@ -43,9 +47,13 @@ func corpusCharts(t testing.TB) []corpusChart {
 	if err != nil {
 		t.Fatal(err)
 	}
+	root, err := fsroot.New(abs, load.DefaultMaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var charts []corpusChart
 	for _, d := range dirs {
-		c := corpusChart{name: d.Name(), dir: filepath.Join(abs, "helm", d.Name()), root: abs}
+		c := corpusChart{name: d.Name(), dir: filepath.Join(abs, "helm", d.Name()), root: root}
 		base := ValueSet{}
 		if v := filepath.Join(abs, "helm-values", d.Name()+".yaml"); exists(v) {
 			base.Files = []string{v}
@@ -76,12 +84,12 @@ func (s *testSink) Problem(p lint.Problem) {
 	s.mu.Unlock()
 }
 func (s *testSink) Source(*lint.Text)   {}
-func (s *testSink) Limits() lint.Limits { return lint.DefaultLimits() }
+func (s *testSink) Limits() load.Limits { return load.DefaultLimits() }
 
-func chartInputFor(t testing.TB, l *Loader, dir, root string) (*chartInput, *testSink) {
+func chartInputFor(t testing.TB, l *Loader, dir string, root *fsroot.Root) (*chartInput, *testSink) {
 	t.Helper()
 	s := &testSink{}
-	ci, err := l.input(lint.Input{Kind: lint.Chart, Path: filepath.Base(dir), Abs: dir, Root: root}, s)
+	ci, err := l.input(load.Input{Kind: load.Chart, Path: filepath.Base(dir), Abs: dir, Root: root}, s)
 	if err != nil {
 		t.Fatalf("%s: %v", dir, err)
 	}
@@ -359,17 +367,17 @@ func compareWithParse(t *testing.T, name string, src []byte) {
 func TestCorpusSARIF(t *testing.T) {
 	charts := corpusCharts(t)
 	sets := map[string][]ValueSet{}
-	var inputs []lint.Input
+	var inputs []load.Input
 	for _, c := range charts {
 		sets[c.dir] = c.sets[:1]
-		inputs = append(inputs, lint.Input{Kind: lint.Chart, Path: c.name, Abs: c.dir, Root: c.root})
+		inputs = append(inputs, load.Input{Kind: load.Chart, Path: c.name, Abs: c.dir, Root: c.root})
 	}
-	l, err := New(Options{ValueSets: func(in lint.Input) []ValueSet { return sets[in.Abs] }})
+	l, err := New(Options{ValueSets: func(in load.Input) []ValueSet { return sets[in.Abs] }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := rules.All()
-	res := lint.Run(context.Background(), inputs, lint.Options{Rules: all, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	res := engine.Run(context.Background(), inputs, engine.Options{Rules: all, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		if p.Level == lint.Error {
 			t.Errorf("%s", p)
@@ -393,7 +401,7 @@ func TestCorpusSARIF(t *testing.T) {
 	reporttest.ValidateSARIF(t, path)
 }
 
-func countRelated(fs []lint.Finding) int {
+func countRelated(fs []engine.Finding) int {
 	n := 0
 	for _, f := range fs {
 		if len(f.Related) > 0 {

@@ -16,6 +16,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 const (
@@ -34,7 +35,7 @@ type Options struct {
 	// ValueSets, when set, returns the value sets to render a chart with, each once; the
 	// documents of each rendering carry the set's Name as their Variant, so findings the sets
 	// share are reported once and list the sets. Returning none renders with Values.
-	ValueSets func(chart lint.Input) []ValueSet
+	ValueSets func(chart load.Input) []ValueSet
 	// KubeVersion is the Kubernetes version in .Capabilities and for Chart.yaml's kubeVersion
 	// constraint; "" means the newest version in ekslint's built-in EKS version data. It is
 	// always set: Helm 4's own default depends on the client-go it was built with.
@@ -50,7 +51,7 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// Loader renders charts for lint.Run. It is safe for concurrent use: every Load reads and renders
+// Loader renders charts for engine.Run. It is safe for concurrent use: every Load reads and renders
 // its own chart.
 type Loader struct {
 	opts    Options
@@ -126,7 +127,7 @@ func (l *Loader) Stats() *Stats { return &l.stats }
 
 // Load renders the chart of in with each of its value sets and hands over the documents, plus a
 // Problem for anything that stops a rendering: the chart then counts as failed.
-func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
+func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 	ci, err := l.input(in, s)
 	if err != nil {
 		s.Problem(problem(err, in, ""))
@@ -160,7 +161,7 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 }
 
 // input reads the chart of in and records its files as sources.
-func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
+func (l *Loader) input(in load.Input, s sink) (*chartInput, error) {
 	src, files, err := readSource(in, s.Limits())
 	if err != nil {
 		return nil, err
@@ -176,7 +177,7 @@ func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
 // chartInput is one chart input being loaded.
 type chartInput struct {
 	loader *Loader
-	in     lint.Input
+	in     load.Input
 	sink   sink
 	src    *source
 	files  []*file // every file of the chart and its subcharts, by id
@@ -189,16 +190,16 @@ type chartInput struct {
 	crdsReported map[*file]bool
 }
 
-// sink is what a chartInput hands its output to: a *lint.Sink.
+// sink is what a chartInput hands its output to: a load.Sink.
 type sink interface {
 	Document(*lint.Document)
 	Problem(lint.Problem)
 	Source(*lint.Text)
-	Limits() lint.Limits
+	Limits() load.Limits
 }
 
 // problem turns an error from reading or rendering into a Problem of the chart.
-func problem(err error, in lint.Input, set string) lint.Problem {
+func problem(err error, in load.Input, set string) lint.Problem {
 	p := lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: err.Error()}
 	if ec, ok := err.(*errChart); ok {
 		p.Pos, p.Message = ec.pos, ec.msg

@@ -15,7 +15,11 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/helm"
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/lint/load"
 	"github.com/ekslint/ekslint/rules"
 )
 
@@ -38,23 +42,23 @@ func writeChart(t *testing.T, files map[string]string) string {
 const chartYAML = "apiVersion: v2\nname: demo\nversion: 0.1.0\n"
 
 // run lints the chart at dir (the lint root) with opts and no rules.
-func run(t *testing.T, dir string, opts helm.Options) *lint.Result {
+func run(t *testing.T, dir string, opts helm.Options) *engine.Result {
 	t.Helper()
 	opts.WorkDir = dir
 	l, err := helm.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, problems := lint.Discover([]string{dir}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	inputs, problems := discover.Discover([]string{dir}, discover.Options{Root: dir, WorkDir: dir})
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	res := lint.Run(context.Background(), inputs, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	res := engine.Run(context.Background(), inputs, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	return res
 }
 
 // oneProblem requires exactly one problem, at file:line, with a message matching re.
-func oneProblem(t *testing.T, res *lint.Result, level lint.Level, at string, re string) {
+func oneProblem(t *testing.T, res *engine.Result, level lint.Level, at string, re string) {
 	t.Helper()
 	if len(res.Problems) != 1 {
 		t.Fatalf("want one problem, got %d: %v", len(res.Problems), res.Problems)
@@ -97,8 +101,8 @@ func TestBadCorpusCharts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
-			res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+			in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+			res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 			oneProblem(t, res, c.level, c.at, c.message)
 		})
 	}
@@ -189,9 +193,9 @@ func TestRelatedLocations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
-			res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{
-				Rules: rules.All(), Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+			in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+			res := engine.Run(context.Background(), []load.Input{in}, engine.Options{
+				Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 			for _, f := range res.Findings {
 				if f.Rule.ID != c.rule || f.Pos.String() != c.at {
 					continue
@@ -223,14 +227,14 @@ func TestJoinedLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
 	var rule *lint.Rule
 	for _, r := range rules.All() {
 		if r.ID == "k8s-image-tag-mutable" {
 			rule = r
 		}
 	}
-	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	var got []string
 	for _, f := range res.Findings {
 		got = append(got, f.Pos.String()+"-"+strconv.Itoa(f.Pos.EndColumn))
@@ -252,14 +256,14 @@ func TestValueSets(t *testing.T) {
 			"  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n" +
 			"        - name: web\n          image: nginx:{{ .Values.tag }}\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: dir, ValueSets: func(lint.Input) []helm.ValueSet {
+	l, err := helm.New(helm.Options{WorkDir: dir, ValueSets: func(load.Input) []helm.ValueSet {
 		return []helm.ValueSet{{Name: "dev"}, {Name: "prod", Files: []string{"prod.yaml"}, Set: []string{"tag=latest"}}}
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
-	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: rules.All(), Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -325,7 +329,7 @@ func TestChartArchives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, problems := lint.Discover([]string{"."}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	inputs, problems := discover.Discover([]string{"."}, discover.Options{Root: dir, WorkDir: dir})
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
@@ -335,7 +339,7 @@ func TestChartArchives(t *testing.T) {
 			rule = r
 		}
 	}
-	res := lint.Run(context.Background(), inputs, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	res := engine.Run(context.Background(), inputs, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -445,7 +449,7 @@ func TestSymlinkOutsideRoot(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "passwd"), filepath.Join(dir, "templates", "cm.yaml")); err != nil {
 		t.Skip(err)
 	}
-	oneProblem(t, run(t, dir, helm.Options{}), lint.Error, "templates/cm.yaml", `is a symlink to .*, outside the lint root; chart not rendered`)
+	oneProblem(t, run(t, dir, helm.Options{}), lint.Error, "templates/cm.yaml", `is outside the lint root; not read .*; chart not rendered`)
 }
 
 // TestDiscoverFilesOfCharts maps files named inside a chart (pre-commit passes them) to the
@@ -463,10 +467,10 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 		"charts/standalone/templates/x.yaml":                "a: 1\n",
 		"charts/api/charts/db/charts/cache/templates/x.tpl": "",
 	})
-	inputs, problems := lint.Discover([]string{
+	inputs, problems := discover.Discover([]string{
 		"charts/api/templates/deploy.yaml", "charts/api/values-prod.yaml", "charts/api/charts/db/templates/sts.yaml",
 		"charts/api/charts/db/charts/cache/values.yaml", "charts/standalone/templates/x.yaml",
-	}, lint.DiscoverOptions{Root: dir, WorkDir: dir})
+	}, discover.Options{Root: dir, WorkDir: dir})
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
@@ -523,8 +527,8 @@ func TestAlteredMarkers(t *testing.T) {
 			rule = r
 		}
 	}
-	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
-	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}

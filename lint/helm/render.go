@@ -16,6 +16,7 @@ import (
 	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // problem reports p, a note only once per chart: value sets share the templates and schemas
@@ -285,7 +286,7 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 	lim := r.ci.sink.Limits()
 	for _, name := range names {
 		m := maps[name]
-		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {
+		for _, p := range load.ParseYAML(m.text, lim, func(root *yaml.Node) {
 			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
 				Namespace: l.opts.Namespace, Variant: r.set.Name})
 		}) {
@@ -353,7 +354,7 @@ func (ci *chartInput) parseCRDs() map[*file]crdFile {
 			continue
 		}
 		var c crdFile
-		c.problems = lint.ParseYAML(f.text, ci.sink.Limits(), func(root *yaml.Node) { c.roots = append(c.roots, root) })
+		c.problems = load.ParseYAML(f.text, ci.sink.Limits(), func(root *yaml.Node) { c.roots = append(c.roots, root) })
 		parsed[f] = c
 	}
 	return parsed

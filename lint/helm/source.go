@@ -20,6 +20,8 @@ import (
 	"helm.sh/helm/v4/pkg/ignore"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // source is a chart as read from disk, once per input: its own files in memory, its vendored
@@ -60,7 +62,7 @@ func (e *errChart) Error() string { return e.msg }
 
 // readSource reads the chart of in: a folder (honouring .helmignore, reading nothing outside the
 // lint root) or a .tgz archive.
-func readSource(in lint.Input, lim lint.Limits) (*source, []*file, error) {
+func readSource(in load.Input, lim load.Limits) (*source, []*file, error) {
 	r := &reader{root: in.Root, lim: lim, seen: map[string]bool{}}
 	var files []*archive.BufferedFile
 	st, err := os.Stat(in.Abs)
@@ -93,8 +95,8 @@ func readSource(in lint.Input, lim lint.Limits) (*source, []*file, error) {
 // reader walks a chart folder the way Helm's directory loader does, with the lint root's rules:
 // symlinks are followed only to files and folders inside the root, and each file is size-limited.
 type reader struct {
-	root  string
-	lim   lint.Limits
+	root  *fsroot.Root
+	lim   load.Limits
 	seen  map[string]bool // real paths of folders walked, against symlink loops
 	files []*archive.BufferedFile
 	total int64
@@ -138,12 +140,9 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 			return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
-			target, inside, err := lint.InRoot(abs, r.root)
+			target, err := r.root.Resolve(abs)
 			if err != nil {
-				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + pathErr(errors.Unwrap(err))}
-			}
-			if !inside {
-				return &errChart{lint.Pos{File: shown}, fmt.Sprintf("is a symlink to %s, outside the lint root; chart not rendered", target)}
+				return &errChart{lint.Pos{File: shown}, fsroot.Reason(err) + "; chart not rendered"}
 			}
 			if info, err = os.Stat(target); err != nil {
 				return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
@@ -188,9 +187,9 @@ func (r *reader) read(abs, display string) ([]byte, error) {
 	}
 	if int64(len(data)) > limit {
 		if limit < r.lim.MaxFileSize {
-			return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("the chart is over %s, Helm's limit; not rendered", lint.FormatSize(archive.MaxDecompressedChartSize))}
+			return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("the chart is over %s, Helm's limit; not rendered", fsroot.FormatSize(archive.MaxDecompressedChartSize))}
 		}
-		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", lint.FormatSize(r.lim.MaxFileSize))}
+		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", fsroot.FormatSize(r.lim.MaxFileSize))}
 	}
 	r.total += int64(len(data))
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil

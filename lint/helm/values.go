@@ -3,8 +3,6 @@ package helm
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // A ValueSet is one way to render a chart: values files and --set style values, applied in
@@ -195,27 +194,11 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(ci.loader.workDir, name)
 	}
-	display := lint.DisplayPath(abs, ci.loader.workDir)
+	display := load.DisplayPath(abs, ci.loader.workDir)
 	at := lint.Pos{File: display}
-	real, inside, err := lint.InRoot(abs, ci.in.Root)
+	data, err := ci.in.Root.ReadFile(abs)
 	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	if !inside {
-		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.in.Root)}
-	}
-	f, err := os.Open(real)
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	defer f.Close()
-	max := ci.sink.Limits().MaxFileSize
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	if int64(len(data)) > max {
-		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, lint.FormatSize(max))}
+		return nil, display, &errChart{at, fmt.Sprintf("%s %s", what, load.ReadProblem(err))}
 	}
 	return data, display, nil
 }

@@ -8,19 +8,21 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // corpusOverlays returns the overlays of the shared corpus that build offline.
-func corpusOverlays(b *testing.B) []lint.Input {
+func corpusOverlays(b *testing.B) []load.Input {
 	abs, _ := filepath.Abs(corpus)
-	inputs, _ := lint.Discover([]string{filepath.Join(abs, "kustomize")}, lint.DiscoverOptions{Root: abs, WorkDir: abs})
-	var out []lint.Input
+	inputs, _ := discover.Discover([]string{filepath.Join(abs, "kustomize")}, discover.Options{Root: abs, WorkDir: abs})
+	var out []load.Input
 	for _, in := range inputs {
 		// The loader decides which overlays build: kustomize alone would fetch remote ones.
-		res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Overlay: kustomize.NewLoader()}})
-		if in.Kind == lint.Overlay && len(res.Problems) == 0 {
+		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Overlay: kustomize.NewLoader()}})
+		if in.Kind == load.Overlay && len(res.Problems) == 0 {
 			out = append(out, in)
 		}
 	}
@@ -48,8 +50,8 @@ func BenchmarkKrusty(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	inputs := corpusOverlays(b)
 	for b.Loop() {
-		opts := lint.Options{Workers: 1, Loaders: map[lint.InputKind]lint.Loader{lint.Overlay: kustomize.NewLoader()}}
-		res := lint.Run(context.Background(), inputs, opts)
+		opts := engine.Options{Workers: 1, Loaders: map[load.InputKind]load.Loader{load.Overlay: kustomize.NewLoader()}}
+		res := engine.Run(context.Background(), inputs, opts)
 		if len(res.Problems) > 0 {
 			b.Fatal(res.Problems)
 		}

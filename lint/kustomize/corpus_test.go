@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 const corpus = "../../../shared/corpus"
@@ -29,17 +32,17 @@ func TestCorpus(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(abs, "kustomize")); err != nil {
 		t.Skip("no shared corpus")
 	}
-	inputs, problems := lint.Discover([]string{"kustomize"}, lint.DiscoverOptions{Root: abs, WorkDir: abs})
+	inputs, problems := discover.Discover([]string{"kustomize"}, discover.Options{Root: abs, WorkDir: abs})
 	if len(problems) > 0 {
 		t.Errorf("discovery: %v", problems)
 	}
 	built := 0
-	loader := map[lint.InputKind]lint.Loader{lint.Overlay: kustomize.NewLoader()}
+	loader := map[load.InputKind]load.Loader{load.Overlay: kustomize.NewLoader()}
 	for _, in := range inputs {
-		if in.Kind != lint.Overlay {
+		if in.Kind != load.Overlay {
 			continue
 		}
-		res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: loader})
+		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: loader})
 		refused := false
 		for _, p := range res.Problems {
 			if p.Level == lint.Note && strings.Contains(p.Message, "is deprecated") {

@@ -10,18 +10,20 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // fileCache reads and parses each file once per run, however many overlays use it: a base shared
 // by ten overlays is read once, parsed once (for the loader's checks and for placing findings),
 // and handed to kustomize ten times from memory.
 type fileCache struct {
-	lim   lint.Limits
+	lim   load.Limits
 	mu    sync.Mutex
 	files map[string]*file // by absolute path
 }
 
-func newFileCache(lim lint.Limits) *fileCache {
+func newFileCache(lim load.Limits) *fileCache {
 	return &fileCache{lim: lim, files: map[string]*file{}}
 }
 
@@ -59,7 +61,7 @@ type errTooBig struct{ size, limit int64 }
 
 func (e errTooBig) Error() string {
 	return fmt.Sprintf("file is %s, over the %s limit; not read (raise it with --max-file-size)",
-		lint.FormatSize(e.size), lint.FormatSize(e.limit))
+		fsroot.FormatSize(e.size), fsroot.FormatSize(e.limit))
 }
 
 // read returns the file's text, reading it on first use. Callers have checked that abs is inside
@@ -108,11 +110,11 @@ func (f *file) parse(c *fileCache, name string) ([]*yaml.Node, []lint.Problem) {
 			f.problems = []lint.Problem{{Pos: lint.Pos{File: name}, Level: lint.Error, Message: "cannot read: " + readError(err)}}
 			return
 		}
-		if p := lint.CheckText(t); p != nil {
+		if p := load.CheckText(t); p != nil {
 			f.problems = []lint.Problem{*p}
 			return
 		}
-		f.problems = lint.ParseYAML(t, c.lim, func(root *yaml.Node) { f.docs = append(f.docs, root) })
+		f.problems = load.ParseYAML(t, c.lim, func(root *yaml.Node) { f.docs = append(f.docs, root) })
 	})
 	return f.docs, f.problems
 }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/ekslint/ekslint/lint"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // guardedFS is the only way kustomize reaches the disk during a build. Every path is resolved
@@ -16,6 +17,7 @@ import (
 // `buildMetadata: [originAnnotations]` added, so that every object says where it came from,
 // without touching the user's file.
 type guardedFS struct {
+	fsroot  *fsroot.Root
 	disk    filesys.FileSystem
 	root    string // the lint root, symlinks resolved
 	cache   *fileCache
@@ -45,13 +47,12 @@ func (g *guardedFS) check(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, inside, err := lint.InRoot(abs, g.root)
-	if err != nil {
+	if _, err := g.fsroot.Resolve(abs); err != nil {
+		if errors.Is(err, fsroot.ErrOutside) {
+			g.refused = append(g.refused, abs)
+			return "", errOutside{abs, g.root}
+		}
 		return "", err
-	}
-	if !inside {
-		g.refused = append(g.refused, abs)
-		return "", errOutside{abs, g.root}
 	}
 	return abs, nil
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // TestGuardedFS checks the filesystem kustomize builds through, on its own: it is what still
@@ -22,7 +25,11 @@ func TestGuardedFS(t *testing.T) {
 	os.Symlink("../secret", filepath.Join(root, "link"))
 	os.Symlink("..", filepath.Join(root, "up"))
 	os.Symlink("loop", filepath.Join(root, "loop"))
-	g := &guardedFS{root: root, cache: newFileCache(lint.DefaultLimits()), display: filepath.ToSlash}
+	r, err := fsroot.New(root, load.DefaultMaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &guardedFS{fsroot: r, root: root, cache: newFileCache(load.DefaultLimits()), display: filepath.ToSlash}
 	g.disk = nil // every allowed call below reads through the cache, never the disk directly
 
 	if data, err := g.ReadFile(filepath.Join(root, "ok.yaml")); err != nil || string(data) != "ok" {
@@ -82,11 +89,15 @@ func TestBuildWithoutChecks(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte(content), 0o755)
 	}
+	lintRoot, err := fsroot.New(root, load.DefaultMaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, overlay := range []string{"outside", "plugin", "fn"} {
 		t.Run(overlay, func(t *testing.T) {
 			abs := filepath.Join(root, overlay)
-			in := lint.Input{Kind: lint.Overlay, Path: overlay, Abs: abs, Root: root}
-			res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Overlay: bypass{NewLoader()}}})
+			in := load.Input{Kind: load.Overlay, Path: overlay, Abs: abs, Root: lintRoot}
+			res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Overlay: bypass{NewLoader()}}})
 			if res.Objects != 0 || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "kustomize build failed") {
 				t.Fatalf("%d objects, problems %v; want the build to fail", res.Objects, res.Problems)
 			}
@@ -101,7 +112,7 @@ func TestBuildWithoutChecks(t *testing.T) {
 // bypass loads overlays without the checks before the build.
 type bypass struct{ *Loader }
 
-func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
+func (l bypass) Load(_ context.Context, in load.Input, s load.Sink) {
 	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
 	b, err := newBuild(l.cache, in, s)
 	if err != nil {

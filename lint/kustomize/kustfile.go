@@ -6,6 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // kustFile is what the loader needs from one kustomization file: the entries it checks and
@@ -17,7 +18,7 @@ type kustFile struct {
 	text *lint.Text
 	root *yaml.Node
 
-	refs    []lint.KustomizationRef
+	refs    []Ref
 	helm    []*yaml.Node // keys of the Helm fields, which are refused
 	patches []*patchSpec
 
@@ -73,8 +74,8 @@ type patchSpec struct {
 
 // newKustFile reads the parsed kustomization document root of f; inline patches are parsed with
 // the run's limits.
-func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint.Limits) *kustFile {
-	k := &kustFile{file: f, dir: dir, text: text, root: root, refs: lint.KustomizationRefs(root)}
+func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim load.Limits) *kustFile {
+	k := &kustFile{file: f, dir: dir, text: text, root: root, refs: Refs(root)}
 	if root == nil || root.Kind != yaml.MappingNode {
 		return k
 	}
@@ -132,7 +133,7 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim lint
 		case "patchesStrategicMerge":
 			for _, it := range items(val) {
 				p := &patchSpec{}
-				if lint.IsInlineYAML(it.Value) {
+				if IsInlineYAML(it.Value) {
 					p.inline = newEmbedded(text, nil, it, lim)
 				} else {
 					p.path = it.Value
@@ -158,7 +159,7 @@ type embedded struct {
 	err    []lint.Problem
 }
 
-func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim lint.Limits) *embedded {
+func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim load.Limits) *embedded {
 	e := &embedded{outer: outer, key: key, scalar: scalar, inner: lint.NewText(outer.Name, []byte(scalar.Value))}
 	if scalar.Style&yaml.LiteralStyle != 0 {
 		for l := scalar.Line + 1; l <= outer.Lines(); l++ {
@@ -168,7 +169,7 @@ func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim lint.Limits) *emb
 			}
 		}
 	}
-	e.err = lint.ParseYAML(e.inner, lim, func(root *yaml.Node) { e.docs = append(e.docs, root) })
+	e.err = load.ParseYAML(e.inner, lim, func(root *yaml.Node) { e.docs = append(e.docs, root) })
 	for i := range e.err {
 		// On the line inside the string when the string's lines are the file's, else at the string.
 		p := &e.err[i].Pos

@@ -1,7 +1,6 @@
 package kustomize_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
-	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/linttest"
 )
 
@@ -75,12 +74,11 @@ var testRules = []*lint.Rule{
 }
 
 func fieldRule(id string, check func(p *lint.Pass)) *lint.Rule {
-	return &lint.Rule{ID: id, Level: lint.Warning, DefaultOn: true, Title: id, Check: check}
+	return &lint.Rule{ID: id, Level: lint.Warning, DefaultOn: true, Title: id, Inputs: lint.NamespaceInput, Check: check}
 }
 
-func options() lint.Options {
-	return lint.Options{Rules: testRules, Loaders: map[lint.InputKind]lint.Loader{lint.Overlay: kustomize.NewLoader()}}
-}
+// request lints with the test rules.
+func request() linter.Request { return linter.Request{Rules: testRules} }
 
 // TestMapping builds each testdata overlay and checks that every finding lands on the line its
 // wants name: in the base, in a patch (file or inline, strategic merge or JSON 6902), on a
@@ -92,7 +90,7 @@ func TestMapping(t *testing.T) {
 	}
 	for _, e := range entries {
 		t.Run(e.Name(), func(t *testing.T) {
-			res := linttest.Run(t, filepath.Join("testdata", e.Name()), options())
+			res := linttest.Run(t, filepath.Join("testdata", e.Name()), request())
 			if res.Objects == 0 {
 				t.Error("no objects built")
 			}
@@ -103,7 +101,7 @@ func TestMapping(t *testing.T) {
 // TestVariants checks that a finding on a base line, produced by two overlays, is reported once
 // and names both.
 func TestVariants(t *testing.T) {
-	res := linttest.Run(t, "testdata/shared", options())
+	res := linttest.Run(t, "testdata/shared", request())
 	for _, f := range res.Findings {
 		if !strings.HasPrefix(f.Pos.File, "testdata/shared/base/") {
 			continue
@@ -115,7 +113,7 @@ func TestVariants(t *testing.T) {
 }
 
 // lintTree writes files (path → content) under a new root and lints the root.
-func lintTree(t *testing.T, files map[string]string, paths ...string) *lint.Result {
+func lintTree(t *testing.T, files map[string]string, paths ...string) *linter.Result {
 	t.Helper()
 	root := t.TempDir()
 	for name, content := range files {
@@ -134,20 +132,16 @@ func lintTree(t *testing.T, files map[string]string, paths ...string) *lint.Resu
 	return lintAt(t, root, paths...)
 }
 
-func lintAt(t *testing.T, root string, paths ...string) *lint.Result {
+func lintAt(t *testing.T, root string, paths ...string) *linter.Result {
 	t.Helper()
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: root, WorkDir: root})
-	res := lint.Run(context.Background(), inputs, options())
-	res.Problems = append(problems, res.Problems...)
-	return res
+	req := request()
+	req.Paths, req.Root, req.WorkDir = paths, root, root
+	return linttest.Lint(t, req)
 }
 
 // problemAt returns the problem reported at pos ("file:line:col") whose message contains all of
 // words, or fails.
-func problemAt(t *testing.T, res *lint.Result, pos string, words ...string) {
+func problemAt(t *testing.T, res *linter.Result, pos string, words ...string) {
 	t.Helper()
 	for _, p := range res.Problems {
 		if p.Pos.String() != pos {

@@ -27,9 +27,11 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
-// Loader loads lint.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
+// Loader loads load.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
 // the rest of the run, so files shared by several overlays are read and parsed once.
 type Loader struct {
 	once  sync.Once
@@ -43,7 +45,7 @@ type Loader struct {
 func NewLoader() *Loader { return &Loader{reported: map[lint.Problem]bool{}} }
 
 // Load builds the overlay in.Abs and hands its objects to s.
-func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
+func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
 	if ctx.Err() != nil {
 		return
@@ -64,7 +66,7 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 }
 
 // hand passes problems to the sink, each once however many overlays share its file.
-func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
+func (l *Loader) hand(s load.Sink, problems []lint.Problem) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, p := range problems {
@@ -78,9 +80,9 @@ func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
 // report hands over the problems that kept an overlay from being built. A problem in a file
 // several overlays share is reported once; an overlay kept from building only by problems in
 // other files (a base it includes) gets a note saying so.
-func (l *Loader) report(b *build, s *lint.Sink) {
+func (l *Loader) report(b *build, s load.Sink) {
 	l.hand(s, b.problems)
-	own := b.display(lint.KustomizationFile(b.dir))
+	own := b.display(FileIn(b.in.Root, b.dir))
 	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
 		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
 			Message: fmt.Sprintf("not built: it includes %s, which has problems", b.problems[0].Pos.File)})
@@ -90,8 +92,8 @@ func (l *Loader) report(b *build, s *lint.Sink) {
 // build is one overlay being checked, built and mapped.
 type build struct {
 	cache   *fileCache
-	in      lint.Input
-	s       *lint.Sink
+	in      load.Input
+	s       load.Sink
 	root    string // lint root, symlinks resolved
 	dir     string // the overlay, symlinks resolved
 	display func(abs string) string
@@ -110,19 +112,19 @@ type edge struct {
 	component bool
 }
 
-func newBuild(cache *fileCache, in lint.Input, s *lint.Sink) (*build, error) {
-	root, err := filepath.EvalSymlinks(in.Root)
+func newBuild(cache *fileCache, in load.Input, s load.Sink) (*build, error) {
+	root, err := in.Root.Resolve(in.Root.Dir())
 	if err != nil {
 		return nil, err
 	}
-	dir, err := filepath.EvalSymlinks(in.Abs)
+	dir, err := in.Root.Resolve(in.Abs)
 	if err != nil {
 		return nil, err
 	}
 	b := &build{cache: cache, in: in, s: s, root: root, dir: dir,
 		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
 	// Display paths follow the input's own: a file is named relative to the working directory,
-	// as lint.DisplayPath names it, whichever overlay reads it first.
+	// as load.DisplayPath names it, whichever overlay reads it first.
 	b.display = func(abs string) string {
 		rel, err := filepath.Rel(dir, abs)
 		if err != nil {
@@ -166,7 +168,7 @@ func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 
 // kust reads the kustomization file in dir.
 func (b *build) kust(dir string) *kustFile {
-	name := lint.KustomizationFile(dir)
+	name := FileIn(b.in.Root, dir)
 	if name == "" {
 		return nil
 	}
@@ -220,10 +222,10 @@ func (b *build) visit(dir string, plugins bool) {
 }
 
 // checkRef checks one entry of kustomization k and follows it when it is local.
-func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
+func (b *build) checkRef(k *kustFile, r Ref, plugins bool) {
 	at := at(k.text, nil, r.Node)
 	if r.Inline {
-		if r.Kind == lint.RefPlugin {
+		if r.Kind == RefPlugin {
 			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
 			b.problems = append(b.problems, e.err...)
 			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) })
@@ -241,24 +243,24 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 	}
 	if st.IsDir() {
 		switch r.Kind {
-		case lint.RefResource, lint.RefKustomization, lint.RefPlugin:
-			if lint.KustomizationFile(abs) == "" {
-				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(lint.KustomizationNames, ", "))
+		case RefResource, RefKustomization, RefPlugin:
+			if FileIn(b.in.Root, abs) == "" {
+				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(FileNames, ", "))
 				return
 			}
-			if r.Kind != lint.RefPlugin {
+			if r.Kind != RefPlugin {
 				b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
 			}
-			b.visit(abs, plugins || r.Kind == lint.RefPlugin)
+			b.visit(abs, plugins || r.Kind == RefPlugin)
 		default:
 			b.problem(at, "%s entry %q is a folder; it must name a file", r.Field, r.Value)
 		}
 		return
 	}
 	switch r.Kind {
-	case lint.RefKustomization:
+	case RefKustomization:
 		b.problem(at, "%s entry %q is a file; %s names kustomization folders", r.Field, r.Value, r.Field)
-	case lint.RefResource:
+	case RefResource:
 		if plugins {
 			if docs, ok := b.yamlDocs(abs); ok {
 				b.checkPluginConfigs(k, r, docs, b.placer(abs))
@@ -268,13 +270,13 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 		if _, ok := b.yamlDocs(abs); ok {
 			b.resources[k.dir] = append(b.resources[k.dir], abs)
 		}
-	case lint.RefYAML:
+	case RefYAML:
 		b.yamlDocs(abs)
-	case lint.RefData:
+	case RefData:
 		if _, err := b.text(abs); err != nil {
 			b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
 		}
-	case lint.RefPlugin:
+	case RefPlugin:
 		if docs, ok := b.yamlDocs(abs); ok {
 			b.checkPluginConfigs(k, r, docs, b.placer(abs))
 		}
@@ -293,13 +295,8 @@ func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bo
 		abs = filepath.Join(k.dir, value)
 	}
 	abs = filepath.Clean(abs)
-	real, inside, err := lint.InRoot(abs, b.root)
-	if err != nil {
-		b.problem(at, "%s entry %q: %v", field, value, err)
-		return "", false
-	}
-	if !inside {
-		b.problem(at, "%s entry %q resolves to %s, outside the lint root %s: not read", field, value, real, b.root)
+	if _, err := b.in.Root.Resolve(abs); err != nil {
+		b.problem(at, "%s entry %q %s", field, value, fsroot.Reason(err))
 		return "", false
 	}
 	return abs, true
@@ -337,7 +334,7 @@ func (b *build) run() {
 		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
 		return
 	}
-	fsys := &guardedFS{disk: filesys.MakeFsOnDisk(), root: b.root, cache: b.cache, display: b.display,
+	fsys := &guardedFS{fsroot: b.in.Root, disk: filesys.MakeFsOnDisk(), root: b.root, cache: b.cache, display: b.display,
 		kustPath: root.file.abs, kustData: data}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly

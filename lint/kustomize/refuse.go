@@ -45,7 +45,7 @@ var functionAnnotations = []string{"config.kubernetes.io/function", "config.k8s.
 // checkPluginConfigs checks the configs a generators, transformers or validators entry of k
 // names: only kustomize's builtin generators and transformers run, and the files they read
 // are checked like the kustomization's own entries.
-func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos) {
+func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos) {
 	entry := r.Field + " entry"
 	if !r.Inline {
 		entry += " " + strconv.Quote(r.Value)
@@ -82,7 +82,7 @@ func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []
 			paths = append(paths, mapGet(rep, "path"))
 		}
 		for _, p := range paths {
-			if p.Kind != yaml.ScalarNode || p.Value == "" || lint.IsInlineYAML(p.Value) {
+			if p.Kind != yaml.ScalarNode || p.Value == "" || IsInlineYAML(p.Value) {
 				continue
 			}
 			value := p.Value

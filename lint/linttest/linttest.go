@@ -1,5 +1,7 @@
-// Package linttest runs rules over fixture folders whose expectations are written inside the
-// fixtures, the way golang.org/x/tools/go/analysis/analysistest reads `// want` comments.
+// Package linttest holds what ekslint's tests share: running the whole pipeline over fixture
+// folders whose expectations are written inside the fixtures (the way
+// golang.org/x/tools/go/analysis/analysistest reads `// want` comments), over files written for a
+// test, or over a YAML string, and the -update flag of golden files.
 //
 // A finding must land on a line carrying `# want: rule-id`. Several findings on one line are
 // listed in turn (`# want: rule-a rule-b`). By default the finding's column must be where the
@@ -13,6 +15,7 @@ package linttest
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -24,6 +27,11 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/linter"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // want is one expected finding.
@@ -36,17 +44,20 @@ type want struct {
 	text   string // the line, for the default column
 }
 
-// Run lints dir (as `ekslint lint dir` would discover it) with opts and compares the findings
-// with the wants written in dir's files. It returns the result for further checks.
-func Run(t *testing.T, dir string, opts lint.Options) *lint.Result {
+// Update is the -update flag of every test package that imports linttest: golden files and
+// generated docs are rewritten from what the code produces instead of compared with it.
+var Update = flag.Bool("update", false, "rewrite golden files and generated docs from what the code produces")
+
+// Run lints dir as `ekslint lint dir --root dir` does, with req's rules and settings, and compares
+// the findings with the wants written in dir's files. It returns the result for further checks.
+func Run(t *testing.T, dir string, req linter.Request) *linter.Result {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, problems := lint.Discover([]string{dir}, lint.DiscoverOptions{Root: dir, WorkDir: wd})
-	res := lint.Run(context.Background(), inputs, opts)
-	res.Problems = append(problems, res.Problems...)
+	req.Paths, req.Root, req.WorkDir = []string{dir}, dir, wd
+	res := Lint(t, req)
 	for _, p := range res.Problems {
 		if p.Level == lint.Error {
 			t.Errorf("%s: input error: %s", p.Pos, p.Message)
@@ -60,8 +71,69 @@ func Run(t *testing.T, dir string, opts lint.Options) *lint.Result {
 	return res
 }
 
+// Lint runs the pipeline and fails the test on a request that cannot run.
+func Lint(t testing.TB, req linter.Request) *linter.Result {
+	t.Helper()
+	res, err := linter.Lint(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// LintFiles writes files (slash-separated names) into a temporary folder and lints it as the
+// lint root with req's rules and settings.
+func LintFiles(t testing.TB, files map[string]string, req linter.Request) *linter.Result {
+	t.Helper()
+	dir := WriteFiles(t, files)
+	req.Paths, req.Root, req.WorkDir = []string{dir}, dir, dir
+	return Lint(t, req)
+}
+
+// LintString lints src as standard input with req's rules and settings.
+func LintString(t testing.TB, src string, req linter.Request) *linter.Result {
+	t.Helper()
+	req.Paths, req.Stdin = []string{"-"}, strings.NewReader(src)
+	return Lint(t, req)
+}
+
+// WriteFiles writes files (slash-separated names) into a new temporary folder and returns it.
+func WriteFiles(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Root is the lint root dir, as discovery makes it, for tests that build inputs themselves.
+func Root(t testing.TB, dir string) *fsroot.Root {
+	t.Helper()
+	r, err := fsroot.New(dir, load.DefaultMaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Only is a request that runs only rules (the filter's unused-ignore included, when named).
+func Only(rules ...*lint.Rule) linter.Request {
+	req := linter.Request{Rules: rules, Disable: []string{filter.AllRules}}
+	for _, r := range rules {
+		req.Enable = append(req.Enable, r.ID)
+	}
+	return req
+}
+
 // compare matches findings with wants one to one and reports the difference.
-func compare(t *testing.T, findings []lint.Finding, wants []want) {
+func compare(t *testing.T, findings []engine.Finding, wants []want) {
 	t.Helper()
 	used := make([]bool, len(wants))
 	for _, f := range findings {
@@ -124,7 +196,7 @@ func readWants(dir, wd string) ([]want, error) {
 		if err != nil {
 			return err
 		}
-		display := lint.DisplayPath(abs, wd)
+		display := load.DisplayPath(abs, wd)
 		if strings.HasSuffix(path, ".want") {
 			ws, err := readWantFile(path, strings.TrimSuffix(display, ".want"))
 			wants = append(wants, ws...)

@@ -12,6 +12,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 // GitHub shows this many annotations of each type (error, warning, notice) per step; the rest
@@ -21,7 +22,7 @@ const gitHubAnnotationsShown = 10
 // An annotation is a counted finding or an input problem (finding nil) as GitHub shows it. It
 // points at them rather than copying them: a run can have half a million findings.
 type annotation struct {
-	finding *lint.Finding
+	finding *engine.Finding
 	problem *lint.Problem
 }
 
@@ -68,19 +69,9 @@ func (run *Run) annotations() []annotation {
 		out = append(out, annotation{problem: &run.Result.Problems[i]})
 	}
 	slices.SortStableFunc(out, func(a, b annotation) int {
-		return cmp.Or(cmp.Compare(b.level(), a.level()), comparePos(a.pos(), b.pos()))
+		return cmp.Or(cmp.Compare(b.level(), a.level()), a.pos().Compare(b.pos()))
 	})
 	return out
-}
-
-func comparePos(a, b lint.Pos) int {
-	switch {
-	case a.Before(b):
-		return -1
-	case b.Before(a):
-		return 1
-	}
-	return 0
 }
 
 // workflowCommand is the GitHub Actions command for a level: error, warning or notice.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/lint/load"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // Rules and a run that exercise every part of the reports: a security rule and another, files
 // inside the source root (also reached through ../), outside it, with spaces and a '#', standard
@@ -21,44 +21,44 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 var (
 	secretRule = &lint.Rule{
 		ID: "eks-test-secret-in-env", Level: lint.Error, DefaultOn: true, Title: "Secret in a plain environment variable",
-		Tags: []string{"security", "eks"}, Rationale: "Anyone who can read the pod spec reads the secret.",
+		Tags: []lint.Tag{lint.TagSecurity, lint.TagEKS}, Rationale: "Anyone who can read the pod spec reads the secret.",
 		Fix: "Use `valueFrom.secretKeyRef`.", Example: lint.Example{Bad: "env: [{name: TOKEN, value: abc}]\n", Good: "env: []\n"},
 		Equivalents: []string{"kube-linter env-var-secret"},
 	}
 	probeRule = &lint.Rule{
 		ID: "k8s-test-probe-missing", Level: lint.Warning, DefaultOn: true, Title: "Container has no probe",
-		Tags: []string{"reliability", "kubernetes"}, Rationale: "A hung process is never restarted.", Fix: "Add a livenessProbe.",
+		Tags: []lint.Tag{lint.TagReliability, lint.TagKubernetes}, Rationale: "A hung process is never restarted.", Fix: "Add a livenessProbe.",
 	}
 	noteRule = &lint.Rule{
-		ID: "k8s-test-note", Level: lint.Note, Title: "Something worth knowing", Tags: []string{"cost", "kubernetes"},
+		ID: "k8s-test-note", Level: lint.Note, Title: "Something worth knowing", Tags: []lint.Tag{lint.TagCost, lint.TagKubernetes},
 		Rationale: "It costs money.", Fix: "Consider it.",
 	}
 )
 
 func testRun() *Run {
 	deploy := &lint.ObjectRef{ObjectID: lint.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}}
-	f := func(r *lint.Rule, l lint.Level, msg string, p lint.Pos) lint.Finding {
-		return lint.Finding{Rule: r, Level: l, Message: msg, Place: lint.Place{Pos: p, Object: deploy, Path: "spec.template"}}
+	f := func(r *lint.Rule, l lint.Level, msg string, p lint.Pos) engine.Finding {
+		return engine.Finding{Rule: r, Level: l, Message: msg, Place: lint.Place{Pos: p, Object: deploy, Path: "spec.template"}}
 	}
-	findings := []lint.Finding{
+	findings := []engine.Finding{
 		f(probeRule, lint.Warning, `container "web" has no livenessProbe`, lint.Pos{File: "../../outside.yaml", Line: 3, Column: 1, EndLine: 3, EndColumn: 9}),
 		f(probeRule, lint.Warning, `container "api" has no livenessProbe`, lint.Pos{File: "../shared/base.yaml", Line: 7, Column: 9, EndLine: 12, EndColumn: 1}),
 		f(probeRule, lint.Warning, `container "<img src=x onerror=alert(1)>" has no probe: [click](https://evil.example) | @admin **now**`+"\n::error::forged %0A 100%", lint.Pos{File: "deploy/app.yaml", Line: 12, Column: 9, EndLine: 12, EndColumn: 12}),
 		f(secretRule, lint.Error, `env TOKEN holds a literal secret; use secretKeyRef`, lint.Pos{File: "deploy/app.yaml", Line: 20, Column: 13, EndLine: 20, EndColumn: 18}),
 		f(noteRule, lint.Note, `replicas: 30 on m5.24xlarge`, lint.Pos{File: "deploy/my dir/x #1.yaml", Line: 2, Column: 1, EndLine: 2, EndColumn: 9}),
-		f(probeRule, lint.Warning, `container "sidecar" has no livenessProbe`, lint.Pos{File: lint.StdinName, Line: 5, Column: 7, EndLine: 5, EndColumn: 14}),
+		f(probeRule, lint.Warning, `container "sidecar" has no livenessProbe`, lint.Pos{File: load.StdinName, Line: 5, Column: 7, EndLine: 5, EndColumn: 14}),
 	}
 	findings[3].Related = []lint.Location{{Pos: lint.Pos{File: "chart/values.yaml", Line: 4, Column: 3}, Message: "value set here"}}
 	findings[1].Variants = []string{"overlays/dev", "overlays/prod"}
 	suppressed := f(secretRule, lint.Error, `env KEY holds a literal secret`, lint.Pos{File: "deploy/app.yaml", Line: 30, Column: 13, EndLine: 30, EndColumn: 16})
-	suppressed.Suppression = &lint.Suppression{Kind: "comment", Justification: "test credentials, rotated daily"}
+	suppressed.Suppression = &engine.Suppression{Kind: "comment", Justification: "test credentials, rotated daily"}
 	unchanged := f(probeRule, lint.Warning, `container "old" has no livenessProbe`, lint.Pos{File: "deploy/old.yaml", Line: 8, Column: 9, EndLine: 8, EndColumn: 12})
-	unchanged.Baseline = lint.BaselineUnchanged
+	unchanged.Baseline = engine.BaselineUnchanged
 	fresh := f(probeRule, lint.Warning, `container "new" has no livenessProbe`, lint.Pos{File: "deploy/old.yaml", Line: 18, Column: 9, EndLine: 18, EndColumn: 12})
-	fresh.Baseline = lint.BaselineNew
+	fresh.Baseline = engine.BaselineNew
 	findings = append(findings, suppressed, unchanged, fresh)
 	return &Run{
-		Result: &lint.Result{
+		Result: &engine.Result{
 			Findings: findings,
 			Problems: []lint.Problem{
 				{Pos: lint.Pos{File: "deploy/broken.yaml", Line: 4, Column: 2}, Level: lint.Error, Message: "mapping values are not allowed here"},
@@ -78,7 +78,7 @@ func testRun() *Run {
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if *linttest.Update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -186,13 +186,13 @@ func TestMDText(t *testing.T) {
 
 // The summary stays small however many findings there are, and says what it left out.
 func TestGitHubSummaryLimits(t *testing.T) {
-	var fs []lint.Finding
+	var fs []engine.Finding
 	for i := range 5000 {
-		fs = append(fs, lint.Finding{Rule: probeRule, Level: lint.Warning, Message: strings.Repeat("long message ", 200),
+		fs = append(fs, engine.Finding{Rule: probeRule, Level: lint.Warning, Message: strings.Repeat("long message ", 200),
 			Place: lint.Place{Pos: lint.Pos{File: fmt.Sprintf("deploy/%04d.yaml", i), Line: 1, Column: 1}}})
 	}
 	var b bytes.Buffer
-	if err := GitHubSummary(&b, &Run{Result: &lint.Result{Findings: fs}, Rules: []*lint.Rule{probeRule}}, true); err != nil {
+	if err := GitHubSummary(&b, &Run{Result: &engine.Result{Findings: fs}, Rules: []*lint.Rule{probeRule}}, true); err != nil {
 		t.Fatal(err)
 	}
 	if b.Len() > summaryBudget+4096 {

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 // JSONSchemaVersion is the version of the JSON output's shape (docs/json-output.md). It changes
@@ -118,7 +119,7 @@ func closeArray(w *bufio.Writer, n int) {
 	w.WriteByte(']')
 }
 
-func jsonFindingOf(f *lint.Finding) jsonFinding {
+func jsonFindingOf(f *engine.Finding) jsonFinding {
 	jf := jsonFinding{
 		Rule: f.Rule.ID, Level: f.Level, Message: f.Message,
 		File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Column, EndLine: f.Pos.EndLine, EndColumn: f.Pos.EndColumn,

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 func (run *Run) sourceRoot() string {
@@ -18,7 +18,7 @@ func (run *Run) sourceRoot() string {
 // relative to the source root when it is inside it (inside true); otherwise absolute when the
 // working directory is known, else as it was. Standard input is never inside.
 func (run *Run) sourcePath(file string) (path string, inside bool) {
-	if file == "" || file == lint.StdinName {
+	if file == "" || file == load.StdinName {
 		return file, false
 	}
 	p := filepath.FromSlash(file)

@@ -12,6 +12,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 // InformationURI is ekslint's home page; rule help links point into its docs.
@@ -90,8 +91,8 @@ func sarifVersion(v string) string {
 
 // keepForSARIF keeps at most limit findings, the most serious first (counted findings before
 // suppressed or baselined ones), in their original order.
-func keepForSARIF(fs []lint.Finding, limit int) (kept []*lint.Finding, dropped int) {
-	kept = make([]*lint.Finding, len(fs))
+func keepForSARIF(fs []engine.Finding, limit int) (kept []*engine.Finding, dropped int) {
+	kept = make([]*engine.Finding, len(fs))
 	for i := range fs {
 		kept[i] = &fs[i]
 	}
@@ -99,18 +100,18 @@ func keepForSARIF(fs []lint.Finding, limit int) (kept []*lint.Finding, dropped i
 		return kept, 0
 	}
 	order := slices.Clone(kept)
-	slices.SortStableFunc(order, func(a, b *lint.Finding) int { return cmp.Compare(reportRank(b), reportRank(a)) })
-	keep := make(map[*lint.Finding]bool, limit)
+	slices.SortStableFunc(order, func(a, b *engine.Finding) int { return cmp.Compare(reportRank(b), reportRank(a)) })
+	keep := make(map[*engine.Finding]bool, limit)
 	for _, f := range order[:limit] {
 		keep[f] = true
 	}
-	kept = slices.DeleteFunc(kept, func(f *lint.Finding) bool { return !keep[f] })
+	kept = slices.DeleteFunc(kept, func(f *engine.Finding) bool { return !keep[f] })
 	return kept, len(fs) - limit
 }
 
 // reportRank orders findings for reports that must choose: counted findings by level, then
 // those a person already accepted (suppressed or in the baseline).
-func reportRank(f *lint.Finding) int {
+func reportRank(f *engine.Finding) int {
 	if !f.Counted() {
 		return 0
 	}
@@ -165,7 +166,7 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result {
+func (run *Run) sarifResult(f *engine.Finding, index map[string]int) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule.ID).
 		WithLevel(f.Level.String()).
 		WithMessage(sarif.NewTextMessage(messageWithVariants(f))).
@@ -188,7 +189,7 @@ func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result
 		}
 		res.AddSuppression(sup)
 	}
-	if f.Baseline != lint.NotCompared {
+	if f.Baseline != engine.NotCompared {
 		res.WithBaselineState(f.Baseline.String())
 	}
 	return res
@@ -196,7 +197,7 @@ func (run *Run) sarifResult(f *lint.Finding, index map[string]int) *sarif.Result
 
 // messageWithVariants is the finding's message, naming the value sets or overlays that produced
 // it when there was more than one.
-func messageWithVariants(f *lint.Finding) string {
+func messageWithVariants(f *engine.Finding) string {
 	if len(f.Variants) < 2 {
 		return f.Message
 	}

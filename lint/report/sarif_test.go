@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/report/reporttest"
 )
 
@@ -20,11 +21,11 @@ func TestSARIFGolden(t *testing.T) {
 }
 
 func TestKeepForSARIF(t *testing.T) {
-	mk := func(l lint.Level, line int) lint.Finding {
-		return lint.Finding{Rule: probeRule, Level: l, Place: lint.Place{Pos: lint.Pos{File: "a.yaml", Line: line}}}
+	mk := func(l lint.Level, line int) engine.Finding {
+		return engine.Finding{Rule: probeRule, Level: l, Place: lint.Place{Pos: lint.Pos{File: "a.yaml", Line: line}}}
 	}
-	fs := []lint.Finding{mk(lint.Note, 1), mk(lint.Error, 2), mk(lint.Warning, 3), mk(lint.Error, 4), mk(lint.Warning, 5)}
-	fs[3].Suppression = &lint.Suppression{Kind: "comment"}
+	fs := []engine.Finding{mk(lint.Note, 1), mk(lint.Error, 2), mk(lint.Warning, 3), mk(lint.Error, 4), mk(lint.Warning, 5)}
+	fs[3].Suppression = &engine.Suppression{Kind: "comment"}
 	kept, dropped := keepForSARIF(fs, 3)
 	var lines []int
 	for _, f := range kept {

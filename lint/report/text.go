@@ -1,5 +1,5 @@
 // Package report writes a run's findings and input problems as text, JSON, SARIF or GitHub
-// annotations. Every format reads the same lint.Result.
+// annotations. Every format reads the same engine.Result.
 package report
 
 import (
@@ -10,11 +10,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 // Run is what a report describes.
 type Run struct {
-	Result *lint.Result
+	Result *engine.Result
 	// Rules are the rules that ran.
 	Rules []*lint.Rule
 	// Version is ekslint's version.
@@ -60,7 +61,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 	// Findings and problems interleave in position order, as a compiler prints them.
 	problems := res.Problems
 	flushProblems := func(before *lint.Pos) {
-		for len(problems) > 0 && (before == nil || problems[0].Pos.Before(*before)) {
+		for len(problems) > 0 && (before == nil || problems[0].Pos.Compare(*before) < 0) {
 			p := problems[0]
 			problems = problems[1:]
 			where := p.Pos.String()
@@ -107,7 +108,7 @@ func firstLine(s string) string {
 //
 //	19 |       - name: web
 //	   |         ^~~~
-func writeSource(w io.Writer, srcs *lint.Sources, p lint.Pos, paint func(code, s string) string) {
+func writeSource(w io.Writer, srcs *engine.Sources, p lint.Pos, paint func(code, s string) string) {
 	line := srcs.Line(p.File, p.Line)
 	if line == nil || p.Column == 0 || !utf8.Valid(line) {
 		return
@@ -129,7 +130,7 @@ func writeSource(w io.Writer, srcs *lint.Sources, p lint.Pos, paint func(code, s
 
 // Summary is the last line of the text report, e.g.
 // "3 errors, 12 warnings, 0 notes in 42 objects; 1 input error; 2 suppressed".
-func Summary(res *lint.Result) string {
+func Summary(res *engine.Result) string {
 	c := res.Count()
 	s := fmt.Sprintf("%s, %s, %s in %s", plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Notes, "note"),
 		plural(res.Objects, "object"))

@@ -1,29 +1,18 @@
-package lint
+package load_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
-// lintFiles writes files into a temporary directory and lints it with every object counted
-// (no rules), returning the result.
-func lintFiles(t *testing.T, files map[string]string, opts Options) *Result {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inputs, problems := Discover([]string{dir}, DiscoverOptions{WorkDir: dir})
-	res := Run(context.Background(), inputs, opts)
-	res.Problems = append(problems, res.Problems...)
-	return res
-}
+// everyObject lints with no rules: every object is read and counted.
+var everyObject = linttest.Only()
 
 // billionLaughs is the alias bomb of corpus/bad: 446 bytes, 387,420,489 strings expanded.
 func billionLaughs() string {
@@ -61,12 +50,12 @@ func TestHostileInput(t *testing.T) {
 	for _, c := range cases {
 		files[c.name] = c.content
 	}
-	res := lintFiles(t, files, Options{})
+	res := linttest.LintFiles(t, files, everyObject)
 	if res.Objects != 1 {
 		t.Errorf("linted %d objects, want only ok.yaml's", res.Objects)
 	}
 	for _, c := range cases {
-		var got []Problem
+		var got []lint.Problem
 		for _, p := range res.Problems {
 			if p.Pos.File == c.name {
 				got = append(got, p)
@@ -76,37 +65,37 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("%s: %d problems, want one: %v", c.name, len(got), got)
 			continue
 		}
-		if p := got[0]; p.Level != Error || p.Pos.Line != c.line || !strings.Contains(p.Message, c.want) {
+		if p := got[0]; p.Level != lint.Error || p.Pos.Line != c.line || !strings.Contains(p.Message, c.want) {
 			t.Errorf("%s: got %s %q, want line %d with %q", c.name, p.Level, p, c.line, c.want)
 		}
 	}
-	if res.ExitCode(Error) != ExitInput {
-		t.Errorf("exit code %d, want %d", res.ExitCode(Error), ExitInput)
+	if res.ExitCode(lint.Error) != engine.ExitInput {
+		t.Errorf("exit code %d, want %d", res.ExitCode(lint.Error), engine.ExitInput)
 	}
 }
 
 // TestNoContainers: a pod without containers (a file cut short, a partial test manifest) is
 // valid YAML: a warning, and the object is still linted.
 func TestNoContainers(t *testing.T) {
-	res := lintFiles(t, map[string]string{"cut.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"}, Options{})
-	if len(res.Problems) != 1 || res.Problems[0].Level != Warning || res.Problems[0].Pos.Line != 7 ||
+	res := linttest.LintFiles(t, map[string]string{"cut.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Warning || res.Problems[0].Pos.Line != 7 ||
 		!strings.Contains(res.Problems[0].Message, "spec.template.spec has no containers") {
 		t.Fatalf("problems = %v", res.Problems)
 	}
-	if res.Objects != 1 || res.ExitCode(Error) != ExitClean {
-		t.Errorf("objects %d, exit %d: the object should be linted and the run clean", res.Objects, res.ExitCode(Error))
+	if res.Objects != 1 || res.ExitCode(lint.Error) != engine.ExitClean {
+		t.Errorf("objects %d, exit %d: the object should be linted and the run clean", res.Objects, res.ExitCode(lint.Error))
 	}
 }
 
 func TestQuietSkips(t *testing.T) {
-	res := lintFiles(t, map[string]string{
+	res := linttest.LintFiles(t, map[string]string{
 		"empty.yaml":      "",
 		"comments.yaml":   "# only comments\n---\n# more\n",
 		"separators.yaml": "---\n---\n...\n---\n",
 		"values.yaml":     "replicaCount: 3\nimage: {repository: nginx}\n",
 		"alerts.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rule: \"{{ $labels.instance }} is down\"\n",
 		"bom.yaml":        "\ufeffapiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\n",
-	}, Options{})
+	}, everyObject)
 	for _, p := range res.Problems {
 		t.Errorf("unexpected problem: %s", p)
 	}
@@ -116,27 +105,28 @@ func TestQuietSkips(t *testing.T) {
 }
 
 func TestHelmTemplateOutsideChart(t *testing.T) {
-	res := lintFiles(t, map[string]string{
+	res := linttest.LintFiles(t, map[string]string{
 		"deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
-	}, Options{})
-	if len(res.Problems) != 1 || res.Problems[0].Level != Note || res.Problems[0].Pos.Line != 4 ||
+	}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Note || res.Problems[0].Pos.Line != 4 ||
 		!strings.Contains(res.Problems[0].Message, "looks like a Helm template") {
 		t.Fatalf("problems = %v", res.Problems)
 	}
-	if res.ExitCode(Error) != ExitClean {
+	if res.ExitCode(lint.Error) != engine.ExitClean {
 		t.Error("a skipped template is not an input error")
 	}
 }
 
 func TestFileSizeLimit(t *testing.T) {
 	big := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: " + strings.Repeat("a", 4096) + "\n"
-	res := lintFiles(t, map[string]string{"big.yaml": big}, Options{Limits: Limits{MaxFileSize: 1024, MaxAliasNodes: 10}})
+	small := everyObject
+	small.Limits = load.Limits{MaxFileSize: 1024, MaxAliasNodes: 10}
+	res := linttest.LintFiles(t, map[string]string{"big.yaml": big}, small)
 	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "over the 1.0 KiB limit") {
 		t.Fatalf("problems = %v", res.Problems)
 	}
-	res = Run(context.Background(), []Input{{Kind: Stdin, Path: StdinName}},
-		Options{Limits: Limits{MaxFileSize: 1024, MaxAliasNodes: 10}, Stdin: strings.NewReader(big)})
-	if len(res.Problems) != 1 || res.Problems[0].Pos.File != StdinName || !strings.Contains(res.Problems[0].Message, "more than 1.0 KiB") {
+	res = linttest.LintString(t, big, small)
+	if len(res.Problems) != 1 || res.Problems[0].Pos.File != load.StdinName || !strings.Contains(res.Problems[0].Message, "more than 1.0 KiB") {
 		t.Fatalf("stdin problems = %v", res.Problems)
 	}
 }
@@ -157,53 +147,21 @@ func TestLargeFile(t *testing.T) {
 		n++
 	}
 	counted := 0
-	rule := &Rule{ID: "count", Level: Note, Check: func(p *Pass) { counted++ }}
-	res := lintFiles(t, map[string]string{"large.yaml": b.String()}, Options{Rules: []*Rule{rule}, Workers: 1})
+	rule := &lint.Rule{ID: "count", Level: lint.Note, Inputs: lint.WorkloadInput, Check: func(p *lint.Pass) { counted++ }}
+	req := linttest.Only(rule)
+	req.Workers = 1
+	res := linttest.LintFiles(t, map[string]string{"large.yaml": b.String()}, req)
 	if len(res.Problems) != 0 || res.Objects != n || counted != n {
 		t.Errorf("objects %d, checked %d, want %d; problems %v", res.Objects, counted, n, res.Problems)
-	}
-}
-
-// TestDocSplitter checks where raw streams are cut: at document starts and directives once a
-// piece is big enough, with the comments and directives before a document kept with it, and line
-// numbers as in the file.
-func TestDocSplitter(t *testing.T) {
-	src := "\ufeff# leading comment\n---\na: 1\r\n--- # a comment on the marker\nb: |\n  ---not a marker\n  text\n...\n%YAML 1.2\n---\nc: 3\n---\n"
-	pieces := func(min int) []string {
-		d := newDocSplitter(strings.NewReader(src), "x.yaml", 0)
-		d.min = min
-		var got []string
-		for {
-			piece, err := d.next(1 << 20)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if piece == nil {
-				return got
-			}
-			got = append(got, fmt.Sprintf("%d:%q", piece.Offset+1, piece.Data))
-		}
-	}
-	want := []string{
-		`1:"\ufeff# leading comment\n---\na: 1\r\n"`,
-		`4:"--- # a comment on the marker\nb: |\n  ---not a marker\n  text\n...\n"`,
-		`9:"%YAML 1.2\n---\nc: 3\n"`,
-		`12:"---\n"`,
-	}
-	if got := pieces(1); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("pieces:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if got := pieces(minPiece); len(got) != 1 {
-		t.Errorf("a small stream is cut into %d pieces, want one", len(got))
 	}
 }
 
 // TestLargeStreamPieces: in a stream larger than a piece, a broken document hides at most the
 // rest of its piece, not the pieces after it, and lines are numbered as in the file.
 func TestLargeStreamPieces(t *testing.T) {
-	filler := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: " + strings.Repeat("a", minPiece) + "\n"
-	res := lintFiles(t, map[string]string{"x.yaml": filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
-		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, Options{})
+	filler := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: " + strings.Repeat("a", load.MinPiece) + "\n"
+	res := linttest.LintFiles(t, map[string]string{"x.yaml": filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
+		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, everyObject)
 	// Pieces: the first filler; the broken document with the second filler; the last document.
 	if res.Objects != 2 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
 		t.Errorf("objects %d, problems %v: want 2 objects and the tab at line 10", res.Objects, res.Problems)

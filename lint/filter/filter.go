@@ -1,28 +1,33 @@
-package lint
+// Package filter is the step between the engine and the reports: which rules run and at which
+// level, paths left out, inline suppressions, unused-ignore, and the baseline.
+package filter
 
 import (
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // UnusedIgnore is the filter's own rule: an inline ignore that suppresses nothing. It has no
 // check; Filter reports it. It is listed and configured like any other rule.
-var UnusedIgnore = &Rule{
+var UnusedIgnore = &lint.Rule{
 	ID:        "unused-ignore",
-	Level:     Note,
+	Level:     lint.Note,
 	DefaultOn: true,
 	Title:     "An ekslint.io/ignore annotation or # ekslint:ignore comment suppresses nothing",
-	Inputs:    "ekslint.io/ignore annotations, # ekslint:ignore comments",
-	Tags:      []string{"maintainability"},
+	Tags:      []lint.Tag{lint.TagMaintainability},
 	Rationale: "An ignore that matches no finding hides nothing today and will hide tomorrow's finding that nobody " +
 		"reviewed: the object was fixed, the finding moved to another line, or the rule id is misspelt. " +
 		"Removing stale ignores keeps every suppression deliberate. Only rules that ran are checked: an " +
 		"ignore for a rule that is off is left alone.",
 	Fix: "Remove the rule id from the annotation or comment (or the whole annotation or comment), or correct " +
 		"a misspelt rule id.",
-	Example: Example{
+	Example: lint.Example{
 		Bad: `apiVersion: v1
 kind: Pod
 metadata:
@@ -48,13 +53,13 @@ spec:
 		"eslint --report-unused-disable-directives"},
 }
 
-// FilterOptions say what the filter step does to a run's findings.
-type FilterOptions struct {
+// Options say what the filter step does to a run's findings.
+type Options struct {
 	// Rules are the rules the run used, as Select returned them; UnusedIgnore among them turns on
 	// reports of ignores that suppress nothing.
-	Rules []*Rule
+	Rules []*lint.Rule
 	// Known are every rule ekslint has, on or off: an ignore naming a rule that is off is not stale.
-	Known []*Rule
+	Known []*lint.Rule
 	// Root is the lint root and WorkDir the folder display paths are relative to: IgnorePath and
 	// the baseline see paths relative to the root, so they work from any folder.
 	Root, WorkDir string
@@ -70,7 +75,7 @@ type FilterOptions struct {
 // suppress nothing (unused-ignore), and compares the findings with the baseline. Suppressed and
 // baselined findings stay in the result, marked, so that SARIF can show them as such; counts and
 // exit codes leave them out.
-func Filter(res *Result, opts FilterOptions) {
+func Filter(res *engine.Result, opts Options) {
 	f := &filter{res: res, opts: opts, used: map[ignoreUse]bool{}}
 	f.dropIgnoredPaths()
 	f.suppress()
@@ -81,24 +86,24 @@ func Filter(res *Result, opts FilterOptions) {
 }
 
 type filter struct {
-	res      *Result
-	opts     FilterOptions
-	comments map[string]map[int]*Ignore // by file and line
+	res      *engine.Result
+	opts     Options
+	comments map[string]map[int]*lint.Ignore // by file and line
 	used     map[ignoreUse]bool
 }
 
 // ignoreUse is one rule id of one ignore. Ignores are told apart by position: a Helm value set
 // or a Kustomize overlay reads the same annotation once per variant.
 type ignoreUse struct {
-	at   Pos
+	at   lint.Pos
 	rule string
 }
 
 // relativeTo turns a display path into a slash-separated path relative to root; ok is false for
 // stdin and for files outside root. An empty root leaves display paths as they are.
 func relativeTo(root, wd, display string) (rel string, ok bool) {
-	if display == StdinName || root == "" {
-		return display, display != StdinName
+	if display == load.StdinName || root == "" {
+		return display, display != load.StdinName
 	}
 	abs := filepath.FromSlash(display)
 	if !filepath.IsAbs(abs) {
@@ -123,9 +128,9 @@ func (f *filter) dropIgnoredPaths() {
 	if f.opts.IgnorePath == nil {
 		return
 	}
-	f.res.Findings = slices.DeleteFunc(f.res.Findings, func(x Finding) bool { return f.ignored(x.Pos.File) })
-	f.res.Problems = slices.DeleteFunc(f.res.Problems, func(p Problem) bool { return f.ignored(p.Pos.File) })
-	f.res.Ignores = slices.DeleteFunc(f.res.Ignores, func(ig *Ignore) bool { return f.ignored(ig.Pos.File) })
+	f.res.Findings = slices.DeleteFunc(f.res.Findings, func(x engine.Finding) bool { return f.ignored(x.Pos.File) })
+	f.res.Problems = slices.DeleteFunc(f.res.Problems, func(p lint.Problem) bool { return f.ignored(p.Pos.File) })
+	f.res.Ignores = slices.DeleteFunc(f.res.Ignores, func(ig *lint.Ignore) bool { return f.ignored(ig.Pos.File) })
 }
 
 // suppress marks the findings an ignore covers: a comment on the finding's line, a comment alone
@@ -133,17 +138,17 @@ func (f *filter) dropIgnoredPaths() {
 // from the source the finding points into (a raw file, a Helm template, a Kustomize base or
 // patch), so it works the same for every input.
 func (f *filter) suppress() {
-	f.comments = map[string]map[int]*Ignore{}
+	f.comments = map[string]map[int]*lint.Ignore{}
 	for _, name := range f.res.Sources.Names() {
 		if !f.ignored(name) {
-			if cs := f.res.Sources.ignoreComments(name); cs != nil {
+			if cs := f.res.Sources.IgnoreComments(name); cs != nil {
 				f.comments[name] = cs
 			}
 		}
 	}
 	for i := range f.res.Findings {
 		x := &f.res.Findings[i]
-		var covering []*Ignore
+		var covering []*lint.Ignore
 		cs := f.comments[x.Pos.File]
 		if c := cs[x.Pos.Line]; c != nil && !c.OwnLine {
 			covering = append(covering, c)
@@ -155,12 +160,12 @@ func (f *filter) suppress() {
 			covering = append(covering, x.Object.Ignores...)
 		}
 		for _, ig := range covering {
-			if !ig.covers(x.Rule.ID) {
+			if !ig.Covers(x.Rule.ID) {
 				continue
 			}
 			f.used[ignoreUse{ig.Pos, x.Rule.ID}] = true
 			if x.Suppression == nil {
-				x.Suppression = &Suppression{Kind: ig.Kind, Justification: ig.Reason}
+				x.Suppression = &engine.Suppression{Kind: ig.Kind, Justification: ig.Reason}
 			}
 		}
 	}
@@ -170,7 +175,7 @@ func (f *filter) suppress() {
 // nothing, or name no rule at all. Comments in files that could not be linted in full are left
 // alone: their findings are not all known.
 func (f *filter) reportUnused() {
-	var rule *Rule
+	var rule *lint.Rule
 	for _, r := range f.opts.Rules {
 		if r.ID == UnusedIgnore.ID {
 			rule = r
@@ -192,7 +197,7 @@ func (f *filter) reportUnused() {
 	for _, p := range f.res.Problems {
 		incomplete[p.Pos.File] = true
 	}
-	var ignores []*Ignore
+	var ignores []*lint.Ignore
 	for file, cs := range f.comments {
 		if incomplete[file] {
 			continue
@@ -201,7 +206,7 @@ func (f *filter) reportUnused() {
 			ignores = append(ignores, c)
 		}
 	}
-	seen := map[Pos]bool{}
+	seen := map[lint.Pos]bool{}
 	for _, ig := range f.res.Ignores {
 		if !seen[ig.Pos] {
 			seen[ig.Pos] = true
@@ -213,20 +218,20 @@ func (f *filter) reportUnused() {
 		if msg == "" {
 			continue
 		}
-		f.res.Findings = append(f.res.Findings, Finding{Rule: rule, Level: rule.Level, Message: msg,
-			Place: Place{Pos: ig.Pos, Object: ig.Object, Path: ig.Path}})
+		f.res.Findings = append(f.res.Findings, engine.Finding{Rule: rule, Level: rule.Level, Message: msg,
+			Place: lint.Place{Pos: ig.Pos, Object: ig.Object, Path: ig.Path}})
 	}
-	f.res.Findings = dedupe(f.res.Findings)
+	f.res.Findings = engine.Dedupe(f.res.Findings)
 }
 
 // unusedMessage says what is wrong with an ignore, or "" when nothing is.
-func (f *filter) unusedMessage(ig *Ignore, ran, known map[string]bool, ids []string) string {
-	what, where, example := "# "+IgnoreComment, "on this line", "# "+IgnoreComment+" rule-a,rule-b -- reason"
+func (f *filter) unusedMessage(ig *lint.Ignore, ran, known map[string]bool, ids []string) string {
+	what, where, example := "# "+lint.IgnoreComment, "on this line", "# "+lint.IgnoreComment+" rule-a,rule-b -- reason"
 	if ig.OwnLine {
 		where = "on the next line"
 	}
-	if ig.Kind == ByAnnotation {
-		what, where, example = IgnoreAnnotation, "on this object", IgnoreAnnotation+`: "rule-a,rule-b"`
+	if ig.Kind == lint.ByAnnotation {
+		what, where, example = lint.IgnoreAnnotation, "on this object", lint.IgnoreAnnotation+`: "rule-a,rule-b"`
 	}
 	if len(ig.Rules) == 0 {
 		return fmt.Sprintf("%s names no rule; list the rule ids it is for (%s)", what, example)

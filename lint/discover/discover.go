@@ -1,52 +1,35 @@
-package lint
+// Package discover turns the paths a run is given into inputs: files, charts and overlays, each
+// once, with the lint root each is read through.
+package discover
 
 import (
 	"archive/tar"
+	"cmp"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
-// InputKind says how an input is loaded.
-type InputKind int
-
-const (
-	File InputKind = iota
-	Stdin
-	Chart
-	Overlay
-)
-
-func (k InputKind) String() string {
-	return [...]string{File: "file", Stdin: "stdin", Chart: "Helm chart", Overlay: "Kustomize overlay"}[k]
-}
-
-// An Input is one thing to load: a file, stdin, a chart or an overlay.
-type Input struct {
-	Kind InputKind
-	// Path is the display path: slash-separated, relative to the working directory when inside it.
-	Path string
-	// Abs is the absolute path of the file or folder.
-	Abs string
-	// Root is the absolute lint root: nothing outside it is read.
-	Root string
-}
-
-// StdinName is how findings in standard input name their file.
-const StdinName = "<stdin>"
-
-// DiscoverOptions say where discovery starts from.
-type DiscoverOptions struct {
+// Options say where discovery starts from.
+type Options struct {
 	// Root, when set, is the lint root for every path; otherwise each path's root is the git work
 	// tree holding it, else the working directory when the path is inside it, else the path itself.
 	Root string
 	// WorkDir is the directory display paths are relative to; "" means the current directory.
 	WorkDir string
+	// MaxFileSize bounds every file read through the roots discovery makes.
+	MaxFileSize int64
+	// StdinName is how findings in standard input ("-") name it; "" is load.StdinName.
+	StdinName string
 }
 
 // Discover turns command-line paths into inputs. A folder with Chart.yaml is a chart and a
@@ -56,15 +39,18 @@ type DiscoverOptions struct {
 // overlay names. Other .yaml, .yml and .json files are inputs; hidden files and folders are
 // skipped, and so are symlinked folders (they can loop). A file named on the command line stands
 // for its chart, or for the overlays that include it, as pre-commit passes changed files.
-func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
+func Discover(paths []string, opts Options) ([]load.Input, []lint.Problem) {
 	wd := opts.WorkDir
 	if wd == "" {
 		wd, _ = os.Getwd()
 	}
-	d := &discovery{wd: wd, seen: map[string]bool{}, graphs: map[string]*kustomizeGraph{}}
+	if opts.MaxFileSize == 0 {
+		opts.MaxFileSize = load.DefaultMaxFileSize
+	}
+	d := &discovery{wd: wd, seen: map[string]bool{}, roots: map[string]*fsroot.Root{}, graphs: map[*fsroot.Root]*kustomizeGraph{}}
 	for _, p := range paths {
 		if p == "-" {
-			d.add(Input{Kind: Stdin, Path: StdinName})
+			d.add(load.Input{Kind: load.Stdin, Path: cmp.Or(opts.StdinName, load.StdinName)})
 			continue
 		}
 		abs, err := filepath.Abs(filepath.Join(wd, p))
@@ -75,26 +61,31 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
 			d.problem(p, err.Error())
 			continue
 		}
-		root := opts.Root
-		if root == "" {
-			root = defaultRoot(abs, wd)
-		} else if r, err := filepath.Abs(root); err == nil {
-			root = r
+		dir := opts.Root
+		if dir == "" {
+			dir = fsroot.DefaultRoot(abs, wd)
+		} else if r, err := filepath.Abs(dir); err == nil {
+			dir = r
 		}
-		if !Within(abs, root) {
-			d.problem(p, fmt.Sprintf("is outside the lint root %s; not read", root))
+		root, err := d.root(dir, opts.MaxFileSize)
+		if err != nil {
+			d.problem(p, err.Error())
 			continue
 		}
-		st, err := os.Stat(abs)
+		if !root.Contains(abs) {
+			d.problem(p, fmt.Sprintf("is outside the lint root %s; not read (run ekslint from the repository, or pass --root DIR to lint a wider folder)", dir))
+			continue
+		}
+		st, err := root.Stat(abs)
 		if err != nil {
-			d.problem(p, "cannot read: "+pathErr(err))
+			d.problem(p, load.ReadProblem(err))
 			continue
 		}
 		if !st.IsDir() {
 			d.file(abs, root)
 			continue
 		}
-		if isOverlay(abs) {
+		if isOverlay(root, abs) {
 			d.overlay(abs, root, true)
 		}
 		d.walk(abs, root)
@@ -105,12 +96,26 @@ func Discover(paths []string, opts DiscoverOptions) ([]Input, []Problem) {
 type discovery struct {
 	wd       string
 	seen     map[string]bool
-	inputs   []Input
-	problems []Problem
-	graphs   map[string]*kustomizeGraph // by lint root
+	inputs   []load.Input
+	problems []lint.Problem
+	roots    map[string]*fsroot.Root // by folder
+	graphs   map[*fsroot.Root]*kustomizeGraph
 }
 
-func (d *discovery) add(in Input) {
+// root is the lint root of dir, made once per folder.
+func (d *discovery) root(dir string, maxFileSize int64) (*fsroot.Root, error) {
+	if r := d.roots[dir]; r != nil {
+		return r, nil
+	}
+	r, err := fsroot.New(dir, maxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	d.roots[dir] = r
+	return r, nil
+}
+
+func (d *discovery) add(in load.Input) {
 	key := in.Kind.String() + "\x00" + in.Abs
 	if d.seen[key] {
 		return
@@ -120,70 +125,70 @@ func (d *discovery) add(in Input) {
 }
 
 func (d *discovery) problem(path, msg string) {
-	d.problems = append(d.problems, Problem{Pos: Pos{File: filepath.ToSlash(path)}, Level: Error, Message: msg})
+	d.problems = append(d.problems, lint.Problem{Pos: lint.Pos{File: filepath.ToSlash(path)}, Level: lint.Error, Message: msg})
 }
 
-func (d *discovery) input(kind InputKind, abs, root string) {
-	d.add(Input{Kind: kind, Path: DisplayPath(abs, d.wd), Abs: abs, Root: root})
+func (d *discovery) input(kind load.InputKind, abs string, root *fsroot.Root) {
+	d.add(load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: root})
 }
 
 // file adds a file named on the command line: its chart if it is part of one (a subchart vendored
 // in charts/ stands for the chart that vendors it, which is what gets rendered), else the overlays
 // that include it, else itself; a .tgz is a chart archive.
-func (d *discovery) file(abs, root string) {
+func (d *discovery) file(abs string, root *fsroot.Root) {
 	if chart := enclosing(filepath.Dir(abs), root, isChart); chart != "" {
 		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
-			Within(parent, root) && isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
+			root.Contains(parent) && isChart(root, parent); parent = filepath.Dir(filepath.Dir(chart)) {
 			chart = parent
 		}
-		d.input(Chart, chart, root)
+		d.input(load.Chart, chart, root)
 		return
 	}
 	if isChartArchiveName(abs) {
-		d.input(Chart, abs, root)
+		d.input(load.Chart, abs, root)
 		return
 	}
-	if slices.Contains(KustomizationNames, filepath.Base(abs)) {
+	if slices.Contains(kustomize.FileNames, filepath.Base(abs)) {
 		d.overlay(filepath.Dir(abs), root, true)
 		return
 	}
 	if d.overlays(d.graph(root).overlaysOf(abs), root) {
 		return
 	}
-	d.input(File, abs, root)
+	d.input(load.File, abs, root)
 }
 
 // overlay adds the kustomization in dir: the overlays that include it, or itself when nothing
 // does. A component nothing includes cannot be built; named on the command line, it gets a note.
-func (d *discovery) overlay(dir, root string, named bool) {
+func (d *discovery) overlay(dir string, root *fsroot.Root, named bool) {
 	g := d.graph(root)
 	if d.overlays(g.overlaysOf(dir), root) {
 		return
 	}
 	if g.info(dir).component {
 		if named {
-			d.problems = append(d.problems, Problem{Pos: Pos{File: DisplayPath(KustomizationFile(dir), d.wd)}, Level: Note,
+			d.problems = append(d.problems, lint.Problem{Pos: lint.Pos{File: load.DisplayPath(kustomize.FileIn(root, dir), d.wd)}, Level: lint.Note,
 				Message: "is a Kustomize component that no overlay in the lint root includes; components are linted through the overlays that use them"})
 		}
 		return
 	}
 	// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
-	d.input(Overlay, dir, root)
+	d.input(load.Overlay, dir, root)
 }
 
 // overlays adds the overlay folders dirs and reports whether there were any.
-func (d *discovery) overlays(dirs []string, root string) bool {
+func (d *discovery) overlays(dirs []string, root *fsroot.Root) bool {
 	for _, o := range dirs {
-		d.input(Overlay, o, root)
+		d.input(load.Overlay, o, root)
 	}
 	return len(dirs) > 0
 }
 
-func (d *discovery) walk(dir, root string) {
+func (d *discovery) walk(dir string, root *fsroot.Root) {
 	g := d.graph(root)
-	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+	err := root.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
-			d.problem(DisplayPath(path, d.wd), "cannot read: "+pathErr(err))
+			d.problem(load.DisplayPath(path, d.wd), load.ReadProblem(err))
 			return nil
 		}
 		if path != dir && strings.HasPrefix(e.Name(), ".") {
@@ -193,22 +198,22 @@ func (d *discovery) walk(dir, root string) {
 			return nil
 		}
 		if e.IsDir() {
-			if isChart(path) {
-				d.input(Chart, path, root)
+			if isChart(root, path) {
+				d.input(load.Chart, path, root)
 				return filepath.SkipDir
 			}
 			// Overlays are found by their kustomization file; the walk goes on below them, for
 			// overlays kept in a subfolder of another.
 			return nil
 		}
-		if slices.Contains(KustomizationNames, e.Name()) {
+		if slices.Contains(kustomize.FileNames, e.Name()) {
 			if e.Type().IsRegular() {
 				d.overlay(filepath.Dir(path), root, false)
 			}
 			return nil
 		}
-		if isChartArchiveName(path) && e.Type().IsRegular() && isChartArchive(path) {
-			d.input(Chart, path, root)
+		if isChartArchiveName(path) && e.Type().IsRegular() && isChartArchive(root, path) {
+			d.input(load.Chart, path, root)
 			return nil
 		}
 		if !isManifestName(e.Name()) {
@@ -227,31 +232,25 @@ func (d *discovery) walk(dir, root string) {
 			return nil
 		}
 		if e.Type().IsRegular() {
-			d.input(File, path, root)
+			d.input(load.File, path, root)
 		}
 		return nil
 	})
 	if err != nil {
-		d.problem(DisplayPath(dir, d.wd), "cannot read: "+pathErr(err))
+		d.problem(load.DisplayPath(dir, d.wd), load.ReadProblem(err))
 	}
 }
 
 // symlink adds a symlinked manifest when it resolves to a file inside the lint root.
-func (d *discovery) symlink(path, root string) {
-	target, inside, err := InRoot(path, root)
+func (d *discovery) symlink(path string, root *fsroot.Root) {
+	st, err := root.Stat(path)
 	if err != nil {
-		d.problem(DisplayPath(path, d.wd), "cannot follow symlink: "+pathErr(errors.Unwrap(err)))
+		d.problem(load.DisplayPath(path, d.wd), load.ReadProblem(err))
 		return
 	}
-	st, err := os.Stat(target)
-	if err != nil || st.IsDir() {
-		return
+	if !st.IsDir() {
+		d.input(load.File, path, root)
 	}
-	if !inside {
-		d.problem(DisplayPath(path, d.wd), fmt.Sprintf("is a symlink to %s, outside the lint root; not read", target))
-		return
-	}
-	d.input(File, path, root)
 }
 
 func isManifestName(name string) bool {
@@ -262,14 +261,16 @@ func isManifestName(name string) bool {
 	return false
 }
 
-func isChart(dir string) bool { return exists(filepath.Join(dir, "Chart.yaml")) }
+func isChart(root *fsroot.Root, dir string) bool {
+	return root.IsFile(filepath.Join(dir, "Chart.yaml"))
+}
 
 func isChartArchiveName(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tgz") }
 
 // isChartArchive reports whether a .tgz found in a folder is a packaged chart: `helm package`
 // writes <name>/Chart.yaml first. Other archives (build artifacts, test data) are not inputs.
-func isChartArchive(path string) bool {
-	f, err := os.Open(path)
+func isChartArchive(root *fsroot.Root, path string) bool {
+	f, _, err := root.Open(path)
 	if err != nil {
 		return false
 	}
@@ -291,60 +292,17 @@ func isChartArchive(path string) bool {
 	return false
 }
 
-// KustomizationNames are the file names that make a folder a Kustomize overlay, in the order
-// kustomize looks for them.
-var KustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+func isOverlay(root *fsroot.Root, dir string) bool { return kustomize.FileIn(root, dir) != "" }
 
-func isOverlay(dir string) bool {
-	for _, n := range KustomizationNames {
-		if exists(filepath.Join(dir, n)) {
-			return true
-		}
-	}
-	return false
-}
-
-func exists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && !st.IsDir()
-}
-
-// enclosing returns the nearest folder from dir up to root that satisfies is, or "".
-func enclosing(dir, root string, is func(string) bool) string {
-	for d := dir; Within(d, root); d = filepath.Dir(d) {
-		if is(d) {
+// enclosing returns the nearest folder from dir up to the root that satisfies is, or "".
+func enclosing(dir string, root *fsroot.Root, is func(*fsroot.Root, string) bool) string {
+	for d := dir; root.Contains(d); d = filepath.Dir(d) {
+		if is(root, d) {
 			return d
 		}
-		if d == root || filepath.Dir(d) == d {
+		if d == root.Dir() || filepath.Dir(d) == d {
 			break
 		}
 	}
 	return ""
-}
-
-// defaultRoot picks the lint root for a path: the git work tree holding it, else the working
-// directory when the path is inside it, else the path itself (its folder, for a file).
-func defaultRoot(abs, wd string) string {
-	if top := enclosing(abs, string(filepath.Separator), func(d string) bool {
-		_, err := os.Stat(filepath.Join(d, ".git"))
-		return err == nil
-	}); top != "" {
-		return top
-	}
-	if Within(abs, wd) {
-		return wd
-	}
-	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
-		return filepath.Dir(abs)
-	}
-	return abs
-}
-
-// DisplayPath is how a file is named in reports: relative to wd (with ../ when outside it, as a
-// compiler names the paths it was given), always with forward slashes.
-func DisplayPath(abs, wd string) string {
-	if rel, err := filepath.Rel(wd, abs); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(abs)
 }

@@ -1,4 +1,4 @@
-package lint_test
+package filter_test
 
 import (
 	"context"
@@ -8,28 +8,30 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ekslint/ekslint/lint"
-	"github.com/ekslint/ekslint/rules"
+	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/filter"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // Test rules: a per-object check on pods and node groups, and a set rule that reports after
 // every object is gone, so that annotations must travel with its Places.
 var (
-	testHostNetwork = &lint.Rule{ID: "test-host-network", Level: lint.Warning, DefaultOn: true, Check: func(p *lint.Pass) {
+	testHostNetwork = &lint.Rule{ID: "test-host-network", Level: lint.Warning, DefaultOn: true, Inputs: lint.WorkloadInput, Check: func(p *lint.Pass) {
 		if n := p.Object.PodSpec().Get("hostNetwork"); n.IsTrue() {
 			p.Report(n, "hostNetwork: true")
 		}
 	}}
-	testSSH = &lint.Rule{ID: "test-ssh", Level: lint.Error, DefaultOn: true, Check: func(p *lint.Pass) {
+	testSSH = &lint.Rule{ID: "test-ssh", Level: lint.Error, DefaultOn: true, Inputs: lint.EksctlInput, Check: func(p *lint.Pass) {
 		for _, ng := range p.Object.NodeGroups() {
 			if n := ng.Get("ssh", "allow"); n.IsTrue() {
 				p.Report(n, "ssh.allow: true")
 			}
 		}
 	}}
-	testNamed = &lint.Rule{ID: "test-named", Level: lint.Note, DefaultOn: true, Set: lint.Gather(
+	testNamed = &lint.Rule{ID: "test-named", Level: lint.Note, DefaultOn: true, Inputs: lint.WorkloadInput | lint.EksctlInput, Set: lint.Gather(
 		func(p *lint.Pass) (lint.Place, bool) {
 			k := p.Object.Kind()
 			return p.Object.Place(), k == "Deployment" || k == "ClusterConfig"
@@ -41,38 +43,38 @@ var (
 		})}
 	testOff = &lint.Rule{ID: "test-off", Level: lint.Error, Check: func(p *lint.Pass) {}}
 
-	testRules  = []*lint.Rule{testHostNetwork, testSSH, testNamed, lint.UnusedIgnore}
+	testRules  = []*lint.Rule{testHostNetwork, testSSH, testNamed, filter.UnusedIgnore}
 	knownRules = append(slices.Clone(testRules), testOff)
 )
 
 // lintDir lints dir with rules and filters the result with opts (Rules and Known filled in).
-func lintDir(t *testing.T, dir string, rules []*lint.Rule, opts lint.FilterOptions) *lint.Result {
+func lintDir(t *testing.T, dir string, rules []*lint.Rule, opts filter.Options) *engine.Result {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, problems := lint.Discover([]string{dir}, lint.DiscoverOptions{Root: dir, WorkDir: wd})
-	res := lint.Run(context.Background(), inputs, lint.Options{Rules: rules})
+	inputs, problems := discover.Discover([]string{dir}, discover.Options{Root: dir, WorkDir: wd})
+	res := engine.Run(context.Background(), inputs, engine.Options{Rules: rules})
 	res.Problems = append(problems, res.Problems...)
 	opts.Rules, opts.Known = rules, knownRules
-	lint.Filter(res, opts)
+	filter.Filter(res, opts)
 	return res
 }
 
 // describe writes a finding as tests compare it: place, rule, and how it is suppressed.
-func describe(f lint.Finding) string {
+func describe(f engine.Finding) string {
 	s := fmt.Sprintf("%s:%d %s", filepath.Base(f.Pos.File), f.Pos.Line, f.Rule.ID)
 	if f.Suppression != nil {
 		s += fmt.Sprintf(" [%s %q]", f.Suppression.Kind, f.Suppression.Justification)
 	}
-	if f.Baseline != lint.NotCompared {
+	if f.Baseline != engine.NotCompared {
 		s += " " + f.Baseline.String()
 	}
 	return s
 }
 
-func describeAll(fs []lint.Finding) []string {
+func describeAll(fs []engine.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, describe(f))
@@ -81,7 +83,7 @@ func describeAll(fs []lint.Finding) []string {
 }
 
 func TestSuppressions(t *testing.T) {
-	res := lintDir(t, "testdata/suppress", testRules, lint.FilterOptions{})
+	res := lintDir(t, "testdata/suppress", testRules, filter.Options{})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -116,16 +118,16 @@ func TestSuppressions(t *testing.T) {
 	if c.Suppressed != 8 || c.Errors != 1 || c.Warnings != 2 || c.Notes != 7 {
 		t.Errorf("counts %+v, want 8 suppressed, 1 error, 2 warnings, 7 notes", c)
 	}
-	if code := res.ExitCode(lint.Error); code != lint.ExitFindings {
-		t.Errorf("exit code %d, want %d (ng-3's ssh finding is not suppressed)", code, lint.ExitFindings)
+	if code := res.ExitCode(lint.Error); code != engine.ExitFindings {
+		t.Errorf("exit code %d, want %d (ng-3's ssh finding is not suppressed)", code, engine.ExitFindings)
 	}
 }
 
 func TestUnusedIgnoreMessages(t *testing.T) {
-	res := lintDir(t, "testdata/suppress", testRules, lint.FilterOptions{})
+	res := lintDir(t, "testdata/suppress", testRules, filter.Options{})
 	got := map[string]string{}
 	for _, f := range res.Findings {
-		if f.Rule.ID == lint.UnusedIgnore.ID {
+		if f.Rule.ID == filter.UnusedIgnore.ID {
 			got[fmt.Sprintf("%d:%d", f.Pos.Line, f.Pos.Column)] = f.Message
 			if f.Level != lint.Note {
 				t.Errorf("%s: level %s, want note", f.Pos, f.Level)
@@ -155,9 +157,9 @@ func TestUnusedIgnoreMessages(t *testing.T) {
 // An unused-ignore that is off reports nothing, and a run without it still suppresses.
 func TestUnusedIgnoreOff(t *testing.T) {
 	rules := []*lint.Rule{testHostNetwork, testSSH, testNamed}
-	res := lintDir(t, "testdata/suppress", rules, lint.FilterOptions{})
+	res := lintDir(t, "testdata/suppress", rules, filter.Options{})
 	for _, f := range res.Findings {
-		if f.Rule.ID == lint.UnusedIgnore.ID {
+		if f.Rule.ID == filter.UnusedIgnore.ID {
 			t.Errorf("%s: unused-ignore reported while off", f.Pos)
 		}
 	}
@@ -171,7 +173,7 @@ func TestUnusedIgnoreOff(t *testing.T) {
 func TestUnusedIgnoreSkipsBrokenFiles(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "broken.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a # ekslint:ignore test-host-network\nspec: [\n")
-	res := lintDir(t, dir, testRules, lint.FilterOptions{})
+	res := lintDir(t, dir, testRules, filter.Options{})
 	if len(res.Findings) != 0 || len(res.Problems) != 1 {
 		t.Errorf("findings %v, problems %v; want one problem and nothing else", describeAll(res.Findings), res.Problems)
 	}
@@ -188,7 +190,7 @@ func TestIgnorePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
-	res := lintDir(t, dir, testRules, lint.FilterOptions{Root: dir, WorkDir: wd, IgnorePath: func(rel string) bool {
+	res := lintDir(t, dir, testRules, filter.Options{Root: dir, WorkDir: wd, IgnorePath: func(rel string) bool {
 		seen = append(seen, rel)
 		return strings.HasPrefix(rel, "vendor/")
 	}})
@@ -208,14 +210,14 @@ func TestIgnorePath(t *testing.T) {
 
 func TestLevelOverride(t *testing.T) {
 	// A check that chooses its own level for some findings, as kube-proxy's version rule does.
-	twoLevels := &lint.Rule{ID: "test-two-levels", Level: lint.Warning, DefaultOn: true, Check: func(p *lint.Pass) {
+	twoLevels := &lint.Rule{ID: "test-two-levels", Level: lint.Warning, DefaultOn: true, Inputs: lint.NamespaceInput, Check: func(p *lint.Pass) {
 		p.Report(p.Object.Get("metadata", "name"), "default level")
 		p.ReportLevel(lint.Error, p.Object.Get("kind"), "chosen level")
 	}}
 	all := []*lint.Rule{twoLevels, testOff}
-	levels := func(rules []*lint.Rule) []string {
-		res := lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
-			lint.Options{Rules: rules, Stdin: strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")})
+	levels := func(sel filter.Selection) []string {
+		res := engine.Run(context.Background(), []load.Input{{Kind: load.Stdin, Path: load.StdinName}},
+			engine.Options{Rules: sel.Rules, FixedLevels: sel.FixedLevels, Stdin: strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")})
 		var out []string
 		for _, f := range res.Findings {
 			out = append(out, f.Rule.ID+":"+f.Level.String())
@@ -225,26 +227,26 @@ func TestLevelOverride(t *testing.T) {
 	on, off := true, false
 	for _, c := range []struct {
 		name            string
-		config          map[string]lint.RuleConfig
+		config          map[string]filter.RuleConfig
 		enable, disable []string
 		want            []string
 	}{
 		{"defaults", nil, nil, nil, []string{"test-two-levels:error", "test-two-levels:warning"}},
-		{"level replaces every finding's", map[string]lint.RuleConfig{"test-two-levels": {Level: lint.Note}}, nil, nil,
+		{"level replaces every finding's", map[string]filter.RuleConfig{"test-two-levels": {Level: lint.Note}}, nil, nil,
 			[]string{"test-two-levels:note", "test-two-levels:note"}},
-		{"config turns a rule off", map[string]lint.RuleConfig{"test-two-levels": {Enabled: &off}}, nil, nil, nil},
-		{"flag wins over config", map[string]lint.RuleConfig{"test-two-levels": {Enabled: &off}}, []string{"test-two-levels"}, nil,
+		{"config turns a rule off", map[string]filter.RuleConfig{"test-two-levels": {Enabled: &off}}, nil, nil, nil},
+		{"flag wins over config", map[string]filter.RuleConfig{"test-two-levels": {Enabled: &off}}, []string{"test-two-levels"}, nil,
 			[]string{"test-two-levels:error", "test-two-levels:warning"}},
-		{"config all, then the rule", map[string]lint.RuleConfig{"all": {Enabled: &off}, "test-two-levels": {Enabled: &on}}, nil, nil,
+		{"config all, then the rule", map[string]filter.RuleConfig{"all": {Enabled: &off}, "test-two-levels": {Enabled: &on}}, nil, nil,
 			[]string{"test-two-levels:error", "test-two-levels:warning"}},
-		{"disable flag wins", map[string]lint.RuleConfig{"test-two-levels": {Enabled: &on}}, nil, []string{"all"}, nil},
+		{"disable flag wins", map[string]filter.RuleConfig{"test-two-levels": {Enabled: &on}}, nil, []string{"all"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rules, err := lint.Select(all, c.config, c.enable, c.disable)
+			sel, err := filter.Select(all, c.config, c.enable, c.disable)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := levels(rules); !slices.Equal(got, c.want) {
+			if got := levels(sel); !slices.Equal(got, c.want) {
 				t.Errorf("got %v, want %v", got, c.want)
 			}
 		})
@@ -252,8 +254,11 @@ func TestLevelOverride(t *testing.T) {
 	if twoLevels.Level != lint.Warning {
 		t.Errorf("Select changed the rule itself: level %s", twoLevels.Level)
 	}
-	if _, err := lint.Select(all, map[string]lint.RuleConfig{"test-nope": {}}, nil, nil); err == nil {
+	if _, err := filter.Select(all, map[string]filter.RuleConfig{"test-nope": {}}, nil, nil); err == nil {
 		t.Error("Select accepted an unknown rule id from config")
+	}
+	if _, err := filter.Select(all, nil, []string{"test-two-level"}, nil); err == nil || !strings.Contains(err.Error(), "did you mean test-two-levels?") {
+		t.Errorf("a misspelt --enable: %v, want a suggestion", err)
 	}
 }
 
@@ -274,34 +279,4 @@ func mustRel(t *testing.T, base, path string) string {
 		t.Fatal(err)
 	}
 	return rel
-}
-
-// BenchmarkLintFiltered is BenchmarkLint plus the filter step with a baseline holding every
-// finding, the most work the filter does; filter-ns/op is the filter's share.
-func BenchmarkLintFiltered(b *testing.B) {
-	dir, size, _ := benchFiles(b)
-	known := append(rules.All(), lint.UnusedIgnore)
-	selected, err := lint.Select(known, nil, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var filtering time.Duration
-	lintOnce := func(base *lint.Baseline) *lint.Result {
-		inputs, _ := lint.Discover([]string{dir}, lint.DiscoverOptions{WorkDir: dir})
-		res := lint.Run(context.Background(), inputs, lint.Options{Rules: selected})
-		start := time.Now()
-		lint.Filter(res, lint.FilterOptions{Rules: selected, Known: known, Root: dir, WorkDir: dir, Baseline: base})
-		filtering += time.Since(start)
-		return res
-	}
-	base := lint.NewBaseline(lintOnce(nil), dir, dir)
-	filtering = 0
-	b.SetBytes(size)
-	for b.Loop() {
-		if c := lintOnce(base).Count(); c.Baselined != len(base.Findings) {
-			b.Fatalf("%d findings baselined, want %d", c.Baselined, len(base.Findings))
-		}
-	}
-	b.ReportMetric(float64(filtering.Nanoseconds())/float64(b.N), "filter-ns/op")
-	b.ReportMetric(float64(len(base.Findings)), "findings")
 }

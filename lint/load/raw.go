@@ -1,20 +1,22 @@
-package lint
+package load
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
-// loadRaw reads a YAML or JSON file (or stdin) one document at a time and hands the documents
-// over as it goes: a 50 MB stream never sits in memory whole, only the document being read and
-// those being checked. Each document is parsed from its own Text, numbered as the file is.
-func loadRaw(in Input, stdin io.Reader, s *Sink) {
+// Raw reads a YAML or JSON file (or stdin) one document at a time and hands the documents over
+// as it goes: a 50 MB stream never sits in memory whole, only the document being read and those
+// being checked. Each document is parsed from its own Text, numbered as the file is.
+func Raw(in Input, stdin io.Reader, s Sink) {
 	lim := s.Limits()
 	r, size, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
 	if p != nil {
@@ -23,13 +25,13 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 	}
 	defer closeInput()
 	var (
-		comments map[int]*Ignore
+		comments map[int]*lint.Ignore
 		whole    []byte // stdin, kept for reports: it cannot be read again
 		noted    bool   // the Helm-template note is given once per file
 	)
 	defer func() {
 		if in.Kind == Stdin {
-			s.Source(NewText(in.Path, whole))
+			s.Source(lint.NewText(in.Path, whole))
 		} else {
 			s.SourceFile(in.Path, in.Abs, comments)
 		}
@@ -38,7 +40,7 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 	for {
 		t, err := split.next(lim.MaxFileSize)
 		if err != nil {
-			s.Problem(Problem{Pos: Pos{File: in.Path}, Level: Error, Message: err.Error()})
+			s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: err.Error()})
 			return
 		}
 		if t == nil {
@@ -51,9 +53,9 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 			s.Problem(*p)
 			return
 		}
-		for line, ig := range ignoreComments(t) {
+		for line, ig := range lint.IgnoreComments(t) {
 			if comments == nil {
-				comments = map[int]*Ignore{}
+				comments = map[int]*lint.Ignore{}
 			}
 			comments[line] = ig
 		}
@@ -62,14 +64,14 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 			if line := templateLine(t, problems, roots); line > 0 {
 				if !noted {
 					noted = true
-					s.Problem(Problem{Pos: Pos{File: t.Name, Line: line}, Level: Note,
+					s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
 						Message: "looks like a Helm template (has {{ }}) outside a chart; skipped: lint the chart folder (with Chart.yaml) instead"})
 				}
 				continue
 			}
 		}
 		for _, root := range roots {
-			s.Document(&Document{Text: t, Root: root})
+			s.Document(&lint.Document{Text: t, Root: root})
 		}
 		for _, p := range problems {
 			s.Problem(p)
@@ -78,7 +80,7 @@ func loadRaw(in Input, stdin io.Reader, s *Sink) {
 }
 
 // parseDocuments parses the documents of one piece of a stream.
-func parseDocuments(t *Text, lim Limits) ([]*yaml.Node, []Problem) {
+func parseDocuments(t *lint.Text, lim Limits) ([]*yaml.Node, []lint.Problem) {
 	var roots []*yaml.Node
 	problems := ParseYAML(t, lim, func(root *yaml.Node) { roots = append(roots, root) })
 	return roots, problems
@@ -86,10 +88,10 @@ func parseDocuments(t *Text, lim Limits) ([]*yaml.Node, []Problem) {
 
 // templateLine returns the line of the first template action when the file does not read as
 // YAML because of it, else 0.
-func templateLine(t *Text, problems []Problem, roots []*yaml.Node) int {
+func templateLine(t *lint.Text, problems []lint.Problem, roots []*yaml.Node) int {
 	first := t.LineAt(bytes.Index(t.Data, []byte("{{")))
 	for _, p := range problems {
-		if p.Level == Error {
+		if p.Level == lint.Error {
 			return first
 		}
 	}
@@ -120,56 +122,33 @@ func hasCollectionKey(n *yaml.Node, depth int) bool {
 	return false
 }
 
-// openInput opens a file, or stdin for Stdin inputs, refusing a file over maxSize bytes before
-// reading any of it.
-func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int64, closeInput func(), p *Problem) {
+// openInput opens a file through its root, or stdin for Stdin inputs, refusing a file over
+// maxSize bytes before reading any of it.
+func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int64, closeInput func(), p *lint.Problem) {
 	if in.Kind == Stdin {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
 		return stdin, 0, func() {}, nil
 	}
-	problem := func(msg string) (io.Reader, int64, func(), *Problem) {
-		return nil, 0, nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: msg}
+	f, st, err := in.Root.Open(in.Abs)
+	if err == nil && st.Size() > maxSize {
+		f.Close()
+		err = &fsroot.TooLargeError{Size: st.Size(), Limit: maxSize}
 	}
-	f, err := os.Open(in.Abs)
 	if err != nil {
-		return problem("cannot read: " + pathErr(err))
-	}
-	st, err := f.Stat()
-	switch {
-	case err != nil:
-		f.Close()
-		return problem("cannot read: " + pathErr(err))
-	case st.IsDir():
-		f.Close()
-		return problem("is a directory")
-	case st.Size() > maxSize:
-		f.Close()
-		return problem(tooBig(FormatSize(st.Size()), maxSize))
+		return nil, 0, nil, &lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: ReadProblem(err)}
 	}
 	return f, st.Size(), func() { f.Close() }, nil
 }
 
-// readText reads a whole file (a baseline, a config) within maxSize bytes.
-func readText(in Input, stdin io.Reader, maxSize int64) (*Text, *Problem) {
-	r, _, closeInput, p := openInput(in, stdin, maxSize)
-	if p != nil {
-		return nil, p
+// ReadProblem is the message for a file that could not be read: what fsroot refused it for, or
+// the system's reason.
+func ReadProblem(err error) string {
+	if fsroot.Refused(err) {
+		return fsroot.Reason(err)
 	}
-	defer closeInput()
-	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
-	switch {
-	case err != nil:
-		return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: "cannot read: " + pathErr(err)}
-	case int64(len(data)) > maxSize:
-		return nil, &Problem{Pos: Pos{File: in.Path}, Level: Error, Message: tooBig("more than "+FormatSize(maxSize), maxSize)}
-	}
-	return NewText(in.Path, data), nil
-}
-
-func tooBig(size string, maxSize int64) string {
-	return fmt.Sprintf("file is %s, over the %s limit; not linted (raise it with --max-file-size)", size, FormatSize(maxSize))
+	return "cannot read: " + fsroot.Reason(err)
 }
 
 // docSplitter cuts a YAML stream into pieces of whole documents, each at least minPiece bytes
@@ -205,7 +184,7 @@ func newDocSplitter(r io.Reader, name string, size int64) *docSplitter {
 
 // next returns the next piece, or nil at the end of the stream; an error when the stream is
 // larger than maxSize or cannot be read.
-func (d *docSplitter) next(maxSize int64) (*Text, error) {
+func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 	if d.done && d.pending == nil {
 		return nil, nil
 	}
@@ -215,9 +194,9 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 		data := make([]byte, d.whole)
 		n, err := io.ReadFull(d.file, data)
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("cannot read: %s", pathErr(err))
+			return nil, errors.New(ReadProblem(err))
 		}
-		return NewText(d.name, data[:n]), nil
+		return lint.NewText(d.name, data[:n]), nil
 	}
 	var buf []byte
 	lines := 0
@@ -230,10 +209,10 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 		lines, started = 1, isDocumentStart(buf)
 	}
 	for !d.done {
-		line, err := d.readLine()
+		line, err := d.readLine(maxSize - d.read)
 		d.read += int64(len(line))
 		if d.read > maxSize {
-			return nil, errors.New(tooBig("more than "+FormatSize(maxSize), maxSize))
+			return nil, &fsroot.TooLargeError{Size: -1, Limit: maxSize}
 		}
 		if errors.Is(err, io.EOF) {
 			d.done = true
@@ -241,7 +220,7 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 				break
 			}
 		} else if err != nil {
-			return nil, fmt.Errorf("cannot read: %s", pathErr(err))
+			return nil, errors.New(ReadProblem(err))
 		}
 		if started && len(buf) >= d.min && (isDocumentStart(line) || isDirective(line)) {
 			d.pending = append([]byte(nil), line...)
@@ -256,22 +235,27 @@ func (d *docSplitter) next(maxSize int64) (*Text, error) {
 	if buf == nil {
 		return nil, nil
 	}
-	t := &Text{Name: d.name, Data: buf, Offset: d.line}
+	t := &lint.Text{Name: d.name, Data: buf, Offset: d.line}
 	d.line += lines
 	return t, nil
 }
 
-// readLine returns the next line, including its newline. The slice is only valid until the next
-// read: next copies it into the piece at once.
-func (d *docSplitter) readLine() ([]byte, error) {
+// readLine returns the next line, including its newline, or as much of it as takes it past
+// budget bytes: a stream of one endless line (stdin from /dev/zero) must hit the size limit
+// rather than fill memory. The slice is only valid until the next read: next copies it into the
+// piece at once.
+func (d *docSplitter) readLine(budget int64) ([]byte, error) {
 	line, err := d.r.ReadSlice('\n')
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		return line, err
 	}
 	long := append([]byte(nil), line...) // a line longer than the buffer
-	for errors.Is(err, bufio.ErrBufferFull) {
+	for errors.Is(err, bufio.ErrBufferFull) && int64(len(long)) <= budget {
 		line, err = d.r.ReadSlice('\n')
 		long = append(long, line...)
+	}
+	if errors.Is(err, bufio.ErrBufferFull) {
+		err = nil // over budget: the caller stops at the size limit
 	}
 	return long, err
 }
@@ -285,25 +269,4 @@ func isDirective(line []byte) bool { return len(line) > 0 && line[0] == '%' }
 func isBlankOrComment(line []byte) bool {
 	t := bytes.TrimLeft(line, " \t\r\n\ufeff")
 	return len(t) == 0 || t[0] == '#'
-}
-
-// pathErr drops the path from an *os.PathError: the message already starts with it.
-func pathErr(err error) string {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-// FormatSize writes a byte count the way the --max-file-size flag reads it.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -1,4 +1,4 @@
-package lint_test
+package linter_test
 
 import (
 	"bytes"
@@ -14,14 +14,14 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/rules"
 )
 
 // The speed target of the core: linting a realistic set of manifests takes at most 1.5x the time
 // of only decoding the same bytes into yaml.v3 Nodes, with both cores busy. Compare
 //
-//	go test -run '^$' -bench 'Decode|Lint' -benchtime 5x ./lint/
+//	go test -run '^$' -bench 'Decode|Lint' -benchtime 5x ./lint/linter
 //
 // BenchmarkDecodeOnly and BenchmarkLint work on the same generated files (docs/performance.md).
 
@@ -240,18 +240,16 @@ func BenchmarkDecodeOnly(b *testing.B) {
 	}
 }
 
-// BenchmarkLint is the whole run over the same files: discovery, loading with all checks,
-// every rule that is on by default, sorting.
+// BenchmarkLint is the whole run over the same files, as `ekslint lint` does it: discovery,
+// loading with all checks, every rule that is on by default, sorting, filtering.
 func BenchmarkLint(b *testing.B) {
 	dir, size, _ := benchFiles(b)
-	selected, err := lint.Select(rules.All(), nil, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.SetBytes(size)
 	for b.Loop() {
-		inputs, _ := lint.Discover([]string{dir}, lint.DiscoverOptions{WorkDir: dir})
-		res := lint.Run(context.Background(), inputs, lint.Options{Rules: selected})
+		res, err := linter.Lint(context.Background(), linter.Request{Paths: []string{dir}, Root: dir, WorkDir: dir, Rules: rules.All()})
+		if err != nil {
+			b.Fatal(err)
+		}
 		if res.Objects != 9*benchApps {
 			b.Fatalf("linted %d objects, want %d", res.Objects, 9*benchApps)
 		}

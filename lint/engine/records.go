@@ -1,8 +1,10 @@
-package lint
+package engine
 
 import (
 	"runtime"
 	"sync"
+
+	"github.com/ekslint/ekslint/lint"
 )
 
 // records keeps the findings of a run until it ends, compactly: a 50 MB input can produce half a
@@ -16,14 +18,14 @@ type records struct {
 // record is a Finding before filtering: no suppression or baseline state yet, its variants those
 // of its object, its positions in 32 bits.
 type record struct {
-	rule                             *Rule
+	rule                             *lint.Rule
 	message                          string
 	path                             string
-	object                           *ObjectRef
-	related                          *[]Location // rare: a pointer keeps the common case small
+	object                           *lint.ObjectRef
+	related                          *[]lint.Location // rare: a pointer keeps the common case small
 	file                             string
 	line, column, endLine, endColumn int32
-	level                            Level
+	level                            lint.Level
 }
 
 // recordBlock is how many records a block holds.
@@ -90,8 +92,8 @@ func (rs *records) findings() []Finding {
 	out := make([]Finding, 0, n)
 	for i, b := range rs.blocks {
 		for _, r := range b {
-			f := Finding{Rule: r.rule, Level: r.level, Message: r.message, Place: Place{
-				Pos:    Pos{File: r.file, Line: int(r.line), Column: int(r.column), EndLine: int(r.endLine), EndColumn: int(r.endColumn)},
+			f := Finding{Rule: r.rule, Level: r.level, Message: r.message, Place: lint.Place{
+				Pos:    lint.Pos{File: r.file, Line: int(r.line), Column: int(r.column), EndLine: int(r.endLine), EndColumn: int(r.endColumn)},
 				Object: r.object, Path: r.path}}
 			if r.related != nil {
 				f.Related = *r.related

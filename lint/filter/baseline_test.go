@@ -1,4 +1,4 @@
-package lint_test
+package filter_test
 
 import (
 	"bytes"
@@ -10,15 +10,18 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/filter"
 )
 
 // lintFrom lints root as seen from wd (display paths are relative to wd) and filters it.
-func lintFrom(t *testing.T, root, wd string, baseline *lint.Baseline) *lint.Result {
+func lintFrom(t *testing.T, root, wd string, baseline *filter.Baseline) *engine.Result {
 	t.Helper()
-	inputs, problems := lint.Discover([]string{root}, lint.DiscoverOptions{Root: root, WorkDir: wd})
-	res := lint.Run(context.Background(), inputs, lint.Options{Rules: testRules})
+	inputs, problems := discover.Discover([]string{root}, discover.Options{Root: root, WorkDir: wd})
+	res := engine.Run(context.Background(), inputs, engine.Options{Rules: testRules})
 	res.Problems = append(problems, res.Problems...)
-	lint.Filter(res, lint.FilterOptions{Rules: testRules, Known: knownRules, Root: root, WorkDir: wd, Baseline: baseline})
+	filter.Filter(res, filter.Options{Rules: testRules, Known: knownRules, Root: root, WorkDir: wd, Baseline: baseline})
 	return res
 }
 
@@ -37,7 +40,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 	}, "---\n"))
 	elsewhere := t.TempDir()
 	res := lintFrom(t, root, elsewhere, nil)
-	base := lint.NewBaseline(res, root, elsewhere)
+	base := filter.NewBaseline(res, root, elsewhere)
 	var buf bytes.Buffer
 	if err := base.Write(&buf); err != nil {
 		t.Fatal(err)
@@ -62,7 +65,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 		t.Errorf("baseline records line numbers:\n%s", buf.String())
 	}
 
-	read, p := lint.ParseBaseline(lint.NewText(".ekslint-baseline.json", buf.Bytes()))
+	read, p := filter.ParseBaseline(lint.NewText(".ekslint-baseline.json", buf.Bytes()))
 	if p != nil {
 		t.Fatal(p)
 	}
@@ -87,7 +90,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 	if c.Baselined != 2 || c.Warnings != 1 || c.Suppressed != 1 {
 		t.Errorf("counts %+v, want 2 baselined, 1 warning, 1 suppressed", c)
 	}
-	if got := res.ExitCode(lint.Warning); got != lint.ExitFindings {
+	if got := res.ExitCode(lint.Warning); got != engine.ExitFindings {
 		t.Errorf("exit %d with a new warning, want 1", got)
 	}
 	if len(res.Problems) != 0 {
@@ -97,7 +100,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 	// Fixing a baselined finding leaves a note that the baseline can shrink; nothing else counts.
 	write(t, file, pod("a", false, "")+"---\n"+pod("b", true, ""))
 	res = lintFrom(t, root, root, read)
-	if c := res.Count(); c.Baselined != 1 || c.Warnings != 0 || res.ExitCode(lint.Note) != lint.ExitClean {
+	if c := res.Count(); c.Baselined != 1 || c.Warnings != 0 || res.ExitCode(lint.Note) != engine.ExitClean {
 		t.Errorf("counts %+v, exit %d; want 1 baselined and exit 0", c, res.ExitCode(lint.Note))
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Note || res.Problems[0].Pos.File != ".ekslint-baseline.json" ||
@@ -111,7 +114,7 @@ func TestBaselineCountsDuplicates(t *testing.T) {
 	root := t.TempDir()
 	write(t, filepath.Join(root, "p.yaml"), pod("a", true, "")+"---\n"+pod("a", true, ""))
 	res := lintFrom(t, root, root, nil)
-	base := lint.NewBaseline(res, root, root)
+	base := filter.NewBaseline(res, root, root)
 	base.Findings = base.Findings[:1]
 	res = lintFrom(t, root, root, base)
 	if got := describeAll(res.Findings); !slices.Equal(got, []string{"p.yaml:6 test-host-network unchanged", "p.yaml:14 test-host-network new"}) {
@@ -127,7 +130,7 @@ func TestParseBaselineErrors(t *testing.T) {
 		{"fingerprint", "{\"version\": 1, \"findings\": [{\"rule\": \"x\"}]}", "b.json: not an ekslint baseline: findings[0] has no fingerprint"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, p := lint.ParseBaseline(lint.NewText("b.json", []byte(c.src)))
+			_, p := filter.ParseBaseline(lint.NewText("b.json", []byte(c.src)))
 			if p == nil || p.Level != lint.Error || !strings.HasPrefix(p.String(), c.want) {
 				t.Errorf("problem %v, want it to start with %q", p, c.want)
 			}

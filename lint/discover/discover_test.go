@@ -1,4 +1,4 @@
-package lint_test
+package discover_test
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
 )
 
 // tree writes files (path → content; "-> target" makes a symlink) under a new folder.
@@ -32,10 +33,10 @@ func tree(t *testing.T, files map[string]string) string {
 	return root
 }
 
-// discover runs Discover from root and lists the inputs as "kind path".
-func discover(t *testing.T, root string, paths ...string) ([]string, []lint.Problem) {
+// discoverFrom runs Discover from root and lists the inputs as "kind path".
+func discoverFrom(t *testing.T, root string, paths ...string) ([]string, []lint.Problem) {
 	t.Helper()
-	inputs, problems := lint.Discover(paths, lint.DiscoverOptions{Root: root, WorkDir: root})
+	inputs, problems := discover.Discover(paths, discover.Options{Root: root, WorkDir: root})
 	var got []string
 	for _, in := range inputs {
 		got = append(got, in.Kind.String()+" "+in.Path)
@@ -75,7 +76,7 @@ var repo = map[string]string{
 // kustomizations other kustomizations include, and the files they name are not.
 func TestDiscoverOverlays(t *testing.T) {
 	root := tree(t, repo)
-	got, problems := discover(t, root, ".")
+	got, problems := discoverFrom(t, root, ".")
 	want := []string{
 		"Helm chart charts/api",
 		"Kustomize overlay apps",
@@ -112,7 +113,7 @@ func TestDiscoverFiles(t *testing.T) {
 		{[]string{"plain.yaml"}, []string{"file plain.yaml"}},
 		{[]string{".hidden/x.yaml"}, []string{"file .hidden/x.yaml"}},
 	} {
-		got, problems := discover(t, root, c.paths...)
+		got, problems := discoverFrom(t, root, c.paths...)
 		if !slices.Equal(got, c.want) || len(problems) > 0 {
 			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
 		}
@@ -123,7 +124,7 @@ func TestDiscoverFiles(t *testing.T) {
 // note when it was named.
 func TestDiscoverComponentAlone(t *testing.T) {
 	root := tree(t, repo)
-	got, problems := discover(t, root, "components/unused")
+	got, problems := discoverFrom(t, root, "components/unused")
 	if len(got) > 0 || len(problems) != 1 || problems[0].Level != lint.Note || !strings.Contains(problems[0].Message, "component") {
 		t.Errorf("got %q, problems %v; want no input and a note", got, problems)
 	}
@@ -136,7 +137,7 @@ func TestDiscoverCycle(t *testing.T) {
 		"a/kustomization.yaml": "resources:\n- ../b\n",
 		"b/kustomization.yaml": "resources:\n- ../a\n",
 	})
-	got, _ := discover(t, root, ".")
+	got, _ := discoverFrom(t, root, ".")
 	if !slices.Equal(got, []string{"Kustomize overlay a", "Kustomize overlay b"}) {
 		t.Errorf("got %q", got)
 	}
@@ -154,11 +155,11 @@ func TestDiscoverSymlinkLoops(t *testing.T) {
 		"loop/me.yaml":       "-> me.yaml",
 		"loop/Kustomization": "-> Kustomization",
 	})
-	got, problems := discover(t, root, ".")
+	got, problems := discoverFrom(t, root, ".")
 	if !slices.Equal(got, []string{"file loop/ok.yaml"}) {
 		t.Errorf("got %q", got)
 	}
-	if len(problems) != 1 || !strings.Contains(problems[0].String(), "loop/me.yaml: cannot follow symlink") {
+	if len(problems) != 1 || !strings.Contains(problems[0].String(), "loop/me.yaml: is a symlink loop") {
 		t.Errorf("problems %v, want one for loop/me.yaml", problems)
 	}
 }

@@ -1,4 +1,4 @@
-package lint
+package filter
 
 import (
 	"bytes"
@@ -8,25 +8,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/fsroot"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // BaselineVersion is the version of the baseline file's shape; it changes only when a field is
 // removed or changes meaning.
 const BaselineVersion = 1
-
-// BaselineState says how a finding compares with the baseline: NotCompared when the run has none.
-type BaselineState uint8
-
-const (
-	NotCompared BaselineState = iota
-	BaselineNew
-	BaselineUnchanged
-)
-
-// String is the state as SARIF's baselineState and the JSON report write it; "" for NotCompared.
-func (s BaselineState) String() string {
-	return [...]string{NotCompared: "", BaselineNew: "new", BaselineUnchanged: "unchanged"}[s]
-}
 
 // A Baseline is the findings a repository has accepted for now: `ekslint baseline` records them
 // and `ekslint lint --baseline` hides them from --fail-on, so a team can adopt ekslint and fail
@@ -42,18 +33,18 @@ type Baseline struct {
 // A BaselineFinding is one accepted finding: its fingerprint, and enough context to review the
 // file in a pull request.
 type BaselineFinding struct {
-	Fingerprint string    `json:"fingerprint"`
-	Rule        string    `json:"rule"`
-	File        string    `json:"file"`
-	Object      *ObjectID `json:"object,omitempty"`
-	Path        string    `json:"path,omitempty"`
-	Message     string    `json:"message"`
+	Fingerprint string         `json:"fingerprint"`
+	Rule        string         `json:"rule"`
+	File        string         `json:"file"`
+	Object      *lint.ObjectID `json:"object,omitempty"`
+	Path        string         `json:"path,omitempty"`
+	Message     string         `json:"message"`
 }
 
 // NewBaseline records the findings of res that are not suppressed. File paths are relative to
 // root, so the baseline matches whatever folder ekslint runs from; wd is the folder display paths
 // are relative to.
-func NewBaseline(res *Result, root, wd string) *Baseline {
+func NewBaseline(res *engine.Result, root, wd string) *Baseline {
 	b := &Baseline{Version: BaselineVersion, Findings: []BaselineFinding{}}
 	for i := range res.Findings {
 		f := &res.Findings[i]
@@ -72,7 +63,7 @@ func NewBaseline(res *Result, root, wd string) *Baseline {
 }
 
 // rootRelative returns a copy of f whose file is relative to root, when it is inside it.
-func rootRelative(f *Finding, root, wd string) *Finding {
+func rootRelative(f *engine.Finding, root, wd string) *engine.Finding {
 	g := *f
 	if rel, ok := relativeTo(root, wd, f.Pos.File); ok {
 		g.Pos.File = rel
@@ -88,27 +79,27 @@ func (b *Baseline) Write(w io.Writer) error {
 	return enc.Encode(b)
 }
 
-// ReadBaseline reads a baseline file; display is how reports name it. A file that cannot be read
-// or is not a baseline is a Problem at the line where it goes wrong.
-func ReadBaseline(abs, display string, lim Limits) (*Baseline, *Problem) {
-	t, p := readText(Input{Kind: File, Path: display, Abs: abs}, nil, lim.MaxFileSize)
-	if p != nil {
-		p.Message += "; record a baseline with `ekslint baseline`"
-		return nil, p
+// ReadBaseline reads a baseline file through root; display is how reports name it. A file that
+// cannot be read or is not a baseline is a Problem at the line where it goes wrong.
+func ReadBaseline(root *fsroot.Root, abs, display string) (*Baseline, *lint.Problem) {
+	data, err := root.ReadFile(abs)
+	if err != nil {
+		return nil, &lint.Problem{Pos: lint.Pos{File: display}, Level: lint.Error,
+			Message: load.ReadProblem(err) + "; record a baseline with `ekslint baseline`"}
 	}
-	return ParseBaseline(t)
+	return ParseBaseline(lint.NewText(display, data))
 }
 
 // ParseBaseline reads a baseline from t.
-func ParseBaseline(t *Text) (*Baseline, *Problem) {
-	bad := func(off int64, msg string) (*Baseline, *Problem) {
-		at := Pos{File: t.Name}
+func ParseBaseline(t *lint.Text) (*Baseline, *lint.Problem) {
+	bad := func(off int64, msg string) (*Baseline, *lint.Problem) {
+		at := lint.Pos{File: t.Name}
 		if off > 0 {
 			// encoding/json's offsets count the bytes read up to and including the bad one.
 			o := int(min(off-1, int64(len(t.Data))))
 			at.Line, at.Column = t.LineAt(o), t.ColumnAt(o)
 		}
-		return nil, &Problem{Pos: at, Level: Error, Message: "not an ekslint baseline: " + msg}
+		return nil, &lint.Problem{Pos: at, Level: lint.Error, Message: "not an ekslint baseline: " + msg}
 	}
 	b := &Baseline{Name: t.Name}
 	if err := json.NewDecoder(bytes.NewReader(t.Data)).Decode(b); err != nil {
@@ -136,7 +127,7 @@ func ParseBaseline(t *Text) (*Baseline, *Problem) {
 // compare marks each finding of res "unchanged" when the baseline holds it and "new" when it does
 // not. A fingerprint recorded n times covers n findings. Baseline findings in files this run read
 // that are gone are counted in a note, so that the baseline shrinks as they are fixed.
-func (b *Baseline) compare(res *Result, root, wd string) {
+func (b *Baseline) compare(res *engine.Result, root, wd string) {
 	left := make(map[string]int, len(b.Findings))
 	for _, f := range b.Findings {
 		left[f.Fingerprint]++
@@ -146,9 +137,9 @@ func (b *Baseline) compare(res *Result, root, wd string) {
 		fp := rootRelative(f, root, wd).Fingerprint()
 		if left[fp] > 0 {
 			left[fp]--
-			f.Baseline = BaselineUnchanged
+			f.Baseline = engine.BaselineUnchanged
 		} else {
-			f.Baseline = BaselineNew
+			f.Baseline = engine.BaselineNew
 		}
 	}
 	read := map[string]bool{}
@@ -165,8 +156,8 @@ func (b *Baseline) compare(res *Result, root, wd string) {
 		}
 	}
 	if gone > 0 {
-		res.Problems = append(res.Problems, Problem{Pos: Pos{File: b.Name}, Level: Note, Message: fmt.Sprintf(
+		res.Problems = append(res.Problems, lint.Problem{Pos: lint.Pos{File: b.Name}, Level: lint.Note, Message: fmt.Sprintf(
 			"%d of its findings are fixed; record the baseline again with `ekslint baseline` so they cannot come back unnoticed", gone)})
-		slices.SortStableFunc(res.Problems, func(a, b Problem) int { return comparePos(a.Pos, b.Pos) })
+		slices.SortStableFunc(res.Problems, func(a, b lint.Problem) int { return a.Pos.Compare(b.Pos) })
 	}
 }

@@ -1,15 +1,17 @@
-package lint
+package engine
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/ekslint/ekslint/lint"
 )
 
 // A Finding is one thing wrong with one object, at the place a person edits to fix it.
 type Finding struct {
-	Rule    *Rule
+	Rule    *lint.Rule
 	Message string
-	Place
+	lint.Place
 	// Variants lists the Helm value sets or Kustomize overlays that produced the same finding at
 	// the same place, when there was more than one.
 	Variants []string
@@ -18,7 +20,7 @@ type Finding struct {
 	Suppression *Suppression
 	// Level and Baseline are last, together: a run may hold half a million findings, and packed
 	// they take one word, not two.
-	Level Level
+	Level lint.Level
 	// Baseline is BaselineNew or BaselineUnchanged when the run compares against a baseline.
 	Baseline BaselineState
 }
@@ -45,12 +47,16 @@ func (f *Finding) Fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// A Problem is an input that could not be read or linted as written (Level Error: the run exits
-// with 2), or, as a Note, something skipped on purpose that a person may want to know about.
-type Problem struct {
-	Pos     Pos
-	Level   Level
-	Message string
-}
+// BaselineState says how a finding compares with the baseline: NotCompared when the run has none.
+type BaselineState uint8
 
-func (p Problem) String() string { return p.Pos.String() + ": " + p.Message }
+const (
+	NotCompared BaselineState = iota
+	BaselineNew
+	BaselineUnchanged
+)
+
+// String is the state as SARIF's baselineState and the JSON report write it; "" for NotCompared.
+func (s BaselineState) String() string {
+	return [...]string{NotCompared: "", BaselineNew: "new", BaselineUnchanged: "unchanged"}[s]
+}

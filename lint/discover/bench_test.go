@@ -1,21 +1,21 @@
-package lint_test
+package discover_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/discover"
 )
 
 // BenchmarkDiscoverCorpus discovers the whole shared corpus: the walk, plus reading every
 // kustomization in the root for the include graph.
 func BenchmarkDiscoverCorpus(b *testing.B) {
-	root, _ := filepath.Abs("../../shared/corpus")
+	root, _ := filepath.Abs("../../../shared/corpus")
 	if _, err := os.Stat(root); err != nil {
 		b.Skip("no shared corpus")
 	}
 	for b.Loop() {
-		lint.Discover([]string{"."}, lint.DiscoverOptions{Root: root, WorkDir: root})
+		discover.Discover([]string{"."}, discover.Options{Root: root, WorkDir: root})
 	}
 }

@@ -1,0 +1,358 @@
+// Package engine runs rules over the documents loaders produce: objects are checked in parallel
+// as documents arrive, set rules see what they collected once loading ends, and the findings come
+// back sorted, one per rule and place.
+package engine
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
+)
+
+// Options configure a run.
+type Options struct {
+	// Rules are the rules to run, with their levels as configured.
+	Rules []*lint.Rule
+	// FixedLevels are the rules whose level config set: that level replaces the level of every
+	// finding of the rule, including those a check reports at a level of its own.
+	FixedLevels map[string]bool
+	// Loaders load charts and overlays; files and stdin are loaded by the engine itself.
+	Loaders map[load.InputKind]load.Loader
+	Limits  load.Limits
+	Env     *lint.Env
+	// Workers is how many inputs are loaded and checked at once; 0 means one per CPU.
+	Workers int
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+}
+
+// Result is everything a run found.
+type Result struct {
+	// Findings are sorted by file, line, column and rule; one per rule and place.
+	Findings []Finding
+	// Problems are inputs that could not be read or linted, and notes on what was skipped.
+	Problems []lint.Problem
+	// Sources holds the texts findings point into.
+	Sources *Sources
+	// Ignores are the ekslint.io/ignore annotations of the objects checked, for the filter to
+	// tell which suppress nothing.
+	Ignores []*lint.Ignore
+	// Objects is how many objects were checked.
+	Objects int
+}
+
+// Run loads every input and checks every object with the rules that read it. Inputs are loaded in
+// parallel; documents are checked by a second pool as they are parsed, so one huge file keeps both
+// loading and checking busy. A panic in a loader or a rule becomes a Problem, never a crash.
+func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
+	if opts.Limits == (load.Limits{}) {
+		opts.Limits = load.DefaultLimits()
+	}
+	if opts.Env == nil {
+		opts.Env = &lint.Env{}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
+	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *lint.Rule) bool { return r.Check == nil && r.Set == nil })
+	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
+	e.ruleSource = make([]int, len(opts.Rules))
+	for ri, r := range opts.Rules {
+		e.ruleSource[ri] = -1
+		if r.Set == nil {
+			continue
+		}
+		e.sets = append(e.sets, ri)
+		i := slices.IndexFunc(e.sources, func(s lint.SetCheck) bool { return s.Source() == r.Set.Source() })
+		if i < 0 {
+			i = len(e.sources)
+			e.sources = append(e.sources, r.Set)
+			e.sourceInputs = append(e.sourceInputs, 0)
+		}
+		e.sourceInputs[i] |= r.Inputs
+		e.ruleSource[ri] = i
+	}
+	e.buckets = make([][]lint.Bucket, len(e.sources))
+
+	var checkers sync.WaitGroup
+	for range workers {
+		checkers.Go(e.checkDocuments)
+	}
+	jobs := make(chan int)
+	var loaders sync.WaitGroup
+	for range min(workers, max(len(inputs), 1)) {
+		loaders.Go(func() {
+			for i := range jobs {
+				e.load(ctx, i, inputs[i])
+			}
+		})
+	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
+	loaders.Wait()
+	close(e.docs)
+	checkers.Wait()
+
+	e.records.collectIfLarge()
+	e.runSets()
+	e.records.collectIfLarge()
+	e.res.Findings = e.records.findings()
+	e.res.Findings = Dedupe(e.res.Findings)
+	slices.SortStableFunc(e.res.Problems, func(a, b lint.Problem) int { return a.Pos.Compare(b.Pos) })
+	return e.res
+}
+
+type engine struct {
+	opts Options
+	docs chan seqDoc
+	// sets are the indexes in opts.Rules of the set rules.
+	sets []int
+	// sources are the distinct collect steps of the set rules, with the inputs their rules read
+	// together; ruleSource[i] is opts.Rules[i]'s source (-1 for a per-object rule).
+	sources      []lint.SetCheck
+	sourceInputs []lint.Inputs
+	ruleSource   []int
+
+	mu      sync.Mutex
+	res     *Result
+	records records         // the findings, until the run ends
+	buckets [][]lint.Bucket // per collect step, one per checker
+}
+
+// seqDoc is a document with its place in a parallel run: input index, then document index in
+// the input.
+type seqDoc struct {
+	input, index int
+	doc          *lint.Document
+}
+
+// sink takes what one input's loader produces.
+type sink struct {
+	e     *engine
+	in    load.Input
+	input int
+	docs  int
+}
+
+func (s *sink) Limits() load.Limits { return s.e.opts.Limits }
+
+func (s *sink) Document(d *lint.Document) {
+	s.e.docs <- seqDoc{s.input, s.docs, d}
+	s.docs++
+}
+
+func (s *sink) Problem(p lint.Problem) {
+	s.e.mu.Lock()
+	s.e.res.Problems = append(s.e.res.Problems, p)
+	s.e.mu.Unlock()
+}
+
+func (s *sink) Source(t *lint.Text) { s.e.res.Sources.Add(t) }
+
+func (s *sink) SourceFile(name, abs string, comments map[int]*lint.Ignore) {
+	s.e.res.Sources.AddFile(name, abs, s.in.Root, comments)
+}
+
+func (e *engine) load(ctx context.Context, i int, in load.Input) {
+	s := &sink{e: e, in: in, input: i}
+	defer func() {
+		if r := recover(); r != nil {
+			s.Problem(internalError(lint.Pos{File: in.Path}, fmt.Sprintf("loading %s", in.Path), r))
+		}
+	}()
+	switch in.Kind {
+	case load.File, load.Stdin:
+		load.Raw(in, e.opts.Stdin, s)
+	default:
+		l := e.opts.Loaders[in.Kind]
+		if l == nil {
+			s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: fmt.Sprintf("%s input is not supported in this build", in.Kind)})
+			return
+		}
+		l.Load(ctx, in, s)
+	}
+}
+
+func internalError(at lint.Pos, what string, r any) lint.Problem {
+	return lint.Problem{Pos: at, Level: lint.Error, Message: fmt.Sprintf(
+		"internal error %s: %v; please report this with the input at https://github.com/ekslint/ekslint/issues\n%s", what, r, debug.Stack())}
+}
+
+// checker is one goroutine checking documents: what it keeps between objects.
+type checker struct {
+	e       *engine
+	out     *recordWriter
+	buckets []lint.Bucket
+	// collected marks, per object, the collect steps that already ran: shared steps run once.
+	collected []bool
+	// rule is the rule running, for the Pass's Emit.
+	rule *lint.Rule
+	// strs interns messages and paths: generated manifests repeat the same message and path
+	// thousands of times, and one string per distinct text keeps 400,000 findings from holding
+	// 400,000 copies.
+	strs map[string]string
+}
+
+func (c *checker) intern(s string) string {
+	if v, ok := c.strs[s]; ok {
+		return v
+	}
+	c.strs[s] = s
+	return s
+}
+
+func (c *checker) emit(d lint.Diagnostic) {
+	d.Message, d.Path = c.intern(d.Message), c.intern(d.Path)
+	c.out.add(c.e.finding(c.rule, d))
+}
+
+// finding makes a rule's diagnostic a finding: the level config fixed, else the level the check
+// gave, else the rule's own.
+func (e *engine) finding(r *lint.Rule, d lint.Diagnostic) Finding {
+	level := d.Level
+	if level == lint.None || e.opts.FixedLevels[r.ID] {
+		level = r.Level
+	}
+	f := Finding{Rule: r, Level: level, Message: d.Message, Place: d.Place}
+	if d.Object != nil && d.Object.Variant != "" {
+		f.Variants = []string{d.Object.Variant}
+	}
+	return f
+}
+
+func (e *engine) checkDocuments() {
+	var problems []lint.Problem
+	var ignores []*lint.Ignore
+	c := &checker{e: e, out: &recordWriter{rs: &e.records}, buckets: make([]lint.Bucket, len(e.sources)),
+		collected: make([]bool, len(e.sources)), strs: map[string]string{}}
+	for i, src := range e.sources {
+		c.buckets[i] = src.NewBucket()
+	}
+	objects := 0
+	// One Pass, re-aimed at each rule and object: millions of rule runs, none keeps its Pass.
+	pass := &lint.Pass{Env: e.opts.Env, Emit: c.emit}
+	reader := lint.NewObjectReader()
+	for sd := range e.docs {
+		objs, ps := reader.Objects(sd.doc)
+		problems = append(problems, ps...)
+		for oi, o := range objs {
+			objects++
+			ignores = append(ignores, o.Ref().Ignores...)
+			at := lint.ItemOrder{Input: sd.input, Doc: sd.index, Object: oi}
+			in := lint.InputsOf(o)
+			clear(c.collected)
+			for ri, r := range e.opts.Rules {
+				var b lint.Bucket
+				if src := e.ruleSource[ri]; src >= 0 {
+					if c.collected[src] || e.sourceInputs[src]&in == 0 {
+						continue
+					}
+					c.collected[src], b = true, c.buckets[src]
+				} else if r.Inputs&in == 0 {
+					continue
+				}
+				pass.Object, c.rule = o, r
+				if err := runRule(r, pass, b, at); err != nil {
+					problems = append(problems, *err)
+				}
+			}
+		}
+	}
+	c.out.flush()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.res.Problems = append(e.res.Problems, problems...)
+	e.res.Objects += objects
+	e.res.Ignores = append(e.res.Ignores, ignores...)
+	for i, b := range c.buckets {
+		e.buckets[i] = append(e.buckets[i], b)
+	}
+}
+
+// runRule runs one rule on one object, keeping a set rule's item in b, and turns a panic into a
+// Problem.
+func runRule(r *lint.Rule, p *lint.Pass, b lint.Bucket, at lint.ItemOrder) (problem *lint.Problem) {
+	defer func() {
+		if x := recover(); x != nil {
+			pr := internalError(p.Object.Place().Pos, "in rule "+r.ID, x)
+			problem = &pr
+		}
+	}()
+	if r.Check != nil {
+		r.Check(p)
+	} else {
+		b.Collect(p, at)
+	}
+	return nil
+}
+
+func (e *engine) runSets() {
+	// Each collection is merged once, for all the rules reading it, and dropped after the last.
+	merged := make([]any, len(e.sources))
+	all := func(lint.ItemOrder) bool { return true }
+	for i, ri := range e.sets {
+		r := e.opts.Rules[ri]
+		src := e.ruleSource[ri]
+		if merged[src] == nil {
+			merged[src] = e.sources[src].Merge(e.buckets[src], all)
+			e.buckets[src] = nil
+		}
+		out := &recordWriter{rs: &e.records}
+		s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) { out.add(e.finding(r, d)) }}
+		func() {
+			defer func() {
+				if x := recover(); x != nil {
+					e.res.Problems = append(e.res.Problems, internalError(lint.Pos{}, "in rule "+r.ID, x))
+				}
+			}()
+			r.Set.Check(merged[src], s)
+		}()
+		out.flush()
+		if !slices.ContainsFunc(e.sets[i+1:], func(rj int) bool { return e.ruleSource[rj] == src }) {
+			merged[src] = nil // the last rule reading this collection has run
+		}
+	}
+}
+
+// Dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can
+// produce the same finding at the same template or base line, and a person fixes it once. The
+// variants that produced it are kept on the finding.
+func Dedupe(fs []Finding) []Finding {
+	// Checkers append findings in whatever order they finish: the message, the variants and the
+	// object break ties, so the finding kept (its message and object name the object as one
+	// overlay built it) is the same in every run.
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		// Ties are rare: compare the costly keys only then (cmp.Or evaluates every argument).
+		if c := cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID), cmp.Compare(a.Message, b.Message)); c != 0 {
+			return c
+		}
+		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
+	})
+	out := fs[:0]
+	for _, f := range fs {
+		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos {
+			last := &out[n-1]
+			for _, v := range f.Variants {
+				if !slices.Contains(last.Variants, v) {
+					last.Variants = append(last.Variants, v)
+				}
+			}
+			slices.Sort(last.Variants)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}

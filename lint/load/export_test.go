@@ -1,0 +1,4 @@
+package load
+
+// MinPiece is minPiece, for tests of how streams are cut.
+const MinPiece = minPiece

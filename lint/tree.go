@@ -1,0 +1,150 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultMaxAliasNodes is how many nodes YAML aliases may add to one document when expanded,
+// unless a run says otherwise: YAML's "billion laughs" is 446 bytes that expand to 387 million
+// strings.
+const DefaultMaxAliasNodes = 1_000_000
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// YAMLErrorPos splits a parser error into its line and a message without the "yaml:" prefix.
+func YAMLErrorPos(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return line, "invalid YAML: " + m[2]
+	}
+	return 0, "invalid YAML: " + YAMLMessage(err)
+}
+
+func YAMLMessage(err error) string {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		return "line " + m[1] + ": " + m[2]
+	}
+	if len(msg) > 6 && msg[:6] == "yaml: " {
+		return msg[6:]
+	}
+	return msg
+}
+
+// A TreeError is a document the Kubernetes API would refuse too: it has duplicate keys, or
+// aliases that expand past the budget.
+type TreeError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *TreeError) Error() string { return e.Msg }
+
+// CheckTree walks a parsed document once, without expanding aliases, and refuses two things the
+// Kubernetes API refuses too: duplicate keys in a mapping (the object is ambiguous) and aliases
+// that expand to more than maxAlias extra nodes (an alias bomb). After it, every walk over the
+// document is bounded. Every document a rule sees has passed it.
+func CheckTree(root *yaml.Node, maxAlias int) *TreeError {
+	c := treeChecker{max: maxAlias, sizes: map[*yaml.Node]int{}}
+	c.walk(root)
+	return c.problem
+}
+
+type treeChecker struct {
+	max     int
+	extra   int // nodes the aliases seen so far add when expanded, saturating above max
+	sizes   map[*yaml.Node]int
+	problem *TreeError
+	bomb    bool // an alias bomb ends the walk; duplicate keys do not, an earlier one may follow
+}
+
+func (c *treeChecker) walk(n *yaml.Node) {
+	if c.bomb {
+		return
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			c.extra = min(c.extra+c.expandedSize(n.Alias)-1, c.max+1)
+		}
+		if c.extra > c.max {
+			c.bomb = true
+			c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
+				"alias *%s takes the document past %d nodes when expanded (an alias bomb); document not linted (--max-alias-nodes)",
+				n.Value, c.max)}
+		}
+		return
+	case yaml.MappingNode:
+		c.checkKeys(n)
+	}
+	for _, ch := range n.Content {
+		c.walk(ch)
+	}
+}
+
+// expandedSize is the number of nodes n stands for with aliases expanded, capped above the
+// budget. Sizes of anchored nodes (the only alias targets) are memoised, so the computation
+// itself stays linear in the written document.
+func (c *treeChecker) expandedSize(n *yaml.Node) int {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return 1
+		}
+		return c.expandedSize(n.Alias)
+	}
+	if s, ok := c.sizes[n]; ok {
+		return s
+	}
+	s := 1
+	for _, ch := range n.Content {
+		s = min(s+c.expandedSize(ch), c.max+2)
+	}
+	if n.Anchor != "" {
+		c.sizes[n] = s
+	}
+	return s
+}
+
+func (c *treeChecker) checkKeys(m *yaml.Node) {
+	n := len(m.Content) / 2
+	if n < 2 {
+		return
+	}
+	// Most mappings have a handful of keys: comparing each with those before it costs less than
+	// a map per mapping, of which a document has hundreds.
+	var seen map[string]*yaml.Node
+	if n > 16 {
+		seen = make(map[string]*yaml.Node, n)
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || isMergeKey(k) {
+			continue
+		}
+		var first *yaml.Node
+		if seen != nil {
+			first = seen[k.Value]
+			if first == nil {
+				seen[k.Value] = k
+			}
+		} else {
+			for j := 0; j < i; j += 2 {
+				if p := m.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && !isMergeKey(p) {
+					first = p
+					break
+				}
+			}
+		}
+		// Keep the earliest duplicate in the file, as a person reads it, not the first the walk
+		// meets (outer mappings are checked before inner ones).
+		if first != nil && (c.problem == nil || k.Line < c.problem.Line) {
+			c.problem = &TreeError{k.Line, k.Column,
+				fmt.Sprintf("duplicate key %q (first at line %d); the Kubernetes API rejects this document; not linted", k.Value, first.Line)}
+		}
+	}
+}
