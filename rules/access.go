@@ -457,44 +457,6 @@ func nodeRoleOf(ng *lint.Object) *lint.Object {
 	return referencedResource(ng, ng.Properties().Get("NodeRole"), "AWS::IAM::Role")
 }
 
-var CFNClusterRolePolicy = &lint.Rule{
-	ID:        "cfn-eks-cluster-role-policy",
-	Level:     lint.Warning,
-	DefaultOn: true,
-	Title:     "Cluster role lacks AmazonEKSClusterPolicy",
-	Inputs:    lint.CloudFormationInput,
-	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
-	Rationale: "The EKS control plane acts in your account (network interfaces, load balancers, node registration) " +
-		"with the cluster IAM role; EKS documents AmazonEKSClusterPolicy as the policy that role needs. Without it " +
-		"cluster creation or later operations fail. EKS Best Practices: the cluster role carries " +
-		"AmazonEKSClusterPolicy (A9).",
-	Fix: "Add `!Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy` to the role's ManagedPolicyArns.",
-	Example: lint.Example{
-		Bad: templateWith(cfnClusterWithRole("        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSServicePolicy\n")),
-		Good: templateWith(cfnClusterWithRole("        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy\n" +
-			"        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSVPCResourceController\n")),
-	},
-	Notes: "Only roles defined in the same template are checked; a role passed in as a parameter or ARN cannot be " +
-		"read offline. Entries whose policy is only known at deploy time (`!Ref PolicyArn`) make the role's list " +
-		"unknown, and it is not reported.",
-	Check: func(p *lint.Pass) {
-		if _, ok := cfnResource(p, "AWS::EKS::Cluster"); !ok {
-			return
-		}
-		o := p.Object
-		role := referencedResource(o, o.Properties().Get("RoleArn"), "AWS::IAM::Role")
-		if role == nil {
-			return
-		}
-		policies, known := cfnField(role.Properties(), "ManagedPolicyArns")
-		refs, opaque := policyRefs(policies)
-		if known && !opaque && !hasPolicy(refs, clusterPolicy) {
-			p.Report(policies, "role %s (RoleArn of cluster %s) lacks AmazonEKSClusterPolicy in ManagedPolicyArns; add arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy",
-				role.Name(), o.Name())
-		}
-	},
-}
-
 // cfnClusterWithRole writes an example cluster whose role has the given ManagedPolicyArns items.
 func cfnClusterWithRole(policies string) string {
 	return "  ClusterRole:\n    Type: AWS::IAM::Role\n    Properties:\n" +
@@ -531,59 +493,6 @@ func vpcCNIRoleInTemplate(t *lint.Template) bool {
 		}
 	}
 	return false
-}
-
-var CFNNodeRolePolicies = &lint.Rule{
-	ID:        "cfn-eks-node-role-policies",
-	Level:     lint.Warning,
-	DefaultOn: true,
-	Title:     "Node role lacks a policy nodes need",
-	Inputs:    lint.CloudFormationInput,
-	Tags:      []lint.Tag{lint.TagReliability, lint.TagSecurity, lint.TagEKS},
-	Rationale: "Nodes join the cluster with AmazonEKSWorkerNodePolicy, pull images with ECR read access " +
-		"(AmazonEC2ContainerRegistryPullOnly, or the broader ReadOnly) and, unless the VPC CNI has a role of its " +
-		"own, manage pod networking with AmazonEKS_CNI_Policy. A node role without them gives nodes that never " +
-		"become Ready or pods stuck pulling images. EKS Best Practices: a least-privilege node role with exactly " +
-		"these (A4, A7, A8).",
-	Fix: "Add the missing policies to the node role's ManagedPolicyArns; for the CNI, prefer giving the vpc-cni " +
-		"add-on its own role (`ServiceAccountRoleArn` or `PodIdentityAssociations`).",
-	Example: lint.Example{
-		Bad: templateWith(cfnNodegroupWithRole("        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy\n")),
-		Good: templateWith(cfnNodegroupWithRole("        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy\n" +
-			"        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly\n" +
-			"        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKS_CNI_Policy\n")),
-	},
-	Notes: "Only node roles defined in the same template are checked. A Pod Identity association for " +
-		"kube-system/aws-node (AWS::EKS::PodIdentityAssociation) also gives the CNI its own role.",
-	Check: func(p *lint.Pass) {
-		if _, ok := cfnResource(p, "AWS::EKS::Nodegroup"); !ok {
-			return
-		}
-		o := p.Object
-		role := nodeRoleOf(o)
-		if role == nil {
-			return
-		}
-		policies, known := cfnField(role.Properties(), "ManagedPolicyArns")
-		refs, opaque := policyRefs(policies)
-		if !known || opaque {
-			return
-		}
-		var missing []string
-		if !hasPolicy(refs, workerNodePolicy) {
-			missing = append(missing, workerNodePolicy)
-		}
-		if !hasPolicy(refs, ecrPullOnlyPolicy, ecrReadOnlyPolicy) {
-			missing = append(missing, ecrPullOnlyPolicy+" (or "+ecrReadOnlyPolicy+")")
-		}
-		if !hasPolicy(refs, cniPolicy) && !vpcCNIHasOwnIdentityInTemplate(o.Template()) {
-			missing = append(missing, cniPolicy+" (or a vpc-cni add-on role)")
-		}
-		if len(missing) > 0 {
-			p.Report(policies, "node role %s (NodeRole of node group %s) lacks %s in ManagedPolicyArns; add %s",
-				role.Name(), o.Name(), strings.Join(missing, ", "), pluralIt(len(missing)))
-		}
-	},
 }
 
 // pluralIt is "it" or "them".

@@ -381,68 +381,6 @@ func detectorFeatures(props lint.Node) (f guardDutyFeatures, known bool) {
 	return f, true
 }
 
-var GuardDutyEKSFeaturesDisabled = &lint.Rule{
-	ID:        "cfn-guardduty-eks-features-disabled",
-	Level:     lint.Note,
-	DefaultOn: false,
-	Title:     "GuardDuty detector does not monitor EKS",
-	Inputs:    lint.CloudFormationInput,
-	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
-	Rationale: "GuardDuty watches EKS through two features: EKS audit log monitoring (EKS_AUDIT_LOGS) reads the " +
-		"Kubernetes audit log for suspicious API use, and runtime monitoring (RUNTIME_MONITORING, formerly " +
-		"EKS_RUNTIME_MONITORING) watches the nodes through its agent. A detector without them misses attacks " +
-		"on the cluster. EKS Best Practices: GuardDuty EKS protection (A12) and runtime monitoring (B8).",
-	Fix: "Add `{Name: EKS_AUDIT_LOGS, Status: ENABLED}` and `{Name: RUNTIME_MONITORING, Status: ENABLED}` (with " +
-		"`AdditionalConfiguration: [{Name: EKS_ADDON_MANAGEMENT, Status: ENABLED}]` to let GuardDuty manage its " +
-		"agent) to the detector's `Features`.",
-	Example: lint.Example{
-		Bad: "Resources:\n  Detector:\n    Type: AWS::GuardDuty::Detector\n    Properties:\n      Enable: true\n" +
-			"      Features:\n        - Name: S3_DATA_EVENTS\n          Status: ENABLED\n",
-		Good: "Resources:\n  Detector:\n    Type: AWS::GuardDuty::Detector\n    Properties:\n      Enable: true\n" +
-			"      Features:\n        - Name: EKS_AUDIT_LOGS\n          Status: ENABLED\n" +
-			"        - Name: RUNTIME_MONITORING\n          Status: ENABLED\n          AdditionalConfiguration:\n" +
-			"            - Name: EKS_ADDON_MANAGEMENT\n              Status: ENABLED\n",
-	},
-	Notes: "GuardDuty replaced EKS_RUNTIME_MONITORING with RUNTIME_MONITORING, which covers EKS (the API rejects " +
-		"both together), so either one counts; so does the older `DataSources.Kubernetes.AuditLogs.Enable: true` " +
-		"for audit logs. A detector with `Enable: false` is reported as such. Only detectors in the templates " +
-		"linted are checked: GuardDuty is usually set up per account, elsewhere.",
-	Check: func(p *lint.Pass) {
-		props, ok := cfnResource(p, "AWS::GuardDuty::Detector")
-		if !ok {
-			return
-		}
-		if enable, ok := cfnBool(props.Get("Enable")); ok && !enable {
-			p.Report(props.Get("Enable"), "the GuardDuty detector is disabled (Enable: %s), so it monitors nothing; set it to true", props.Get("Enable").Str())
-			return
-		}
-		f, known := detectorFeatures(props)
-		if !known {
-			return
-		}
-		var missing []string
-		var at lint.Node
-		if !f.enabled("EKS_AUDIT_LOGS") && !f.legacyAuditLogs {
-			missing, at = append(missing, "EKS_AUDIT_LOGS"), f.byName["EKS_AUDIT_LOGS"]
-		}
-		if !f.enabled("RUNTIME_MONITORING") && !f.enabled("EKS_RUNTIME_MONITORING") {
-			missing = append(missing, "RUNTIME_MONITORING")
-			if n, ok := f.byName["RUNTIME_MONITORING"]; ok {
-				at = n
-			} else if n, ok := f.byName["EKS_RUNTIME_MONITORING"]; ok {
-				at = n
-			}
-		}
-		if len(missing) == 0 {
-			return
-		}
-		if len(missing) > 1 || !at.Exists() {
-			at = props.Get("Features")
-		}
-		p.Report(at, "the GuardDuty detector does not enable %s for EKS; add them to Features with Status: ENABLED", strings.Join(missing, " and "))
-	},
-}
-
 // addons are the G3 rules in catalogue order.
 var addons = []*lint.Rule{
 	VPCCNINetworkPolicyDisabled,
