@@ -275,7 +275,7 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 	Notes: "The load balancer is what matters: Ingresses sharing an IngressGroup (`group.name`) share one ALB, and " +
 		"`inbound-cidrs`, `security-groups` and `scheme` set on any of them apply to all, so an Ingress is reported " +
 		"only when no member of its group restricts sources. IngressClassParams in the input are read too: their " +
-		"`scheme` overrides the annotation and their `inboundCIDRs` restrict every Ingress of the class." + pooledRun,
+		"`scheme` overrides the annotation and their `inboundCIDRs` restrict every Ingress of the class." + perDeployment,
 	Set: lint.Gather(collectALB, func(items []albItem, s *lint.SetPass) {
 		restrictedGroups := map[string]bool{}
 		classParams := map[string]string{} // IngressClass → IngressClassParams name
@@ -393,7 +393,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"kinds that keep one at `spec.template` (Argo Rollouts, OpenKruise) count. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
-		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + pooledRun,
+		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		withPods := map[string]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()

@@ -87,9 +87,10 @@ var LivenessProbeMissing = &lint.Rule{
 	},
 }
 
-// pooledRun is said in the docs of the rules that match objects with each other.
-const pooledRun = " Matching spans the whole run: objects from every file, chart, overlay and value set " +
-	"linted together can satisfy each other (an object rendered only with one value set counts for the others too)."
+// perDeployment is said in the docs of the rules that match objects with each other.
+const perDeployment = " Objects are matched within one deployment: a Kustomize overlay, a Helm chart with one value " +
+	"set, or the run's raw manifests, which every deployment sees; the config's `deployments` groups charts and overlays " +
+	"applied together (docs/config.md)."
 
 // resourcesNotes explains, once for the three resource rules, which containers they check.
 const resourcesNotes = "Pod-level `spec.resources` (Kubernetes 1.34+, beta) satisfies the rule for every container. " +
@@ -339,7 +340,7 @@ var SingleReplica = &lint.Rule{
 	Equivalents: []string{"kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "kube-linter minimum-three-replicas"},
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
-		"kube-linter minimum-three-replicas (off by default) asks for 3." + pooledRun,
+		"kube-linter minimum-three-replicas (off by default) asks for 3." + perDeployment,
 	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
 		scaled := map[scaleTarget]bool{}
 		for _, it := range items {
@@ -498,7 +499,7 @@ spec:
 		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
 		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
-		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + pooledRun,
+		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + perDeployment,
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
 		var pdbs []*disruptionBudget
@@ -743,7 +744,7 @@ var WorkloadNoAWSIdentity = &lint.Rule{
 	Notes: "Identity is looked up in the whole run: ServiceAccount annotations, eksctl `iam.podIdentityAssociations`, " +
 		"`addons[].podIdentityAssociations` and `iam.serviceAccounts` (eksctl annotates those ServiceAccounts itself " +
 		"unless `roleOnly` is set), and CloudFormation `AWS::EKS::PodIdentityAssociation`, whose namespace or " +
-		"ServiceAccount given by a parameter matches any." + pooledRun,
+		"ServiceAccount given by a parameter matches any." + perDeployment,
 	Set: lint.Gather(collectIdentity, func(items []identityItem, s *lint.SetPass) {
 		var wildcards []serviceAccountRef
 		known := map[serviceAccountRef]bool{}
@@ -874,7 +875,7 @@ var SATokenAutomount = &lint.Rule{
 	Notes: "The pod spec's setting wins over the ServiceAccount's, as in Kubernetes. Only the silent default is " +
 		"reported: an explicit `true` on either is taken as a deliberate choice. A ServiceAccount not in the input " +
 		"counts as unset. Polaris, Checkov and Trivy look at the pod spec alone, so they also report pods whose " +
-		"ServiceAccount already disables the token." + pooledRun,
+		"ServiceAccount already disables the token." + perDeployment,
 	Set: lint.Gather(collectAutomount, func(items []automountItem, s *lint.SetPass) {
 		accounts := map[serviceAccountRef]bool{} // ServiceAccounts that set automountServiceAccountToken
 		for _, it := range items {

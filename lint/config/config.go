@@ -41,6 +41,9 @@ type Config struct {
 	Ignore []Pattern
 	// Charts are the Helm charts rendered with named value sets.
 	Charts []Chart
+	// Deployments are groups of inputs applied together into one cluster: set rules (NetworkPolicy
+	// coverage, PDBs, Services and their pods) check each group as one.
+	Deployments []Deployment
 	// KubeVersion is the Kubernetes version charts are rendered for ("1.31"); "" when not set.
 	KubeVersion string
 	// DataFile is the EKS version data file to use instead of the embedded one (absolute); "" when not set.
@@ -84,6 +87,26 @@ func (s SetValue) JSONArg() (string, error) {
 		return "", fmt.Errorf("set %s: %w", s.Key, err)
 	}
 	return s.Key + "=" + string(b), nil
+}
+
+// A Deployment is a group of inputs applied together: charts, overlays and manifests whose paths,
+// relative to the lint root, match one of Paths.
+type Deployment struct {
+	Name  string
+	Paths []Pattern
+}
+
+// DeploymentOf returns the name of the deployment whose paths match rel (slash-separated,
+// relative to the lint root), or "".
+func (c *Config) DeploymentOf(rel string) string {
+	for _, d := range c.Deployments {
+		for _, p := range d.Paths {
+			if p.Match(rel) {
+				return d.Name
+			}
+		}
+	}
+	return ""
 }
 
 // IgnorePath reports whether findings and problems in a file are left out; rel is relative to the
@@ -305,19 +328,9 @@ func (p *parser) level(path string, n *yaml.Node, allowNone bool) (lint.Level, b
 func (p *parser) top(root *yaml.Node) {
 	p.fields("", root, []field{
 		{"rules", p.rules},
-		{"ignore", func(path string, v *yaml.Node) {
-			p.list(path, v, func(path string, v *yaml.Node) {
-				if s, ok := p.str(path, v); ok {
-					pat, err := CompilePattern(s)
-					if err != nil {
-						p.errorf(v, "%s: %v", label(path), err)
-						return
-					}
-					p.cfg.Ignore = append(p.cfg.Ignore, pat)
-				}
-			})
-		}},
+		{"ignore", func(path string, v *yaml.Node) { p.cfg.Ignore = p.patterns(path, v) }},
 		{"charts", p.charts},
+		{"deployments", p.deployments},
 		{"kubeVersion", p.kubeVersion},
 		{"dataFile", func(path string, v *yaml.Node) { p.cfg.DataFile = p.path(path, v, wantFile) }},
 		{"failOn", func(path string, v *yaml.Node) {
@@ -326,6 +339,47 @@ func (p *parser) top(root *yaml.Node) {
 			}
 		}},
 		{"baseline", func(path string, v *yaml.Node) { p.cfg.Baseline = p.path(path, v, mayBeMissing) }},
+	})
+}
+
+// patterns reads a list of path patterns.
+func (p *parser) patterns(path string, n *yaml.Node) []Pattern {
+	var out []Pattern
+	p.list(path, n, func(path string, v *yaml.Node) {
+		if s, ok := p.str(path, v); ok {
+			pat, err := CompilePattern(s)
+			if err != nil {
+				p.errorf(v, "%s: %v", label(path), err)
+				return
+			}
+			out = append(out, pat)
+		}
+	})
+	return out
+}
+
+func (p *parser) deployments(path string, n *yaml.Node) {
+	names := map[string]bool{}
+	p.list(path, n, func(path string, v *yaml.Node) {
+		var d Deployment
+		p.fields(path, v, []field{
+			{"name", func(path string, v *yaml.Node) { d.Name, _ = p.str(path, v) }},
+			{"paths", func(path string, v *yaml.Node) { d.Paths = p.patterns(path, v) }},
+		})
+		if v.Kind != yaml.MappingNode {
+			return
+		}
+		switch {
+		case d.Name == "" && !hasKey(v, "name"):
+			p.errorf(v, "%s: name is required (it names the deployment)", label(path))
+		case len(d.Paths) == 0 && !hasKey(v, "paths"):
+			p.errorf(v, "%s: paths is required: list the charts, overlays and files deployed together", label(path))
+		case names[d.Name]:
+			p.errorf(v, "%s: deployment %q is named twice", label(path), d.Name)
+		default:
+			names[d.Name] = true
+			p.cfg.Deployments = append(p.cfg.Deployments, d)
+		}
 	})
 }
 

@@ -134,7 +134,7 @@ func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{"rulez: {}\n", `.ekslint.yaml:1:1: unknown key "rulez" at the top level; did you mean rules?`},
 		{"fail-on: error\n", `.ekslint.yaml:1:1: unknown key "fail-on" at the top level; did you mean failOn?`},
-		{"colour: never\n", `.ekslint.yaml:1:1: unknown key "colour" at the top level (known keys: rules, ignore, charts, kubeVersion, dataFile, failOn, baseline)`},
+		{"colour: never\n", `.ekslint.yaml:1:1: unknown key "colour" at the top level (known keys: rules, ignore, charts, deployments, kubeVersion, dataFile, failOn, baseline)`},
 		{"rules:\n  k8s-host-network:\n    levle: note\n", `.ekslint.yaml:3:5: unknown key "levle" in rules.k8s-host-network; did you mean level?`},
 		{"rules:\n  k8s-hostnetwork: {enabled: false}\n", `.ekslint.yaml:2:3: unknown rule "k8s-hostnetwork" in rules; did you mean k8s-host-network?`},
 		{"rules:\n  k8s-host-network: {enabled: \"no\"}\n", `.ekslint.yaml:2:31: rules.k8s-host-network.enabled: want true or false, not the string "no"`},

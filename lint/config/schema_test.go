@@ -82,6 +82,16 @@ func schema(all []*lint.Rule) map[string]any {
 				"description": "Helm charts rendered once per value set; each finding lists the value sets that produce it.",
 				"items":       map[string]any{"$ref": "#/definitions/chart"},
 			},
+			"deployments": map[string]any{
+				"type":        []string{"array", "null"},
+				"description": "Charts, overlays and files applied together into one cluster: rules that match objects with each other check each deployment as one.",
+				"items": object("One deployment.", map[string]any{
+					"name": str("Names the deployment."),
+					"paths": map[string]any{"type": "array", "minItems": 1,
+						"description": "Patterns of the charts, overlays and files in it, relative to the lint root, as in ignore.",
+						"items":       map[string]any{"type": "string", "minLength": 1, "not": map[string]any{"pattern": `^!`}}},
+				}, "name", "paths"),
+			},
 			"kubeVersion": map[string]any{"type": "string", "pattern": `^v?[0-9]+\.[0-9]+(\.[0-9]+)?$`,
 				"description": `Kubernetes version charts are rendered for, as a string: "1.31".`},
 			"dataFile": str("EKS version data file to use instead of the one built in, relative to the lint root."),

@@ -32,6 +32,20 @@ type Options struct {
 	Workers int
 	// Stdin is read for the input "-".
 	Stdin io.Reader
+	// Deployment names what an input's documents are applied with; variant is the document's
+	// (a Helm value set, a Kustomize overlay). Set rules check each deployment on its own, with
+	// the raw manifests (named "") visible to every deployment, since teams apply them beside
+	// charts and overlays. nil is DeploymentOf.
+	Deployment func(in load.Input, variant string) string
+}
+
+// DeploymentOf is what is applied together by default: the raw files and stdin of a run, each
+// Helm chart with one value set, each Kustomize overlay.
+func DeploymentOf(in load.Input, variant string) string {
+	if in.Kind == load.File || in.Kind == load.Stdin {
+		return ""
+	}
+	return in.Kind.String() + " " + in.Path + "\x00" + variant
 }
 
 // Result is everything a run found.
@@ -59,13 +73,17 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	if opts.Env == nil {
 		opts.Env = &lint.Env{}
 	}
+	if opts.Deployment == nil {
+		opts.Deployment = DeploymentOf
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
 	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *lint.Rule) bool { return r.Check == nil && r.Set == nil })
-	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers)}
+	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers),
+		deployments: map[string]int{"": rawDeployment}}
 	e.ruleSource = make([]int, len(opts.Rules))
 	for ri, r := range opts.Rules {
 		e.ruleSource[ri] = -1
@@ -129,13 +147,21 @@ type engine struct {
 	res     *Result
 	records records         // the findings, until the run ends
 	buckets [][]lint.Bucket // per collect step, one per checker
+	// deployments numbers the deployments by name, the raw manifests' ("") as rawDeployment;
+	// rawRefs are the raw objects set rules collected from, whose findings only the raw
+	// manifests' own check reports.
+	deployments map[string]int
+	rawRefs     map[*lint.ObjectRef]bool
 }
 
+// rawDeployment is the number of the raw manifests' deployment.
+const rawDeployment = 0
+
 // seqDoc is a document with its place in a parallel run: input index, then document index in
-// the input.
+// the input, and the deployment it belongs to.
 type seqDoc struct {
-	input, index int
-	doc          *lint.Document
+	input, index, deployment int
+	doc                      *lint.Document
 }
 
 // sink takes what one input's loader produces.
@@ -149,7 +175,15 @@ type sink struct {
 func (s *sink) Limits() load.Limits { return s.e.opts.Limits }
 
 func (s *sink) Document(d *lint.Document) {
-	s.e.docs <- seqDoc{s.input, s.docs, d}
+	name := s.e.opts.Deployment(s.in, d.Variant)
+	s.e.mu.Lock()
+	dep, ok := s.e.deployments[name]
+	if !ok {
+		dep = len(s.e.deployments)
+		s.e.deployments[name] = dep
+	}
+	s.e.mu.Unlock()
+	s.e.docs <- seqDoc{s.input, s.docs, dep, d}
 	s.docs++
 }
 
@@ -199,6 +233,8 @@ type checker struct {
 	collected []bool
 	// rule is the rule running, for the Pass's Emit.
 	rule *lint.Rule
+	// rawRefs are the raw objects this checker collected set items from.
+	rawRefs []*lint.ObjectRef
 	// strs interns messages and paths: generated manifests repeat the same message and path
 	// thousands of times, and one string per distinct text keeps 400,000 findings from holding
 	// 400,000 copies.
@@ -250,7 +286,7 @@ func (e *engine) checkDocuments() {
 		for oi, o := range objs {
 			objects++
 			ignores = append(ignores, o.Ref().Ignores...)
-			at := lint.ItemOrder{Input: sd.input, Doc: sd.index, Object: oi}
+			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
 			in := lint.InputsOf(o)
 			clear(c.collected)
 			for ri, r := range e.opts.Rules {
@@ -268,6 +304,9 @@ func (e *engine) checkDocuments() {
 					problems = append(problems, *err)
 				}
 			}
+			if sd.deployment == rawDeployment && slices.Contains(c.collected, true) {
+				c.rawRefs = append(c.rawRefs, o.Ref())
+			}
 		}
 	}
 	c.out.flush()
@@ -276,6 +315,12 @@ func (e *engine) checkDocuments() {
 	e.res.Problems = append(e.res.Problems, problems...)
 	e.res.Objects += objects
 	e.res.Ignores = append(e.res.Ignores, ignores...)
+	if e.rawRefs == nil {
+		e.rawRefs = map[*lint.ObjectRef]bool{}
+	}
+	for _, ref := range c.rawRefs {
+		e.rawRefs[ref] = true
+	}
 	for i, b := range c.buckets {
 		e.buckets[i] = append(e.buckets[i], b)
 	}
@@ -298,32 +343,51 @@ func runRule(r *lint.Rule, p *lint.Pass, b lint.Bucket, at lint.ItemOrder) (prob
 	return nil
 }
 
+// runSets runs the set rules over each deployment: its own items with the raw manifests', reporting
+// only on its own objects, and the raw manifests alone, reporting on them. So a NetworkPolicy
+// that only the dev overlay creates hides nothing in prod, and a finding about a raw manifest is
+// not made once per deployment that sees it. Each collection is merged once per deployment, for
+// all the rules reading it, and dropped after the last.
 func (e *engine) runSets() {
-	// Each collection is merged once, for all the rules reading it, and dropped after the last.
-	merged := make([]any, len(e.sources))
-	all := func(lint.ItemOrder) bool { return true }
-	for i, ri := range e.sets {
-		r := e.opts.Rules[ri]
-		src := e.ruleSource[ri]
-		if merged[src] == nil {
-			merged[src] = e.sources[src].Merge(e.buckets[src], all)
-			e.buckets[src] = nil
-		}
-		out := &recordWriter{rs: &e.records}
-		s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) { out.add(e.finding(r, d)) }}
-		func() {
-			defer func() {
-				if x := recover(); x != nil {
-					e.res.Problems = append(e.res.Problems, internalError(lint.Pos{}, "in rule "+r.ID, x))
-				}
-			}()
-			r.Set.Check(merged[src], s)
-		}()
-		out.flush()
-		if !slices.ContainsFunc(e.sets[i+1:], func(rj int) bool { return e.ruleSource[rj] == src }) {
-			merged[src] = nil // the last rule reading this collection has run
-		}
+	deps := make([]int, 0, len(e.deployments))
+	for _, d := range e.deployments {
+		deps = append(deps, d)
 	}
+	slices.Sort(deps)
+	for src, set := range e.sources {
+		var rules []*lint.Rule
+		for _, ri := range e.sets {
+			if e.ruleSource[ri] == src {
+				rules = append(rules, e.opts.Rules[ri])
+			}
+		}
+		for _, d := range deps {
+			items := set.Merge(e.buckets[src], func(at lint.ItemOrder) bool {
+				return at.Deployment == d || at.Deployment == rawDeployment
+			})
+			for _, r := range rules {
+				e.runSet(r, items, d)
+			}
+		}
+		e.buckets[src] = nil
+	}
+}
+
+// runSet runs one set rule over one deployment's items.
+func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
+	out := &recordWriter{rs: &e.records}
+	s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) {
+		if deployment == rawDeployment || !e.rawRefs[d.Object] {
+			out.add(e.finding(r, d))
+		}
+	}}
+	defer out.flush()
+	defer func() {
+		if x := recover(); x != nil {
+			e.res.Problems = append(e.res.Problems, internalError(lint.Pos{}, "in rule "+r.ID, x))
+		}
+	}()
+	r.Set.Check(items, s)
 }
 
 // Dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can

@@ -295,6 +295,19 @@ func (p *Plan) chartLoader(cfg *config.Config) (*helm.Loader, error) {
 	return helm.New(opts)
 }
 
+// deployment names what an input is applied with: the config's deployment whose paths match it,
+// else what the engine takes by default.
+func (p *Plan) deployment(in load.Input, variant string) string {
+	if cfg := p.res.Config; len(cfg.Deployments) > 0 && in.Root != nil {
+		if rel, err := filepath.Rel(p.root.Dir(), in.Abs); err == nil {
+			if name := cfg.DeploymentOf(filepath.ToSlash(rel)); name != "" {
+				return "config " + name
+			}
+		}
+	}
+	return engine.DeploymentOf(in, variant)
+}
+
 // Inputs are what the run will load.
 func (p *Plan) Inputs() []load.Input { return p.inputs }
 
@@ -311,6 +324,7 @@ func (p *Plan) Run(ctx context.Context) *Result {
 		Env:         p.env,
 		Stdin:       p.req.Stdin,
 		Workers:     p.req.Workers,
+		Deployment:  p.deployment,
 		Loaders: map[load.InputKind]load.Loader{
 			load.Chart:   p.charts,
 			load.Overlay: kustomize.NewLoader(),

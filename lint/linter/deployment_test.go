@@ -1,0 +1,116 @@
+package linter_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/rules"
+)
+
+// overlays is a base with dev and prod overlays; only dev adds a NetworkPolicy, and a tests/
+// overlay adds another. prod must still be told it has none.
+var overlays = map[string]string{
+	"base/kustomization.yaml": "resources: [deploy.yaml]\n",
+	"base/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "api:1.0"}]
+`,
+	"overlays/dev/kustomization.yaml":   "resources: [../../base, netpol.yaml]\n",
+	"overlays/dev/netpol.yaml":          netpol,
+	"overlays/prod/kustomization.yaml":  "resources: [../../base]\nnamePrefix: prod-\n",
+	"overlays/tests/kustomization.yaml": "resources: [../../base, netpol.yaml]\n",
+	"overlays/tests/netpol.yaml":        netpol,
+}
+
+const netpol = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`
+
+// networkPolicyFindings lints paths in a tree of files and lists the NetworkPolicy findings.
+func networkPolicyFindings(t *testing.T, files map[string]string, paths ...string) []string {
+	t.Helper()
+	dir := linttest.WriteFiles(t, files)
+	req := linttest.Only(rules.NamespaceWithoutNetworkPolicy)
+	req.Paths, req.Root, req.WorkDir = paths, dir, dir
+	res := linttest.Lint(t, req)
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var out []string
+	for _, f := range res.Findings {
+		out = append(out, fmt.Sprintf("%s %v: %s", f.Pos, f.Variants, f.Message))
+	}
+	return out
+}
+
+// TestDeploymentsAreCheckedApart: the NetworkPolicy of dev and tests does not cover prod, in a run
+// of the whole repository, of the prod overlay alone, and of the files pre-commit passes when the
+// base changes; all three say the same.
+func TestDeploymentsAreCheckedApart(t *testing.T) {
+	want := []string{`base/deploy.yaml:4:3 [overlays/prod]: namespace "shop" has no NetworkPolicy, so the pods of Deployment "prod-api" accept traffic from any pod and reach anything; add a default-deny policy and allow what each workload needs`}
+	for _, paths := range [][]string{{"."}, {"overlays/prod"}, {"base/deploy.yaml", "overlays/prod/kustomization.yaml"}} {
+		if got := networkPolicyFindings(t, overlays, paths...); !slices.Equal(got, want) {
+			t.Errorf("lint %s:\n%s\nwant:\n%s", strings.Join(paths, " "), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestRawManifestsAreSeenByEveryDeployment: a raw NetworkPolicy applied beside the overlays covers
+// them all.
+func TestRawManifestsAreSeenByEveryDeployment(t *testing.T) {
+	files := maps(overlays, map[string]string{"cluster/netpol.yaml": netpol})
+	if got := networkPolicyFindings(t, files, "."); len(got) != 0 {
+		t.Errorf("findings %v, want none: the raw policy covers every overlay", got)
+	}
+}
+
+// TestConfiguredDeployment: charts and overlays the config lists as one deployment are checked
+// together.
+func TestConfiguredDeployment(t *testing.T) {
+	files := maps(overlays, map[string]string{
+		".ekslint.yaml":                         "deployments:\n  - name: prod\n    paths: [overlays/prod, policies]\n",
+		"policies/kustomization.yaml":           "resources: [netpol.yaml]\n",
+		"policies/netpol.yaml":                  netpol,
+		"overlays/dev/kustomization.yaml":       "resources: [../../base]\n",
+		"overlays/tests/kustomization.yaml":     "resources: [../../base]\n",
+		"overlays/dev/netpol.yaml":              "",
+		"overlays/unrelated/kustomization.yaml": "resources: []\n",
+	})
+	got := networkPolicyFindings(t, files, ".")
+	for _, f := range got {
+		if strings.Contains(f, "prod-api") {
+			t.Errorf("prod is deployed with policies/, which has a NetworkPolicy: %s", f)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "[overlays/dev overlays/tests]") {
+		t.Errorf("findings %v, want one for dev and tests", got)
+	}
+}
+
+func maps(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
