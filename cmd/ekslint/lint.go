@@ -170,6 +170,7 @@ func lintCommand() *cobra.Command {
 		output string
 		failOn string
 		color  string
+		source string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [paths...]",
@@ -188,15 +189,17 @@ func lintCommand() *cobra.Command {
 			if !slices.Contains(formats, format) {
 				return usageError{fmt.Errorf("--format: unknown format %q (want %s)", format, strings.Join(formats, ", "))}
 			}
-			if color != "auto" && color != "always" && color != "never" {
-				return usageError{fmt.Errorf("--color: want auto, always or never, not %q", color)}
+			for flag, v := range map[string]string{"--color": color, "--source": source} {
+				if v != "auto" && v != "always" && v != "never" {
+					return usageError{fmt.Errorf("%s: want auto, always or never, not %q", flag, v)}
+				}
 			}
 			res, err := flags.lintRun(cmd.Context(), paths, cmd.InOrStdin())
 			if err != nil {
 				return err
 			}
 			fail, _ := failLevel(failOn, res.Config)
-			if err := writeReport(cmd.OutOrStdout(), output, format, color, reportOf(res)); err != nil {
+			if err := writeReport(cmd.OutOrStdout(), output, format, textStyle{color, source}, reportOf(res)); err != nil {
 				return err
 			}
 			if code := res.ExitCode(fail); code != engine.ExitClean {
@@ -211,12 +214,16 @@ func lintCommand() *cobra.Command {
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above this level: error, warning, note or none (default: the config's failOn, else error)")
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
-	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
+	fl.StringVar(&color, "color", "auto", "colour in text output: auto (on a terminal), always or never")
+	fl.StringVar(&source, "source", "auto", "source line with a caret under each finding in text output: auto (on a terminal), always (a CI log) or never")
 	return cmd
 }
 
+// textStyle is how the text report looks: --color and --source, each auto, always or never.
+type textStyle struct{ color, source string }
+
 // writeReport writes run in format to the output file, or to stdout when output is "".
-func writeReport(stdout io.Writer, output, format, color string, run *report.Run) (err error) {
+func writeReport(stdout io.Writer, output, format string, style textStyle, run *report.Run) (err error) {
 	w := stdout
 	if output != "" {
 		f, err := os.Create(output)
@@ -241,9 +248,9 @@ func writeReport(stdout io.Writer, output, format, color string, run *report.Run
 		}
 		return writeStepSummary(githubactions.New(githubactions.WithWriter(stdout)), run, true)
 	}
-	tty := output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
-	pretty := color == "always" || color == "auto" && tty
-	return report.Text(w, run, report.TextOptions{Source: pretty, Color: pretty})
+	tty := output == "" && isTerminal(stdout)
+	on := func(v string) bool { return v == "always" || v == "auto" && tty }
+	return report.Text(w, run, report.TextOptions{Source: on(style.source), Color: on(style.color) && (style.color == "always" || os.Getenv("NO_COLOR") == "")})
 }
 
 func isTerminal(w io.Writer) bool {

@@ -101,13 +101,25 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestTextSource checks the source line and caret shown under a finding with --color always.
+// TestTextSource checks the source line and caret shown under a finding: with colour, and without
+// it for a CI log (--source always --color never).
 func TestTextSource(t *testing.T) {
-	stdout, _, _ := ekslint(t, "", "lint", "testdata/project/deploy", "--color", "always", "--disable", "all", "--enable", "k8s-image-tag-mutable")
+	args := []string{"lint", "testdata/project/deploy", "--disable", "all", "--enable", "k8s-image-tag-mutable"}
+	stdout, _, _ := ekslint(t, "", append(args, "--color", "always", "--source", "always")...)
+	caret := "^" + strings.Repeat("~", len("image: nginx:latest")-1)
 	want := "\x1b[90m19\x1b[0m \x1b[90m|\x1b[0m           image: nginx:latest\n" +
-		"   \x1b[90m|\x1b[0m           \x1b[90m^~~~~~~~~~~~~~~~~~~\x1b[0m\n"
+		"   \x1b[90m|\x1b[0m           \x1b[90m" + caret + "\x1b[0m\n"
 	if !strings.Contains(stdout, want) {
 		t.Errorf("no source excerpt in:\n%q", stdout)
+	}
+	stdout, _, _ = ekslint(t, "", append(args, "--color", "never", "--source", "always")...)
+	want = "19 |           image: nginx:latest\n   |           " + caret + "\n"
+	if !strings.Contains(stdout, want) || strings.Contains(stdout, "\x1b") {
+		t.Errorf("no plain source excerpt in:\n%q", stdout)
+	}
+	stdout, _, _ = ekslint(t, "", append(args, "--color", "always", "--source", "never")...)
+	if strings.Contains(stdout, " | ") || !strings.Contains(stdout, "\x1b[") {
+		t.Errorf("want colour without excerpts:\n%q", stdout)
 	}
 }
 
