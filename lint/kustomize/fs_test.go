@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // TestGuardedFS checks the filesystem kustomize builds through, on its own: it is what still
@@ -22,8 +23,11 @@ func TestGuardedFS(t *testing.T) {
 	os.Symlink("../secret", filepath.Join(root, "link"))
 	os.Symlink("..", filepath.Join(root, "up"))
 	os.Symlink("loop", filepath.Join(root, "loop"))
-	g := &guardedFS{root: root, cache: newFileCache(lint.DefaultLimits()), display: filepath.ToSlash}
-	g.disk = nil // every allowed call below reads through the cache, never the disk directly
+	fsr, err := fsroot.New(root, lint.DefaultLimits().MaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &guardedFS{cache: newFileCache(fsr, lint.DefaultLimits()), display: filepath.ToSlash}
 
 	if data, err := g.ReadFile(filepath.Join(root, "ok.yaml")); err != nil || string(data) != "ok" {
 		t.Errorf("ReadFile inside the root: %q, %v", data, err)
@@ -37,8 +41,7 @@ func TestGuardedFS(t *testing.T) {
 		"/etc/passwd",
 	} {
 		_, err := g.ReadFile(p)
-		var out errOutside
-		if !errors.As(err, &out) || !strings.Contains(err.Error(), "outside the lint root") {
+		if !errors.Is(err, fsroot.ErrOutside) {
 			t.Errorf("ReadFile(%s): %v, want refused as outside the lint root", p, err)
 		}
 		if g.Exists(p) || g.IsDir(p) {
@@ -102,8 +105,12 @@ func TestBuildWithoutChecks(t *testing.T) {
 type bypass struct{ *Loader }
 
 func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
-	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
-	b, err := newBuild(l.cache, in, s)
+	cache, err := l.cache(in, s.Limits())
+	if err != nil {
+		s.Problem(lint.Problem{Message: err.Error()})
+		return
+	}
+	b, err := newBuild(cache, in, s)
 	if err != nil {
 		s.Problem(lint.Problem{Message: err.Error()})
 		return

@@ -13,7 +13,6 @@ package kustomize
 import (
 	"context"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -23,34 +22,38 @@ import (
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // Loader loads lint.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
 // the rest of the run, so files shared by several overlays are read and parsed once.
 type Loader struct {
-	once  sync.Once
-	cache *fileCache
-
 	mu       sync.Mutex
+	caches   map[string]*fileCache // by lint root
 	reported map[lint.Problem]bool
 }
 
 // NewLoader returns a loader for one run.
-func NewLoader() *Loader { return &Loader{reported: map[lint.Problem]bool{}} }
+func NewLoader() *Loader {
+	return &Loader{caches: map[string]*fileCache{}, reported: map[lint.Problem]bool{}}
+}
 
 // Load builds the overlay in.Abs and hands its objects to s.
 func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
-	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
 	if ctx.Err() != nil {
 		return
 	}
-	b, err := newBuild(l.cache, in, s)
+	cache, err := l.cache(in, s.Limits())
 	if err != nil {
-		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: "cannot read: " + readError(err)})
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: "cannot read: " + err.Error()})
+		return
+	}
+	b, err := newBuild(cache, in, s)
+	if err != nil {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: unreadable("", err)})
 		return
 	}
 	defer b.registerSources()
@@ -61,6 +64,23 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 		return
 	}
 	b.run()
+}
+
+// cache returns the run's file cache for the lint root of in: what may be read depends on the
+// root, so inputs under different roots (two repositories on one command line) keep apart.
+func (l *Loader) cache(in lint.Input, lim lint.Limits) (*fileCache, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.caches[in.Root]; c != nil {
+		return c, nil
+	}
+	root, err := fsroot.New(in.Root, lim.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	c := newFileCache(root, lim)
+	l.caches[in.Root] = c
+	return c, nil
 }
 
 // hand passes problems to the sink, each once however many overlays share its file.
@@ -80,7 +100,7 @@ func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
 // other files (a base it includes) gets a note saying so.
 func (l *Loader) report(b *build, s *lint.Sink) {
 	l.hand(s, b.problems)
-	own := b.display(lint.KustomizationFile(b.dir))
+	own := b.display(b.cache.kustomizationFile(b.dir))
 	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
 		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
 			Message: fmt.Sprintf("not built: it includes %s, which has problems", b.problems[0].Pos.File)})
@@ -92,10 +112,10 @@ type build struct {
 	cache   *fileCache
 	in      lint.Input
 	s       *lint.Sink
-	root    string // lint root, symlinks resolved
 	dir     string // the overlay, symlinks resolved
 	display func(abs string) string
 
+	// Folders and files are named by where they lead, symlinks resolved, as kustomize names them.
 	kusts     map[string]*kustFile // every kustomization of the overlay, by folder
 	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
 	resources map[string][]string  // kustomization folder → the resource files it names
@@ -111,15 +131,11 @@ type edge struct {
 }
 
 func newBuild(cache *fileCache, in lint.Input, s *lint.Sink) (*build, error) {
-	root, err := filepath.EvalSymlinks(in.Root)
+	dir, err := cache.root.Resolve(in.Abs)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := filepath.EvalSymlinks(in.Abs)
-	if err != nil {
-		return nil, err
-	}
-	b := &build{cache: cache, in: in, s: s, root: root, dir: dir,
+	b := &build{cache: cache, in: in, s: s, dir: dir,
 		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
 	// Display paths follow the input's own: a file is named relative to the working directory,
 	// as lint.DisplayPath names it, whichever overlay reads it first.
@@ -150,7 +166,7 @@ func (b *build) text(abs string) (*lint.Text, error) {
 // (duplicate keys, alias bombs, binary data) at its line; kustomize never sees such a file.
 func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 	if _, err := b.text(abs); err != nil {
-		b.problem(lint.Pos{File: b.display(abs)}, "cannot read: %s", readError(err))
+		b.problem(lint.Pos{File: b.display(abs)}, "%s", unreadable("", err))
 		return nil, false
 	}
 	docs, problems := b.cache.get(abs).parse(b.cache, b.display(abs))
@@ -166,8 +182,12 @@ func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 
 // kust reads the kustomization file in dir.
 func (b *build) kust(dir string) *kustFile {
-	name := lint.KustomizationFile(dir)
+	name := b.cache.kustomizationFile(dir)
 	if name == "" {
+		return nil
+	}
+	if real, err := b.cache.root.Resolve(name); err == nil && !fsroot.Within(real, dir) {
+		b.problem(lint.Pos{File: b.display(name)}, "is a symlink to a file outside its folder: %s", outOfFolder)
 		return nil
 	}
 	f := b.cache.get(name)
@@ -234,15 +254,24 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 	if !ok {
 		return
 	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+	entry := fmt.Sprintf("%s entry %q", r.Field, r.Value)
+	st, err := b.cache.root.Stat(abs)
+	switch {
+	case err != nil:
+		b.problem(at, "%s", unreadable(entry, err))
+		return
+	case !st.IsDir() && !st.Mode().IsRegular():
+		b.problem(at, "%s", unreadable(entry, fsroot.ErrNotRegular))
+		return
+	}
+	if !st.IsDir() && !fsroot.Within(abs, k.dir) {
+		b.problem(at, "%s leads out of the folder of %s: %s", entry, k.text.Name, outOfFolder)
 		return
 	}
 	if st.IsDir() {
 		switch r.Kind {
 		case lint.RefResource, lint.RefKustomization, lint.RefPlugin:
-			if lint.KustomizationFile(abs) == "" {
+			if b.cache.kustomizationFile(abs) == "" {
 				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(lint.KustomizationNames, ", "))
 				return
 			}
@@ -272,7 +301,7 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 		b.yamlDocs(abs)
 	case lint.RefData:
 		if _, err := b.text(abs); err != nil {
-			b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+			b.problem(at, "%s", unreadable(entry, err))
 		}
 	case lint.RefPlugin:
 		if docs, ok := b.yamlDocs(abs); ok {
@@ -281,8 +310,13 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 	}
 }
 
-// local resolves a path written in kustomization k, refusing URLs, git repositories and paths
-// that leave the lint root (through `..` or a symlink) before anything is read.
+// outOfFolder is kustomize's rule for the files a kustomization loads (its load restrictor, on in
+// ekslint as in `kustomize build`), and how to live with it.
+const outOfFolder = "kustomize loads only files in or below a kustomization's folder (move or copy the file there, or make its folder a base and include that)"
+
+// local resolves a path written in kustomization k to where it leads, refusing URLs, git
+// repositories and paths that leave the lint root (through `..`, an absolute path or a symlink)
+// before anything is read. The message never says where a symlink points.
 func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bool) {
 	if isRemote(value) {
 		b.problem(at, "%s entry %q is remote: not fetched (ekslint never fetches anything; vendor it into the repository, or lint `kustomize build` output with `ekslint lint -`)", field, value)
@@ -292,17 +326,12 @@ func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bo
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(k.dir, value)
 	}
-	abs = filepath.Clean(abs)
-	real, inside, err := lint.InRoot(abs, b.root)
+	real, err := b.cache.root.Resolve(filepath.Clean(abs))
 	if err != nil {
-		b.problem(at, "%s entry %q: %v", field, value, err)
+		b.problem(at, "%s", unreadable(fmt.Sprintf("%s entry %q", field, value), err))
 		return "", false
 	}
-	if !inside {
-		b.problem(at, "%s entry %q resolves to %s, outside the lint root %s: not read", field, value, real, b.root)
-		return "", false
-	}
-	return abs, true
+	return real, true
 }
 
 // placer places nodes of a file read through the cache.
@@ -337,8 +366,12 @@ func (b *build) run() {
 		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
 		return
 	}
-	fsys := &guardedFS{disk: filesys.MakeFsOnDisk(), root: b.root, cache: b.cache, display: b.display,
-		kustPath: root.file.abs, kustData: data}
+	kustPath, err := b.cache.root.Resolve(root.file.abs)
+	if err != nil {
+		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: unreadable("", err)})
+		return
+	}
+	fsys := &guardedFS{cache: b.cache, display: b.display, kustPath: kustPath, kustData: data}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()

@@ -54,7 +54,10 @@ func (b *build) locator(r resourceOut) *locator {
 		}
 		return l
 	}
-	abs := filepath.Join(b.dir, filepath.FromSlash(r.origin.Path))
+	abs, err := b.cache.root.Resolve(filepath.Join(b.dir, filepath.FromSlash(r.origin.Path)))
+	if err != nil {
+		return l
+	}
 	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
 	chain, names, obj := b.source(abs, docs, r)
 	if obj == nil {
@@ -171,7 +174,10 @@ func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 		if p.inline != nil {
 			docs, place = p.inline.docs, p.inline.pos
 		} else {
-			abs := filepath.Join(k.dir, p.path)
+			abs, err := b.cache.root.Resolve(filepath.Join(k.dir, p.path))
+			if err != nil {
+				continue
+			}
 			if _, err := b.text(abs); err != nil {
 				continue
 			}

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -91,7 +92,7 @@ func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []
 			}
 			if abs, ok := b.local(k, place(nil, p), entry+": "+kind.Value, value); ok {
 				if _, err := b.text(abs); err != nil {
-					b.problem(place(nil, p), "%s: %s file %q: %s", entry, kind.Value, value, readError(err))
+					b.problem(place(nil, p), "%s", unreadable(fmt.Sprintf("%s: %s file %q", entry, kind.Value, value), err))
 				}
 			}
 		}
