@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -21,6 +22,7 @@ type fileCache struct {
 	lim   lint.Limits
 	mu    sync.Mutex
 	files map[string]*file // by absolute path
+	byID  []*file          // by number, in the order first asked for
 }
 
 func newFileCache(root *fsroot.Root, lim lint.Limits) *fileCache {
@@ -30,6 +32,7 @@ func newFileCache(root *fsroot.Root, lim lint.Limits) *fileCache {
 // file is one file of the lint root as read in this run.
 type file struct {
 	abs string
+	id  int // its number in the run, for sourceAnnotation
 
 	readOnce sync.Once
 	text     *lint.Text
@@ -41,6 +44,10 @@ type file struct {
 
 	kustOnce sync.Once
 	kust     *kustFile
+
+	taggedOnce sync.Once
+	taggedData []byte
+	taggedErr  error
 }
 
 // get returns the cache entry for abs; name is its display path, used by whoever reads it first
@@ -50,10 +57,22 @@ func (c *fileCache) get(abs string) *file {
 	defer c.mu.Unlock()
 	f := c.files[abs]
 	if f == nil {
-		f = &file{abs: abs}
+		f = &file{abs: abs, id: len(c.byID)}
 		c.files[abs] = f
+		c.byID = append(c.byID, f)
 	}
 	return f
+}
+
+// path returns the absolute path of the file numbered id, or "" for a number the run never gave.
+func (c *fileCache) path(id string) string {
+	n, err := strconv.Atoi(id)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil || n < 0 || n >= len(c.byID) {
+		return ""
+	}
+	return c.byID[n].abs
 }
 
 // kustomizationFile returns the kustomization file in dir, or "" when there is none. A name that

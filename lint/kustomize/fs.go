@@ -10,15 +10,16 @@ import (
 // guardedFS is the only way kustomize reaches the disk during a build. It reads through the run's
 // file cache, whose lint root resolves every path (symlinks included) and refuses what leaves the
 // root, what is not a regular file and what is over the size limit, whatever kustomize's own load
-// restrictor thinks; nothing is ever written; a base shared by several overlays is read once. The
-// overlay's own kustomization file is served with `buildMetadata: [originAnnotations]` added, so
-// that every object says where it came from, without touching the user's file.
+// restrictor thinks; nothing is ever written; a base shared by several overlays is read once.
+// Resource files are served with each object tagged with where it came from (source.go), and an
+// overlay's kustomization that sets buildMetadata without it, without touching the user's files.
 type guardedFS struct {
 	cache   *fileCache
 	display func(abs string) string
+	sources map[string]bool // the resource files of the overlay, symlinks resolved
 
-	kustPath string // the overlay's kustomization file, symlinks resolved
-	kustData []byte // its contents as kustomize sees them
+	kustPath string // the overlay's kustomization file, symlinks resolved, when it is served changed
+	kustData []byte // what is served for it
 }
 
 var _ filesys.FileSystem = (*guardedFS)(nil)
@@ -48,7 +49,11 @@ func (g *guardedFS) ReadFile(path string) ([]byte, error) {
 	if real == g.kustPath {
 		return g.kustData, nil
 	}
-	t, err := g.cache.get(real).read(g.cache, g.display(real))
+	f := g.cache.get(real)
+	if g.sources[real] {
+		return f.tagged(g.cache, g.display(real))
+	}
+	t, err := f.read(g.cache, g.display(real))
 	if err != nil {
 		return nil, err
 	}

@@ -115,6 +115,6 @@ func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
 		s.Problem(lint.Problem{Message: err.Error()})
 		return
 	}
-	b.visit(b.dir, false)
+	b.visit(b.dir, "")
 	b.run()
 }

@@ -11,6 +11,7 @@
 package kustomize
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path"
@@ -57,7 +58,7 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 		return
 	}
 	defer b.registerSources()
-	b.visit(b.dir, false)
+	b.visit(b.dir, "")
 	l.hand(s, b.notes)
 	if len(b.problems) > 0 {
 		l.report(b, s)
@@ -116,12 +117,13 @@ type build struct {
 	display func(abs string) string
 
 	// Folders and files are named by where they lead, symlinks resolved, as kustomize names them.
-	kusts     map[string]*kustFile // every kustomization of the overlay, by folder
-	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
-	resources map[string][]string  // kustomization folder → the resource files it names
-	texts     map[*lint.Text]bool  // every file read, for Sink.Source
-	problems  []lint.Problem       // what keeps the overlay from being built
-	notes     []lint.Problem       // what is worth a word but does not (deprecated fields)
+	kusts      map[string]*kustFile       // every kustomization of the overlay, by folder
+	edges      map[string][]edge          // kustomization folder → the kustomizations it includes
+	resources  map[string][]string        // kustomization folder → the resource files it names
+	generators map[string][]generatorSite // kustomization folder → the ConfigMap and Secret generators it runs
+	texts      map[*lint.Text]bool        // every file read, for Sink.Source
+	problems   []lint.Problem             // what keeps the overlay from being built
+	notes      []lint.Problem             // what is worth a word but does not (deprecated fields)
 }
 
 // edge is one kustomization including another, as a resource (base) or a component.
@@ -136,7 +138,8 @@ func newBuild(cache *fileCache, in lint.Input, s *lint.Sink) (*build, error) {
 		return nil, err
 	}
 	b := &build{cache: cache, in: in, s: s, dir: dir,
-		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
+		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{},
+		generators: map[string][]generatorSite{}, texts: map[*lint.Text]bool{}}
 	// Display paths follow the input's own: a file is named relative to the working directory,
 	// as lint.DisplayPath names it, whichever overlay reads it first.
 	b.display = func(abs string) string {
@@ -210,9 +213,10 @@ func (b *build) kust(dir string) *kustFile {
 }
 
 // visit reads the kustomization in dir and everything it names, checking each entry before
-// kustomize would follow it. plugins is set for kustomizations reached through generators or
-// transformers, whose resources are plugin configs.
-func (b *build) visit(dir string, plugins bool) {
+// kustomize would follow it. owner is set for kustomizations reached through generators or
+// transformers, whose resources are plugin configs: it is the folder of the kustomization they
+// serve.
+func (b *build) visit(dir, owner string) {
 	if _, seen := b.kusts[dir]; seen {
 		return
 	}
@@ -222,6 +226,11 @@ func (b *build) visit(dir string, plugins bool) {
 		return
 	}
 	b.kusts[dir] = k
+	if owner == "" {
+		for _, g := range k.generators {
+			b.generators[dir] = append(b.generators[dir], generatorSite{kind: g.kind, name: g.name, pos: at(k.text, nil, g.item)})
+		}
+	}
 	for _, key := range k.deprecated {
 		b.notes = append(b.notes, lint.Problem{Pos: at(k.text, key, key), Level: lint.Note, Message: fmt.Sprintf(
 			"%s is deprecated: use %s (`kustomize edit fix` rewrites the file)", key.Value, deprecatedFields[key.Value])})
@@ -235,18 +244,20 @@ func (b *build) visit(dir string, plugins bool) {
 		}
 	}
 	for _, r := range k.refs {
-		b.checkRef(k, r, plugins)
+		b.checkRef(k, r, owner)
 	}
 }
 
-// checkRef checks one entry of kustomization k and follows it when it is local.
-func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
+// checkRef checks one entry of kustomization k and follows it when it is local; owner is as for
+// visit.
+func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, owner string) {
 	at := at(k.text, nil, r.Node)
+	served := cmp.Or(owner, k.dir) // the kustomization plugin configs named here serve
 	if r.Inline {
 		if r.Kind == lint.RefPlugin {
 			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
 			b.problems = append(b.problems, e.err...)
-			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) })
+			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) }, served)
 		}
 		return
 	}
@@ -272,25 +283,27 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 		switch r.Kind {
 		case lint.RefResource, lint.RefKustomization, lint.RefPlugin:
 			if b.cache.kustomizationFile(abs) == "" {
-				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(lint.KustomizationNames, ", "))
+				b.problem(at, "%s is a folder without a kustomization file (%s)", entry, strings.Join(lint.KustomizationNames, ", "))
 				return
 			}
-			if r.Kind != lint.RefPlugin {
-				b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
+			if r.Kind == lint.RefPlugin {
+				b.visit(abs, served)
+				return
 			}
-			b.visit(abs, plugins || r.Kind == lint.RefPlugin)
+			b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
+			b.visit(abs, owner)
 		default:
-			b.problem(at, "%s entry %q is a folder; it must name a file", r.Field, r.Value)
+			b.problem(at, "%s is a folder; it must name a file", entry)
 		}
 		return
 	}
 	switch r.Kind {
 	case lint.RefKustomization:
-		b.problem(at, "%s entry %q is a file; %s names kustomization folders", r.Field, r.Value, r.Field)
+		b.problem(at, "%s is a file; %s names kustomization folders", entry, r.Field)
 	case lint.RefResource:
-		if plugins {
+		if owner != "" {
 			if docs, ok := b.yamlDocs(abs); ok {
-				b.checkPluginConfigs(k, r, docs, b.placer(abs))
+				b.checkPluginConfigs(k, r, docs, b.placer(abs), owner)
 			}
 			return
 		}
@@ -305,7 +318,7 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, plugins bool) {
 		}
 	case lint.RefPlugin:
 		if docs, ok := b.yamlDocs(abs); ok {
-			b.checkPluginConfigs(k, r, docs, b.placer(abs))
+			b.checkPluginConfigs(k, r, docs, b.placer(abs), served)
 		}
 	}
 }
@@ -361,17 +374,26 @@ var schemaMu sync.RWMutex
 // run builds the checked overlay with kustomize and hands over its objects.
 func (b *build) run() {
 	root := b.kusts[b.dir]
-	data, err := withOriginAnnotations(root.text.Data)
-	if err != nil {
-		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
-		return
+	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}}
+	for _, files := range b.resources {
+		for _, f := range files {
+			fsys.sources[f] = true
+		}
 	}
-	kustPath, err := b.cache.root.Resolve(root.file.abs)
-	if err != nil {
-		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: unreadable("", err)})
-		return
+	// buildMetadata of the overlay (kustomize takes no other's) turns on kustomize's own origin
+	// tracking, whose cost grows with the square of the patches (source.go): the annotations and
+	// label it asks for are build bookkeeping, left out.
+	if m, had := withoutKey(root.root, "buildMetadata"); had {
+		data, err := yaml.Marshal(m)
+		if err == nil {
+			fsys.kustPath, err = b.cache.root.Resolve(root.file.abs)
+		}
+		if err != nil {
+			b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
+			return
+		}
+		fsys.kustData = data
 	}
-	fsys := &guardedFS{cache: b.cache, display: b.display, kustPath: kustPath, kustData: data}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
@@ -394,7 +416,7 @@ func (b *build) run() {
 		if err != nil {
 			return nil, err
 		}
-		return collect(m)
+		return collect(m, b.cache)
 	}()
 	if err != nil {
 		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error,
@@ -404,32 +426,4 @@ func (b *build) run() {
 	for _, r := range resources {
 		b.s.Document(&lint.Document{Root: r.node, Locator: b.locator(r), Variant: b.in.Path})
 	}
-}
-
-// withOriginAnnotations adds `originAnnotations` to a kustomization's buildMetadata, so that
-// kustomize records in each object the file (or generator) it came from.
-func withOriginAnnotations(data []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return data, nil
-	}
-	m := doc.Content[0]
-	const option = "originAnnotations"
-	switch _, bm := mapEntry(m, "buildMetadata"); {
-	case bm == nil:
-		m.Content = append(m.Content,
-			&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
-			&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: option}}})
-	case bm.Kind == yaml.SequenceNode:
-		if slices.ContainsFunc(bm.Content, func(n *yaml.Node) bool { return n.Value == option }) {
-			return data, nil
-		}
-		bm.Content = append(bm.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: option})
-	default:
-		return data, nil // kustomize reports the malformed field
-	}
-	return yaml.Marshal(&doc)
 }

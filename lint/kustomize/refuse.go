@@ -45,8 +45,9 @@ var functionAnnotations = []string{"config.kubernetes.io/function", "config.k8s.
 
 // checkPluginConfigs checks the configs a generators, transformers or validators entry of k
 // names: only kustomize's builtin generators and transformers run, and the files they read
-// are checked like the kustomization's own entries.
-func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos) {
+// are checked like the kustomization's own entries. Generators are noted as run by served, the
+// folder of the kustomization whose generators entry leads to them.
+func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos, served string) {
 	entry := r.Field + " entry"
 	if !r.Inline {
 		entry += " " + strconv.Quote(r.Value)
@@ -72,6 +73,14 @@ func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []
 		case !builtinKinds[kind.Value]:
 			b.problem(at, "%s: %s is not one of kustomize's builtin generators or transformers: not run", entry, kind.Value)
 			continue
+		}
+		if made, ok := strings.CutSuffix(kind.Value, "Generator"); ok && (made == "ConfigMap" || made == "Secret") {
+			// kustomize names what it makes by `name`, else by the config's own name.
+			key, name := mapKey(doc, "name"), mapGet(doc, "name")
+			if name.Value == "" {
+				key, name = mapKey(mapGet(doc, "metadata"), "name"), mapGet(mapGet(doc, "metadata"), "name")
+			}
+			b.generators[served] = append(b.generators[served], generatorSite{kind: made, name: name.Value, pos: place(key, name)})
 		}
 		// Files a builtin config names are read relative to the kustomization listing it.
 		var paths []*yaml.Node
