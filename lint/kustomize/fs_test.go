@@ -116,5 +116,7 @@ func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
 		return
 	}
 	b.visit(b.dir, "")
+	b.problems = nil
 	b.run()
+	l.hand(s, b.problems)
 }

@@ -60,11 +60,12 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 	defer b.registerSources()
 	b.visit(b.dir, "")
 	l.hand(s, b.notes)
+	if len(b.problems) == 0 {
+		b.run()
+	}
 	if len(b.problems) > 0 {
 		l.report(b, s)
-		return
 	}
-	b.run()
 }
 
 // cache returns the run's file cache for the lint root of in: what may be read depends on the
@@ -96,9 +97,9 @@ func (l *Loader) hand(s *lint.Sink, problems []lint.Problem) {
 	}
 }
 
-// report hands over the problems that kept an overlay from being built. A problem in a file
-// several overlays share is reported once; an overlay kept from building only by problems in
-// other files (a base it includes) gets a note saying so.
+// report hands over the problems that kept an overlay from being built, or that its build met. A
+// problem in a file several overlays share is reported once; an overlay kept from building only
+// by problems in other files (a base it includes) gets a note saying so.
 func (l *Loader) report(b *build, s *lint.Sink) {
 	l.hand(s, b.problems)
 	own := b.display(b.cache.kustomizationFile(b.dir))
@@ -122,7 +123,8 @@ type build struct {
 	resources  map[string][]string        // kustomization folder → the resource files it names
 	generators map[string][]generatorSite // kustomization folder → the ConfigMap and Secret generators it runs
 	texts      map[*lint.Text]bool        // every file read, for Sink.Source
-	problems   []lint.Problem             // what keeps the overlay from being built
+	chain      []string                   // the kustomization folders being visited, the overlay first
+	problems   []lint.Problem             // what keeps the overlay from being built, or broke its build
 	notes      []lint.Problem             // what is worth a word but does not (deprecated fields)
 }
 
@@ -226,6 +228,8 @@ func (b *build) visit(dir, owner string) {
 		return
 	}
 	b.kusts[dir] = k
+	b.chain = append(b.chain, dir)
+	defer func() { b.chain = b.chain[:len(b.chain)-1] }()
 	if owner == "" {
 		for _, g := range k.generators {
 			b.generators[dir] = append(b.generators[dir], generatorSite{kind: g.kind, name: g.name, pos: at(k.text, nil, g.item)})
@@ -286,6 +290,10 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, owner string) {
 				b.problem(at, "%s is a folder without a kustomization file (%s)", entry, strings.Join(lint.KustomizationNames, ", "))
 				return
 			}
+			if cycle := b.cycle(abs); cycle != "" {
+				b.problem(at, "%s closes a cycle (%s): kustomize cannot build a kustomization that includes itself or a folder holding it", entry, cycle)
+				return
+			}
 			if r.Kind == lint.RefPlugin {
 				b.visit(abs, served)
 				return
@@ -321,6 +329,21 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, owner string) {
 			b.checkPluginConfigs(k, r, docs, b.placer(abs), served)
 		}
 	}
+}
+
+// cycle returns the kustomizations, from the first that dir is or holds to dir, when including dir
+// from the kustomization being visited closes a cycle; "" when it does not. Kustomize refuses to
+// load a folder that is, or holds, one it is already building.
+func (b *build) cycle(dir string) string {
+	i := slices.IndexFunc(b.chain, func(d string) bool { return fsroot.Within(d, dir) })
+	if i < 0 {
+		return ""
+	}
+	var names []string
+	for _, d := range append(b.chain[i:], dir) {
+		names = append(names, b.display(d))
+	}
+	return strings.Join(names, " → ")
 }
 
 // outOfFolder is kustomize's rule for the files a kustomization loads (its load restrictor, on in
@@ -409,7 +432,7 @@ func (b *build) run() {
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("kustomize failed: %v", r)
+				err = fmt.Errorf("kustomize panicked: %v", r)
 			}
 		}()
 		m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
@@ -419,8 +442,7 @@ func (b *build) run() {
 		return collect(m, b.cache)
 	}()
 	if err != nil {
-		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error,
-			Message: "kustomize build failed: " + strings.TrimSpace(err.Error())})
+		b.problems = append(b.problems, b.buildFailure(err))
 		return
 	}
 	for _, r := range resources {

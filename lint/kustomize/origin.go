@@ -49,15 +49,12 @@ func (b *build) locator(r resourceOut) *locator {
 // descend calls at with each path of kustomizations from the overlay down (the overlay first,
 // then depth first in the order each includes the next), until at returns true. Kustomize builds
 // a kustomization once for each path that includes it, so an object comes through a path, not
-// just a folder.
+// just a folder. The overlay was built, so its kustomizations include each other without cycles.
 func (b *build) descend(at func(path []*kustFile) bool) {
 	var path []*kustFile
 	var dfs func(dir string) bool
 	dfs = func(dir string) bool {
 		k := b.kusts[dir]
-		if k == nil || slices.Contains(path, k) {
-			return false
-		}
 		path = append(path, k)
 		defer func() { path = path[:len(path)-1] }()
 		if at(path) {
@@ -178,20 +175,9 @@ func findObject(docs []*yaml.Node, kind, name string) *yaml.Node {
 func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 	var ws []writer
 	for _, p := range slices.Backward(k.patches) {
-		var docs []*yaml.Node
-		var place func(key, val *yaml.Node) lint.Pos
-		if p.inline != nil {
-			docs, place = p.inline.docs, p.inline.pos
-		} else {
-			abs, err := b.cache.root.Resolve(filepath.Join(k.dir, p.path))
-			if err != nil {
-				continue
-			}
-			if _, err := b.text(abs); err != nil {
-				continue
-			}
-			docs, _ = b.cache.get(abs).parse(b.cache, b.display(abs))
-			place = b.placer(abs)
+		docs, place, ok := b.patchDocs(k, p)
+		if !ok {
+			continue
 		}
 		if len(docs) == 1 && docs[0].Kind == yaml.SequenceNode {
 			if p.target != nil && targets(p.target, r, name) {
@@ -207,6 +193,22 @@ func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 		}
 	}
 	return ws
+}
+
+// patchDocs returns the documents of patch p of kustomization k, and what places their nodes.
+func (b *build) patchDocs(k *kustFile, p *patchSpec) ([]*yaml.Node, func(key, val *yaml.Node) lint.Pos, bool) {
+	if p.inline != nil {
+		return p.inline.docs, p.inline.pos, true
+	}
+	abs, err := b.cache.root.Resolve(filepath.Join(k.dir, p.path))
+	if err != nil {
+		return nil, nil, false
+	}
+	if _, err := b.text(abs); err != nil {
+		return nil, nil, false
+	}
+	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
+	return docs, b.placer(abs), true
 }
 
 // componentWriters returns the settings and patches of a component and of the components it

@@ -246,7 +246,7 @@ func TestOpenAPISchema(t *testing.T) {
 		"plain/deploy.yaml":         deployment,
 		"plain/patch.yaml":          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
 	})
-	problemAt(t, res, "broken/kustomization.yaml", "kustomize build failed")
+	problemAt(t, res, "broken/kustomization.yaml:1:1", "kustomize build failed")
 	if len(res.Problems) != 1 || res.Objects != 1 {
 		t.Errorf("problems %v, %d objects; want the broken overlay's problem and the plain overlay built", res.Problems, res.Objects)
 	}
