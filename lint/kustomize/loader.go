@@ -61,6 +61,9 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 	b.visit(b.dir, "")
 	l.hand(s, b.notes)
 	if len(b.problems) == 0 {
+		b.checkLimits()
+	}
+	if len(b.problems) == 0 {
 		b.run()
 	}
 	if len(b.problems) > 0 {
@@ -230,6 +233,7 @@ func (b *build) visit(dir, owner string) {
 	b.kusts[dir] = k
 	b.chain = append(b.chain, dir)
 	defer func() { b.chain = b.chain[:len(b.chain)-1] }()
+	b.checkFieldPaths(k.root, false, func(key, val *yaml.Node) lint.Pos { return at(k.text, key, val) })
 	if owner == "" {
 		for _, g := range k.generators {
 			b.generators[dir] = append(b.generators[dir], generatorSite{kind: g.kind, name: g.name, pos: at(k.text, nil, g.item)})
@@ -319,7 +323,12 @@ func (b *build) checkRef(k *kustFile, r lint.KustomizationRef, owner string) {
 			b.resources[k.dir] = append(b.resources[k.dir], abs)
 		}
 	case lint.RefYAML:
-		b.yamlDocs(abs)
+		docs, ok := b.yamlDocs(abs)
+		if configurations := r.Field == "configurations"; ok && (configurations || strings.HasPrefix(r.Field, "replacements")) {
+			for _, d := range docs {
+				b.checkFieldPaths(d, configurations, b.placer(abs))
+			}
+		}
 	case lint.RefData:
 		if _, err := b.text(abs); err != nil {
 			b.problem(at, "%s", unreadable(entry, err))

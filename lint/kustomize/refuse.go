@@ -74,6 +74,7 @@ func (b *build) checkPluginConfigs(k *kustFile, r lint.KustomizationRef, docs []
 			b.problem(at, "%s: %s is not one of kustomize's builtin generators or transformers: not run", entry, kind.Value)
 			continue
 		}
+		b.checkFieldPaths(doc, false, place)
 		if made, ok := strings.CutSuffix(kind.Value, "Generator"); ok && (made == "ConfigMap" || made == "Secret") {
 			// kustomize names what it makes by `name`, else by the config's own name.
 			key, name := mapKey(doc, "name"), mapGet(doc, "name")
