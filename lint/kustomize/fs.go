@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 
@@ -14,6 +15,7 @@ import (
 // Resource files are served with each object tagged with where it came from (source.go), and an
 // overlay's kustomization that sets buildMetadata without it, without touching the user's files.
 type guardedFS struct {
+	ctx     context.Context // the build's: once it is done, every read fails
 	cache   *fileCache
 	display func(abs string) string
 	sources map[string]bool // the resource files of the overlay, symlinks resolved
@@ -32,8 +34,12 @@ var (
 	errByNameOnly = errors.New("ekslint's kustomize build reads files by name only")
 )
 
-// resolve returns where path leads, which must be inside the lint root.
+// resolve returns where path leads, which must be inside the lint root. Every method reads through
+// it, so a build that ran over its deadline stops at its next read.
 func (g *guardedFS) resolve(path string) (string, error) {
+	if err := g.ctx.Err(); err != nil {
+		return "", err
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err

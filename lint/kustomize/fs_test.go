@@ -27,7 +27,8 @@ func TestGuardedFS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &guardedFS{cache: newFileCache(fsr, lint.DefaultLimits()), display: filepath.ToSlash}
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &guardedFS{ctx: ctx, cache: newFileCache(fsr, lint.DefaultLimits()), display: filepath.ToSlash}
 
 	if data, err := g.ReadFile(filepath.Join(root, "ok.yaml")); err != nil || string(data) != "ok" {
 		t.Errorf("ReadFile inside the root: %q, %v", data, err)
@@ -50,6 +51,10 @@ func TestGuardedFS(t *testing.T) {
 	}
 	if _, err := g.ReadFile(filepath.Join(root, "loop")); err == nil {
 		t.Error("a symlink loop was read")
+	}
+	cancel() // the build's deadline passes
+	if _, err := g.ReadFile(filepath.Join(root, "ok.yaml")); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadFile after the build's deadline: %v, want refused", err)
 	}
 	if err := g.WriteFile(filepath.Join(root, "new"), nil); !errors.Is(err, errReadOnly) {
 		t.Errorf("WriteFile: %v, want refused", err)
@@ -104,7 +109,7 @@ func TestBuildWithoutChecks(t *testing.T) {
 // bypass loads overlays without the checks before the build.
 type bypass struct{ *Loader }
 
-func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
+func (l bypass) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 	cache, err := l.cache(in, s.Limits())
 	if err != nil {
 		s.Problem(lint.Problem{Message: err.Error()})
@@ -117,6 +122,6 @@ func (l bypass) Load(_ context.Context, in lint.Input, s *lint.Sink) {
 	}
 	b.visit(b.dir, "")
 	b.problems = nil
-	b.run()
+	b.run(ctx, l.timeout)
 	l.hand(s, b.problems)
 }

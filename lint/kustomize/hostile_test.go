@@ -3,43 +3,12 @@
 package kustomize_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/ekslint/ekslint/lint"
 )
-
-// watchdog runs f and fails the test when it does not return in time: a read that blocks, or a
-// build that never ends, is the bug these tests look for, and a hung test says nothing about
-// which it was.
-func watchdog(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s: still running after 30s (blocked?)", what)
-	}
-}
-
-// loadOverlays runs the loader alone over the overlays dirs (relative to root, which is also the
-// lint root), as discovery would name them: these tests are about what the loader reads.
-func loadOverlays(t *testing.T, root string, dirs ...string) *lint.Result {
-	t.Helper()
-	var inputs []lint.Input
-	for _, d := range dirs {
-		inputs = append(inputs, lint.Input{Kind: lint.Overlay, Path: d, Abs: filepath.Join(root, d), Root: root})
-	}
-	var res *lint.Result
-	watchdog(t, "loading "+strings.Join(dirs, ", "), func() { res = lint.Run(context.Background(), inputs, options()) })
-	return res
-}
 
 // TestHostileFiles names pipes, devices, symlinks out of the root and symlink loops as resources,
 // patches, generator files, kustomizations and overlays: each is refused at the entry or file that
@@ -118,19 +87,5 @@ func TestHostileFiles(t *testing.T) {
 	}
 	if res.Objects != 1 {
 		t.Errorf("%d objects built, want the one of inside-link, whose kustomization is a symlink inside its folder", res.Objects)
-	}
-}
-
-// writeFiles writes files (path → content) under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/kustomize"
@@ -166,4 +167,45 @@ func problemAt(t *testing.T, res *lint.Result, pos string, words ...string) {
 		got = append(got, p.String())
 	}
 	t.Errorf("no problem at %s containing %q; got:\n%s", pos, words, strings.Join(got, "\n"))
+}
+
+// watchdog runs f and fails the test when it does not return in time: a read that blocks, or a
+// build that never ends, is the bug these tests look for, and a hung test says nothing about
+// which it was.
+func watchdog(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: still running after 30s (blocked?)", what)
+	}
+}
+
+// loadOverlays runs the loader alone over the overlays dirs (relative to root, which is also the
+// lint root), as discovery would name them: these tests are about what the loader reads.
+func loadOverlays(t *testing.T, root string, dirs ...string) *lint.Result {
+	t.Helper()
+	var inputs []lint.Input
+	for _, d := range dirs {
+		inputs = append(inputs, lint.Input{Kind: lint.Overlay, Path: d, Abs: filepath.Join(root, d), Root: root})
+	}
+	var res *lint.Result
+	watchdog(t, "loading "+strings.Join(dirs, ", "), func() { res = lint.Run(context.Background(), inputs, options()) })
+	return res
+}
+
+// writeFiles writes files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

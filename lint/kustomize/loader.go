@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -32,6 +33,8 @@ import (
 // Loader loads lint.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
 // the rest of the run, so files shared by several overlays are read and parsed once.
 type Loader struct {
+	timeout time.Duration // for each overlay's build
+
 	mu       sync.Mutex
 	caches   map[string]*fileCache // by lint root
 	reported map[lint.Problem]bool
@@ -39,7 +42,7 @@ type Loader struct {
 
 // NewLoader returns a loader for one run.
 func NewLoader() *Loader {
-	return &Loader{caches: map[string]*fileCache{}, reported: map[lint.Problem]bool{}}
+	return &Loader{timeout: buildTimeout, caches: map[string]*fileCache{}, reported: map[lint.Problem]bool{}}
 }
 
 // Load builds the overlay in.Abs and hands its objects to s.
@@ -64,7 +67,7 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 		b.checkLimits()
 	}
 	if len(b.problems) == 0 {
-		b.run()
+		b.run(ctx, l.timeout)
 	}
 	if len(b.problems) > 0 {
 		l.report(b, s)
@@ -403,8 +406,15 @@ func (b *build) registerSources() {
 // (`openapi:`) builds alone and resets it afterwards; the rest share the built-in one.
 var schemaMu sync.RWMutex
 
-// run builds the checked overlay with kustomize and hands over its objects.
-func (b *build) run() {
+// buildTimeout bounds each overlay's build. Kustomize cannot be interrupted while it transforms
+// objects: a build that runs over is reported, and left to finish in the background with its
+// result dropped (it stops sooner if it still reads files: every read after the deadline fails).
+// The limits keep builds to seconds; this is for what they do not foresee.
+const buildTimeout = time.Minute
+
+// run builds the checked overlay with kustomize and hands over its objects, or notes in
+// b.problems why it could not.
+func (b *build) run(ctx context.Context, timeout time.Duration) {
 	root := b.kusts[b.dir]
 	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}}
 	for _, files := range b.resources {
@@ -421,40 +431,67 @@ func (b *build) run() {
 			fsys.kustPath, err = b.cache.root.Resolve(root.file.abs)
 		}
 		if err != nil {
-			b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
+			b.problem(firstLine(root), "invalid kustomization: %v", err)
 			return
 		}
 		fsys.kustData = data
 	}
+	buildCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	fsys.ctx = buildCtx
+	type built struct {
+		resources []resourceOut
+		err       error
+	}
+	done := make(chan built, 1) // the build never waits for a reader that has gone
+	_, custom := mapEntry(root.root, "openapi")
+	go func() {
+		resources, err := b.kustomize(fsys, custom != nil)
+		done <- built{resources, err}
+	}()
+	select {
+	case r := <-done:
+		switch {
+		case r.err == nil:
+			for _, res := range r.resources {
+				b.s.Document(&lint.Document{Root: res.node, Locator: b.locator(res), Variant: b.in.Path})
+			}
+			return
+		case buildCtx.Err() == nil:
+			b.problems = append(b.problems, b.buildFailure(r.err))
+			return
+		}
+		// It failed because its deadline passed: reads fail from then on.
+	case <-buildCtx.Done():
+	}
+	if ctx.Err() == nil { // the run goes on: this build ran over
+		b.problem(firstLine(root), "building the overlay took longer than %v; not linted (kustomize's work grew in a way ekslint's limits do not foresee: split the overlay, or lint `kustomize build` output with `ekslint lint -`)", timeout)
+	}
+}
+
+// kustomize builds the overlay through fsys, locked down: builtin plugins only, root-only
+// loading, no reordering. custom is set when the overlay brings its own OpenAPI schema. It runs
+// apart from the build it serves, and touches nothing of it but what is read-only by then.
+func (b *build) kustomize(fsys *guardedFS, custom bool) (resources []resourceOut, err error) {
+	if custom {
+		schemaMu.Lock()
+		defer func() { openapi.ResetOpenAPI(); schemaMu.Unlock() }()
+	} else {
+		schemaMu.RLock()
+		defer schemaMu.RUnlock()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("kustomize panicked: %v", r)
+		}
+	}()
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
 	opts.Reorder = krusty.ReorderOptionNone
-
-	resources, err := func() (res []resourceOut, err error) {
-		if _, custom := mapEntry(root.root, "openapi"); custom != nil {
-			schemaMu.Lock()
-			defer func() { openapi.ResetOpenAPI(); schemaMu.Unlock() }()
-		} else {
-			schemaMu.RLock()
-			defer schemaMu.RUnlock()
-		}
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("kustomize panicked: %v", r)
-			}
-		}()
-		m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
-		if err != nil {
-			return nil, err
-		}
-		return collect(m, b.cache)
-	}()
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
 	if err != nil {
-		b.problems = append(b.problems, b.buildFailure(err))
-		return
+		return nil, err
 	}
-	for _, r := range resources {
-		b.s.Document(&lint.Document{Root: r.node, Locator: b.locator(r), Variant: b.in.Path})
-	}
+	return collect(m, b.cache)
 }
