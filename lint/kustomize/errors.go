@@ -36,7 +36,7 @@ func (b *build) buildFailure(err error) lint.Problem {
 		pos, ok = b.patchPos(k, f.cause)
 	}
 	if !ok {
-		pos = lint.Pos{File: k.text.Name, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+		pos = startOf(k.text.Name)
 	}
 	cause := sourceTag.ReplaceAllString(b.displayPaths(f.cause), "")
 	return lint.Problem{Pos: pos, Level: lint.Error, Message: "kustomize build failed: " + cause}

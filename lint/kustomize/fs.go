@@ -34,8 +34,8 @@ var (
 	errByNameOnly = errors.New("ekslint's kustomize build reads files by name only")
 )
 
-// resolve returns where path leads, which must be inside the lint root. Every method reads through
-// it, so a build that ran over its deadline stops at its next read.
+// resolve returns where path leads, which must be inside the lint root. Every method that reads
+// goes through it, so a build that ran over its deadline stops at its next read.
 func (g *guardedFS) resolve(path string) (string, error) {
 	if err := g.ctx.Err(); err != nil {
 		return "", err

@@ -79,9 +79,9 @@ func (b *build) checkLimits() {
 	overlay := b.kusts[b.dir]
 	switch {
 	case builds > maxBuilds:
-		b.problem(firstLine(overlay), "this overlay has kustomize build %.0f kustomizations (a base once for every path that includes it), more than the %d ekslint allows: %s", builds, maxBuilds, notBuilt)
+		b.problem(startOf(overlay.text.Name), "this overlay has kustomize build %.0f kustomizations (a base once for every path that includes it), more than the %d ekslint allows: %s", builds, maxBuilds, notBuilt)
 	case comparisons > maxComparisons:
-		b.problem(firstLine(overlay), "kustomize would compare this overlay's objects %.0f times (at each kustomization built, each object it holds with every other), more than the %d ekslint allows: %s", comparisons, maxComparisons, notBuilt)
+		b.problem(startOf(overlay.text.Name), "kustomize would compare this overlay's objects %.0f times (at each kustomization built, each object it holds with every other), more than the %d ekslint allows: %s", comparisons, maxComparisons, notBuilt)
 	case patches > maxPatches:
 		b.problem(patchesPos(mostPatches), "this overlay applies %.0f patches (here and in the kustomizations it includes), more than the %d ekslint allows: %s", patches, maxPatches, notBuilt)
 	case applications > maxPatchApplications:
@@ -160,11 +160,6 @@ func (b *build) applications(k *kustFile, p *patchSpec, kinds map[string]float64
 	return n
 }
 
-// firstLine is the position of a kustomization as a whole.
-func firstLine(k *kustFile) lint.Pos {
-	return lint.Pos{File: k.text.Name, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
-}
-
 // patchesPos is the position of k's patches: the first of its patch fields.
 func patchesPos(k *kustFile) lint.Pos {
 	for _, field := range []string{"patches", "patchesStrategicMerge", "patchesJson6902"} {
@@ -172,7 +167,7 @@ func patchesPos(k *kustFile) lint.Pos {
 			return at(k.text, key, key)
 		}
 	}
-	return firstLine(k)
+	return startOf(k.text.Name)
 }
 
 // checkFieldPaths refuses field paths of more than maxFieldPathSegments segments in doc, a

@@ -5,9 +5,10 @@
 // Before kustomize sees an overlay, the loader reads every kustomization it includes and refuses,
 // naming the entry: remote bases and files (kustomize would run git or plain HTTP), paths that
 // leave the lint root, Helm charts (kustomize would run helm), and plugin or KRM function configs
-// (exec, Go, container or starlark code). Kustomize then runs with plugins disabled, its load
-// restrictor on, and a filesystem that refuses anything outside the lint root, so a check missed
-// here still cannot read /etc/passwd.
+// (exec, Go, container or starlark code), and overlays that would ask kustomize for more work
+// than its limits allow. Kustomize then runs with plugins disabled, its load restrictor on, a
+// deadline, and a filesystem that refuses anything outside the lint root and anything but regular
+// files, so a check missed here still cannot read /etc/passwd or block on a pipe.
 package kustomize
 
 import (
@@ -395,6 +396,11 @@ func at(t *lint.Text, key, val *yaml.Node) lint.Pos {
 	return p
 }
 
+// startOf is the position of a file as a whole: its first character.
+func startOf(file string) lint.Pos {
+	return lint.Pos{File: file, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+}
+
 // registerSources hands every file read to the sink: findings and problems point into them.
 func (b *build) registerSources() {
 	for t := range b.texts {
@@ -431,7 +437,7 @@ func (b *build) run(ctx context.Context, timeout time.Duration) {
 			fsys.kustPath, err = b.cache.root.Resolve(root.file.abs)
 		}
 		if err != nil {
-			b.problem(firstLine(root), "invalid kustomization: %v", err)
+			b.problem(startOf(root.text.Name), "invalid kustomization: %v", err)
 			return
 		}
 		fsys.kustData = data
@@ -465,7 +471,7 @@ func (b *build) run(ctx context.Context, timeout time.Duration) {
 	case <-buildCtx.Done():
 	}
 	if ctx.Err() == nil { // the run goes on: this build ran over
-		b.problem(firstLine(root), "building the overlay took longer than %v; not linted (kustomize's work grew in a way ekslint's limits do not foresee: split the overlay, or lint `kustomize build` output with `ekslint lint -`)", timeout)
+		b.problem(startOf(root.text.Name), "building the overlay took longer than %v; not linted (kustomize's work grew in a way ekslint's limits do not foresee: split the overlay, or lint `kustomize build` output with `ekslint lint -`)", timeout)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // patches and transformer settings were applied to it.
 func (b *build) locator(r resourceOut) *locator {
 	root := b.kusts[b.dir]
-	l := &locator{fallback: lint.Pos{File: root.text.Name, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}
+	l := &locator{fallback: startOf(root.text.Name)}
 	if r.source == "" {
 		if pos, ok := b.generator(r); ok {
 			l.generated = &pos
@@ -26,7 +26,7 @@ func (b *build) locator(r resourceOut) *locator {
 	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
 	chain, names, obj := b.origin(abs, docs, r)
 	if obj == nil {
-		l.fallback = lint.Pos{File: b.display(abs), Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+		l.fallback = startOf(b.display(abs))
 		return l
 	}
 	l.origin = &tree{root: obj, place: b.placer(abs)}
