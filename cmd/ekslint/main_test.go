@@ -137,8 +137,15 @@ func TestRulesCommand(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	stdout, _, code := ekslint(t, "", "version")
-	if code != 0 || !strings.HasPrefix(stdout, "ekslint ") {
+	if code != 0 || !strings.HasPrefix(stdout, "ekslint ") || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("exit %d, %q", code, stdout)
+	}
+
+	// What a release build prints: .goreleaser.yaml stamps both.
+	defer func(v, c string) { version, commit = v, c }(version, commit)
+	version, commit = "v0.1.0", "0123456789abcdef0123456789abcdef01234567"
+	if stdout, _, _ := ekslint(t, "", "version"); stdout != "ekslint v0.1.0 (commit 0123456789ab)\n" {
+		t.Errorf("stamped build: %q", stdout)
 	}
 }
 
