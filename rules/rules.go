@@ -1,6 +1,3 @@
-// Package rules holds ekslint's checks, one file per group of RULES.md. Each rule is a value: its
-// id, level, documentation and check function. The engine takes them as a list; cmd/ekslint wires
-// All into it.
 package rules
 
 import (

@@ -418,6 +418,9 @@ func TestLintFormatGitHub(t *testing.T) {
 
 // SARIF from the whole shared corpus of raw manifests and eksctl configs validates clean.
 func TestSARIFOnCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	t.Setenv("GITHUB_WORKSPACE", "")
 	for _, dir := range []string{"raw", "eksctl"} {
 		t.Run(dir, func(t *testing.T) {

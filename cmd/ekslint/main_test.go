@@ -123,6 +123,41 @@ func TestTextSource(t *testing.T) {
 	}
 }
 
+// TestRulesExplain: ekslint rules RULE-ID prints the rule's documentation, with its example's real
+// output; a misspelt id gets a suggestion; --format json lists the rules for tools.
+func TestRulesExplain(t *testing.T) {
+	stdout, _, code := ekslint(t, "", "rules", "k8s-host-network")
+	if code != 0 || !strings.HasPrefix(stdout, "k8s-host-network\n") || !strings.Contains(stdout, "**Why.**") ||
+		!strings.Contains(stdout, "example.yaml:") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	_, stderr, code := ekslint(t, "", "rules", "k8s-host-netwrk")
+	if code != 2 || !strings.Contains(stderr, "did you mean k8s-host-network?") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	stdout, _, code = ekslint(t, "", "rules", "--format", "json")
+	var listed []struct {
+		ID, Level string
+		DefaultOn bool
+		Inputs    []string
+		HelpURI   string
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if len(listed) != len(rules.All())+1 || listed[0].ID != rules.All()[0].ID || listed[0].HelpURI == "" || len(listed[0].Inputs) == 0 {
+		t.Errorf("listed %d rules, first %+v", len(listed), listed[0])
+	}
+}
+
+// TestRulesDataFile: `ekslint rules --data FILE` reads FILE, as `ekslint lint --data FILE` does.
+func TestRulesDataFile(t *testing.T) {
+	stdout, stderr, code := ekslint(t, "", "rules", "--data", "../../lint/data/eks-versions.yaml")
+	if code != 0 || !strings.Contains(stdout, "EKS version data: ../../lint/data/eks-versions.yaml") {
+		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+}
+
 func TestRulesCommand(t *testing.T) {
 	stdout, _, code := ekslint(t, "", "rules")
 	if code != 0 {

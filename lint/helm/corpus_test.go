@@ -111,6 +111,9 @@ func prepared(t testing.TB, ci *chartInput, vs ValueSet) *rendering {
 // written, and requires the marked render, stripped, to be byte-identical; it also checks every
 // literal key's line against an oracle render and reports how lines were mapped.
 func TestCorpusRendersUnchanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	l, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -365,6 +368,9 @@ func compareWithParse(t *testing.T, name string, src []byte) {
 // TestCorpusSARIF lints every corpus chart with every rule, each with its corpus values, and
 // validates the SARIF of the run with the shared validator (skipped when it cannot run).
 func TestCorpusSARIF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	charts := corpusCharts(t)
 	sets := map[string][]ValueSet{}
 	var inputs []load.Input

@@ -80,6 +80,9 @@ func oneProblem(t *testing.T, res *engine.Result, level lint.Level, at string, r
 
 // TestBadCorpusCharts checks that each hostile chart of the corpus ends with one clear message.
 func TestBadCorpusCharts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	bad, err := filepath.Abs("../../../shared/corpus/bad")
 	if _, err2 := os.Stat(bad); err != nil || err2 != nil {
 		t.Skip("no corpus")

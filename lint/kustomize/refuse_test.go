@@ -136,6 +136,9 @@ configMapGenerator:
 
 // TestCorpusOutsideRoot runs the hostile overlays of the shared corpus.
 func TestCorpusOutsideRoot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	bad := filepath.Join("..", "..", "..", "shared", "corpus", "bad")
 	if _, err := os.Stat(bad); err != nil {
 		t.Skip("no shared corpus")
