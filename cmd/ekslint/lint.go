@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,9 @@ type lintFlags struct {
 	noBaseline bool
 	// charts are the flags that say how Helm charts are rendered.
 	charts linter.Charts
+	// cpuProfile is the hidden --cpuprofile: where to write a CPU profile of the run, for
+	// measuring what a user waits for (docs/performance.md).
+	cpuProfile string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
@@ -67,6 +71,8 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&c.APIVersions, "api-versions", nil, "API version added to the charts' .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1 (repeatable)")
 	fl.StringVar(&c.ReleaseName, "release-name", helm.DefaultReleaseName, "Helm release name charts are rendered with")
 	fl.StringVar(&c.Namespace, "namespace", helm.DefaultNamespace, "Helm release namespace charts are rendered in")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fl.MarkHidden("cpuprofile")
 }
 
 // knownRules are every rule ekslint has: the checks and the filter's own.
@@ -104,6 +110,17 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 // from the plan's budget, unless the user set GOMEMLIMIT: without one the collector lets the
 // heap grow to twice what is live.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*linter.Result, error) {
+	if f.cpuProfile != "" {
+		out, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	req, err := f.request(paths, stdin)
 	if err != nil {
 		return nil, err
