@@ -16,6 +16,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 const (
@@ -161,14 +162,18 @@ func (l *Loader) Load(ctx context.Context, in lint.Input, s *lint.Sink) {
 
 // input reads the chart of in and records its files as sources.
 func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
-	src, files, err := readSource(in, s.Limits())
+	root, err := fsroot.New(in.Root, s.Limits().MaxFileSize)
+	if err != nil {
+		return nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + err.Error()}
+	}
+	src, files, err := readSource(in, root)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
 		s.Source(f.text)
 	}
-	ci := &chartInput{loader: l, in: in, sink: s, src: src, files: files, crdsReported: map[*file]bool{}}
+	ci := &chartInput{loader: l, in: in, sink: s, root: root, src: src, files: files, crdsReported: map[*file]bool{}}
 	ci.crdDocs = sync.OnceValue(ci.parseCRDs)
 	return ci, nil
 }
@@ -178,6 +183,7 @@ type chartInput struct {
 	loader *Loader
 	in     lint.Input
 	sink   sink
+	root   *fsroot.Root // everything the chart reads goes through it
 	src    *source
 	files  []*file // every file of the chart and its subcharts, by id
 	noted  map[string]bool

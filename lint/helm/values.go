@@ -2,9 +2,8 @@ package helm
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // A ValueSet is one way to render a chart: values files and --set style values, applied in
@@ -197,25 +197,15 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	}
 	display := lint.DisplayPath(abs, ci.loader.workDir)
 	at := lint.Pos{File: display}
-	real, inside, err := lint.InRoot(abs, ci.in.Root)
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	if !inside {
-		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.in.Root)}
-	}
-	f, err := os.Open(real)
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	defer f.Close()
-	max := ci.sink.Limits().MaxFileSize
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, pathErr(err))}
-	}
-	if int64(len(data)) > max {
-		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, lint.FormatSize(max))}
+	data, err := ci.root.ReadFile(abs)
+	var tooLarge *fsroot.TooLargeError
+	switch {
+	case errors.Is(err, fsroot.ErrOutside):
+		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.root.Dir())}
+	case errors.As(err, &tooLarge):
+		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, lint.FormatSize(tooLarge.Limit))}
+	case err != nil:
+		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, fsroot.Reason(err))}
 	}
 	return data, display, nil
 }
