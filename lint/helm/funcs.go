@@ -3,7 +3,6 @@ package helm
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/Masterminds/sprig/v3"
-	"sigs.k8s.io/yaml"
 )
 
 // Limits on one rendering. A chart from a pull request can recurse without end (include, tpl),
@@ -49,6 +47,8 @@ type guard struct {
 	steps    int
 	token    string
 	lookups  int // calls of lookup, which returns an empty result offline
+	// suspect is set when the output may differ from a plain render's (see strip).
+	suspect bool
 }
 
 func (g *guard) step() error {
@@ -103,61 +103,40 @@ func (g *guard) tpl(v any) (any, error) {
 	return v, nil
 }
 
+// strip removes the markers from the result of an include or tpl call. Helm's tpl replaces
+// "<no value>" in its output, so markers removed from tpl output may join text into a
+// "<no value>" a plain render would have removed: the rendering is then suspect.
+func (g *guard) strip(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	out := stripAll(s, g.token)
+	if len(out) < len(s) && strings.Contains(out, noValue) {
+		g.suspect = true
+	}
+	return out
+}
+
+// noValue is what text/template prints for a missing value; Helm removes it from its output.
+const noValue = "<no value>"
+
 // base is sprig's function map, for the functions wrapped below.
 var base = sprig.TxtFuncMap()
 
 // funcs are the template functions that replace or wrap Helm's for one rendering:
 //   - guards for hostile templates (tick, tpl) and bounded versions of the functions that build
 //     big values (repeat, until, untilStep, seq, indent, nindent);
-//   - marker stripping before functions that hash, encode or parse text, since
-//     `include "x/templates/cm.yaml" . | sha256sum` includes a marked template;
+//   - strip, which removes the markers from what include and tpl return (see mark.go);
 //   - fixed stand-ins for functions whose output is random or costly to compute (keys,
 //     certificates, random strings, now), so that output and findings are the same on every run;
 //   - lookup, which returns an empty result as in `helm template`, and counts its calls.
 func (g *guard) funcs(now time.Time) template.FuncMap {
-	strip := func(name string) any {
-		f := base[name].(func(string) string)
-		return func(s string) string { return f(stripAll(s, g.token)) }
-	}
 	until, untilStep, seq := base["until"].(func(int) []int), base["untilStep"].(func(int, int, int) []int), base["seq"].(func(...int) string)
 	return template.FuncMap{
 		tickFunc:     g.tick,
 		tplGuardFunc: g.tpl,
-
-		"sha256sum":  strip("sha256sum"),
-		"sha1sum":    strip("sha1sum"),
-		"adler32sum": strip("adler32sum"),
-		"b64enc":     strip("b64enc"),
-		"b32enc":     strip("b32enc"),
-		// Helm's own, as in helm.sh/helm/v4/pkg/engine/funcs.go, after stripping markers.
-		"fromYaml": func(s string) map[string]any {
-			m := map[string]any{}
-			if err := yaml.Unmarshal([]byte(stripAll(s, g.token)), &m); err != nil {
-				m["Error"] = err.Error()
-			}
-			return m
-		},
-		"fromYamlArray": func(s string) []any {
-			a := []any{}
-			if err := yaml.Unmarshal([]byte(stripAll(s, g.token)), &a); err != nil {
-				a = []any{err.Error()}
-			}
-			return a
-		},
-		"fromJson": func(s string) map[string]any {
-			m := make(map[string]any)
-			if err := json.Unmarshal([]byte(stripAll(s, g.token)), &m); err != nil {
-				m["Error"] = err.Error()
-			}
-			return m
-		},
-		"fromJsonArray": func(s string) []any {
-			a := []any{}
-			if err := json.Unmarshal([]byte(stripAll(s, g.token)), &a); err != nil {
-				a = []any{err.Error()}
-			}
-			return a
-		},
+		stripFunc:    g.strip,
 
 		"repeat": func(count int, s string) (string, error) {
 			if count > 0 && len(s) > 0 && count > maxString/len(s) {

@@ -72,11 +72,12 @@ type Stats struct {
 	// toYaml, tpl) and took the marker of its line.
 	Exact, Action atomic.Int64
 	// Fallback lines took the best enclosing line: no marker named them (Helm output after a
-	// template's last line with output, or a template whose markers a function altered).
+	// template's last line with output, or a line of a file taken from a plain render that
+	// differs from the marked one).
 	Fallback atomic.Int64
-	// Mangled is how many rendered files had a marker altered by a template function and were
-	// taken from a plain render instead.
-	Mangled atomic.Int64
+	// Plain is how many rendered files were taken from a plain render, since the marked one may
+	// have differed (see strip.go).
+	Plain atomic.Int64
 }
 
 // New makes a Loader; it refuses a Kubernetes version that does not parse.
@@ -170,12 +171,17 @@ func (l *Loader) input(in lint.Input, s sink) (*chartInput, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.newChartInput(in, s, root, src, files), nil
+}
+
+// newChartInput makes the input of a chart read from root (src, with all its files).
+func (l *Loader) newChartInput(in lint.Input, s sink, root *fsroot.Root, src *source, files []*file) *chartInput {
 	for _, f := range files {
 		s.Source(f.text)
 	}
 	ci := &chartInput{loader: l, in: in, sink: s, root: root, src: src, files: files, crdsReported: map[*file]bool{}}
 	ci.crdDocs = sync.OnceValue(ci.parseCRDs)
-	return ci, nil
+	return ci
 }
 
 // chartInput is one chart input being loaded.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Line mapping works by marking: before rendering, each line of a template's top-level text gets a
@@ -28,10 +30,22 @@ import (
 // call of tickFunc (no output), which counts work and checks the deadline and stack depth, and
 // the template argument of every tpl call passes through tplGuardFunc, which does the same and
 // rewrites the nested template likewise. Both are plain functions, so the output is unchanged.
+//
+// Nothing the rewrite adds may change what Helm renders, markers stripped:
+//   - a define or block body that is empty for text/template (only spaces and comments) gets no
+//     tick: an empty definition does not replace another of the same name, nor clash with it
+//     ("multiple definition of template"), and a tick would make it not empty;
+//   - a line whose text is only Unicode spaces (which text/template's emptiness test counts as
+//     space, though its trim markers do not) gets no marker, for the same reason;
+//   - the result of every include and tpl call passes through stripFunc, which removes the
+//     markers: the text of a marked template captured as a value (`include
+//     "x/templates/cm.yaml" . | sha256sum`, `| len`, `| upper`) is then what a plain render
+//     gives. Markers reach the output only as written, never through a function.
 
 const (
 	tickFunc     = "_ekslintTick"
 	tplGuardFunc = "_ekslintTpl"
+	stripFunc    = "_ekslintStrip"
 )
 
 // edit inserts text at offset off of the original source.
@@ -104,21 +118,31 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	}
 	for _, p := range ps {
 		top := defines == 0
+		if !top && p.kind != end && p.kind != comment && (p.kind != text || len(bytes.TrimSpace(src[p.start:p.end])) > 0) {
+			innermostDefine(stack).content = true
+		}
 		if p.kind == text {
 			for i := p.start; i < p.end; i++ {
-				switch c := src[i]; {
-				case c == '\n':
+				c := src[i]
+				if c == '\n' {
 					flush()
 					line++
-				case top && !isSpace(c):
-					cand = candidate{set: true, off: i + 1, line: line, depth: len(stack)}
+					continue
 				}
+				r, size := rune(c), 1
+				if c >= utf8.RuneSelf {
+					r, size = utf8.DecodeRune(src[i:p.end])
+				}
+				if top && !unicode.IsSpace(r) {
+					cand = candidate{set: true, off: i + size, line: line, depth: len(stack)}
+				}
+				i += size - 1
 			}
 			continue
 		}
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
-		edits = appendTplGuards(edits, src, p)
+		edits = appendCallGuards(edits, src, p)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -152,19 +176,22 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 				}
 			}
 		case loop, define:
-			stack = append(stack, block{kind: p.kind})
-			if p.kind == define {
-				defines++
-			}
 			tick := "{{" + tickFunc + "}}"
 			if p.rightTrim {
 				tick = "{{" + tickFunc + " -}}"
 			}
+			stack = append(stack, block{kind: p.kind, tick: len(edits)})
 			edits = append(edits, edit{p.end, tick})
+			if p.kind == define {
+				defines++
+			}
 		case end:
 			if n := len(stack); n > 0 {
-				if stack[n-1].kind == define {
+				if b := stack[n-1]; b.kind == define {
 					defines--
+					if !b.content {
+						edits[b.tick].text = ""
+					}
 				}
 				stack = stack[:n-1]
 			}
@@ -176,6 +203,7 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 	}
 	flush()
+	edits = slices.DeleteFunc(edits, func(e edit) bool { return e.text == "" })
 	slices.SortStableFunc(edits, func(a, b edit) int { return a.off - b.off })
 	m.edits = edits
 	m.data = apply(src, edits)
@@ -226,10 +254,13 @@ func originalOffset(edits []edit, off int) int {
 	return off - shift
 }
 
-// appendTplGuards wraps the template argument of each tpl call in the action p:
-// `tpl .Values.x .` becomes `tpl (_ekslintTpl .Values.x) .`.
-func appendTplGuards(edits []edit, src []byte, p piece) []edit {
-	if p.kind == comment || !bytes.Contains(src[p.bodyStart:p.bodyEnd], []byte("tpl")) {
+// appendCallGuards guards the include and tpl calls of the action p: the template argument of
+// tpl passes through tplGuardFunc, and the result of both through stripFunc, at the end of the
+// command that calls them: `tpl .Values.x . | nindent 4` becomes
+// `tpl (_ekslintTpl .Values.x) . | _ekslintStrip| nindent 4`.
+func appendCallGuards(edits []edit, src []byte, p piece) []edit {
+	body := src[p.bodyStart:p.bodyEnd]
+	if p.kind == comment || !bytes.Contains(body, []byte("tpl")) && !bytes.Contains(body, []byte("include")) {
 		return edits
 	}
 	b := src[:p.bodyEnd]
@@ -253,15 +284,20 @@ func appendTplGuards(edits []edit, src []byte, p piece) []edit {
 				j++
 			}
 			isFunc := i == 0 || b[i-1] != '.' && b[i-1] != '$' && !isIdentChar(b[i-1])
-			if isFunc && string(b[i:j]) == "tpl" {
-				s := j
-				for s < len(b) && isSpace(b[s]) {
-					s++
-				}
-				if s > j && s < len(b) {
-					if e := operandEnd(b, s); e > s {
-						edits = append(edits, edit{s, "(" + tplGuardFunc + " "}, edit{e, ")"})
+			if name := string(b[i:j]); isFunc && (name == "tpl" || name == "include") {
+				if name == "tpl" {
+					s := j
+					for s < len(b) && isSpace(b[s]) {
+						s++
 					}
+					if s > j && s < len(b) {
+						if e := operandEnd(b, s); e > s {
+							edits = append(edits, edit{s, "(" + tplGuardFunc + " "}, edit{e, ")"})
+						}
+					}
+				}
+				if e := commandEnd(b, j); e >= 0 {
+					edits = append(edits, edit{e, " | " + stripFunc})
 				}
 			}
 			i = j
@@ -270,6 +306,43 @@ func appendTplGuards(edits []edit, src []byte, p piece) []edit {
 		}
 	}
 	return edits
+}
+
+// commandEnd returns where the command that goes on at b[i] ends: at the next | or unmatched )
+// outside strings and parentheses, or at the end of b; -1 when a string does not end.
+func commandEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"', '\'':
+			end, ok := skipQuoted(b, i)
+			if !ok {
+				return -1
+			}
+			i = end
+			continue
+		case '`':
+			x := bytes.IndexByte(b[i+1:], '`')
+			if x < 0 {
+				return -1
+			}
+			i += x + 2
+			continue
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case '|':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
 }
 
 // operandEnd returns the end of the operand starting at b[s] (a field chain, variable, literal or
@@ -332,10 +405,24 @@ func operandEnd(b []byte, s int) int {
 }
 
 // block is an open if, with, range, define or block, with the value path its body's dot stands
-// for when it is a value (`{{ with .Values.resources }}`), else "".
+// for when it is a value (`{{ with .Values.resources }}`), else "". A range, define or block
+// has a tick, at edits[tick]; a define or block has content once its body holds anything
+// text/template does not count as empty.
 type block struct {
 	kind       kind
 	dot, outer string
+	tick       int
+	content    bool
+}
+
+// innermostDefine is the define or block body the innermost open block is in.
+func innermostDefine(stack []block) *block {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].kind == define {
+			return &stack[i]
+		}
+	}
+	return &block{}
 }
 
 // keyword is the first word of an action body.

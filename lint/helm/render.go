@@ -3,6 +3,7 @@ package helm
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
 	if g.lookups > 0 {
 		ci.problem(r.lookupNote())
 	}
-	r.documents(ctx, out)
+	r.documents(ctx, out, g)
 	r.crds()
 }
 
@@ -247,44 +248,21 @@ func (ci *chartInput) marking(f *file, manifest bool) *marking {
 }
 
 // documents splits each rendered manifest into documents and hands them over.
-func (r *rendering) documents(ctx context.Context, out map[string]string) {
+func (r *rendering) documents(ctx context.Context, out map[string]string, g *guard) {
 	l := r.ci.loader
-	names := make([]string, 0, len(out))
-	for name, text := range out {
-		if isManifest(name) && strings.TrimSpace(text) != "" {
-			names = append(names, name)
-		}
+	texts, err := r.texts(ctx, out, g)
+	if err != nil {
+		r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
+		return
 	}
-	slices.Sort(names)
-	maps := make(map[string]*fileMap, len(names))
-	var unmarked map[string]string
+	names := slices.Sorted(maps.Keys(texts))
+	fileMaps := make(map[string]*fileMap, len(names))
 	for _, name := range names {
-		t := r.templates[name]
-		st := strip(out[name], l.token)
-		if st.mangled {
-			// A function altered a marker (upper, trunc, replace on an included template):
-			// take this file from a plain render, and its lines from the best enclosing line.
-			if unmarked == nil {
-				// Templates may change the values as they render (`unset`), so the plain
-				// render starts again from the values as read.
-				fresh, _ := r.ci.prepare(r.set)
-				var err error
-				if fresh == nil {
-					return
-				}
-				if unmarked, _, err = fresh.run(ctx, plain); err != nil {
-					r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
-					return
-				}
-			}
-			l.stats.Mangled.Add(1)
-			st = keepSameLines(st, unmarked[name])
-		}
-		maps[name] = r.fileMap(t, st)
+		fileMaps[name] = r.fileMap(r.templates[name], texts[name])
 	}
 	lim := r.ci.sink.Limits()
 	for _, name := range names {
-		m := maps[name]
+		m := fileMaps[name]
 		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {
 			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
 				Namespace: l.opts.Namespace, Variant: r.set.Name})
@@ -297,6 +275,36 @@ func (r *rendering) documents(ctx context.Context, out map[string]string) {
 			r.ci.sink.Problem(p)
 		}
 	}
+}
+
+// texts strips the markers from each rendered manifest that is not empty. A file whose stripped
+// text may differ from a plain render (every file, when the rendering as a whole may) is taken
+// from a plain render instead: the lines both renders agree on keep their mapping, the others
+// take the best enclosing line.
+func (r *rendering) texts(ctx context.Context, out map[string]string, g *guard) (map[string]stripped, error) {
+	texts := map[string]stripped{}
+	var unmarked map[string]string
+	for name, text := range out {
+		if !isManifest(name) || strings.TrimSpace(text) == "" {
+			continue
+		}
+		st := strip(text, r.ci.loader.token)
+		if st.suspect || g.suspect {
+			if unmarked == nil {
+				// Templates may change the values as they render (`unset`), so the plain
+				// render starts again from the values as read.
+				fresh, _ := r.ci.prepare(r.set)
+				var err error
+				if unmarked, _, err = fresh.run(ctx, plain); err != nil {
+					return nil, err
+				}
+			}
+			r.ci.loader.stats.Plain.Add(1)
+			st = keepSameLines(st, unmarked[name])
+		}
+		texts[name] = st
+	}
+	return texts, nil
 }
 
 // keepSameLines takes the text of a file from the plain render, keeping the mapping of the

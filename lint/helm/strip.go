@@ -22,9 +22,11 @@ type lineOrigin struct {
 
 // stripped is a rendered file with its markers removed and the origin of each of its lines.
 type stripped struct {
-	text    []byte
-	lines   []lineOrigin // by rendered line - 1
-	mangled bool         // a marker was altered by a template function: the text is not trustworthy
+	text  []byte
+	lines []lineOrigin // by rendered line - 1
+	// suspect means the text may differ from a plain render: removing markers joined text into
+	// a "<no value>", which Helm removes from its output before the markers were.
+	suspect bool
 }
 
 // strip removes the markers from a rendered file and maps its lines: a line takes the first marker
@@ -36,7 +38,6 @@ func strip(out, token string) stripped {
 	if !strings.Contains(out, prefix) {
 		s.text = []byte(out)
 		s.lines = make([]lineOrigin, bytes.Count(s.text, []byte{'\n'})+1)
-		s.mangled = hasMangledMarker(s.text, token)
 		return s
 	}
 	s.text = make([]byte, 0, len(out))
@@ -58,7 +59,6 @@ func strip(out, token string) stripped {
 		copyText(out[:i])
 		file, line, n, ok := parseMarker(out[i+len(prefix):])
 		if !ok {
-			s.mangled = true
 			copyText(out[i : i+len(prefix)])
 			out = out[i+len(prefix):]
 			continue
@@ -87,7 +87,7 @@ func strip(out, token string) stripped {
 			s.lines[i] = prev
 		}
 	}
-	s.mangled = s.mangled || hasMangledMarker(s.text, token)
+	s.suspect = bytes.Contains(s.text, []byte(noValue))
 	return s
 }
 
@@ -119,25 +119,7 @@ func base36(s string, i int) (int, int) {
 	return v, i
 }
 
-// hasMangledMarker reports whether what is left of the text still holds the start of a marker in
-// any case (`upper`, `trunc` or `replace` got hold of one).
-func hasMangledMarker(b []byte, token string) bool {
-	head := token[:4]
-	for {
-		i := bytes.Index(b, []byte("#@"))
-		if i < 0 {
-			return false
-		}
-		b = b[i+2:]
-		if len(b) == 0 || len(b) >= len(head) && bytes.EqualFold(b[:len(head)], []byte(head)) ||
-			len(b) < len(head) && bytes.EqualFold(b, []byte(head[:len(b)])) {
-			return true
-		}
-	}
-}
-
-// stripAll removes every marker from s; template functions that hash, encode or parse text call it
-// first, so `include "x.yaml" . | sha256sum` sees what a plain render gives.
+// stripAll removes every marker from s.
 func stripAll(s, token string) string {
 	prefix := markerPrefix(token)
 	if !strings.Contains(s, prefix) {
