@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"text/template/parse"
+	"time"
+
+	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/report"
@@ -156,6 +159,16 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 				t.Errorf("%s %s: plain render: %v", c.name, vs.Name, err)
 				continue
 			}
+			helmOut, err := helmRender(prepared(t, ci, vs), l.now)
+			if err != nil {
+				t.Errorf("%s %s: Helm's render: %v", c.name, vs.Name, err)
+				continue
+			}
+			for name, text := range helmOut {
+				if text != plainOut[name] {
+					t.Errorf("%s %s: %s: ekslint's functions render it otherwise than Helm's:\n%s", c.name, vs.Name, name, firstDifference([]byte(plainOut[name]), []byte(text)))
+				}
+			}
 			oracle, _, err := prepared(t, ci, vs).run(context.Background(), oracleSource)
 			if err != nil {
 				t.Errorf("%s %s: oracle render: %v", c.name, vs.Name, err)
@@ -179,6 +192,15 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 	t.Logf("literal keys on their exact template line: %d/%d", keysExact, keys)
 	t.Logf("rendered lines: %d; marker on the line: %d; output of an action: %d; fallback: %d; files from a plain render: %d",
 		st.Lines.Load(), st.Exact.Load(), st.Action.Load(), st.Fallback.Load(), st.Plain.Load())
+}
+
+// helmRender renders r with Helm's engine and its own functions, but for the stand-ins of
+// random and clock functions, which the renders compared with it need too.
+func helmRender(r *rendering, now time.Time) (map[string]string, error) {
+	for _, t := range r.templates {
+		t.helm.Data = plain(t)
+	}
+	return engine.Engine{CustomTemplateFuncs: standIns(now)}.Render(r.chart, r.top)
 }
 
 // oracleKey is a literal key renamed by oracleSource: name, "ZZ", file id, "x", line, "ZZ".

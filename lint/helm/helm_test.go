@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/helm"
@@ -40,6 +41,12 @@ const chartYAML = "apiVersion: v2\nname: demo\nversion: 0.1.0\n"
 // run lints the chart at dir (the lint root) with opts and no rules.
 func run(t *testing.T, dir string, opts helm.Options) *lint.Result {
 	t.Helper()
+	return runLimited(t, dir, opts, lint.Limits{})
+}
+
+// runLimited is run with the limits lim (zero: the defaults).
+func runLimited(t *testing.T, dir string, opts helm.Options, lim lint.Limits) *lint.Result {
+	t.Helper()
 	opts.WorkDir = dir
 	l, err := helm.New(opts)
 	if err != nil {
@@ -49,8 +56,7 @@ func run(t *testing.T, dir string, opts helm.Options) *lint.Result {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	res := lint.Run(context.Background(), inputs, lint.Options{Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
-	return res
+	return lint.Run(context.Background(), inputs, lint.Options{Limits: lim, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
 }
 
 // oneProblem requires exactly one problem, at file:line, with a message matching re.
@@ -105,8 +111,10 @@ func TestBadCorpusCharts(t *testing.T) {
 }
 
 // TestHostileTemplates checks that templates that recurse or loop without end, or build huge
-// values, stop with one clear message instead of hanging or crashing the process.
+// values, stop with one clear message instead of hanging or crashing the process. They run with
+// a 4 MiB --max-file-size, so a rendering may make and read 16 MiB.
 func TestHostileTemplates(t *testing.T) {
+	big := strings.Repeat("x", 100_000)
 	for _, c := range []struct {
 		name     string
 		files    map[string]string
@@ -123,7 +131,7 @@ func TestHostileTemplates(t *testing.T) {
 			"templates/_h.tpl", `Go stack frames`},
 		{"exponential include",
 			map[string]string{"templates/_h.tpl": doubling(60), "templates/cm.yaml": "a: {{ include \"d59\" . | len }}\n"},
-			"templates/_h.tpl", `more than 1000000 define`},
+			"templates/_h.tpl", `more than 1000000 define|takes the rendering past`},
 		{"range over a billion",
 			map[string]string{"templates/cm.yaml": "{{- range $i := until 1000000000 }}{{ $i }}{{ end }}\n"},
 			"templates/cm.yaml:1", `more than 1000000 items`},
@@ -132,17 +140,88 @@ func TestHostileTemplates(t *testing.T) {
 			"templates/cm.yaml:1", `more than 1000000 define`},
 		{"huge repeat",
 			map[string]string{"templates/cm.yaml": "a: {{ repeat 1000000000 \"xxxxxxxxxx\" }}\n"},
-			"templates/cm.yaml:1", `repeat would make a string over`},
+			"templates/cm.yaml:1", `^rendering stopped: repeat takes the rendering past 16 MiB made and read \(4 times --max-file-size\)`},
+		{"repeats in a loop",
+			map[string]string{"templates/cm.yaml": "{{ range until 200 }}{{ repeat 670000 \"x\" }}{{ end }}\n"},
+			"templates/cm.yaml:1", `repeat takes the rendering past`},
 		{"huge random string",
 			map[string]string{"templates/cm.yaml": "a: {{ randAlphaNum 2000000000 }}\n"},
-			"templates/cm.yaml:1", `random string`},
+			"templates/cm.yaml:1", `randAlphaNum takes the rendering past`},
+		{"a string doubled by cat",
+			map[string]string{"templates/cm.yaml": "{{ $s := \"x\" }}{{ range until 40 }}{{ $s = cat $s $s }}{{ end }}\na: {{ len $s }}\n"},
+			"templates/cm.yaml:1", `cat takes the rendering past`},
+		{"a string doubled by printf",
+			map[string]string{"templates/cm.yaml": "{{ $s := \"x\" }}{{ range until 40 }}{{ $s = printf \"%s%s\" $s $s }}{{ end }}\n"},
+			"templates/cm.yaml:1", `printf takes the rendering past`},
+		{"a list doubled by concat",
+			map[string]string{"templates/cm.yaml": "{{ $l := list 1 }}{{ range until 60 }}{{ $l = concat $l $l }}{{ end }}\n"},
+			"templates/cm.yaml:1", `concat takes the rendering past`},
+		{"a list appended to in a loop",
+			map[string]string{"templates/cm.yaml": "{{ $l := list }}{{ range until 1000000 }}{{ $l = append $l . }}{{ end }}\n"},
+			"templates/cm.yaml:1", `append takes the rendering past`},
+		{"toYaml of a list that holds itself 60 times over",
+			map[string]string{"templates/cm.yaml": "{{ $l := list 1 }}{{ range until 60 }}{{ $l = list $l $l }}{{ end }}\na: {{ toYaml $l }}\n"},
+			"templates/cm.yaml:2", `toYaml takes the rendering past`},
+		{"a dict set into itself, printed",
+			map[string]string{"templates/cm.yaml": "{{ $d := dict }}{{ $_ := set $d \"a\" $d }}\na: {{ $d }}\n"},
+			"templates/cm.yaml:2", `a value that holds itself`},
+		{"toJson of a dict set into itself",
+			map[string]string{"templates/cm.yaml": "{{ $d := dict }}{{ $_ := set $d \"a\" (list $d) }}\na: {{ toJson $d }}\n"},
+			"templates/cm.yaml:2", `a value that holds itself`},
+		{"a printf width",
+			map[string]string{"templates/cm.yaml": "a: {{ printf \"%999999999d\" 1 }}\n"},
+			"templates/cm.yaml:1", `printf takes the rendering past`},
+		{"replace of the empty string",
+			map[string]string{"templates/cm.yaml": "a: {{ replace \"\" (repeat 1000 \"y\") (repeat 100000 \"x\") }}\n"},
+			"templates/cm.yaml:1", `replace takes the rendering past`},
+		{"regexReplaceAll of the empty string",
+			map[string]string{"templates/cm.yaml": "a: {{ regexReplaceAll \"\" (repeat 100000 \"x\") (repeat 1000 \"y\") }}\n"},
+			"templates/cm.yaml:1", `regexReplaceAll takes the rendering past`},
+		{"splitList of every character",
+			map[string]string{"templates/cm.yaml": "a: {{ splitList \"\" (repeat 2000000 \"x\") | len }}\n"},
+			"templates/cm.yaml:1", `splitList takes the rendering past`},
+		{"uniq of a long list",
+			map[string]string{"templates/cm.yaml": "a: {{ until 100000 | uniq | len }}\n"},
+			"templates/cm.yaml:1", `uniq takes the rendering past`},
+		{"a value printed in a loop",
+			map[string]string{"values.yaml": "big: " + big + "\n", "templates/cm.yaml": "{{ range until 1000000 }}{{ $.Values.big }}{{ end }}\n"},
+			"templates/cm.yaml:1", `printing a value takes the rendering past`},
+		{"a template's text written in a loop",
+			map[string]string{"templates/big.yaml": "# " + big + "\n", "templates/cm.yaml": "{{ range until 1000000 }}{{ template \"demo/templates/big.yaml\" }}{{ end }}\n"},
+			"templates/big.yaml:1", `the text of the templates takes the rendering past`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.files["Chart.yaml"] = chartYAML
 			dir := writeChart(t, c.files)
-			res := run(t, dir, helm.Options{})
+			res := runLimited(t, dir, helm.Options{}, lint.Limits{MaxFileSize: 4 << 20, MaxAliasNodes: 1000})
 			oneProblem(t, res, lint.Error, c.at, c.want)
 		})
+	}
+}
+
+// TestRenderDeadline renders a chart that works within its budget for longer than its timeout: it
+// stops soon after, with one message at the template line.
+func TestRenderDeadline(t *testing.T) {
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML,
+		"templates/cm.yaml": "a: 1\n{{ range until 900000 }}{{ $_ := sha256sum \"abc\" }}{{ end }}\n"})
+	start := time.Now()
+	res := run(t, dir, helm.Options{Timeout: 200 * time.Millisecond})
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s", took)
+	}
+	oneProblem(t, res, lint.Error, "templates/cm.yaml:2", `^rendering stopped: rendering took longer than 200ms$`)
+}
+
+// TestRenderedFileTooLarge renders a file over --max-file-size: it is not linted, with one
+// message, and the chart's other files are.
+func TestRenderedFileTooLarge(t *testing.T) {
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML,
+		"templates/big.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  a: {{ repeat 400000 \"xxx\" }}\n",
+		"templates/cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\n"})
+	res := runLimited(t, dir, helm.Options{}, lint.Limits{MaxFileSize: 1 << 20, MaxAliasNodes: 1000})
+	oneProblem(t, res, lint.Error, "templates/big.yaml:1", `^rendered output is 1.1 MiB, over the 1 MiB limit; not linted \(raise it with --max-file-size\)$`)
+	if res.Objects != 1 {
+		t.Errorf("%d objects linted, want 1", res.Objects)
 	}
 }
 

@@ -26,10 +26,12 @@ import (
 //   - lines with only control actions ({{- end }}, {{- if .x }}), comments or declarations get
 //     none: their line has no output of its own.
 //
-// The same rewrite bounds hostile templates: every define, block and range body starts with a
-// call of tickFunc (no output), which counts work and checks the deadline and stack depth, and
-// the template argument of every tpl call passes through tplGuardFunc, which does the same and
-// rewrites the nested template likewise. Both are plain functions, so the output is unchanged.
+// The same rewrite bounds hostile templates: every define, block and range body, and every
+// template's top-level text, starts with a call of tickFunc (no output), which counts work and
+// the text the body writes and checks the deadline and stack depth; every value an action prints
+// passes through outFunc, which counts it; and the template argument of every tpl call passes
+// through tplGuardFunc, which does the same as a tick and rewrites the nested template likewise.
+// They are plain functions that return what they are given, so the output is unchanged.
 //
 // Nothing the rewrite adds may change what Helm renders, markers stripped:
 //   - a define or block body that is empty for text/template (only spaces and comments) gets no
@@ -46,6 +48,7 @@ const (
 	tickFunc     = "_ekslintTick"
 	tplGuardFunc = "_ekslintTpl"
 	stripFunc    = "_ekslintStrip"
+	outFunc      = "_ekslintOut"
 )
 
 // edit inserts text at offset off of the original source.
@@ -116,12 +119,24 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		cand = candidate{}
 	}
+	topText := 0        // bytes of top-level text, which the top-level tick counts
+	topContent := false // whether text/template counts the top-level tree as not empty
 	for _, p := range ps {
 		top := defines == 0
-		if !top && p.kind != end && p.kind != comment && (p.kind != text || len(bytes.TrimSpace(src[p.start:p.end])) > 0) {
-			innermostDefine(stack).content = true
+		if p.kind != end && p.kind != comment && (p.kind != text || len(bytes.TrimSpace(src[p.start:p.end])) > 0) {
+			switch {
+			case !top:
+				innermostDefine(stack).content = true
+			case p.kind != define || keyword(src[p.bodyStart:p.bodyEnd]) == "block":
+				topContent = true
+			}
 		}
 		if p.kind == text {
+			if b := textOwner(stack); b != nil {
+				b.text += p.end - p.start
+			} else {
+				topText += p.end - p.start
+			}
 			for i := p.start; i < p.end; i++ {
 				c := src[i]
 				if c == '\n' {
@@ -152,6 +167,9 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		switch p.kind {
 		case output:
+			if keyword(src[p.bodyStart:p.bodyEnd]) != "template" {
+				edits = append(edits, edit{p.bodyEnd, " | " + outFunc})
+			}
 			if top {
 				cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
 			}
@@ -169,29 +187,30 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 			}
 			if n := len(stack); n > 0 {
 				// The else branch of a with runs with the outer dot; `else with` sets a new one.
+				// The else branch of a range runs once, as part of the body around it.
 				b := &stack[n-1]
 				b.dot = b.outer
+				b.inElse = b.kind == loop
 				if rest := bytes.TrimSpace(src[p.bodyStart:p.bodyEnd])[len("else"):]; keyword(rest) == "with" {
 					b.dot = withValues(rest, b.outer)
 				}
 			}
 		case loop, define:
-			tick := "{{" + tickFunc + "}}"
-			if p.rightTrim {
-				tick = "{{" + tickFunc + " -}}"
-			}
-			stack = append(stack, block{kind: p.kind, tick: len(edits)})
-			edits = append(edits, edit{p.end, tick})
+			stack = append(stack, block{kind: p.kind, tick: len(edits), rightTrim: p.rightTrim})
+			edits = append(edits, edit{p.end, tickAction(0, p.rightTrim)})
 			if p.kind == define {
 				defines++
 			}
 		case end:
 			if n := len(stack); n > 0 {
-				if b := stack[n-1]; b.kind == define {
+				switch b := stack[n-1]; {
+				case b.kind == define && !b.content:
+					edits[b.tick].text = ""
+				case b.kind == loop || b.kind == define:
+					edits[b.tick].text = tickAction(b.text, b.rightTrim)
+				}
+				if stack[n-1].kind == define {
 					defines--
-					if !b.content {
-						edits[b.tick].text = ""
-					}
 				}
 				stack = stack[:n-1]
 			}
@@ -203,6 +222,9 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 	}
 	flush()
+	if topContent {
+		edits = append(edits, edit{0, tickAction(topText, false)})
+	}
 	edits = slices.DeleteFunc(edits, func(e edit) bool { return e.text == "" })
 	slices.SortStableFunc(edits, func(a, b edit) int { return a.off - b.off })
 	m.edits = edits
@@ -411,8 +433,35 @@ func operandEnd(b []byte, s int) int {
 type block struct {
 	kind       kind
 	dot, outer string
-	tick       int
-	content    bool
+	// tick is the index of the tick in edits; rightTrim, whether the block's action trims the
+	// spaces after it; text, the bytes of text the tick counts.
+	tick      int
+	rightTrim bool
+	text      int
+	content   bool
+	inElse    bool // in the else branch of a range
+}
+
+// tickAction is the call of tickFunc that starts a body writing text bytes of text, trimming
+// the spaces after it when the action it follows did.
+func tickAction(text int, rightTrim bool) string {
+	trim := ""
+	if rightTrim {
+		trim = " -"
+	}
+	return "{{" + tickFunc + " " + strconv.Itoa(text) + trim + "}}"
+}
+
+// textOwner is the block whose tick counts text written inside the innermost open block: the
+// innermost range, define or block body, unless in the else branch of a range, which runs once
+// as part of the body around it; nil at the top level.
+func textOwner(stack []block) *block {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if b := &stack[i]; (b.kind == loop || b.kind == define) && !b.inElse {
+			return b
+		}
+	}
+	return nil
 }
 
 // innermostDefine is the define or block body the innermost open block is in.

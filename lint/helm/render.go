@@ -7,7 +7,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -212,7 +211,7 @@ func missingDependencies(c *chart.Chart, sources map[*common.File]*source) []err
 // (for mapping) or as written (plain).
 func (r *rendering) run(ctx context.Context, source func(*tmpl) []byte) (map[string]string, *guard, error) {
 	l := r.ci.loader
-	g := &guard{ctx: ctx, timeout: l.opts.Timeout, deadline: time.Now().Add(l.opts.Timeout), token: l.token}
+	g := newGuard(ctx, l.opts.Timeout, l.token, r.ci.sink.Limits().MaxFileSize)
 	for _, t := range r.templates {
 		t.helm.Data = source(t)
 	}
@@ -255,12 +254,20 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 		r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
 		return
 	}
-	names := slices.Sorted(maps.Keys(texts))
-	fileMaps := make(map[string]*fileMap, len(names))
-	for _, name := range names {
-		fileMaps[name] = r.fileMap(r.templates[name], texts[name])
-	}
 	lim := r.ci.sink.Limits()
+	var names []string
+	fileMaps := make(map[string]*fileMap, len(texts))
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		m := r.fileMap(r.templates[name], texts[name])
+		if size := int64(len(m.text.Data)); size > lim.MaxFileSize {
+			r.ci.sink.Problem(problem(&errChart{lint.Pos{File: m.text.Name, Line: m.first}, fmt.Sprintf(
+				"rendered output is %s, over the %s limit; not linted (raise it with --max-file-size)",
+				lint.FormatSize(size), lint.FormatSize(lim.MaxFileSize))}, r.ci.in, r.set.Name))
+			continue
+		}
+		names = append(names, name)
+		fileMaps[name] = m
+	}
 	for _, name := range names {
 		m := fileMaps[name]
 		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {

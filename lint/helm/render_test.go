@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
-	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/ekslint/ekslint/lint"
 )
@@ -165,10 +164,7 @@ func TestRenderUnchanged(t *testing.T) {
 				t.Errorf("%d files from a plain render, want %d", got, c.plain)
 			}
 			r, _ := ci.prepare(ValueSet{})
-			for _, t := range r.templates {
-				t.helm.Data = plain(t)
-			}
-			helm, err := engine.Engine{}.Render(r.chart, r.top)
+			helm, err := helmRender(r, l.now)
 			if err != nil {
 				t.Fatal(err)
 			}
