@@ -6,7 +6,9 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"sort"
 	"strings"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -14,6 +16,7 @@ import (
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 
 	"github.com/ekslint/ekslint/lint"
 )
@@ -270,18 +273,65 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 	}
 	for _, name := range names {
 		m := fileMaps[name]
-		for _, p := range lint.ParseYAML(m.text, lim, func(root *yaml.Node) {
-			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
-				Namespace: l.opts.Namespace, Variant: r.set.Name})
-		}) {
-			p.Pos, _ = m.Locate(lint.Node{}, p.Pos)
-			p.Message = "rendered output: " + p.Message
-			if r.set.Name != "" {
-				p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)
+		for _, doc := range manifests(m) {
+			for _, p := range lint.ParseYAML(doc.text, lim, func(root *yaml.Node) {
+				r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
+					Namespace: l.opts.Namespace, Variant: r.set.Name})
+			}) {
+				p.Pos, _ = doc.Locate(lint.Node{}, p.Pos)
+				p.Message = "rendered output: " + p.Message
+				if r.set.Name != "" {
+					p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)
+				}
+				r.ci.sink.Problem(p)
 			}
-			r.ci.sink.Problem(p)
 		}
 	}
+}
+
+// manifest is one document of a rendered file, as Helm splits it. It is the lint.Locator of its
+// nodes: its text numbers lines as the file does, but its first line starts after the `---` it
+// may share with the separator, so columns there are shifted to the file's.
+type manifest struct {
+	m     *fileMap
+	text  *lint.Text
+	shift int // characters of the first line before the document
+}
+
+func (d manifest) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
+	first := d.text.Offset + 1
+	if r.Line == first {
+		r.Column += d.shift
+	}
+	if r.EndLine == first {
+		r.EndColumn += d.shift
+	}
+	return d.m.Locate(n, r)
+}
+
+// manifests splits a rendered file into documents as Helm does, with the function `helm
+// template` and `helm install` use (releaseutil.SplitManifests): at every line that starts with
+// ---, whatever follows on it. A trimmed `{{- if -}}` after a separator renders `---# comment` or
+// `---apiVersion: v1`, which starts a document for Helm but none for a YAML parser.
+func manifests(m *fileMap) []manifest {
+	// SplitManifests returns parts of the string it is given, which here shares the bytes of the
+	// text: where each part starts in the text is where its bytes start.
+	text := m.text
+	s := unsafe.String(unsafe.SliceData(text.Data), len(text.Data))
+	docs := releaseutil.SplitManifests(s)
+	keys := slices.Collect(maps.Keys(docs))
+	sort.Sort(releaseutil.BySplitManifestsOrder(keys))
+	out := make([]manifest, 0, len(keys))
+	for _, k := range keys {
+		doc := docs[k]
+		off := int(uintptr(unsafe.Pointer(unsafe.StringData(doc))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+		if off < 0 || off+len(doc) > len(s) || s[off:off+len(doc)] != doc {
+			panic("releaseutil.SplitManifests no longer returns parts of its input; lint/helm must find documents otherwise")
+		}
+		out = append(out, manifest{m: m, shift: text.ColumnAt(off) - 1,
+			text: &lint.Text{Name: text.Name, Data: text.Data[off : off+len(doc)], Offset: text.LineAt(off) - 1}})
+	}
+	return out
 }
 
 // texts strips the markers from each rendered manifest that is not empty. A file whose stripped

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -247,23 +248,28 @@ func corpusSeeds(t testing.TB) []fuzzSeed {
 	var seeds []fuzzSeed
 	for _, chart := range charts {
 		values, _ := os.ReadFile(filepath.Join(chart, "values.yaml"))
-		partials, _ := filepath.Glob(filepath.Join(chart, "templates", "_*.tpl"))
 		var helpers strings.Builder
-		for _, p := range partials {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
+		var templates [][]byte
+		err := filepath.WalkDir(filepath.Join(chart, "templates"), func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || isNotes(p) {
+				return err
 			}
-			helpers.Write(data)
+			data, err := os.ReadFile(p)
+			if strings.HasPrefix(e.Name(), "_") {
+				helpers.Write(data)
+			} else {
+				templates = append(templates, data)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		templates, _ := filepath.Glob(filepath.Join(chart, "templates", "*.yaml"))
-		for _, p := range templates {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, data := range templates {
 			seeds = append(seeds, fuzzSeed{helpers.String(), string(data), string(values)})
 		}
 	}
 	return seeds
 }
+
+func isNotes(p string) bool { return strings.HasSuffix(p, "NOTES.txt") }
