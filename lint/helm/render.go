@@ -102,14 +102,14 @@ func background(f func()) {
 	}()
 }
 
-// warmValues parses the values files findings are most often related to: the user's and the
-// chart's own.
+// warmValues cuts the values files findings are most often related to into their entries: the
+// user's and the chart's own.
 func (r *rendering) warmValues() {
 	for _, f := range r.user.files {
-		f.docs()
+		f.index()
 	}
 	if r.ci.src.values != nil {
-		r.ci.src.values.docs()
+		r.ci.src.values.index()
 	}
 }
 
