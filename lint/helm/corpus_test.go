@@ -138,6 +138,7 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var renders, files, keys, keysExact int
+	var inHelpers helperKeys
 	for _, c := range corpusCharts(t) {
 		for _, vs := range c.sets {
 			// Each render starts from values as read: templates may change them (`unset`).
@@ -174,6 +175,11 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 				t.Errorf("%s %s: oracle render: %v", c.name, vs.Name, err)
 				continue
 			}
+			helperOracle, _, err := prepared(t, ci, vs).run(context.Background(), helperOracleSource)
+			if err != nil {
+				t.Errorf("%s %s: helper oracle render: %v", c.name, vs.Name, err)
+				continue
+			}
 			for name, st := range texts {
 				files++
 				if !bytes.Equal(st.text, []byte(plainOut[name])) {
@@ -184,6 +190,7 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 				k, e := checkOracle(t, m, oracle[name], c.name+" "+vs.Name+": "+name)
 				keys += k
 				keysExact += e
+				checkHelperOracle(t, m, helperOracle[name], c.name+" "+vs.Name+": "+name, &inHelpers)
 			}
 		}
 	}
@@ -192,6 +199,9 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 	t.Logf("literal keys on their exact template line: %d/%d", keysExact, keys)
 	t.Logf("rendered lines: %d; marker on the line: %d; output of an action: %d; fallback: %d; files from a plain render: %d",
 		st.Lines.Load(), st.Exact.Load(), st.Action.Load(), st.Fallback.Load(), st.Plain.Load())
+	t.Logf("rendered lines a helper wrote, mapped to the helper's line: %d", st.Helper.Load())
+	t.Logf("literal keys written in helpers: %d compared; on their helper line: %d; on the line of a helper's action they went through: %d; on the line including the helper: %d; elsewhere: %d",
+		inHelpers.keys, inHelpers.moved, inHelpers.acted, inHelpers.kept, inHelpers.keys-inHelpers.moved-inHelpers.acted-inHelpers.kept)
 }
 
 // helmRender renders r with Helm's engine and its own functions, but for the stand-ins of
@@ -212,10 +222,19 @@ var (
 // oracleSource renames every literal key written at the start of a line of a manifest
 // template's top-level text to carry its own file and line, independently of the markers.
 func oracleSource(t *tmpl) []byte {
-	src := t.file.text.Data
 	if !isManifest(t.helm.Name) {
-		return src
+		return t.file.text.Data
 	}
+	return renameKeys(t.file, false)
+}
+
+// helperOracleSource renames the literal keys of every template's define bodies likewise.
+func helperOracleSource(t *tmpl) []byte { return renameKeys(t.file, true) }
+
+// renameKeys renames the literal keys at the start of the lines of f's top-level text, or of its
+// define bodies, to carry their own file and line.
+func renameKeys(f *file, inDefines bool) []byte {
+	src := f.text.Data
 	ps, err := scan(src)
 	if err != nil {
 		return src
@@ -227,9 +246,9 @@ func oracleSource(t *tmpl) []byte {
 	for _, p := range ps {
 		if p.kind == text {
 			for i := p.start; i < p.end; i++ {
-				if lineStart && defines == 0 {
+				if lineStart && (defines > 0) == inDefines {
 					if m := literalKey.FindSubmatchIndex(src[i:p.end]); m != nil {
-						edits = append(edits, edit{i + m[5], fmt.Sprintf("ZZ%dx%dZZ", t.file.id, line)})
+						edits = append(edits, edit{i + m[5], fmt.Sprintf("ZZ%dx%dZZ", f.id, line)})
 					}
 				}
 				lineStart = src[i] == '\n'
@@ -283,6 +302,53 @@ func checkOracle(t *testing.T, m *fileMap, oracle, what string) (keys, exactKeys
 		t.Errorf("%s: rendered line %d (%q) maps to %s:%d, want %s:%d", what, i+1, l, f.text.Name, got, m.r.ci.files[id].text.Name, want)
 	}
 	return keys, exactKeys
+}
+
+// renamed is a key renamed by the oracle, for unrenaming.
+var renamed = regexp.MustCompile(`ZZ\d+x\d+ZZ`)
+
+// helperKeys counts what became of the keys written in helpers, over the lines of the helper
+// oracle render that hold one and are the same as in the marked render but for the renaming.
+type helperKeys struct {
+	keys  int // keys compared
+	moved int // on a line that maps to the helper line the key is on
+	// acted are on a line written by an action of a helper: the key went through a value
+	// (`include "x" . | fromYaml`, then toYaml) and came out of that action's line.
+	acted int
+	kept  int // on a line that maps to the line including the helper, as before helpers were marked
+}
+
+// checkHelperOracle compares the mapping of each rendered line that holds a key renamed in a
+// helper with the helper line the key was written on: a line with a marker of its own maps there,
+// or (when no marker of the helper reached it) to the line that includes the helper; never
+// anywhere else.
+func checkHelperOracle(t *testing.T, m *fileMap, oracle, what string, c *helperKeys) {
+	lines := strings.Split(oracle, "\n")
+	if len(lines) != m.text.Lines() {
+		return
+	}
+	for i, l := range lines {
+		k := oracleKey.FindStringSubmatch(l)
+		if k == nil || renamed.ReplaceAllString(l, "") != string(m.text.Line(i+1)) {
+			continue
+		}
+		id, _ := strconv.Atoi(k[1])
+		want, _ := strconv.Atoi(k[2])
+		c.keys++
+		f, got, how := m.origin(i + 1)
+		tf, tl, _ := m.topOrigin(i + 1)
+		_, _, inHelper := m.inHelper(i + 1)
+		switch {
+		case f.id == id && got == want:
+			c.moved++
+		case inHelper && how == action:
+			c.acted++
+		case !inHelper && f == tf && got == tl:
+			c.kept++
+		default:
+			t.Errorf("%s: rendered line %d (%q) maps to %s:%d, want %s:%d or the line that includes it", what, i+1, l, f.text.Name, got, m.r.ci.files[id].text.Name, want)
+		}
+	}
 }
 
 func firstDifference(a, b []byte) string {
@@ -440,6 +506,18 @@ func TestCorpusSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d findings, %d with related locations", len(res.Findings), countRelated(res.Findings))
+	moved, named := 0, 0
+	for _, f := range res.Findings {
+		for _, r := range f.Related {
+			switch {
+			case strings.HasPrefix(r.Message, "the helper "):
+				moved++
+			case strings.HasPrefix(r.Message, "rendered by the helper "):
+				named++
+			}
+		}
+	}
+	t.Logf("%d findings in a helper's define body, %d related to the helper that wrote them", moved, named)
 	reporttest.ValidateSARIF(t, path)
 }
 

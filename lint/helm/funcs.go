@@ -57,6 +57,8 @@ type guard struct {
 	// spent is what the rendering has made and read so far, in bytes, of budget.
 	spent, budget int64
 	lookups       int // calls of lookup, which returns an empty result offline
+	// helpers are the definitions Helm uses of the helpers, by name.
+	helpers map[string]helperDef
 	// suspect is set when the output may differ from a plain render's (see strip).
 	suspect bool
 }
@@ -169,6 +171,29 @@ func (g *guard) strip(v any) (any, error) {
 	return out, nil
 }
 
+// helper sees what an include of the helper name writes to the output as it is (see
+// writesHelper): it keeps the markers of the helper's lines, marks where the helper's text
+// starts and ends with the lines of the define Helm uses, and charges it. Only the markers of
+// that define's lines map the text's lines: the define may write other helpers' text with their
+// markers (`{{ template "x.name" . }}`), which is its own line's output.
+func (g *guard) helper(name string, v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
+	if err := g.charge(int64(len(s)), "include"); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(s)+64)
+	b = append(append(b, markerPrefix(g.token)...), beginMark)
+	if d := g.helpers[name]; d.file != nil {
+		b = appendSpan(b, d.file.id, d.span.line, d.span.last)
+	}
+	b = append(append(b, '@'), s...)
+	b = append(append(b, markerPrefix(g.token)...), endMark, '@')
+	return string(b), nil
+}
+
 // noValue is what text/template prints for a missing value; Helm removes it from its output.
 const noValue = "<no value>"
 
@@ -215,6 +240,7 @@ func (g *guard) funcs(now time.Time) template.FuncMap {
 	fm[tickFunc] = g.tick
 	fm[tplGuardFunc] = g.tpl
 	fm[stripFunc] = g.strip
+	fm[helperFunc] = g.helper
 	fm[outFunc] = g.out
 	fm["lookup"] = func(string, string, string, string) (map[string]any, error) {
 		g.lookups++

@@ -75,6 +75,9 @@ type Stats struct {
 	// template's last line with output, or a line of a file taken from a plain render that
 	// differs from the marked one).
 	Fallback atomic.Int64
+	// Helper lines were written by a helper's include and map to the helper's line (they are
+	// also counted above by the line that includes the helper).
+	Helper atomic.Int64
 	// Plain is how many rendered files were taken from a plain render, since the marked one may
 	// have differed (see strip.go).
 	Plain atomic.Int64

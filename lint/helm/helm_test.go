@@ -614,3 +614,56 @@ func TestIncludedTemplateThroughFunctions(t *testing.T) {
 		t.Errorf("%d files from a plain render, want none", got)
 	}
 }
+
+// TestFindingsInHelpers lints a chart that keeps its pod spec in a helper, as grafana's does: a
+// finding lands on the helper's line, related to the helper's define and the line that includes
+// it; when the helper's text goes through a function first, the finding stays on the include
+// line, related to the helper.
+func TestFindingsInHelpers(t *testing.T) {
+	pod := "{{- define \"demo.pod\" -}}\ncontainers:\n  - name: app\n    image: {{ template \"demo.image\" . }}\n" +
+		"  - name: sidecar\n    image: busybox:latest\n{{- end }}\n" +
+		"{{- define \"demo.image\" -}}\nnginx:{{ .Values.tag }}\n{{- end }}\n"
+	deploy := func(name, include string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  template:\n    spec:\n      " + include + "\n"
+	}
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":              chartYAML,
+		"values.yaml":             "tag: latest\n",
+		"templates/_pod.tpl":      pod,
+		"templates/web.yaml":      deploy("web", `{{- include "demo.pod" . | nindent 6 }}`),
+		"templates/worker.yaml":   deploy("worker", `{{ include "demo.pod" . | indent 6 | trim }}`),
+		"templates/_unused.tpl":   "{{- define \"demo.unused\" }}x{{ end }}\n",
+		"templates/_override.tpl": "{{/* an empty define does not replace demo.image */}}\n{{- define \"demo.image\" }}{{ end }}\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule *lint.Rule
+	for _, r := range rules.All() {
+		if r.ID == "k8s-image-tag-mutable" {
+			rule = r
+		}
+	}
+	in := lint.Input{Kind: lint.Chart, Path: ".", Abs: dir, Root: dir}
+	res := lint.Run(context.Background(), []lint.Input{in}, lint.Options{Rules: []*lint.Rule{rule}, Loaders: map[lint.InputKind]lint.Loader{lint.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		s := f.Pos.String()
+		for _, r := range f.Related {
+			s += " | " + r.Pos.String() + " " + r.Message
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		`templates/_pod.tpl:4:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
+		`templates/_pod.tpl:6:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
+		`templates/worker.yaml:8:7 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

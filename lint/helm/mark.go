@@ -48,6 +48,7 @@ const (
 	tickFunc     = "_ekslintTick"
 	tplGuardFunc = "_ekslintTpl"
 	stripFunc    = "_ekslintStrip"
+	helperFunc   = "_ekslintHelper"
 	outFunc      = "_ekslintOut"
 )
 
@@ -64,29 +65,60 @@ type marking struct {
 	// values lists, for template lines with actions that read .Values, the value paths they read
 	// (`replicaCount`, `image.tag`); the locator uses them for related locations.
 	values map[int][]string
-	// first is the first line with a marker: where lines land that no marker names.
+	// first is the first line with a top-level marker: where lines land that no marker names.
 	first int
+	// defines are the template's define and block bodies, in order.
+	defines []defineSpan
 }
 
-// markerPrefix starts every marker: "#@" and the run's token. A marker is
-// markerPrefix + file id + "." + line + "@", both numbers in base 36.
+// defineSpan is a define or block: its name, the lines from its action to its end, and whether
+// its body is empty for text/template (an empty definition does not replace another).
+type defineSpan struct {
+	name        string
+	line, last  int
+	empty       bool
+	nameDynamic bool // the name is not a string literal
+}
+
+// Markers are markerPrefix + what the marker says + "@": file id and line in base 36 joined by
+// "." for a line of top-level text, by ":" for a line of a define body; around what an include
+// of a helper writes (see helperFunc), "<" and the file id, first and last line of the helper's
+// define joined by ".", then ">".
+const (
+	topMark    = '.'
+	helperMark = ':'
+	beginMark  = '<'
+	endMark    = '>'
+)
+
+// markerPrefix starts every marker: "#@" and the run's token.
 func markerPrefix(token string) string { return "#@" + token }
 
-func appendMarker(b []byte, token string, file, line int) []byte {
+func appendMarker(b []byte, token string, file int, sep byte, line int) []byte {
 	b = append(b, "#@"...)
 	b = append(b, token...)
 	b = strconv.AppendInt(b, int64(file), 36)
-	b = append(b, '.')
+	b = append(b, sep)
 	b = strconv.AppendInt(b, int64(line), 36)
 	return append(b, '@')
 }
 
+// appendSpan appends the file id and the first and last line of a define, in base 36.
+func appendSpan(b []byte, file, first, last int) []byte {
+	b = strconv.AppendInt(b, int64(file), 36)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(first), 36)
+	b = append(b, '.')
+	return strconv.AppendInt(b, int64(last), 36)
+}
+
 // rewriteOptions say what rewrite adds besides the guards.
 type rewriteOptions struct {
-	mark   bool // add line markers to top-level text
-	file   int  // the file id markers carry
-	token  string
-	values bool // collect .Values paths per line
+	mark        bool // add line markers to top-level text
+	markHelpers bool // add line markers to define and block bodies
+	file        int  // the file id markers carry
+	token       string
+	values      bool // collect .Values paths per line
 }
 
 // rewrite adds guards (and, when asked, markers) to a template. It returns nil when src does not
@@ -99,33 +131,44 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	m := &marking{}
 	var edits []edit
 	line := 1
-	defines := 0       // define and block bodies we are in
-	var stack []block  // open blocks
-	var cand candidate // the last output element of the current line
-	flush := func() {
-		if o.mark && cand.set && !cand.pending {
+	defines := 0      // define and block bodies we are in
+	var stack []block // open blocks
+	// cands are the last output elements of the current line: at the top level, and in a define
+	// or block body (a line can hold both, around a define on one line).
+	var cands [2]candidate
+	flush := func(ctx int) {
+		c := &cands[ctx]
+		if c.set && !c.pending && (ctx == inDefine && o.markHelpers || ctx == atTop && o.mark) {
+			sep := byte(topMark)
+			if ctx == inDefine {
+				sep = helperMark
+			}
 			var b []byte
-			if cand.trimAfter {
+			if c.trimAfter {
 				b = append(b, `{{"`...)
-				b = appendMarker(b, o.token, o.file, cand.line)
+				b = appendMarker(b, o.token, o.file, sep, c.line)
 				b = append(b, `" -}}`...)
 			} else {
-				b = appendMarker(b, o.token, o.file, cand.line)
+				b = appendMarker(b, o.token, o.file, sep, c.line)
 			}
-			edits = append(edits, edit{cand.off, string(b)})
-			if m.first == 0 {
-				m.first = cand.line
+			edits = append(edits, edit{c.off, string(b)})
+			if m.first == 0 && ctx == atTop {
+				m.first = c.line
 			}
 		}
-		cand = candidate{}
+		*c = candidate{}
 	}
 	topText := 0        // bytes of top-level text, which the top-level tick counts
 	topContent := false // whether text/template counts the top-level tree as not empty
 	for _, p := range ps {
-		top := defines == 0
+		ctx := atTop
+		if defines > 0 {
+			ctx = inDefine
+		}
+		cand := &cands[ctx]
 		if p.kind != end && p.kind != comment && (p.kind != text || len(bytes.TrimSpace(src[p.start:p.end])) > 0) {
 			switch {
-			case !top:
+			case ctx == inDefine:
 				innermostDefine(stack).content = true
 			case p.kind != define || keyword(src[p.bodyStart:p.bodyEnd]) == "block":
 				topContent = true
@@ -140,7 +183,8 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 			for i := p.start; i < p.end; i++ {
 				c := src[i]
 				if c == '\n' {
-					flush()
+					flush(atTop)
+					flush(inDefine)
 					line++
 					continue
 				}
@@ -148,8 +192,8 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 				if c >= utf8.RuneSelf {
 					r, size = utf8.DecodeRune(src[i:p.end])
 				}
-				if top && !unicode.IsSpace(r) {
-					cand = candidate{set: true, off: i + size, line: line, depth: len(stack)}
+				if !unicode.IsSpace(r) {
+					*cand = candidate{set: true, off: i + size, line: line, depth: len(stack)}
 				}
 				i += size - 1
 			}
@@ -157,7 +201,7 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
-		edits = appendCallGuards(edits, src, p)
+		edits = appendCallGuards(edits, src, p, o.markHelpers)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -170,9 +214,7 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 			if keyword(src[p.bodyStart:p.bodyEnd]) != "template" {
 				edits = append(edits, edit{p.bodyEnd, " | " + outFunc})
 			}
-			if top {
-				cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
-			}
+			*cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
 		case open:
 			b := block{kind: open, dot: dot, outer: dot}
 			if keyword(src[p.bodyStart:p.bodyEnd]) == "with" {
@@ -196,32 +238,40 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 				}
 			}
 		case loop, define:
-			stack = append(stack, block{kind: p.kind, tick: len(edits), rightTrim: p.rightTrim})
-			edits = append(edits, edit{p.end, tickAction(0, p.rightTrim)})
+			b := block{kind: p.kind, tick: len(edits), rightTrim: p.rightTrim, line: startLine}
 			if p.kind == define {
 				defines++
+				b.name, b.nameDynamic = defineName(src[p.bodyStart:p.bodyEnd])
 			}
+			stack = append(stack, b)
+			edits = append(edits, edit{p.end, tickAction(0, p.rightTrim)})
 		case end:
-			if n := len(stack); n > 0 {
-				switch b := stack[n-1]; {
-				case b.kind == define && !b.content:
-					edits[b.tick].text = ""
-				case b.kind == loop || b.kind == define:
-					edits[b.tick].text = tickAction(b.text, b.rightTrim)
-				}
-				if stack[n-1].kind == define {
-					defines--
-				}
-				stack = stack[:n-1]
+			n := len(stack)
+			if n == 0 {
+				continue
 			}
-			if cand.set && cand.depth > len(stack) {
+			b := stack[n-1]
+			stack = stack[:n-1]
+			switch {
+			case b.kind == define && !b.content:
+				edits[b.tick].text = ""
+			case b.kind == loop || b.kind == define:
+				edits[b.tick].text = tickAction(b.text, b.rightTrim)
+			}
+			if b.kind == define {
+				// The body's last output keeps its marker in the body.
+				defines--
+				m.defines = append(m.defines, defineSpan{name: b.name, nameDynamic: b.nameDynamic, line: b.line, last: line, empty: !b.content})
+				flush(inDefine)
+			} else if cand.set && cand.depth > len(stack) {
 				// Output in a block that ends on the line: mark after the end, which is written
 				// whichever way the block went.
-				cand = candidate{set: true, off: p.end, line: cand.line, trimAfter: p.rightTrim, depth: len(stack)}
+				*cand = candidate{set: true, off: p.end, line: cand.line, trimAfter: p.rightTrim, depth: len(stack)}
 			}
 		}
 	}
-	flush()
+	flush(atTop)
+	flush(inDefine)
 	if topContent {
 		edits = append(edits, edit{0, tickAction(topText, false)})
 	}
@@ -230,6 +280,33 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	m.edits = edits
 	m.data = apply(src, edits)
 	return m
+}
+
+// The two places a line's output can be: top-level text, or a define or block body.
+const (
+	atTop = iota
+	inDefine
+)
+
+// defineName reads the name of a define or block action: its string literal, or (dynamic) none.
+func defineName(body []byte) (string, bool) {
+	rest := bytes.TrimSpace(body)
+	rest = bytes.TrimSpace(rest[len(keyword(rest)):])
+	if len(rest) == 0 || rest[0] != '"' && rest[0] != '`' {
+		return "", true
+	}
+	end := len(rest)
+	if rest[0] == '"' {
+		e, ok := skipQuoted(rest, 0)
+		if !ok {
+			return "", true
+		}
+		end = e
+	} else if i := bytes.IndexByte(rest[1:], '`'); i >= 0 {
+		end = i + 2
+	}
+	name, err := strconv.Unquote(string(rest[:end]))
+	return name, err != nil
 }
 
 // candidate is where the marker of the current line goes: after text at off, or after an action
@@ -279,8 +356,11 @@ func originalOffset(edits []edit, off int) int {
 // appendCallGuards guards the include and tpl calls of the action p: the template argument of
 // tpl passes through tplGuardFunc, and the result of both through stripFunc, at the end of the
 // command that calls them: `tpl .Values.x . | nindent 4` becomes
-// `tpl (_ekslintTpl .Values.x) . | _ekslintStrip| nindent 4`.
-func appendCallGuards(edits []edit, src []byte, p piece) []edit {
+// `tpl (_ekslintTpl .Values.x) . | _ekslintStrip| nindent 4`. When helpers are marked, an include
+// of a helper named by a string literal, whose text only goes to the output, indented or not,
+// passes through helperFunc instead, given the name, which keeps the markers of the helper's lines
+// and marks where its text starts and ends (see writesHelper).
+func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
 	body := src[p.bodyStart:p.bodyEnd]
 	if p.kind == comment || !bytes.Contains(body, []byte("tpl")) && !bytes.Contains(body, []byte("include")) {
 		return edits
@@ -319,7 +399,11 @@ func appendCallGuards(edits []edit, src []byte, p piece) []edit {
 					}
 				}
 				if e := commandEnd(b, j); e >= 0 {
-					edits = append(edits, edit{e, " | " + stripFunc})
+					guard := stripFunc
+					if helper, ok := includedHelper(b[j:e]); ok && helpers && name == "include" && writesHelper(src, p, i, e) {
+						guard = helperFunc + " " + strconv.Quote(helper)
+					}
+					edits = append(edits, edit{e, " | " + guard})
 				}
 			}
 			i = j
@@ -328,6 +412,43 @@ func appendCallGuards(edits []edit, src []byte, p piece) []edit {
 		}
 	}
 	return edits
+}
+
+// includedHelper is the name of the helper an include command's arguments name with a string
+// literal, when they do.
+func includedHelper(args []byte) (string, bool) {
+	args = bytes.TrimLeft(args, " \t\r\n")
+	if len(args) == 0 || args[0] != '"' && args[0] != '`' {
+		return "", false
+	}
+	end := operandEnd(args, 0)
+	name, err := strconv.Unquote(string(args[:end]))
+	return name, err == nil
+}
+
+// writesHelper reports whether the include command src[start:end] of the action p writes what it
+// returns to the output as it is, or indented by the indent or nindent that follow: the action
+// writes its value, the include starts its pipeline, and only indent or nindent come after. The
+// text keeps the markers of the helper's lines then, which no function but these sees.
+func writesHelper(src []byte, p piece, start, end int) bool {
+	if p.kind != output || len(bytes.TrimLeft(src[p.bodyStart:start], " \t\r\n")) > 0 {
+		return false
+	}
+	b := src[:p.bodyEnd]
+	for i := end; i < len(b); {
+		if b[i] != '|' {
+			return false // a ) closing nothing: text/template refuses the action
+		}
+		switch keyword(b[i+1:]) {
+		case "indent", "nindent":
+		default:
+			return false
+		}
+		if i = commandEnd(b, i+1); i < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // commandEnd returns where the command that goes on at b[i] ends: at the next | or unmatched )
@@ -433,6 +554,10 @@ func operandEnd(b []byte, s int) int {
 type block struct {
 	kind       kind
 	dot, outer string
+	line       int // where the block's action starts
+	// name is a define's or block's name; nameDynamic, when it is not a string literal.
+	name        string
+	nameDynamic bool
 	// tick is the index of the tick in edits; rightTrim, whether the block's action trims the
 	// spaces after it; text, the bytes of text the tick counts.
 	tick      int

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"go.yaml.in/yaml/v3"
@@ -48,6 +49,8 @@ type rendering struct {
 	// under, such as web/charts/db/templates/sts.yaml.
 	templates map[string]*tmpl
 	origins   map[*common.File]*file
+	// helpers are the definitions Helm uses of the helpers, by name, found on first use.
+	helpers func() map[string]helperDef
 }
 
 // tmpl is one template of a rendering.
@@ -158,6 +161,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot merge values: " + err.Error()})
 	}
 	r := &rendering{ci: ci, set: vs, user: user, chart: c, top: top, templates: map[string]*tmpl{}, origins: origins}
+	r.helpers = sync.OnceValue(r.resolveHelpers)
 	r.collect(c, nil, origins, sources)
 	problems := r.validateSchemas(c, top["Values"].(common.Values), nil, sources)
 	for i := range problems {
@@ -218,6 +222,7 @@ func (r *rendering) run(ctx context.Context, source func(*tmpl) []byte) (map[str
 	for _, t := range r.templates {
 		t.helm.Data = source(t)
 	}
+	g.helpers = r.helpers()
 	e := engine.Engine{CustomTemplateFuncs: g.funcs(l.now)}
 	out, err := e.RenderWithContext(ctx, r.chart, r.top)
 	return out, g, err
@@ -239,11 +244,12 @@ func isManifest(name string) bool {
 	return !strings.HasPrefix(path.Base(name), "_") && !strings.HasSuffix(name, "NOTES.txt")
 }
 
-// marking returns f rewritten: guards everywhere and, in manifests, line markers. It is made once
-// per input and shared by its value sets.
+// marking returns f rewritten: guards and line markers in define bodies everywhere and, in
+// manifests, line markers in the top-level text. It is made once per input and shared by its
+// value sets.
 func (ci *chartInput) marking(f *file, manifest bool) *marking {
 	if !f.rewritten {
-		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, file: f.id, token: ci.loader.token, values: manifest})
+		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, markHelpers: true, file: f.id, token: ci.loader.token, values: true})
 		f.rewritten = true
 	}
 	return f.mark
@@ -373,9 +379,15 @@ func keepSameLines(marked stripped, plain string) stripped {
 	if len(markedLines) != len(out.lines) {
 		return out
 	}
+	if marked.helpers != nil {
+		out.helpers = make([]lineOrigin, len(out.lines))
+	}
 	for i, line := range strings.Split(plain, "\n") {
 		if markedLines[i] == line {
 			out.lines[i] = marked.lines[i]
+			if marked.helpers != nil {
+				out.helpers[i] = marked.helpers[i]
+			}
 		}
 	}
 	return out
