@@ -10,15 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// Line mapping works by marking: before rendering, each line of a template's top-level text gets a
-// marker at the end of its own output, naming the file and line. After rendering, one pass over
-// each rendered file reads the markers, strips them, and records for every rendered line the
-// template line that produced it (see strip.go). The engine and every template function run
-// unchanged on the marked text, so the render is Helm's own.
+// Line mapping works by marking: before rendering, each line of a template gets a marker at the
+// end of its own output, naming the file and line, of one kind in top-level text and another in
+// define and block bodies. After rendering, one pass over each rendered file reads the markers,
+// strips them, and records for every rendered line the template line that produced it (see
+// strip.go). The engine and every template function run unchanged on the marked text, so the
+// render is Helm's own.
 //
 // Where markers go follows text/template's lexing, trim markers included:
-//   - only in top-level text: never inside an action, never in a define or block body, whose
-//     output is compared, truncated and hashed by helpers (`eq (include "x" .) "true"`);
+//   - never inside an action;
 //   - after the last non-space character the line writes, so whitespace trimmed by a following
 //     {{- is trimmed as before;
 //   - after the line's last output action when it ends the line; when that action trims what
@@ -41,8 +41,10 @@ import (
 //     space, though its trim markers do not) gets no marker, for the same reason;
 //   - the result of every include and tpl call passes through stripFunc, which removes the
 //     markers: the text of a marked template captured as a value (`include
-//     "x/templates/cm.yaml" . | sha256sum`, `| len`, `| upper`) is then what a plain render
-//     gives. Markers reach the output only as written, never through a function.
+//     "x/templates/cm.yaml" . | sha256sum`, `eq (include "x.enabled" .) "true"`, `| trunc 63`)
+//     is then what a plain render gives. Markers reach the output only as written, or through
+//     indent and nindent from an include written out (see writesHelper), never through another
+//     function.
 
 const (
 	tickFunc     = "_ekslintTick"

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -238,8 +239,12 @@ func fuzzing() bool {
 
 type fuzzSeed struct{ helpers, template, values string }
 
-// corpusSeeds are the corpus charts' templates, each with its chart's helpers and values.yaml;
-// none when there is no corpus.
+// maxSeedValues bounds the values.yaml a corpus seed carries: larger ones slow every run of the
+// inputs mutated from it, and a template renders (or fails) without them just as well.
+const maxSeedValues = 16 << 10
+
+// corpusSeeds are the corpus charts' templates, each with its chart's helpers and values.yaml
+// (when not larger than maxSeedValues); none when there is no corpus.
 func corpusSeeds(t testing.TB) []fuzzSeed {
 	if corpus == "" {
 		return nil
@@ -248,10 +253,13 @@ func corpusSeeds(t testing.TB) []fuzzSeed {
 	var seeds []fuzzSeed
 	for _, chart := range charts {
 		values, _ := os.ReadFile(filepath.Join(chart, "values.yaml"))
+		if len(values) > maxSeedValues {
+			values = nil
+		}
 		var helpers strings.Builder
 		var templates [][]byte
 		err := filepath.WalkDir(filepath.Join(chart, "templates"), func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() || isNotes(p) {
+			if err != nil || e.IsDir() || e.Name() == "NOTES.txt" {
 				return err
 			}
 			data, err := os.ReadFile(p)
@@ -272,4 +280,44 @@ func corpusSeeds(t testing.TB) []fuzzSeed {
 	return seeds
 }
 
-func isNotes(p string) bool { return strings.HasSuffix(p, "NOTES.txt") }
+// TestResolveHelpers checks that the define resolveHelpers picks for a name defined in several
+// templates is the one Helm renders: parsed last, unless empty.
+func TestResolveHelpers(t *testing.T) {
+	l, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"Chart.yaml":                        "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+		"templates/_a.tpl":                  `{{ define "x" }}from _a.tpl{{ end }}{{ define "y" }}from _a.tpl{{ end }}`,
+		"templates/_b.tpl":                  `{{ define "x" }}from _b.tpl{{ end }}{{ define "y" }}{{ end }}`,
+		"templates/cm.yaml":                 "x: {{ include \"x\" . }}\ny: {{ include \"y\" . }}\nz: {{ include \"z\" . }}\n",
+		"charts/sub/Chart.yaml":             "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"charts/sub/templates/_helpers.tpl": `{{ define "z" }}from sub{{ end }}{{ define "x" }}from sub{{ end }}`,
+		"templates/_z.tpl":                  `{{ define "z" }}from _z.tpl{{ end }}`,
+	}
+	ci := memChart(t, l, &testSink{}, files)
+	p, ok := renderBoth(ci)
+	if !ok || p.markedErr != nil {
+		t.Fatal(p.markedErr)
+	}
+	r, _ := ci.prepare(ValueSet{})
+	for _, t := range r.templates {
+		ci.marking(t.file, isManifest(t.helm.Name))
+	}
+	defs := r.resolveHelpers()
+	rendered := string(p.texts["demo/templates/cm.yaml"].text)
+	for _, name := range []string{"x", "y", "z"} {
+		d := defs[name]
+		if d.file == nil {
+			t.Fatalf("%s: no definition", name)
+		}
+		from := map[string]string{"templates/_helpers.tpl": "sub"}[d.file.name]
+		if from == "" {
+			from = path.Base(d.file.name)
+		}
+		if !strings.Contains(rendered, name+": from "+from+"\n") {
+			t.Errorf("%s: resolved to %s, Helm renders %q", name, d.file.text.Name, rendered)
+		}
+	}
+}
