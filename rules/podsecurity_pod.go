@@ -262,6 +262,11 @@ func (p *psPod) readVolume(v lint.Node) {
 		}
 		s.list = append(s.list, e.Key())
 	}
+	if len(s.list) == 0 {
+		// The API server's defaulting makes a volume without a source an emptyDir before
+		// admission sees it.
+		s.list = []string{"emptyDir"}
+	}
 	s.s2, _ = str(v.Get("hostPath", "path"))
 	p.add(s)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -186,7 +187,8 @@ var templatePaths = map[string][]string{
 }
 
 // fullDecode decodes a workload as the API server does (YAML to JSON, then case-sensitive JSON
-// into the corev1 types) and returns its pod's metadata and spec.
+// into the corev1 types, then the one default admission depends on) and returns its pod's
+// metadata and spec.
 func fullDecode(kind string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, error) {
 	js, err := sigsyaml.YAMLToJSON(src)
 	if err != nil {
@@ -195,6 +197,7 @@ func fullDecode(kind string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, e
 	if kind == "Pod" {
 		var pod corev1.Pod
 		err := sigsjson.UnmarshalCaseSensitivePreserveInts(js, &pod)
+		defaultVolumes(&pod.Spec)
 		return &pod.ObjectMeta, &pod.Spec, err
 	}
 	var obj any
@@ -211,5 +214,16 @@ func fullDecode(kind string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, e
 	}
 	var tmpl corev1.PodTemplateSpec
 	err = sigsjson.UnmarshalCaseSensitivePreserveInts(js, &tmpl)
+	defaultVolumes(&tmpl.Spec)
 	return &tmpl.ObjectMeta, &tmpl.Spec, err
+}
+
+// defaultVolumes makes a volume without a source an emptyDir, as the API server's defaulting
+// (SetDefaults_Volume) does before admission.
+func defaultVolumes(spec *corev1.PodSpec) {
+	for i := range spec.Volumes {
+		if v := &spec.Volumes[i]; reflect.ValueOf(v.VolumeSource).IsZero() {
+			v.EmptyDir = &corev1.EmptyDirVolumeSource{}
+		}
+	}
 }
