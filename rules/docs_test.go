@@ -60,7 +60,14 @@ func rulesDoc(t *testing.T) []byte {
 	for _, r := range all {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Level, onOff(r), r.Inputs, r.Title)
 	}
+	sections := map[string]rules.DocSection{}
+	for _, s := range rules.DocSections() {
+		sections[s.First] = s
+	}
 	for _, r := range all {
+		if s, ok := sections[r.ID]; ok {
+			fmt.Fprintf(&b, "\n## %s\n\n%s\n", s.Title, s.Text)
+		}
 		writeRule(t, &b, r)
 	}
 	b.WriteString("\n## EKS version data\n\n")
