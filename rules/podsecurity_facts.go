@@ -32,13 +32,25 @@ type psItem struct {
 
 type podItem struct {
 	namespace string
-	// places are the distinct positions of the breaches; a container missing several fields
-	// the restricted standard wants has one position for all of them.
-	places   []lint.Place
-	breaches []psBreach
+	shape     *psShape
+	// places are the distinct positions of the shape's nodes, and at gives each node's: a
+	// container missing several fields the restricted standard wants has one position for all.
+	places []lint.Place
+	at     []uint16
 }
 
-// psBreach is a breach as kept: what a message needs, with the position as an index into places.
+// A psShape is how a pod breaks the checks, all but where: what the messages and fingerprints
+// need. Pods that ask the library the same question (psPod.key) share one, so a run of 100,000
+// workloads from a few templates keeps a few shapes and a Place or two per workload.
+type psShape struct {
+	breaches []psBreach
+	// nodes are the distinct fields the breaches land on, each as a breach landing there: its
+	// Node is found again in every pod of the shape (psPod.at).
+	nodes []breach
+}
+
+// psBreach is a breach as kept: what a message needs, with the field as an index into the
+// shape's nodes.
 type psBreach struct {
 	check, versions uint8
 	field           field
@@ -84,30 +96,47 @@ func collectPodSecurity(o *lint.Object) (psItem, bool) {
 	}
 	pod := readPod(o.PodTemplate())
 	pr := probes.Get().(*podProbe)
-	breaches := pod.evaluate(pr)
+	shape := pod.evaluate(pr)
 	probes.Put(pr)
-	if len(breaches) == 0 {
+	if len(shape.breaches) == 0 {
 		return psItem{}, false
 	}
-	item := &podItem{namespace: o.Namespace(), breaches: make([]psBreach, 0, len(breaches))}
-	for _, b := range breaches {
-		at := pod.at(&b).Place()
-		i := slices.IndexFunc(item.places, func(p lint.Place) bool { return p.Pos == at.Pos })
-		if i < 0 {
-			if len(item.places) == 1<<16-1 {
-				break // a pod this broken has said enough
-			}
-			i = len(item.places)
+	item := &podItem{namespace: o.Namespace(), shape: shape, at: make([]uint16, len(shape.nodes))}
+	for i := range shape.nodes {
+		at := pod.at(&shape.nodes[i]).Place()
+		j := slices.IndexFunc(item.places, func(p lint.Place) bool { return p.Pos == at.Pos })
+		if j < 0 {
+			j = len(item.places)
 			item.places = append(item.places, at)
 		}
+		item.at[i] = uint16(j)
+	}
+	return psItem{pod: item}, true
+}
+
+// shape keeps what the messages need of the breaches of a pod.
+func (p *psPod) shape(breaches []breach) *psShape {
+	sh := &psShape{}
+	var paths []string
+	for _, b := range breaches {
+		path := p.at(&b).Path()
+		i := slices.Index(paths, path)
+		if i < 0 {
+			if len(paths) == 1<<16 {
+				break // a pod this broken has said enough
+			}
+			i = len(paths)
+			paths = append(paths, path)
+			sh.nodes = append(sh.nodes, b)
+		}
 		kept := psBreach{check: b.check, versions: b.versions, field: b.field, missing: b.site < 0,
-			place: uint16(i), path: at.Path, reason: b.reason}
+			place: uint16(i), path: path, reason: b.reason}
 		if b.container >= 0 {
-			c := pod.containers[b.container]
+			c := p.containers[b.container]
 			kept.kind, kept.name = c.kind, c.name
 		}
 		if b.site >= 0 {
-			s := &pod.sites[b.site]
+			s := &p.sites[b.site]
 			kept.value = valueOf(s)
 			if s.field == fVolume || s.field == fAnnotation {
 				kept.name = s.s
@@ -116,9 +145,9 @@ func collectPodSecurity(o *lint.Object) (psItem, bool) {
 		if b.field == fUnlocated {
 			kept.reason = b.reason + ": " + b.detail
 		}
-		item.breaches = append(item.breaches, kept)
+		sh.breaches = append(sh.breaches, kept)
 	}
-	return psItem{pod: item}, true
+	return sh
 }
 
 // valueOf is a site's value as a message shows it.
@@ -146,7 +175,7 @@ func valueOf(s *site) string {
 
 // place is where a breach is reported.
 func (p *podItem) place(b *psBreach) lint.Place {
-	at := p.places[b.place]
+	at := p.places[p.at[b.place]]
 	at.Path = b.path
 	return at
 }
@@ -355,17 +384,17 @@ func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Plac
 		class int
 	}
 	var kept []sorted
-	for i := range p.breaches {
-		if c := sort(&p.breaches[i]); c >= 0 {
-			kept = append(kept, sorted{&p.breaches[i], c})
+	for i := range p.shape.breaches {
+		if c := sort(&p.shape.breaches[i]); c >= 0 {
+			kept = append(kept, sorted{&p.shape.breaches[i], c})
 		}
 	}
 	slices.SortStableFunc(kept, func(a, b sorted) int {
-		return cmp.Or(cmp.Compare(a.b.place, b.b.place), cmp.Compare(a.class, b.class))
+		return cmp.Or(cmp.Compare(p.at[a.b.place], p.at[b.b.place]), cmp.Compare(a.class, b.class))
 	})
 	for len(kept) > 0 {
 		n := 1
-		for n < len(kept) && kept[n].b.place == kept[0].b.place && kept[n].class == kept[0].class {
+		for n < len(kept) && p.at[kept[n].b.place] == p.at[kept[0].b.place] && kept[n].class == kept[0].class {
 			n++
 		}
 		group := make([]*psBreach, n)

@@ -46,31 +46,32 @@ func (p *psPod) at(b *breach) lint.Node {
 // answer costs dozens of check runs; the cache is bounded, and a run past the bound evaluates.
 var verdicts = struct {
 	sync.RWMutex
-	m map[string][]breach
-}{m: map[string][]breach{}}
+	m map[string]*psShape
+}{m: map[string]*psShape{}}
 
 const maxVerdicts = 1 << 12
 
 // evaluate returns how the pod breaks the checks, from the cache or by asking the library.
-func (p *psPod) evaluate(pr *podProbe) []breach {
+func (p *psPod) evaluate(pr *podProbe) *psShape {
 	key := p.key()
 	verdicts.RLock()
-	bs, ok := verdicts.m[key]
+	sh, ok := verdicts.m[key]
 	verdicts.RUnlock()
 	if ok {
-		return bs
+		return sh
 	}
-	bs = p.ask(pr)
+	sh = p.shape(p.ask(pr))
 	verdicts.Lock()
 	if len(verdicts.m) < maxVerdicts {
-		verdicts.m[key] = bs
+		verdicts.m[key] = sh
 	}
 	verdicts.Unlock()
-	return bs
+	return sh
 }
 
-// key encodes what build reads of the pod, and whether the pod has a securityContext (where
-// locate puts a field every container leaves out).
+// key encodes what build reads of the pod, whether the pod has a securityContext (where locate
+// puts a field every container leaves out), and the paths of the template, containers and sites
+// (which the shape's fingerprints name).
 func (p *psPod) key() string {
 	b := make([]byte, 0, 64+32*len(p.sites))
 	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
@@ -85,13 +86,16 @@ func (p *psPod) key() string {
 	flag(p.hostUsers != nil && *p.hostUsers)
 	flag(p.spec.Get("securityContext").IsMap())
 	str(p.os)
+	str(p.tmpl.Path())
 	b = binary.AppendUvarint(b, uint64(len(p.containers)))
 	for _, c := range p.containers {
 		b = append(b, byte(c.kind))
 		str(c.name)
+		str(c.node.Path())
 	}
 	for i := range p.sites {
 		s := &p.sites[i]
+		str(s.at.Path())
 		b = append(b, byte(s.field))
 		b = binary.AppendVarint(b, int64(s.container))
 		flag(s.b)

@@ -171,9 +171,9 @@ func comparePipeline(pod *psPod, meta *metav1.ObjectMeta, spec *corev1.PodSpec) 
 			}
 		}
 	}
-	for _, b := range pod.evaluate(&pr) {
+	for _, b := range pod.evaluate(&pr).breaches {
 		if b.field == fUnlocated {
-			diffs = append(diffs, fmt.Sprintf("check %s not located: %s", psChecks()[b.check].id, b.detail))
+			diffs = append(diffs, fmt.Sprintf("check %s not located: %s", psChecks()[b.check].id, b.reason))
 		}
 	}
 	return diffs, n
