@@ -227,3 +227,97 @@ func defaultVolumes(spec *corev1.PodSpec) {
 		}
 	}
 }
+
+// BenchmarkPodSecurityRead compares the two ways to give the library a workload's pod, from the
+// tree the engine has already parsed: reading it into sites (what the rules do, with the cache
+// key), and a JSON round trip into corev1 (walk the tree, marshal, unmarshal as the API server
+// does).
+func BenchmarkPodSecurityRead(b *testing.B) {
+	var tmpl lint.Node
+	rule := &lint.Rule{ID: "read", Level: lint.Note, Check: func(p *lint.Pass) { tmpl = p.Object.PodTemplate() }}
+	lint.Run(context.Background(), []lint.Input{{Kind: lint.Stdin, Path: lint.StdinName}},
+		lint.Options{Rules: []*lint.Rule{rule}, Stdin: strings.NewReader(benchDeployment)})
+	b.Run("sites", func(b *testing.B) {
+		for b.Loop() {
+			readPod(tmpl).key()
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			js, err := json.Marshal(plain(tmpl))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var pod corev1.PodTemplateSpec
+			if err := sigsjson.UnmarshalCaseSensitivePreserveInts(js, &pod); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// plain is a field as the JSON it stands for.
+func plain(n lint.Node) any {
+	switch {
+	case n.IsMap():
+		m := map[string]any{}
+		for _, e := range n.Entries() {
+			m[e.Key()] = plain(e)
+		}
+		return m
+	case n.IsList():
+		var l []any
+		for _, it := range n.Items() {
+			l = append(l, plain(it))
+		}
+		return l
+	}
+	if v, ok := n.Bool(); ok {
+		return v
+	}
+	if v, ok := n.Int(); ok {
+		return v
+	}
+	return n.Str()
+}
+
+// benchDeployment is the Deployment of lint's BenchmarkLint.
+const benchDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-1
+  namespace: team-1
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: app-1}
+  template:
+    metadata:
+      labels: {app: app-1, team: team-1}
+    spec:
+      serviceAccountName: app-1
+      containers:
+      - name: app
+        image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app-1:1.1.0
+        ports:
+        - {name: http, containerPort: 8080}
+        env:
+        - {name: LOG_LEVEL, value: info}
+        readinessProbe:
+          httpGet: {path: /ready, port: http}
+        livenessProbe:
+          httpGet: {path: /healthz, port: http}
+        resources:
+          requests: {cpu: 250m, memory: 256Mi}
+          limits: {memory: 512Mi}
+        securityContext:
+          runAsNonRoot: true
+          readOnlyRootFilesystem: true
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+      - name: proxy
+        image: envoy:v1.31.1
+        args: ["--config-path", "/etc/envoy/envoy.yaml"]
+        resources:
+          requests: {cpu: 50m, memory: 64Mi}
+`
