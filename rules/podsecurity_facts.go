@@ -17,12 +17,13 @@ import (
 // What the pod security rules keep of each workload and Namespace between collecting and
 // checking, and the check they share.
 //
-// Every version of every check is run when a workload is collected, and each failure is kept
-// traced to its field, with the versions it fails at as a bit mask. Rule 89 needs the verdict at
-// the version a namespace pins, and the namespace may come later in the input than its workloads;
-// keeping the failures costs a Place per field at fault and a few bytes per failure, where keeping
-// what it takes to evaluate again would be a pod spec per workload, and evaluating at every version
-// up front costs a few microseconds per workload (31 check functions in the library today).
+// Every version of every check is run when a workload is collected (or the answer is taken from
+// the cache), and each failure is kept traced to its field, with the versions it fails at as a
+// bit mask: rule 89 needs the verdict at the version a namespace pins, and the namespace may come
+// later in the input than its workloads. Kept this way, a workload costs the Places of its fields
+// at fault (usually one) and a pointer to the shape its template shares; keeping what it takes to
+// evaluate again would be a pod spec per workload, and evaluating every version up front costs a
+// few microseconds per new shape (31 check functions in the library today).
 
 // psItem is a workload with breaches or a Namespace.
 type psItem struct {
