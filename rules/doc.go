@@ -26,5 +26,18 @@
 //	k8s-service-*                      service.go
 //	k8s-aws-auth-*                     rbac.go
 //	k8s-rbac-*                         rbac.go
+//	k8s-privileged-container           podsecurity.go
+//	k8s-host-p*                        podsecurity.go
+//	k8s-dangerous-capabilities         podsecurity.go
+//	k8s-unconfined-profile             podsecurity.go
+//	k8s-unsafe-sysctls                 podsecurity.go
+//	k8s-privilege-escalation-allowed   podsecurity.go
+//	k8s-run-as-root                    podsecurity.go
+//	k8s-seccomp-profile-missing        podsecurity.go
+//	k8s-capabilities-not-dropped       podsecurity.go
+//	k8s-restricted-volume-type         podsecurity.go
+//	k8s-root-filesystem-writable       podsecurity.go
+//	k8s-namespace-pss-*                podsecurity.go
+//	k8s-pss-*                          podsecurity.go
 //	k8s-*                              workload.go
 package rules

@@ -54,7 +54,7 @@ type lintFlags struct {
 
 func (f *lintFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.enable, "enable", nil, "turn on a rule that is off by default (repeatable, or comma-separated; \"all\" for every rule)")
+	fl.StringArrayVar(&f.enable, "enable", nil, "turn on a rule that is off by default (repeatable, or comma-separated; \"all\" for every rule; pod-security-baseline or pod-security-restricted for a profile)")
 	fl.StringArrayVar(&f.disable, "disable", nil, "turn off a rule (repeatable, or comma-separated)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", fsroot.FormatSize(load.DefaultLimits().MaxFileSize), "largest file read (e.g. 64MiB, 100MB)")
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", load.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
@@ -95,6 +95,7 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 		Root:       f.root,
 		ConfigFile: f.configFile,
 		Rules:      rules.All(),
+		Presets:    rules.Presets(),
 		Enable:     splitList(f.enable),
 		Disable:    splitList(f.disable),
 		Limits:     load.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes},

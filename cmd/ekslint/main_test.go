@@ -158,6 +158,17 @@ func TestRulesDataFile(t *testing.T) {
 	}
 }
 
+// TestPodSecurityPreset: --enable pod-security-restricted turns the restricted profile on.
+func TestPodSecurityPreset(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n"
+	stdout, _, _ := ekslint(t, pod, "lint", "-", "--disable", "all", "--enable", "pod-security-restricted", "--format", "json")
+	for _, id := range []string{"k8s-privilege-escalation-allowed", "k8s-run-as-root", "k8s-seccomp-profile-missing", "k8s-capabilities-not-dropped"} {
+		if !strings.Contains(stdout, `"rule": "`+id+`"`) {
+			t.Errorf("no %s finding with the restricted profile on:\n%s", id, stdout)
+		}
+	}
+}
+
 func TestRulesCommand(t *testing.T) {
 	stdout, _, code := ekslint(t, "", "rules")
 	if code != 0 {

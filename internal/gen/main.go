@@ -61,7 +61,7 @@ func generated(root string) (map[string][]byte, error) {
 	}
 	return map[string][]byte{
 		"docs/rules.md":                   reference,
-		"docs/ekslint-config.schema.json": config.Schema(append(checks, own...)),
+		"docs/ekslint-config.schema.json": config.Schema(append(checks, own...), rules.Presets()),
 		"README.md":                       readme,
 	}, nil
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/filter"
@@ -15,15 +16,15 @@ const SchemaURL = "https://raw.githubusercontent.com/ekslint/ekslint/main/docs/e
 // writes it to docs/ for editors (with yaml-language-server, `# yaml-language-server:
 // $schema=...`); the config tests keep it in step with the parser: the documented examples must
 // pass both, unknown keys must fail both.
-func Schema(all []*lint.Rule) []byte {
-	b, err := json.MarshalIndent(schema(all), "", "  ")
+func Schema(all []*lint.Rule, presets filter.Presets) []byte {
+	b, err := json.MarshalIndent(schema(all, presets), "", "  ")
 	if err != nil {
 		panic(err) // maps of strings, slices and maps: always marshals
 	}
 	return append(b, '\n')
 }
 
-func schema(all []*lint.Rule) map[string]any {
+func schema(all []*lint.Rule, presets filter.Presets) map[string]any {
 	str := func(desc string) map[string]any {
 		return map[string]any{"type": "string", "minLength": 1, "description": desc}
 	}
@@ -45,6 +46,11 @@ func schema(all []*lint.Rule) map[string]any {
 		filter.AllRules: object("Every rule: turns them all on or off; entries for single rules win over it.", map[string]any{
 			"enabled": map[string]any{"type": "boolean", "description": "true turns every rule on, false every rule off."},
 		}),
+	}
+	for name, ids := range presets {
+		ruleProps[name] = object(fmt.Sprintf("The rules %s at once; entries for single rules win over it.", strings.Join(ids, ", ")), map[string]any{
+			"enabled": map[string]any{"type": "boolean", "description": "true turns the preset's rules on, false off."},
+		})
 	}
 	for _, r := range all {
 		state := "off"

@@ -25,7 +25,7 @@ func allRules() []*lint.Rule { return append(rules.All(), filter.UnusedIgnore) }
 // compileSchema compiles the schema as `go generate ./...` writes it to docs/.
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(config.Schema(allRules())))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(config.Schema(allRules(), rules.Presets())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestDocumentedExamples(t *testing.T) {
 		t.Fatalf("%s has %d YAML examples; want one per key", configDoc, len(blocks))
 	}
 	opts := testOptions(t)
-	opts.Rules = allRules()
+	opts.Rules, opts.Presets = allRules(), rules.Presets()
 	keys := map[string]bool{}
 	for i, b := range blocks {
 		src := string(b[1])
@@ -96,7 +96,7 @@ func TestDocumentedExamples(t *testing.T) {
 		}
 	}
 	var generated struct{ Properties map[string]any }
-	if err := json.Unmarshal(config.Schema(nil), &generated); err != nil {
+	if err := json.Unmarshal(config.Schema(nil, nil), &generated); err != nil {
 		t.Fatal(err)
 	}
 	for k := range generated.Properties {
