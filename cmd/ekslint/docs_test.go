@@ -22,8 +22,11 @@ import (
 // --date: the shown output must not change with the day the test runs.
 const docsDate = "2026-11-23"
 
-// elision is a line of expected output that stands for any run of lines, none included.
+// elision is a line of expected output that stands for any run of lines, none included. It may
+// be indented, as in JSON.
 const elision = "..."
+
+func isElision(line string) bool { return strings.TrimSpace(line) == elision }
 
 // directiveRe reads the comment before a block that is the output of a command, or the file a
 // command writes: `<!-- output of: CMD -->`, `<!-- output of (in DIR): CMD -->`,
@@ -139,20 +142,24 @@ func TestDocs(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(string(data), "\n")
+		blocks := mdBlocks(lines)
+		for _, b := range blocks {
+			if b.info == "console" || directiveRe.MatchString(b.directive) {
+				checked++
+			}
+		}
 		var edits []edit
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			for _, b := range mdBlocks(lines) {
+			for _, b := range blocks {
 				where := fmt.Sprintf("%s:%d", name, b.line)
 				switch {
 				case b.info == "console":
-					checked++
 					t.Run(fmt.Sprint("line", b.line), func(t *testing.T) {
 						if e, ok := checkConsole(t, repo, where, b); ok {
 							edits = append(edits, e)
 						}
 					})
 				case directiveRe.MatchString(b.directive):
-					checked++
 					t.Run(fmt.Sprint("line", b.line), func(t *testing.T) {
 						if e, ok := checkDirective(t, repo, where, b); ok {
 							edits = append(edits, e)
@@ -280,7 +287,7 @@ func matchLines(want, got []string) bool {
 	if len(want) == 0 {
 		return len(got) == 0
 	}
-	if want[0] == elision {
+	if isElision(want[0]) {
 		for i := 0; i <= len(got); i++ {
 			if matchLines(want[1:], got[i:]) {
 				return true
@@ -295,11 +302,12 @@ func matchLines(want, got []string) bool {
 // last as want has there, and each run of lines between two elisions at the place in got that
 // resembles it most. Without elisions, or when got is too short for them, it is got.
 func keepElisions(want, got []string) []string {
-	var segs [][]string
+	var segs [][]string // the runs of lines between elisions
+	var elisions []string
 	cur := []string{}
 	for _, l := range want {
-		if l == elision {
-			segs = append(segs, cur)
+		if isElision(l) {
+			segs, elisions = append(segs, cur), append(elisions, l)
 			cur = []string{}
 			continue
 		}
@@ -315,16 +323,16 @@ func keepElisions(want, got []string) []string {
 	}
 	out := slices.Clone(got[:head])
 	rest := got[head : len(got)-tail]
-	for _, seg := range segs[1 : len(segs)-1] {
+	for i, seg := range segs[1 : len(segs)-1] {
 		at := bestWindow(seg, rest)
 		if at < 0 {
 			continue
 		}
-		out = append(out, elision)
+		out = append(out, elisions[i])
 		out = append(out, rest[at:at+len(seg)]...)
 		rest = rest[at+len(seg):]
 	}
-	out = append(out, elision)
+	out = append(out, elisions[len(elisions)-1])
 	return append(out, got[len(got)-tail:]...)
 }
 
@@ -492,6 +500,9 @@ func TestDocsMatch(t *testing.T) {
 			t.Errorf("%q matches %q: %v, want %v", c.want, got, ok, c.ok)
 		}
 	}
+	if !matchLines([]string{"a", "    ...", "d"}, got) {
+		t.Error("an indented ... is no elision")
+	}
 }
 
 func TestDocsKeepElisions(t *testing.T) {
@@ -502,6 +513,7 @@ func TestDocsKeepElisions(t *testing.T) {
 		{"a | b | c | ... | d | e | f | g", strings.Join(got, " | ")},
 		{"f:1: x | f:2: y", strings.Join(got, " | ")},
 		{"... | f:5: v | summary 1", "... | f:5: v | summary 2"},
+		{"f:1: x |   ... | f:4: w |  ... | summary 2", "f:1: x |   ... | f:4: w |  ... | summary 2"},
 	} {
 		out := keepElisions(strings.Split(c.want, " | "), got)
 		if strings.Join(out, " | ") != c.out {
