@@ -22,7 +22,7 @@ import (
 // --date: the shown output must not change with the day the test runs.
 const docsDate = "2026-11-23"
 
-// elision is a line of expected output that stands for any run of lines, none included. It may
+// elision is a line of expected output that stands for any run of lines, even none. It may
 // be indented, as in JSON.
 const elision = "..."
 
@@ -150,9 +150,14 @@ func TestDocs(t *testing.T) {
 		}
 		var edits []edit
 		t.Run(filepath.Base(name), func(t *testing.T) {
+			for _, l := range strayDirectives(lines, blocks) {
+				t.Errorf("%s:%d: this comment names a command, but no block follows it", name, l)
+			}
 			for _, b := range blocks {
 				where := fmt.Sprintf("%s:%d", name, b.line)
 				switch {
+				case b.info == "console" && b.directive != "" && directiveRe.MatchString(b.directive):
+					t.Errorf("%s: a console block names its commands itself: drop the comment before it, or make it a text block", where)
 				case b.info == "console":
 					t.Run(fmt.Sprint("line", b.line), func(t *testing.T) {
 						if e, ok := checkConsole(t, repo, where, b); ok {
@@ -189,16 +194,43 @@ func TestDocs(t *testing.T) {
 	}
 }
 
+// strayDirectives are the lines, from 1, of comments that name a command but are no block's
+// directive: a block must follow them.
+func strayDirectives(lines []string, blocks []mdBlock) []int {
+	used := map[int]bool{}
+	inside := map[int]bool{}
+	for _, b := range blocks {
+		used[b.dirLine] = true
+		for i := b.start - 1; i <= b.start+len(b.lines); i++ {
+			inside[i] = true
+		}
+	}
+	var stray []int
+	for i, l := range lines {
+		if s := strings.TrimSpace(l); directiveRe.MatchString(s) && !used[i+1] && !inside[i] {
+			stray = append(stray, i+1)
+		}
+	}
+	return stray
+}
+
 // checkConsole runs the commands of a console block: lines starting with "$ " are commands, the
 // lines after each, up to the next, its output.
 func checkConsole(t *testing.T, repo, where string, b mdBlock) (edit, bool) {
 	var out []string // the block as it should be
 	changed := false
+	if len(b.lines) == 0 {
+		t.Errorf("%s: a console block without a command", where)
+	}
 	for i := 0; i < len(b.lines); {
 		cmd, ok := strings.CutPrefix(b.lines[i], "$ ")
 		if !ok {
 			t.Errorf("%s: line %d of the block is output of no command (commands start with \"$ \")", where, i+1)
 			return edit{}, false
+		}
+		at := where
+		if i > 0 {
+			at = fmt.Sprintf("%s (its line %d)", where, i+1)
 		}
 		j := i + 1
 		for j < len(b.lines) && !strings.HasPrefix(b.lines[j], "$ ") {
@@ -207,11 +239,11 @@ func checkConsole(t *testing.T, repo, where string, b mdBlock) (edit, bool) {
 		want := b.lines[i+1 : j]
 		got, err := runDocCommand(t, repo, cmd, "")
 		if err != nil {
-			t.Errorf("%s: %v", where, err)
+			t.Errorf("%s: %v", at, err)
 			return edit{}, false
 		}
 		out = append(out, b.lines[i])
-		if lines, ok := compareOutput(t, where, cmd, want, got); ok {
+		if lines, ok := compareOutput(t, at, cmd, want, got); ok {
 			out = append(out, want...)
 		} else {
 			changed = true
@@ -542,6 +574,71 @@ func TestDocsSplitCommand(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", c.line, err, c.err)
 		case c.err == "" && (err != nil || strings.Join(args, "|") != c.args || stdin != c.stdin):
 			t.Errorf("%s: %q < %q (%v), want %q < %q", c.line, args, stdin, err, c.args, c.stdin)
+		}
+	}
+}
+
+func TestDocsBlocks(t *testing.T) {
+	doc := strings.Split(`Prose.
+
+- An item:
+
+  <!-- output of (in docs/testdata/x): ekslint lint overlay -->
+  `+"```"+`text
+  overlay/kustomization.yaml:1:1: error: not built
+  `+"```"+`
+
+<!-- output of: ekslint lint nothing -->
+
+Prose again.
+
+`+"```"+`
+deploy/web.yaml:16:7: error k8s-host-network: Deployment "web" shares the node's network
+`+"```"+`
+
+`+"```"+`yaml
+rules:
+  k8s-host-network:
+    level: warning # ekslint:ignore-free
+`+"```"+`
+`, "\n")
+	blocks := mdBlocks(doc)
+	if len(blocks) != 3 {
+		t.Fatalf("%d blocks, want 3: %+v", len(blocks), blocks)
+	}
+	b := blocks[0]
+	if b.info != "text" || b.line != 6 || b.indent != "  " || b.dirLine != 5 || len(b.lines) != 1 || b.lines[0] != "overlay/kustomization.yaml:1:1: error: not built" {
+		t.Errorf("indented block: %+v", b)
+	}
+	if m := directiveRe.FindStringSubmatch(b.directive); m == nil || m[2] != "docs/testdata/x" || m[3] != "ekslint lint overlay" {
+		t.Errorf("directive %q: %q", b.directive, m)
+	}
+	if blocks[1].directive != "" || !slices.ContainsFunc(blocks[1].lines, looksLikeOutput) {
+		t.Errorf("a finding without a directive: %+v", blocks[1])
+	}
+	if slices.ContainsFunc(blocks[2].lines, looksLikeOutput) {
+		t.Errorf("YAML taken for output: %q", blocks[2].lines)
+	}
+	if stray := strayDirectives(doc, blocks); !slices.Equal(stray, []int{10}) {
+		t.Errorf("stray directives on lines %v, want [10]", stray)
+	}
+	e := b.replaced([]string{"a", "", "b"})
+	if e.start != 6 || e.end != 7 || strings.Join(e.lines, "|") != "  a||  b" {
+		t.Errorf("replaced: %+v", e)
+	}
+	for _, l := range []string{
+		"examples/x.yaml:1:2: warning k8s-pdb-missing: replicas: 3",
+		"values.schema.json: note: values.schema.json refers to x",
+		".ekslint-baseline.json: note: 3 of its findings are fixed",
+		"1 error, 8 warnings, 0 notes in 2 objects",
+		"::error file=x.yaml,line=9,title=k8s-host-network::x",
+		`  "findings": [`,
+		"ekslint: recorded 6 findings in .ekslint-baseline.json",
+		"19 |           image: nginx:latest",
+		"   |           ^~~~~~~~~~~~~~~~~~",
+	} {
+		if !looksLikeOutput(l) {
+			t.Errorf("%q is not taken for output", l)
 		}
 	}
 }
