@@ -388,11 +388,11 @@ func bestWindow(seg, got []string) int {
 	return best
 }
 
-// runDocCommand runs an ekslint command line of the docs in dir, in-process: its standard output
-// and standard error as a terminal shows them, one after the other, or, when file is set, the
-// file the command writes (the command then runs in a copy of dir, so that nothing is written in
-// the repository). Runs of lint and baseline use --date docsDate and --root . unless the command
-// sets them: dir stands for the root of a user's repository.
+// runDocCommand runs an ekslint command line of the docs in dir, in-process, and returns its
+// standard output and standard error as a terminal shows them (in the order they were written),
+// or, when file is set, the file the command writes (the command then runs in a copy of dir, so
+// that nothing is written in the repository). Runs of lint and baseline use --date docsDate and
+// --root . unless the command sets them: dir stands for the root of a user's repository.
 func runDocCommand(t *testing.T, dir, cmdline, file string) (string, error) {
 	args, stdinFile, err := splitCommand(cmdline)
 	if err != nil {
@@ -403,7 +403,7 @@ func runDocCommand(t *testing.T, dir, cmdline, file string) (string, error) {
 	}
 	args = args[1:]
 	writes := args[0] == "baseline" || slices.ContainsFunc(args, func(a string) bool {
-		return a == "-o" || a == "--output" || strings.HasPrefix(a, "--output=") || strings.HasPrefix(a, "-o=")
+		return strings.HasPrefix(a, "-o") || hasFlag([]string{a}, "--output") || hasFlag([]string{a}, "--cpuprofile")
 	})
 	switch {
 	case file == "" && writes:
