@@ -156,7 +156,7 @@ func validateWorkload(o *Object) []Problem {
 		}
 		return true
 	}
-	if o.Kind() != "Pod" {
+	if o.WorkloadKind() != "Pod" {
 		spec := o.Get("spec")
 		if !want(spec, spec.IsMap(), "a mapping") {
 			return ps
@@ -166,6 +166,9 @@ func validateWorkload(o *Object) []Problem {
 		want(r, isInt, "an integer")
 	}
 	tmpl := o.PodTemplate()
+	if !tmpl.Exists() && o.Get("spec", "workloadRef").Exists() {
+		return ps // an Argo Rollout running the pods of the Deployment it references
+	}
 	if !want(tmpl, tmpl.IsMap(), "a mapping") {
 		return ps
 	}

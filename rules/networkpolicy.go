@@ -325,11 +325,11 @@ func collectNetwork(o *lint.Object) (netItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return netItem{}, false
 	}
-	switch {
-	case isPodOwner(o):
-		tmpl := podTemplate(o)
+	if tmpl, ok := podOwnerTemplate(o); ok {
 		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
 			labels: tmpl.Get("metadata", "labels").StringMap(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
+	}
+	switch {
 	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
 		return netItem{kind: "Namespace", namespace: o.Name(), name: o.Name(), at: o.Place(), labels: o.Labels()}, true
 	case o.Kind() == "NetworkPolicy" && isNetworkingAPI(o.ID.APIVersion):
@@ -353,20 +353,16 @@ var clusterWidePolicies = map[string]bool{"GlobalNetworkPolicy": true, "StagedGl
 	"CiliumClusterwideNetworkPolicy": true, "AdminNetworkPolicy": true, "BaselineAdminNetworkPolicy": true,
 	"ClusterNetworkPolicy": true}
 
-// podTemplate is the pod template of a workload, including kinds lint does not know that carry
-// one at spec.template (Argo Rollouts, OpenShift DeploymentConfigs): NetworkPolicy selects their
-// pods as well, and leaving them out would report policies for them as selecting nothing.
-func podTemplate(o *lint.Object) lint.Node {
+// podOwnerTemplate returns the pod template of anything that makes pods: a workload, or an object
+// of a kind lint does not know whose spec.template holds containers (a Knative Service, another
+// operator's CRD). NetworkPolicies and Services select those pods as well, so the namespace-wide
+// rules count them; leaving them out would report what selects them as selecting nothing.
+func podOwnerTemplate(o *lint.Object) (lint.Node, bool) {
 	if o.IsWorkload() {
-		return o.PodTemplate()
+		return o.PodTemplate(), true
 	}
-	return o.Get("spec", "template")
-}
-
-// isPodOwner reports whether o runs pods: a workload, or an object of another kind whose
-// spec.template is a pod template (it has a list of containers).
-func isPodOwner(o *lint.Object) bool {
-	return o.IsWorkload() || o.Format == lint.Kubernetes && o.Get("spec", "template", "spec", "containers").IsList()
+	t := o.Get("spec", "template")
+	return t, o.Format == lint.Kubernetes && t.Get("spec", "containers").IsList()
 }
 
 // isNetworkingAPI tells Kubernetes NetworkPolicy from the CRDs of the same kind (Calico's

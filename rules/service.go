@@ -464,12 +464,9 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		return selectingItem{service: &selectingService{namespace: o.Namespace(), name: o.Name(),
 			selector: sel.StringMap(), at: sel.Place()}}, true
 	}
-	template := o.PodTemplate()
-	if !o.IsWorkload() {
-		// Custom kinds that run pods keep a pod template where Deployments do (Argo Rollouts).
-		if template = o.Get("spec", "template"); !template.Get("spec", "containers").IsList() {
-			return selectingItem{}, false
-		}
+	template, ok := podOwnerTemplate(o)
+	if !ok {
+		return selectingItem{}, false
 	}
 	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
 		labels: template.Get("metadata", "labels").StringMap()}}, true

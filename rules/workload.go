@@ -282,10 +282,10 @@ const hostnameKey = "kubernetes.io/hostname"
 // zoneKeys are the node labels naming a node's Availability Zone, current first.
 var zoneKeys = []string{"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}
 
-// replicasAbove1 returns the replicas field of a Deployment or StatefulSet and its value when it
-// asks for more than one pod (0 otherwise).
+// replicasAbove1 returns the replicas field of a Deployment or StatefulSet (or a kind that runs pods
+// as they do) and its value when it asks for more than one pod (0 otherwise).
 func replicasAbove1(o *lint.Object) (lint.Node, int64) {
-	if o.Kind() != "Deployment" && o.Kind() != "StatefulSet" {
+	if !replicated(o) {
 		return lint.Node{}, 0
 	}
 	replicas := o.Get("spec", "replicas")
@@ -396,6 +396,15 @@ type disruptionBudget struct {
 	selector        lint.LabelSelector
 }
 
+// replicated reports whether o runs a number of interchangeable pods from its own pod template, as
+// Deployments and StatefulSets do (Argo Rollouts, OpenKruise CloneSets and OpenShift
+// DeploymentConfigs too). An Argo Rollout with spec.workloadRef runs the pods of the Deployment it
+// names, which is judged instead.
+func replicated(o *lint.Object) bool {
+	k := o.WorkloadKind()
+	return (k == "Deployment" || k == "StatefulSet") && !o.Get("spec", "workloadRef").Exists()
+}
+
 // collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
 // alone does not need.
 func collectReplicas(p *lint.Pass) (scalingItem, bool) {
@@ -410,8 +419,8 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return scalingItem{}, false
 	}
-	switch o.Kind() {
-	case "Deployment", "StatefulSet":
+	switch {
+	case replicated(o):
 		replicas := o.Get("spec", "replicas")
 		n, set := replicas.Int()
 		if !set {
@@ -428,7 +437,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			w.selector = lint.FormatLabels(w.labels)
 		}
 		return scalingItem{workload: w}, true
-	case "HorizontalPodAutoscaler":
+	case o.Kind() == "HorizontalPodAutoscaler":
 		ref := o.Get("spec", "scaleTargetRef")
 		least, ok := o.Get("spec", "minReplicas").Int()
 		if !ok {
@@ -438,10 +447,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			target: scaleTarget{o.Namespace(), ref.Get("kind").Str(), ref.Get("name").Str()},
 			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
-	case "ScaledObject":
-		if !strings.HasPrefix(o.ID.APIVersion, "keda.sh/") {
-			return scalingItem{}, false
-		}
+	case o.Kind() == "ScaledObject" && lint.APIGroup(o.ID.APIVersion) == "keda.sh":
 		ref := o.Get("spec", "scaleTargetRef")
 		kind := ref.Get("kind").Str()
 		if kind == "" {
@@ -455,7 +461,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			target: scaleTarget{o.Namespace(), kind, ref.Get("name").Str()},
 			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
-	case "PodDisruptionBudget":
+	case o.Kind() == "PodDisruptionBudget":
 		sel := lint.SelectorOf(o.Get("spec", "selector"))
 		if o.ID.APIVersion == "policy/v1beta1" && sel.SelectsAll() {
 			sel = lint.LabelSelector{} // in policy/v1beta1 an empty selector selects no pods
