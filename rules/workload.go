@@ -633,10 +633,23 @@ var HostNetwork = &lint.Rule{
 		Good: deployment("", ""),
 	},
 	Equivalents: []string{"kube-linter host-network", "Polaris hostNetworkSet", "Checkov CKV_K8S_19", "Trivy KSV-0009"},
+	Notes: "A DaemonSet (or a kind that runs pods as one does) is reported as a note, not an error: a DaemonSet is " +
+		"how node agents run, and the CNI (aws-node), kube-proxy, node exporters and the node termination handler " +
+		"need the host network by design, so standard EKS add-ons would otherwise fail every CI run. The note still " +
+		"says that the agent can act as the node, so that each one is given an IAM role of its own. Every other " +
+		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike.",
 	Check: func(p *lint.Pass) {
-		if hn := p.Object.PodSpec().Get("hostNetwork"); hn.IsTrue() {
+		o := p.Object
+		hn := o.PodSpec().Get("hostNetwork")
+		switch {
+		case !hn.IsTrue():
+		case o.WorkloadKind() == "DaemonSet":
+			p.ReportLevel(lint.Note, hn, "%s shares the node's network, so its pods reach the instance metadata service and "+
+				"the node's IAM role; usual for a node agent: run only agents you trust there, and give each an IAM role of its "+
+				"own (Pod Identity or IRSA) rather than the node's", describeObject(o))
+		default:
 			p.Report(hn, "%s shares the node's network, so its pods reach the instance metadata service and the node's IAM "+
-				"role; remove hostNetwork: true unless it is a node agent", describeObject(p.Object))
+				"role; remove hostNetwork: true unless it is a node agent", describeObject(o))
 		}
 	},
 }
