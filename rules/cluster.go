@@ -205,6 +205,10 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 	},
 }
 
+// logTypesNote is said in the docs of both logging rules.
+const logTypesNote = "A list of log types holding a placeholder of a templating step (`[\"${LOG_TYPES}\"]`) may " +
+	"name any of them and is not judged, like a CloudFormation list holding an intrinsic."
+
 // logTypes are the control-plane log types EKS can send to CloudWatch.
 var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
@@ -227,6 +231,9 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 	if o := clusterConfig(p); o != nil {
 		at = o.Get("cloudWatch", "clusterLogging", "enableTypes")
 		for _, t := range at.Strings() {
+			if lint.HasPlaceholder(t) {
+				return nil, at, false // may stand for any type, or all of them
+			}
 			enable(t)
 		}
 		return enabled, at, true
@@ -265,6 +272,7 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 		Good: eksctlCluster("cloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
+	Notes:       logTypesNote,
 	Check: func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
 		if ok && !enabled["audit"] {
@@ -291,7 +299,7 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
 	Notes: "The audit log is left to eks-control-plane-audit-log-disabled, so a cluster without logging gets one " +
-		"finding from each rule rather than five from one (Trivy reports one result per missing type).",
+		"finding from each rule rather than five from one (Trivy reports one result per missing type). " + logTypesNote,
 	Check: func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
 		if !ok {
@@ -393,11 +401,11 @@ func clusterVersionOf(o *lint.Object, env *lint.Env) (kv kubeVersion, ok bool) {
 	switch {
 	case o.Format == lint.Eksctl && o.Kind() == "ClusterConfig":
 		kv.at = o.Get("metadata", "version")
-		switch s := strings.TrimSpace(kv.at.Str()); s {
-		case "", "auto":
+		switch s := strings.TrimSpace(kv.at.Str()); {
+		case s == "", s == "auto":
 			kv.Version, kv.parsed = env.EKS().EksctlDefault, true
 			return kv, true
-		case "latest":
+		case s == "latest", lint.HasPlaceholder(s):
 			return kv, false
 		}
 	case o.Format == lint.CloudFormation && o.Kind() == "AWS::EKS::Cluster":
@@ -457,9 +465,8 @@ var VersionExtendedSupport = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "Support dates come from ekslint's EKS version data (`ekslint rules --data` shows it; `--data` " +
 		"replaces it) and are compared with today's date (`--date` pins it), not with the data's as_of date. " +
-		"eksctl's `metadata.version` unset or \"auto\" means eksctl's default (1.34 in the built-in data); " +
-		"\"latest\" and a CloudFormation cluster without `Version` are not checked (EKS picks the version at " +
-		"create time).",
+		"eksctl's `metadata.version` unset or \"auto\" means eksctl's default (1.34 in the built-in data). " +
+		unknownVersions,
 	Check: func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
@@ -491,7 +498,7 @@ var VersionUnsupported = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "A version newer than every version in the data is reported too: it may be a typo, or the data may be " +
-		"older than the release; pass newer data with `--data`.",
+		"older than the release; pass newer data with `--data`. " + unknownVersions,
 	Check: func(p *lint.Pass) {
 		kv, ok := clusterVersionOf(p.Object, p.Env)
 		if !ok {
@@ -519,6 +526,11 @@ var VersionUnsupported = &lint.Rule{
 	},
 }
 
+// unknownVersions is said in the docs of the rules that judge a cluster's Kubernetes version.
+const unknownVersions = "Versions known only at create time are not checked: eksctl's \"latest\", a version a " +
+	"templating step fills in (`${EKS_VERSION}`, `{{ .version }}`), and a CloudFormation cluster without `Version` " +
+	"(EKS picks the version then)."
+
 // supportEndingSoonDays is how far ahead eks-version-support-ending-soon looks: a quarter is the
 // usual planning horizon for a cluster upgrade.
 const supportEndingSoonDays = 90
@@ -539,7 +551,7 @@ var VersionSupportEndingSoon = &lint.Rule{
 		Bad:  eksctlVersionCluster("1.34"),
 		Good: eksctlVersionCluster("1.35"),
 	},
-	Notes: fmt.Sprintf("The window is %d days before the end of standard support.", supportEndingSoonDays),
+	Notes: fmt.Sprintf("The window is %d days before the end of standard support. ", supportEndingSoonDays) + unknownVersions,
 	Check: func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
@@ -571,6 +583,7 @@ var VersionUnpinned = &lint.Rule{
 		Bad:  strings.Replace(eksctlCluster("", ""), "  version: \"1.34\"\n", "", 1),
 		Good: eksctlCluster("", ""),
 	},
+	Notes: "A version a templating step fills in (`version: \"${EKS_VERSION}\"`) is pinned by that step's input.",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
@@ -578,6 +591,8 @@ var VersionUnpinned = &lint.Rule{
 		}
 		at := o.Get("metadata", "version")
 		switch s := strings.TrimSpace(at.Str()); {
+		case lint.HasPlaceholder(s):
+			// A templating step pins it; which version is a matter for the step's input.
 		case !at.Exists() || s == "":
 			p.Report(at, "metadata.version is unset, so the cluster gets whatever version the eksctl release defaults to (%s as of %s); pin it, e.g. version: %q",
 				p.Env.EKS().EksctlDefault, date(p.Env.EKS().AsOf), p.Env.EKS().EksctlDefault.String())

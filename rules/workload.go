@@ -340,7 +340,7 @@ var SingleReplica = &lint.Rule{
 	Equivalents: []string{"kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "kube-linter minimum-three-replicas"},
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
-		"kube-linter minimum-three-replicas (off by default) asks for 3." + perDeployment,
+		"kube-linter minimum-three-replicas (off by default) asks for 3. " + templatedReplicas + perDeployment,
 	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
 		scaled := map[scaleTarget]bool{}
 		for _, it := range items {
@@ -363,6 +363,10 @@ var SingleReplica = &lint.Rule{
 		}
 	}),
 }
+
+// templatedReplicas is said in the docs of the rules that count replicas.
+const templatedReplicas = "`replicas` that a templating step fills in (`replicas: ${REPLICAS}`) is unknown, so the " +
+	"workload is not judged."
 
 // scaleTarget names a workload an autoscaler can target: namespace, kind and name.
 type scaleTarget struct{ namespace, kind, name string }
@@ -422,6 +426,9 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 	switch {
 	case replicated(o):
 		replicas := o.Get("spec", "replicas")
+		if lint.IsPlaceholder(replicas.Str()) {
+			return scalingItem{}, false // a templating step sets the count: unknown here
+		}
 		n, set := replicas.Int()
 		if !set {
 			n = 1
@@ -505,7 +512,7 @@ spec:
 		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
 		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
-		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + perDeployment,
+		"selector selects no pods; in `policy/v1` it selects every pod of the namespace. " + templatedReplicas + perDeployment,
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
 		var pdbs []*disruptionBudget
@@ -673,7 +680,8 @@ var IRSARoleARNInvalid = &lint.Rule{
 	},
 	Notes: "Role paths are accepted (`role/team/web`): unlike aws-auth entries, IRSA passes the ARN to STS, which " +
 		"needs the path. All AWS partitions are accepted (aws, aws-cn, aws-us-gov, the ISO partitions and " +
-		"aws-eusc), not only the three RULES.md names. An empty value is reported: the webhook then skips the pod.",
+		"aws-eusc), not only the three RULES.md names. An empty value is reported: the webhook then skips the pod. " +
+		placeholderNote("role ARN", "`ACCOUNT_ID`, `<account-id>`"),
 	Check: func(p *lint.Pass) {
 		o := p.Object
 		if o.Format != lint.Kubernetes || o.Kind() != "ServiceAccount" {
@@ -700,13 +708,16 @@ var (
 	rolePath = regexp.MustCompile(`^[\x21-\x2E\x30-\x7E]+$`)
 )
 
-// roleARNProblem says what is wrong with an IAM role ARN, or "" when it is well formed.
+// roleARNProblem says what is wrong with an IAM role ARN, or "" when it is well formed or holds a
+// placeholder of a templating step, which assembles it before it is applied.
 func roleARNProblem(arn string) string {
 	switch {
 	case arn == "":
 		return "it is empty, so the webhook skips the pods"
 	case strings.TrimSpace(arn) != arn:
 		return "it has spaces around it"
+	case lint.HasPlaceholder(arn):
+		return ""
 	case strings.ContainsAny(arn, "<>{}$"):
 		return "it still holds a placeholder"
 	}
@@ -938,7 +949,9 @@ func collectAutomount(p *lint.Pass) (automountItem, bool) {
 // imageNotes explains how both image rules read references.
 const imageNotes = "Image references are read as the container runtime does: a registry port is not a tag " +
 	"(`registry:5000/app` has none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. " +
-	"Init containers are checked too."
+	"Init containers are checked too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, " +
+	"`{{ .Values.image }}`) is not judged; one that holds a placeholder is judged by its literal parts " +
+	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag)."
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -962,7 +975,7 @@ var ImageTagMutable = &lint.Rule{
 			image := c.Get("image")
 			ref := parseImage(image.Str())
 			switch {
-			case image.Str() == "" || ref.digest != "":
+			case image.Str() == "" || lint.IsPlaceholder(image.Str()) || ref.digest != "":
 			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
 			case ref.tag == "latest":
@@ -993,7 +1006,7 @@ var ImageNotDigestPinned = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if image.Str() != "" && parseImage(image.Str()).digest == "" {
+			if image.Str() != "" && !lint.IsPlaceholder(image.Str()) && parseImage(image.Str()).digest == "" {
 				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
 					image.Str(), image.Str())
 			}
