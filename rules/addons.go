@@ -282,7 +282,7 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 			if a.cluster == nil {
 				continue
 			}
-			if kv, ok := clusterVersionOf(a.cluster, p.Env); ok && kv.parsed && kv.Compare(vs.NetworkPolicyMinKubernetes) < 0 {
+			if kv, ok := clusterVersionOf(a.cluster); ok && kv.parsed && kv.Compare(vs.NetworkPolicyMinKubernetes) < 0 {
 				p.Report(setting, "enableNetworkPolicy needs Kubernetes %s or newer, but the cluster runs %s, so policies are not enforced; upgrade the cluster",
 					vs.NetworkPolicyMinKubernetes, kv)
 			}

@@ -385,27 +385,25 @@ var SecretsKMSCMKMissing = &lint.Rule{
 // kubeVersion is the Kubernetes version a cluster is created with.
 type kubeVersion struct {
 	lint.Version
-	// at is metadata.version or Version; missing when eksctl's default applies.
+	// at is metadata.version or Version.
 	at lint.Node
-	// written is the version as written; "" when eksctl's default applies.
+	// written is the version as written.
 	written string
 	// parsed says whether written reads as a version.
 	parsed bool
 }
 
-// clusterVersionOf returns the version of an eksctl ClusterConfig (unset, "" or "auto" mean
-// eksctl's default) or an AWS::EKS::Cluster. ok is false when it cannot be told offline: eksctl's
-// "latest" (the newest at create time), a CloudFormation intrinsic, or a CloudFormation cluster
-// without Version (EKS's default at create time).
-func clusterVersionOf(o *lint.Object, env *lint.Env) (kv kubeVersion, ok bool) {
+// clusterVersionOf returns the version of an eksctl ClusterConfig or an AWS::EKS::Cluster. ok is
+// false when it is only known at create time: an eksctl version left unset, "" or "auto" (the
+// default of whichever eksctl release creates the cluster, which eks-version-unpinned reports),
+// "latest" (the newest then), a placeholder of a templating step, a CloudFormation intrinsic, or
+// a CloudFormation cluster without Version (EKS's default then).
+func clusterVersionOf(o *lint.Object) (kv kubeVersion, ok bool) {
 	switch {
 	case o.Format == lint.Eksctl && o.Kind() == "ClusterConfig":
 		kv.at = o.Get("metadata", "version")
 		switch s := strings.TrimSpace(kv.at.Str()); {
-		case s == "", s == "auto":
-			kv.Version, kv.parsed = env.EKS().EksctlDefault, true
-			return kv, true
-		case s == "latest", lint.HasPlaceholder(s):
+		case s == "", s == "auto", s == "latest", lint.HasPlaceholder(s):
 			return kv, false
 		}
 	case o.Format == lint.CloudFormation && o.Kind() == "AWS::EKS::Cluster":
@@ -421,21 +419,13 @@ func clusterVersionOf(o *lint.Object, env *lint.Env) (kv kubeVersion, ok bool) {
 	return kv, true
 }
 
-// String names the version for a message, saying where eksctl's default came in.
-func (kv kubeVersion) String() string {
-	switch {
-	case kv.written != "":
-		return "Kubernetes " + kv.Version.String()
-	case kv.at.Exists():
-		return fmt.Sprintf("Kubernetes %s (eksctl's default for metadata.version: %q)", kv.Version, kv.at.Str())
-	}
-	return fmt.Sprintf("Kubernetes %s (eksctl's default: metadata.version is unset)", kv.Version)
-}
+// String names the version for a message.
+func (kv kubeVersion) String() string { return "Kubernetes " + kv.Version.String() }
 
 // clusterRelease returns p's cluster version and its entry in the version data; ok is false when
 // the version cannot be told or the data does not list it.
 func clusterRelease(p *lint.Pass) (kv kubeVersion, k *lint.KubernetesVersion, ok bool) {
-	kv, ok = clusterVersionOf(p.Object, p.Env)
+	kv, ok = clusterVersionOf(p.Object)
 	if !ok || !kv.parsed {
 		return kv, nil, false
 	}
@@ -465,7 +455,6 @@ var VersionExtendedSupport = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "Support dates come from ekslint's EKS version data (`ekslint rules --data` shows it; `--data` " +
 		"replaces it) and are compared with today's date (`--date` pins it), not with the data's as_of date. " +
-		"eksctl's `metadata.version` unset or \"auto\" means eksctl's default (1.34 in the built-in data). " +
 		unknownVersions,
 	Check: func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
@@ -500,7 +489,7 @@ var VersionUnsupported = &lint.Rule{
 	Notes: "A version newer than every version in the data is reported too: it may be a typo, or the data may be " +
 		"older than the release; pass newer data with `--data`. " + unknownVersions,
 	Check: func(p *lint.Pass) {
-		kv, ok := clusterVersionOf(p.Object, p.Env)
+		kv, ok := clusterVersionOf(p.Object)
 		if !ok {
 			return
 		}
@@ -527,9 +516,10 @@ var VersionUnsupported = &lint.Rule{
 }
 
 // unknownVersions is said in the docs of the rules that judge a cluster's Kubernetes version.
-const unknownVersions = "Versions known only at create time are not checked: eksctl's \"latest\", a version a " +
-	"templating step fills in (`${EKS_VERSION}`, `{{ .version }}`), and a CloudFormation cluster without `Version` " +
-	"(EKS picks the version then)."
+const unknownVersions = "Versions known only at create time are not checked: an eksctl `metadata.version` left " +
+	"unset or \"auto\" (the default of whichever eksctl release creates the cluster, so a finding would change " +
+	"with the calendar and the release; eks-version-unpinned reports it), \"latest\", a version a templating step " +
+	"fills in (`${EKS_VERSION}`), and a CloudFormation cluster without `Version` (EKS picks the version then)."
 
 // supportEndingSoonDays is how far ahead eks-version-support-ending-soon looks: a quarter is the
 // usual planning horizon for a cluster upgrade.
@@ -603,6 +593,11 @@ var VersionUnpinned = &lint.Rule{
 	},
 }
 
+// addonClusterVersionNote is said in the docs of the rules that compare an add-on's version with
+// its cluster's.
+const addonClusterVersionNote = "A cluster whose version is only known at create time (an eksctl " +
+	"`metadata.version` left unset, \"auto\" or \"latest\") is not compared with: its add-ons may match it."
+
 // addonRelease returns an add-on's pinned version and the Kubernetes version of its cluster with
 // its entry in the version data. ok is false when either is not pinned or cannot be told:
 // "latest" or no version (eksctl and EKS pick the default build for the cluster), an intrinsic,
@@ -615,7 +610,7 @@ func addonRelease(a clusterAddon, env *lint.Env) (av lint.Version, written strin
 	if av, ok = lint.ParseVersion(written); !ok {
 		return av, written, kv, nil, false
 	}
-	if kv, ok = clusterVersionOf(a.cluster, env); !ok || !kv.parsed {
+	if kv, ok = clusterVersionOf(a.cluster); !ok || !kv.parsed {
 		return av, written, kv, nil, false
 	}
 	k = env.EKS().Lookup(kv.Version)
@@ -661,7 +656,7 @@ var CoreDNSVersionMismatch = &lint.Rule{
 	Notes: "EKS has moved the CoreDNS add-on of a Kubernetes version between CoreDNS minor versions (1.33 was on " +
 		"v1.13 in one revision of the docs and on v1.12 in a newer one), so every minor version seen for a " +
 		"Kubernetes version is accepted, not an exact build. A CloudFormation add-on is checked against the " +
-		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template.",
+		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template. " + addonClusterVersionNote,
 	Check: func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "coredns") {
@@ -700,7 +695,7 @@ var KubeProxyVersionMismatch = &lint.Rule{
 	},
 	Notes: "An older kube-proxy is a warning, a newer one an error (as the catalogue asks). Kubernetes allows " +
 		"kube-proxy to lag up to three minor versions (`kube_proxy.max_older_minors` in the version data); the " +
-		"message says when the lag is beyond that.",
+		"message says when the lag is beyond that. " + addonClusterVersionNote,
 	Check: func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "kube-proxy") {
