@@ -118,15 +118,17 @@ var ResourceRequestsMissing = &lint.Rule{
 	},
 	Equivalents: []string{"kube-linter unset-cpu-requirements", "kube-linter unset-memory-requirements", "kube-score container-resources",
 		"Polaris cpuRequestsMissing", "Polaris memoryRequestsMissing", "Checkov CKV_K8S_10", "Checkov CKV_K8S_12", "Trivy KSV-0015", "Trivy KSV-0016"},
-	Notes: resourcesNotes,
+	Notes: resourcesNotes + " A limit without a request is a request too: Kubernetes sets a missing request to the " +
+		"limit (for the container, and for the pod's own resources), so `limits: {cpu: 500m, memory: 256Mi}` alone " +
+		"is not reported. kube-linter and Polaris read the requests as written and report it.",
 	Check: func(p *lint.Pass) {
-		podRequests := p.Object.PodSpec().Get("resources", "requests")
+		podResources := p.Object.PodSpec().Get("resources")
 		for _, c := range p.Object.LongRunningContainers() {
 			requests := c.Get("resources", "requests")
 			var missing []string
 			at := requests
 			for _, r := range []string{"cpu", "memory"} {
-				if q := requests.Get(r); isUnsetQuantity(q) && isUnsetQuantity(podRequests.Get(r)) {
+				if q := requests.Get(r); isUnsetQuantity(q) && !requested(c.Get("resources"), r) && !requested(podResources, r) {
 					if len(missing) == 0 {
 						at = q
 					}
@@ -192,6 +194,12 @@ func limitCheck(resource, why string) func(*lint.Pass) {
 			}
 		}
 	}
+}
+
+// requested reports whether resources (a container's or the pod's) request some of resource: as a
+// request, or as a limit, which Kubernetes copies into a missing request.
+func requested(resources lint.Node, resource string) bool {
+	return !isUnsetQuantity(resources.Get("requests", resource)) || !isUnsetQuantity(resources.Get("limits", resource))
 }
 
 // isUnsetQuantity reports whether a resource quantity is absent or zero (`0`, `"0"`, `0m`, `0Mi`):
