@@ -239,14 +239,19 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Notes: "A `topologySpreadConstraints` entry on `kubernetes.io/hostname` counts as spreading; neither kube-linter " +
 		"nor kube-score accepts one (kube-score issue #613). An anti-affinity term (required or preferred) or a " +
 		"constraint counts only when its labelSelector matches the pod's own labels and, for anti-affinity, its " +
-		"`namespaces` include the pod's namespace (as kube-linter checks). Only the hostname key counts: kube-score " +
-		"also accepts zone and region keys, but replicas spread over zones can still share a node within a zone " +
-		"(zone spread is k8s-replicas-no-zone-spread). Only Deployments and StatefulSets with an explicit " +
+		"`namespaces` include the pod's namespace (as kube-linter checks). A *required* anti-affinity term on the zone " +
+		"or region key (`topology.kubernetes.io/zone` or `/region`, or their deprecated failure-domain forms) counts " +
+		"too: it allows one replica per zone (or region), and every EKS node carries exactly one zone and one region " +
+		"label, so no two replicas share a node. Preferred terms and spread constraints on those keys do not count, " +
+		"since they still let two replicas share a node within a zone (zone spread is k8s-replicas-no-zone-spread), " +
+		"nor do required terms on other keys, which nodes may lack (the scheduler then ignores the term). kube-score " +
+		"accepts zone and region keys whether required or preferred. Required anti-affinity on region also leaves all " +
+		"but one replica pending, as a cluster lives in one region; this rule does not report that. Only Deployments and StatefulSets with an explicit " +
 		"`replicas` above 1 are checked; kube-score also warns when replicas is unset (the workload may be under an " +
 		"HPA), kube-linter checks every deployment-like kind with 2 or more replicas.",
 	Check: func(p *lint.Pass) {
 		replicas, n := replicasAbove1(p.Object)
-		if n == 0 || spreadsOn(p.Object, hostnameKey) {
+		if n == 0 || spreadsOn(p.Object, hostnameKey) || requiresOnePerDomain(p.Object, nodeDomainKeys...) {
 			return
 		}
 		p.Report(replicas, "replicas: %d but no pod anti-affinity or topology spread on %s, so all replicas can land on one node; "+
@@ -290,6 +295,13 @@ const hostnameKey = "kubernetes.io/hostname"
 // zoneKeys are the node labels naming a node's Availability Zone, current first.
 var zoneKeys = []string{"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}
 
+// nodeDomainKeys are the node labels coarser than a node that every EKS node carries exactly one
+// value of (the kubelet and the cloud provider set them): its zone and its region. Pods that
+// required anti-affinity keeps one per zone, or one per region, never share a node, since two on one
+// node would share its zone and region. A key that some nodes lack gives no such guarantee: the
+// scheduler lets a pod onto a node without the label whatever its anti-affinity says.
+var nodeDomainKeys = append(slices.Clone(zoneKeys), "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
+
 // replicasAbove1 returns the replicas field of a Deployment or StatefulSet (or a kind that runs pods
 // as they do) and its value when it asks for more than one pod (0 otherwise).
 func replicasAbove1(o *lint.Object) (lint.Node, int64) {
@@ -304,30 +316,37 @@ func replicasAbove1(o *lint.Object) (lint.Node, int64) {
 }
 
 // spreadsOn reports whether a workload's pods spread over one of topologyKeys, by a topology spread
-// constraint or a (required or preferred) pod anti-affinity term whose selector matches the pods'
-// own labels: a selector that matches other pods spreads nothing of this workload. An
-// anti-affinity term applies to the namespaces it lists (or selects); with neither, to the pod's.
+// constraint or a (required or preferred) pod anti-affinity term that counts (ownAntiAffinity).
 func spreadsOn(o *lint.Object, topologyKeys ...string) bool {
-	spec := o.PodSpec()
 	labels := o.PodLabels()
-	for _, c := range spec.Get("topologySpreadConstraints").Items() {
+	for _, c := range o.PodSpec().Get("topologySpreadConstraints").Items() {
 		if slices.Contains(topologyKeys, c.Get("topologyKey").Str()) && lint.Selects(c.Get("labelSelector"), labels) {
 			return true
 		}
 	}
-	anti := spec.Get("affinity", "podAntiAffinity")
+	anti := o.PodSpec().Get("affinity", "podAntiAffinity")
 	terms := anti.Get("requiredDuringSchedulingIgnoredDuringExecution").Items()
 	for _, w := range anti.Get("preferredDuringSchedulingIgnoredDuringExecution").Items() {
 		terms = append(terms, w.Get("podAffinityTerm"))
 	}
-	for _, t := range terms {
-		namespaces := t.Get("namespaces").Strings()
-		ownNamespace := len(namespaces) == 0 || slices.Contains(namespaces, o.Namespace()) || t.Get("namespaceSelector").IsMap()
-		if slices.Contains(topologyKeys, t.Get("topologyKey").Str()) && ownNamespace && lint.Selects(t.Get("labelSelector"), labels) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(terms, func(t lint.Node) bool { return ownAntiAffinity(o, t, topologyKeys) })
+}
+
+// requiresOnePerDomain reports whether a required pod anti-affinity term keeps the workload to one
+// pod per value of one of topologyKeys.
+func requiresOnePerDomain(o *lint.Object, topologyKeys ...string) bool {
+	terms := o.PodSpec().Get("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution").Items()
+	return slices.ContainsFunc(terms, func(t lint.Node) bool { return ownAntiAffinity(o, t, topologyKeys) })
+}
+
+// ownAntiAffinity reports whether an anti-affinity term keeps the workload's pods apart over one of
+// topologyKeys: its selector must match the pods' own labels (one that matches other pods spreads
+// nothing of this workload), and it applies to the namespaces it lists (or selects), with neither
+// to the pod's own.
+func ownAntiAffinity(o *lint.Object, t lint.Node, topologyKeys []string) bool {
+	namespaces := t.Get("namespaces").Strings()
+	ownNamespace := len(namespaces) == 0 || slices.Contains(namespaces, o.Namespace()) || t.Get("namespaceSelector").IsMap()
+	return slices.Contains(topologyKeys, t.Get("topologyKey").Str()) && ownNamespace && lint.Selects(t.Get("labelSelector"), o.PodLabels())
 }
 
 var SingleReplica = &lint.Rule{
