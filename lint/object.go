@@ -214,6 +214,22 @@ func APIGroup(apiVersion string) string {
 	return group
 }
 
+// builtinAPIGroups are the API groups the Kubernetes API server serves itself; objects of any other
+// group are custom resources, served through a CRD or an aggregated API.
+var builtinAPIGroups = setOf("", "apps", "batch", "autoscaling", "policy", "extensions",
+	"admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "authentication.k8s.io",
+	"authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+	"flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
+	"rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io",
+	"storagemigration.k8s.io")
+
+// IsCustomResource reports whether a Kubernetes object is of an API group that Kubernetes itself
+// does not serve (monitoring.coreos.com, gateway.networking.k8s.io): an operator's object, which may
+// make pods and Services the input does not show.
+func (o *Object) IsCustomResource() bool {
+	return o.Format == Kubernetes && !builtinAPIGroups[APIGroup(o.ID.APIVersion)]
+}
+
 // IsWorkload reports whether the object runs pods: a Pod, or a kind with a pod template lint
 // knows (WorkloadKinds).
 func (o *Object) IsWorkload() bool {
