@@ -469,6 +469,9 @@ type selectingService struct {
 	namespace, name string
 	selector        map[string]string
 	at              lint.Place
+	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
+	// or name, else its port.
+	targetPorts []string
 }
 
 type podTemplateItem struct {
@@ -482,12 +485,8 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		return selectingItem{}, false
 	}
 	if o.Kind() == "Service" {
-		sel := o.Get("spec", "selector")
-		if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
-			return selectingItem{}, false
-		}
-		return selectingItem{service: &selectingService{namespace: o.Namespace(), name: o.Name(),
-			selector: sel.StringMap(), at: sel.Place()}}, true
+		svc, ok := selectingServiceOf(o)
+		return selectingItem{service: svc}, ok
 	}
 	template, ok := podOwnerTemplate(o)
 	if !ok {
@@ -498,6 +497,29 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	}
 	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
 		labels: template.Get("metadata", "labels").StringMap()}}, true
+}
+
+// selectingServiceOf returns a Service that routes to the pods its selector matches: not an
+// ExternalName Service, nor one without a selector (its endpoints are made by hand).
+func selectingServiceOf(o *lint.Object) (*selectingService, bool) {
+	if o.Format != lint.Kubernetes || o.Kind() != "Service" {
+		return nil, false
+	}
+	sel := o.Get("spec", "selector")
+	if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
+		return nil, false
+	}
+	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.StringMap(), at: sel.Place()}
+	for _, port := range o.Get("spec", "ports").Items() {
+		target := port.Get("targetPort")
+		if !target.Exists() {
+			target = port.Get("port")
+		}
+		if t := target.Str(); t != "" {
+			svc.targetPorts = append(svc.targetPorts, t)
+		}
+	}
+	return svc, true
 }
 
 // loadBalancerService writes the Service examples in rule docs: annotations under

@@ -19,7 +19,7 @@ var ReadinessProbeMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no readiness probe",
-	Inputs:    lint.WorkloadInput,
+	Inputs:    lint.WorkloadInput | lint.ServiceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Without a readiness probe a pod receives Service traffic as soon as its containers start, " +
 		"before the application can answer, and keeps receiving it when the application stops answering; " +
@@ -28,28 +28,142 @@ var ReadinessProbeMissing = &lint.Rule{
 	Fix: "Add a `readinessProbe` that succeeds only when the container can serve requests " +
 		"(an HTTP endpoint that checks its dependencies, or a TCP check on the serving port).",
 	Example: lint.Example{
-		Bad: deployment("", "          ports:\n            - containerPort: 8080\n"),
+		Bad: deployment("", "          ports:\n            - containerPort: 8080\n") + "---\n" + clusterIPService,
 		Good: deployment("", "          ports:\n            - containerPort: 8080\n"+
-			"          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n"),
+			"          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n") + "---\n" + clusterIPService,
 	},
 	Equivalents: []string{"kube-linter no-readiness-probe", "kube-score pod-probes", "Polaris readinessProbeMissing", "Checkov CKV_K8S_9"},
-	Notes: "Jobs, CronJobs and Pods with `restartPolicy: Never` or `OnFailure` run to completion and are skipped, " +
-		"as are init containers, sidecars included (a sidecar rarely serves the pod's traffic). " +
-		"kube-linter no-readiness-probe (off by default) checks the app containers of every deployment-like kind, " +
-		"Jobs and CronJobs included. kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness " +
-		"probe anywhere in the pod (init containers included) rather than one per container, skips pods that no " +
-		"Service in the input selects (a pod with a `serviceAccountName` counts as selected), and also fails a " +
-		"readiness probe identical to the liveness probe.",
-	Check: func(p *lint.Pass) {
-		if p.Object.RunsToCompletion() {
-			return
-		}
-		for _, c := range p.Object.Containers() {
-			if !c.Get("readinessProbe").Exists() {
-				p.Report(c, "container %q has no readinessProbe, so it gets Service traffic before it can serve; add one", containerName(c))
+	Notes: "What a missing probe breaks depends on who reads readiness, so the rule reads Services too. Where a " +
+		"Service of the deployment selects the pods, the warning names it, on each unprobed container that serves " +
+		"one of its target ports (by number or name): the Service sends it traffic before it can serve. When no " +
+		"container declares a target port (pod ports are informational), the unprobed containers are reported if " +
+		"no container of the pod has a readiness probe. A container that serves no Service while another container " +
+		"of the pod does (a config reloader beside the server), or while a probed container holds the pod back, is " +
+		"not reported: the pod's readiness waits on the server. " +
+		"Where no Service selects the pods and no container of the pod has a readiness probe, a Deployment, " +
+		"StatefulSet or DaemonSet (and kinds rolled out like them) is reported as a note: nothing sends it Service " +
+		"traffic here, but its rolling updates count a pod ready as soon as it starts, so a new version that cannot " +
+		"work replaces the old one. Bare Pods and ReplicaSets that no Service selects are not reported: nothing " +
+		"reads their readiness. Jobs, CronJobs and Pods with `restartPolicy: Never` or `OnFailure` run to " +
+		"completion and are skipped, as are init containers, sidecars included. kube-linter no-readiness-probe " +
+		"(off by default) checks the app containers of every deployment-like kind, Jobs and CronJobs included. " +
+		"kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness probe anywhere in the pod " +
+		"(init containers included) rather than one per container, skips pods that no Service in the input selects " +
+		"(a pod with a `serviceAccountName` counts as selected), and also fails a readiness probe identical to the " +
+		"liveness probe." + perDeployment,
+	Set: lint.Gather(collectReadiness, func(items []readinessItem, s *lint.SetPass) {
+		var services []indexedSelector[*selectingService]
+		for _, it := range items {
+			if svc := it.service; svc != nil {
+				services = append(services, indexedSelector[*selectingService]{svc.namespace, lint.SelectorFromLabels(svc.selector), svc})
 			}
 		}
-	},
+		selectedBy := newSelectorIndex(services)
+		for _, it := range items {
+			w := it.workload
+			if w == nil {
+				continue
+			}
+			// Sorted, so that a message names the same Service in every run.
+			selecting := slices.SortedFunc(selectedBy.selecting(w.namespace, w.labels), func(a, b *selectingService) int {
+				return strings.Compare(a.name, b.name)
+			})
+			for _, c := range w.unprobed {
+				switch svc, serves := w.servedBy(c, selecting); {
+				case serves:
+					s.Report(c.at, "container %q has no readinessProbe, so Service %q sends it traffic before it can serve; add one",
+						c.name, svc.name)
+				case len(selecting) == 0 && w.rollsOut && !w.probed:
+					s.ReportLevel(lint.Note, c.at, "container %q has no readinessProbe: no Service here sends it traffic, but a "+
+						"rolling update counts its pod ready as soon as it starts, so a new version that cannot work still "+
+						"replaces the old one; add one", c.name)
+				}
+			}
+		}
+	}),
+}
+
+// readinessItem is what the readiness rule keeps: a Service that selects pods, or a workload with
+// the containers that have no readiness probe.
+type readinessItem struct {
+	service  *selectingService
+	workload *unprobedWorkload
+}
+
+type unprobedWorkload struct {
+	namespace string
+	labels    map[string]string
+	// rollsOut says whether the workload's controller rolls out new versions pod by pod, waiting on
+	// readiness (Deployments, StatefulSets, DaemonSets).
+	rollsOut bool
+	// probed says whether some app container has a readiness probe, which the pod's readiness waits on.
+	probed   bool
+	unprobed []unprobedContainer
+	// ports are the ports every app container declares, by number and by name.
+	ports []string
+}
+
+type unprobedContainer struct {
+	name  string
+	at    lint.Place
+	ports []string
+}
+
+// servedBy returns the Service among selecting that sends container c traffic before c is ready:
+// one with a target port c declares. When no container of the pod declares a target port of any
+// of them (ports in a pod spec are informational), any container may be the one listening, and
+// traffic comes as soon as the pod starts unless some container's probe holds the pod back: then
+// the first Service is returned if no container has a readiness probe.
+func (w *unprobedWorkload) servedBy(c unprobedContainer, selecting []*selectingService) (*selectingService, bool) {
+	targets := func(ports []string) func(*selectingService) bool {
+		return func(svc *selectingService) bool {
+			return slices.ContainsFunc(svc.targetPorts, func(p string) bool { return slices.Contains(ports, p) })
+		}
+	}
+	if i := slices.IndexFunc(selecting, targets(c.ports)); i >= 0 {
+		return selecting[i], true
+	}
+	if len(selecting) == 0 || w.probed || slices.ContainsFunc(selecting, targets(w.ports)) {
+		return nil, false // another container serves the pod's Services, or a probe holds it back
+	}
+	return selecting[0], true
+}
+
+func collectReadiness(p *lint.Pass) (readinessItem, bool) {
+	o := p.Object
+	if svc, ok := selectingServiceOf(o); ok {
+		return readinessItem{service: svc}, true
+	}
+	if !o.IsWorkload() || o.RunsToCompletion() {
+		return readinessItem{}, false
+	}
+	k := o.WorkloadKind()
+	w := &unprobedWorkload{namespace: o.Namespace(), labels: o.PodLabels(),
+		rollsOut: k == "Deployment" || k == "StatefulSet" || k == "DaemonSet"}
+	for _, c := range o.Containers() {
+		ports := containerPorts(c)
+		w.ports = append(w.ports, ports...)
+		if c.Get("readinessProbe").Exists() {
+			w.probed = true
+		} else {
+			w.unprobed = append(w.unprobed, unprobedContainer{containerName(c), c.Place(), ports})
+		}
+	}
+	return readinessItem{workload: w}, len(w.unprobed) > 0
+}
+
+// containerPorts lists the ports a container declares, by number and by name, as a Service's
+// targetPort may name them.
+func containerPorts(c lint.Node) []string {
+	var out []string
+	for _, port := range c.Get("ports").Items() {
+		for _, f := range []string{"containerPort", "name"} {
+			if v := port.Get(f).Str(); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 var LivenessProbeMissing = &lint.Rule{
@@ -542,16 +656,16 @@ spec:
 		"selector selects no pods; in `policy/v1` it selects every pod of the namespace. " + templatedReplicas + perDeployment,
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
-		var pdbs []*disruptionBudget
+		var pdbs []indexedSelector[*disruptionBudget]
 		for _, it := range items {
 			switch {
 			case it.scaler != nil:
 				minReplicas[it.scaler.target] = *it.scaler
 			case it.pdb != nil:
-				pdbs = append(pdbs, it.pdb)
+				pdbs = append(pdbs, indexedSelector[*disruptionBudget]{it.pdb.namespace, it.pdb.selector, it.pdb})
 			}
 		}
-		budgets := newBudgetIndex(pdbs)
+		budgets := newSelectorIndex(pdbs)
 		for _, it := range items {
 			w := it.workload
 			if w == nil {
@@ -567,8 +681,7 @@ spec:
 			default:
 				continue
 			}
-			elsewhere, ok := budgets.find(w.target.namespace, w.labels)
-			if ok {
+			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels)); ok {
 				continue
 			}
 			if len(w.labels) == 0 {
@@ -576,6 +689,12 @@ spec:
 				continue
 			}
 			hint := "add one with maxUnavailable: 1"
+			var elsewhere *disruptionBudget
+			for b := range budgets.selectingElsewhere(w.target.namespace, w.labels) {
+				if elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name {
+					elsewhere = b
+				}
+			}
 			if elsewhere != nil {
 				hint = fmt.Sprintf("PodDisruptionBudget %q in namespace %s matches but only protects pods of its own namespace",
 					elsewhere.name, elsewhere.namespace)
@@ -583,70 +702,6 @@ spec:
 			s.Report(w.replicasAt, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", how, w.target.namespace, w.selector, hint)
 		}
 	}),
-}
-
-// budgetIndex finds the PodDisruptionBudgets that select a set of pod labels without comparing
-// every budget with every workload. A budget with matchLabels is filed under the one of them that
-// the fewest budgets share (every pod it selects carries all of them, so any one will do, and the
-// rarest keeps buckets small when many budgets share a label such as env=prod); the rest are kept
-// per namespace.
-type budgetIndex struct {
-	byPair map[string][]*disruptionBudget // namespace + "\x00" + key=value
-	anyNs  map[string][]*disruptionBudget // key=value, any namespace: for the hint
-	rest   map[string][]*disruptionBudget // namespace → budgets without matchLabels
-}
-
-func newBudgetIndex(budgets []*disruptionBudget) *budgetIndex {
-	shared := map[string]int{}
-	for _, b := range budgets {
-		for k, v := range b.selector.MatchLabels() {
-			shared[k+"="+v]++
-		}
-	}
-	x := &budgetIndex{byPair: map[string][]*disruptionBudget{}, anyNs: map[string][]*disruptionBudget{},
-		rest: map[string][]*disruptionBudget{}}
-	for _, b := range budgets {
-		rarest := ""
-		for k, v := range b.selector.MatchLabels() {
-			pair := k + "=" + v
-			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
-				rarest = pair
-			}
-		}
-		if rarest == "" {
-			x.rest[b.namespace] = append(x.rest[b.namespace], b)
-			continue
-		}
-		x.byPair[b.namespace+"\x00"+rarest] = append(x.byPair[b.namespace+"\x00"+rarest], b)
-		x.anyNs[rarest] = append(x.anyNs[rarest], b)
-	}
-	return x
-}
-
-// find reports whether a budget in namespace selects labels; if none does, it returns one in
-// another namespace that would, for the message.
-func (x *budgetIndex) find(namespace string, labels map[string]string) (elsewhere *disruptionBudget, ok bool) {
-	for _, b := range x.rest[namespace] {
-		if b.selector.Matches(labels) {
-			return nil, true
-		}
-	}
-	for k, v := range labels {
-		for _, b := range x.byPair[namespace+"\x00"+k+"="+v] {
-			if b.selector.Matches(labels) {
-				return nil, true
-			}
-		}
-	}
-	for k, v := range labels {
-		for _, b := range x.anyNs[k+"="+v] {
-			if b.namespace != namespace && b.selector.Matches(labels) &&
-				(elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name) {
-				elsewhere = b
-			}
-		}
-	}
-	return elsewhere, false
 }
 
 var HostNetwork = &lint.Rule{

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
@@ -18,6 +19,21 @@ func TestHostNetworkLevelByKind(t *testing.T) {
 		}
 		if f.Level != want {
 			t.Errorf("%s: %s %s is a %s, want a %s", f.Pos, f.Object.Kind, f.Object.Name, f.Level, want)
+		}
+	}
+}
+
+// A missing readiness probe is a warning where a Service sends the pods traffic, and a note where
+// only a rolling update reads readiness.
+func TestReadinessLevelByService(t *testing.T) {
+	res := linttest.Run(t, fixtures+"/k8s-readiness-probe-missing", only(rules.ReadinessProbeMissing))
+	for _, f := range res.Findings {
+		want := lint.Note
+		if strings.Contains(f.Message, ", so Service ") {
+			want = lint.Warning
+		}
+		if f.Level != want {
+			t.Errorf("%s: %q is a %s, want a %s", f.Pos, f.Message, f.Level, want)
 		}
 	}
 }
