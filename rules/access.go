@@ -436,7 +436,10 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 	},
 	Notes: "eksctl installs vpc-cni by default, so a config without a vpc-cni add-on is reported too, at iam.withOIDC " +
 		"(unless `addonsConfig.disableDefaultAddons` is true, EKS Auto Mode provides the networking, or pods run only " +
-		"on Fargate or hybrid nodes).",
+		"on Fargate or hybrid nodes). It stands beside eks-no-workload-identity, which lands on the same field: " +
+		"that rule is about the credentials of workload pods and is fixed by the Pod Identity agent alone, this one " +
+		"about the CNI's own permission to change network interfaces, which stays on every node role until vpc-cni " +
+		"has a role of its own.",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || withOIDC(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {

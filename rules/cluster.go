@@ -83,16 +83,28 @@ var EndpointPublicAccess = &lint.Rule{
 		"`ResourcesVpcConfig.EndpointPrivateAccess: true`, `EndpointPublicAccess: false`); if the endpoint must " +
 		"stay public, restrict it with `vpc.publicAccessCIDRs` (`PublicAccessCidrs`).",
 	Example: lint.Example{
-		Bad:  eksctlCluster("", ""),
+		Bad:  eksctlCluster("vpc:\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 		Good: eksctlCluster("vpc:\n  clusterEndpoints:\n    privateAccess: true\n    publicAccess: false\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_39 (Terraform only)", "Trivy AWS-0040"},
-	Notes: "A fully private eksctl cluster (`privateCluster.enabled: true`) and a cluster whose control plane " +
-		"runs on Outposts (`outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) are private-only: " +
-		"eksctl sets the endpoint access itself and rejects `vpc.clusterEndpoints` there, so they are not reported.",
+	Notes: "A public endpoint that admits the whole internet (no `publicAccessCIDRs`, or 0.0.0.0/0 among them) is " +
+		"left to eks-endpoint-public-cidr-unrestricted, whose error names the public default too: one gap, one " +
+		"finding, where a config without `vpc` used to get both. So this rule reports public endpoints restricted to " +
+		"some CIDRs, or whose CIDRs are known only at deploy time. A fully private eksctl cluster " +
+		"(`privateCluster.enabled: true`) and a cluster whose control plane runs on Outposts " +
+		"(`outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) are private-only: eksctl sets the endpoint " +
+		"access itself and rejects `vpc.clusterEndpoints` there, so they are not reported.",
 	Check: func(p *lint.Pass) {
-		if at, what, ok := publicEndpoint(p); ok {
+		at, what, ok := publicEndpoint(p)
+		if !ok {
+			return
+		}
+		switch cidrs, openings, known := endpointWorldOpenings(p); {
+		case !known:
 			p.Report(at, "the cluster API endpoint is public (%s); make it private, or restrict who can reach it", what)
+		case len(openings) == 0:
+			p.Report(at, "the cluster API endpoint is public (%s), though only to the CIDRs in %s; make it private and "+
+				"reach it over the VPC, a VPN or PrivateLink", what, fieldName(cidrs))
 		}
 	},
 }
@@ -118,36 +130,54 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_38 (Terraform only)", "Trivy AWS-0041"},
 	Notes: "An empty list is treated as unset, as eksctl and EKS do. Private-only clusters (fully private, on " +
-		"Outposts) are not reported.",
+		"Outposts) are not reported. The message also says what makes the endpoint public (eksctl's and EKS's " +
+		"default, or `publicAccess: true`), which eks-endpoint-public-access then does not report again.",
 	Check: func(p *lint.Pass) {
-		if _, _, public := publicEndpoint(p); !public {
+		_, what, public := publicEndpoint(p)
+		if !public {
 			return
 		}
-		var cidrs lint.Node
-		if o := clusterConfig(p); o != nil {
-			cidrs = o.Get("vpc", "publicAccessCIDRs")
-		} else {
-			props, _ := cfnResource(p, "AWS::EKS::Cluster")
-			var known bool
-			if cidrs, known = cfnField(props, "ResourcesVpcConfig", "PublicAccessCidrs"); !known {
-				return
-			}
-		}
-		if cidrs.Len() == 0 {
-			state := "unset"
-			if cidrs.Exists() {
-				state = "empty"
-			}
-			p.Report(cidrs, "the public API endpoint accepts connections from anywhere: %s is %s, so EKS allows 0.0.0.0/0; list the CIDRs that need the API",
-				fieldName(cidrs), state)
-			return
-		}
-		for _, c := range cidrs.Items() {
-			if s, ok := cfnString(c); ok && isWorld(s) {
-				p.Report(c, "the public API endpoint accepts connections from anywhere (%s in %s); list the CIDRs that need the API instead", s, fieldName(cidrs))
-			}
+		_, openings, _ := endpointWorldOpenings(p)
+		for _, o := range openings {
+			p.Report(o.at, "the cluster API endpoint is public (%s) and accepts connections from anywhere (%s); make it "+
+				"private, or list the CIDRs that need the API", what, o.how)
 		}
 	},
+}
+
+// A worldOpening is where a public API endpoint admits the whole internet, and how to say so.
+type worldOpening struct {
+	at  lint.Node
+	how string
+}
+
+// endpointWorldOpenings reads a cluster's public access CIDRs (eksctl vpc.publicAccessCIDRs,
+// CloudFormation ResourcesVpcConfig.PublicAccessCidrs) and finds where they admit the whole
+// internet: the list itself when it is unset or empty (EKS then allows 0.0.0.0/0), else each
+// 0.0.0.0/0 or ::/0 in it. known is false when the list is only known at deploy time.
+func endpointWorldOpenings(p *lint.Pass) (cidrs lint.Node, openings []worldOpening, known bool) {
+	if o := clusterConfig(p); o != nil {
+		cidrs = o.Get("vpc", "publicAccessCIDRs")
+	} else if props, ok := cfnResource(p, "AWS::EKS::Cluster"); ok {
+		if cidrs, known = cfnField(props, "ResourcesVpcConfig", "PublicAccessCidrs"); !known {
+			return cidrs, nil, false
+		}
+	} else {
+		return cidrs, nil, false
+	}
+	if cidrs.Len() == 0 {
+		state := "unset"
+		if cidrs.Exists() {
+			state = "empty"
+		}
+		return cidrs, []worldOpening{{cidrs, fmt.Sprintf("%s is %s, so EKS allows 0.0.0.0/0", fieldName(cidrs), state)}}, true
+	}
+	for _, c := range cidrs.Items() {
+		if s, ok := cfnString(c); ok && isWorld(s) {
+			openings = append(openings, worldOpening{c, fmt.Sprintf("%s in %s", s, fieldName(cidrs))})
+		}
+	}
+	return cidrs, openings, true
 }
 
 // fieldName is how a message names a field: its path, without CloudFormation's "Properties.".
@@ -169,7 +199,11 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 		Bad:  eksctlCluster("vpc:\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 		Good: eksctlCluster("vpc:\n  clusterEndpoints:\n    privateAccess: true\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 	},
-	Notes: "Fully private clusters and clusters on Outposts have private access by construction and are not reported.",
+	Notes: "Fully private clusters and clusters on Outposts have private access by construction and are not reported. " +
+		"This finding stands beside eks-endpoint-public-cidr-unrestricted even for a config without `vpc`, where both " +
+		"land on the same line: private access is a setting of its own with a fix of its own (`privateAccess: true`), " +
+		"needed whether the public endpoint stays open, is restricted to some CIDRs (the nodes' NAT addresses must " +
+		"then be among them, or the nodes cannot join) or is closed.",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			ep, ok := eksctlEndpoints(o)
@@ -255,6 +289,17 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 	return enabled, at, true
 }
 
+// logTypesOff lists the log types other than audit that a cluster leaves off.
+func logTypesOff(enabled map[string]bool) []string {
+	var off []string
+	for _, t := range logTypes {
+		if t != "audit" && !enabled[t] {
+			off = append(off, t)
+		}
+	}
+	return off
+}
+
 var ControlPlaneAuditLogDisabled = &lint.Rule{
 	ID:        "eks-control-plane-audit-log-disabled",
 	Level:     lint.Error,
@@ -272,12 +317,19 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 		Good: eksctlCluster("cloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
-	Notes:       logTypesNote,
+	Notes: "When the audit log is off, the finding also names the other log types that are off, and " +
+		"eks-control-plane-logging-incomplete stays quiet: `[\"*\"]` turns them all on in one fix, where a config " +
+		"without `cloudWatch` used to get a finding from each rule. " + logTypesNote,
 	Check: func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
-		if ok && !enabled["audit"] {
-			p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))
+		if !ok || enabled["audit"] {
+			return
 		}
+		if others := logTypesOff(enabled); len(others) > 0 {
+			p.Report(at, "control-plane audit logging is off, and so are %s: add audit to %s, or \"*\" for all five", strings.Join(others, ", "), fieldName(at))
+			return
+		}
+		p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))
 	},
 }
 
@@ -298,20 +350,15 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 		Good: eksctlCluster("cloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n    logRetentionInDays: 90\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
-	Notes: "The audit log is left to eks-control-plane-audit-log-disabled, so a cluster without logging gets one " +
-		"finding from each rule rather than five from one (Trivy reports one result per missing type). " + logTypesNote,
+	Notes: "Reported only when the audit log is on: when it is off, eks-control-plane-audit-log-disabled reports it " +
+		"as an error and names the other types that are off, so one gap gives one finding (Trivy reports one result " +
+		"per missing type). " + logTypesNote,
 	Check: func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
-		if !ok {
+		if !ok || !enabled["audit"] {
 			return
 		}
-		var missing []string
-		for _, t := range logTypes {
-			if t != "audit" && !enabled[t] {
-				missing = append(missing, t)
-			}
-		}
-		if len(missing) > 0 {
+		if missing := logTypesOff(enabled); len(missing) > 0 {
 			p.Report(at, "control-plane log types %s are off: add them to %s", strings.Join(missing, ", "), fieldName(at))
 		}
 	},
