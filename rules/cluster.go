@@ -93,8 +93,8 @@ var EndpointPublicAccess = &lint.Rule{
 		"some CIDRs, or whose CIDRs are known only at deploy time. A fully private eksctl cluster " +
 		"(`privateCluster.enabled: true`) and a cluster whose control plane runs on Outposts " +
 		"(`outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) are private-only: eksctl sets the endpoint " +
-		"access itself and rejects `vpc.clusterEndpoints` there, so they are not reported.",
-	Check: func(p *lint.Pass) {
+		"access itself and rejects `vpc.clusterEndpoints` there, so they are not reported. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		at, what, ok := publicEndpoint(p)
 		if !ok {
 			return
@@ -106,7 +106,7 @@ var EndpointPublicAccess = &lint.Rule{
 			p.Report(at, "the cluster API endpoint is public (%s), though only to the CIDRs in %s; make it private and "+
 				"reach it over the VPC, a VPN or PrivateLink", what, fieldName(cidrs))
 		}
-	},
+	}),
 }
 
 // isWorld reports whether a CIDR is the whole IPv4 or IPv6 internet.
@@ -131,8 +131,8 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_38 (Terraform only)", "Trivy AWS-0041"},
 	Notes: "An empty list is treated as unset, as eksctl and EKS do. Private-only clusters (fully private, on " +
 		"Outposts) are not reported. The message also says what makes the endpoint public (eksctl's and EKS's " +
-		"default, or `publicAccess: true`), which eks-endpoint-public-access then does not report again.",
-	Check: func(p *lint.Pass) {
+		"default, or `publicAccess: true`), which eks-endpoint-public-access then does not report again. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		_, what, public := publicEndpoint(p)
 		if !public {
 			return
@@ -142,7 +142,7 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 			p.Report(o.at, "the cluster API endpoint is public (%s) and accepts connections from anywhere (%s); make it "+
 				"private, or list the CIDRs that need the API", what, o.how)
 		}
-	},
+	}),
 }
 
 // A worldOpening is where a public API endpoint admits the whole internet, and how to say so.
@@ -203,8 +203,8 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 		"This finding stands beside eks-endpoint-public-cidr-unrestricted even for a config without `vpc`, where both " +
 		"land on the same line: private access is a setting of its own with a fix of its own (`privateAccess: true`), " +
 		"needed whether the public endpoint stays open, is restricted to some CIDRs (the nodes' NAT addresses must " +
-		"then be among them, or the nodes cannot join) or is closed.",
-	Check: func(p *lint.Pass) {
+		"then be among them, or the nodes cannot join) or is closed. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			ep, ok := eksctlEndpoints(o)
 			if !ok {
@@ -236,7 +236,7 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 		if private, ok := cfnBool(at); ok && !private {
 			p.Report(at, "private access to the cluster API endpoint is off (EndpointPrivateAccess: %s), so nodes reach the API over the internet; set it to true", at.Str())
 		}
-	},
+	}),
 }
 
 // logTypesNote is said in the docs of both logging rules.
@@ -319,8 +319,8 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
 	Notes: "When the audit log is off, the finding also names the other log types that are off, and " +
 		"eks-control-plane-logging-incomplete stays quiet: `[\"*\"]` turns them all on in one fix, where a config " +
-		"without `cloudWatch` used to get a finding from each rule. " + logTypesNote,
-	Check: func(p *lint.Pass) {
+		"without `cloudWatch` used to get a finding from each rule. " + logTypesNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
 		if !ok || enabled["audit"] {
 			return
@@ -330,7 +330,7 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 			return
 		}
 		p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))
-	},
+	}),
 }
 
 var ControlPlaneLoggingIncomplete = &lint.Rule{
@@ -352,8 +352,8 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
 	Notes: "Reported only when the audit log is on: when it is off, eks-control-plane-audit-log-disabled reports it " +
 		"as an error and names the other types that are off, so one gap gives one finding (Trivy reports one result " +
-		"per missing type). " + logTypesNote,
-	Check: func(p *lint.Pass) {
+		"per missing type). " + logTypesNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
 		if !ok || !enabled["audit"] {
 			return
@@ -361,7 +361,7 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 		if missing := logTypesOff(enabled); len(missing) > 0 {
 			p.Report(at, "control-plane log types %s are off: add them to %s", strings.Join(missing, ", "), fieldName(at))
 		}
-	},
+	}),
 }
 
 // secretsKeyMissing finds a cluster whose secrets are not envelope-encrypted with a KMS key it
@@ -416,8 +416,8 @@ var SecretsKMSCMKMissing = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_58", "Trivy AWS-0039"},
 	Notes: "Clusters whose control plane runs on Outposts are not reported: EKS local clusters do not support KMS " +
-		"envelope encryption and eksctl rejects `secretsEncryption` there.",
-	Check: func(p *lint.Pass) {
+		"envelope encryption and eksctl rejects `secretsEncryption` there. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		at, ok := secretsKeyMissing(p)
 		switch {
 		case !ok:
@@ -426,7 +426,7 @@ var SecretsKMSCMKMissing = &lint.Rule{
 		default:
 			p.Report(at, "Kubernetes secrets are not envelope-encrypted with your own KMS key: add an EncryptionConfig item with Resources: [secrets] and Provider.KeyArn")
 		}
-	},
+	}),
 }
 
 // kubeVersion is the Kubernetes version a cluster is created with.
@@ -502,8 +502,8 @@ var VersionExtendedSupport = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "Support dates come from ekslint's EKS version data (`ekslint rules --data` shows it; `--data` " +
 		"replaces it) and are compared with today's date (`--date` pins it), not with the data's as_of date. " +
-		unknownVersions,
-	Check: func(p *lint.Pass) {
+		unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
 		if !ok || k.SupportOn(day) != lint.ExtendedSupport {
@@ -513,7 +513,7 @@ var VersionExtendedSupport = &lint.Rule{
 		p.Report(kv.at, "%s has been in extended support since %s (until %s), at $%.2f instead of $%.2f per cluster-hour; upgrade to %s or newer",
 			kv, date(k.EndOfStandardSupport), date(k.EndOfExtendedSupport), vs.ExtendedPerHour, vs.StandardPerHour,
 			vs.OldestInStandardSupport(day).Version)
-	},
+	}),
 }
 
 var VersionUnsupported = &lint.Rule{
@@ -534,8 +534,8 @@ var VersionUnsupported = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "A version newer than every version in the data is reported too: it may be a typo, or the data may be " +
-		"older than the release; pass newer data with `--data`. " + unknownVersions,
-	Check: func(p *lint.Pass) {
+		"older than the release; pass newer data with `--data`. " + unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		kv, ok := clusterVersionOf(p.Object)
 		if !ok {
 			return
@@ -559,7 +559,7 @@ var VersionUnsupported = &lint.Rule{
 			p.Report(kv.at, "%s is not an EKS version in ekslint's data (newest %s, as of %s); check the version, or pass newer data with --data if EKS has released it since",
 				kv, vs.Newest().Version, date(vs.AsOf))
 		}
-	},
+	}),
 }
 
 // unknownVersions is said in the docs of the rules that judge a cluster's Kubernetes version.
@@ -588,8 +588,8 @@ var VersionSupportEndingSoon = &lint.Rule{
 		Bad:  eksctlVersionCluster("1.34"),
 		Good: eksctlVersionCluster("1.35"),
 	},
-	Notes: fmt.Sprintf("The window is %d days before the end of standard support. ", supportEndingSoonDays) + unknownVersions,
-	Check: func(p *lint.Pass) {
+	Notes: fmt.Sprintf("The window is %d days before the end of standard support. ", supportEndingSoonDays) + unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
 		if !ok || k.SupportOn(day) != lint.StandardSupport || k.EndOfStandardSupport.After(day.AddDate(0, 0, supportEndingSoonDays)) {
@@ -602,7 +602,7 @@ var VersionSupportEndingSoon = &lint.Rule{
 		}
 		p.Report(kv.at, "standard support for %s ends on %s, in %d days; plan the upgrade to %s before extended support pricing starts",
 			kv, date(k.EndOfStandardSupport), days, next)
-	},
+	}),
 }
 
 var VersionUnpinned = &lint.Rule{
@@ -620,8 +620,8 @@ var VersionUnpinned = &lint.Rule{
 		Bad:  strings.Replace(eksctlCluster("", ""), "  version: \"1.34\"\n", "", 1),
 		Good: eksctlCluster("", ""),
 	},
-	Notes: "A version a templating step fills in (`version: \"${EKS_VERSION}\"`) is pinned by that step's input.",
-	Check: func(p *lint.Pass) {
+	Notes: "A version a templating step fills in (`version: \"${EKS_VERSION}\"`) is pinned by that step's input. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
 			return
@@ -637,7 +637,7 @@ var VersionUnpinned = &lint.Rule{
 			p.Report(at, "metadata.version: %s resolves when the cluster is created, so the same file creates different versions; pin it, e.g. version: %q",
 				s, p.Env.EKS().EksctlDefault.String())
 		}
-	},
+	}),
 }
 
 // addonClusterVersionNote is said in the docs of the rules that compare an add-on's version with
@@ -703,8 +703,8 @@ var CoreDNSVersionMismatch = &lint.Rule{
 	Notes: "EKS has moved the CoreDNS add-on of a Kubernetes version between CoreDNS minor versions (1.33 was on " +
 		"v1.13 in one revision of the docs and on v1.12 in a newer one), so every minor version seen for a " +
 		"Kubernetes version is accepted, not an exact build. A CloudFormation add-on is checked against the " +
-		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template. " + addonClusterVersionNote,
-	Check: func(p *lint.Pass) {
+		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template. " + addonClusterVersionNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "coredns") {
 			av, written, kv, k, ok := addonRelease(a, p.Env)
@@ -720,7 +720,7 @@ var CoreDNSVersionMismatch = &lint.Rule{
 			p.Report(a.version, "coredns %s %s, but the cluster runs %s, which takes CoreDNS %s (e.g. %s); set %s to such a build or to latest",
 				written, built, kv, minorList(k.CoreDNSMinors), k.CoreDNSLatest, fieldName(a.version))
 		}
-	},
+	}),
 }
 
 var KubeProxyVersionMismatch = &lint.Rule{
@@ -742,8 +742,8 @@ var KubeProxyVersionMismatch = &lint.Rule{
 	},
 	Notes: "An older kube-proxy is a warning, a newer one an error (as the catalogue asks). Kubernetes allows " +
 		"kube-proxy to lag up to three minor versions (`kube_proxy.max_older_minors` in the version data); the " +
-		"message says when the lag is beyond that. " + addonClusterVersionNote,
-	Check: func(p *lint.Pass) {
+		"message says when the lag is beyond that. " + addonClusterVersionNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "kube-proxy") {
 			av, written, kv, k, ok := addonRelease(a, p.Env)
@@ -767,7 +767,7 @@ var KubeProxyVersionMismatch = &lint.Rule{
 					written, kv, quantity(behind, "minor version"), fieldName(a.version), want)
 			}
 		}
-	},
+	}),
 }
 
 var FewAvailabilityZones = &lint.Rule{
@@ -786,8 +786,8 @@ var FewAvailabilityZones = &lint.Rule{
 		Good: eksctlCluster("availabilityZones: [\"eu-west-1a\", \"eu-west-1b\", \"eu-west-1c\"]\n", ""),
 	},
 	Notes: "Subnets given by id alone (zone unknown offline) are not counted. Clusters whose control plane runs on " +
-		"Outposts are not reported: they live in the Outpost's zone and eksctl rejects `availabilityZones` there.",
-	Check: func(p *lint.Pass) {
+		"Outposts are not reported: they live in the Outpost's zone and eksctl rejects `availabilityZones` there. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || eksctlOnOutposts(o) {
 			return
@@ -805,7 +805,7 @@ var FewAvailabilityZones = &lint.Rule{
 				p.Report(subnets, "vpc.subnets.%s spans %s (%s); add subnets in a third zone", kind, quantity(len(zones), "availability zone"), strings.Join(zones, ", "))
 			}
 		}
-	},
+	}),
 }
 
 var azName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+[a-z]$`)
@@ -846,7 +846,8 @@ var UpgradePolicyExtended = &lint.Rule{
 		Bad:  eksctlCluster("upgradePolicy:\n  supportType: EXTENDED\n", ""),
 		Good: eksctlCluster("upgradePolicy:\n  supportType: STANDARD\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		var at lint.Node
 		if o := clusterConfig(p); o != nil {
 			at = o.Get("upgradePolicy", "supportType")
@@ -866,7 +867,7 @@ var UpgradePolicyExtended = &lint.Rule{
 			p.Report(at, "%s: EXTENDED keeps the cluster on its version at extended support prices after standard support ends; set it to STANDARD, or plan upgrades",
 				fieldName(at))
 		}
-	},
+	}),
 }
 
 // controlPlane are the G1 rules in catalogue order.
