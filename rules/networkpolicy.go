@@ -37,22 +37,33 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
 	},
 	Equivalents: []string{"kube-linter non-isolated-pod", "kube-score pod-networkpolicy", "Polaris missingNetworkPolicy", "Checkov CKV2_K8S_6"},
-	Notes: "One finding per namespace, not per workload as in kube-linter, kube-score, Polaris and Checkov: the fix " +
-		"(a default-deny policy) is made once per namespace. Any NetworkPolicy in the namespace satisfies the rule; " +
+	Notes: "A namespace without any NetworkPolicy gets one finding, not one per workload as in kube-linter, " +
+		"kube-score, Polaris and Checkov: the fix (a default-deny policy) is made once per namespace; it lands on the " +
+		"Namespace object when the input has one, else on the first workload of the namespace. In a namespace that " +
+		"has policies, each workload whose pods none of them selects is reported on its own, under the same id and " +
+		"naming the workload (argo-cd's policies select every component but the ApplicationSet controller): its pods " +
+		"stay open however many policies its neighbours have. A policy of any policyTypes counts as selecting; " +
 		"k8s-namespace-without-default-deny and k8s-networkpolicy-selects-nothing look closer. kube-system is left " +
 		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
-		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
-		"of the namespace. " + pooledNamespaces + " " + otherEngines,
+		"govern. " + pooledNamespaces + " " + otherEngines,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
 			governed := ns.governed()
-			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 || run.otherEngine(ns) {
+			if ns.name == "kube-system" || len(governed) == 0 || run.otherEngine(ns) {
 				continue
 			}
-			s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
-				"and reach anything; add a default-deny policy and allow what each workload needs",
-				ns.name, describeWorkloads(governed))
+			if len(ns.policies) == 0 {
+				s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
+					"and reach anything; add a default-deny policy and allow what each workload needs",
+					ns.name, describeWorkloads(governed))
+				continue
+			}
+			for _, w := range ns.unselected(governed) {
+				s.Report(w.at, "no NetworkPolicy of namespace %q selects the pods of %s, so they accept traffic from any "+
+					"pod and reach anything, though the namespace has %s; add one that selects them, or a default deny",
+					ns.name, w.name, quantity(len(ns.policies), "NetworkPolicy object"))
+			}
 		}
 	}),
 }
@@ -219,7 +230,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+
-					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, countWorkloads(len(ns.workloads)), ns.name)
+					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, quantity(len(ns.workloads), "workload"), ns.name)
 			}
 		}
 	}),
@@ -682,6 +693,25 @@ func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 	return false
 }
 
+// unselected returns the workloads among ws whose pods no NetworkPolicy of the namespace selects.
+func (ns *netNamespace) unselected(ws []*netItem) []*netItem {
+	var selectors []indexedSelector[bool]
+	for _, pol := range ns.policies {
+		if pol.policy.selectsAll() {
+			return nil
+		}
+		selectors = append(selectors, indexedSelector[bool]{ns.name, pol.policy.pods, true})
+	}
+	policies := newSelectorIndex(selectors)
+	var out []*netItem
+	for _, w := range ws {
+		if _, selected := firstOf(policies.selecting(ns.name, w.labels)); !selected {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // label is one key=value pair of a pod's labels.
 type label struct{ key, value string }
 
@@ -704,13 +734,6 @@ func describeWorkloads(ws []*netItem) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-func countWorkloads(n int) string {
-	if n == 1 {
-		return "1 workload"
-	}
-	return fmt.Sprintf("%d workloads", n)
 }
 
 // netpolDeployment, defaultDeny and allowDNS write the G6 examples.
