@@ -168,8 +168,8 @@ func validateWorkload(o *Object) []Problem {
 		want(r, isInt, "an integer")
 	}
 	tmpl := o.PodTemplate()
-	if !tmpl.Exists() && o.Get("spec", "workloadRef").Exists() {
-		return ps // an Argo Rollout running the pods of the Deployment it references
+	if !tmpl.Exists() && o.RunsReferencedPods() {
+		return ps
 	}
 	if !want(tmpl, tmpl.IsMap(), "a mapping") {
 		return ps

@@ -136,6 +136,9 @@ type workloadKind struct {
 	template []string
 	// like is the built-in kind whose rollout, scaling and restart behaviour the pods follow.
 	like string
+	// workloadRef is the path of a reference to another workload whose pods the object runs
+	// instead of a template of its own; nil for kinds that cannot.
+	workloadRef []string
 }
 
 var specTemplate = []string{"spec", "template"}
@@ -155,9 +158,7 @@ var workloadKindList = []workloadKind{
 	{kind: "ReplicationController", template: specTemplate, like: "ReplicaSet"},
 	{kind: "Job", template: specTemplate, like: "Job"},
 	{kind: "CronJob", template: []string{"spec", "jobTemplate", "spec", "template"}, like: "CronJob"},
-	// A Rollout that references a Deployment (spec.workloadRef) has no template of its own; the
-	// Deployment is checked instead.
-	{kind: "Rollout", group: "argoproj.io", template: specTemplate, like: "Deployment"},
+	{kind: "Rollout", group: "argoproj.io", template: specTemplate, like: "Deployment", workloadRef: []string{"spec", "workloadRef"}},
 	{kind: "CloneSet", group: "apps.kruise.io", template: specTemplate, like: "Deployment"},
 	{kind: "BroadcastJob", group: "apps.kruise.io", template: specTemplate, like: "Job"},
 	{kind: "DeploymentConfig", group: "apps.openshift.io", template: specTemplate, like: "Deployment"},
@@ -245,6 +246,14 @@ func (o *Object) IsWorkload() bool {
 func (o *Object) WorkloadKind() string {
 	k, _ := o.workloadKind()
 	return k.like
+}
+
+// RunsReferencedPods reports whether the workload runs the pods of another workload it references
+// instead of a template of its own (an Argo Rollout with spec.workloadRef): that workload is
+// judged, not this one.
+func (o *Object) RunsReferencedPods() bool {
+	k, _ := o.workloadKind()
+	return k.workloadRef != nil && o.Get(k.workloadRef...).Exists()
 }
 
 // PodTemplate is the pod template of a workload (for a Pod, the Pod itself): the mapping holding

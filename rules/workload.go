@@ -543,11 +543,10 @@ type disruptionBudget struct {
 
 // replicated reports whether o runs a number of interchangeable pods from its own pod template, as
 // Deployments and StatefulSets do (Argo Rollouts, OpenKruise CloneSets and OpenShift
-// DeploymentConfigs too). An Argo Rollout with spec.workloadRef runs the pods of the Deployment it
-// names, which is judged instead.
+// DeploymentConfigs too).
 func replicated(o *lint.Object) bool {
 	k := o.WorkloadKind()
-	return (k == "Deployment" || k == "StatefulSet") && !o.Get("spec", "workloadRef").Exists()
+	return (k == "Deployment" || k == "StatefulSet") && !o.RunsReferencedPods()
 }
 
 // collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
