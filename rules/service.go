@@ -395,9 +395,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"Prometheus Operator's `prometheus` and `alertmanager` labels on the pods of kube-prometheus-stack's " +
 		"Prometheus and Alertmanager, Strimzi's `strimzi.io/cluster`, CloudNativePG's `cnpg.io/cluster`); and any " +
 		"Service in kube-system, where EKS runs its add-ons (CoreDNS, kube-proxy, the VPC CNI) outside any manifest, " +
-		"so Services that charts add for them there select pods no input shows. The catalogue's issue asked to skip " +
-		"every namespace holding a custom resource; that would also skip most application namespaces, which hold " +
-		"ServiceMonitors, Certificates or ExternalSecrets, so only a resource the selector names counts. Pod " +
+		"so Services that charts add for them there select pods no input shows. Skipping every namespace that holds " +
+		"a custom resource would also skip most application namespaces, which hold ServiceMonitors, Certificates or " +
+		"ExternalSecrets, so only a resource the selector names counts. Pod " +
 		"templates of custom kinds that keep one at `spec.template` count as pods. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
