@@ -118,7 +118,7 @@ func identify(o *Object) *Object {
 func validate(o *Object) []Problem {
 	var ps []Problem
 	want := func(n Node, ok bool, what string) {
-		if n.Exists() && !ok {
+		if n.Exists() && !ok && !isPlaceholderValue(n) {
 			ps = append(ps, typeProblem(o, n, what))
 		}
 	}
@@ -151,12 +151,14 @@ func validateWorkload(o *Object) []Problem {
 	var ps []Problem
 	want := func(n Node, ok bool, what string) bool {
 		if n.Exists() && !ok {
-			ps = append(ps, typeProblem(o, n, what))
+			if !isPlaceholderValue(n) {
+				ps = append(ps, typeProblem(o, n, what))
+			}
 			return false
 		}
 		return true
 	}
-	if o.Kind() != "Pod" {
+	if o.WorkloadKind() != "Pod" {
 		spec := o.Get("spec")
 		if !want(spec, spec.IsMap(), "a mapping") {
 			return ps
@@ -166,6 +168,9 @@ func validateWorkload(o *Object) []Problem {
 		want(r, isInt, "an integer")
 	}
 	tmpl := o.PodTemplate()
+	if !tmpl.Exists() && o.RunsReferencedPods() {
+		return ps
+	}
 	if !want(tmpl, tmpl.IsMap(), "a mapping") {
 		return ps
 	}
@@ -200,6 +205,11 @@ func validateWorkload(o *Object) []Problem {
 	}
 	return ps
 }
+
+// isPlaceholderValue reports whether a field holds a placeholder of a templating step in place of
+// its value (`replicas: ${REPLICAS}`): its type is only known once the step has run, so it is not
+// a type error.
+func isPlaceholderValue(n Node) bool { return n.IsString() && IsPlaceholder(n.Str()) }
 
 // typeProblem reports a field holding the wrong kind of value.
 func typeProblem(o *Object, n Node, want string) Problem {

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -123,23 +124,136 @@ var clusterScoped = setOf("Namespace", "Node", "PersistentVolume", "ClusterRole"
 	"PodSecurityPolicy", "ComponentStatus", "CertificateSigningRequest", "FlowSchema",
 	"PriorityLevelConfiguration")
 
-// workloadSpecs is where each workload kind keeps its pod template.
-var workloadSpecs = map[string][]string{
-	"Pod":                   nil,
-	"Deployment":            {"spec", "template"},
-	"StatefulSet":           {"spec", "template"},
-	"DaemonSet":             {"spec", "template"},
-	"ReplicaSet":            {"spec", "template"},
-	"ReplicationController": {"spec", "template"},
-	"Job":                   {"spec", "template"},
-	"CronJob":               {"spec", "jobTemplate", "spec", "template"},
+// workloadKind is what lint knows of a kind that runs pods: where its pod template is and which
+// built-in kind's controller its pods follow.
+type workloadKind struct {
+	kind string
+	// group is the API group the kind must be in; "" accepts any, since a built-in kind's name is
+	// its own (apps/v1 and extensions/v1beta1 Deployments alike, and OpenKruise's Advanced
+	// StatefulSet and DaemonSet, apps.kruise.io, which keep their built-in counterparts' API).
+	group string
+	// template is the path of the pod template; nil for a Pod, which is its own.
+	template []string
+	// like is the built-in kind whose rollout, scaling and restart behaviour the pods follow.
+	like string
+	// workloadRef is the path of a reference to another workload whose pods the object runs
+	// instead of a template of its own; nil for kinds that cannot.
+	workloadRef []string
 }
 
-// IsWorkload reports whether the object runs pods: Pod, Deployment, StatefulSet, DaemonSet,
-// ReplicaSet, ReplicationController, Job or CronJob.
+var specTemplate = []string{"spec", "template"}
+
+// workloadKindList are the kinds that run pods. Besides the built-in kinds, they are the kinds of
+// widely used controllers whose API declares spec.template a core/v1 PodTemplateSpec and which
+// run pods from it as the built-in kind named in like does, so their pods get every workload rule.
+// Kinds whose template is of another type (Knative's RevisionTemplateSpec, Argo Workflows'
+// templates, Kubeflow's per-role replicaSpecs) are not workloads here; the namespace rules still
+// count the pod labels of anything with containers at spec.template.spec.
+var workloadKindList = []workloadKind{
+	{kind: "Pod", like: "Pod"},
+	{kind: "Deployment", template: specTemplate, like: "Deployment"},
+	{kind: "StatefulSet", template: specTemplate, like: "StatefulSet"},
+	{kind: "DaemonSet", template: specTemplate, like: "DaemonSet"},
+	{kind: "ReplicaSet", template: specTemplate, like: "ReplicaSet"},
+	{kind: "ReplicationController", template: specTemplate, like: "ReplicaSet"},
+	{kind: "Job", template: specTemplate, like: "Job"},
+	{kind: "CronJob", template: []string{"spec", "jobTemplate", "spec", "template"}, like: "CronJob"},
+	{kind: "Rollout", group: "argoproj.io", template: specTemplate, like: "Deployment", workloadRef: []string{"spec", "workloadRef"}},
+	{kind: "CloneSet", group: "apps.kruise.io", template: specTemplate, like: "Deployment"},
+	{kind: "BroadcastJob", group: "apps.kruise.io", template: specTemplate, like: "Job"},
+	{kind: "DeploymentConfig", group: "apps.openshift.io", template: specTemplate, like: "Deployment"},
+}
+
+var workloadKinds = func() map[string]workloadKind {
+	m := make(map[string]workloadKind, len(workloadKindList))
+	for _, k := range workloadKindList {
+		m[k.kind] = k
+	}
+	return m
+}()
+
+// WorkloadKinds names the kinds that run pods, for the docs: the kind, then in parentheses the API
+// group of another controller's kind and the built-in kind its pods follow when it is another:
+// "Rollout (argoproj.io, like a Deployment)".
+func WorkloadKinds() []string {
+	var out []string
+	for _, k := range workloadKindList {
+		var about []string
+		if k.group != "" {
+			about = append(about, k.group)
+		}
+		if k.like != k.kind {
+			about = append(about, "like a "+k.like)
+		}
+		name := k.kind
+		if len(about) > 0 {
+			name += " (" + strings.Join(about, ", ") + ")"
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// workloadKind returns what lint knows of the object's kind when it runs pods.
+func (o *Object) workloadKind() (workloadKind, bool) {
+	if o.Format != Kubernetes {
+		return workloadKind{}, false
+	}
+	k, ok := workloadKinds[o.ID.Kind]
+	if !ok || k.group != "" && APIGroup(o.ID.APIVersion) != k.group {
+		return workloadKind{}, false
+	}
+	return k, true
+}
+
+// APIGroup is the group of an apiVersion: "apps" for apps/v1, "" for the core group's v1.
+func APIGroup(apiVersion string) string {
+	group, _, found := strings.Cut(apiVersion, "/")
+	if !found {
+		return ""
+	}
+	return group
+}
+
+// builtinAPIGroups are the API groups the Kubernetes API server serves itself; objects of any other
+// group are custom resources, served through a CRD or an aggregated API.
+var builtinAPIGroups = setOf("", "apps", "batch", "autoscaling", "policy", "extensions",
+	"admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "authentication.k8s.io",
+	"authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+	"flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
+	"rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io",
+	"storagemigration.k8s.io")
+
+// IsCustomResource reports whether a Kubernetes object is of an API group that Kubernetes itself
+// does not serve (monitoring.coreos.com, gateway.networking.k8s.io): an operator's object, which may
+// make pods and Services the input does not show.
+func (o *Object) IsCustomResource() bool {
+	return o.Format == Kubernetes && !builtinAPIGroups[APIGroup(o.ID.APIVersion)]
+}
+
+// IsWorkload reports whether the object runs pods: a Pod, or a kind with a pod template lint
+// knows (WorkloadKinds).
 func (o *Object) IsWorkload() bool {
-	_, ok := workloadSpecs[o.ID.Kind]
-	return ok && o.Format == Kubernetes
+	_, ok := o.workloadKind()
+	return ok
+}
+
+// WorkloadKind is the built-in kind whose controller the object's pods follow: the kind itself for
+// a built-in workload ("ReplicaSet" for a ReplicationController), "Deployment" for an Argo Rollout,
+// an OpenKruise CloneSet or an OpenShift DeploymentConfig, "Job" for an OpenKruise BroadcastJob;
+// "" for an object that runs no pods. Rules that depend on how pods are rolled out, scaled or
+// restarted ask it rather than Kind.
+func (o *Object) WorkloadKind() string {
+	k, _ := o.workloadKind()
+	return k.like
+}
+
+// RunsReferencedPods reports whether the workload runs the pods of another workload it references
+// instead of a template of its own (an Argo Rollout with spec.workloadRef): that workload is
+// judged, not this one.
+func (o *Object) RunsReferencedPods() bool {
+	k, _ := o.workloadKind()
+	return k.workloadRef != nil && o.Get(k.workloadRef...).Exists()
 }
 
 // PodTemplate is the pod template of a workload (for a Pod, the Pod itself): the mapping holding
@@ -163,10 +277,10 @@ type pod struct {
 }
 
 func (o *Object) readPod() {
-	if !o.IsWorkload() {
+	if k, ok := o.workloadKind(); !ok {
 		o.pod.template = Node{missing: true, obj: o}
 	} else {
-		o.pod.template = o.Get(workloadSpecs[o.ID.Kind]...)
+		o.pod.template = o.Get(k.template...)
 	}
 	o.pod.spec = o.pod.template.Get("spec")
 	o.pod.containers = o.pod.spec.Get("containers").Items()

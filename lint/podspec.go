@@ -27,9 +27,9 @@ func (o *Object) AllContainers() []Node {
 }
 
 // RunsToCompletion reports whether the workload's pods are meant to finish rather than serve: Jobs,
-// CronJobs, and Pods whose restartPolicy is Never or OnFailure.
+// CronJobs (and kinds that run pods as they do), and Pods whose restartPolicy is Never or OnFailure.
 func (o *Object) RunsToCompletion() bool {
-	switch o.Kind() {
+	switch o.WorkloadKind() {
 	case "Job", "CronJob":
 		return true
 	case "Pod":

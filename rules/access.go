@@ -72,8 +72,8 @@ var AuthModeConfigMapOnly = &lint.Rule{
 		Good: eksctlCluster("accessConfig:\n  authenticationMode: API\n", ""),
 	},
 	Notes: "Local clusters on AWS Outposts (eksctl `outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) " +
-		"support only the ConfigMap, so they are not reported.",
-	Check: func(p *lint.Pass) {
+		"support only the ConfigMap, so they are not reported. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		m, ok := clusterAuthMode(p)
 		if !ok || !m.known || m.mode != modeConfigMap {
 			return
@@ -84,7 +84,7 @@ var AuthModeConfigMapOnly = &lint.Rule{
 		default:
 			p.Report(m.at, "cluster %s has no AccessConfig.AuthenticationMode, and CloudFormation defaults it to CONFIG_MAP (aws-auth ConfigMap only); set it to API", m.cluster)
 		}
-	},
+	}),
 }
 
 var AuthModeNotAPIOnly = &lint.Rule{
@@ -102,7 +102,8 @@ var AuthModeNotAPIOnly = &lint.Rule{
 		Bad:  eksctlCluster("accessConfig:\n  authenticationMode: API_AND_CONFIG_MAP\n", ""),
 		Good: eksctlCluster("accessConfig:\n  authenticationMode: API\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		m, ok := clusterAuthMode(p)
 		if !ok || !m.known || m.mode != modeAPIAndConfigMap {
 			return
@@ -112,7 +113,7 @@ var AuthModeNotAPIOnly = &lint.Rule{
 			return
 		}
 		p.Report(m.at, "eksctl defaults accessConfig.authenticationMode to API_AND_CONFIG_MAP, so the aws-auth ConfigMap still grants cluster access; set it to API")
-	},
+	}),
 }
 
 var CreatorAdminBootstrap = &lint.Rule{
@@ -136,8 +137,8 @@ var CreatorAdminBootstrap = &lint.Rule{
 			"          accessScope: {type: cluster}\n", ""),
 	},
 	Notes: "Clusters in CONFIG_MAP mode are not reported: EKS requires the creator to stay admin there, and " +
-		"eks-auth-mode-configmap-only reports the mode itself. Local clusters on Outposts are not reported either.",
-	Check: func(p *lint.Pass) {
+		"eks-auth-mode-configmap-only reports the mode itself. Local clusters on Outposts are not reported either. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		m, ok := clusterAuthMode(p)
 		if !ok || !m.known || m.mode == modeConfigMap {
 			return
@@ -154,7 +155,7 @@ var CreatorAdminBootstrap = &lint.Rule{
 		case !at.Exists():
 			p.Report(at, "%s is unset and defaults to true: the creator's IAM principal gets a permanent cluster-admin access entry; set it to false and list admins as access entries", fieldName(at))
 		}
-	},
+	}),
 }
 
 var AccessEntryClusterAdmin = &lint.Rule{
@@ -180,7 +181,8 @@ var AccessEntryClusterAdmin = &lint.Rule{
 			"        - policyARN: arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy\n"+
 			"          accessScope: {type: namespace, namespaces: [team-a]}\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			for _, e := range o.Get("accessConfig", "accessEntries").Items() {
 				who := "access entry for " + orUnnamed(e.Get("principalARN").Str(), "an unnamed principal")
@@ -195,7 +197,7 @@ var AccessEntryClusterAdmin = &lint.Rule{
 			}
 			checkAccessEntry(p, who, props.Get("AccessPolicies"), "PolicyArn", "AccessScope", "Type", props.Get("KubernetesGroups"))
 		}
-	},
+	}),
 }
 
 // checkAccessEntry reports the cluster-admin grants of one access entry (who names it in
@@ -239,8 +241,8 @@ var IdentityMappingSystemMasters = &lint.Rule{
 		Good: eksctlCluster("iamIdentityMappings:\n  - arn: arn:aws:iam::111122223333:role/ops\n"+
 			"    username: ops\n    groups: [\"ops-readers\"]\n", ""),
 	},
-	Notes: "k8s-aws-auth-system-masters reports the same grant written into the aws-auth ConfigMap directly.",
-	Check: func(p *lint.Pass) {
+	Notes: "k8s-aws-auth-system-masters reports the same grant written into the aws-auth ConfigMap directly. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
 			return
@@ -253,7 +255,7 @@ var IdentityMappingSystemMasters = &lint.Rule{
 				}
 			}
 		}
-	},
+	}),
 }
 
 // orUnnamed is s, or what to call the thing when s is empty.
@@ -281,7 +283,8 @@ var IRSAWithoutOIDC = &lint.Rule{
 		Good: eksctlCluster("iam:\n  withOIDC: true\n  serviceAccounts:\n    - metadata: {name: s3-reader, namespace: apps}\n"+
 			"      attachPolicyARNs: [\"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\"]\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || withOIDC(o) {
 			return
@@ -289,7 +292,7 @@ var IRSAWithoutOIDC = &lint.Rule{
 		if n := listLen(o.Get("iam", "serviceAccounts")); n > 0 {
 			p.Report(o.Get("iam", "withOIDC"), "iam.serviceAccounts defines %d IRSA service account(s) but iam.withOIDC is not true, and eksctl rejects that; set iam.withOIDC: true", n)
 		}
-	},
+	}),
 }
 
 // podIdentityUse returns the first field of an eksctl config that asks for EKS Pod Identity
@@ -328,7 +331,8 @@ var PodIdentityAgentMissing = &lint.Rule{
 		Good: eksctlCluster("addons:\n  - name: eks-pod-identity-agent\niam:\n  podIdentityAssociations:\n"+
 			"    - namespace: apps\n      serviceAccountName: s3-reader\n      roleARN: arn:aws:iam::111122223333:role/s3-reader\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || eksctlAutoMode(o) {
 			return
@@ -339,7 +343,7 @@ var PodIdentityAgentMissing = &lint.Rule{
 		if use, ok := podIdentityUse(o); ok {
 			p.Report(use, "%s needs the eks-pod-identity-agent add-on, which is not in addons; add {name: eks-pod-identity-agent}", use.Path())
 		}
-	},
+	}),
 }
 
 var PreferPodIdentity = &lint.Rule{
@@ -364,8 +368,8 @@ var PreferPodIdentity = &lint.Rule{
 	},
 	Notes: "Besides the catalogue's serviceAccountRoleARN and attachPolicyARNs, an add-on's attachPolicy and " +
 		"wellKnownPolicies are IRSA fields too (eksctl: IRSA and pod identity fields are mutually exclusive), so " +
-		"they are reported alike.",
-	Check: func(p *lint.Pass) {
+		"they are reported alike. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
 			return
@@ -381,7 +385,7 @@ var PreferPodIdentity = &lint.Rule{
 				}
 			}
 		}
-	},
+	}),
 }
 
 var NoWorkloadIdentity = &lint.Rule{
@@ -402,8 +406,8 @@ var NoWorkloadIdentity = &lint.Rule{
 		Good: eksctlCluster("addons:\n  - name: eks-pod-identity-agent\n", ""),
 	},
 	Notes: "EKS Auto Mode clusters (`autoModeConfig.enabled: true`) run the Pod Identity agent themselves, and pods on " +
-		"Fargate or hybrid nodes have no node role to fall back on, so clusters with only those are not reported.",
-	Check: func(p *lint.Pass) {
+		"Fargate or hybrid nodes have no node role to fall back on, so clusters with only those are not reported. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || withOIDC(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) ||
 			listLen(o.Get("iam", "podIdentityAssociations")) > 0 {
@@ -413,7 +417,7 @@ var NoWorkloadIdentity = &lint.Rule{
 			return
 		}
 		p.Report(o.Get("iam", "withOIDC"), "pods can only use the node role: iam.withOIDC is not true and there is no eks-pod-identity-agent add-on; add the add-on (or set iam.withOIDC: true)")
-	},
+	}),
 }
 
 var VPCCNIUsesNodeRole = &lint.Rule{
@@ -436,8 +440,11 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 	},
 	Notes: "eksctl installs vpc-cni by default, so a config without a vpc-cni add-on is reported too, at iam.withOIDC " +
 		"(unless `addonsConfig.disableDefaultAddons` is true, EKS Auto Mode provides the networking, or pods run only " +
-		"on Fargate or hybrid nodes).",
-	Check: func(p *lint.Pass) {
+		"on Fargate or hybrid nodes). It stands beside eks-no-workload-identity, which lands on the same field: " +
+		"that rule is about the credentials of workload pods and is fixed by the Pod Identity agent alone, this one " +
+		"about the CNI's own permission to change network interfaces, which stays on every node role until vpc-cni " +
+		"has a role of its own. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || withOIDC(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {
 			return
@@ -449,7 +456,7 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 		case !declared && !o.Get("addonsConfig", "disableDefaultAddons").IsTrue():
 			p.Report(o.Get("iam", "withOIDC"), "the default vpc-cni add-on runs with the node role: iam.withOIDC is not true, so eksctl grants AmazonEKS_CNI_Policy to every node role; add vpc-cni with useDefaultPodIdentityAssociations: true")
 		}
-	},
+	}),
 }
 
 // nodeRoleOf is the in-template AWS::IAM::Role an AWS::EKS::Nodegroup runs with, or nil.

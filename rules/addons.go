@@ -87,7 +87,11 @@ func eksctlWithoutEC2Nodes(o *lint.Object) bool {
 // addonGap is what the add-on presence rules keep from an object to decide, once the whole run is
 // seen, which clusters lack the add-on.
 type addonGap struct {
-	// at and message describe a cluster without the add-on; message is "" for other items.
+	// eksctl is what the rule reported about an eksctl ClusterConfig, held until it is known
+	// whether the config is the one judged for its cluster.
+	eksctl *heldReports
+	// at and message describe a CloudFormation cluster without the add-on; message is "" for
+	// other items.
 	at      lint.Place
 	message string
 	// cfn marks a CloudFormation cluster; name is its literal Name ("" when unknown).
@@ -111,7 +115,11 @@ func reportAddonGaps(items []addonGap, s *lint.SetPass) {
 	if slices.ContainsFunc(items, func(it addonGap) bool { return it.coversAll }) {
 		return
 	}
+	var eksctl []heldReports
 	for _, gap := range items {
+		if gap.eksctl != nil {
+			eksctl = append(eksctl, *gap.eksctl)
+		}
 		if gap.message == "" {
 			continue
 		}
@@ -123,6 +131,7 @@ func reportAddonGaps(items []addonGap, s *lint.SetPass) {
 		}
 		s.Report(gap.at, "%s", gap.message)
 	}
+	reportJudged(eksctl, s)
 }
 
 // templateDir is the folder of the file a CloudFormation resource is written in.
@@ -198,21 +207,23 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 		"CloudFormation clusters with `BootstrapSelfManagedAddons: false` and no vpc-cni add-on, or whose template " +
 		"gives them Fargate profiles and no EC2 nodes. A CloudFormation cluster without a vpc-cni add-on in its " +
 		"template is not reported when a template in the same folder holds a vpc-cni add-on whose cluster is " +
-		"outside that template (a separate add-on stack); that add-on is checked itself.",
+		"outside that template (a separate add-on stack); that add-on is checked itself. " + eksctlClusterNote,
 	Set: lint.Gather(func(p *lint.Pass) (addonGap, bool) {
 		if o := clusterConfig(p); o != nil {
-			if eksctlOnOutposts(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {
-				return addonGap{}, false
-			}
-			cnis := addonsNamed(p, "vpc-cni")
-			if len(cnis) == 0 && !o.Get("addonsConfig", "disableDefaultAddons").IsTrue() {
-				p.Report(o.Get("addons"), "eksctl installs the VPC CNI without network policy, so NetworkPolicy objects are ignored; "+
-					`add the vpc-cni add-on with configurationValues: '{"enableNetworkPolicy": "true"}'`)
-			}
-			for _, a := range cnis {
-				reportNetworkPolicyOff(p, a)
-			}
-			return addonGap{}, false
+			held := holdReports(p, func(p *lint.Pass) {
+				if eksctlOnOutposts(o) || eksctlAutoMode(o) || eksctlWithoutEC2Nodes(o) {
+					return
+				}
+				cnis := addonsNamed(p, "vpc-cni")
+				if len(cnis) == 0 && !o.Get("addonsConfig", "disableDefaultAddons").IsTrue() {
+					p.Report(o.Get("addons"), "eksctl installs the VPC CNI without network policy, so NetworkPolicy objects are ignored; "+
+						`add the vpc-cni add-on with configurationValues: '{"enableNetworkPolicy": "true"}'`)
+				}
+				for _, a := range cnis {
+					reportNetworkPolicyOff(p, a)
+				}
+			})
+			return addonGap{eksctl: &held}, true
 		}
 		if cnis := addonsNamed(p, "vpc-cni"); len(cnis) > 0 {
 			reportNetworkPolicyOff(p, cnis[0])
@@ -265,8 +276,8 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 			"    configurationValues: '{\"enableNetworkPolicy\": \"true\"}'\n", ""),
 	},
 	Notes: "The minimum versions come from the EKS version data (`network_policy`). An add-on without `version` " +
-		"or with `latest` gets the default build for the cluster version, which is new enough on 1.25 and later.",
-	Check: func(p *lint.Pass) {
+		"or with `latest` gets the default build for the cluster version, which is new enough on 1.25 and later. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "vpc-cni") {
 			enabled, setting, _ := vpcCNINetworkPolicy(a)
@@ -282,12 +293,12 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 			if a.cluster == nil {
 				continue
 			}
-			if kv, ok := clusterVersionOf(a.cluster, p.Env); ok && kv.parsed && kv.Compare(vs.NetworkPolicyMinKubernetes) < 0 {
+			if kv, ok := clusterVersionOf(a.cluster); ok && kv.parsed && kv.Compare(vs.NetworkPolicyMinKubernetes) < 0 {
 				p.Report(setting, "enableNetworkPolicy needs Kubernetes %s or newer, but the cluster runs %s, so policies are not enforced; upgrade the cluster",
 					vs.NetworkPolicyMinKubernetes, kv)
 			}
 		}
-	},
+	}),
 }
 
 // guardDutyAgent is the EKS add-on of the GuardDuty Runtime Monitoring security agent.
@@ -313,14 +324,17 @@ var GuardDutyAgentAddonMissing = &lint.Rule{
 		"cannot be seen offline. When the run holds an `AWS::GuardDuty::Detector` with runtime monitoring and " +
 		"`EKS_ADDON_MANAGEMENT` enabled, nothing is reported. Clusters on Outposts and eksctl clusters whose " +
 		"pods run only on Fargate (which GuardDuty does not monitor on EKS) or hybrid nodes are not reported; split stacks are " +
-		"handled as in eks-vpc-cni-network-policy-disabled.",
+		"handled as in eks-vpc-cni-network-policy-disabled. " + eksctlClusterNote,
 	Set: lint.Gather(func(p *lint.Pass) (addonGap, bool) {
 		if o := clusterConfig(p); o != nil {
-			if eksctlOnOutposts(o) || eksctlWithoutEC2Nodes(o) || len(addonsNamed(p, guardDutyAgent)) > 0 {
-				return addonGap{}, false
-			}
-			return addonGap{at: o.Get("addons").Place(), message: "no aws-guardduty-agent add-on: GuardDuty Runtime Monitoring sees nothing on this cluster's nodes " +
-				"unless GuardDuty manages the agent itself; add the add-on, or enable GuardDuty's automated agent management"}, true
+			held := holdReports(p, func(p *lint.Pass) {
+				if eksctlOnOutposts(o) || eksctlWithoutEC2Nodes(o) || len(addonsNamed(p, guardDutyAgent)) > 0 {
+					return
+				}
+				p.Report(o.Get("addons"), "no aws-guardduty-agent add-on: GuardDuty Runtime Monitoring sees nothing on this cluster's nodes "+
+					"unless GuardDuty manages the agent itself; add the add-on, or enable GuardDuty's automated agent management")
+			})
+			return addonGap{eksctl: &held}, true
 		}
 		if agents := addonsNamed(p, guardDutyAgent); len(agents) > 0 {
 			return cfnAddonElsewhere(p, agents[0])

@@ -83,18 +83,30 @@ var EndpointPublicAccess = &lint.Rule{
 		"`ResourcesVpcConfig.EndpointPrivateAccess: true`, `EndpointPublicAccess: false`); if the endpoint must " +
 		"stay public, restrict it with `vpc.publicAccessCIDRs` (`PublicAccessCidrs`).",
 	Example: lint.Example{
-		Bad:  eksctlCluster("", ""),
+		Bad:  eksctlCluster("vpc:\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 		Good: eksctlCluster("vpc:\n  clusterEndpoints:\n    privateAccess: true\n    publicAccess: false\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_39 (Terraform only)", "Trivy AWS-0040"},
-	Notes: "A fully private eksctl cluster (`privateCluster.enabled: true`) and a cluster whose control plane " +
-		"runs on Outposts (`outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) are private-only: " +
-		"eksctl sets the endpoint access itself and rejects `vpc.clusterEndpoints` there, so they are not reported.",
-	Check: func(p *lint.Pass) {
-		if at, what, ok := publicEndpoint(p); ok {
-			p.Report(at, "the cluster API endpoint is public (%s); make it private, or restrict who can reach it", what)
+	Notes: "A public endpoint that admits the whole internet (no `publicAccessCIDRs`, or 0.0.0.0/0 among them) is " +
+		"left to eks-endpoint-public-cidr-unrestricted, whose error names the public default too: one gap, one " +
+		"finding, where a config without `vpc` used to get both. So this rule reports public endpoints restricted to " +
+		"some CIDRs, or whose CIDRs are known only at deploy time. A fully private eksctl cluster " +
+		"(`privateCluster.enabled: true`) and a cluster whose control plane runs on Outposts " +
+		"(`outpost.controlPlaneOutpostARN`, CloudFormation `OutpostConfig`) are private-only: eksctl sets the endpoint " +
+		"access itself and rejects `vpc.clusterEndpoints` there, so they are not reported. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
+		at, what, ok := publicEndpoint(p)
+		if !ok {
+			return
 		}
-	},
+		switch cidrs, openings, known := endpointWorldOpenings(p); {
+		case !known:
+			p.Report(at, "the cluster API endpoint is public (%s); make it private, or restrict who can reach it", what)
+		case len(openings) == 0:
+			p.Report(at, "the cluster API endpoint is public (%s), though only to the CIDRs in %s; make it private and "+
+				"reach it over the VPC, a VPN or PrivateLink", what, fieldName(cidrs))
+		}
+	}),
 }
 
 // isWorld reports whether a CIDR is the whole IPv4 or IPv6 internet.
@@ -118,36 +130,54 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_38 (Terraform only)", "Trivy AWS-0041"},
 	Notes: "An empty list is treated as unset, as eksctl and EKS do. Private-only clusters (fully private, on " +
-		"Outposts) are not reported.",
-	Check: func(p *lint.Pass) {
-		if _, _, public := publicEndpoint(p); !public {
+		"Outposts) are not reported. The message also says what makes the endpoint public (eksctl's and EKS's " +
+		"default, or `publicAccess: true`), which eks-endpoint-public-access then does not report again. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
+		_, what, public := publicEndpoint(p)
+		if !public {
 			return
 		}
-		var cidrs lint.Node
-		if o := clusterConfig(p); o != nil {
-			cidrs = o.Get("vpc", "publicAccessCIDRs")
-		} else {
-			props, _ := cfnResource(p, "AWS::EKS::Cluster")
-			var known bool
-			if cidrs, known = cfnField(props, "ResourcesVpcConfig", "PublicAccessCidrs"); !known {
-				return
-			}
+		_, openings, _ := endpointWorldOpenings(p)
+		for _, o := range openings {
+			p.Report(o.at, "the cluster API endpoint is public (%s) and accepts connections from anywhere (%s); make it "+
+				"private, or list the CIDRs that need the API", what, o.how)
 		}
-		if cidrs.Len() == 0 {
-			state := "unset"
-			if cidrs.Exists() {
-				state = "empty"
-			}
-			p.Report(cidrs, "the public API endpoint accepts connections from anywhere: %s is %s, so EKS allows 0.0.0.0/0; list the CIDRs that need the API",
-				fieldName(cidrs), state)
-			return
+	}),
+}
+
+// A worldOpening is where a public API endpoint admits the whole internet, and how to say so.
+type worldOpening struct {
+	at  lint.Node
+	how string
+}
+
+// endpointWorldOpenings reads a cluster's public access CIDRs (eksctl vpc.publicAccessCIDRs,
+// CloudFormation ResourcesVpcConfig.PublicAccessCidrs) and finds where they admit the whole
+// internet: the list itself when it is unset or empty (EKS then allows 0.0.0.0/0), else each
+// 0.0.0.0/0 or ::/0 in it. known is false when the list is only known at deploy time.
+func endpointWorldOpenings(p *lint.Pass) (cidrs lint.Node, openings []worldOpening, known bool) {
+	if o := clusterConfig(p); o != nil {
+		cidrs = o.Get("vpc", "publicAccessCIDRs")
+	} else if props, ok := cfnResource(p, "AWS::EKS::Cluster"); ok {
+		if cidrs, known = cfnField(props, "ResourcesVpcConfig", "PublicAccessCidrs"); !known {
+			return cidrs, nil, false
 		}
-		for _, c := range cidrs.Items() {
-			if s, ok := cfnString(c); ok && isWorld(s) {
-				p.Report(c, "the public API endpoint accepts connections from anywhere (%s in %s); list the CIDRs that need the API instead", s, fieldName(cidrs))
-			}
+	} else {
+		return cidrs, nil, false
+	}
+	if cidrs.Len() == 0 {
+		state := "unset"
+		if cidrs.Exists() {
+			state = "empty"
 		}
-	},
+		return cidrs, []worldOpening{{cidrs, fmt.Sprintf("%s is %s, so EKS allows 0.0.0.0/0", fieldName(cidrs), state)}}, true
+	}
+	for _, c := range cidrs.Items() {
+		if s, ok := cfnString(c); ok && isWorld(s) {
+			openings = append(openings, worldOpening{c, fmt.Sprintf("%s in %s", s, fieldName(cidrs))})
+		}
+	}
+	return cidrs, openings, true
 }
 
 // fieldName is how a message names a field: its path, without CloudFormation's "Properties.".
@@ -169,8 +199,12 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 		Bad:  eksctlCluster("vpc:\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 		Good: eksctlCluster("vpc:\n  clusterEndpoints:\n    privateAccess: true\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
 	},
-	Notes: "Fully private clusters and clusters on Outposts have private access by construction and are not reported.",
-	Check: func(p *lint.Pass) {
+	Notes: "Fully private clusters and clusters on Outposts have private access by construction and are not reported. " +
+		"This finding stands beside eks-endpoint-public-cidr-unrestricted even for a config without `vpc`, where both " +
+		"land on the same line: private access is a setting of its own with a fix of its own (`privateAccess: true`), " +
+		"needed whether the public endpoint stays open, is restricted to some CIDRs (the nodes' NAT addresses must " +
+		"then be among them, or the nodes cannot join) or is closed. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			ep, ok := eksctlEndpoints(o)
 			if !ok {
@@ -202,8 +236,12 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 		if private, ok := cfnBool(at); ok && !private {
 			p.Report(at, "private access to the cluster API endpoint is off (EndpointPrivateAccess: %s), so nodes reach the API over the internet; set it to true", at.Str())
 		}
-	},
+	}),
 }
+
+// logTypesNote is said in the docs of both logging rules.
+const logTypesNote = "A list of log types holding a placeholder of a templating step (`[\"${LOG_TYPES}\"]`) may " +
+	"name any of them and is not judged, like a CloudFormation list holding an intrinsic."
 
 // logTypes are the control-plane log types EKS can send to CloudWatch.
 var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
@@ -227,6 +265,9 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 	if o := clusterConfig(p); o != nil {
 		at = o.Get("cloudWatch", "clusterLogging", "enableTypes")
 		for _, t := range at.Strings() {
+			if lint.HasPlaceholder(t) {
+				return nil, at, false // may stand for any type, or all of them
+			}
 			enable(t)
 		}
 		return enabled, at, true
@@ -248,6 +289,17 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 	return enabled, at, true
 }
 
+// logTypesOff lists the log types other than audit that a cluster leaves off.
+func logTypesOff(enabled map[string]bool) []string {
+	var off []string
+	for _, t := range logTypes {
+		if t != "audit" && !enabled[t] {
+			off = append(off, t)
+		}
+	}
+	return off
+}
+
 var ControlPlaneAuditLogDisabled = &lint.Rule{
 	ID:        "eks-control-plane-audit-log-disabled",
 	Level:     lint.Error,
@@ -265,12 +317,20 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 		Good: eksctlCluster("cloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
-	Check: func(p *lint.Pass) {
+	Notes: "When the audit log is off, the finding also names the other log types that are off, and " +
+		"eks-control-plane-logging-incomplete stays quiet: `[\"*\"]` turns them all on in one fix, where a config " +
+		"without `cloudWatch` used to get a finding from each rule. " + logTypesNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
-		if ok && !enabled["audit"] {
-			p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))
+		if !ok || enabled["audit"] {
+			return
 		}
-	},
+		if others := logTypesOff(enabled); len(others) > 0 {
+			p.Report(at, "control-plane audit logging is off, and so are %s: add audit to %s, or \"*\" for all five", strings.Join(others, ", "), fieldName(at))
+			return
+		}
+		p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))
+	}),
 }
 
 var ControlPlaneLoggingIncomplete = &lint.Rule{
@@ -290,23 +350,18 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 		Good: eksctlCluster("cloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n    logRetentionInDays: 90\n", ""),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_37 (Terraform only)", "Trivy AWS-0038"},
-	Notes: "The audit log is left to eks-control-plane-audit-log-disabled, so a cluster without logging gets one " +
-		"finding from each rule rather than five from one (Trivy reports one result per missing type).",
-	Check: func(p *lint.Pass) {
+	Notes: "Reported only when the audit log is on: when it is off, eks-control-plane-audit-log-disabled reports it " +
+		"as an error and names the other types that are off, so one gap gives one finding (Trivy reports one result " +
+		"per missing type). " + logTypesNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		enabled, at, ok := clusterLogTypes(p)
-		if !ok {
+		if !ok || !enabled["audit"] {
 			return
 		}
-		var missing []string
-		for _, t := range logTypes {
-			if t != "audit" && !enabled[t] {
-				missing = append(missing, t)
-			}
-		}
-		if len(missing) > 0 {
+		if missing := logTypesOff(enabled); len(missing) > 0 {
 			p.Report(at, "control-plane log types %s are off: add them to %s", strings.Join(missing, ", "), fieldName(at))
 		}
-	},
+	}),
 }
 
 // secretsKeyMissing finds a cluster whose secrets are not envelope-encrypted with a KMS key it
@@ -361,8 +416,8 @@ var SecretsKMSCMKMissing = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_58", "Trivy AWS-0039"},
 	Notes: "Clusters whose control plane runs on Outposts are not reported: EKS local clusters do not support KMS " +
-		"envelope encryption and eksctl rejects `secretsEncryption` there.",
-	Check: func(p *lint.Pass) {
+		"envelope encryption and eksctl rejects `secretsEncryption` there. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		at, ok := secretsKeyMissing(p)
 		switch {
 		case !ok:
@@ -371,33 +426,31 @@ var SecretsKMSCMKMissing = &lint.Rule{
 		default:
 			p.Report(at, "Kubernetes secrets are not envelope-encrypted with your own KMS key: add an EncryptionConfig item with Resources: [secrets] and Provider.KeyArn")
 		}
-	},
+	}),
 }
 
 // kubeVersion is the Kubernetes version a cluster is created with.
 type kubeVersion struct {
 	lint.Version
-	// at is metadata.version or Version; missing when eksctl's default applies.
+	// at is metadata.version or Version.
 	at lint.Node
-	// written is the version as written; "" when eksctl's default applies.
+	// written is the version as written.
 	written string
 	// parsed says whether written reads as a version.
 	parsed bool
 }
 
-// clusterVersionOf returns the version of an eksctl ClusterConfig (unset, "" or "auto" mean
-// eksctl's default) or an AWS::EKS::Cluster. ok is false when it cannot be told offline: eksctl's
-// "latest" (the newest at create time), a CloudFormation intrinsic, or a CloudFormation cluster
-// without Version (EKS's default at create time).
-func clusterVersionOf(o *lint.Object, env *lint.Env) (kv kubeVersion, ok bool) {
+// clusterVersionOf returns the version of an eksctl ClusterConfig or an AWS::EKS::Cluster. ok is
+// false when it is only known at create time: an eksctl version left unset, "" or "auto" (the
+// default of whichever eksctl release creates the cluster, which eks-version-unpinned reports),
+// "latest" (the newest then), a placeholder of a templating step, a CloudFormation intrinsic, or
+// a CloudFormation cluster without Version (EKS's default then).
+func clusterVersionOf(o *lint.Object) (kv kubeVersion, ok bool) {
 	switch {
 	case o.Format == lint.Eksctl && o.Kind() == "ClusterConfig":
 		kv.at = o.Get("metadata", "version")
-		switch s := strings.TrimSpace(kv.at.Str()); s {
-		case "", "auto":
-			kv.Version, kv.parsed = env.EKS().EksctlDefault, true
-			return kv, true
-		case "latest":
+		switch s := strings.TrimSpace(kv.at.Str()); {
+		case s == "", s == "auto", s == "latest", lint.HasPlaceholder(s):
 			return kv, false
 		}
 	case o.Format == lint.CloudFormation && o.Kind() == "AWS::EKS::Cluster":
@@ -413,21 +466,13 @@ func clusterVersionOf(o *lint.Object, env *lint.Env) (kv kubeVersion, ok bool) {
 	return kv, true
 }
 
-// String names the version for a message, saying where eksctl's default came in.
-func (kv kubeVersion) String() string {
-	switch {
-	case kv.written != "":
-		return "Kubernetes " + kv.Version.String()
-	case kv.at.Exists():
-		return fmt.Sprintf("Kubernetes %s (eksctl's default for metadata.version: %q)", kv.Version, kv.at.Str())
-	}
-	return fmt.Sprintf("Kubernetes %s (eksctl's default: metadata.version is unset)", kv.Version)
-}
+// String names the version for a message.
+func (kv kubeVersion) String() string { return "Kubernetes " + kv.Version.String() }
 
 // clusterRelease returns p's cluster version and its entry in the version data; ok is false when
 // the version cannot be told or the data does not list it.
 func clusterRelease(p *lint.Pass) (kv kubeVersion, k *lint.KubernetesVersion, ok bool) {
-	kv, ok = clusterVersionOf(p.Object, p.Env)
+	kv, ok = clusterVersionOf(p.Object)
 	if !ok || !kv.parsed {
 		return kv, nil, false
 	}
@@ -457,10 +502,8 @@ var VersionExtendedSupport = &lint.Rule{
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "Support dates come from ekslint's EKS version data (`ekslint rules --data` shows it; `--data` " +
 		"replaces it) and are compared with today's date (`--date` pins it), not with the data's as_of date. " +
-		"eksctl's `metadata.version` unset or \"auto\" means eksctl's default (1.34 in the built-in data); " +
-		"\"latest\" and a CloudFormation cluster without `Version` are not checked (EKS picks the version at " +
-		"create time).",
-	Check: func(p *lint.Pass) {
+		unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
 		if !ok || k.SupportOn(day) != lint.ExtendedSupport {
@@ -470,7 +513,7 @@ var VersionExtendedSupport = &lint.Rule{
 		p.Report(kv.at, "%s has been in extended support since %s (until %s), at $%.2f instead of $%.2f per cluster-hour; upgrade to %s or newer",
 			kv, date(k.EndOfStandardSupport), date(k.EndOfExtendedSupport), vs.ExtendedPerHour, vs.StandardPerHour,
 			vs.OldestInStandardSupport(day).Version)
-	},
+	}),
 }
 
 var VersionUnsupported = &lint.Rule{
@@ -491,9 +534,9 @@ var VersionUnsupported = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_339 (Terraform only; a fixed list of versions)"},
 	Notes: "A version newer than every version in the data is reported too: it may be a typo, or the data may be " +
-		"older than the release; pass newer data with `--data`.",
-	Check: func(p *lint.Pass) {
-		kv, ok := clusterVersionOf(p.Object, p.Env)
+		"older than the release; pass newer data with `--data`. " + unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
+		kv, ok := clusterVersionOf(p.Object)
 		if !ok {
 			return
 		}
@@ -516,8 +559,14 @@ var VersionUnsupported = &lint.Rule{
 			p.Report(kv.at, "%s is not an EKS version in ekslint's data (newest %s, as of %s); check the version, or pass newer data with --data if EKS has released it since",
 				kv, vs.Newest().Version, date(vs.AsOf))
 		}
-	},
+	}),
 }
+
+// unknownVersions is said in the docs of the rules that judge a cluster's Kubernetes version.
+const unknownVersions = "Versions known only at create time are not checked: an eksctl `metadata.version` left " +
+	"unset or \"auto\" (the default of whichever eksctl release creates the cluster, so a finding would change " +
+	"with the calendar and the release; eks-version-unpinned reports it), \"latest\", a version a templating step " +
+	"fills in (`${EKS_VERSION}`), and a CloudFormation cluster without `Version` (EKS picks the version then)."
 
 // supportEndingSoonDays is how far ahead eks-version-support-ending-soon looks: a quarter is the
 // usual planning horizon for a cluster upgrade.
@@ -539,8 +588,8 @@ var VersionSupportEndingSoon = &lint.Rule{
 		Bad:  eksctlVersionCluster("1.34"),
 		Good: eksctlVersionCluster("1.35"),
 	},
-	Notes: fmt.Sprintf("The window is %d days before the end of standard support.", supportEndingSoonDays),
-	Check: func(p *lint.Pass) {
+	Notes: fmt.Sprintf("The window is %d days before the end of standard support. ", supportEndingSoonDays) + unknownVersions + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		kv, k, ok := clusterRelease(p)
 		day := p.Env.Day()
 		if !ok || k.SupportOn(day) != lint.StandardSupport || k.EndOfStandardSupport.After(day.AddDate(0, 0, supportEndingSoonDays)) {
@@ -553,7 +602,7 @@ var VersionSupportEndingSoon = &lint.Rule{
 		}
 		p.Report(kv.at, "standard support for %s ends on %s, in %d days; plan the upgrade to %s before extended support pricing starts",
 			kv, date(k.EndOfStandardSupport), days, next)
-	},
+	}),
 }
 
 var VersionUnpinned = &lint.Rule{
@@ -571,13 +620,16 @@ var VersionUnpinned = &lint.Rule{
 		Bad:  strings.Replace(eksctlCluster("", ""), "  version: \"1.34\"\n", "", 1),
 		Good: eksctlCluster("", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: "A version a templating step fills in (`version: \"${EKS_VERSION}\"`) is pinned by that step's input. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil {
 			return
 		}
 		at := o.Get("metadata", "version")
 		switch s := strings.TrimSpace(at.Str()); {
+		case lint.HasPlaceholder(s):
+			// A templating step pins it; which version is a matter for the step's input.
 		case !at.Exists() || s == "":
 			p.Report(at, "metadata.version is unset, so the cluster gets whatever version the eksctl release defaults to (%s as of %s); pin it, e.g. version: %q",
 				p.Env.EKS().EksctlDefault, date(p.Env.EKS().AsOf), p.Env.EKS().EksctlDefault.String())
@@ -585,8 +637,13 @@ var VersionUnpinned = &lint.Rule{
 			p.Report(at, "metadata.version: %s resolves when the cluster is created, so the same file creates different versions; pin it, e.g. version: %q",
 				s, p.Env.EKS().EksctlDefault.String())
 		}
-	},
+	}),
 }
+
+// addonClusterVersionNote is said in the docs of the rules that compare an add-on's version with
+// its cluster's.
+const addonClusterVersionNote = "A cluster whose version is only known at create time (an eksctl " +
+	"`metadata.version` left unset, \"auto\" or \"latest\") is not compared with: its add-ons may match it."
 
 // addonRelease returns an add-on's pinned version and the Kubernetes version of its cluster with
 // its entry in the version data. ok is false when either is not pinned or cannot be told:
@@ -600,7 +657,7 @@ func addonRelease(a clusterAddon, env *lint.Env) (av lint.Version, written strin
 	if av, ok = lint.ParseVersion(written); !ok {
 		return av, written, kv, nil, false
 	}
-	if kv, ok = clusterVersionOf(a.cluster, env); !ok || !kv.parsed {
+	if kv, ok = clusterVersionOf(a.cluster); !ok || !kv.parsed {
 		return av, written, kv, nil, false
 	}
 	k = env.EKS().Lookup(kv.Version)
@@ -646,8 +703,8 @@ var CoreDNSVersionMismatch = &lint.Rule{
 	Notes: "EKS has moved the CoreDNS add-on of a Kubernetes version between CoreDNS minor versions (1.33 was on " +
 		"v1.13 in one revision of the docs and on v1.12 in a newer one), so every minor version seen for a " +
 		"Kubernetes version is accepted, not an exact build. A CloudFormation add-on is checked against the " +
-		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template.",
-	Check: func(p *lint.Pass) {
+		"`AWS::EKS::Cluster` its `ClusterName` refers to in the same template. " + addonClusterVersionNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "coredns") {
 			av, written, kv, k, ok := addonRelease(a, p.Env)
@@ -663,7 +720,7 @@ var CoreDNSVersionMismatch = &lint.Rule{
 			p.Report(a.version, "coredns %s %s, but the cluster runs %s, which takes CoreDNS %s (e.g. %s); set %s to such a build or to latest",
 				written, built, kv, minorList(k.CoreDNSMinors), k.CoreDNSLatest, fieldName(a.version))
 		}
-	},
+	}),
 }
 
 var KubeProxyVersionMismatch = &lint.Rule{
@@ -685,8 +742,8 @@ var KubeProxyVersionMismatch = &lint.Rule{
 	},
 	Notes: "An older kube-proxy is a warning, a newer one an error (as the catalogue asks). Kubernetes allows " +
 		"kube-proxy to lag up to three minor versions (`kube_proxy.max_older_minors` in the version data); the " +
-		"message says when the lag is beyond that.",
-	Check: func(p *lint.Pass) {
+		"message says when the lag is beyond that. " + addonClusterVersionNote + " " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		vs := p.Env.EKS()
 		for _, a := range addonsNamed(p, "kube-proxy") {
 			av, written, kv, k, ok := addonRelease(a, p.Env)
@@ -710,7 +767,7 @@ var KubeProxyVersionMismatch = &lint.Rule{
 					written, kv, quantity(behind, "minor version"), fieldName(a.version), want)
 			}
 		}
-	},
+	}),
 }
 
 var FewAvailabilityZones = &lint.Rule{
@@ -729,8 +786,8 @@ var FewAvailabilityZones = &lint.Rule{
 		Good: eksctlCluster("availabilityZones: [\"eu-west-1a\", \"eu-west-1b\", \"eu-west-1c\"]\n", ""),
 	},
 	Notes: "Subnets given by id alone (zone unknown offline) are not counted. Clusters whose control plane runs on " +
-		"Outposts are not reported: they live in the Outpost's zone and eksctl rejects `availabilityZones` there.",
-	Check: func(p *lint.Pass) {
+		"Outposts are not reported: they live in the Outpost's zone and eksctl rejects `availabilityZones` there. " + eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		o := clusterConfig(p)
 		if o == nil || eksctlOnOutposts(o) {
 			return
@@ -748,7 +805,7 @@ var FewAvailabilityZones = &lint.Rule{
 				p.Report(subnets, "vpc.subnets.%s spans %s (%s); add subnets in a third zone", kind, quantity(len(zones), "availability zone"), strings.Join(zones, ", "))
 			}
 		}
-	},
+	}),
 }
 
 var azName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+[a-z]$`)
@@ -789,7 +846,8 @@ var UpgradePolicyExtended = &lint.Rule{
 		Bad:  eksctlCluster("upgradePolicy:\n  supportType: EXTENDED\n", ""),
 		Good: eksctlCluster("upgradePolicy:\n  supportType: STANDARD\n", ""),
 	},
-	Check: func(p *lint.Pass) {
+	Notes: eksctlClusterNote,
+	Set: clusterLevel(func(p *lint.Pass) {
 		var at lint.Node
 		if o := clusterConfig(p); o != nil {
 			at = o.Get("upgradePolicy", "supportType")
@@ -809,7 +867,7 @@ var UpgradePolicyExtended = &lint.Rule{
 			p.Report(at, "%s: EXTENDED keeps the cluster on its version at extended support prices after standard support ends; set it to STANDARD, or plan upgrades",
 				fieldName(at))
 		}
-	},
+	}),
 }
 
 // controlPlane are the G1 rules in catalogue order.

@@ -18,6 +18,96 @@ func clusterConfig(p *lint.Pass) *lint.Object {
 	return nil
 }
 
+// eksctlClusterName names the cluster a ClusterConfig configures: configs with the same
+// metadata.name and region configure one cluster.
+type eksctlClusterName struct{ name, region string }
+
+// definesCluster reports whether a ClusterConfig sets what only creating or changing the cluster
+// reads: a top-level field other than metadata and the node groups, or a vpc field other than the
+// ones `eksctl create nodegroup --config-file` reads to place node groups in a VPC eksctl did not
+// make (id, subnets, securityGroup, sharedNodeSecurityGroup). create nodegroup reads metadata
+// (name, region, version, tags) and the node groups, and takes everything else from the existing
+// cluster.
+func definesCluster(o *lint.Object) bool {
+	for _, e := range o.Root().Entries() {
+		switch e.Key() {
+		case "apiVersion", "kind", "metadata", "nodeGroups", "managedNodeGroups":
+		case "vpc":
+			for _, f := range e.Entries() {
+				switch f.Key() {
+				case "id", "subnets", "securityGroup", "sharedNodeSecurityGroup":
+				default:
+					return true
+				}
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// eksctlClusterNote is said in the docs of every rule about a cluster as a whole.
+const eksctlClusterNote = "An eksctl cluster is judged once, on the ClusterConfig that defines it: one that sets " +
+	"anything besides `metadata`, the node groups and the `vpc` fields a node group needs (`id`, `subnets`, " +
+	"`securityGroup`, `sharedNodeSecurityGroup`), which is all `eksctl create nodegroup --config-file` reads. A " +
+	"config of those alone adds node groups to a cluster, but also creates one with every default (as eksctl's " +
+	"own examples do), so it is judged only when no config of the run with the same name and region defines the " +
+	"cluster, and then only the first of them: nine node group files of one cluster give one finding, not nine."
+
+// heldReports are what a cluster-level check reported about one eksctl ClusterConfig, held until
+// the whole run is seen and it is known whether this config is the one judged for its cluster.
+type heldReports struct {
+	cluster eksctlClusterName
+	defines bool
+	reports []lint.Diagnostic
+}
+
+// holdReports runs check on a ClusterConfig and holds what it reports.
+func holdReports(p *lint.Pass, check func(*lint.Pass)) heldReports {
+	o := p.Object
+	held := heldReports{
+		cluster: eksctlClusterName{o.Get("metadata", "name").Str(), o.Get("metadata", "region").Str()},
+		defines: definesCluster(o),
+	}
+	q := *p
+	q.Emit = func(d lint.Diagnostic) { held.reports = append(held.reports, d) }
+	check(&q)
+	return held
+}
+
+// reportJudged reports what was held about the configs judged for their cluster (see
+// eksctlClusterNote). held is in input order and holds every ClusterConfig of the run, reports or
+// not, so that the first of a cluster's node group configs is known.
+func reportJudged(held []heldReports, s *lint.SetPass) {
+	defined := map[eksctlClusterName]bool{}
+	for _, h := range held {
+		defined[h.cluster] = defined[h.cluster] || h.defines
+	}
+	judged := map[eksctlClusterName]bool{}
+	for _, h := range held {
+		if h.defines || !defined[h.cluster] && !judged[h.cluster] {
+			judged[h.cluster] = true
+			for _, d := range h.reports {
+				s.Emit(d)
+			}
+		}
+	}
+}
+
+// clusterLevel makes a check of a cluster's own settings a set check that judges each eksctl
+// cluster once (see eksctlClusterNote). Other objects (a CloudFormation AWS::EKS::Cluster, which is
+// one cluster) are checked as they come.
+func clusterLevel(check func(*lint.Pass)) lint.SetCheck {
+	return lint.Gather(func(p *lint.Pass) (heldReports, bool) {
+		if clusterConfig(p) == nil {
+			check(p)
+			return heldReports{}, false
+		}
+		return holdReports(p, check), true
+	}, reportJudged)
+}
+
 func uniq(items []string) []string {
 	var out []string
 	for _, s := range items {

@@ -148,14 +148,15 @@ type policyRef struct {
 }
 
 // policyRefs reads a list of managed policy ARNs (eksctl attachPolicyARNs, CloudFormation
-// ManagedPolicyArns). opaque is true when some entry's policy cannot be told offline, so that a
-// policy missing from the list may still be attached.
+// ManagedPolicyArns). opaque is true when some entry's policy cannot be told offline (a reference
+// in !Sub, a placeholder of a templating step), so that a policy missing from the list may still
+// be attached.
 func policyRefs(list lint.Node) (refs []policyRef, opaque bool) {
 	items, opaque := cfnList(list)
 	for _, it := range items {
 		text, ok := cfnText(it)
 		name := text[strings.LastIndex(text, "/")+1:]
-		if !ok || name == "" || strings.Contains(name, "${") {
+		if !ok || name == "" || lint.HasPlaceholder(name) {
 			opaque = true
 			continue
 		}

@@ -37,22 +37,33 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
 	},
 	Equivalents: []string{"kube-linter non-isolated-pod", "kube-score pod-networkpolicy", "Polaris missingNetworkPolicy", "Checkov CKV2_K8S_6"},
-	Notes: "One finding per namespace, not per workload as in kube-linter, kube-score, Polaris and Checkov: the fix " +
-		"(a default-deny policy) is made once per namespace. Any NetworkPolicy in the namespace satisfies the rule; " +
+	Notes: "A namespace without any NetworkPolicy gets one finding, not one per workload as in kube-linter, " +
+		"kube-score, Polaris and Checkov: the fix (a default-deny policy) is made once per namespace; it lands on the " +
+		"Namespace object when the input has one, else on the first workload of the namespace. In a namespace that " +
+		"has policies, each workload whose pods none of them selects is reported on its own, under the same id and " +
+		"naming the workload (argo-cd's policies select every component but the ApplicationSet controller): its pods " +
+		"stay open however many policies its neighbours have. A policy of any policyTypes counts as selecting; " +
 		"k8s-namespace-without-default-deny and k8s-networkpolicy-selects-nothing look closer. kube-system is left " +
 		"out (EKS add-ons run there), and so are workloads with `hostNetwork: true`, which NetworkPolicy does not " +
-		"govern. The finding lands on the Namespace object when the input has one, else on the first workload " +
-		"of the namespace. " + pooledNamespaces + " " + otherEngines,
+		"govern. " + pooledNamespaces + " " + otherEngines,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
 			governed := ns.governed()
-			if ns.name == "kube-system" || len(governed) == 0 || len(ns.policies) > 0 || run.otherEngine(ns) {
+			if ns.name == "kube-system" || len(governed) == 0 || run.otherEngine(ns) {
 				continue
 			}
-			s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
-				"and reach anything; add a default-deny policy and allow what each workload needs",
-				ns.name, describeWorkloads(governed))
+			if len(ns.policies) == 0 {
+				s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
+					"and reach anything; add a default-deny policy and allow what each workload needs",
+					ns.name, describeWorkloads(governed))
+				continue
+			}
+			for _, w := range ns.unselected(governed) {
+				s.Report(w.at, "no NetworkPolicy of namespace %q selects the pods of %s, so they accept traffic from any "+
+					"pod and reach anything, though the namespace has %s; add one that selects them, or a default deny",
+					ns.name, w.name, quantity(len(ns.policies), "NetworkPolicy object"))
+			}
 		}
 	}),
 }
@@ -219,7 +230,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+
-					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, countWorkloads(len(ns.workloads)), ns.name)
+					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, quantity(len(ns.workloads), "workload"), ns.name)
 			}
 		}
 	}),
@@ -325,11 +336,11 @@ func collectNetwork(o *lint.Object) (netItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return netItem{}, false
 	}
-	switch {
-	case isPodOwner(o):
-		tmpl := podTemplate(o)
+	if tmpl, ok := podOwnerTemplate(o); ok {
 		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
 			labels: tmpl.Get("metadata", "labels").StringMap(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
+	}
+	switch {
 	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
 		return netItem{kind: "Namespace", namespace: o.Name(), name: o.Name(), at: o.Place(), labels: o.Labels()}, true
 	case o.Kind() == "NetworkPolicy" && isNetworkingAPI(o.ID.APIVersion):
@@ -353,20 +364,16 @@ var clusterWidePolicies = map[string]bool{"GlobalNetworkPolicy": true, "StagedGl
 	"CiliumClusterwideNetworkPolicy": true, "AdminNetworkPolicy": true, "BaselineAdminNetworkPolicy": true,
 	"ClusterNetworkPolicy": true}
 
-// podTemplate is the pod template of a workload, including kinds lint does not know that carry
-// one at spec.template (Argo Rollouts, OpenShift DeploymentConfigs): NetworkPolicy selects their
-// pods as well, and leaving them out would report policies for them as selecting nothing.
-func podTemplate(o *lint.Object) lint.Node {
+// podOwnerTemplate returns the pod template of anything that makes pods: a workload, or an object
+// of a kind lint does not know whose spec.template holds containers (a Knative Service, another
+// operator's CRD). NetworkPolicies and Services select those pods as well, so the namespace-wide
+// rules count them; leaving them out would report what selects them as selecting nothing.
+func podOwnerTemplate(o *lint.Object) (lint.Node, bool) {
 	if o.IsWorkload() {
-		return o.PodTemplate()
+		return o.PodTemplate(), true
 	}
-	return o.Get("spec", "template")
-}
-
-// isPodOwner reports whether o runs pods: a workload, or an object of another kind whose
-// spec.template is a pod template (it has a list of containers).
-func isPodOwner(o *lint.Object) bool {
-	return o.IsWorkload() || o.Format == lint.Kubernetes && o.Get("spec", "template", "spec", "containers").IsList()
+	t := o.Get("spec", "template")
+	return t, o.Format == lint.Kubernetes && t.Get("spec", "containers").IsList()
 }
 
 // isNetworkingAPI tells Kubernetes NetworkPolicy from the CRDs of the same kind (Calico's
@@ -686,6 +693,25 @@ func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 	return false
 }
 
+// unselected returns the workloads among ws whose pods no NetworkPolicy of the namespace selects.
+func (ns *netNamespace) unselected(ws []*netItem) []*netItem {
+	var selectors []indexedSelector[bool]
+	for _, pol := range ns.policies {
+		if pol.policy.selectsAll() {
+			return nil
+		}
+		selectors = append(selectors, indexedSelector[bool]{ns.name, pol.policy.pods, true})
+	}
+	policies := newSelectorIndex(selectors)
+	var out []*netItem
+	for _, w := range ws {
+		if _, selected := firstOf(policies.selecting(ns.name, w.labels)); !selected {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // label is one key=value pair of a pod's labels.
 type label struct{ key, value string }
 
@@ -708,13 +734,6 @@ func describeWorkloads(ws []*netItem) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-func countWorkloads(n int) string {
-	if n == 1 {
-		return "1 workload"
-	}
-	return fmt.Sprintf("%d workloads", n)
 }
 
 // netpolDeployment, defaultDeny and allowDNS write the G6 examples.

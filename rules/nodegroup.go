@@ -568,7 +568,8 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 			"        - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\n"),
 	},
 	Notes: "Node groups with `iam.instanceRoleARN` or `instanceProfileARN` use an existing role that cannot be read " +
-		"offline and are not reported. The CNI policy is not required when vpc-cni has its own role " +
+		"offline and are not reported, nor are lists with an entry a templating step fills in (`$NODE_POLICY_ARN`), " +
+		"which may be the policy that looks missing. The CNI policy is not required when vpc-cni has its own role " +
 		"(serviceAccountRoleARN, attachPolicyARNs, podIdentityAssociations, useDefaultPodIdentityAssociations).",
 	Check: func(p *lint.Pass) {
 		o := clusterConfig(p)

@@ -115,7 +115,7 @@ spec:
 	for _, os := range []string{"", "\n  os: {name: windows}"} {
 		for _, users := range []string{"hostUsers: false", "hostUsers: true"} {
 			variant := strings.Replace(strings.Replace(src, "hostUsers: false", users, 1), "hostIPC: false", "hostIPC: false"+os, 1)
-			meta, spec, err := fullDecode("Pod", []byte(variant))
+			meta, spec, err := fullDecode("", []byte(variant))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,22 +181,16 @@ func comparePipeline(pod *psPod, meta *metav1.ObjectMeta, spec *corev1.PodSpec) 
 	return diffs, n
 }
 
-// templatePaths is where each workload kind keeps its pod template.
-var templatePaths = map[string][]string{
-	"Deployment": {"spec", "template"}, "StatefulSet": {"spec", "template"}, "DaemonSet": {"spec", "template"},
-	"ReplicaSet": {"spec", "template"}, "ReplicationController": {"spec", "template"}, "Job": {"spec", "template"},
-	"CronJob": {"spec", "jobTemplate", "spec", "template"},
-}
-
 // fullDecode decodes a workload as the API server does (YAML to JSON, then case-sensitive JSON
 // into the corev1 types, then the one default admission depends on) and returns its pod's
-// metadata and spec.
-func fullDecode(kind string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, error) {
+// metadata and spec. template is where the workload keeps its pod template (spec.template), ""
+// for a Pod: where a kind keeps it is the API's contract, not what this compares.
+func fullDecode(template string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, error) {
 	js, err := sigsyaml.YAMLToJSON(src)
 	if err != nil {
 		return nil, nil, err
 	}
-	if kind == "Pod" {
+	if template == "" {
 		var pod corev1.Pod
 		err := sigsjson.UnmarshalCaseSensitivePreserveInts(js, &pod)
 		defaultVolumes(&pod.Spec)
@@ -206,7 +200,7 @@ func fullDecode(kind string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, e
 	if err := json.Unmarshal(js, &obj); err != nil {
 		return nil, nil, err
 	}
-	for _, k := range templatePaths[kind] {
+	for _, k := range strings.Split(template, ".") {
 		m, _ := obj.(map[string]any)
 		obj = m[k]
 	}

@@ -17,7 +17,6 @@ import (
 	"go.yaml.in/yaml/v3"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/discover"
@@ -215,8 +214,8 @@ func TestPodSecurityAgreement(t *testing.T) {
 	inputs, _ := discover.Discover(dirs, discover.Options{Root: corpus, WorkDir: corpus})
 
 	type workload struct {
-		name string
-		yaml []byte
+		name, template string
+		yaml           []byte
 	}
 	var mu sync.Mutex
 	var workloads []workload
@@ -233,7 +232,8 @@ func TestPodSecurityAgreement(t *testing.T) {
 			return
 		}
 		name := fmt.Sprintf("%s %s/%s (%s)", o.Kind(), o.Namespace(), o.Name(), o.Place().Pos)
-		meta, spec, err := fullDecode(o.Kind(), src)
+		template := o.PodTemplate().Path()
+		meta, spec, err := fullDecode(template, src)
 		mu.Lock()
 		defer mu.Unlock()
 		pods++
@@ -248,7 +248,7 @@ func TestPodSecurityAgreement(t *testing.T) {
 		for _, d := range diffs {
 			pipelineDisagreements = append(pipelineDisagreements, name+": "+d)
 		}
-		workloads = append(workloads, workload{name, src})
+		workloads = append(workloads, workload{name, template, src})
 	}}
 	res := engine.Run(context.Background(), inputs, engine.Options{Rules: []*lint.Rule{capture},
 		Loaders: map[load.InputKind]load.Loader{load.Chart: charts, load.Overlay: kustomize.NewLoader()}})
@@ -272,7 +272,7 @@ func TestPodSecurityAgreement(t *testing.T) {
 	}
 	for _, w := range workloads {
 		want := map[string]bool{}
-		meta, spec, _ := fullDecode(kindOf(w.yaml), w.yaml)
+		meta, spec, _ := fullDecode(w.template, w.yaml)
 		for _, c := range policy.DefaultChecks() {
 			// A baseline check is judged at baseline, a restricted one at restricted: each rule is
 			// one control at its own level.
@@ -307,12 +307,6 @@ func TestPodSecurityAgreement(t *testing.T) {
 	if len(workloads) < 100 {
 		t.Errorf("only %d workloads in the corpus: is it complete?", len(workloads))
 	}
-}
-
-func kindOf(src []byte) string {
-	var obj struct{ Kind string }
-	sigsyaml.Unmarshal(src, &obj)
-	return obj.Kind
 }
 
 // objectYAML finds the object's YAML in its document (itself, or an item of a List).

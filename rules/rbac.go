@@ -94,10 +94,9 @@ var AWSAuthARNInvalid = &lint.Rule{
 		"field, as an error: the authenticator drops the whole list (the ConfigMap itself applies fine, so it is a " +
 		"finding, not an input error). `groups` is optional upstream (the identity then gets what bindings of its " +
 		"username grant), so unlike the catalogue a missing `groups` is not reported; a missing `username` is, as the " +
-		"identity would act with an empty user name. ARNs holding `${...}` or `{{...}}` placeholders (envsubst, " +
-		"Flux, Terraform templates) are not judged; `{{EC2PrivateDNSName}}`, `{{AccountID}}` and `{{SessionName}}` " +
+		"identity would act with an empty user name. `{{EC2PrivateDNSName}}`, `{{AccountID}}` and `{{SessionName}}` " +
 		"in usernames are the authenticator's own templates. Role ARNs in mapUsers and user ARNs in mapRoles " +
-		"still match, so they are not reported.",
+		"still match, so they are not reported. " + placeholderNote("role or user ARN", "`ACCOUNT_ID`"),
 	Check: func(p *lint.Pass) {
 		auth := awsAuthEntries(p.Object)
 		for _, bad := range auth.bad {
@@ -534,7 +533,6 @@ var (
 	awsAccountID  = regexp.MustCompile(`^[0-9]{12}$`)
 	iamName       = regexp.MustCompile(`^[\w+=,.@*?-]{1,128}$`)
 	iamPathedName = regexp.MustCompile(`^(/?[\x21-\x7E]+/)*[\w+=,.@*?-]{1,128}$`)
-	placeholder   = regexp.MustCompile(`\$\{[^}]*\}|\{\{[^}]*\}\}`)
 	// innerLine finds the line number in a parse error of YAML kept in a string: it counts lines
 	// of the string, not of the file.
 	innerLine = regexp.MustCompile(`^line (\d+):`)
@@ -544,8 +542,8 @@ var (
 // IAM role without a path, an IAM user (with or without a path) or an account root. kind ("role"
 // or "user") is what the entry's list expects, for the suggested fix.
 func checkAWSAuthARN(arn, kind string) string {
-	if placeholder.MatchString(arn) {
-		return "" // filled in by a template engine before it is applied
+	if lint.HasPlaceholder(arn) {
+		return "" // filled in by a templating step before it is applied
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {

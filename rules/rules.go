@@ -11,3 +11,12 @@ import (
 func All() []*lint.Rule {
 	return slices.Concat(controlPlane, access, addons, nodeGroups, workloads, networkPolicy, services, rbac, podSecurity)
 }
+
+// placeholderNote says in a rule's docs how it reads values a templating step fills in (see
+// lint.IsPlaceholder): a what that holds a placeholder is not judged, while stand-ins written for a
+// person to replace (literal) are still reported.
+func placeholderNote(what, literal string) string {
+	return "A " + what + " that holds a placeholder of a templating step (`${VAR}`, `$VAR`, `$(VAR)`, " +
+		"`{{ ... }}`: envsubst, Flux, Kustomize vars, an unrendered template) is only known once the step has " +
+		"run, so it is not judged; stand-ins written for a person to fill in (" + literal + ") are still reported."
+}

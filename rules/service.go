@@ -388,24 +388,44 @@ var ServiceSelectsNoPods = &lint.Rule{
 		Good: deployment("", "") + "---\n" + clusterIPService,
 	},
 	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
-	Notes: "Reported only when the Service's namespace has at least one workload in the input, so a Service linted " +
-		"without its workload (another chart, pods made by an operator) is not reported. Pod templates of custom " +
-		"kinds that keep one at `spec.template` (Argo Rollouts, OpenKruise) count. Services without a selector " +
+	Notes: "Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where the " +
+		"input has no workload at all (its workload comes from another chart); a Service whose selector names a " +
+		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
+		"does not serve itself), since operators label the pods they make for a resource with its name (the " +
+		"Prometheus Operator's `prometheus` and `alertmanager` labels on the pods of kube-prometheus-stack's " +
+		"Prometheus and Alertmanager, Strimzi's `strimzi.io/cluster`, CloudNativePG's `cnpg.io/cluster`); and any " +
+		"Service in kube-system, where EKS runs its add-ons (CoreDNS, kube-proxy, the VPC CNI) outside any manifest, " +
+		"so Services that charts add for them there select pods no input shows. Skipping every namespace that holds " +
+		"a custom resource would also skip most application namespaces, which hold ServiceMonitors, Certificates or " +
+		"ExternalSecrets, so only a resource the selector names counts. Pod " +
+		"templates of custom kinds that keep one at `spec.template` count as pods. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
 		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		withPods := map[string]bool{}
+		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		for _, it := range items {
-			if t := it.pods; t != nil {
-				withPods[t.namespace] = true
-				pods.Add(t.namespace, t.labels, t)
+			switch {
+			case it.pods != nil:
+				withPods[it.pods.namespace] = true
+				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
+			case it.customResource != nil:
+				customResources[*it.customResource] = true
 			}
+		}
+		namesCustomResource := func(svc *selectingService) bool {
+			for _, v := range svc.selector {
+				if customResources[objectName{svc.namespace, v}] {
+					return true
+				}
+			}
+			return false
 		}
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || !withPods[svc.namespace] {
+			if svc == nil || !withPods[svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -434,16 +454,24 @@ func firstOf[T any](seq iter.Seq[T]) (T, bool) {
 	return zero, false
 }
 
-// selectingItem is a Service with a selector, or the pod template of a workload.
+// selectingItem is a Service with a selector, the pod template of a workload, or a custom resource,
+// whose operator may make pods the input does not show.
 type selectingItem struct {
-	service *selectingService
-	pods    *podTemplateItem
+	service        *selectingService
+	pods           *podTemplateItem
+	customResource *objectName
 }
+
+// objectName names a namespaced object.
+type objectName struct{ namespace, name string }
 
 type selectingService struct {
 	namespace, name string
 	selector        map[string]string
 	at              lint.Place
+	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
+	// or name, else its port.
+	targetPorts []string
 }
 
 type podTemplateItem struct {
@@ -457,22 +485,41 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		return selectingItem{}, false
 	}
 	if o.Kind() == "Service" {
-		sel := o.Get("spec", "selector")
-		if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
-			return selectingItem{}, false
-		}
-		return selectingItem{service: &selectingService{namespace: o.Namespace(), name: o.Name(),
-			selector: sel.StringMap(), at: sel.Place()}}, true
+		svc, ok := selectingServiceOf(o)
+		return selectingItem{service: svc}, ok
 	}
-	template := o.PodTemplate()
-	if !o.IsWorkload() {
-		// Custom kinds that run pods keep a pod template where Deployments do (Argo Rollouts).
-		if template = o.Get("spec", "template"); !template.Get("spec", "containers").IsList() {
-			return selectingItem{}, false
+	template, ok := podOwnerTemplate(o)
+	if !ok {
+		if o.IsCustomResource() {
+			return selectingItem{customResource: &objectName{o.Namespace(), o.Name()}}, true
 		}
+		return selectingItem{}, false
 	}
 	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
 		labels: template.Get("metadata", "labels").StringMap()}}, true
+}
+
+// selectingServiceOf returns a Service that routes to the pods its selector matches: not an
+// ExternalName Service, nor one without a selector (its endpoints are made by hand).
+func selectingServiceOf(o *lint.Object) (*selectingService, bool) {
+	if o.Format != lint.Kubernetes || o.Kind() != "Service" {
+		return nil, false
+	}
+	sel := o.Get("spec", "selector")
+	if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
+		return nil, false
+	}
+	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.StringMap(), at: sel.Place()}
+	for _, port := range o.Get("spec", "ports").Items() {
+		target := port.Get("targetPort")
+		if !target.Exists() {
+			target = port.Get("port")
+		}
+		if t := target.Str(); t != "" {
+			svc.targetPorts = append(svc.targetPorts, t)
+		}
+	}
+	return svc, true
 }
 
 // loadBalancerService writes the Service examples in rule docs: annotations under

@@ -19,7 +19,7 @@ var ReadinessProbeMissing = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container has no readiness probe",
-	Inputs:    lint.WorkloadInput,
+	Inputs:    lint.WorkloadInput | lint.ServiceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Rationale: "Without a readiness probe a pod receives Service traffic as soon as its containers start, " +
 		"before the application can answer, and keeps receiving it when the application stops answering; " +
@@ -28,28 +28,142 @@ var ReadinessProbeMissing = &lint.Rule{
 	Fix: "Add a `readinessProbe` that succeeds only when the container can serve requests " +
 		"(an HTTP endpoint that checks its dependencies, or a TCP check on the serving port).",
 	Example: lint.Example{
-		Bad: deployment("", "          ports:\n            - containerPort: 8080\n"),
+		Bad: deployment("", "          ports:\n            - containerPort: 8080\n") + "---\n" + clusterIPService,
 		Good: deployment("", "          ports:\n            - containerPort: 8080\n"+
-			"          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n"),
+			"          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n") + "---\n" + clusterIPService,
 	},
 	Equivalents: []string{"kube-linter no-readiness-probe", "kube-score pod-probes", "Polaris readinessProbeMissing", "Checkov CKV_K8S_9"},
-	Notes: "Jobs, CronJobs and Pods with `restartPolicy: Never` or `OnFailure` run to completion and are skipped, " +
-		"as are init containers, sidecars included (a sidecar rarely serves the pod's traffic). " +
-		"kube-linter no-readiness-probe (off by default) checks the app containers of every deployment-like kind, " +
-		"Jobs and CronJobs included. kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness " +
-		"probe anywhere in the pod (init containers included) rather than one per container, skips pods that no " +
-		"Service in the input selects (a pod with a `serviceAccountName` counts as selected), and also fails a " +
-		"readiness probe identical to the liveness probe.",
-	Check: func(p *lint.Pass) {
-		if p.Object.RunsToCompletion() {
-			return
-		}
-		for _, c := range p.Object.Containers() {
-			if !c.Get("readinessProbe").Exists() {
-				p.Report(c, "container %q has no readinessProbe, so it gets Service traffic before it can serve; add one", containerName(c))
+	Notes: "What a missing probe breaks depends on who reads readiness, so the rule reads Services too. Where a " +
+		"Service of the deployment selects the pods, the warning names it, on each unprobed container that serves " +
+		"one of its target ports (by number or name): the Service sends it traffic before it can serve. When no " +
+		"container declares a target port (pod ports are informational), the unprobed containers are reported if " +
+		"no container of the pod has a readiness probe. A container that serves no Service while another container " +
+		"of the pod does (a config reloader beside the server), or while a probed container holds the pod back, is " +
+		"not reported: the pod's readiness waits on the server. " +
+		"Where no Service selects the pods and no container of the pod has a readiness probe, a Deployment, " +
+		"StatefulSet or DaemonSet (and kinds rolled out like them) is reported as a note: nothing sends it Service " +
+		"traffic here, but its rolling updates count a pod ready as soon as it starts, so a new version that cannot " +
+		"work replaces the old one. Bare Pods and ReplicaSets that no Service selects are not reported: nothing " +
+		"reads their readiness. Jobs, CronJobs and Pods with `restartPolicy: Never` or `OnFailure` run to " +
+		"completion and are skipped, as are init containers, sidecars included. kube-linter no-readiness-probe " +
+		"(off by default) checks the app containers of every deployment-like kind, Jobs and CronJobs included. " +
+		"kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness probe anywhere in the pod " +
+		"(init containers included) rather than one per container, skips pods that no Service in the input selects " +
+		"(a pod with a `serviceAccountName` counts as selected), and also fails a readiness probe identical to the " +
+		"liveness probe." + perDeployment,
+	Set: lint.Gather(collectReadiness, func(items []readinessItem, s *lint.SetPass) {
+		var services []indexedSelector[*selectingService]
+		for _, it := range items {
+			if svc := it.service; svc != nil {
+				services = append(services, indexedSelector[*selectingService]{svc.namespace, lint.SelectorFromLabels(svc.selector), svc})
 			}
 		}
-	},
+		selectedBy := newSelectorIndex(services)
+		for _, it := range items {
+			w := it.workload
+			if w == nil {
+				continue
+			}
+			// Sorted, so that a message names the same Service in every run.
+			selecting := slices.SortedFunc(selectedBy.selecting(w.namespace, w.labels), func(a, b *selectingService) int {
+				return strings.Compare(a.name, b.name)
+			})
+			for _, c := range w.unprobed {
+				switch svc, serves := w.servedBy(c, selecting); {
+				case serves:
+					s.Report(c.at, "container %q has no readinessProbe, so Service %q sends it traffic before it can serve; add one",
+						c.name, svc.name)
+				case len(selecting) == 0 && w.rollsOut && !w.probed:
+					s.ReportLevel(lint.Note, c.at, "container %q has no readinessProbe: no Service here sends it traffic, but a "+
+						"rolling update counts its pod ready as soon as it starts, so a new version that cannot work still "+
+						"replaces the old one; add one", c.name)
+				}
+			}
+		}
+	}),
+}
+
+// readinessItem is what the readiness rule keeps: a Service that selects pods, or a workload with
+// the containers that have no readiness probe.
+type readinessItem struct {
+	service  *selectingService
+	workload *unprobedWorkload
+}
+
+type unprobedWorkload struct {
+	namespace string
+	labels    map[string]string
+	// rollsOut says whether the workload's controller rolls out new versions pod by pod, waiting on
+	// readiness (Deployments, StatefulSets, DaemonSets).
+	rollsOut bool
+	// probed says whether some app container has a readiness probe, which the pod's readiness waits on.
+	probed   bool
+	unprobed []unprobedContainer
+	// ports are the ports every app container declares, by number and by name.
+	ports []string
+}
+
+type unprobedContainer struct {
+	name  string
+	at    lint.Place
+	ports []string
+}
+
+// servedBy returns the Service among selecting that sends container c traffic before c is ready:
+// one with a target port c declares. When no container of the pod declares a target port of any
+// of them (ports in a pod spec are informational), any container may be the one listening, and
+// traffic comes as soon as the pod starts unless some container's probe holds the pod back: then
+// the first Service is returned if no container has a readiness probe.
+func (w *unprobedWorkload) servedBy(c unprobedContainer, selecting []*selectingService) (*selectingService, bool) {
+	targets := func(ports []string) func(*selectingService) bool {
+		return func(svc *selectingService) bool {
+			return slices.ContainsFunc(svc.targetPorts, func(p string) bool { return slices.Contains(ports, p) })
+		}
+	}
+	if i := slices.IndexFunc(selecting, targets(c.ports)); i >= 0 {
+		return selecting[i], true
+	}
+	if len(selecting) == 0 || w.probed || slices.ContainsFunc(selecting, targets(w.ports)) {
+		return nil, false // another container serves the pod's Services, or a probe holds it back
+	}
+	return selecting[0], true
+}
+
+func collectReadiness(p *lint.Pass) (readinessItem, bool) {
+	o := p.Object
+	if svc, ok := selectingServiceOf(o); ok {
+		return readinessItem{service: svc}, true
+	}
+	if !o.IsWorkload() || o.RunsToCompletion() {
+		return readinessItem{}, false
+	}
+	k := o.WorkloadKind()
+	w := &unprobedWorkload{namespace: o.Namespace(), labels: o.PodLabels(),
+		rollsOut: k == "Deployment" || k == "StatefulSet" || k == "DaemonSet"}
+	for _, c := range o.Containers() {
+		ports := containerPorts(c)
+		w.ports = append(w.ports, ports...)
+		if c.Get("readinessProbe").Exists() {
+			w.probed = true
+		} else {
+			w.unprobed = append(w.unprobed, unprobedContainer{containerName(c), c.Place(), ports})
+		}
+	}
+	return readinessItem{workload: w}, len(w.unprobed) > 0
+}
+
+// containerPorts lists the ports a container declares, by number and by name, as a Service's
+// targetPort may name them.
+func containerPorts(c lint.Node) []string {
+	var out []string
+	for _, port := range c.Get("ports").Items() {
+		for _, f := range []string{"containerPort", "name"} {
+			if v := port.Get(f).Str(); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 var LivenessProbeMissing = &lint.Rule{
@@ -118,15 +232,17 @@ var ResourceRequestsMissing = &lint.Rule{
 	},
 	Equivalents: []string{"kube-linter unset-cpu-requirements", "kube-linter unset-memory-requirements", "kube-score container-resources",
 		"Polaris cpuRequestsMissing", "Polaris memoryRequestsMissing", "Checkov CKV_K8S_10", "Checkov CKV_K8S_12", "Trivy KSV-0015", "Trivy KSV-0016"},
-	Notes: resourcesNotes,
+	Notes: resourcesNotes + " A limit without a request is a request too: Kubernetes sets a missing request to the " +
+		"limit (for the container, and for the pod's own resources), so `limits: {cpu: 500m, memory: 256Mi}` alone " +
+		"is not reported. kube-linter and Polaris read the requests as written and report it.",
 	Check: func(p *lint.Pass) {
-		podRequests := p.Object.PodSpec().Get("resources", "requests")
+		podResources := p.Object.PodSpec().Get("resources")
 		for _, c := range p.Object.LongRunningContainers() {
 			requests := c.Get("resources", "requests")
 			var missing []string
 			at := requests
 			for _, r := range []string{"cpu", "memory"} {
-				if q := requests.Get(r); isUnsetQuantity(q) && isUnsetQuantity(podRequests.Get(r)) {
+				if q := requests.Get(r); isUnsetQuantity(q) && !requested(c.Get("resources"), r) && !requested(podResources, r) {
 					if len(missing) == 0 {
 						at = q
 					}
@@ -194,6 +310,12 @@ func limitCheck(resource, why string) func(*lint.Pass) {
 	}
 }
 
+// requested reports whether resources (a container's or the pod's) request some of resource: as a
+// request, or as a limit, which Kubernetes copies into a missing request.
+func requested(resources lint.Node, resource string) bool {
+	return !isUnsetQuantity(resources.Get("requests", resource)) || !isUnsetQuantity(resources.Get("limits", resource))
+}
+
 // isUnsetQuantity reports whether a resource quantity is absent or zero (`0`, `"0"`, `0m`, `0Mi`):
 // a zero request reserves nothing and a zero limit is rejected, so both mean "not set".
 func isUnsetQuantity(q lint.Node) bool {
@@ -231,14 +353,19 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Notes: "A `topologySpreadConstraints` entry on `kubernetes.io/hostname` counts as spreading; neither kube-linter " +
 		"nor kube-score accepts one (kube-score issue #613). An anti-affinity term (required or preferred) or a " +
 		"constraint counts only when its labelSelector matches the pod's own labels and, for anti-affinity, its " +
-		"`namespaces` include the pod's namespace (as kube-linter checks). Only the hostname key counts: kube-score " +
-		"also accepts zone and region keys, but replicas spread over zones can still share a node within a zone " +
-		"(zone spread is k8s-replicas-no-zone-spread). Only Deployments and StatefulSets with an explicit " +
+		"`namespaces` include the pod's namespace (as kube-linter checks). A *required* anti-affinity term on the zone " +
+		"or region key (`topology.kubernetes.io/zone` or `/region`, or their deprecated failure-domain forms) counts " +
+		"too: it allows one replica per zone (or region), and every EKS node carries exactly one zone and one region " +
+		"label, so no two replicas share a node. Preferred terms and spread constraints on those keys do not count, " +
+		"since they still let two replicas share a node within a zone (zone spread is k8s-replicas-no-zone-spread), " +
+		"nor do required terms on other keys, which nodes may lack (the scheduler then ignores the term). kube-score " +
+		"accepts zone and region keys whether required or preferred. Required anti-affinity on region also leaves all " +
+		"but one replica pending, as a cluster lives in one region; this rule does not report that. Only Deployments and StatefulSets with an explicit " +
 		"`replicas` above 1 are checked; kube-score also warns when replicas is unset (the workload may be under an " +
 		"HPA), kube-linter checks every deployment-like kind with 2 or more replicas.",
 	Check: func(p *lint.Pass) {
 		replicas, n := replicasAbove1(p.Object)
-		if n == 0 || spreadsOn(p.Object, hostnameKey) {
+		if n == 0 || spreadsOn(p.Object, hostnameKey) || requiresOnePerDomain(p.Object, nodeDomainKeys...) {
 			return
 		}
 		p.Report(replicas, "replicas: %d but no pod anti-affinity or topology spread on %s, so all replicas can land on one node; "+
@@ -282,10 +409,17 @@ const hostnameKey = "kubernetes.io/hostname"
 // zoneKeys are the node labels naming a node's Availability Zone, current first.
 var zoneKeys = []string{"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}
 
-// replicasAbove1 returns the replicas field of a Deployment or StatefulSet and its value when it
-// asks for more than one pod (0 otherwise).
+// nodeDomainKeys are the node labels coarser than a node that every EKS node carries exactly one
+// value of (the kubelet and the cloud provider set them): its zone and its region. Pods that
+// required anti-affinity keeps one per zone, or one per region, never share a node, since two on one
+// node would share its zone and region. A key that some nodes lack gives no such guarantee: the
+// scheduler lets a pod onto a node without the label whatever its anti-affinity says.
+var nodeDomainKeys = append(slices.Clone(zoneKeys), "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
+
+// replicasAbove1 returns the replicas field of a Deployment or StatefulSet (or a kind that runs pods
+// as they do) and its value when it asks for more than one pod (0 otherwise).
 func replicasAbove1(o *lint.Object) (lint.Node, int64) {
-	if o.Kind() != "Deployment" && o.Kind() != "StatefulSet" {
+	if !replicated(o) {
 		return lint.Node{}, 0
 	}
 	replicas := o.Get("spec", "replicas")
@@ -296,30 +430,37 @@ func replicasAbove1(o *lint.Object) (lint.Node, int64) {
 }
 
 // spreadsOn reports whether a workload's pods spread over one of topologyKeys, by a topology spread
-// constraint or a (required or preferred) pod anti-affinity term whose selector matches the pods'
-// own labels: a selector that matches other pods spreads nothing of this workload. An
-// anti-affinity term applies to the namespaces it lists (or selects); with neither, to the pod's.
+// constraint or a (required or preferred) pod anti-affinity term that counts (ownAntiAffinity).
 func spreadsOn(o *lint.Object, topologyKeys ...string) bool {
-	spec := o.PodSpec()
 	labels := o.PodLabels()
-	for _, c := range spec.Get("topologySpreadConstraints").Items() {
+	for _, c := range o.PodSpec().Get("topologySpreadConstraints").Items() {
 		if slices.Contains(topologyKeys, c.Get("topologyKey").Str()) && lint.Selects(c.Get("labelSelector"), labels) {
 			return true
 		}
 	}
-	anti := spec.Get("affinity", "podAntiAffinity")
+	anti := o.PodSpec().Get("affinity", "podAntiAffinity")
 	terms := anti.Get("requiredDuringSchedulingIgnoredDuringExecution").Items()
 	for _, w := range anti.Get("preferredDuringSchedulingIgnoredDuringExecution").Items() {
 		terms = append(terms, w.Get("podAffinityTerm"))
 	}
-	for _, t := range terms {
-		namespaces := t.Get("namespaces").Strings()
-		ownNamespace := len(namespaces) == 0 || slices.Contains(namespaces, o.Namespace()) || t.Get("namespaceSelector").IsMap()
-		if slices.Contains(topologyKeys, t.Get("topologyKey").Str()) && ownNamespace && lint.Selects(t.Get("labelSelector"), labels) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(terms, func(t lint.Node) bool { return ownAntiAffinity(o, t, topologyKeys) })
+}
+
+// requiresOnePerDomain reports whether a required pod anti-affinity term keeps the workload to one
+// pod per value of one of topologyKeys.
+func requiresOnePerDomain(o *lint.Object, topologyKeys ...string) bool {
+	terms := o.PodSpec().Get("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution").Items()
+	return slices.ContainsFunc(terms, func(t lint.Node) bool { return ownAntiAffinity(o, t, topologyKeys) })
+}
+
+// ownAntiAffinity reports whether an anti-affinity term keeps the workload's pods apart over one of
+// topologyKeys: its selector must match the pods' own labels (one that matches other pods spreads
+// nothing of this workload), and it applies to the namespaces it lists (or selects), with neither
+// to the pod's own.
+func ownAntiAffinity(o *lint.Object, t lint.Node, topologyKeys []string) bool {
+	namespaces := t.Get("namespaces").Strings()
+	ownNamespace := len(namespaces) == 0 || slices.Contains(namespaces, o.Namespace()) || t.Get("namespaceSelector").IsMap()
+	return slices.Contains(topologyKeys, t.Get("topologyKey").Str()) && ownNamespace && lint.Selects(t.Get("labelSelector"), o.PodLabels())
 }
 
 var SingleReplica = &lint.Rule{
@@ -340,7 +481,7 @@ var SingleReplica = &lint.Rule{
 	Equivalents: []string{"kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "kube-linter minimum-three-replicas"},
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
-		"kube-linter minimum-three-replicas (off by default) asks for 3." + perDeployment,
+		"kube-linter minimum-three-replicas (off by default) asks for 3. " + templatedReplicas + perDeployment,
 	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
 		scaled := map[scaleTarget]bool{}
 		for _, it := range items {
@@ -363,6 +504,10 @@ var SingleReplica = &lint.Rule{
 		}
 	}),
 }
+
+// templatedReplicas is said in the docs of the rules that count replicas.
+const templatedReplicas = "`replicas` that a templating step fills in (`replicas: ${REPLICAS}`) is unknown, so the " +
+	"workload is not judged."
 
 // scaleTarget names a workload an autoscaler can target: namespace, kind and name.
 type scaleTarget struct{ namespace, kind, name string }
@@ -396,6 +541,14 @@ type disruptionBudget struct {
 	selector        lint.LabelSelector
 }
 
+// replicated reports whether o runs a number of interchangeable pods from its own pod template, as
+// Deployments and StatefulSets do (Argo Rollouts, OpenKruise CloneSets and OpenShift
+// DeploymentConfigs too).
+func replicated(o *lint.Object) bool {
+	k := o.WorkloadKind()
+	return (k == "Deployment" || k == "StatefulSet") && !o.RunsReferencedPods()
+}
+
 // collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
 // alone does not need.
 func collectReplicas(p *lint.Pass) (scalingItem, bool) {
@@ -410,9 +563,12 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return scalingItem{}, false
 	}
-	switch o.Kind() {
-	case "Deployment", "StatefulSet":
+	switch {
+	case replicated(o):
 		replicas := o.Get("spec", "replicas")
+		if lint.IsPlaceholder(replicas.Str()) {
+			return scalingItem{}, false // a templating step sets the count: unknown here
+		}
 		n, set := replicas.Int()
 		if !set {
 			n = 1
@@ -428,7 +584,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			w.selector = lint.FormatLabels(w.labels)
 		}
 		return scalingItem{workload: w}, true
-	case "HorizontalPodAutoscaler":
+	case o.Kind() == "HorizontalPodAutoscaler":
 		ref := o.Get("spec", "scaleTargetRef")
 		least, ok := o.Get("spec", "minReplicas").Int()
 		if !ok {
@@ -438,10 +594,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			target: scaleTarget{o.Namespace(), ref.Get("kind").Str(), ref.Get("name").Str()},
 			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
-	case "ScaledObject":
-		if !strings.HasPrefix(o.ID.APIVersion, "keda.sh/") {
-			return scalingItem{}, false
-		}
+	case o.Kind() == "ScaledObject" && lint.APIGroup(o.ID.APIVersion) == "keda.sh":
 		ref := o.Get("spec", "scaleTargetRef")
 		kind := ref.Get("kind").Str()
 		if kind == "" {
@@ -455,7 +608,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			target: scaleTarget{o.Namespace(), kind, ref.Get("name").Str()},
 			kind:   o.Kind(), name: o.Name(), minReplicas: least,
 		}}, true
-	case "PodDisruptionBudget":
+	case o.Kind() == "PodDisruptionBudget":
 		sel := lint.SelectorOf(o.Get("spec", "selector"))
 		if o.ID.APIVersion == "policy/v1beta1" && sel.SelectsAll() {
 			sel = lint.LabelSelector{} // in policy/v1beta1 an empty selector selects no pods
@@ -499,19 +652,19 @@ spec:
 		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
 		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
-		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + perDeployment,
+		"selector selects no pods; in `policy/v1` it selects every pod of the namespace. " + templatedReplicas + perDeployment,
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
-		var pdbs []*disruptionBudget
+		var pdbs []indexedSelector[*disruptionBudget]
 		for _, it := range items {
 			switch {
 			case it.scaler != nil:
 				minReplicas[it.scaler.target] = *it.scaler
 			case it.pdb != nil:
-				pdbs = append(pdbs, it.pdb)
+				pdbs = append(pdbs, indexedSelector[*disruptionBudget]{it.pdb.namespace, it.pdb.selector, it.pdb})
 			}
 		}
-		budgets := newBudgetIndex(pdbs)
+		budgets := newSelectorIndex(pdbs)
 		for _, it := range items {
 			w := it.workload
 			if w == nil {
@@ -527,8 +680,7 @@ spec:
 			default:
 				continue
 			}
-			elsewhere, ok := budgets.find(w.target.namespace, w.labels)
-			if ok {
+			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels)); ok {
 				continue
 			}
 			if len(w.labels) == 0 {
@@ -536,6 +688,12 @@ spec:
 				continue
 			}
 			hint := "add one with maxUnavailable: 1"
+			var elsewhere *disruptionBudget
+			for b := range budgets.selectingElsewhere(w.target.namespace, w.labels) {
+				if elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name {
+					elsewhere = b
+				}
+			}
 			if elsewhere != nil {
 				hint = fmt.Sprintf("PodDisruptionBudget %q in namespace %s matches but only protects pods of its own namespace",
 					elsewhere.name, elsewhere.namespace)
@@ -543,70 +701,6 @@ spec:
 			s.Report(w.replicasAt, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", how, w.target.namespace, w.selector, hint)
 		}
 	}),
-}
-
-// budgetIndex finds the PodDisruptionBudgets that select a set of pod labels without comparing
-// every budget with every workload. A budget with matchLabels is filed under the one of them that
-// the fewest budgets share (every pod it selects carries all of them, so any one will do, and the
-// rarest keeps buckets small when many budgets share a label such as env=prod); the rest are kept
-// per namespace.
-type budgetIndex struct {
-	byPair map[string][]*disruptionBudget // namespace + "\x00" + key=value
-	anyNs  map[string][]*disruptionBudget // key=value, any namespace: for the hint
-	rest   map[string][]*disruptionBudget // namespace → budgets without matchLabels
-}
-
-func newBudgetIndex(budgets []*disruptionBudget) *budgetIndex {
-	shared := map[string]int{}
-	for _, b := range budgets {
-		for k, v := range b.selector.MatchLabels() {
-			shared[k+"="+v]++
-		}
-	}
-	x := &budgetIndex{byPair: map[string][]*disruptionBudget{}, anyNs: map[string][]*disruptionBudget{},
-		rest: map[string][]*disruptionBudget{}}
-	for _, b := range budgets {
-		rarest := ""
-		for k, v := range b.selector.MatchLabels() {
-			pair := k + "=" + v
-			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
-				rarest = pair
-			}
-		}
-		if rarest == "" {
-			x.rest[b.namespace] = append(x.rest[b.namespace], b)
-			continue
-		}
-		x.byPair[b.namespace+"\x00"+rarest] = append(x.byPair[b.namespace+"\x00"+rarest], b)
-		x.anyNs[rarest] = append(x.anyNs[rarest], b)
-	}
-	return x
-}
-
-// find reports whether a budget in namespace selects labels; if none does, it returns one in
-// another namespace that would, for the message.
-func (x *budgetIndex) find(namespace string, labels map[string]string) (elsewhere *disruptionBudget, ok bool) {
-	for _, b := range x.rest[namespace] {
-		if b.selector.Matches(labels) {
-			return nil, true
-		}
-	}
-	for k, v := range labels {
-		for _, b := range x.byPair[namespace+"\x00"+k+"="+v] {
-			if b.selector.Matches(labels) {
-				return nil, true
-			}
-		}
-	}
-	for k, v := range labels {
-		for _, b := range x.anyNs[k+"="+v] {
-			if b.namespace != namespace && b.selector.Matches(labels) &&
-				(elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name) {
-				elsewhere = b
-			}
-		}
-	}
-	return elsewhere, false
 }
 
 var HostNetwork = &lint.Rule{
@@ -627,10 +721,23 @@ var HostNetwork = &lint.Rule{
 		Good: deployment("", ""),
 	},
 	Equivalents: []string{"kube-linter host-network", "Polaris hostNetworkSet", "Checkov CKV_K8S_19", "Trivy KSV-0009"},
+	Notes: "A DaemonSet (or a kind that runs pods as one does) is reported as a note, not an error: a DaemonSet is " +
+		"how node agents run, and the CNI (aws-node), kube-proxy, node exporters and the node termination handler " +
+		"need the host network by design, so standard EKS add-ons would otherwise fail every CI run. The note still " +
+		"says that the agent can act as the node, so that each one is given an IAM role of its own. Every other " +
+		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike.",
 	Check: func(p *lint.Pass) {
-		if hn := p.Object.PodSpec().Get("hostNetwork"); hn.IsTrue() {
+		o := p.Object
+		hn := o.PodSpec().Get("hostNetwork")
+		switch {
+		case !hn.IsTrue():
+		case o.WorkloadKind() == "DaemonSet":
+			p.ReportLevel(lint.Note, hn, "%s shares the node's network, so its pods reach the instance metadata service and "+
+				"the node's IAM role; usual for a node agent: run only agents you trust there, and give each an IAM role of its "+
+				"own (Pod Identity or IRSA) rather than the node's", describeObject(o))
+		default:
 			p.Report(hn, "%s shares the node's network, so its pods reach the instance metadata service and the node's IAM "+
-				"role; remove hostNetwork: true unless it is a node agent", describeObject(p.Object))
+				"role; remove hostNetwork: true unless it is a node agent", describeObject(o))
 		}
 	},
 }
@@ -654,7 +761,8 @@ var IRSARoleARNInvalid = &lint.Rule{
 	},
 	Notes: "Role paths are accepted (`role/team/web`): unlike aws-auth entries, IRSA passes the ARN to STS, which " +
 		"needs the path. All AWS partitions are accepted (aws, aws-cn, aws-us-gov, the ISO partitions and " +
-		"aws-eusc), not only the three RULES.md names. An empty value is reported: the webhook then skips the pod.",
+		"aws-eusc), not only the three RULES.md names. An empty value is reported: the webhook then skips the pod. " +
+		placeholderNote("role ARN", "`ACCOUNT_ID`, `<account-id>`"),
 	Check: func(p *lint.Pass) {
 		o := p.Object
 		if o.Format != lint.Kubernetes || o.Kind() != "ServiceAccount" {
@@ -681,13 +789,16 @@ var (
 	rolePath = regexp.MustCompile(`^[\x21-\x2E\x30-\x7E]+$`)
 )
 
-// roleARNProblem says what is wrong with an IAM role ARN, or "" when it is well formed.
+// roleARNProblem says what is wrong with an IAM role ARN, or "" when it is well formed or holds a
+// placeholder of a templating step, which assembles it before it is applied.
 func roleARNProblem(arn string) string {
 	switch {
 	case arn == "":
 		return "it is empty, so the webhook skips the pods"
 	case strings.TrimSpace(arn) != arn:
 		return "it has spaces around it"
+	case lint.HasPlaceholder(arn):
+		return ""
 	case strings.ContainsAny(arn, "<>{}$"):
 		return "it still holds a placeholder"
 	}
@@ -919,7 +1030,9 @@ func collectAutomount(p *lint.Pass) (automountItem, bool) {
 // imageNotes explains how both image rules read references.
 const imageNotes = "Image references are read as the container runtime does: a registry port is not a tag " +
 	"(`registry:5000/app` has none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. " +
-	"Init containers are checked too."
+	"Init containers are checked too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, " +
+	"`{{ .Values.image }}`) is not judged; one that holds a placeholder is judged by its literal parts " +
+	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag)."
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -943,7 +1056,7 @@ var ImageTagMutable = &lint.Rule{
 			image := c.Get("image")
 			ref := parseImage(image.Str())
 			switch {
-			case image.Str() == "" || ref.digest != "":
+			case image.Str() == "" || lint.IsPlaceholder(image.Str()) || ref.digest != "":
 			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
 			case ref.tag == "latest":
@@ -974,7 +1087,7 @@ var ImageNotDigestPinned = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if image.Str() != "" && parseImage(image.Str()).digest == "" {
+			if image.Str() != "" && !lint.IsPlaceholder(image.Str()) && parseImage(image.Str()).digest == "" {
 				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
 					image.Str(), image.Str())
 			}

@@ -56,7 +56,7 @@ metadata: {name: sa%[1]d, namespace: big}
 		rules []*lint.Rule
 	}{
 		{"per-object", []*lint.Rule{rules.ImageTagMutable}},
-		{"G5", []*lint.Rule{rules.SingleReplica, rules.PDBMissing, rules.WorkloadNoAWSIdentity, rules.SATokenAutomount}},
+		{"G5", []*lint.Rule{rules.ReadinessProbeMissing, rules.SingleReplica, rules.PDBMissing, rules.WorkloadNoAWSIdentity, rules.SATokenAutomount}},
 		{"G7", []*lint.Rule{rules.ALBInternetFacingUnrestricted, rules.ServiceSelectsNoPods}},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -50,6 +50,11 @@ func Reference(checks, own []*lint.Rule, sections []Section) ([]byte, error) {
 		"and `ekslint rules <id>` explains one.\n\n", len(checks), DefaultOn(checks), ids(own))
 	fmt.Fprintf(&b, "Each rule's output below is what `ekslint lint` prints for the rule's example with only that rule "+
 		"on and `--date %s` (version rules compare against the date).\n\n", Date.Format(time.DateOnly))
+	fmt.Fprintf(&b, "The Inputs column says what a rule reads. `workload` is every object that runs pods from a pod template: "+
+		"%s. Rules that depend on how pods are rolled out, scaled or restarted treat each kind like the built-in kind "+
+		"named in parentheses. `service` is Services "+
+		"and Ingresses, `rbac` is RBAC objects, ServiceAccounts and the aws-auth ConfigMap, `namespace-wide` is every "+
+		"Kubernetes object of a deployment, read together.\n\n", strings.Join(lint.WorkloadKinds(), ", "))
 	b.WriteString("| Rule | Level | Default | Inputs | Finds |\n|---|---|---|---|---|\n")
 	for _, r := range all {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Level, onOff(r), inputs(r), r.Title)

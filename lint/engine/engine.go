@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ekslint/ekslint/lint"
@@ -392,7 +393,10 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 
 // Dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can
 // produce the same finding at the same template or base line, and a person fixes it once. The
-// variants that produced it are kept on the finding.
+// variants that produced it are kept on the finding. When the same build (one value set, one
+// overlay, or the raw manifests) produced it for several objects, as a Kustomize patch with a
+// label selector or a Helm range does, the finding stays about the first object (its object in
+// JSON and SARIF, and its fingerprint) and its message names the others.
 func Dedupe(fs []Finding) []Finding {
 	// Checkers append findings in whatever order they finish: the message, the variants and the
 	// object break ties, so the finding kept (its message and object name the object as one
@@ -405,6 +409,14 @@ func Dedupe(fs []Finding) []Finding {
 		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
 	})
 	out := fs[:0]
+	var others []*lint.ObjectID // the other objects of the last finding kept
+	nameOthers := func() {
+		if len(others) > 0 {
+			last := &out[len(out)-1]
+			last.Message += " " + alsoFor(last.Object.Identity(), others)
+			others = others[:0]
+		}
+	}
 	for _, f := range fs {
 		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos {
 			last := &out[n-1]
@@ -414,9 +426,40 @@ func Dedupe(fs []Finding) []Finding {
 				}
 			}
 			slices.Sort(last.Variants)
+			if id := f.Object.Identity(); id != nil && last.Object.Identity() != nil && f.Object.Variant == last.Object.Variant &&
+				*id != *last.Object.Identity() && !slices.ContainsFunc(others, func(o *lint.ObjectID) bool { return *o == *id }) {
+				others = append(others, id)
+			}
 			continue
 		}
+		nameOthers()
 		out = append(out, f)
 	}
+	nameOthers()
 	return out
+}
+
+// maxNamedOthers is how many other objects a merged finding's message names before it counts the rest.
+const maxNamedOthers = 4
+
+// alsoFor says which other objects a finding holds for, naming them as `Kind "name"` (with the
+// namespace when it is not the kept object's): `(the same holds for Deployment "b", Deployment "c"
+// and 3 more objects: this line applies to them too)`.
+func alsoFor(kept *lint.ObjectID, others []*lint.ObjectID) string {
+	names := make([]string, 0, min(len(others), maxNamedOthers)+1)
+	for _, o := range others[:min(len(others), maxNamedOthers)] {
+		name := o.Name
+		if o.Namespace != kept.Namespace && o.Namespace != "" {
+			name = o.Namespace + "/" + name
+		}
+		names = append(names, fmt.Sprintf("%s %q", o.Kind, name))
+	}
+	if rest := len(others) - len(names); rest > 0 {
+		names = append(names, fmt.Sprintf("%d more objects", rest))
+	}
+	list := names[0]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	return "(the same holds for " + list + ": this line applies to them too)"
 }

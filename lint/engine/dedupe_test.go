@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+func TestDedupeNamesEveryObjectAtOnePlace(t *testing.T) {
+	rule := &lint.Rule{ID: "k8s-pdb-missing"}
+	at := lint.Pos{File: "overlay/scale.yaml", Line: 6, Column: 3}
+	finding := func(name, variant string) Finding {
+		ref := &lint.ObjectRef{ObjectID: lint.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: name}, Variant: variant}
+		f := Finding{Rule: rule, Message: "replicas: 4 but no PodDisruptionBudget", Place: lint.Place{Pos: at, Object: ref}}
+		if variant != "" {
+			f.Variants = []string{variant}
+		}
+		return f
+	}
+	for _, c := range []struct {
+		name     string
+		findings []Finding
+		object   string
+		message  string
+		variants []string
+	}{{
+		name:     "one patch line, several objects",
+		findings: []Finding{finding("checkout", "prod"), finding("cart", "prod"), finding("cart", "prod")},
+		object:   "Deployment shop/cart",
+		message:  `replicas: 4 but no PodDisruptionBudget (the same holds for Deployment "checkout": this line applies to them too)`,
+		variants: []string{"prod"},
+	}, {
+		name:     "one object built by several overlays",
+		findings: []Finding{finding("prod-cart", "prod"), finding("staging-cart", "staging")},
+		object:   "Deployment shop/prod-cart",
+		message:  "replicas: 4 but no PodDisruptionBudget",
+		variants: []string{"prod", "staging"},
+	}, {
+		name: "many objects",
+		findings: func() []Finding {
+			var fs []Finding
+			for i := range 7 {
+				fs = append(fs, finding(fmt.Sprintf("worker-%d", i), ""))
+			}
+			return fs
+		}(),
+		object: "Deployment shop/worker-0",
+		message: `replicas: 4 but no PodDisruptionBudget (the same holds for Deployment "worker-1", Deployment "worker-2", ` +
+			`Deployment "worker-3", Deployment "worker-4" and 2 more objects: this line applies to them too)`,
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Dedupe(c.findings)
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1", len(got))
+			}
+			f := got[0]
+			if f.Object.String() != c.object || f.Message != c.message || strings.Join(f.Variants, ",") != strings.Join(c.variants, ",") {
+				t.Errorf("got %s %q %v, want %s %q %v", f.Object, f.Message, f.Variants, c.object, c.message, c.variants)
+			}
+			// Already one finding per place: another pass changes nothing (the filter dedupes again).
+			if again := Dedupe(got); again[0].Message != f.Message {
+				t.Errorf("a second pass changed the message to %q", again[0].Message)
+			}
+		})
+	}
+}

@@ -1,0 +1,39 @@
+package lint
+
+import "testing"
+
+func TestPlaceholders(t *testing.T) {
+	for _, c := range []struct {
+		s        string
+		whole    bool
+		contains bool
+	}{
+		{"${CARTS_IAM_ROLE}", true, true},
+		{" ${IMAGE:-nginx:1.27} ", true, true},
+		{"$IMAGE", true, true},
+		{"$(SERVICE_NAME)", true, true},
+		{"$(Build.BuildId)", true, true},
+		{"{{ .Values.image }}", true, true},
+		{`{{ printf "%s:%s" .repo .tag }}`, true, true},
+		{"${{ secrets.ROLE_ARN }}", true, true},
+		{"arn:aws:iam::${AWS_ACCOUNT_ID}:role/carts", false, true},
+		{"registry.example.com/app:${TAG}", false, true},
+		{"{{ .repo }}:{{ .tag }}", false, true},
+		// Written for a person to fill in: nothing replaces them.
+		{"arn:aws:iam::ACCOUNT_ID:role/carts", false, false},
+		{"arn:aws:iam::<account-id>:role/carts", false, false},
+		{"xxxxxxxxxxxx", false, false},
+		{"{account}", false, false},
+		{"$", false, false},
+		{"$1", false, false},
+		{"100$", false, false},
+		{"", false, false},
+	} {
+		if got := IsPlaceholder(c.s); got != c.whole {
+			t.Errorf("IsPlaceholder(%q) = %v, want %v", c.s, got, c.whole)
+		}
+		if got := HasPlaceholder(c.s); got != c.contains {
+			t.Errorf("HasPlaceholder(%q) = %v, want %v", c.s, got, c.contains)
+		}
+	}
+}

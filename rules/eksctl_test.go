@@ -1,0 +1,47 @@
+package rules_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/rules"
+)
+
+// Files that add node groups to a cluster give its cluster-level findings once: on the config that
+// defines the cluster, else on the first of them; never once per file.
+func TestEksctlClusterJudgedOnce(t *testing.T) {
+	var clusterRules []*lint.Rule
+	for _, r := range rules.All() {
+		if r.Inputs&lint.EksctlInput != 0 && !strings.HasPrefix(r.ID, "eks-nodegroup-") {
+			clusterRules = append(clusterRules, r)
+		}
+	}
+	const meta = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, region: eu-west-1}\n"
+	nodeGroups := map[string]string{}
+	for i := 1; i <= 9; i++ {
+		nodeGroups[fmt.Sprintf("ng-%d.yaml", i)] = meta + fmt.Sprintf("managedNodeGroups: [{name: ng-%d}]\n", i)
+	}
+	withCluster := map[string]string{"cluster.yaml": meta + "cloudWatch: {clusterLogging: {enableTypes: [api]}}\n"}
+	for name, src := range nodeGroups {
+		withCluster[name] = src
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  string // the only file with findings
+	}{{"with the cluster's config", withCluster, "cluster.yaml"}, {"node group files alone", nodeGroups, "ng-1.yaml"}} {
+		req := only(clusterRules...)
+		res := linttest.LintFiles(t, c.files, req)
+		files := map[string]int{}
+		for _, f := range res.Findings {
+			files[filepath.Base(f.Pos.File)]++
+		}
+		if len(files) != 1 || files[c.want] == 0 {
+			t.Errorf("%s: findings per file %v, want them all in %s", c.name, files, c.want)
+		}
+	}
+}
