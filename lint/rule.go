@@ -26,8 +26,11 @@ type Rule struct {
 	Inputs Inputs
 	// Tags classify the rule; SARIF's security-severity is given to rules tagged TagSecurity.
 	Tags []Tag
-	// Rationale says why it matters and which best practice it implements.
+	// Rationale says why it matters.
 	Rationale string
+	// Sources are the public pages the rule implements: the EKS Best Practices Guide section, the
+	// EKS User Guide page, the Kubernetes documentation. Docs and SARIF help link them.
+	Sources []Source
 	// Fix says how to fix a finding.
 	Fix string
 	// Example is a minimal input the rule reports on and the same input fixed; docs show both
@@ -43,6 +46,12 @@ type Rule struct {
 	Check func(p *Pass)
 	// Set looks at many objects together; build it with Gather.
 	Set SetCheck
+}
+
+// A Source is a public page a rule implements.
+type Source struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
 }
 
 // Example is the before and after a rule's docs show.

@@ -58,12 +58,13 @@ var AuthModeConfigMapOnly = &lint.Rule{
 	Title:     "Cluster access is managed only through the aws-auth ConfigMap",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgClusterAccessManager, eksGuideGrantIAMUsersAccessKubernetes, eksctlAccessEntries},
 	Rationale: "With authenticationMode CONFIG_MAP, IAM principals get into the cluster only through the aws-auth " +
 		"ConfigMap: a YAML string inside the cluster that one bad edit breaks for everyone, that anyone who can " +
 		"write ConfigMaps in kube-system can change, and that AWS documents as deprecated. Access entries are " +
 		"managed through the EKS API, audited in CloudTrail and can be granted per namespace. The EKS API and " +
 		"CloudFormation default to CONFIG_MAP; eksctl defaults to API_AND_CONFIG_MAP. EKS Best Practices: " +
-		"manage access with access entries (B1) and restrict who is cluster admin (A5).",
+		"manage access with access entries and restrict who is cluster admin.",
 	Fix: "Set `accessConfig.authenticationMode: API` (eksctl) or `AccessConfig.AuthenticationMode: API` " +
 		"(CloudFormation); use API_AND_CONFIG_MAP while moving aws-auth entries to access entries. The mode can " +
 		"only move from CONFIG_MAP towards API, never back.",
@@ -94,9 +95,10 @@ var AuthModeNotAPIOnly = &lint.Rule{
 	Title:     "Cluster still honours the aws-auth ConfigMap",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgClusterAccessManagement, eksGuideChangeAuthenticationModeUseAccess, eksGuideSetClusterAuthenticationMode},
 	Rationale: "API_AND_CONFIG_MAP is a migration mode: access entries work, but so does every entry in the aws-auth " +
 		"ConfigMap, so anyone who can edit that ConfigMap can still grant cluster access outside the EKS API. eksctl " +
-		"creates clusters in this mode unless told otherwise. EKS Best Practices: use access entries (B1).",
+		"creates clusters in this mode unless told otherwise. EKS Best Practices: use access entries.",
 	Fix: "Move the remaining aws-auth entries to access entries, then set `authenticationMode: API`.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("accessConfig:\n  authenticationMode: API_AND_CONFIG_MAP\n", ""),
@@ -123,10 +125,11 @@ var CreatorAdminBootstrap = &lint.Rule{
 	Title:     "Cluster creator becomes cluster admin",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgRemoveClusterAdminPermissionsFrom, eksGuideGrantIAMUsersAccessKubernetes, eksctlAccessEntries},
 	Rationale: "Unless bootstrapClusterCreatorAdminPermissions is false, EKS gives whoever created the cluster (often a " +
 		"CI role or a person's SSO role) an access entry with AmazonEKSClusterAdminPolicy. That admin is not in the " +
 		"configuration under review and outlives the person's need. The API default is true. EKS Best Practices: " +
-		"grant cluster admin explicitly, to few principals (B1, A5).",
+		"grant cluster admin explicitly, to few principals.",
 	Fix: "Set `accessConfig.bootstrapClusterCreatorAdminPermissions: false` (CloudFormation: " +
 		"`AccessConfig.BootstrapClusterCreatorAdminPermissions: false`) and list the admins as access entries.",
 	Example: lint.Example{
@@ -165,9 +168,10 @@ var AccessEntryClusterAdmin = &lint.Rule{
 	Title:     "Access entry grants cluster admin",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgClusterAccessRecommendations, eksGuideReviewAccessPolicyPermissions, k8sLeastPrivilege},
 	Rationale: "AmazonEKSClusterAdminPolicy on the cluster scope, like the system:masters group, allows every action " +
 		"on every resource, including RBAC and the cluster's own access. Every such principal is a full compromise " +
-		"of the cluster when its credentials leak. EKS Best Practices: least privilege for cluster access (A5, B1).",
+		"of the cluster when its credentials leak. EKS Best Practices: least privilege for cluster access.",
 	Fix: "Grant AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy, scoped to the namespaces the " +
 		"principal needs (`accessScope: {type: namespace, namespaces: [...]}`), or Kubernetes groups bound by RBAC; " +
 		"keep cluster admin to a break-glass role.",
@@ -229,10 +233,11 @@ var IdentityMappingSystemMasters = &lint.Rule{
 	Title:     "IAM identity mapping grants system:masters",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgSectionsTheAwsAuthConfigMap, eksGuideAddIAMPrincipalsCluster, k8sLeastPrivilege},
 	Rationale: "eksctl writes iamIdentityMappings into the aws-auth ConfigMap. The system:masters group is hard-wired " +
 		"to cluster admin: no RBAC binding grants it and none can take it away, so a mapped role keeps full control " +
 		"of the cluster for as long as the entry exists. EKS Best Practices: never map IAM principals to " +
-		"system:masters; restrict RBAC (A5).",
+		"system:masters; restrict RBAC.",
 	Fix: "Map the principal to a group bound by RBAC to what it needs, or replace the mapping with an access entry " +
 		"(`accessConfig.accessEntries`).",
 	Example: lint.Example{
@@ -273,9 +278,10 @@ var IRSAWithoutOIDC = &lint.Rule{
 	Title:     "IRSA service accounts without an OIDC provider",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgIAMRolesServiceAccountsIRSA, eksGuideCreateIAMOIDCProviderCluster, eksctlIAMRolesServiceAccounts},
 	Rationale: "IAM roles for service accounts trust the cluster's IAM OIDC provider; eksctl creates it only with " +
 		"`iam.withOIDC: true` (default false) and rejects `iam.serviceAccounts` without it, so the cluster cannot " +
-		"be created as written. EKS Best Practices: IRSA needs the OIDC provider (A6).",
+		"be created as written. EKS Best Practices: IRSA needs the OIDC provider.",
 	Fix: "Set `iam.withOIDC: true`, or move the service accounts to `iam.podIdentityAssociations` (no OIDC provider needed).",
 	Example: lint.Example{
 		Bad: eksctlCluster("iam:\n  serviceAccounts:\n    - metadata: {name: s3-reader, namespace: apps}\n"+
@@ -320,10 +326,11 @@ var PodIdentityAgentMissing = &lint.Rule{
 	Title:     "Pod Identity associations without the Pod Identity agent",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideSetUpPodIdentityAgent, eksGuideLearnHowPodIdentityGrants},
 	Rationale: "EKS Pod Identity hands credentials to pods through the eks-pod-identity-agent DaemonSet. Without the " +
 		"add-on, associations exist but no pod receives their credentials (eksctl rejects the config at create " +
 		"time). EKS Auto Mode runs the agent itself. EKS Best Practices: use Pod Identity for workload access to " +
-		"AWS (B2).",
+		"AWS.",
 	Fix: "Add `{name: eks-pod-identity-agent}` to `addons`.",
 	Example: lint.Example{
 		Bad: eksctlCluster("iam:\n  podIdentityAssociations:\n    - namespace: apps\n      serviceAccountName: s3-reader\n"+
@@ -353,10 +360,11 @@ var PreferPodIdentity = &lint.Rule{
 	Title:     "IRSA used where EKS Pod Identity would do",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgPodIdentitiesComparedIRSA, eksGuideGrantKubernetesWorkloadsAccessAWS, eksGuideLearnHowPodIdentityGrants},
 	Rationale: "IAM roles for service accounts need an OIDC provider per cluster and a trust policy naming each " +
 		"cluster's issuer, so roles cannot be reused across clusters without editing them. EKS Pod Identity needs " +
 		"neither, supports session tags for ABAC and is the approach EKS Best Practices recommend for new " +
-		"workloads (B2).",
+		"workloads.",
 	Fix: "Replace `iam.serviceAccounts` with `iam.podIdentityAssociations` (and add the eks-pod-identity-agent " +
 		"add-on); for add-ons use `podIdentityAssociations` or `useDefaultPodIdentityAssociations: true` instead of " +
 		"`serviceAccountRoleARN`/`attachPolicyARNs`.",
@@ -395,10 +403,11 @@ var NoWorkloadIdentity = &lint.Rule{
 	Title:     "Pods have no way to get AWS credentials of their own",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgIdentitiesCredentialsPods, eksGuideGrantKubernetesWorkloadsAccessAWS, bpgRestrictAccessInstanceProfileAssigned},
 	Rationale: "Without an OIDC provider (IRSA) and without the Pod Identity agent, a pod that calls AWS can only use " +
 		"the node's instance role, which every pod on the node shares, so each workload gets the union of what " +
-		"all of them need. EKS Best Practices: give each workload its own role with IRSA or Pod Identity (B2, A6) " +
-		"and keep pods off the node role (B3).",
+		"all of them need. EKS Best Practices: give each workload its own role with IRSA or Pod Identity " +
+		"and keep pods off the node role.",
 	Fix: "Add the `eks-pod-identity-agent` add-on (and `iam.podIdentityAssociations` for workloads that call AWS), " +
 		"or set `iam.withOIDC: true` to use IRSA.",
 	Example: lint.Example{
@@ -427,10 +436,11 @@ var VPCCNIUsesNodeRole = &lint.Rule{
 	Title:     "The VPC CNI runs with the node role",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgUpdateAwsNodeDaemonsetUse, eksGuideConfigureVPCCNIPluginUse, bpgUseSeparateIAMRoleCNI},
 	Rationale: "When iam.withOIDC is off and the vpc-cni add-on has no role of its own, eksctl attaches " +
 		"AmazonEKS_CNI_Policy to every node role, so every pod that can reach the instance metadata service may " +
-		"create, attach and delete network interfaces. EKS Best Practices: give the CNI its own role (A7) and keep " +
-		"pods off the node role (B3).",
+		"create, attach and delete network interfaces. EKS Best Practices: give the CNI its own role and keep " +
+		"pods off the node role.",
 	Fix: "Give vpc-cni its own identity (`useDefaultPodIdentityAssociations: true` with the eks-pod-identity-agent " +
 		"add-on, or `serviceAccountRoleARN`), or set `iam.withOIDC: true` so eksctl creates an IRSA role for it.",
 	Example: lint.Example{

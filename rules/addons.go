@@ -191,10 +191,11 @@ var VPCCNINetworkPolicyDisabled = &lint.Rule{
 	Title:     "VPC CNI does not enforce Kubernetes network policies",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgNetworkPolicy, eksGuideLimitPodTrafficKubernetesNetwork, k8sNetworkPolicies},
 	Rationale: "The Amazon VPC CNI enforces NetworkPolicy objects only when its add-on configuration sets " +
 		"`enableNetworkPolicy: \"true\"`; otherwise every policy is accepted by the API server and silently " +
 		"ignored, and every pod can reach every other pod. eksctl and EKS install the VPC CNI without it. EKS Best " +
-		"Practices: enforce network policies with the VPC CNI (B4).",
+		"Practices: enforce network policies with the VPC CNI.",
 	Fix: "Declare the vpc-cni add-on with `configurationValues: '{\"enableNetworkPolicy\": \"true\"}'` (CloudFormation: " +
 		"an `AWS::EKS::Addon` with `AddonName: vpc-cni` and that `ConfigurationValues`).",
 	Example: lint.Example{
@@ -264,9 +265,10 @@ var VPCCNITooOldForNetworkPolicy = &lint.Rule{
 	Title:     "Network policy is enabled on a VPC CNI or cluster too old to enforce it",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideLimitPodTrafficKubernetesNetwork, eksGuideRestrictPodNetworkTrafficKubernetes},
 	Rationale: "The VPC CNI enforces Kubernetes network policies from add-on v1.14.0-eksbuild.3 and on clusters " +
 		"1.25 and newer. With an older add-on or cluster the setting does not take effect, and policies the " +
-		"team relies on for isolation are not enforced. EKS Best Practices: enforce network policies with the VPC CNI (B4).",
+		"team relies on for isolation are not enforced. EKS Best Practices: enforce network policies with the VPC CNI.",
 	Fix: "Update the vpc-cni add-on `version` to v1.14.0-eksbuild.3 or newer (or `latest`), and the cluster to " +
 		"Kubernetes 1.25 or newer.",
 	Example: lint.Example{
@@ -311,9 +313,10 @@ var GuardDutyAgentAddonMissing = &lint.Rule{
 	Title:     "No GuardDuty runtime monitoring agent add-on",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgUseGuardDutyRuntimeMonitoringDetecting, eksGuideDetectThreatsGuardDuty, guardDutyGuardDutyRuntimeMonitoring},
 	Rationale: "GuardDuty Runtime Monitoring sees process, file and network activity on the nodes only through its " +
 		"security agent, the `aws-guardduty-agent` add-on. Without it, runtime threats (a cryptominer, a reverse " +
-		"shell in a container) go unseen. EKS Best Practices: run the GuardDuty runtime agent (B8).",
+		"shell in a container) go unseen. EKS Best Practices: run the GuardDuty runtime agent.",
 	Fix: "Add the `aws-guardduty-agent` add-on (CloudFormation: an `AWS::EKS::Addon` with that `AddonName`), or let " +
 		"GuardDuty manage the agent (Runtime Monitoring with `EKS_ADDON_MANAGEMENT` enabled).",
 	Example: lint.Example{

@@ -98,10 +98,11 @@ var CFNClusterRolePolicy = &lint.Rule{
 	Title:     "Cluster role lacks AmazonEKSClusterPolicy",
 	Inputs:    lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideClusterIAMRole, eksGuideAWSManagedPoliciesElasticKubernetes},
 	Rationale: "The EKS control plane acts in your account (network interfaces, load balancers, node registration) " +
 		"with the cluster IAM role; EKS documents AmazonEKSClusterPolicy as the policy that role needs. Without it " +
 		"cluster creation or later operations fail. EKS Best Practices: the cluster role carries " +
-		"AmazonEKSClusterPolicy (A9).",
+		"AmazonEKSClusterPolicy.",
 	Fix: "Add `!Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSClusterPolicy` to the role's ManagedPolicyArns.",
 	Example: lint.Example{
 		Bad: templateWith(cfnClusterWithRole("        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKSServicePolicy\n")),
@@ -136,11 +137,12 @@ var CFNNodeRolePolicies = &lint.Rule{
 	Title:     "Node role lacks a policy nodes need",
 	Inputs:    lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideNodeIAMRole, eksGuideAWSManagedPoliciesElasticKubernetes, eksGuideConfigureVPCCNIPluginUse},
 	Rationale: "Nodes join the cluster with AmazonEKSWorkerNodePolicy, pull images with ECR read access " +
 		"(AmazonEC2ContainerRegistryPullOnly, or the broader ReadOnly) and, unless the VPC CNI has a role of its " +
 		"own, manage pod networking with AmazonEKS_CNI_Policy. A node role without them gives nodes that never " +
 		"become Ready or pods stuck pulling images. EKS Best Practices: a least-privilege node role with exactly " +
-		"these (A4, A7, A8).",
+		"these.",
 	Fix: "Add the missing policies to the node role's ManagedPolicyArns; for the CNI, prefer giving the vpc-cni " +
 		"add-on its own role (`ServiceAccountRoleArn` or `PodIdentityAssociations`).",
 	Example: lint.Example{
@@ -189,10 +191,11 @@ var GuardDutyEKSFeaturesDisabled = &lint.Rule{
 	Title:     "GuardDuty detector does not monitor EKS",
 	Inputs:    lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgUseGuardDutyRuntimeMonitoringDetecting, eksGuideDetectThreatsGuardDuty, guardDutyProtection},
 	Rationale: "GuardDuty watches EKS through two features: EKS audit log monitoring (EKS_AUDIT_LOGS) reads the " +
 		"Kubernetes audit log for suspicious API use, and runtime monitoring (RUNTIME_MONITORING, formerly " +
 		"EKS_RUNTIME_MONITORING) watches the nodes through its agent. A detector without them misses attacks " +
-		"on the cluster. EKS Best Practices: GuardDuty EKS protection (A12) and runtime monitoring (B8).",
+		"on the cluster. EKS Best Practices: GuardDuty EKS protection and runtime monitoring.",
 	Fix: "Add `{Name: EKS_AUDIT_LOGS, Status: ENABLED}` and `{Name: RUNTIME_MONITORING, Status: ENABLED}` (with " +
 		"`AdditionalConfiguration: [{Name: EKS_ADDON_MANAGEMENT, Status: ENABLED}]` to let GuardDuty manage its " +
 		"agent) to the detector's `Features`.",
@@ -251,9 +254,10 @@ var CFNSGIngressOpenWorld = &lint.Rule{
 	Title:     "Security group opens SSH, RDP or all ports to the internet",
 	Inputs:    lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMinimizeAccessWorkerNodes, eksGuideViewSecurityGroupRequirementsClusters, bpgSecurityGroups},
 	Rationale: "An ingress rule from 0.0.0.0/0 or ::/0 on port 22, port 3389 or every port exposes nodes to " +
 		"internet-wide scanning and credential brute force within minutes of launch. EKS Best Practices: no " +
-		"SSH/RDP from the internet, no all-port rules (A1, A3).",
+		"SSH/RDP from the internet, no all-port rules.",
 	Fix: "Restrict `CidrIp`/`CidrIpv6` to known ranges or use `SourceSecurityGroupId` (a bastion's group); reach " +
 		"nodes with SSM Session Manager instead of SSH.",
 	Example: lint.Example{
@@ -308,10 +312,11 @@ var CFNClusterSGNon443 = &lint.Rule{
 	Title:     "Cluster security group allows more than HTTPS",
 	Inputs:    lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgSecurityGroups, eksGuideRestrictingClusterTraffic, bpgConfigureSecurityGroupsCarefully},
 	Rationale: "The security groups in ResourcesVpcConfig.SecurityGroupIds are attached to the control plane's " +
 		"network interfaces. The API server listens on 443; any other inbound port only widens what reaches the " +
 		"control plane's interfaces. EKS Best Practices: the cluster security group needs tcp/443 from nodes and " +
-		"admins (A3).",
+		"admins.",
 	Fix: "Remove ingress rules other than tcp/443 from the cluster's security groups; put node-to-node rules on " +
 		"the nodes' security group.",
 	Example: lint.Example{

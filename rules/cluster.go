@@ -75,10 +75,11 @@ var EndpointPublicAccess = &lint.Rule{
 	Title:     "Cluster API endpoint is public",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMakeClusterEndpointPrivate, eksGuideClusterAPIServerEndpoint, eksctlClusterAccess},
 	Rationale: "A public endpoint exposes the Kubernetes API server to the internet: every leaked credential and " +
 		"every API server vulnerability is then reachable from anywhere. eksctl and the EKS API make the endpoint " +
 		"public unless told otherwise. EKS Best Practices: make the endpoint private and reach it over the VPC, a " +
-		"VPN or PrivateLink, or at least restrict who can reach it (A2, B7).",
+		"VPN or PrivateLink, or at least restrict who can reach it.",
 	Fix: "Set `vpc.clusterEndpoints.privateAccess: true` and `publicAccess: false` (CloudFormation: " +
 		"`ResourcesVpcConfig.EndpointPrivateAccess: true`, `EndpointPublicAccess: false`); if the endpoint must " +
 		"stay public, restrict it with `vpc.publicAccessCIDRs` (`PublicAccessCidrs`).",
@@ -119,9 +120,10 @@ var EndpointPublicCIDRUnrestricted = &lint.Rule{
 	Title:     "Public API endpoint is open to the whole internet",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMakeClusterEndpointPrivate, eksGuideModifyingClusterEndpointAccess, eksctlClusterAccess},
 	Rationale: "With a public endpoint and no `publicAccessCIDRs`, EKS accepts API connections from 0.0.0.0/0: " +
 		"anyone can probe the API server and try stolen credentials. EKS Best Practices: restrict the public " +
-		"endpoint to the CIDR blocks that need it (A2).",
+		"endpoint to the CIDR blocks that need it.",
 	Fix: "List the ranges that need the API (office, VPN, CI runners) in `vpc.publicAccessCIDRs` " +
 		"(CloudFormation: `ResourcesVpcConfig.PublicAccessCidrs`), or make the endpoint private.",
 	Example: lint.Example{
@@ -190,10 +192,11 @@ var EndpointPrivateAccessDisabled = &lint.Rule{
 	Title:     "Cluster API endpoint has no private access",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMakeClusterEndpointPrivate, eksGuideClusterPrivateEndpoint, eksctlClusterAccess},
 	Rationale: "Without private endpoint access, nodes and pods reach the Kubernetes API through the public endpoint: " +
 		"the traffic leaves the VPC, the public endpoint cannot be closed or narrowed without cutting the nodes " +
 		"off, and the API cannot be reached over PrivateLink. eksctl and the EKS API leave private access off " +
-		"unless told. EKS Best Practices: enable the private endpoint (A2, B7).",
+		"unless told. EKS Best Practices: enable the private endpoint.",
 	Fix: "Set `vpc.clusterEndpoints.privateAccess: true` (CloudFormation: `ResourcesVpcConfig.EndpointPrivateAccess: true`).",
 	Example: lint.Example{
 		Bad:  eksctlCluster("vpc:\n  publicAccessCIDRs: [\"203.0.113.0/24\"]\n", ""),
@@ -307,9 +310,10 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 	Title:     "Control-plane audit log is off",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgEnableAuditLogs, eksGuideSendControlPlaneLogsCloudWatch, eksctlCloudWatchLogging},
 	Rationale: "The audit log is the record of who did what through the Kubernetes API; without it an incident " +
 		"cannot be investigated. EKS sends no control-plane logs to CloudWatch unless asked. EKS Best Practices " +
-		"recommend the control-plane logs (A11), and GuardDuty's EKS audit log monitoring builds on them (A12).",
+		"recommend the control-plane logs, and GuardDuty's EKS audit log monitoring builds on them.",
 	Fix: "Add `audit` to `cloudWatch.clusterLogging.enableTypes` (or use `[\"*\"]` for all five types); in " +
 		"CloudFormation add `{Type: audit}` to `Logging.ClusterLogging.EnabledTypes`.",
 	Example: lint.Example{
@@ -340,9 +344,10 @@ var ControlPlaneLoggingIncomplete = &lint.Rule{
 	Title:     "Not every control-plane log type is on",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgEnableAuditLogs, eksGuideSendControlPlaneLogsCloudWatch, eksctlCloudWatchLogging},
 	Rationale: "Besides the audit log, the api, authenticator, controllerManager and scheduler logs explain failed " +
 		"requests, IAM authentication (which role became which Kubernetes user) and scheduling decisions. EKS " +
-		"Best Practices recommend all five log types (A11).",
+		"Best Practices recommend all five log types.",
 	Fix: "Set `cloudWatch.clusterLogging.enableTypes: [\"*\"]` and a `logRetentionInDays` to bound the cost; in " +
 		"CloudFormation list all five types in `Logging.ClusterLogging.EnabledTypes`.",
 	Example: lint.Example{
@@ -405,9 +410,10 @@ var SecretsKMSCMKMissing = &lint.Rule{
 	Title:     "Secrets are not encrypted with a customer-managed KMS key",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgUseAWSKMSEnvelopeEncryption, eksGuideDefaultEnvelopeEncryptionAllKubernetes, eksctlKMSEnvelopeEncryptionClusters},
 	Rationale: "EKS encrypts all Kubernetes API data at rest with an AWS-owned key on clusters 1.28 and newer; " +
 		"envelope encryption of secrets with your own KMS key adds a layer you control, audit in CloudTrail and " +
-		"can revoke (A10). A warning, not an error, because the default encryption exists.",
+		"can revoke. A warning, not an error, because the default encryption exists.",
 	Fix: "Add `secretsEncryption.keyARN` with the ARN of a customer-managed KMS key (CloudFormation: an " +
 		"`EncryptionConfig` item with `Resources: [secrets]` and `Provider.KeyArn`).",
 	Example: lint.Example{
@@ -489,10 +495,11 @@ var VersionExtendedSupport = &lint.Rule{
 	Title:     "Kubernetes version is in extended support",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagCost, lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgKeepClusterUpDate, eksGuideUnderstandKubernetesVersionLifecycle, blogExtendedSupportKubernetesVersionsPricing},
 	Rationale: "EKS supports a Kubernetes version for 14 months of standard support, then 12 months of extended " +
 		"support at six times the control-plane price ($0.60 instead of $0.10 per cluster-hour). A version in " +
 		"extended support gets fewer upstream fixes and leaves less time to upgrade. EKS Best Practices: run a " +
-		"current Kubernetes version (A18).",
+		"current Kubernetes version.",
 	Fix: "Upgrade `metadata.version` (CloudFormation: `Version`) to a version in standard support, one minor " +
 		"version at a time.",
 	Example: lint.Example{
@@ -523,9 +530,10 @@ var VersionUnsupported = &lint.Rule{
 	Title:     "Kubernetes version is past end of support or unknown to EKS",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgKeepClusterUpDate, eksGuideReleaseCalendar, eksGuideFAQs},
 	Rationale: "At the end of extended support EKS upgrades the control plane by itself and no longer creates " +
 		"clusters of that version, so the configuration no longer describes what runs; a version EKS does not " +
-		"offer cannot be created at all. EKS Best Practices: run a current Kubernetes version (A18).",
+		"offer cannot be created at all. EKS Best Practices: run a current Kubernetes version.",
 	Fix: "Set `metadata.version` (CloudFormation: `Version`) to a version EKS supports, and upgrade existing " +
 		"clusters one minor version at a time.",
 	Example: lint.Example{
@@ -579,9 +587,10 @@ var VersionSupportEndingSoon = &lint.Rule{
 	Title:     "Standard support for the Kubernetes version ends soon",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagCost, lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgReviewReleaseCalendar, eksGuideReleaseCalendar},
 	Rationale: fmt.Sprintf("When standard support ends, EKS moves the cluster to extended support at six times the "+
 		"control-plane price, or upgrades it by itself when the upgrade policy is STANDARD. Knowing %d days ahead "+
-		"leaves time to test and roll out an upgrade. EKS Best Practices: run a current Kubernetes version (A18).",
+		"leaves time to test and roll out an upgrade. EKS Best Practices: run a current Kubernetes version.",
 		supportEndingSoonDays),
 	Fix: "Plan the upgrade of `metadata.version` (CloudFormation: `Version`) to the next minor version before the date.",
 	Example: lint.Example{
@@ -612,9 +621,10 @@ var VersionUnpinned = &lint.Rule{
 	Title:     "eksctl cluster version is not pinned",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgKeepClusterUpDate, eksGuideUnderstandKubernetesVersionLifecycle},
 	Rationale: "Without `metadata.version` (or with \"auto\" or \"latest\") the version depends on the eksctl " +
 		"release or the day the cluster is created, so the same file creates different clusters and a review " +
-		"cannot see which version will run. EKS Best Practices: know and plan the Kubernetes version (A18).",
+		"cannot see which version will run. EKS Best Practices: know and plan the Kubernetes version.",
 	Fix: "Set `metadata.version` to the version you mean, as a string (`version: \"1.34\"`).",
 	Example: lint.Example{
 		Bad:  strings.Replace(eksctlCluster("", ""), "  version: \"1.34\"\n", "", 1),
@@ -691,9 +701,10 @@ var CoreDNSVersionMismatch = &lint.Rule{
 	Title:     "CoreDNS add-on version does not match the cluster version",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgUpgradeAddOnsComponentsUsing, eksGuideCoreDNSVersions},
 	Rationale: "Each Kubernetes version has its CoreDNS add-on line; a CoreDNS pinned to the line of an older or " +
 		"newer cluster version is untested with this one and is typically left behind after a cluster upgrade, " +
-		"when cluster DNS matters most. EKS Best Practices: keep CoreDNS at the version for the cluster (A19).",
+		"when cluster DNS matters most. EKS Best Practices: keep CoreDNS at the version for the cluster.",
 	Fix: "Set the coredns add-on's `version` (CloudFormation: `AddonVersion`) to a build for the cluster version, " +
 		"or to `latest` (or leave it out) to get the default build for the cluster.",
 	Example: lint.Example{
@@ -730,10 +741,11 @@ var KubeProxyVersionMismatch = &lint.Rule{
 	Title:     "kube-proxy add-on version does not match the cluster version",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgUpgradeAddOnsComponentsUsing, eksGuideKubeProxyVersions},
 	Rationale: "kube-proxy follows the Kubernetes version skew policy: it must never be newer than the control " +
 		"plane, and the EKS add-on for a cluster version carries that version's number. An older kube-proxy is " +
 		"usually one left behind by a cluster upgrade; past the supported skew it breaks Service networking. " +
-		"A kube-proxy newer than the cluster is an error. EKS Best Practices: keep add-ons at the cluster version (A19).",
+		"A kube-proxy newer than the cluster is an error. EKS Best Practices: keep add-ons at the cluster version.",
 	Fix: "Set the kube-proxy add-on's `version` (CloudFormation: `AddonVersion`) to a build of the cluster's minor " +
 		"version, or to `latest` (or leave it out) for the default build.",
 	Example: lint.Example{
@@ -777,9 +789,10 @@ var FewAvailabilityZones = &lint.Rule{
 	Title:     "Cluster spans fewer than three availability zones",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgSpreadWorkerNodesWorkloadsAcross, bpgConsiderMultiAZDeployment},
 	Rationale: "With two zones, losing one halves capacity and leaves no majority for zone-spread workloads. " +
 		"eksctl picks three zones when none are given (RecommendedAvailabilityZones), but accepts two, and even " +
-		"the same zone twice. EKS Best Practices: spread the cluster over three zones (A17).",
+		"the same zone twice. EKS Best Practices: spread the cluster over three zones.",
 	Fix: "List three distinct zones in `availabilityZones` (or subnets in three zones under `vpc.subnets`).",
 	Example: lint.Example{
 		Bad:  eksctlCluster("availabilityZones: [\"eu-west-1a\", \"eu-west-1b\"]\n", ""),
@@ -837,9 +850,10 @@ var UpgradePolicyExtended = &lint.Rule{
 	Title:     "Cluster moves to paid extended support when standard support ends",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagCost, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideViewCurrentClusterUpgradePolicy, blogExtendedSupportKubernetesVersionsPricing, eksGuideDisableExtendedSupport},
 	Rationale: "With the upgrade policy EXTENDED (the default of eksctl and the EKS API) a cluster whose version " +
 		"leaves standard support stays on it in extended support, at six times the control-plane price, until " +
-		"someone upgrades it. STANDARD makes EKS upgrade it instead. EKS Best Practices: run a current version (A18).",
+		"someone upgrades it. STANDARD makes EKS upgrade it instead. EKS Best Practices: run a current version.",
 	Fix: "Set `upgradePolicy.supportType: STANDARD` (CloudFormation: `UpgradePolicy.SupportType: STANDARD`), or " +
 		"keep EXTENDED on purpose and plan upgrades before the end of standard support.",
 	Example: lint.Example{

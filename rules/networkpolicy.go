@@ -27,9 +27,10 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 	Title:     "Namespace runs workloads but has no NetworkPolicy",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgNetworkPolicy, eksGuideLimitPodTrafficKubernetesNetwork, k8sNetworkPolicies},
 	Rationale: "A pod that no NetworkPolicy selects accepts connections from every pod in the cluster and can reach " +
 		"anything, so one compromised pod can probe every service. On EKS, the VPC CNI enforces NetworkPolicy " +
-		"once `enableNetworkPolicy` is on (B4); a namespace without any policy gets no isolation from it.",
+		"once `enableNetworkPolicy` is on; a namespace without any policy gets no isolation from it.",
 	Fix: "Add a default-deny NetworkPolicy to the namespace (`podSelector: {}`, `policyTypes: [Ingress, Egress]`) " +
 		"and policies that allow what each workload needs, DNS included.",
 	Example: lint.Example{
@@ -75,10 +76,11 @@ var NamespaceWithoutDefaultDeny = &lint.Rule{
 	Title:     "Namespace has no default-deny NetworkPolicy",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgCreateDefaultDenyPolicy, k8sDefaultDenyAllIngressAll},
 	Rationale: "NetworkPolicy is allow-list only for the pods a policy selects; every other pod stays open. A " +
 		"default-deny policy (`podSelector: {}` for Ingress and Egress) makes every pod of the namespace, " +
 		"including the ones added later, closed until a policy allows its traffic. EKS Best Practices " +
-		"recommend a default-deny policy per namespace (B5).",
+		"recommend a default-deny policy per namespace.",
 	Fix: "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` and no rules, plus a " +
 		"policy that allows egress to CoreDNS (UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns).",
 	Example: lint.Example{
@@ -137,8 +139,9 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 	Title:     "Default-deny egress blocks DNS",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgCreateRuleAllowDNSQueries, k8sNetworkPolicies},
 	Rationale: "A default-deny Egress policy blocks every connection a policy does not allow, DNS included: pods " +
-		"then fail to resolve any name (Services too) and time out instead of failing fast. Default deny (B5) " +
+		"then fail to resolve any name (Services too) and time out instead of failing fast. Default deny " +
 		"must come with a policy that allows egress to CoreDNS, which on EKS runs in kube-system with the label " +
 		"`k8s-app: kube-dns` and serves UDP and TCP port 53.",
 	Fix: "Add an egress rule to the pods of the namespace (`podSelector: {}`) that allows UDP and TCP port 53 to " +
@@ -206,9 +209,10 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Title:     "NetworkPolicy selects no pods",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{eksGuideConsiderations, k8sNetworkPolicies},
 	Rationale: "A NetworkPolicy applies to the pods its podSelector matches in its own namespace. A selector " +
 		"that matches no pod (a typo in a label, labels changed in the workload but not in the policy) " +
-		"protects nothing while looking like it does (B4).",
+		"protects nothing while looking like it does.",
 	Fix: "Make `spec.podSelector` match the labels of the pod template it is meant to protect, or delete the policy.",
 	Example: lint.Example{
 		Bad:  netpolDeployment("shop", "web", "app: web") + "---\n" + allowDNS("shop", "{matchLabels: {app: webb}}"),

@@ -73,9 +73,10 @@ var NodegroupSSHEnabled = &lint.Rule{
 	Title:     "Node group allows SSH",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMinimizeAccessWorkerNodes},
 	Rationale: "SSH keys on nodes are long-lived credentials and an open port; Systems Manager Session Manager " +
 		"(built into eksctl nodes) gives audited shell access without either. EKS Best Practices: block SSH " +
-		"access to nodes (A1). eksctl turns SSH on when any public key is given, even without `allow: true`; on " +
+		"access to nodes. eksctl turns SSH on when any public key is given, even without `allow: true`; on " +
 		"Windows nodes the key decrypts the RDP password.",
 	Fix: "Remove the `ssh` block (or set `ssh.allow: false`) and use `aws ssm start-session` to reach nodes; in " +
 		"CloudFormation remove `RemoteAccess` (and `KeyName` from the node group's launch template).",
@@ -122,10 +123,11 @@ var NodegroupSSHOpenToInternet = &lint.Rule{
 	Title:     "Node group SSH is open to the internet",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMinimizeAccessWorkerNodes, eksGuideViewSecurityGroupRequirementsClusters, bpgSecurityGroups},
 	Rationale: "When SSH is on, the node group is in public subnets (no `privateNetworking`) and no " +
 		"`sourceSecurityGroupIds` are given, eksctl adds security group rules allowing port 22 from 0.0.0.0/0 " +
 		"and ::/0 (makeSSHIngressRules). A managed node group with RemoteAccess and no SourceSecurityGroups gets " +
-		"port 22 (3389 on Windows) opened to 0.0.0.0/0 by EKS. EKS Best Practices: no SSH from the internet (A1, A3).",
+		"port 22 (3389 on Windows) opened to 0.0.0.0/0 by EKS. EKS Best Practices: no SSH from the internet.",
 	Fix: "Turn SSH off, or set `ssh.sourceSecurityGroupIds` (CloudFormation: `RemoteAccess.SourceSecurityGroups`) " +
 		"to a bastion's security group, or `privateNetworking: true`.",
 	Example: lint.Example{
@@ -176,9 +178,10 @@ var NodegroupBottlerocketAdminContainer = &lint.Rule{
 	Title:     "Bottlerocket admin container is enabled",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgMinimizeAccessWorkerNodes},
 	Rationale: "Bottlerocket has no shell or SSH server; the admin container adds both, running privileged with " +
 		"root access to the host. eksctl enables it whenever SSH is on and enableAdminContainer is unset. EKS Best " +
-		"Practices: no interactive access to nodes (A1); the control container gives SSM access without it.",
+		"Practices: no interactive access to nodes; the control container gives SSM access without it.",
 	Fix: "Set `bottlerocket.enableAdminContainer: false` and turn SSH off; use the control container " +
 		"(`aws ssm start-session`) and enable the admin container only to debug.",
 	Example: lint.Example{
@@ -211,9 +214,10 @@ var NodegroupPublicSubnets = &lint.Rule{
 	Title:     "Node group runs in public subnets",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgDeployWorkersOntoPrivateSubnets, bpgDeployNodesPrivateSubnets},
 	Rationale: "Without `privateNetworking: true` (default false) eksctl places nodes in the cluster's public " +
 		"subnets, where they get public IP addresses and are one security group rule away from the internet. " +
-		"EKS Best Practices: run nodes in private subnets (A2, A3).",
+		"EKS Best Practices: run nodes in private subnets.",
 	Fix: "Set `privateNetworking: true` (the VPC needs NAT or VPC endpoints for egress), or list private `subnets`.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", ""),
@@ -262,10 +266,11 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 	Title:     "Nodes accept IMDSv1",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgRestrictAccessInstanceProfileAssigned, ec2ConfigureInstanceMetadataServiceOptions},
 	Rationale: "IMDSv1 answers plain GET requests, so a server-side request forgery in any pod or host process can " +
 		"read the node role's credentials; IMDSv2 needs a session token obtained with a PUT. eksctl requires " +
 		"IMDSv2 unless `disableIMDSv1: false`; EC2 launch templates allow IMDSv1 unless `HttpTokens: required`. " +
-		"EKS Best Practices: require IMDSv2 (A4, B3).",
+		"EKS Best Practices: require IMDSv2.",
 	Fix: "Remove `disableIMDSv1: false` (eksctl) or set `MetadataOptions.HttpTokens: required` in the launch template.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", "    disableIMDSv1: false\n"),
@@ -306,10 +311,11 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 	Title:     "Pods can reach the node's instance metadata",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgRestrictAccessInstanceProfileAssigned, eksctlNodeGroupsDisablePodIMDS},
 	Rationale: "With a metadata hop limit of 2 (eksctl's default unless `disablePodIMDS: true`) a container can " +
 		"fetch the node role's credentials from IMDS and act as the node: pull any image, describe the VPC and, " +
 		"with the CNI policy, rewire pod networking. Pods that need AWS should use IRSA or Pod Identity. EKS " +
-		"Best Practices: block pod access to IMDS, hop limit 1 (B3).",
+		"Best Practices: block pod access to IMDS, hop limit 1.",
 	Fix: "Set `disablePodIMDS: true` on the node group (it conflicts with `iam.withAddonPolicies`: move those to " +
 		"IRSA or Pod Identity first), or `MetadataOptions.HttpPutResponseHopLimit: 1` in the launch template.",
 	Example: lint.Example{
@@ -363,8 +369,9 @@ var NodegroupSingleAZ = &lint.Rule{
 	Title:     "Node group is in one availability zone",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgSpreadWorkerNodesWorkloadsAcross, bpgConsiderMultiAZDeployment},
 	Rationale: "A node group in one availability zone loses every node when that zone fails, and pods that " +
-		"must spread across zones cannot. EKS Best Practices: spread worker nodes over several AZs (A17). " +
+		"must spread across zones cannot. EKS Best Practices: spread worker nodes over several AZs. " +
 		"EFA node groups are exempt: EFA needs one AZ.",
 	Fix: "List at least two (preferably three) zones in `availabilityZones`, or subnets in several zones in " +
 		"`subnets` (CloudFormation: `Subnets`).",
@@ -413,10 +420,11 @@ var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
 	Title:     "Add-on permissions granted to the node role",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgRestrictAccessInstanceProfileAssigned, eksGuideGrantKubernetesWorkloadsAccessAWS, bpgIdentitiesCredentialsPodsRecommendations},
 	Rationale: "`iam.withAddonPolicies` attaches an add-on's permissions (Route 53 changes for externalDNS, " +
 		"volume creation for ebs, ECR push for imageBuilder via AmazonEC2ContainerRegistryPowerUser, ...) to the " +
 		"node role, so every pod on those nodes can use them through IMDS, not only the add-on. EKS Best " +
-		"Practices: least-privilege node role (A4); give add-ons their own role with Pod Identity or IRSA (B2, B3).",
+		"Practices: least-privilege node role; give add-ons their own role with Pod Identity or IRSA.",
 	Fix: "Remove `iam.withAddonPolicies` and give the add-on its own role: an `addons[]` entry with " +
 		"`podIdentityAssociations`/`useDefaultPodIdentityAssociations`, or `iam.podIdentityAssociations` with " +
 		"`wellKnownPolicies`.",
@@ -484,10 +492,11 @@ var NodegroupBroadIAMPolicy = &lint.Rule{
 	Title:     "Node role has a broad IAM policy",
 	Inputs:    lint.EksctlInput | lint.CloudFormationInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgIdentitiesCredentialsPodsRecommendations, eksGuideNodeIAMRole, eksGuideAWSManagedPoliciesElasticKubernetes},
 	Rationale: "Whatever the node role may do, every pod on the node may do too (through IMDS unless it is " +
 		"blocked). AdministratorAccess, PowerUserAccess, the *FullAccess policies and statements allowing `*` " +
 		"or a whole service on every resource turn one compromised pod into a compromised account. EKS Best " +
-		"Practices: least-privilege node role (A4).",
+		"Practices: least-privilege node role.",
 	Fix: "Keep the node role to AmazonEKSWorkerNodePolicy, ECR pull and (if the CNI has no role of its own) " +
 		"AmazonEKS_CNI_Policy; give workloads their own roles with Pod Identity or IRSA.",
 	Example: lint.Example{
@@ -555,10 +564,11 @@ var NodegroupMissingRequiredPolicies = &lint.Rule{
 	Title:     "attachPolicyARNs drops a policy nodes need",
 	Inputs:    lint.EksctlInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideNodeIAMRole, eksGuideConfigureVPCCNIPluginUse},
 	Rationale: "`iam.attachPolicyARNs` replaces eksctl's default node policies instead of adding to them. Without " +
 		"AmazonEKSWorkerNodePolicy nodes cannot join, without ECR read (managed node groups; eksctl adds it to " +
 		"unmanaged ones anyway) they cannot pull images, and without AmazonEKS_CNI_Policy, when the VPC CNI has " +
-		"no role of its own, pods get no IP addresses. EKS Best Practices: node role policies (A4, A7, A8).",
+		"no role of its own, pods get no IP addresses. EKS Best Practices: node role policies.",
 	Fix: "Add the missing ARNs to `iam.attachPolicyARNs` (for the CNI, prefer `iam.withOIDC: true` or a vpc-cni " +
 		"add-on with its own role).",
 	Example: lint.Example{

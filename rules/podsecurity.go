@@ -41,6 +41,7 @@ var PrivilegedContainer = &lint.Rule{
 	Title:     "Container runs privileged or as a Windows host process",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgRestrictContainersThatCanRun, k8sBaseline},
 	Rationale: "A privileged container has every capability and the node's devices, with no seccomp, AppArmor or " +
 		"cgroup device limits: whoever controls it controls the node, its kubelet credentials and every pod on it. " +
 		"A Windows HostProcess container runs directly on the Windows node. " + bestPractices + " says to restrict " +
@@ -67,6 +68,7 @@ var HostPIDIPC = &lint.Rule{
 	Title:     "Pod shares the node's process or IPC namespace",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgPodSecurity, k8sBaseline},
 	Rationale: "With `hostPID: true` a pod sees every process of the node, can read their environment and, with " +
 		"ptrace or a privileged container, enter them; with `hostIPC: true` it shares the node's shared memory and " +
 		"semaphores. " + bestPractices + " recommends Pod Security Standards, whose baseline level forbids host " +
@@ -92,6 +94,7 @@ var DangerousCapabilities = &lint.Rule{
 	Title:     "Container adds a capability outside the baseline set",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgLinuxCapabilities, k8sBaseline},
 	Rationale: "Capabilities beyond the container runtime's default set (SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, " +
 		"ALL, ...) are pieces of root on the node: mounting filesystems, reconfiguring the node's network, spoofing " +
 		"packets, reading other processes. " + bestPractices + " recommends Pod Security Standards; their baseline " +
@@ -117,6 +120,7 @@ var HostPathVolume = &lint.Rule{
 	Title:     "Pod mounts a path of the node",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgRestrictUseHostPathOrIf, k8sBaseline},
 	Rationale: "A hostPath volume reaches past the container's filesystem into the node's. Some paths hand over the " +
 		"node outright: a container runtime's socket (`/var/run/docker.sock`, `/run/containerd/containerd.sock`, " +
 		"`/var/run/crio/crio.sock`) starts privileged containers, `/` and `/etc` rewrite the node, `/var/lib/kubelet` " +
@@ -156,6 +160,7 @@ var HostPort = &lint.Rule{
 	Title:     "Container binds a port of the node",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{k8sBaseline},
 	Rationale: "A hostPort opens a port on the node's own addresses, bypassing Services and most NetworkPolicy " +
 		"enforcement, and pins the pod to nodes where the port is free. " + bestPractices + " recommends Pod " +
 		"Security Standards; their baseline level forbids host ports (" + standards + ", \"Host Ports\").",
@@ -180,6 +185,7 @@ var UnconfinedProfile = &lint.Rule{
 	Title:     "Pod turns off seccomp, AppArmor, /proc masking or SELinux confinement",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgSeccomp, k8sBaseline, k8sConfigureSecurityContextPodOr},
 	Rationale: "The container runtime confines every container by default: a seccomp profile filters system calls, " +
 		"AppArmor and SELinux limit what a process may touch, and /proc is partly masked. Setting seccomp or " +
 		"AppArmor to `Unconfined`, `procMount: Unmasked`, or a custom SELinux type, user or role removes one of " +
@@ -210,6 +216,7 @@ var UnsafeSysctls = &lint.Rule{
 	Title:     "Pod sets a sysctl outside the safe set",
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{k8sBaseline},
 	Rationale: "Most kernel parameters are not namespaced: set from one pod they change the whole node, or switch " +
 		"off protections for every pod on it. " + bestPractices + " recommends Pod Security Standards; their " +
 		"baseline level allows only the sysctls known to be isolated per pod (" + standards + ", \"Sysctls\").",
@@ -229,11 +236,12 @@ var UnsafeSysctls = &lint.Rule{
 }
 
 var PrivilegeEscalationAllowed = &lint.Rule{
-	ID:     "k8s-privilege-escalation-allowed",
-	Level:  lint.Note,
-	Title:  "Container does not forbid privilege escalation",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-privilege-escalation-allowed",
+	Level:   lint.Note,
+	Title:   "Container does not forbid privilege escalation",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgDoNotAllowPrivilegedEscalation, k8sRestricted},
 	Rationale: "Unless `allowPrivilegeEscalation` is false, a process in the container can gain more privileges " +
 		"than its parent through setuid binaries or file capabilities. " + bestPractices + " recommends Pod " +
 		"Security Standards; their restricted level requires `allowPrivilegeEscalation: false` (" + standards +
@@ -251,11 +259,12 @@ var PrivilegeEscalationAllowed = &lint.Rule{
 }
 
 var RunAsRoot = &lint.Rule{
-	ID:     "k8s-run-as-root",
-	Level:  lint.Note,
-	Title:  "Container may run as root",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-run-as-root",
+	Level:   lint.Note,
+	Title:   "Container may run as root",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgDoNotRunProcessesContainers, k8sRestricted},
 	Rationale: "A container without `runAsNonRoot: true` runs as whatever user its image names, root for most " +
 		"images, and root in a container is root on the node once anything else gives way. " + bestPractices +
 		" says not to run processes in containers as root; the restricted level of " + standards + " requires " +
@@ -276,11 +285,12 @@ var RunAsRoot = &lint.Rule{
 }
 
 var SeccompProfileMissing = &lint.Rule{
-	ID:     "k8s-seccomp-profile-missing",
-	Level:  lint.Note,
-	Title:  "Container runs without a seccomp profile",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-seccomp-profile-missing",
+	Level:   lint.Note,
+	Title:   "Container runs without a seccomp profile",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgSeccomp, k8sRestricted},
 	Rationale: "Without a seccomp profile a container may make any system call, including the rarely used ones " +
 		"most kernel exploits go through. " + bestPractices + " recommends Pod Security Standards; their restricted " +
 		"level requires the `RuntimeDefault` or a `Localhost` profile (" + standards + ", \"Seccomp\").",
@@ -298,11 +308,12 @@ var SeccompProfileMissing = &lint.Rule{
 }
 
 var CapabilitiesNotDropped = &lint.Rule{
-	ID:     "k8s-capabilities-not-dropped",
-	Level:  lint.Note,
-	Title:  "Container keeps capabilities it does not need",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-capabilities-not-dropped",
+	Level:   lint.Note,
+	Title:   "Container keeps capabilities it does not need",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgLinuxCapabilities, k8sRestricted},
 	Rationale: "The container runtime gives every container a default set of capabilities (CHOWN, DAC_OVERRIDE, " +
 		"SETUID, NET_RAW and more); few applications need any. " + bestPractices + " recommends Pod Security " +
 		"Standards; their restricted level requires dropping ALL and adding back at most NET_BIND_SERVICE (" +
@@ -322,11 +333,12 @@ var CapabilitiesNotDropped = &lint.Rule{
 }
 
 var RestrictedVolumeType = &lint.Rule{
-	ID:     "k8s-restricted-volume-type",
-	Level:  lint.Note,
-	Title:  "Pod uses a volume type outside the restricted set",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-restricted-volume-type",
+	Level:   lint.Note,
+	Title:   "Pod uses a volume type outside the restricted set",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{k8sRestricted},
 	Rationale: "Volume types other than ConfigMap, Secret, downward API, emptyDir, projected, CSI, ephemeral, " +
 		"image and PersistentVolumeClaim reach outside the pod: the node's files, network filesystems or disks " +
 		"mounted with the node's rights. " + bestPractices + " recommends Pod Security Standards; their restricted " +
@@ -347,11 +359,12 @@ var RestrictedVolumeType = &lint.Rule{
 }
 
 var RootFilesystemWritable = &lint.Rule{
-	ID:     "k8s-root-filesystem-writable",
-	Level:  lint.Note,
-	Title:  "Container can write to its root filesystem",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-root-filesystem-writable",
+	Level:   lint.Note,
+	Title:   "Container can write to its root filesystem",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgConfigureImagesReadOnlyRoot, k8sConfigureSecurityContextPodOr},
 	Rationale: "A writable root filesystem lets an intruder drop tools and change the application's own files; a " +
 		"read-only one confines writes to the volumes the pod declares. " + bestPractices + " recommends a " +
 		"read-only root filesystem. This is not a Pod Security Standards control, but every peer checks it.",
@@ -385,11 +398,12 @@ var RootFilesystemWritable = &lint.Rule{
 }
 
 var NamespacePSSUnlabelled = &lint.Rule{
-	ID:     "k8s-namespace-pss-unlabelled",
-	Level:  lint.Note,
-	Title:  "Namespace does not enforce a Pod Security Standard",
-	Inputs: lint.NamespaceInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
+	ID:      "k8s-namespace-pss-unlabelled",
+	Level:   lint.Note,
+	Title:   "Namespace does not enforce a Pod Security Standard",
+	Inputs:  lint.NamespaceInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
+	Sources: []lint.Source{bpgPodSecurityStandardsPSSPod, k8sPodSecurityAdmission, k8sEnforcePodSecurityStandardsNamespace},
 	Rationale: "PodSecurity admission enforces a standard only in namespaces labelled " +
 		"`pod-security.kubernetes.io/enforce`, and EKS sets no cluster-wide default: every pod is admitted, " +
 		"privileged or not. " + bestPractices + " recommends Pod Security Admission with a label on every namespace " +
@@ -420,6 +434,7 @@ var PSSAdmissionRejected = &lint.Rule{
 	Title:     "PodSecurity admission will reject the workload's pods",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgPodSecurityStandardsPSSPod, k8sPodSecurityAdmission, k8sEnforcePodSecurityStandardsNamespace},
 	Rationale: "In a namespace labelled `pod-security.kubernetes.io/enforce: baseline` or `restricted`, the API " +
 		"server refuses every pod that breaks the standard. For a Deployment, StatefulSet, DaemonSet, Job or " +
 		"CronJob the workload itself is accepted and its pods are refused when its controller creates them: the " +

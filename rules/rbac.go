@@ -18,10 +18,11 @@ var AWSAuthSystemMasters = &lint.Rule{
 	Title:     "aws-auth maps an IAM identity to system:masters",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgClusterAccessRecommendations, eksGuideGrantIAMUsersAccessKubernetes2, k8sLeastPrivilege},
 	Rationale: "Members of `system:masters` are cluster administrators: the API server lets them do anything before " +
 		"RBAC is even consulted, and no RoleBinding can take that away. Mapping an IAM role or user to it in aws-auth " +
 		"hands the whole cluster to everyone who can assume that role. EKS Best Practices: grant the least " +
-		"privilege through RBAC groups or access entries (A5, B1).",
+		"privilege through RBAC groups or access entries.",
 	Fix: "Map the identity to a group of your own (`eks-admins`) bound to the ClusterRole it needs, or create an EKS " +
 		"access entry with a scoped access policy instead.",
 	Example: lint.Example{
@@ -53,9 +54,10 @@ var AWSAuthDeprecated = &lint.Rule{
 	Title:     "aws-auth ConfigMap is deprecated",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgSectionsTheAwsAuthConfigMap, eksGuideGrantIAMUsersAccessKubernetes2, eksGuideMigratingExistingAwsAuthConfigMap},
 	Rationale: "AWS documents the aws-auth ConfigMap as deprecated in favour of EKS access entries, which are managed " +
 		"through the EKS API (and IAM), audited in CloudTrail, and cannot lock everyone out of the cluster with one " +
-		"bad edit (B1).",
+		"bad edit.",
 	Fix: "Move each mapping to an access entry (eksctl `accessConfig.accessEntries`, CloudFormation " +
 		"`AWS::EKS::AccessEntry`), set the cluster's authentication mode to `API_AND_CONFIG_MAP` and then `API`, and " +
 		"delete the ConfigMap.",
@@ -79,10 +81,11 @@ var AWSAuthARNInvalid = &lint.Rule{
 	Title:     "aws-auth entry is malformed or can never match",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagEKS},
+	Sources:   []lint.Source{bpgSectionsTheAwsAuthConfigMap, eksGuideAddIAMPrincipalsCluster},
 	Rationale: "The authenticator matches the canonical ARN of the caller against aws-auth. A role ARN with a path " +
 		"(`role/team/name`) never matches, because canonical role ARNs carry no path (AWS docs: the role ARN \"can't " +
 		"include a path\"); a malformed ARN never matches either; and a mapRoles or mapUsers string that does not " +
-		"parse is dropped whole, so the nodes and people it maps lose access at the next change (A5).",
+		"parse is dropped whole, so the nodes and people it maps lose access at the next change.",
 	Fix: "Write role ARNs as `arn:aws:iam::<account>:role/<name>` without the path, user ARNs as " +
 		"`arn:aws:iam::<account>:user/<name>`, give every entry a `username` (nodes: " +
 		"`system:node:{{EC2PrivateDNSName}}`), and keep mapRoles/mapUsers valid YAML lists.",
@@ -160,9 +163,10 @@ var RBACCanWriteAWSAuth = &lint.Rule{
 	Title:     "Role can change the aws-auth ConfigMap",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{bpgEmployLeastPrivilegedAccessWhen, k8sLeastPrivilege},
 	Rationale: "Whoever can update kube-system/aws-auth can map any IAM role, their own included, to system:masters: " +
 		"write access to it is cluster-admin in disguise, and deleting it locks nodes and people out. EKS Best " +
-		"Practices: restrict who can change aws-auth (A5).",
+		"Practices: restrict who can change aws-auth.",
 	Fix: "Remove update, patch and delete on configmaps from the role, or limit them with `resourceNames` to the " +
 		"ConfigMaps it manages (never aws-auth); manage cluster access with EKS access entries.",
 	Example: lint.Example{
@@ -232,9 +236,10 @@ var RBACBindingSystemMasters = &lint.Rule{
 	Title:     "Binding names the system:masters group",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgEmployLeastPrivilegedAccessWhen, k8sLeastPrivilege},
 	Rationale: "`system:masters` is the break-glass group the API server lets do anything without RBAC. A binding to it " +
 		"adds nothing and shows that identities are expected to be in it; on EKS that means an aws-auth mapping or " +
-		"access entry to system:masters, which no RBAC change can take back (A5).",
+		"access entry to system:masters, which no RBAC change can take back.",
 	Fix: "Bind the role to a group of your own (`platform-admins`) and map identities to that group.",
 	Example: lint.Example{
 		Bad:  rbacBinding("ClusterRoleBinding", "", "admins", "ClusterRole", "admin", "  - kind: Group\n    name: system:masters\n    apiGroup: rbac.authorization.k8s.io\n"),
@@ -263,9 +268,10 @@ var RBACClusterAdminBinding = &lint.Rule{
 	Title:     "Binding grants cluster-admin",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgEmployLeastPrivilegedAccessWhen, k8sLeastPrivilege, k8sUsingRBACAuthorization},
 	Rationale: "cluster-admin allows every verb on every resource. Bound with a ClusterRoleBinding it is the whole " +
 		"cluster, with a RoleBinding everything in the namespace, Secrets and RBAC included; a leaked token of such " +
-		"a subject is a full compromise. EKS Best Practices: grant least privilege (A5).",
+		"a subject is a full compromise. EKS Best Practices: grant least privilege.",
 	Fix: "Bind a ClusterRole that lists only what the subject needs (or the built-in admin, edit or view); keep " +
 		"cluster-admin for break-glass access outside the manifests.",
 	Example: lint.Example{
@@ -324,8 +330,9 @@ var RBACWildcard = &lint.Rule{
 	Title:     "Role uses * in verbs, resources or apiGroups",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgEmployLeastPrivilegedAccessWhen, k8sLeastPrivilege},
 	Rationale: "A `*` grants everything that exists now and everything added later: every verb (escalate, bind and " +
-		"impersonate included), every resource (Secrets, new CRDs), every API group. Least privilege (A5) means " +
+		"impersonate included), every resource (Secrets, new CRDs), every API group. Least privilege means " +
 		"listing what the role needs.",
 	Fix: "Replace `*` with the API groups, resources and verbs the role needs.",
 	Example: lint.Example{

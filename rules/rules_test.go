@@ -3,6 +3,7 @@ package rules_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -127,6 +128,30 @@ func TestRuleValues(t *testing.T) {
 		}
 		if r.Level == lint.None {
 			t.Errorf("%s: no level", r.ID)
+		}
+	}
+}
+
+// catalogueCode is the shorthand ../shared/RULES.md uses for a best practice (A14, B3, C1): a user
+// cannot look it up, so no text a user reads may carry one.
+var catalogueCode = regexp.MustCompile(`\b[ABC]\d{1,2}\b`)
+
+// TestSources: every rule names the public pages it implements, and no text a user reads cites
+// the catalogue's codes instead.
+func TestSources(t *testing.T) {
+	for _, r := range rules.All() {
+		if len(r.Sources) == 0 {
+			t.Errorf("%s: no public source", r.ID)
+		}
+		for _, s := range r.Sources {
+			if s.Title == "" || !strings.HasPrefix(s.URL, "https://") {
+				t.Errorf("%s: source %+v needs a title and an https URL", r.ID, s)
+			}
+		}
+		for field, text := range map[string]string{"Title": r.Title, "Rationale": r.Rationale, "Fix": r.Fix, "Notes": r.Notes} {
+			if code := catalogueCode.FindString(text); code != "" {
+				t.Errorf("%s: %s cites the catalogue code %s; name the public source in Sources instead", r.ID, field, code)
+			}
 		}
 	}
 }

@@ -110,10 +110,11 @@ var LBInternetFacingUnrestricted = &lint.Rule{
 	Title:     "Internet-facing load balancer admits the whole internet",
 	Inputs:    lint.ServiceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideRouteTCPUDPTrafficNetwork, lbcLoadBalancerSourceRanges, lbcAwsLoadBalancerScheme},
 	Rationale: "An internet-facing NLB for a Service that sets neither source ranges nor its own security groups " +
 		"admits 0.0.0.0/0 (and ::/0 when dualstack): the AWS Load Balancer Controller opens its security group, or " +
 		"the node security group for instance targets, to everyone. EKS Best Practices: restrict load balancer " +
-		"sources with security groups or `loadBalancerSourceRanges` (B6).",
+		"sources with security groups or `loadBalancerSourceRanges`.",
 	Fix: "Set `spec.loadBalancerSourceRanges` to the CIDRs of the clients, or give the load balancer security " +
 		"groups (`service.beta.kubernetes.io/aws-load-balancer-security-groups`) or prefix lists that admit only them; " +
 		"make it `internal` if only the VPC needs it.",
@@ -142,14 +143,15 @@ var LBInternetFacingUnrestricted = &lint.Rule{
 }
 
 var LBSourceRangeWorld = &lint.Rule{
-	ID:     "k8s-lb-source-range-world",
-	Level:  lint.Warning,
-	Title:  "Load balancer source ranges include the whole internet",
-	Inputs: lint.ServiceInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	ID:      "k8s-lb-source-range-world",
+	Level:   lint.Warning,
+	Title:   "Load balancer source ranges include the whole internet",
+	Inputs:  lint.ServiceInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources: []lint.Source{lbcLoadBalancerSourceRanges, k8sRestrictAccessForLoadBalancerService},
 	Rationale: "A source range of 0.0.0.0/0 or ::/0 on an internet-facing load balancer admits everyone, which is " +
 		"what the ranges exist to prevent; it is often left over from testing. EKS Best Practices: restrict load " +
-		"balancer sources (B6).",
+		"balancer sources.",
 	Fix: "Replace 0.0.0.0/0 and ::/0 with the CIDRs of the clients, or remove the ranges and say in a comment that the " +
 		"service is public on purpose.",
 	Example: lint.Example{
@@ -177,16 +179,17 @@ var LBSourceRangeWorld = &lint.Rule{
 }
 
 var LBSchemeUnspecified = &lint.Rule{
-	ID:     "k8s-lb-scheme-unspecified",
-	Level:  lint.Note,
-	Title:  "LoadBalancer Service does not say whether it is internet-facing",
-	Inputs: lint.ServiceInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	ID:      "k8s-lb-scheme-unspecified",
+	Level:   lint.Note,
+	Title:   "LoadBalancer Service does not say whether it is internet-facing",
+	Inputs:  lint.ServiceInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources: []lint.Source{eksGuideRouteTCPUDPTrafficNetwork, lbcAwsLoadBalancerScheme, lbcAwsLoadBalancerInternalDeprecated},
 	Rationale: "Without `aws-load-balancer-scheme`, whether a Service's load balancer is reachable from the internet " +
 		"depends on which controller reconciles it: the AWS Load Balancer Controller makes it internal, the in-tree " +
 		"AWS cloud provider (which handles Services the controller does not take, such as " +
 		"`aws-load-balancer-type: nlb`) makes it internet-facing. The same manifest can be private on one cluster " +
-		"and public on the next (B6).",
+		"and public on the next.",
 	Fix: "Set `service.beta.kubernetes.io/aws-load-balancer-scheme` to `internal` or `internet-facing`.",
 	Example: lint.Example{
 		Bad:  loadBalancerService("    "+annType+": nlb\n", ""),
@@ -217,15 +220,16 @@ var LBSchemeUnspecified = &lint.Rule{
 }
 
 var LBCustomSGWithoutBackendRules = &lint.Rule{
-	ID:     "k8s-lb-custom-sg-without-backend-rules",
-	Level:  lint.Note,
-	Title:  "Load balancer security groups given, backend rules not managed",
-	Inputs: lint.ServiceInput,
-	Tags:   []lint.Tag{lint.TagReliability, lint.TagEKS},
+	ID:      "k8s-lb-custom-sg-without-backend-rules",
+	Level:   lint.Note,
+	Title:   "Load balancer security groups given, backend rules not managed",
+	Inputs:  lint.ServiceInput,
+	Tags:    []lint.Tag{lint.TagReliability, lint.TagEKS},
+	Sources: []lint.Source{lbcAwsLoadBalancerSecurityGroups, lbcManageBackendSecurityGroupRules, lbcSecurityGroupsLoadBalancers},
 	Rationale: "When a Service names its own load balancer security groups, the AWS Load Balancer Controller stops " +
 		"adding the rules that let the load balancer reach the nodes or pods (`manage-backend-security-group-rules` " +
 		"defaults to false then). Unless someone adds them by hand, health checks fail and the Service gets no " +
-		"traffic (B6).",
+		"traffic.",
 	Fix: "Set `service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules: \"true\"`, or add " +
 		"ingress rules from the load balancer's security groups to the node or pod security groups yourself.",
 	Example: lint.Example{
@@ -262,9 +266,10 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 	Title:     "Internet-facing ALB admits the whole internet",
 	Inputs:    lint.ServiceInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideRouteApplicationHTTPTrafficApplication, lbcScheme, lbcInboundCidrs},
 	Rationale: "An internet-facing ALB whose Ingress sets neither `inbound-cidrs` nor its own security groups admits " +
 		"0.0.0.0/0 and ::/0 on every listener. That is right for a public website and wrong for an admin UI, an " +
-		"internal API or a preview environment. EKS Best Practices: restrict load balancer sources (B6).",
+		"internal API or a preview environment. EKS Best Practices: restrict load balancer sources.",
 	Fix: "Set `alb.ingress.kubernetes.io/inbound-cidrs` to the clients' CIDRs (or security groups with " +
 		"`alb.ingress.kubernetes.io/security-groups`), or use `scheme: internal`; for a public site, suppress the " +
 		"finding with a reason.",
@@ -379,6 +384,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 	Title:     "Service selects no pods",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{k8sService},
 	Rationale: "A Service routes to the pods its selector matches in its own namespace. A selector that matches no " +
 		"pod template (a typo, a renamed label, a chart value that changed one side only) gives a Service with no " +
 		"endpoints: clients get connection refused, and a load balancer in front of it fails its health checks.",

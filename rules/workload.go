@@ -21,10 +21,11 @@ var ReadinessProbeMissing = &lint.Rule{
 	Title:     "Container has no readiness probe",
 	Inputs:    lint.WorkloadInput | lint.ServiceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgUseReadinessProbeDetectPartial, k8sConfigureLivenessReadinessStartupProbes, bpgUseReadinessProbes},
 	Rationale: "Without a readiness probe a pod receives Service traffic as soon as its containers start, " +
 		"before the application can answer, and keeps receiving it when the application stops answering; " +
 		"rolling updates also cannot tell a broken new version from a working one. EKS Best Practices " +
-		"(reliability, applications) recommend readiness probes on every long-running container (A14).",
+		"(reliability, applications) recommend readiness probes on every long-running container.",
 	Fix: "Add a `readinessProbe` that succeeds only when the container can serve requests " +
 		"(an HTTP endpoint that checks its dependencies, or a TCP check on the serving port).",
 	Example: lint.Example{
@@ -173,9 +174,10 @@ var LivenessProbeMissing = &lint.Rule{
 	Title:     "Container has no liveness probe",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgUseLivenessProbeRemoveUnhealthy, k8sConfigureLivenessReadinessStartupProbes},
 	Rationale: "Without a liveness probe the kubelet restarts a container only when its process exits; " +
 		"a deadlocked or wedged process keeps running and failing requests. EKS Best Practices recommend " +
-		"liveness probes on long-running containers (A14).",
+		"liveness probes on long-running containers.",
 	Fix: "Add a `livenessProbe` that fails only when the process cannot recover by itself; keep it cheaper and " +
 		"more tolerant than the readiness probe so a slow dependency does not restart every pod.",
 	Example: lint.Example{
@@ -222,9 +224,10 @@ var ResourceRequestsMissing = &lint.Rule{
 	Title:     "Container has no CPU or memory request",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagCost, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgSetRequestsLimitsEachContainer, k8sResourceManagementPodsContainers, bpgSectionConfigureSizeResourceRequests},
 	Rationale: "The scheduler places pods by their requests. Without them pods pack onto nodes that cannot " +
 		"serve them, are evicted first under memory pressure (BestEffort QoS), and Cluster Autoscaler and Karpenter " +
-		"cannot size nodes for them. EKS Best Practices ask for CPU and memory requests on every container (A16).",
+		"cannot size nodes for them. EKS Best Practices ask for CPU and memory requests on every container.",
 	Fix: "Set `resources.requests.cpu` and `resources.requests.memory` to what the container uses under normal load.",
 	Example: lint.Example{
 		Bad:  deployment("", "          resources:\n            limits:\n              memory: 256Mi\n"),
@@ -264,8 +267,9 @@ var MemoryLimitMissing = &lint.Rule{
 	Title:     "Container has no memory limit",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgSetRequestsLimitsEachContainer, k8sResourceManagementPodsContainers, bpgSectionConfigureSizeResourceRequests},
 	Rationale: "Memory is not compressible: a container without a memory limit can take a node's memory until the " +
-		"kernel kills other pods. EKS Best Practices ask for memory limits (A16).",
+		"kernel kills other pods. EKS Best Practices ask for memory limits.",
 	Fix: "Set `resources.limits.memory`, usually equal to the memory request.",
 	Example: lint.Example{
 		Bad:  deployment("", "          resources:\n            requests:\n              cpu: 100m\n              memory: 256Mi\n"),
@@ -277,14 +281,15 @@ var MemoryLimitMissing = &lint.Rule{
 }
 
 var CPULimitMissing = &lint.Rule{
-	ID:     "k8s-cpu-limit-missing",
-	Level:  lint.Note,
-	Title:  "Container has no CPU limit",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagReliability, lint.TagCost, lint.TagKubernetes},
+	ID:      "k8s-cpu-limit-missing",
+	Level:   lint.Note,
+	Title:   "Container has no CPU limit",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagReliability, lint.TagCost, lint.TagKubernetes},
+	Sources: []lint.Source{bpgSetRequestsLimitsEachContainer, k8sResourceManagementPodsContainers, bpgSectionConfigureSizeResourceRequests},
 	Rationale: "Without a CPU limit a busy container can use every idle core of its node, and neighbours whose " +
 		"requests are met still see latency when they burst. EKS Best Practices list CPU limits with requests " +
-		"(A16); many teams leave them off on purpose because CFS throttling hurts latency-sensitive services, " +
+		"; many teams leave them off on purpose because CFS throttling hurts latency-sensitive services, " +
 		"which is why this rule is a note and off by default.",
 	Fix: "Set `resources.limits.cpu`, or leave it off deliberately and rely on CPU requests for fair sharing.",
 	Example: lint.Example{
@@ -338,9 +343,10 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Title:     "Replicas can all land on one node",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgScheduleReplicasAcrossNodes, k8sInterPodAffinityAntiAffinity},
 	Rationale: "Replicas exist to survive the loss of one of them, but the scheduler may put them all on one node, " +
 		"and that node's failure, drain or Spot interruption takes every replica down at once. EKS Best Practices " +
-		"recommend pod anti-affinity or topology spread across nodes (A15).",
+		"recommend pod anti-affinity or topology spread across nodes.",
 	Fix: "Add a `topologySpreadConstraints` entry with `topologyKey: kubernetes.io/hostname`, or a preferred pod " +
 		"anti-affinity term on `kubernetes.io/hostname`, whose label selector matches the pod's own labels.",
 	Example: lint.Example{
@@ -374,14 +380,15 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 }
 
 var ReplicasNoZoneSpread = &lint.Rule{
-	ID:     "k8s-replicas-no-zone-spread",
-	Level:  lint.Note,
-	Title:  "Replicas can all land in one Availability Zone",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
+	ID:      "k8s-replicas-no-zone-spread",
+	Level:   lint.Note,
+	Title:   "Replicas can all land in one Availability Zone",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
+	Sources: []lint.Source{bpgSpreadWorkerNodesWorkloadsAcross, bpgUsingPodTopologySpreadConstraints},
 	Rationale: "Node groups span Availability Zones so that a zone outage leaves capacity, but the scheduler does " +
 		"not spread a workload's replicas over zones by itself beyond a default soft preference; all replicas can " +
-		"end up in one zone and go down with it. EKS Best Practices recommend spreading replicas across zones (A17).",
+		"end up in one zone and go down with it. EKS Best Practices recommend spreading replicas across zones.",
 	Fix: "Add a `topologySpreadConstraints` entry with `topologyKey: topology.kubernetes.io/zone` (and " +
 		"`whenUnsatisfiable: ScheduleAnyway` unless zones must be balanced strictly) whose label selector matches the pod's labels.",
 	Example: lint.Example{
@@ -464,14 +471,15 @@ func ownAntiAffinity(o *lint.Object, t lint.Node, topologyKeys []string) bool {
 }
 
 var SingleReplica = &lint.Rule{
-	ID:     "k8s-single-replica",
-	Level:  lint.Note,
-	Title:  "Workload runs a single replica",
-	Inputs: lint.WorkloadInput | lint.NamespaceInput,
-	Tags:   []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	ID:      "k8s-single-replica",
+	Level:   lint.Note,
+	Title:   "Workload runs a single replica",
+	Inputs:  lint.WorkloadInput | lint.NamespaceInput,
+	Tags:    []lint.Tag{lint.TagReliability, lint.TagKubernetes},
+	Sources: []lint.Source{bpgAvoidRunningSingletonPods},
 	Rationale: "One replica means downtime whenever its pod restarts, is evicted, or its node is drained, upgraded " +
 		"or interrupted, which on EKS happens at every node group or AMI update. EKS Best Practices recommend " +
-		"several replicas spread across nodes and zones (A15, A17).",
+		"several replicas spread across nodes and zones.",
 	Fix: "Set `replicas: 2` or more (with anti-affinity and a PodDisruptionBudget), or scale the workload with a " +
 		"HorizontalPodAutoscaler whose `minReplicas` is at least 2.",
 	Example: lint.Example{
@@ -625,10 +633,11 @@ var PDBMissing = &lint.Rule{
 	Title:     "Replicated workload has no PodDisruptionBudget",
 	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgConfigurePodDisruptionBudgets, k8sSpecifyingDisruptionBudgetApplication},
 	Rationale: "Node drains (managed node group updates, Karpenter consolidation and expiry, Spot interruptions " +
 		"handled by the node termination handler) evict pods through the eviction API, which only holds back when " +
 		"a PodDisruptionBudget protects them; without one a drain can evict every replica at once. EKS Best " +
-		"Practices recommend a PodDisruptionBudget for replicated workloads (A15, A17).",
+		"Practices recommend a PodDisruptionBudget for replicated workloads.",
 	Fix: "Add a PodDisruptionBudget in the workload's namespace whose `selector` matches its pod labels, with " +
 		"`maxUnavailable: 1` (or a `minAvailable` below the replica count, so drains can still proceed).",
 	Example: lint.Example{
@@ -710,9 +719,10 @@ var HostNetwork = &lint.Rule{
 	Title:     "Pod uses the node's network namespace",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgRestrictAccessInstanceProfileAssigned, k8sBaseline},
 	Rationale: "A `hostNetwork: true` pod shares the node's network stack: it can reach the instance metadata " +
 		"service and take the node's IAM role even when IMDS is blocked for pods (eksctl `disablePodIMDS`, hop " +
-		"limit 1, which only blocks non-host-network pods), and it bypasses NetworkPolicy (B3, A4).",
+		"limit 1, which only blocks non-host-network pods), and it bypasses NetworkPolicy.",
 	Fix: "Remove `hostNetwork: true`; expose ports with a Service, or `hostPort` only if the workload truly needs it. " +
 		"Node agents (CNI, kube-proxy, node exporters) that need the host network should get their own IAM role " +
 		"through Pod Identity or IRSA and a suppression with a reason.",
@@ -749,10 +759,11 @@ var IRSARoleARNInvalid = &lint.Rule{
 	Title:     "ServiceAccount role-arn annotation is not an IAM role ARN",
 	Inputs:    lint.RBACInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources:   []lint.Source{eksGuideAssignIAMRolesKubernetesService, eksctlIAMRolesServiceAccounts},
 	Rationale: "The EKS Pod Identity Webhook gives pods of a ServiceAccount AWS credentials for the role named in " +
 		"its `eks.amazonaws.com/role-arn` annotation. A malformed value (a placeholder left in, a user ARN, a " +
 		"short account id) fails only at run time, when the SDK's AssumeRoleWithWebIdentity call is refused and " +
-		"the application runs without its permissions or falls back to the node role (B2).",
+		"the application runs without its permissions or falls back to the node role.",
 	Fix: "Set the annotation to the role's full ARN, `arn:aws:iam::<12-digit account id>:role/<path/><name>` " +
 		"(`arn:aws-cn:` or `arn:aws-us-gov:` in those partitions), or remove it when the pod uses Pod Identity.",
 	Example: lint.Example{
@@ -834,15 +845,16 @@ func roleARNProblem(arn string) string {
 }
 
 var WorkloadNoAWSIdentity = &lint.Rule{
-	ID:     "k8s-workload-no-aws-identity",
-	Level:  lint.Note,
-	Title:  "Pods have no AWS identity of their own",
-	Inputs: lint.NamespaceInput | lint.EksctlInput | lint.CloudFormationInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	ID:      "k8s-workload-no-aws-identity",
+	Level:   lint.Note,
+	Title:   "Pods have no AWS identity of their own",
+	Inputs:  lint.NamespaceInput | lint.EksctlInput | lint.CloudFormationInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagEKS},
+	Sources: []lint.Source{bpgIdentitiesCredentialsPods, eksGuideGrantKubernetesWorkloadsAccessAWS, eksGuideLearnHowPodIdentityGrants},
 	Rationale: "A pod whose ServiceAccount has neither an IRSA role (`eks.amazonaws.com/role-arn`) nor an EKS Pod " +
 		"Identity association gets AWS credentials only from the node's instance role, when IMDS is reachable: " +
 		"every pod on the node shares them, and least privilege is lost. EKS Best Practices: give each workload " +
-		"its own role, preferably with Pod Identity, and keep pods off the node role (B2, B3). Off by default: " +
+		"its own role, preferably with Pod Identity, and keep pods off the node role. Off by default: " +
 		"most workloads never call AWS.",
 	Fix: "Create a Pod Identity association for the namespace and ServiceAccount (eksctl " +
 		"`iam.podIdentityAssociations`, CloudFormation `AWS::EKS::PodIdentityAssociation`), or annotate the " +
@@ -967,15 +979,16 @@ func collectIdentity(p *lint.Pass) (identityItem, bool) {
 }
 
 var SATokenAutomount = &lint.Rule{
-	ID:     "k8s-sa-token-automount",
-	Level:  lint.Note,
-	Title:  "Pods get a Kubernetes API token they may not need",
-	Inputs: lint.WorkloadInput | lint.RBACInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-sa-token-automount",
+	Level:   lint.Note,
+	Title:   "Pods get a Kubernetes API token they may not need",
+	Inputs:  lint.WorkloadInput | lint.RBACInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgDisableAutoMountingServiceAccount, k8sOptOutAPICredentialAutomounting, bpgDisableServiceAccountTokenMounts},
 	Rationale: "Unless `automountServiceAccountToken: false` is set on the pod or its ServiceAccount, every " +
 		"container gets a token for the Kubernetes API; an attacker who gets code execution in the container gets " +
 		"the ServiceAccount's RBAC permissions with it. EKS Best Practices: restrict RBAC and do not hand out " +
-		"credentials pods do not use (A5). IRSA and Pod Identity project their own tokens and work without it.",
+		"credentials pods do not use. IRSA and Pod Identity project their own tokens and work without it.",
 	Fix: "Set `automountServiceAccountToken: false` on the ServiceAccount (or the pod spec) of workloads that do not " +
 		"call the Kubernetes API; set it to `true` explicitly on those that do.",
 	Example: lint.Example{
@@ -1041,8 +1054,9 @@ var ImageTagMutable = &lint.Rule{
 	Title:     "Container image has no tag or uses latest",
 	Inputs:    lint.WorkloadInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagKubernetes},
+	Sources:   []lint.Source{bpgUseImmutableTagsECR, k8sImagesAvoidUsingLatestTag},
 	Rationale: "An image without a tag means `latest`, and `latest` moves: two nodes can run different code for the " +
-		"same pod spec, a rollback does not roll back, and signature verification cannot bind to what runs (B9).",
+		"same pod spec, a rollback does not roll back, and signature verification cannot bind to what runs.",
 	Fix: "Pin the image to a release tag (`nginx:1.27.3`), or better to a digest (`nginx@sha256:...`).",
 	Example: lint.Example{
 		Bad:  strings.Replace(deployment("", ""), "nginx:1.27.3", "nginx:latest", 1),
@@ -1067,14 +1081,15 @@ var ImageTagMutable = &lint.Rule{
 }
 
 var ImageNotDigestPinned = &lint.Rule{
-	ID:     "k8s-image-not-digest-pinned",
-	Level:  lint.Note,
-	Title:  "Container image is not pinned by digest",
-	Inputs: lint.WorkloadInput,
-	Tags:   []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	ID:      "k8s-image-not-digest-pinned",
+	Level:   lint.Note,
+	Title:   "Container image is not pinned by digest",
+	Inputs:  lint.WorkloadInput,
+	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
+	Sources: []lint.Source{bpgSignImagesSBOMsPipelineRuns, eksGuideValidateContainerImageSignaturesDuring, k8sImagesAvoidUsingLatestTag},
 	Rationale: "Tags can be moved to other content by anyone who can push to the repository; a digest names exactly " +
 		"one image. Image signature verification (Sigstore, Notation with AWS Signer) binds signatures to digests, " +
-		"and admission policies can only guarantee what runs when the manifest names the digest (B9).",
+		"and admission policies can only guarantee what runs when the manifest names the digest.",
 	Fix: "Reference images by digest, keeping the tag for readers: `nginx:1.27.3@sha256:<digest>` " +
 		"(`crane digest`, `docker buildx imagetools inspect`, or Renovate's pinDigests keep them current).",
 	Example: lint.Example{

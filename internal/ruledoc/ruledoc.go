@@ -98,6 +98,9 @@ func writeRule(b *bytes.Buffer, r *lint.Rule, checks []*lint.Rule) error {
 	fmt.Fprintf(b, "**%s**\n\n", r.Title)
 	fmt.Fprintf(b, "Level: `%s` · Default: %s · Inputs: %s · Tags: %s\n\n", r.Level, onOff(r), inputs(r), tags(r))
 	fmt.Fprintf(b, "**Why.** %s\n\n**Fix.** %s\n", r.Rationale, r.Fix)
+	if len(r.Sources) > 0 {
+		fmt.Fprintf(b, "\n**Sources.** %s.\n", report.SourceLinks(r))
+	}
 	if r.Example.Bad != "" {
 		out, err := ExampleOutput(r, checks)
 		if err != nil {
@@ -143,17 +146,18 @@ func ExampleOutput(r *lint.Rule, all []*lint.Rule) (string, error) {
 
 // jsonRule is a rule as `ekslint rules --format json` lists it, for tools.
 type jsonRule struct {
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	Level       string   `json:"level"`
-	DefaultOn   bool     `json:"defaultOn"`
-	Inputs      []string `json:"inputs"`
-	Tags        []string `json:"tags"`
-	Rationale   string   `json:"rationale"`
-	Fix         string   `json:"fix"`
-	Equivalents []string `json:"equivalents"`
-	Notes       string   `json:"notes,omitempty"`
-	HelpURI     string   `json:"helpUri"`
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Level       string        `json:"level"`
+	DefaultOn   bool          `json:"defaultOn"`
+	Inputs      []string      `json:"inputs"`
+	Tags        []string      `json:"tags"`
+	Rationale   string        `json:"rationale"`
+	Fix         string        `json:"fix"`
+	Sources     []lint.Source `json:"sources"`
+	Equivalents []string      `json:"equivalents"`
+	Notes       string        `json:"notes,omitempty"`
+	HelpURI     string        `json:"helpUri"`
 }
 
 // JSON lists rules with their metadata, as `ekslint rules --format json` prints them.
@@ -162,7 +166,8 @@ func JSON(rules []*lint.Rule) ([]byte, error) {
 	for _, r := range rules {
 		j := jsonRule{ID: r.ID, Title: r.Title, Level: r.Level.String(), DefaultOn: r.DefaultOn,
 			Inputs: r.Inputs.Names(), Tags: []string{}, Rationale: r.Rationale, Fix: r.Fix,
-			Equivalents: append([]string{}, r.Equivalents...), Notes: r.Notes, HelpURI: report.RuleHelpURI(r.ID)}
+			Sources: append([]lint.Source{}, r.Sources...), Equivalents: append([]string{}, r.Equivalents...), Notes: r.Notes,
+			HelpURI: report.RuleHelpURI(r.ID)}
 		for _, t := range r.Tags {
 			j.Tags = append(j.Tags, string(t))
 		}

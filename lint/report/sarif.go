@@ -138,6 +138,9 @@ func sarifRule(r *lint.Rule) *sarif.ReportingDescriptor {
 func HelpMarkdown(r *lint.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s** (`%s`, %s)\n\n%s\n\n**Fix:** %s\n", r.Title, r.ID, r.Level, r.Rationale, r.Fix)
+	if len(r.Sources) > 0 {
+		fmt.Fprintf(&b, "\n**Sources:** %s\n", SourceLinks(r))
+	}
 	if r.Example.Bad != "" {
 		fmt.Fprintf(&b, "\nBefore:\n\n```yaml\n%s```\n", r.Example.Bad)
 	}
@@ -152,6 +155,15 @@ func HelpMarkdown(r *lint.Rule) string {
 	}
 	fmt.Fprintf(&b, "\n[Documentation](%s)\n", RuleHelpURI(r.ID))
 	return b.String()
+}
+
+// SourceLinks are the rule's public sources as Markdown links.
+func SourceLinks(r *lint.Rule) string {
+	links := make([]string, len(r.Sources))
+	for i, src := range r.Sources {
+		links[i] = fmt.Sprintf("[%s](%s)", src.Title, src.URL)
+	}
+	return strings.Join(links, "; ")
 }
 
 // ruleName turns a rule id into the PascalCase name SARIF viewers show: k8s-host-network →
