@@ -199,14 +199,14 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 		return lint.NewText(d.name, data[:n]), nil
 	}
 	var buf []byte
-	lines := 0
+	lines := 0 // line breaks in buf, counted as lint.Text counts them
 	// started is set once the piece holds a document start or content: from then on, the next
 	// `---` or directive begins the next piece. Comments, blank lines and directives before a
 	// document belong to it.
 	started := false
 	if d.pending != nil {
 		buf, d.pending = d.pending, nil
-		lines, started = 1, isDocumentStart(buf)
+		lines, started = lint.LineBreaks(buf), isDocumentStart(buf)
 	}
 	for !d.done {
 		line, err := d.readLine(maxSize - d.read)
@@ -227,7 +227,7 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 			break
 		}
 		buf = append(buf, line...)
-		lines++
+		lines += lint.LineBreaks(line)
 		if isDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
 			started = true
 		}
