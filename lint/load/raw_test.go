@@ -38,6 +38,8 @@ func TestHostileInput(t *testing.T) {
 		{"tabs.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", 4, "invalid YAML: found character that cannot start any token"},
 		{"duplicate.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: a\n    app: b\nmetadata: {}\n", 7, `duplicate key "app" (first at line 6)`},
 		{"bomb.yaml", billionLaughs(), 12, "alias *f takes the document past 1000000 nodes"},
+		{"cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cycle\ndata: &a\n  b: *a\n", 6, "alias *a is inside the node &a it repeats"},
+		{"merge-cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  labels:\n    <<: *m\n", 6, "alias *m is inside the node &m it repeats"},
 		{"deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", 6, "exceeded max depth"},
 		{"binary.yaml", "\x7fELF\x02\x01\x01\x00\x00\x00garbage", 1, "binary file"},
 		{"latin1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  k: \"caf\xe9\"\n", 6, "not valid UTF-8 (byte 0xE9)"},
