@@ -62,6 +62,11 @@ type Object struct {
 	pod     pod
 	// paths is the checker's trie of field paths (nil for objects made outside the engine).
 	paths *pathTrie
+	// merged are the entries of the object's mappings with merge keys (`<<`), merged once;
+	// mergedEntries counts those merges added, to bound them.
+	mergeMu       sync.Mutex
+	merged        map[*yaml.Node][]*yaml.Node
+	mergedEntries int
 }
 
 // newObject makes an object of root, a mapping in doc; paths is the checker's trie of field paths

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -111,6 +112,24 @@ func WriteFiles(t testing.TB, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// Within runs f and fails the test when it has not returned after limit: a hang is the bug the
+// hostile-input tests look for, and a test that hangs says nothing about which input did it. It
+// is a watchdog, not a timing assertion: limit is far above what the work takes, and far below
+// what it took before the fix the test guards.
+func Within(t testing.TB, limit time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Fatalf("%s: still running after %v (a hang, or work that grows faster than the input)", what, limit)
+	}
 }
 
 // Root is the lint root dir, as discovery makes it, for tests that build inputs themselves.
