@@ -45,7 +45,8 @@ func CheckText(t *lint.Text) *lint.Problem {
 		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(off), Column: t.ColumnAt(off)}, Level: lint.Error, Message: msg}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return at(i, "binary file (NUL byte), not YAML or JSON; not linted")
+		// The line is enough: the column of a byte in a binary file tells nobody anything.
+		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(i)}, Level: lint.Error, Message: binaryFile + " (NUL byte), not YAML or JSON; not linted"}
 	}
 	if !utf8.Valid(data) {
 		off := firstInvalidUTF8(data)
@@ -56,6 +57,9 @@ func CheckText(t *lint.Text) *lint.Problem {
 	}
 	return nil
 }
+
+// binaryFile begins the message for a file with a NUL byte.
+const binaryFile = "binary file"
 
 // firstControl finds the first character of valid UTF-8 text that YAML does not allow: C0 and
 // C1 control characters other than tab, line feed, carriage return and NEL, DEL, and U+FFFE and
@@ -102,13 +106,33 @@ func firstInvalidUTF8(b []byte) int {
 // nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
 	var problems []lint.Problem
+	parseStream(t, lim, func(d parsedDocument) {
+		if d.problem != nil {
+			problems = append(problems, *d.problem)
+		} else {
+			yield(d.root)
+		}
+	})
+	return problems
+}
+
+// A parsedDocument is one document of a stream: its root, or the problem that keeps it from being
+// linted. A document the tree check refuses has both; a syntax error has no root.
+type parsedDocument struct {
+	root    *yaml.Node
+	problem *lint.Problem
+}
+
+// parseStream is ParseYAML handing over every document with its problem, for the raw loader,
+// which tells a broken manifest from another tool's broken file.
+func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
 	lines := t.YAMLLines()
 	dec := yaml.NewDecoder(bytes.NewReader(t.Data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return problems
+			return
 		}
 		if err != nil {
 			line, msg := lint.YAMLErrorPos(err)
@@ -116,7 +140,8 @@ func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Pro
 				line, _ = lines.Pos(line, 0)
 				line += t.Offset
 			}
-			return append(problems, lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg})
+			each(parsedDocument{problem: &lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg}})
+			return
 		}
 		if len(doc.Content) == 0 || isEmptyDocument(doc.Content[0]) {
 			continue
@@ -125,11 +150,11 @@ func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Pro
 		if lines != nil || t.Offset != 0 {
 			renumber(root, lines, t.Offset)
 		}
+		d := parsedDocument{root: root}
 		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
-			problems = append(problems, lint.Problem{Pos: lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, Level: lint.Error, Message: p.Msg})
-			continue
+			d.problem = &lint.Problem{Pos: lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, Level: lint.Error, Message: p.Msg}
 		}
-		yield(root)
+		each(d)
 	}
 }
 

@@ -60,7 +60,7 @@ func TestProblemPositions(t *testing.T) {
 		at        string // line:column
 		want      string
 	}{
-		{"NUL after the first 8 KB", big.String() + "  nul: \"a\x00b\"\n", strconv.Itoa(bigLines+1) + ":10", "binary file (NUL byte)"},
+		{"NUL after the first 8 KB", big.String() + "  nul: \"a\x00b\"\n", strconv.Itoa(bigLines + 1), "binary file (NUL byte)"},
 		{"a control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"esc\x1b[0m\"\n", "4:13", "control character U+001B"},
 		{"C1 control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u0090\"\n", "4:11", "control character U+0090"},
 		{"invalid UTF-8 with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: x\rdata:\r  k: \"caf\xe9\"\r", "6:10", "not valid UTF-8"},
