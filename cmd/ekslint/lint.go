@@ -165,11 +165,12 @@ var formats = []string{"text", "json", "sarif", "github"}
 
 func lintCommand() *cobra.Command {
 	var (
-		flags  lintFlags
-		format string
-		output string
-		failOn string
-		color  string
+		flags   lintFlags
+		format  string
+		output  string
+		failOn  string
+		color   string
+		verbose bool
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [paths...]",
@@ -199,6 +200,9 @@ func lintCommand() *cobra.Command {
 			if err := writeReport(cmd.OutOrStdout(), output, format, color, reportOf(res)); err != nil {
 				return err
 			}
+			if verbose {
+				writeSkipped(cmd.ErrOrStderr(), res.Skipped)
+			}
 			if code := res.ExitCode(fail); code != engine.ExitClean {
 				return exitCode(code)
 			}
@@ -212,7 +216,16 @@ func lintCommand() *cobra.Command {
 	fl.StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above this level: error, warning, note or none (default: the config's failOn, else error)")
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
 	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "list on standard error what was skipped and why: files that are not manifests, hidden, vendored and ignored folders")
 	return cmd
+}
+
+// writeSkipped lists what a run left out on purpose, one line each, for --verbose.
+func writeSkipped(w io.Writer, skipped []lint.Skip) {
+	for _, s := range skipped {
+		fmt.Fprintf(w, "skipped %s\n", s)
+	}
+	fmt.Fprintf(w, "%d skipped\n", len(skipped))
 }
 
 // writeReport writes run in format to the output file, or to stdout when output is "".
