@@ -26,10 +26,17 @@ func rulesCommand() *cobra.Command {
 			"calendar of each Kubernetes version and the add-on versions that go with it, with its as_of date.",
 		Example: "  ekslint rules\n" +
 			"  ekslint rules --data                      # the built-in data\n" +
-			"  ekslint rules --data=eks-versions.yaml    # check a newer file before passing it to lint --data",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+			"  ekslint rules --data eks-versions.yaml    # check a newer file before passing it to lint --data",
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("data") {
+				// --data alone shows the built-in data, so it takes a value only as --data=FILE:
+				// in `--data FILE`, as lint --data is written, FILE arrives as an argument.
+				if data == lint.BuiltinVersionsSource && len(args) == 1 {
+					data, args = args[0], nil
+				}
+				if err := noArgs(args); err != nil {
+					return err
+				}
 				v, err := loadVersions(data)
 				if err != nil {
 					return err
@@ -39,6 +46,9 @@ func rulesCommand() *cobra.Command {
 					return err
 				}
 				return printVersions(cmd.OutOrStdout(), v, day)
+			}
+			if err := noArgs(args); err != nil {
+				return err
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tLEVEL\tDEFAULT\tTITLE")
@@ -53,10 +63,18 @@ func rulesCommand() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&data, "data", "", "print the EKS version data instead of the rules: the built-in data, or `FILE` with --data=FILE")
+	fl.StringVar(&data, "data", "", "print the EKS version data instead of the rules: the built-in data, or that of `FILE` (--data FILE or --data=FILE)")
 	fl.Lookup("data").NoOptDefVal = lint.BuiltinVersionsSource
 	fl.StringVar(&date, "date", "", "with --data, the date support status is shown for, YYYY-MM-DD (default: today)")
 	return cmd
+}
+
+// noArgs refuses the arguments left once the command has taken those it reads.
+func noArgs(args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q (ekslint rules lists every rule; ekslint rules --data FILE shows the EKS version data in FILE)", args[0])}
+	}
+	return nil
 }
 
 // printVersions writes EKS version data as a table, with each version's support status on day.
@@ -111,7 +129,7 @@ func loadVersions(path string) (*lint.Versions, error) {
 	root, err := fsroot.New(filepath.Dir(abs), load.DefaultMaxFileSize)
 	if err == nil {
 		var v *lint.Versions
-		if v, err = linter.LoadVersions(root, abs); err == nil {
+		if v, err = linter.LoadVersions(root, abs, filepath.ToSlash(path)); err == nil {
 			return v, nil
 		}
 	}

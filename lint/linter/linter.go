@@ -224,7 +224,7 @@ func (p *Plan) versions(cfg *config.Config) (*lint.Versions, error) {
 		path = p.userPath(path)
 		from = p.userRoot(path)
 	}
-	v, err := LoadVersions(from, path)
+	v, err := LoadVersions(from, path, load.DisplayPath(path, p.req.WorkDir))
 	if err != nil {
 		return nil, UsageError{fmt.Errorf("%s: %w", what, err)}
 	}
@@ -234,14 +234,14 @@ func (p *Plan) versions(cfg *config.Config) (*lint.Versions, error) {
 // maxVersionsFile bounds EKS version data: the built-in file is a few KiB.
 const maxVersionsFile = 1 << 20
 
-// LoadVersions reads EKS version data through root from a file written like
-// lint/data/eks-versions.yaml.
-func LoadVersions(root *fsroot.Root, path string) (*lint.Versions, error) {
-	data, err := root.ReadFileLimit(path, maxVersionsFile)
+// LoadVersions reads EKS version data through root from the file abs, written like
+// lint/data/eks-versions.yaml; name is how messages, and the data's Source, name the file.
+func LoadVersions(root *fsroot.Root, abs, name string) (*lint.Versions, error) {
+	data, err := root.ReadFileLimit(abs, maxVersionsFile)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s", path, load.ReadProblem(err))
+		return nil, fmt.Errorf("%s %s", name, load.ReadProblem(err))
 	}
-	return lint.ParseVersions(path, data)
+	return lint.ParseVersions(name, data)
 }
 
 // loadBaseline reads the baseline named by the request (relative to the working directory), else
