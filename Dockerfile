@@ -1,9 +1,11 @@
-# ekslint's container image: the GitHub Action (action.yml builds it from this file), the
-# ekslint-docker pre-commit hook and `docker run` all use it. The entrypoint is the ekslint
-# binary; the subcommand comes as the arguments (action.yml passes `action`).
+# ekslint's container image, built from source: the container action (docker/action.yml builds
+# it from this file, for a commit that is not released) and `docker build` use it. A release's
+# image, which the ekslint-docker pre-commit hook and `docker run` use, is the same image made
+# from the release's binaries (Dockerfile.release). The entrypoint is the ekslint binary; the
+# subcommand comes as the arguments (docker/action.yml passes `action`).
 #
-#   docker build --build-arg VERSION=v0.1.0 -t ghcr.io/ekslint/ekslint:v0.1.0 .
-#   docker run --rm -v "$PWD:/src" -w /src ghcr.io/ekslint/ekslint:v0.1.0 lint .
+#   docker build -t ekslint .
+#   docker run --rm -v "$PWD:/src" -w /src ekslint lint .
 
 # The Go release go.mod asks for (go 1.26).
 ARG GO_VERSION=1.26.8

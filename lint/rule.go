@@ -75,14 +75,17 @@ const (
 var inputNames = []string{"workload", "service", "rbac", "namespace-wide", "eksctl", "cloudformation"}
 
 // String names the inputs as RULES.md does: "eksctl, cloudformation".
-func (in Inputs) String() string {
-	var names []string
+func (in Inputs) String() string { return strings.Join(in.Names(), ", ") }
+
+// Names lists the inputs as RULES.md names them.
+func (in Inputs) Names() []string {
+	names := []string{}
 	for i, name := range inputNames {
 		if in&(1<<i) != 0 {
 			names = append(names, name)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 var rbacKinds = setOf("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "ConfigMap")

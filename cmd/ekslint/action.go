@@ -150,7 +150,7 @@ func runAction(cmd *cobra.Command, a *githubactions.Action, flags *lintFlags) er
 	if err := os.MkdirAll(filepath.Dir(sarifPath), 0o755); err != nil {
 		return err
 	}
-	if err := writeReport(stdout, sarifPath, "sarif", "never", run); err != nil {
+	if err := writeReport(stdout, sarifPath, "sarif", textStyle{}, run); err != nil {
 		return err
 	}
 	if annotate {

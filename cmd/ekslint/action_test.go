@@ -304,54 +304,95 @@ spec:
 	}
 }
 
-// action.yml declares the inputs, defaults and outputs the command implements, and runs the
-// image's entrypoint with the action subcommand.
+// action.yml and docker/action.yml declare the inputs, defaults and outputs the command
+// implements; action.yml passes every input on and maps every output back, and docker/action.yml
+// runs the image's entrypoint with the action subcommand.
 func TestActionMetadata(t *testing.T) {
-	data, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
+	type step struct {
+		ID  string
+		Env map[string]string
+		Run string
 	}
-	var meta struct {
+	type metadata struct {
 		Inputs map[string]struct {
 			Description string
 			Default     *string
 		}
-		Outputs map[string]struct{ Description string }
+		Outputs map[string]struct{ Description, Value string }
 		Runs    struct {
 			Using, Image string
 			Args         []string
+			Steps        []step
 		}
 	}
-	if err := yaml.Unmarshal(data, &meta); err != nil {
-		t.Fatal(err)
+	read := func(path string) metadata {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var meta metadata
+		if err := yaml.Unmarshal(data, &meta); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(meta.Inputs) != len(actionInputs) {
+			t.Errorf("%s has %d inputs, the command %d", path, len(meta.Inputs), len(actionInputs))
+		}
+		for _, in := range actionInputs {
+			m, ok := meta.Inputs[in.name]
+			switch {
+			case !ok:
+				t.Errorf("input %s is not in %s", in.name, path)
+			case m.Default == nil || *m.Default != in.def:
+				t.Errorf("input %s: %s's default is not %q", in.name, path, in.def)
+			case m.Description == "":
+				t.Errorf("input %s has no description in %s", in.name, path)
+			}
+		}
+		var outputs []string
+		for name, o := range meta.Outputs {
+			outputs = append(outputs, name)
+			if o.Description == "" {
+				t.Errorf("output %s has no description in %s", name, path)
+			}
+		}
+		slices.Sort(outputs)
+		if want := slices.Sorted(slices.Values(actionOutputs)); !slices.Equal(outputs, want) {
+			t.Errorf("%s outputs %v, the command sets %v", path, outputs, want)
+		}
+		return meta
 	}
-	if len(meta.Inputs) != len(actionInputs) {
-		t.Errorf("action.yml has %d inputs, the command %d", len(meta.Inputs), len(actionInputs))
+
+	meta := read("../../action.yml")
+	if meta.Runs.Using != "composite" {
+		t.Fatalf("action.yml runs using %q, want composite", meta.Runs.Using)
 	}
+	i := slices.IndexFunc(meta.Runs.Steps, func(s step) bool { return s.ID == "ekslint" })
+	if i < 0 {
+		t.Fatal("action.yml has no step with id ekslint")
+	}
+	run := meta.Runs.Steps[i]
 	for _, in := range actionInputs {
-		m, ok := meta.Inputs[in.name]
-		switch {
-		case !ok:
-			t.Errorf("input %s is not in action.yml", in.name)
-		case m.Default == nil || *m.Default != in.def:
-			t.Errorf("input %s: action.yml's default is not %q", in.name, in.def)
-		case m.Description == "":
-			t.Errorf("input %s has no description", in.name)
+		// IN_FAIL_ON: ${{ inputs.fail-on }}, passed on as "INPUT_FAIL-ON=$IN_FAIL_ON".
+		v := "IN_" + strings.ToUpper(strings.ReplaceAll(in.name, "-", "_"))
+		if got, want := run.Env[v], "${{ inputs."+in.name+" }}"; got != want {
+			t.Errorf("action.yml step ekslint: env %s is %q, want %q", v, got, want)
+		}
+		if want := `"` + inputVar(in.name) + "=$" + v + `"`; !strings.Contains(run.Run, want) {
+			t.Errorf("action.yml step ekslint does not pass %s", want)
 		}
 	}
-	var outputs []string
+	if !strings.HasSuffix(strings.TrimSpace(run.Run), `"$BIN" action`) {
+		t.Errorf("action.yml step ekslint does not run ekslint action:\n%s", run.Run)
+	}
 	for name, o := range meta.Outputs {
-		outputs = append(outputs, name)
-		if o.Description == "" {
-			t.Errorf("output %s has no description", name)
+		if want := "${{ steps.ekslint.outputs." + name + " }}"; o.Value != want {
+			t.Errorf("action.yml output %s is %q, want %q", name, o.Value, want)
 		}
 	}
-	slices.Sort(outputs)
-	if want := slices.Sorted(slices.Values(actionOutputs)); !slices.Equal(outputs, want) {
-		t.Errorf("action.yml outputs %v, the command sets %v", outputs, want)
-	}
-	if meta.Runs.Using != "docker" || meta.Runs.Image != "Dockerfile" || !slices.Equal(meta.Runs.Args, []string{"action"}) {
-		t.Errorf("runs: %+v, want docker, Dockerfile, [action]", meta.Runs)
+
+	meta = read("../../docker/action.yml")
+	if meta.Runs.Using != "docker" || meta.Runs.Image != "../Dockerfile" || !slices.Equal(meta.Runs.Args, []string{"action"}) {
+		t.Errorf("docker/action.yml runs: %+v, want docker, ../Dockerfile, [action]", meta.Runs)
 	}
 }
 
@@ -377,6 +418,9 @@ func TestLintFormatGitHub(t *testing.T) {
 
 // SARIF from the whole shared corpus of raw manifests and eksctl configs validates clean.
 func TestSARIFOnCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	t.Setenv("GITHUB_WORKSPACE", "")
 	for _, dir := range []string{"raw", "eksctl"} {
 		t.Run(dir, func(t *testing.T) {

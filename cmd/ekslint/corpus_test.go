@@ -33,6 +33,9 @@ const corpusConfig = `charts:
 // requires no internal error, a position for every finding, and SARIF with every rule enabled
 // that validates clean.
 func TestCorpusSummary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	if _, err := os.Stat(corpus); err != nil {
 		t.Skip("../shared/corpus not present")
 	}

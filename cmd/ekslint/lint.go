@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,11 +47,14 @@ type lintFlags struct {
 	noBaseline bool
 	// charts are the flags that say how Helm charts are rendered.
 	charts linter.Charts
+	// cpuProfile is the hidden --cpuprofile: where to write a CPU profile of the run, for
+	// measuring what a user waits for (docs/performance.md).
+	cpuProfile string
 }
 
 func (f *lintFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.enable, "enable", nil, "turn on a rule that is off by default (repeatable, or comma-separated; \"all\" for every rule)")
+	fl.StringArrayVar(&f.enable, "enable", nil, "turn on a rule that is off by default (repeatable, or comma-separated; \"all\" for every rule; pod-security-baseline or pod-security-restricted for a profile)")
 	fl.StringArrayVar(&f.disable, "disable", nil, "turn off a rule (repeatable, or comma-separated)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", fsroot.FormatSize(load.DefaultLimits().MaxFileSize), "largest file read (e.g. 64MiB, 100MB)")
 	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", load.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
@@ -67,6 +71,8 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&c.APIVersions, "api-versions", nil, "API version added to the charts' .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1 (repeatable)")
 	fl.StringVar(&c.ReleaseName, "release-name", helm.DefaultReleaseName, "Helm release name charts are rendered with")
 	fl.StringVar(&c.Namespace, "namespace", helm.DefaultNamespace, "Helm release namespace charts are rendered in")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fl.MarkHidden("cpuprofile")
 }
 
 // knownRules are every rule ekslint has: the checks and the filter's own.
@@ -89,6 +95,7 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 		Root:       f.root,
 		ConfigFile: f.configFile,
 		Rules:      rules.All(),
+		Presets:    rules.Presets(),
 		Enable:     splitList(f.enable),
 		Disable:    splitList(f.disable),
 		Limits:     load.Limits{MaxFileSize: size, MaxAliasNodes: f.maxAliasNodes},
@@ -104,6 +111,17 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 // from the plan's budget, unless the user set GOMEMLIMIT: without one the collector lets the
 // heap grow to twice what is live.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*linter.Result, error) {
+	if f.cpuProfile != "" {
+		out, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	req, err := f.request(paths, stdin)
 	if err != nil {
 		return nil, err
@@ -170,6 +188,7 @@ func lintCommand() *cobra.Command {
 		output  string
 		failOn  string
 		color   string
+		source  string
 		verbose bool
 	)
 	cmd := &cobra.Command{
@@ -189,15 +208,17 @@ func lintCommand() *cobra.Command {
 			if !slices.Contains(formats, format) {
 				return usageError{fmt.Errorf("--format: unknown format %q (want %s)", format, strings.Join(formats, ", "))}
 			}
-			if color != "auto" && color != "always" && color != "never" {
-				return usageError{fmt.Errorf("--color: want auto, always or never, not %q", color)}
+			for flag, v := range map[string]string{"--color": color, "--source": source} {
+				if v != "auto" && v != "always" && v != "never" {
+					return usageError{fmt.Errorf("%s: want auto, always or never, not %q", flag, v)}
+				}
 			}
 			res, err := flags.lintRun(cmd.Context(), paths, cmd.InOrStdin())
 			if err != nil {
 				return err
 			}
 			fail, _ := failLevel(failOn, res.Config)
-			if err := writeReport(cmd.OutOrStdout(), output, format, color, reportOf(res)); err != nil {
+			if err := writeReport(cmd.OutOrStdout(), output, format, textStyle{color, source}, reportOf(res)); err != nil {
 				return err
 			}
 			if verbose {
@@ -215,10 +236,14 @@ func lintCommand() *cobra.Command {
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above this level: error, warning, note or none (default: the config's failOn, else error)")
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
-	fl.StringVar(&color, "color", "auto", "colour and source lines in text output: auto (on a terminal), always or never")
+	fl.StringVar(&color, "color", "auto", "colour in text output: auto (on a terminal), always or never")
+	fl.StringVar(&source, "source", "auto", "source line with a caret under each finding in text output: auto (on a terminal), always (a CI log) or never")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "list on standard error what was skipped and why: files that are not manifests, hidden, vendored and ignored folders")
 	return cmd
 }
+
+// textStyle is how the text report looks: --color and --source, each auto, always or never.
+type textStyle struct{ color, source string }
 
 // writeSkipped lists what a run left out on purpose, one line each, for --verbose.
 func writeSkipped(w io.Writer, skipped []lint.Skip) {
@@ -229,7 +254,7 @@ func writeSkipped(w io.Writer, skipped []lint.Skip) {
 }
 
 // writeReport writes run in format to the output file, or to stdout when output is "".
-func writeReport(stdout io.Writer, output, format, color string, run *report.Run) (err error) {
+func writeReport(stdout io.Writer, output, format string, style textStyle, run *report.Run) (err error) {
 	w := stdout
 	if output != "" {
 		f, err := os.Create(output)
@@ -254,9 +279,9 @@ func writeReport(stdout io.Writer, output, format, color string, run *report.Run
 		}
 		return writeStepSummary(githubactions.New(githubactions.WithWriter(stdout)), run, true)
 	}
-	tty := output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
-	pretty := color == "always" || color == "auto" && tty
-	return report.Text(w, run, report.TextOptions{Source: pretty, Color: pretty})
+	tty := output == "" && isTerminal(stdout)
+	on := func(v string) bool { return v == "always" || v == "auto" && tty }
+	return report.Text(w, run, report.TextOptions{Source: on(style.source), Color: on(style.color) && (style.color == "always" || os.Getenv("NO_COLOR") == "")})
 }
 
 func isTerminal(w io.Writer) bool {

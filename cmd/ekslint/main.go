@@ -15,9 +15,10 @@ import (
 	"github.com/ekslint/ekslint/lint/engine"
 )
 
-// version is stamped at build time (-ldflags "-X main.version=v1.2.3"); `go install ...@v1.2.3`
-// gets it from the module instead.
-var version = ""
+// version and commit are stamped at build time (-ldflags "-X main.version=v1.2.3 -X
+// main.commit=<sha>", as .goreleaser.yaml does); `go install ...@v1.2.3` gets the version from the
+// module instead, and a build in a git checkout gets the commit from the Go toolchain.
+var version, commit = "", ""
 
 func main() {
 	stderr := os.Stderr
@@ -76,7 +77,11 @@ func versionCommand() *cobra.Command {
 		Short: "Print ekslint's version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "ekslint", buildVersion())
+			line := "ekslint " + buildVersion()
+			if c := buildCommit(); c != "" {
+				line += " (commit " + c + ")"
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), line)
 			return nil
 		},
 	}
@@ -91,4 +96,21 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// buildCommit is the stamped commit, else the one the Go toolchain recorded from the git checkout
+// it built in (none for `go install ...@v1.2.3`, which builds from the module zip), shortened to
+// 12 hex digits: enough to be unambiguous, short enough for one line.
+func buildCommit() string {
+	c := commit
+	if c == "" {
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" {
+					c = s.Value
+				}
+			}
+		}
+	}
+	return c[:min(len(c), 12)]
 }

@@ -101,13 +101,71 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestTextSource checks the source line and caret shown under a finding with --color always.
+// TestTextSource checks the source line and caret shown under a finding: with colour, and without
+// it for a CI log (--source always --color never).
 func TestTextSource(t *testing.T) {
-	stdout, _, _ := ekslint(t, "", "lint", "testdata/project/deploy", "--color", "always", "--disable", "all", "--enable", "k8s-image-tag-mutable")
+	args := []string{"lint", "testdata/project/deploy", "--disable", "all", "--enable", "k8s-image-tag-mutable"}
+	stdout, _, _ := ekslint(t, "", append(args, "--color", "always", "--source", "always")...)
+	caret := "^" + strings.Repeat("~", len("image: nginx:latest")-1)
 	want := "\x1b[90m19\x1b[0m \x1b[90m|\x1b[0m           image: nginx:latest\n" +
-		"   \x1b[90m|\x1b[0m           \x1b[90m^~~~~~~~~~~~~~~~~~~\x1b[0m\n"
+		"   \x1b[90m|\x1b[0m           \x1b[90m" + caret + "\x1b[0m\n"
 	if !strings.Contains(stdout, want) {
 		t.Errorf("no source excerpt in:\n%q", stdout)
+	}
+	stdout, _, _ = ekslint(t, "", append(args, "--color", "never", "--source", "always")...)
+	want = "19 |           image: nginx:latest\n   |           " + caret + "\n"
+	if !strings.Contains(stdout, want) || strings.Contains(stdout, "\x1b") {
+		t.Errorf("no plain source excerpt in:\n%q", stdout)
+	}
+	stdout, _, _ = ekslint(t, "", append(args, "--color", "always", "--source", "never")...)
+	if strings.Contains(stdout, " | ") || !strings.Contains(stdout, "\x1b[") {
+		t.Errorf("want colour without excerpts:\n%q", stdout)
+	}
+}
+
+// TestRulesExplain: ekslint rules RULE-ID prints the rule's documentation, with its example's real
+// output; a misspelt id gets a suggestion; --format json lists the rules for tools.
+func TestRulesExplain(t *testing.T) {
+	stdout, _, code := ekslint(t, "", "rules", "k8s-host-network")
+	if code != 0 || !strings.HasPrefix(stdout, "k8s-host-network\n") || !strings.Contains(stdout, "**Why.**") ||
+		!strings.Contains(stdout, "example.yaml:") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	_, stderr, code := ekslint(t, "", "rules", "k8s-host-netwrk")
+	if code != 2 || !strings.Contains(stderr, "did you mean k8s-host-network?") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	stdout, _, code = ekslint(t, "", "rules", "--format", "json")
+	var listed []struct {
+		ID, Level string
+		DefaultOn bool
+		Inputs    []string
+		HelpURI   string
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if len(listed) != len(rules.All())+1 || listed[0].ID != rules.All()[0].ID || listed[0].HelpURI == "" || len(listed[0].Inputs) == 0 {
+		t.Errorf("listed %d rules, first %+v", len(listed), listed[0])
+	}
+}
+
+// TestRulesDataFile: `ekslint rules --data FILE` reads FILE, as `ekslint lint --data FILE` does.
+func TestRulesDataFile(t *testing.T) {
+	stdout, stderr, code := ekslint(t, "", "rules", "--data", "../../lint/data/eks-versions.yaml")
+	if code != 0 || !strings.Contains(stdout, "EKS version data: ../../lint/data/eks-versions.yaml") {
+		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestPodSecurityPreset: --enable pod-security-restricted turns the restricted profile on.
+func TestPodSecurityPreset(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n"
+	stdout, _, _ := ekslint(t, pod, "lint", "-", "--disable", "all", "--enable", "pod-security-restricted", "--format", "json")
+	for _, id := range []string{"k8s-privilege-escalation-allowed", "k8s-run-as-root", "k8s-seccomp-profile-missing", "k8s-capabilities-not-dropped"} {
+		if !strings.Contains(stdout, `"rule": "`+id+`"`) {
+			t.Errorf("no %s finding with the restricted profile on:\n%s", id, stdout)
+		}
 	}
 }
 
@@ -125,8 +183,15 @@ func TestRulesCommand(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	stdout, _, code := ekslint(t, "", "version")
-	if code != 0 || !strings.HasPrefix(stdout, "ekslint ") {
+	if code != 0 || !strings.HasPrefix(stdout, "ekslint ") || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("exit %d, %q", code, stdout)
+	}
+
+	// What a release build prints: .goreleaser.yaml stamps both.
+	defer func(v, c string) { version, commit = v, c }(version, commit)
+	version, commit = "v0.1.0", "0123456789abcdef0123456789abcdef01234567"
+	if stdout, _, _ := ekslint(t, "", "version"); stdout != "ekslint v0.1.0 (commit 0123456789ab)\n" {
+		t.Errorf("stamped build: %q", stdout)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,32 +11,39 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ekslint/ekslint/internal/ruledoc"
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/filter"
 	"github.com/ekslint/ekslint/lint/fsroot"
 	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/load"
+	"github.com/ekslint/ekslint/rules"
 )
 
 func rulesCommand() *cobra.Command {
-	var data, date string
+	var data, date, format string
 	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "List every rule with its level, default state and title",
-		Long: "List every rule with its level, default state and title.\n" +
+		Use:   "rules [RULE-ID...]",
+		Short: "List the rules, or explain one",
+		Long: "List every rule with its level, default state and title; with rule ids, explain each: why it\n" +
+			"matters, how to fix it, an example with ekslint's output, the same check in other linters (the\n" +
+			"text of docs/rules.md). --format json lists every rule with its metadata, for tools.\n" +
 			"With --data, print the EKS version data the version rules compare against instead: the support\n" +
 			"calendar of each Kubernetes version and the add-on versions that go with it, with its as_of date.",
 		Example: "  ekslint rules\n" +
+			"  ekslint rules k8s-host-network\n" +
+			"  ekslint rules --format json\n" +
 			"  ekslint rules --data                      # the built-in data\n" +
 			"  ekslint rules --data eks-versions.yaml    # check a newer file before passing it to lint --data",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
 			if cmd.Flags().Changed("data") {
-				// --data alone shows the built-in data, so it takes a value only as --data=FILE:
-				// in `--data FILE`, as lint --data is written, FILE arrives as an argument.
-				if data == lint.BuiltinVersionsSource && len(args) == 1 {
-					data, args = args[0], nil
-				}
-				if err := noArgs(args); err != nil {
-					return err
+				// --data takes its file as --data=FILE or, like lint --data, as --data FILE.
+				switch {
+				case len(args) == 1 && data == lint.BuiltinVersionsSource:
+					data = args[0]
+				case len(args) > 0:
+					return usageError{fmt.Errorf("--data shows version data, not rules: %s", strings.Join(args, " "))}
 				}
 				v, err := loadVersions(data)
 				if err != nil {
@@ -45,14 +53,48 @@ func rulesCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return printVersions(cmd.OutOrStdout(), v, day)
+				return printVersions(out, v, day)
 			}
-			if err := noArgs(args); err != nil {
+			known := knownRules()
+			shown := known
+			if len(args) > 0 {
+				shown = nil
+				for _, id := range args {
+					r, err := ruleByID(known, id)
+					if err != nil {
+						return err
+					}
+					shown = append(shown, r)
+				}
+			}
+			switch format {
+			case "json":
+				b, err := ruledoc.JSON(shown)
+				if err != nil {
+					return err
+				}
+				_, err = out.Write(b)
 				return err
+			case "text":
+			default:
+				return usageError{fmt.Errorf("--format: want text or json, not %q", format)}
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			if len(args) > 0 {
+				for i, r := range shown {
+					text, err := ruledoc.Rule(r, rules.All())
+					if err != nil {
+						return err
+					}
+					if i > 0 {
+						fmt.Fprintln(out)
+					}
+					fmt.Fprint(out, text)
+				}
+				return nil
+			}
+			w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tLEVEL\tDEFAULT\tTITLE")
-			for _, r := range knownRules() {
+			for _, r := range known {
 				state := "off"
 				if r.DefaultOn {
 					state = "on"
@@ -63,18 +105,27 @@ func rulesCommand() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&data, "data", "", "print the EKS version data instead of the rules: the built-in data, or that of `FILE` (--data FILE or --data=FILE)")
+	fl.StringVar(&format, "format", "text", "text, or json: every rule (or those named) with its metadata")
+	fl.StringVar(&data, "data", "", "print the EKS version data instead of the rules: the built-in data, or that of `FILE`")
 	fl.Lookup("data").NoOptDefVal = lint.BuiltinVersionsSource
 	fl.StringVar(&date, "date", "", "with --data, the date support status is shown for, YYYY-MM-DD (default: today)")
 	return cmd
 }
 
-// noArgs refuses the arguments left once the command has taken those it reads.
-func noArgs(args []string) error {
-	if len(args) > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q (ekslint rules lists every rule; ekslint rules --data FILE shows the EKS version data in FILE)", args[0])}
+// ruleByID finds a rule, or says which id was meant.
+func ruleByID(known []*lint.Rule, id string) (*lint.Rule, error) {
+	ids := make([]string, 0, len(known))
+	for _, r := range known {
+		if r.ID == id {
+			return r, nil
+		}
+		ids = append(ids, r.ID)
 	}
-	return nil
+	msg := fmt.Sprintf("unknown rule %q", id)
+	if s := filter.Suggest(id, ids); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", s)
+	}
+	return nil, usageError{errors.New(msg + "; ekslint rules lists them")}
 }
 
 // printVersions writes EKS version data as a table, with each version's support status on day.
@@ -129,7 +180,7 @@ func loadVersions(path string) (*lint.Versions, error) {
 	root, err := fsroot.New(filepath.Dir(abs), load.DefaultMaxFileSize)
 	if err == nil {
 		var v *lint.Versions
-		if v, err = linter.LoadVersions(root, abs, filepath.ToSlash(path)); err == nil {
+		if v, err = linter.LoadVersions(root, abs, path); err == nil {
 			return v, nil
 		}
 	}

@@ -89,28 +89,3 @@ func TestLintStaleData(t *testing.T) {
 		t.Errorf("staleness note although no version rule ran:\n%s", out)
 	}
 }
-
-// TestRulesDataFile: rules --data takes a file in both forms lint --data does, and says what is
-// wrong with an argument it cannot take.
-func TestRulesDataFile(t *testing.T) {
-	file := filepath.Join("..", "..", "lint", "data", "eks-versions.yaml")
-	for _, args := range [][]string{{"rules", "--data", file}, {"rules", "--data=" + file}, {"rules", file, "--data"}} {
-		out, stderr, code := runCLI(t, append(args, "--date", "2026-11-23")...)
-		if code != 0 || !strings.Contains(out, "EKS version data: "+file) {
-			t.Errorf("%v: exit %d\n%s%s", args, code, out, stderr)
-		}
-	}
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"rules", "--data", "missing.yaml"}, "--data: "},
-		{[]string{"rules", "--data=" + file, "extra"}, `unexpected argument "extra"`},
-		{[]string{"rules", "extra"}, `unexpected argument "extra"`},
-	} {
-		_, stderr, code := runCLI(t, c.args...)
-		if code != 2 || !strings.Contains(stderr, c.want) {
-			t.Errorf("%v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, stderr)
-		}
-	}
-}

@@ -137,8 +137,10 @@ type Options struct {
 	Root *fsroot.Root
 	// WorkDir is the folder display paths are relative to.
 	WorkDir string
-	// Rules are every rule ekslint has, to check rule ids against.
-	Rules []*lint.Rule
+	// Rules are every rule ekslint has, to check rule ids against; Presets the named groups of
+	// them that rules: may turn on or off at once.
+	Rules   []*lint.Rule
+	Presets filter.Presets
 }
 
 // Find returns the config file in root, or "" when there is none. A config file that cannot be
@@ -187,6 +189,9 @@ func Parse(t *lint.Text, opts Options) (*Config, []lint.Problem) {
 	p := &parser{t: t, opts: opts, cfg: &Config{}}
 	for _, r := range opts.Rules {
 		p.ruleIDs = append(p.ruleIDs, r.ID)
+	}
+	for name := range opts.Presets {
+		p.ruleIDs = append(p.ruleIDs, name)
 	}
 	if pr := load.CheckText(t); pr != nil {
 		return nil, []lint.Problem{*pr}
@@ -412,7 +417,7 @@ func (p *parser) rules(path string, n *yaml.Node) {
 				c.Enabled = &b
 			}
 		}}}
-		if id != filter.AllRules {
+		if _, preset := p.opts.Presets[id]; id != filter.AllRules && !preset {
 			fs = append(fs, field{"level", func(path string, v *yaml.Node) { c.Level, _ = p.level(path, v, false) }})
 		}
 		p.fields(rulePath, v, fs)

@@ -242,7 +242,7 @@ func TestLevelOverride(t *testing.T) {
 		{"disable flag wins", map[string]filter.RuleConfig{"test-two-levels": {Enabled: &on}}, nil, []string{"all"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			sel, err := filter.Select(all, c.config, c.enable, c.disable)
+			sel, err := filter.Select(all, nil, c.config, c.enable, c.disable)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,11 +254,49 @@ func TestLevelOverride(t *testing.T) {
 	if twoLevels.Level != lint.Warning {
 		t.Errorf("Select changed the rule itself: level %s", twoLevels.Level)
 	}
-	if _, err := filter.Select(all, map[string]filter.RuleConfig{"test-nope": {}}, nil, nil); err == nil {
+	if _, err := filter.Select(all, nil, map[string]filter.RuleConfig{"test-nope": {}}, nil, nil); err == nil {
 		t.Error("Select accepted an unknown rule id from config")
 	}
-	if _, err := filter.Select(all, nil, []string{"test-two-level"}, nil); err == nil || !strings.Contains(err.Error(), "did you mean test-two-levels?") {
+	if _, err := filter.Select(all, nil, nil, []string{"test-two-level"}, nil); err == nil || !strings.Contains(err.Error(), "did you mean test-two-levels?") {
 		t.Errorf("a misspelt --enable: %v, want a suggestion", err)
+	}
+}
+
+// TestPresets: a preset in --enable, --disable or config stands for its rules, and a rule's own
+// entry wins over its preset's.
+func TestPresets(t *testing.T) {
+	a := &lint.Rule{ID: "test-a", Level: lint.Warning, DefaultOn: true}
+	b := &lint.Rule{ID: "test-b", Level: lint.Note}
+	c := &lint.Rule{ID: "test-c", Level: lint.Note}
+	all := []*lint.Rule{a, b, c}
+	presets := filter.Presets{"test-profile": {"test-b", "test-c"}}
+	on, off := true, false
+	for _, tc := range []struct {
+		name            string
+		config          map[string]filter.RuleConfig
+		enable, disable []string
+		want            []string
+	}{
+		{"defaults", nil, nil, nil, []string{"test-a"}},
+		{"--enable a preset", nil, []string{"test-profile"}, nil, []string{"test-a", "test-b", "test-c"}},
+		{"--disable a preset", nil, []string{"all"}, []string{"test-profile"}, []string{"test-a"}},
+		{"config preset", map[string]filter.RuleConfig{"test-profile": {Enabled: &on}}, nil, nil, []string{"test-a", "test-b", "test-c"}},
+		{"a rule's entry wins over its preset", map[string]filter.RuleConfig{"test-profile": {Enabled: &on}, "test-c": {Enabled: &off}}, nil, nil,
+			[]string{"test-a", "test-b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sel, err := filter.Select(all, presets, tc.config, tc.enable, tc.disable)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range sel.Rules {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/ekslint/ekslint/lint"
@@ -29,17 +30,25 @@ type Selection struct {
 	FixedLevels map[string]bool
 }
 
+// Presets are named groups of rules that --enable, --disable and config name at once (the Pod
+// Security Standards profiles): preset name → rule ids.
+type Presets map[string][]string
+
 // Select picks the rules of a run and their levels. Config comes first: its "all" entry, then
-// each rule's own entry; the --enable and --disable flags then win over it. A rule is on by
+// its presets, then each rule's own entry; the --enable and --disable flags then win over it, a
+// preset standing for its rules. A rule is on by
 // default, plus enable, minus disable; "all" in enable turns every rule on, and "all" in disable
 // turns off every rule that enable does not name. An id that names no rule is an error that
 // suggests the nearest id, so a typo in a flag or config file does not silently check nothing.
-func Select(all []*lint.Rule, config map[string]RuleConfig, enable, disable []string) (Selection, error) {
+func Select(all []*lint.Rule, presets Presets, config map[string]RuleConfig, enable, disable []string) (Selection, error) {
 	known := make(map[string]bool, len(all))
 	ids := make([]string, 0, len(all))
 	for _, r := range all {
 		known[r.ID] = true
 		ids = append(ids, r.ID)
+	}
+	for name := range presets {
+		ids = append(ids, name)
 	}
 	named := slices.Concat(enable, disable)
 	for id := range config {
@@ -47,7 +56,7 @@ func Select(all []*lint.Rule, config map[string]RuleConfig, enable, disable []st
 	}
 	slices.Sort(named)
 	for _, id := range named {
-		if id != AllRules && !known[id] {
+		if id != AllRules && !known[id] && presets[id] == nil {
 			msg := fmt.Sprintf("unknown rule %q", id)
 			if s := Suggest(id, ids); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
@@ -56,10 +65,17 @@ func Select(all []*lint.Rule, config map[string]RuleConfig, enable, disable []st
 		}
 	}
 	enableAll, disableAll := slices.Contains(enable, AllRules), slices.Contains(disable, AllRules)
+	enable, disable = presets.expand(enable), presets.expand(disable)
 	sel := Selection{FixedLevels: map[string]bool{}}
 	for _, r := range all {
 		on := r.DefaultOn
-		for _, c := range []RuleConfig{config[AllRules], config[r.ID]} {
+		entries := []RuleConfig{config[AllRules]}
+		for _, name := range slices.Sorted(maps.Keys(presets)) {
+			if slices.Contains(presets[name], r.ID) {
+				entries = append(entries, config[name])
+			}
+		}
+		for _, c := range append(entries, config[r.ID]) {
 			if c.Enabled != nil {
 				on = *c.Enabled
 			}
@@ -83,4 +99,17 @@ func Select(all []*lint.Rule, config map[string]RuleConfig, enable, disable []st
 		sel.Rules = append(sel.Rules, r)
 	}
 	return sel, nil
+}
+
+// expand replaces preset names in ids with their rules.
+func (p Presets) expand(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if members, ok := p[id]; ok {
+			out = append(out, members...)
+		} else {
+			out = append(out, id)
+		}
+	}
+	return out
 }

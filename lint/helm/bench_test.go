@@ -2,6 +2,12 @@ package helm
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"testing"
 
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -99,6 +105,83 @@ func BenchmarkRenderMapped(b *testing.B) {
 					if isManifest(name) {
 						r.fileMap(r.templates[name], strip(text, l.token))
 					}
+				}
+			}
+		})
+	}
+}
+
+// largeValuesChart writes a chart whose values.yaml is about 9 MB: a few values its templates
+// use, and 60,000 list items they only count, as a chart carrying its whole configuration in its
+// values does (issue 13).
+func largeValuesChart(b *testing.B) string {
+	dir := b.TempDir()
+	var values strings.Builder
+	values.WriteString("replicaCount: 2\nimage:\n  repository: nginx\n  tag: \"1.27\"\nresources:\n  requests:\n    cpu: 100m\nconfig:\n  items:\n")
+	for i := range 60_000 {
+		fmt.Fprintf(&values, "    - name: item-%05d\n      enabled: true\n      weight: %d\n      labels:\n        team: team-%d\n        tier: backend\n      description: \"%s\"\n",
+			i, i%100, i%40, strings.Repeat("lorem ipsum ", 6))
+	}
+	files := map[string]string{
+		"Chart.yaml":  "apiVersion: v2\nname: large\nversion: 0.1.0\n",
+		"values.yaml": values.String(),
+		"templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n" +
+			"  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n        - name: app\n" +
+			"          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n          resources:\n" +
+			"            {{- toYaml .Values.resources | nindent 12 }}\n",
+		"templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n" +
+			"  items: {{ len .Values.config.items | quote }}\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// BenchmarkLargeValues lints a chart with a 9 MB values.yaml, as `ekslint lint <chart>` does,
+// and renders it with Helm's engine as `helm template` does, each under the 64 MiB memory limit
+// ekslint sets for runs of charts alone, and without one.
+func BenchmarkLargeValues(b *testing.B) {
+	dir := largeValuesChart(b)
+	for _, limit := range []int64{64 << 20, math.MaxInt64} {
+		name := "memory-limit-64MiB"
+		if limit == math.MaxInt64 {
+			name = "no-memory-limit"
+		}
+		b.Run("ekslint/"+name, func(b *testing.B) {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+			l, err := New(Options{WorkDir: dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: rootOf(b, dir)}
+			opts := engine.Options{Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}}
+			for b.Loop() {
+				res := engine.Run(context.Background(), []load.Input{in}, opts)
+				if len(res.Problems) > 0 || res.Objects != 2 {
+					b.Fatal(res.Problems, res.Objects)
+				}
+			}
+		})
+		b.Run("helm/"+name, func(b *testing.B) {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+			for b.Loop() {
+				ch, err := loader.Load(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				top, err := util.ToRenderValues(ch, map[string]any{}, common.ReleaseOptions{Name: DefaultReleaseName, Namespace: DefaultNamespace, IsInstall: true}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := (helmengine.Engine{}).Render(ch, top); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

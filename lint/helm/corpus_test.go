@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"text/template/parse"
+	"time"
+
+	helmengine "helm.sh/helm/v4/pkg/engine"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -24,9 +27,39 @@ import (
 	"github.com/ekslint/ekslint/rules"
 )
 
-// The corpus of real charts lives next to the repository in ../shared/corpus; users' clones do
-// not have it, so these tests skip without it.
-const corpus = "../../../shared/corpus"
+// corpus is the corpus of real and hostile inputs, "" when there is none: users' clones do not
+// have it, and the tests that need it skip.
+var corpus = corpusDir()
+
+// corpusDir finds the corpus beside the repository, in ../shared/corpus. A git worktree checked
+// out elsewhere has it beside its main checkout, which its .git file leads to.
+func corpusDir() string {
+	beside := func(checkout string) string {
+		dir, err := filepath.Abs(filepath.Join(checkout, "..", "shared", "corpus"))
+		if err != nil || !exists(dir) {
+			return ""
+		}
+		return dir
+	}
+	const checkout = "../.."
+	if dir := beside(checkout); dir != "" {
+		return dir
+	}
+	link, err := os.ReadFile(filepath.Join(checkout, ".git"))
+	gitdir, ok := strings.CutPrefix(strings.TrimSpace(string(link)), "gitdir: ")
+	if err != nil || !ok {
+		return ""
+	}
+	common, err := os.ReadFile(filepath.Join(gitdir, "commondir"))
+	if err != nil {
+		return ""
+	}
+	commonDir := strings.TrimSpace(string(common))
+	if !filepath.IsAbs(commonDir) {
+		commonDir = filepath.Join(gitdir, commonDir)
+	}
+	return beside(filepath.Dir(commonDir))
+}
 
 // corpusChart is a chart of the corpus with the value sets to render it with.
 type corpusChart struct {
@@ -40,17 +73,11 @@ type corpusChart struct {
 func corpusCharts(t testing.TB) []corpusChart {
 	t.Helper()
 	dirs, err := os.ReadDir(filepath.Join(corpus, "helm"))
-	if err != nil {
+	if corpus == "" || err != nil {
 		t.Skipf("no chart corpus: %v", err)
 	}
-	abs, err := filepath.Abs(corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := fsroot.New(abs, load.DefaultMaxFileSize)
-	if err != nil {
-		t.Fatal(err)
-	}
+	abs := corpus
+	root := rootOf(t, abs)
 	var charts []corpusChart
 	for _, d := range dirs {
 		c := corpusChart{name: d.Name(), dir: filepath.Join(abs, "helm", d.Name()), root: root}
@@ -66,6 +93,16 @@ func corpusCharts(t testing.TB) []corpusChart {
 		charts = append(charts, c)
 	}
 	return charts
+}
+
+// rootOf is the lint root dir, as discovery makes it.
+func rootOf(t testing.TB, dir string) *fsroot.Root {
+	t.Helper()
+	r, err := fsroot.New(dir, load.DefaultMaxFileSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
@@ -116,15 +153,21 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var renders, files, keys, keysExact int
+	var inHelpers helperKeys
 	for _, c := range corpusCharts(t) {
 		for _, vs := range c.sets {
 			// Each render starts from values as read: templates may change them (`unset`).
 			ci, _ := chartInputFor(t, l, c.dir, c.root)
 			r := prepared(t, ci, vs)
 			renders++
-			marked, _, err := r.run(context.Background(), r.marked)
+			marked, g, err := r.run(context.Background(), r.marked)
 			if err != nil {
 				t.Errorf("%s %s: marked render: %v", c.name, vs.Name, err)
+				continue
+			}
+			texts, err := r.texts(context.Background(), marked, g)
+			if err != nil {
+				t.Errorf("%s %s: plain render: %v", c.name, vs.Name, err)
 				continue
 			}
 			plainOut, _, err := prepared(t, ci, vs).run(context.Background(), plain)
@@ -132,20 +175,28 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 				t.Errorf("%s %s: plain render: %v", c.name, vs.Name, err)
 				continue
 			}
+			helmOut, err := helmRender(prepared(t, ci, vs), l.now)
+			if err != nil {
+				t.Errorf("%s %s: Helm's render: %v", c.name, vs.Name, err)
+				continue
+			}
+			for name, text := range helmOut {
+				if text != plainOut[name] {
+					t.Errorf("%s %s: %s: ekslint's functions render it otherwise than Helm's:\n%s", c.name, vs.Name, name, firstDifference([]byte(plainOut[name]), []byte(text)))
+				}
+			}
 			oracle, _, err := prepared(t, ci, vs).run(context.Background(), oracleSource)
 			if err != nil {
 				t.Errorf("%s %s: oracle render: %v", c.name, vs.Name, err)
 				continue
 			}
-			for name, out := range marked {
-				if !isManifest(name) {
-					continue
-				}
+			helperOracle, _, err := prepared(t, ci, vs).run(context.Background(), helperOracleSource)
+			if err != nil {
+				t.Errorf("%s %s: helper oracle render: %v", c.name, vs.Name, err)
+				continue
+			}
+			for name, st := range texts {
 				files++
-				st := strip(out, l.token)
-				if st.mangled {
-					t.Errorf("%s %s: %s: a marker was altered", c.name, vs.Name, name)
-				}
 				if !bytes.Equal(st.text, []byte(plainOut[name])) {
 					t.Errorf("%s %s: %s: the marked render differs from the plain one:\n%s", c.name, vs.Name, name, firstDifference(st.text, []byte(plainOut[name])))
 					continue
@@ -154,6 +205,7 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 				k, e := checkOracle(t, m, oracle[name], c.name+" "+vs.Name+": "+name)
 				keys += k
 				keysExact += e
+				checkHelperOracle(t, m, helperOracle[name], c.name+" "+vs.Name+": "+name, &inHelpers)
 			}
 		}
 	}
@@ -161,7 +213,19 @@ func TestCorpusRendersUnchanged(t *testing.T) {
 	t.Logf("%d renders, %d rendered files byte-identical after stripping", renders, files)
 	t.Logf("literal keys on their exact template line: %d/%d", keysExact, keys)
 	t.Logf("rendered lines: %d; marker on the line: %d; output of an action: %d; fallback: %d; files from a plain render: %d",
-		st.Lines.Load(), st.Exact.Load(), st.Action.Load(), st.Fallback.Load(), st.Mangled.Load())
+		st.Lines.Load(), st.Exact.Load(), st.Action.Load(), st.Fallback.Load(), st.Plain.Load())
+	t.Logf("rendered lines a helper wrote, mapped to the helper's line: %d", st.Helper.Load())
+	t.Logf("literal keys written in helpers: %d compared; on their helper line: %d; on the line of a helper's action they went through: %d; on the line including the helper: %d; elsewhere: %d",
+		inHelpers.keys, inHelpers.moved, inHelpers.acted, inHelpers.kept, inHelpers.keys-inHelpers.moved-inHelpers.acted-inHelpers.kept)
+}
+
+// helmRender renders r with Helm's engine and its own functions, but for the stand-ins of
+// random and clock functions, which the renders compared with it need too.
+func helmRender(r *rendering, now time.Time) (map[string]string, error) {
+	for _, t := range r.templates {
+		t.helm.Data = plain(t)
+	}
+	return helmengine.Engine{CustomTemplateFuncs: standIns(now)}.Render(r.chart, r.top)
 }
 
 // oracleKey is a literal key renamed by oracleSource: name, "ZZ", file id, "x", line, "ZZ".
@@ -173,10 +237,19 @@ var (
 // oracleSource renames every literal key written at the start of a line of a manifest
 // template's top-level text to carry its own file and line, independently of the markers.
 func oracleSource(t *tmpl) []byte {
-	src := t.file.text.Data
 	if !isManifest(t.helm.Name) {
-		return src
+		return t.file.text.Data
 	}
+	return renameKeys(t.file, false)
+}
+
+// helperOracleSource renames the literal keys of every template's define bodies likewise.
+func helperOracleSource(t *tmpl) []byte { return renameKeys(t.file, true) }
+
+// renameKeys renames the literal keys at the start of the lines of f's top-level text, or of its
+// define bodies, to carry their own file and line.
+func renameKeys(f *file, inDefines bool) []byte {
+	src := f.text.Data
 	ps, err := scan(src)
 	if err != nil {
 		return src
@@ -188,9 +261,9 @@ func oracleSource(t *tmpl) []byte {
 	for _, p := range ps {
 		if p.kind == text {
 			for i := p.start; i < p.end; i++ {
-				if lineStart && defines == 0 {
+				if lineStart && (defines > 0) == inDefines {
 					if m := literalKey.FindSubmatchIndex(src[i:p.end]); m != nil {
-						edits = append(edits, edit{i + m[5], fmt.Sprintf("ZZ%dx%dZZ", t.file.id, line)})
+						edits = append(edits, edit{i + m[5], fmt.Sprintf("ZZ%dx%dZZ", f.id, line)})
 					}
 				}
 				lineStart = src[i] == '\n'
@@ -246,6 +319,53 @@ func checkOracle(t *testing.T, m *fileMap, oracle, what string) (keys, exactKeys
 	return keys, exactKeys
 }
 
+// renamed is a key renamed by the oracle, for unrenaming.
+var renamed = regexp.MustCompile(`ZZ\d+x\d+ZZ`)
+
+// helperKeys counts what became of the keys written in helpers, over the lines of the helper
+// oracle render that hold one and are the same as in the marked render but for the renaming.
+type helperKeys struct {
+	keys  int // keys compared
+	moved int // on a line that maps to the helper line the key is on
+	// acted are on a line written by an action of a helper: the key went through a value
+	// (`include "x" . | fromYaml`, then toYaml) and came out of that action's line.
+	acted int
+	kept  int // on a line that maps to the line including the helper, as before helpers were marked
+}
+
+// checkHelperOracle compares the mapping of each rendered line that holds a key renamed in a
+// helper with the helper line the key was written on: a line with a marker of its own maps there,
+// or (when no marker of the helper reached it) to the line that includes the helper; never
+// anywhere else.
+func checkHelperOracle(t *testing.T, m *fileMap, oracle, what string, c *helperKeys) {
+	lines := strings.Split(oracle, "\n")
+	if len(lines) != m.text.Lines() {
+		return
+	}
+	for i, l := range lines {
+		k := oracleKey.FindStringSubmatch(l)
+		if k == nil || renamed.ReplaceAllString(l, "") != string(m.text.Line(i+1)) {
+			continue
+		}
+		id, _ := strconv.Atoi(k[1])
+		want, _ := strconv.Atoi(k[2])
+		c.keys++
+		f, got, how := m.origin(i + 1)
+		tf, tl, _ := m.topOrigin(i + 1)
+		_, _, inHelper := m.inHelper(i + 1)
+		switch {
+		case f.id == id && got == want:
+			c.moved++
+		case inHelper && how == action:
+			c.acted++
+		case !inHelper && f == tf && got == tl:
+			c.kept++
+		default:
+			t.Errorf("%s: rendered line %d (%q) maps to %s:%d, want %s:%d or the line that includes it", what, i+1, l, f.text.Name, got, m.r.ci.files[id].text.Name, want)
+		}
+	}
+}
+
 func firstDifference(a, b []byte) string {
 	i := 0
 	for i < len(a) && i < len(b) && a[i] == b[i] {
@@ -257,10 +377,11 @@ func firstDifference(a, b []byte) string {
 
 // TestScannerAgreesWithParse compares the scanner with text/template/parse on every template of
 // the corpus and the fixtures: the text each leaves after trimming must be the same, at the same
-// offsets.
+// offsets. Text of only spaces is left out: the parser drops the trees of empty definitions that
+// another of the same name replaces, and their text with them.
 func TestScannerAgreesWithParse(t *testing.T) {
 	var roots []string
-	if _, err := os.Stat(corpus); err == nil {
+	if corpus != "" {
 		roots = append(roots, filepath.Join(corpus, "helm"))
 	}
 	roots = append(roots, "../../fixtures", "../../examples")
@@ -308,7 +429,9 @@ func compareWithParse(t *testing.T, name string, src []byte) {
 				}
 			}
 		case *parse.TextNode:
-			want = append(want, seg{int(n.Pos), string(n.Text)})
+			if len(bytes.TrimSpace(n.Text)) > 0 {
+				want = append(want, seg{int(n.Pos), string(n.Text)})
+			}
 		case *parse.IfNode:
 			walk(n.List)
 			walk(n.ElseList)
@@ -341,7 +464,7 @@ func compareWithParse(t *testing.T, name string, src []byte) {
 		if i+1 < len(ps) && ps[i+1].leftTrim {
 			end = start + len(bytes.TrimRight(src[start:end], " \t\r\n"))
 		}
-		if end > start {
+		if len(bytes.TrimSpace(src[start:end])) > 0 {
 			got = append(got, seg{start, string(src[start:end])})
 		}
 	}
@@ -398,6 +521,18 @@ func TestCorpusSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d findings, %d with related locations", len(res.Findings), countRelated(res.Findings))
+	moved, named := 0, 0
+	for _, f := range res.Findings {
+		for _, r := range f.Related {
+			switch {
+			case strings.HasPrefix(r.Message, "the helper "):
+				moved++
+			case strings.HasPrefix(r.Message, "rendered by the helper "):
+				named++
+			}
+		}
+	}
+	t.Logf("%d findings in a helper's define body, %d related to the helper that wrote them", moved, named)
 	reporttest.ValidateSARIF(t, path)
 }
 

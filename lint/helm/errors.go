@@ -18,11 +18,15 @@ var (
 )
 
 // renderError turns an error of Helm's engine into one clear problem: at the innermost template
-// line the error names (in the file a person edits, columns corrected for the markers), with the
-// innermost message instead of text/template's chain of "error calling include" wrappers.
+// line the error names (in the file a person edits, columns corrected for the markers), else at
+// the chart (Chart.yaml's first line), with the innermost message instead of text/template's
+// chain of "error calling include" wrappers.
 func (r *rendering) renderError(err error) error {
 	msg := err.Error()
 	pos := lint.Pos{File: r.ci.in.Path}
+	if f := r.ci.src.chartYAML; f != nil {
+		pos = lint.Pos{File: f.text.Name, Line: 1}
+	}
 	for _, m := range errorLocation.FindAllStringSubmatch(msg, -1) {
 		t := r.templates[m[1]]
 		if t == nil {

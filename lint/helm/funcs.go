@@ -1,24 +1,30 @@
 package helm
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"github.com/Masterminds/sprig/v3"
 	"sigs.k8s.io/yaml"
+	goyaml "sigs.k8s.io/yaml/goyaml.v3"
 )
 
 // Limits on one rendering. A chart from a pull request can recurse without end (include, tpl),
-// loop a billion times or ask for a gigabyte string; these stop it with a clear message instead
-// of a hang or a crash. Real charts stay far below them: kube-prometheus-stack, the largest in the
-// corpus, takes about 1,500 steps and nests under 100 frames deep.
+// loop a billion times or build a value that doubles at every step; these stop it with a clear
+// message instead of a hang or a crash. Real charts stay far below them: kube-prometheus-stack,
+// the largest in the corpus, takes about 1,500 steps and nests under 100 frames deep. The budget
+// of bytes a rendering may make and read is in cost.go.
 const (
 	// maxSteps bounds define, block and range bodies executed (each is one step) plus tpl calls.
 	maxSteps = 1_000_000
@@ -28,11 +34,9 @@ const (
 	maxFrames = 5_000
 	// maxItems bounds lists made by until, untilStep and seq.
 	maxItems = 1_000_000
-	// maxString bounds strings made by repeat, indent, nindent and the random stand-ins.
-	maxString = 64 << 20
-	// checkEvery is how many steps pass between deadline checks, and depthEvery between stack
-	// depth checks, which cost as much as the stack is deep. Between two depth checks the stack
-	// grows by at most depthEvery nested calls.
+	// checkEvery is how many steps, or calls of template functions, pass between deadline
+	// checks, and depthEvery how many steps between stack depth checks, which cost as much as the
+	// stack is deep. Between two depth checks the stack grows by at most depthEvery nested calls.
 	checkEvery = 64
 	depthEvery = 1024
 )
@@ -46,9 +50,22 @@ type guard struct {
 	ctx      context.Context
 	deadline time.Time
 	timeout  time.Duration
-	steps    int
 	token    string
-	lookups  int // calls of lookup, which returns an empty result offline
+	// steps counts define, block and range bodies and tpl calls; calls, calls of template
+	// functions.
+	steps, calls int
+	// spent is what the rendering has made and read so far, in bytes, of budget.
+	spent, budget int64
+	lookups       int // calls of lookup, which returns an empty result offline
+	// helpers are the definitions Helm uses of the helpers, by name.
+	helpers map[string]helperDef
+	// suspect is set when the output may differ from a plain render's (see strip).
+	suspect bool
+}
+
+func newGuard(ctx context.Context, timeout time.Duration, token string, maxFileSize int64) *guard {
+	return &guard{ctx: ctx, timeout: timeout, deadline: time.Now().Add(timeout), token: token,
+		budget: product(maxFileSize, budgetFactor)}
 }
 
 func (g *guard) step() error {
@@ -59,13 +76,34 @@ func (g *guard) step() error {
 	return g.check(g.steps%depthEvery == 0)
 }
 
+// call counts a call of a template function that costs n (see cost.go).
+func (g *guard) call(n int64, name string) error {
+	g.calls++
+	if err := g.charge(n, name); err != nil {
+		return err
+	}
+	if g.calls%checkEvery != 0 {
+		return nil
+	}
+	return g.check(false)
+}
+
+// charge counts n bytes made or read by what, and stops the rendering past its budget.
+func (g *guard) charge(n int64, what string) error {
+	g.spent = sat(g.spent + n)
+	if g.spent > g.budget {
+		return g.overBudget(what)
+	}
+	return nil
+}
+
 // check stops the rendering when it has done too much work, run too long, been cancelled, or
 // (when depth is set) nested too deep.
 func (g *guard) check(depth bool) error {
 	switch {
 	case g.steps > maxSteps:
 		return fmt.Errorf("%w: the templates ran more than %d define, range and tpl bodies; is there an endless or exponential recursion?", errLimit, maxSteps)
-	case !g.deadline.IsZero() && time.Now().After(g.deadline):
+	case time.Now().After(g.deadline):
 		return fmt.Errorf("%w: rendering took longer than %s", errLimit, g.timeout)
 	case g.ctx.Err() != nil:
 		return g.ctx.Err()
@@ -82,8 +120,14 @@ func tooDeep() bool {
 	return runtime.Callers(maxFrames, pc[:]) > 0
 }
 
-// tick starts every define, block and range body.
-func (g *guard) tick() (string, error) { return "", g.step() }
+// tick starts every define, block and range body, and every template's top-level text: text is
+// what the body writes each time it runs, besides what its actions print.
+func (g *guard) tick(text int) (string, error) {
+	if err := g.step(); err != nil {
+		return "", err
+	}
+	return "", g.charge(int64(text), "the text of the templates")
+}
 
 // tpl sees the template argument of every tpl call before Helm's tpl parses it: it counts the
 // call, checks depth and deadline every time (tpl recursion grows the stack fastest), and guards
@@ -94,7 +138,13 @@ func (g *guard) tpl(v any) (any, error) {
 		return nil, err
 	}
 	s, ok := v.(string)
-	if !ok || !strings.Contains(s, "{{") {
+	if !ok {
+		return v, nil
+	}
+	if err := g.charge(int64(len(s)), "tpl"); err != nil {
+		return nil, err
+	}
+	if !strings.Contains(s, "{{") {
 		return v, nil
 	}
 	if m := rewrite([]byte(s), rewriteOptions{}); m != nil {
@@ -103,116 +153,228 @@ func (g *guard) tpl(v any) (any, error) {
 	return v, nil
 }
 
-// base is sprig's function map, for the functions wrapped below.
+// strip removes the markers from the result of an include or tpl call, and charges it. Helm's
+// tpl replaces "<no value>" in its output, so markers removed from tpl output may join text into
+// a "<no value>" a plain render would have removed: the rendering is then suspect.
+func (g *guard) strip(v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
+	if err := g.charge(int64(len(s)), "include"); err != nil {
+		return nil, err
+	}
+	out := stripAll(s, g.token)
+	if len(out) < len(s) && strings.Contains(out, noValue) {
+		g.suspect = true
+	}
+	return out, nil
+}
+
+// helper sees what an include of the helper name writes to the output as it is (see
+// writesHelper): it keeps the markers of the helper's lines, marks where the helper's text
+// starts and ends with the lines of the define Helm uses, and charges it. Only the markers of
+// that define's lines map the text's lines: the define may write other helpers' text with their
+// markers (`{{ template "x.name" . }}`), which is its own line's output.
+func (g *guard) helper(name string, v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
+	if err := g.charge(int64(len(s)), "include"); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(s)+64)
+	b = append(append(b, markerPrefix(g.token)...), beginMark)
+	if d := g.helpers[name]; d.file != nil {
+		b = appendSpan(b, d.file.id, d.span.line, d.span.last)
+	}
+	b = append(append(b, '@'), s...)
+	b = append(append(b, markerPrefix(g.token)...), endMark, '@')
+	return string(b), nil
+}
+
+// noValue is what text/template prints for a missing value; Helm removes it from its output.
+const noValue = "<no value>"
+
+// out sees every value an action prints, and charges it as written out: fmt walks lists and maps
+// whole, and a map set into itself would crash the process.
+func (g *guard) out(v any) (any, error) {
+	n, err := g.size(v, g.remaining())
+	if err == nil {
+		err = g.charge(n, "printing a value")
+	}
+	return v, err
+}
+
+// base is sprig's function map, which Helm's starts from.
 var base = sprig.TxtFuncMap()
 
+// helmOwn are functions of sprig's that Helm removes (env, expandenv), or replaces with its own
+// that ekslint keeps (fail, getHostByName without DNS, fromJson).
+var helmOwn = map[string]bool{"env": true, "expandenv": true, "fail": true, "getHostByName": true, "fromJson": true}
+
 // funcs are the template functions that replace or wrap Helm's for one rendering:
-//   - guards for hostile templates (tick, tpl) and bounded versions of the functions that build
-//     big values (repeat, until, untilStep, seq, indent, nindent);
-//   - marker stripping before functions that hash, encode or parse text, since
-//     `include "x/templates/cm.yaml" . | sha256sum` includes a marked template;
-//   - fixed stand-ins for functions whose output is random or costly to compute (keys,
-//     certificates, random strings, now), so that output and findings are the same on every run;
+//   - every function of sprig's Helm keeps, and the text/template built-ins that write values
+//     out, charged their cost (see cost.go);
+//   - guards for hostile templates (tick, tpl, out) and strip, which removes the markers from what
+//     include and tpl return (see mark.go);
+//   - Helm's serializers (toYaml, toJson, toToml...), the same but charged what they write out;
+//   - fixed stand-ins for functions whose output is random, costly to compute or depends on the
+//     clock (keys, certificates, random strings, map keys in Go's random order, now), so that
+//     output and findings are the same on every run;
 //   - lookup, which returns an empty result as in `helm template`, and counts its calls.
 func (g *guard) funcs(now time.Time) template.FuncMap {
-	strip := func(name string) any {
-		f := base[name].(func(string) string)
-		return func(s string) string { return f(stripAll(s, g.token)) }
+	fm := template.FuncMap{}
+	for name, f := range base {
+		if !helmOwn[name] {
+			fm[name] = f
+		}
 	}
-	until, untilStep, seq := base["until"].(func(int) []int), base["untilStep"].(func(int, int, int) []int), base["seq"].(func(...int) string)
+	maps.Copy(fm, builtins)
+	maps.Copy(fm, serializers)
+	maps.Copy(fm, standIns(now))
+	for name, f := range fm {
+		fm[name] = g.bounded(name, f)
+	}
+	fm[tickFunc] = g.tick
+	fm[tplGuardFunc] = g.tpl
+	fm[stripFunc] = g.strip
+	fm[helperFunc] = g.helper
+	fm[outFunc] = g.out
+	fm["lookup"] = func(string, string, string, string) (map[string]any, error) {
+		g.lookups++
+		return map[string]any{}, nil
+	}
+	return fm
+}
+
+// builtins are text/template's built-in functions that write any value out, as text/template has
+// them, for bounded to wrap.
+var builtins = template.FuncMap{
+	"print":    fmt.Sprint,
+	"printf":   fmt.Sprintf,
+	"println":  fmt.Sprintln,
+	"html":     template.HTMLEscaper,
+	"js":       template.JSEscaper,
+	"urlquery": template.URLQueryEscaper,
+}
+
+// serializers are Helm's (helm.sh/helm/v4/pkg/engine/funcs.go, unexported there), for bounded to
+// wrap.
+var serializers = template.FuncMap{
+	"toYaml": func(v any) string {
+		data, err := yaml.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSuffix(string(data), "\n")
+	},
+	"mustToYaml": func(v any) string {
+		data, err := yaml.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		return strings.TrimSuffix(string(data), "\n")
+	},
+	"toYamlPretty": func(v any) string {
+		var data bytes.Buffer
+		encoder := goyaml.NewEncoder(&data)
+		encoder.SetIndent(2)
+		if err := encoder.Encode(v); err != nil {
+			return ""
+		}
+		return strings.TrimSuffix(data.String(), "\n")
+	},
+	"toJson": func(v any) string {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		return string(data)
+	},
+	"mustToJson": func(v any) string {
+		data, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		return string(data)
+	},
+	"toToml": func(v any) string {
+		b := bytes.NewBuffer(nil)
+		if err := toml.NewEncoder(b).Encode(v); err != nil {
+			return err.Error()
+		}
+		return b.String()
+	},
+	"mustToToml": func(v any) string {
+		b := bytes.NewBuffer(nil)
+		if err := toml.NewEncoder(b).Encode(v); err != nil {
+			panic(err)
+		}
+		return b.String()
+	},
+}
+
+// standIns are the functions with fixed output; sprig's date functions read a date they do not
+// know as now, which is the run's.
+func standIns(now time.Time) template.FuncMap {
+	orNow := func(date any) any {
+		switch date.(type) {
+		case time.Time, *time.Time, int64, int, int32:
+			return date
+		}
+		return now
+	}
+	date := base["date"].(func(string, any) string)
+	dateInZone := base["dateInZone"].(func(string, any, string) string)
+	htmlDate := base["htmlDate"].(func(any) string)
+	htmlDateInZone := base["htmlDateInZone"].(func(any, string) string)
 	return template.FuncMap{
-		tickFunc:     g.tick,
-		tplGuardFunc: g.tpl,
-
-		"sha256sum":  strip("sha256sum"),
-		"sha1sum":    strip("sha1sum"),
-		"adler32sum": strip("adler32sum"),
-		"b64enc":     strip("b64enc"),
-		"b32enc":     strip("b32enc"),
-		// Helm's own, as in helm.sh/helm/v4/pkg/engine/funcs.go, after stripping markers.
-		"fromYaml": func(s string) map[string]any {
-			m := map[string]any{}
-			if err := yaml.Unmarshal([]byte(stripAll(s, g.token)), &m); err != nil {
-				m["Error"] = err.Error()
+		"now":            func() time.Time { return now },
+		"date":           func(f string, d any) string { return date(f, orNow(d)) },
+		"dateInZone":     func(f string, d any, zone string) string { return dateInZone(f, orNow(d), zone) },
+		"date_in_zone":   func(f string, d any, zone string) string { return dateInZone(f, orNow(d), zone) },
+		"htmlDate":       func(d any) string { return htmlDate(orNow(d)) },
+		"htmlDateInZone": func(d any, zone string) string { return htmlDateInZone(orNow(d), zone) },
+		"ago": func(date any) string {
+			t := now
+			switch date := date.(type) {
+			case time.Time:
+				t = date
+			case int64:
+				t = time.Unix(date, 0)
+			case int:
+				t = time.Unix(int64(date), 0)
 			}
-			return m
+			return now.Sub(t).Round(time.Second).String()
 		},
-		"fromYamlArray": func(s string) []any {
-			a := []any{}
-			if err := yaml.Unmarshal([]byte(stripAll(s, g.token)), &a); err != nil {
-				a = []any{err.Error()}
+		"keys": func(dicts ...map[string]any) []string {
+			k := []string{}
+			for _, d := range dicts {
+				k = append(k, slices.Sorted(maps.Keys(d))...)
 			}
-			return a
+			return k
 		},
-		"fromJson": func(s string) map[string]any {
-			m := make(map[string]any)
-			if err := json.Unmarshal([]byte(stripAll(s, g.token)), &m); err != nil {
-				m["Error"] = err.Error()
+		"values": func(dict map[string]any) []any {
+			v := []any{}
+			for _, k := range slices.Sorted(maps.Keys(dict)) {
+				v = append(v, dict[k])
 			}
-			return m
-		},
-		"fromJsonArray": func(s string) []any {
-			a := []any{}
-			if err := json.Unmarshal([]byte(stripAll(s, g.token)), &a); err != nil {
-				a = []any{err.Error()}
-			}
-			return a
+			return v
 		},
 
-		"repeat": func(count int, s string) (string, error) {
-			if count > 0 && len(s) > 0 && count > maxString/len(s) {
-				return "", fmt.Errorf("%w: repeat would make a string over %d bytes", errLimit, maxString)
-			}
-			return strings.Repeat(s, count), nil
-		},
-		"indent":  func(spaces int, s string) (string, error) { return indent(spaces, s) },
-		"nindent": func(spaces int, s string) (string, error) { s, err := indent(spaces, s); return "\n" + s, err },
-		"until": func(count int) ([]int, error) {
-			if err := tooMany(0, count); err != nil {
-				return nil, err
-			}
-			return until(count), nil
-		},
-		"untilStep": func(start, stop, step int) ([]int, error) {
-			if step != 0 {
-				if err := tooMany(start/step, stop/step); err != nil {
-					return nil, err
-				}
-			}
-			return untilStep(start, stop, step), nil
-		},
-		"seq": func(params ...int) (string, error) {
-			if n := len(params); n > 0 {
-				start, stop := 1, params[n-1]
-				if n > 1 {
-					start = params[0]
-				}
-				if n == 3 && params[1] != 0 {
-					start, stop = start/params[1], stop/params[1]
-				}
-				if err := tooMany(start, stop); err != nil {
-					return "", err
-				}
-			}
-			return seq(params...), nil
-		},
-
-		"now":          func() time.Time { return now },
-		"randAlphaNum": placeholder("x"),
-		"randAlpha":    placeholder("x"),
-		"randAscii":    placeholder("x"),
-		"randNumeric":  placeholder("0"),
-		"randBytes": func(count int) (string, error) {
-			if count > maxString {
-				return "", fmt.Errorf("%w: randBytes %d is over %d bytes", errLimit, count, maxString)
-			}
-			return base64.StdEncoding.EncodeToString(make([]byte, max(count, 0))), nil
-		},
+		"randAlphaNum":    placeholder("x"),
+		"randAlpha":       placeholder("x"),
+		"randAscii":       placeholder("x"),
+		"randNumeric":     placeholder("0"),
+		"randBytes":       func(count int) string { return base64.StdEncoding.EncodeToString(make([]byte, max(count, 0))) },
 		"randInt":         func(lo, _ int) int { return lo },
 		"uuidv4":          func() string { return "00000000-0000-4000-8000-000000000000" },
 		"shuffle":         func(s string) string { return s },
 		"bcrypt":          func(string) string { return placeholderHash },
 		"htpasswd":        func(user, _ string) string { return user + ":" + placeholderHash },
+		"derivePassword":  func(uint32, string, string, string, string) string { return placeholderPassword },
 		"encryptAES":      func(_, s string) (string, error) { return base64.StdEncoding.EncodeToString([]byte(s)), nil },
 		"genPrivateKey":   func(string) string { return placeholderKey },
 		"genCA":           func(string, int) certificate { return placeholderCert },
@@ -230,39 +392,12 @@ func (g *guard) funcs(now time.Time) template.FuncMap {
 		"genSignedCertWithKey": func(string, []any, []any, int, any, string) certificate {
 			return placeholderCert
 		},
-
-		"lookup": func(string, string, string, string) (map[string]any, error) {
-			g.lookups++
-			return map[string]any{}, nil
-		},
 	}
-}
-
-// tooMany refuses lists of more than maxItems items from start to stop, in either direction.
-func tooMany(start, stop int) error {
-	if n := float64(stop) - float64(start); n > maxItems || n < -maxItems {
-		return fmt.Errorf("%w: a list of more than %d items", errLimit, maxItems)
-	}
-	return nil
-}
-
-// indent is sprig's indent with a bound on the size of its result.
-func indent(spaces int, s string) (string, error) {
-	if spaces > 0 && (strings.Count(s, "\n")+1) > (maxString-len(s))/spaces {
-		return "", fmt.Errorf("%w: indent %d would make a string over %d bytes", errLimit, spaces, maxString)
-	}
-	pad := strings.Repeat(" ", spaces)
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
 }
 
 // placeholder stands in for a random string function: count copies of c.
-func placeholder(c string) func(int) (string, error) {
-	return func(count int) (string, error) {
-		if count > maxString {
-			return "", fmt.Errorf("%w: a random string of %d characters is over %d bytes", errLimit, count, maxString)
-		}
-		return strings.Repeat(c, max(count, 0)), nil
-	}
+func placeholder(c string) func(int) string {
+	return func(count int) string { return strings.Repeat(c, max(count, 0)) }
 }
 
 // certificate has the fields of sprig's certificate, which templates read.
@@ -272,8 +407,9 @@ type certificate struct {
 }
 
 const (
-	placeholderHash = "$2a$10$ekslint.placeholder.hash.not.a.real.bcrypt.hash.xx"
-	placeholderKey  = "-----BEGIN PRIVATE KEY-----\nZWtzbGludCBwbGFjZWhvbGRlciBrZXk=\n-----END PRIVATE KEY-----\n"
+	placeholderHash     = "$2a$10$ekslint.placeholder.hash.not.a.real.bcrypt.hash.xx"
+	placeholderPassword = "ekslint-placeholder-password"
+	placeholderKey      = "-----BEGIN PRIVATE KEY-----\nZWtzbGludCBwbGFjZWhvbGRlciBrZXk=\n-----END PRIVATE KEY-----\n"
 )
 
 var placeholderCert = certificate{

@@ -16,6 +16,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 	"github.com/ekslint/ekslint/lint/load"
 )
 
@@ -72,11 +73,15 @@ type Stats struct {
 	// toYaml, tpl) and took the marker of its line.
 	Exact, Action atomic.Int64
 	// Fallback lines took the best enclosing line: no marker named them (Helm output after a
-	// template's last line with output, or a template whose markers a function altered).
+	// template's last line with output, or a line of a file taken from a plain render that
+	// differs from the marked one).
 	Fallback atomic.Int64
-	// Mangled is how many rendered files had a marker altered by a template function and were
-	// taken from a plain render instead.
-	Mangled atomic.Int64
+	// Helper lines were written by a helper's include and map to the helper's line (they are
+	// also counted above by the line that includes the helper).
+	Helper atomic.Int64
+	// Plain is how many rendered files were taken from a plain render, since the marked one may
+	// have differed (see strip.go).
+	Plain atomic.Int64
 }
 
 // New makes a Loader; it refuses a Kubernetes version that does not parse.
@@ -162,16 +167,21 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 
 // input reads the chart of in and records its files as sources.
 func (l *Loader) input(in load.Input, s sink) (*chartInput, error) {
-	src, files, err := readSource(in, s.Limits())
+	src, files, err := readSource(in, in.Root)
 	if err != nil {
 		return nil, err
 	}
+	return l.newChartInput(in, s, in.Root, src, files), nil
+}
+
+// newChartInput makes the input of a chart read from root (src, with all its files).
+func (l *Loader) newChartInput(in load.Input, s sink, root *fsroot.Root, src *source, files []*file) *chartInput {
 	for _, f := range files {
 		s.Source(f.text)
 	}
-	ci := &chartInput{loader: l, in: in, sink: s, src: src, files: files, crdsReported: map[*file]bool{}}
+	ci := &chartInput{loader: l, in: in, sink: s, root: root, src: src, files: files, crdsReported: map[*file]bool{}}
 	ci.crdDocs = sync.OnceValue(ci.parseCRDs)
-	return ci, nil
+	return ci
 }
 
 // chartInput is one chart input being loaded.
@@ -179,6 +189,7 @@ type chartInput struct {
 	loader *Loader
 	in     load.Input
 	sink   sink
+	root   *fsroot.Root // everything the chart reads goes through it
 	src    *source
 	files  []*file // every file of the chart and its subcharts, by id
 	noted  map[string]bool

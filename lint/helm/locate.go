@@ -2,7 +2,12 @@ package helm
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
+	"maps"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -14,15 +19,16 @@ import (
 
 // fileMap is the lint.Locator of one rendered template: it maps rendered lines to template lines.
 type fileMap struct {
-	r     *rendering
-	t     *tmpl
-	text  *lint.Text   // the rendered output, markers stripped
-	lines []lineOrigin // by rendered line - 1
-	first int          // the template's first line with output: where unmapped lines land
+	r       *rendering
+	t       *tmpl
+	text    *lint.Text   // the rendered output, markers stripped
+	lines   []lineOrigin // by rendered line - 1, in top-level text
+	helpers []lineOrigin // by rendered line - 1, in the helpers that wrote them; nil for none
+	first   int          // the template's first line with output: where unmapped lines land
 }
 
 func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
-	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines}
+	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines, helpers: st.helpers}
 	if t.file.mark != nil {
 		m.first = t.file.mark.first
 	}
@@ -30,7 +36,7 @@ func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
 		m.first = firstNonBlank(t.file.text)
 	}
 	stats := &r.ci.loader.stats
-	var lines, exacts, actions, fallbacks int64
+	var lines, exacts, actions, fallbacks, helpers int64
 	for i, o := range st.lines {
 		if len(bytes.TrimSpace(m.text.Line(i+1))) == 0 {
 			continue
@@ -44,11 +50,15 @@ func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
 		default:
 			fallbacks++
 		}
+		if _, _, ok := m.inHelper(i + 1); ok {
+			helpers++
+		}
 	}
 	stats.Lines.Add(lines)
 	stats.Exact.Add(exacts)
 	stats.Action.Add(actions)
 	stats.Fallback.Add(fallbacks)
+	stats.Helper.Add(helpers)
 	return m
 }
 
@@ -61,16 +71,43 @@ func firstNonBlank(t *lint.Text) int {
 	return 1
 }
 
-// origin is the template file and line rendered line n came from.
+// origin is the template file and line rendered line n came from: the line of the helper that
+// wrote it, else of top-level text.
 func (m *fileMap) origin(n int) (*file, int, uint8) {
-	files := m.r.ci.files
-	if n >= 1 && n <= len(m.lines) {
-		o := m.lines[n-1]
-		if o.how != unknown && int(o.file) < len(files) && o.line >= 1 && int(o.line) <= files[o.file].text.Lines() {
-			return files[o.file], int(o.line), o.how
-		}
+	if f, line, ok := m.inHelper(n); ok {
+		return f, line, m.helpers[n-1].how
+	}
+	return m.topOrigin(n)
+}
+
+// topOrigin is the line of top-level text rendered line n came from: for a line a helper wrote,
+// the line that includes the helper.
+func (m *fileMap) topOrigin(n int) (*file, int, uint8) {
+	if f, line, ok := m.lineOf(m.lines, n); ok {
+		return f, line, m.lines[n-1].how
 	}
 	return m.t.file, m.first, unknown
+}
+
+// inHelper is the line of the helper that wrote rendered line n, when one did.
+func (m *fileMap) inHelper(n int) (*file, int, bool) {
+	if f, line, ok := m.lineOf(m.helpers, n); ok && m.helpers[n-1].how != fallback {
+		return f, line, true
+	}
+	return nil, 0, false
+}
+
+// lineOf is the template line origins give for rendered line n, if any.
+func (m *fileMap) lineOf(origins []lineOrigin, n int) (*file, int, bool) {
+	files := m.r.ci.files
+	if n < 1 || n > len(origins) {
+		return nil, 0, false
+	}
+	o := origins[n-1]
+	if o.how == unknown || int(o.file) >= len(files) || o.line < 1 || int(o.line) > files[o.file].text.Lines() {
+		return nil, 0, false
+	}
+	return files[o.file], int(o.line), true
 }
 
 // Locate maps a range in the rendered output to the template line that produced it. The column
@@ -78,7 +115,8 @@ func (m *fileMap) origin(n int) (*file, int, uint8) {
 // the range ends with the line. A field whose value came from the values (`{{ .Values.x }}`,
 // `toYaml .Values.x`) gets a related location at the key in the values file that set it.
 func (m *fileMap) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
-	return m.pos(r), m.related(n, r)
+	related := append(m.related(n, r), m.helperRelated(r.Line)...)
+	return m.pos(r), related[:min(len(related), maxRelated)]
 }
 
 func (m *fileMap) pos(r lint.Pos) lint.Pos {
@@ -170,7 +208,9 @@ const maxRelatedLines = 64
 // related finds the values keys that set field n. Either the field is on one line whose template
 // line reads value paths (`replicas: {{ .Values.replicaCount }}`), or its further lines are
 // all written by one action that reads one value path (`{{- toYaml .Values.resources | nindent
-// 12 }}`) and the first line reads that path or none (the literal `resources:` above it).
+// 12 }}`) and the first line reads that path or none (the literal `resources:` above it). In a
+// helper, .Values is taken to be the values of the template that includes it, as when it is
+// given the template's context (`include "x" .`).
 func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	if r.EndLine-r.Line > maxRelatedLines {
 		return nil
@@ -178,7 +218,7 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	if r.EndLine <= r.Line {
 		// A field on one line made of several values (`image: "{{ .Values.image.repository
 		// }}:{{ .Values.image.tag }}"`) relates to each of them.
-		if f, line, how := m.origin(r.Line); how != unknown && f == m.t.file && f.mark != nil && len(f.mark.values[line]) > 1 {
+		if f, line, how := m.origin(r.Line); how != unknown && f.mark != nil && len(f.mark.values[line]) > 1 {
 			var locs []lint.Location
 			for _, p := range f.mark.values[line][:min(len(f.mark.values[line]), maxRelated)] {
 				if loc := m.r.valuesKey(m.t.chain, strings.Split(p, ".")); loc != nil {
@@ -189,13 +229,14 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 		}
 	}
 	var read string
-	var block *file
+	var in, block *file
 	blockLine := 0
 	for l := r.Line; l <= max(r.EndLine, r.Line); l++ {
 		f, line, how := m.origin(l)
-		if how == unknown || f != m.t.file || f.mark == nil {
+		if how == unknown || f.mark == nil || in != nil && f != in {
 			return nil
 		}
+		in = f
 		paths := f.mark.values[line]
 		if len(paths) > 1 || len(paths) == 1 && read != "" && paths[0] != read {
 			return nil
@@ -238,6 +279,105 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 }
 
 func concat(a, b []string) []string { return append(slices.Clip(a), b...) }
+
+// helperRelated points at the helper that wrote rendered line n: at its define, and, when the
+// line maps into the helper, at the line that includes it. A line no helper's marker names is
+// related to the helper its template line includes, when it names one (`{{ include "x" . |
+// toYaml }}`, `name: {{ include "x.fullname" . }}`).
+func (m *fileMap) helperRelated(n int) []lint.Location {
+	if f, line, ok := m.lineOf(m.helpers, n); ok {
+		d := f.mark.defineAt(line)
+		if d == nil {
+			return nil
+		}
+		locs := []lint.Location{helperLocation(f, d)}
+		if _, _, moved := m.inHelper(n); moved {
+			if tf, tl, how := m.topOrigin(n); how != unknown {
+				locs = append(locs, lint.Location{Pos: linePos(tf, tl), Message: fmt.Sprintf("the helper %q is included here", d.name)})
+			}
+		}
+		return locs
+	}
+	f, line, how := m.topOrigin(n)
+	if how == unknown {
+		return nil
+	}
+	name, ok := includedName(f.text.Line(line))
+	if !ok {
+		return nil
+	}
+	if d := m.r.helpers()[name]; d.file != nil {
+		return []lint.Location{helperLocation(d.file, d.span)}
+	}
+	return nil
+}
+
+func helperLocation(f *file, d *defineSpan) lint.Location {
+	return lint.Location{Pos: linePos(f, d.line), Message: fmt.Sprintf("rendered by the helper %q defined here", d.name)}
+}
+
+// linePos is the range of template line n of f: its first character through its end.
+func linePos(f *file, n int) lint.Pos {
+	col, end := columns(f.text.Line(n), "", false)
+	return lint.Pos{File: f.text.Name, Line: n, Column: col, EndLine: n, EndColumn: end}
+}
+
+// includeCall is an include of a helper named by a string literal.
+var includeCall = regexp.MustCompile(`(?:^|[\s(|])include\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`)")
+
+// includedName is the helper a template line includes, when it includes one, named literally.
+func includedName(line []byte) (string, bool) {
+	name := ""
+	for _, m := range includeCall.FindAllSubmatch(line, -1) {
+		n, err := strconv.Unquote(string(m[1]))
+		if err != nil || name != "" && n != name {
+			return "", false
+		}
+		name = n
+	}
+	return name, name != ""
+}
+
+// defineAt is the define or block whose body holds line.
+func (m *marking) defineAt(line int) *defineSpan {
+	for i := range m.defines {
+		if d := &m.defines[i]; d.line <= line && line <= d.last {
+			return d
+		}
+	}
+	return nil
+}
+
+// helperDef is the definition of a helper Helm uses: the last one that is not empty in the order
+// Helm parses the templates.
+type helperDef struct {
+	file *file
+	span *defineSpan
+}
+
+// resolveHelpers finds the definition Helm uses of each helper. Helm parses the templates deepest
+// first, in reverse order of name at each depth, and a later definition of a name that is not
+// empty replaces the one before.
+func (r *rendering) resolveHelpers() map[string]helperDef {
+	names := slices.Collect(maps.Keys(r.templates))
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(b, "/"), strings.Count(a, "/")), strings.Compare(b, a))
+	})
+	defs := map[string]helperDef{}
+	for _, name := range names {
+		f := r.templates[name].file
+		if f.mark == nil {
+			continue
+		}
+		for i := range f.mark.defines {
+			d := &f.mark.defines[i]
+			if _, seen := defs[d.name]; !d.nameDynamic && (!d.empty || !seen) {
+				defs[d.name] = helperDef{f, d}
+			}
+		}
+	}
+	return defs
+}
 
 // valuesKey finds the key that sets path in the values of the chart at the end of chain, in
 // Helm's order of precedence: the user's files (last first), then each chart's values.yaml from

@@ -6,17 +6,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-// Line mapping works by marking: before rendering, each line of a template's top-level text gets a
-// marker at the end of its own output, naming the file and line. After rendering, one pass over
-// each rendered file reads the markers, strips them, and records for every rendered line the
-// template line that produced it (see strip.go). The engine and every template function run
-// unchanged on the marked text, so the render is Helm's own.
+// Line mapping works by marking: before rendering, each line of a template gets a marker at the
+// end of its own output, naming the file and line, of one kind in top-level text and another in
+// define and block bodies. After rendering, one pass over each rendered file reads the markers,
+// strips them, and records for every rendered line the template line that produced it (see
+// strip.go). The engine and every template function run unchanged on the marked text, so the
+// render is Helm's own.
 //
 // Where markers go follows text/template's lexing, trim markers included:
-//   - only in top-level text: never inside an action, never in a define or block body, whose
-//     output is compared, truncated and hashed by helpers (`eq (include "x" .) "true"`);
+//   - never inside an action;
 //   - after the last non-space character the line writes, so whitespace trimmed by a following
 //     {{- is trimmed as before;
 //   - after the line's last output action when it ends the line; when that action trims what
@@ -24,14 +26,32 @@ import (
 //   - lines with only control actions ({{- end }}, {{- if .x }}), comments or declarations get
 //     none: their line has no output of its own.
 //
-// The same rewrite bounds hostile templates: every define, block and range body starts with a
-// call of tickFunc (no output), which counts work and checks the deadline and stack depth, and
-// the template argument of every tpl call passes through tplGuardFunc, which does the same and
-// rewrites the nested template likewise. Both are plain functions, so the output is unchanged.
+// The same rewrite bounds hostile templates: every define, block and range body, and every
+// template's top-level text, starts with a call of tickFunc (no output), which counts work and
+// the text the body writes and checks the deadline and stack depth; every value an action prints
+// passes through outFunc, which counts it; and the template argument of every tpl call passes
+// through tplGuardFunc, which does the same as a tick and rewrites the nested template likewise.
+// They are plain functions that return what they are given, so the output is unchanged.
+//
+// Nothing the rewrite adds may change what Helm renders, markers stripped:
+//   - a define or block body that is empty for text/template (only spaces and comments) gets no
+//     tick: an empty definition does not replace another of the same name, nor clash with it
+//     ("multiple definition of template"), and a tick would make it not empty;
+//   - a line whose text is only Unicode spaces (which text/template's emptiness test counts as
+//     space, though its trim markers do not) gets no marker, for the same reason;
+//   - the result of every include and tpl call passes through stripFunc, which removes the
+//     markers: the text of a marked template captured as a value (`include
+//     "x/templates/cm.yaml" . | sha256sum`, `eq (include "x.enabled" .) "true"`, `| trunc 63`)
+//     is then what a plain render gives. Markers reach the output only as written, or through
+//     indent and nindent from an include written out (see writesHelper), never through another
+//     function.
 
 const (
 	tickFunc     = "_ekslintTick"
 	tplGuardFunc = "_ekslintTpl"
+	stripFunc    = "_ekslintStrip"
+	helperFunc   = "_ekslintHelper"
+	outFunc      = "_ekslintOut"
 )
 
 // edit inserts text at offset off of the original source.
@@ -47,29 +67,60 @@ type marking struct {
 	// values lists, for template lines with actions that read .Values, the value paths they read
 	// (`replicaCount`, `image.tag`); the locator uses them for related locations.
 	values map[int][]string
-	// first is the first line with a marker: where lines land that no marker names.
+	// first is the first line with a top-level marker: where lines land that no marker names.
 	first int
+	// defines are the template's define and block bodies, in order.
+	defines []defineSpan
 }
 
-// markerPrefix starts every marker: "#@" and the run's token. A marker is
-// markerPrefix + file id + "." + line + "@", both numbers in base 36.
+// defineSpan is a define or block: its name, the lines from its action to its end, and whether
+// its body is empty for text/template (an empty definition does not replace another).
+type defineSpan struct {
+	name        string
+	line, last  int
+	empty       bool
+	nameDynamic bool // the name is not a string literal
+}
+
+// Markers are markerPrefix + what the marker says + "@": file id and line in base 36 joined by
+// "." for a line of top-level text, by ":" for a line of a define body; around what an include
+// of a helper writes (see helperFunc), "<" and the file id, first and last line of the helper's
+// define joined by ".", then ">".
+const (
+	topMark    = '.'
+	helperMark = ':'
+	beginMark  = '<'
+	endMark    = '>'
+)
+
+// markerPrefix starts every marker: "#@" and the run's token.
 func markerPrefix(token string) string { return "#@" + token }
 
-func appendMarker(b []byte, token string, file, line int) []byte {
+func appendMarker(b []byte, token string, file int, sep byte, line int) []byte {
 	b = append(b, "#@"...)
 	b = append(b, token...)
 	b = strconv.AppendInt(b, int64(file), 36)
-	b = append(b, '.')
+	b = append(b, sep)
 	b = strconv.AppendInt(b, int64(line), 36)
 	return append(b, '@')
 }
 
+// appendSpan appends the file id and the first and last line of a define, in base 36.
+func appendSpan(b []byte, file, first, last int) []byte {
+	b = strconv.AppendInt(b, int64(file), 36)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(first), 36)
+	b = append(b, '.')
+	return strconv.AppendInt(b, int64(last), 36)
+}
+
 // rewriteOptions say what rewrite adds besides the guards.
 type rewriteOptions struct {
-	mark   bool // add line markers to top-level text
-	file   int  // the file id markers carry
-	token  string
-	values bool // collect .Values paths per line
+	mark        bool // add line markers to top-level text
+	markHelpers bool // add line markers to define and block bodies
+	file        int  // the file id markers carry
+	token       string
+	values      bool // collect .Values paths per line
 }
 
 // rewrite adds guards (and, when asked, markers) to a template. It returns nil when src does not
@@ -82,43 +133,77 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	m := &marking{}
 	var edits []edit
 	line := 1
-	defines := 0       // define and block bodies we are in
-	var stack []block  // open blocks
-	var cand candidate // the last output element of the current line
-	flush := func() {
-		if o.mark && cand.set && !cand.pending {
+	defines := 0      // define and block bodies we are in
+	var stack []block // open blocks
+	// cands are the last output elements of the current line: at the top level, and in a define
+	// or block body (a line can hold both, around a define on one line).
+	var cands [2]candidate
+	flush := func(ctx int) {
+		c := &cands[ctx]
+		if c.set && !c.pending && (ctx == inDefine && o.markHelpers || ctx == atTop && o.mark) {
+			sep := byte(topMark)
+			if ctx == inDefine {
+				sep = helperMark
+			}
 			var b []byte
-			if cand.trimAfter {
+			if c.trimAfter {
 				b = append(b, `{{"`...)
-				b = appendMarker(b, o.token, o.file, cand.line)
+				b = appendMarker(b, o.token, o.file, sep, c.line)
 				b = append(b, `" -}}`...)
 			} else {
-				b = appendMarker(b, o.token, o.file, cand.line)
+				b = appendMarker(b, o.token, o.file, sep, c.line)
 			}
-			edits = append(edits, edit{cand.off, string(b)})
-			if m.first == 0 {
-				m.first = cand.line
+			edits = append(edits, edit{c.off, string(b)})
+			if m.first == 0 && ctx == atTop {
+				m.first = c.line
 			}
 		}
-		cand = candidate{}
+		*c = candidate{}
 	}
+	topText := 0        // bytes of top-level text, which the top-level tick counts
+	topContent := false // whether text/template counts the top-level tree as not empty
 	for _, p := range ps {
-		top := defines == 0
+		ctx := atTop
+		if defines > 0 {
+			ctx = inDefine
+		}
+		cand := &cands[ctx]
+		if p.kind != end && p.kind != comment && (p.kind != text || len(bytes.TrimSpace(src[p.start:p.end])) > 0) {
+			switch {
+			case ctx == inDefine:
+				innermostDefine(stack).content = true
+			case p.kind != define || keyword(src[p.bodyStart:p.bodyEnd]) == "block":
+				topContent = true
+			}
+		}
 		if p.kind == text {
+			if b := textOwner(stack); b != nil {
+				b.text += p.end - p.start
+			} else {
+				topText += p.end - p.start
+			}
 			for i := p.start; i < p.end; i++ {
-				switch c := src[i]; {
-				case c == '\n':
-					flush()
+				c := src[i]
+				if c == '\n' {
+					flush(atTop)
+					flush(inDefine)
 					line++
-				case top && !isSpace(c):
-					cand = candidate{set: true, off: i + 1, line: line, depth: len(stack)}
+					continue
 				}
+				r, size := rune(c), 1
+				if c >= utf8.RuneSelf {
+					r, size = utf8.DecodeRune(src[i:p.end])
+				}
+				if !unicode.IsSpace(r) {
+					*cand = candidate{set: true, off: i + size, line: line, depth: len(stack)}
+				}
+				i += size - 1
 			}
 			continue
 		}
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
-		edits = appendTplGuards(edits, src, p)
+		edits = appendCallGuards(edits, src, p, o.markHelpers)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -128,9 +213,10 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		switch p.kind {
 		case output:
-			if top {
-				cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
+			if keyword(src[p.bodyStart:p.bodyEnd]) != "template" {
+				edits = append(edits, edit{p.bodyEnd, " | " + outFunc})
 			}
+			*cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
 		case open:
 			b := block{kind: open, dot: dot, outer: dot}
 			if keyword(src[p.bodyStart:p.bodyEnd]) == "with" {
@@ -145,41 +231,84 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 			}
 			if n := len(stack); n > 0 {
 				// The else branch of a with runs with the outer dot; `else with` sets a new one.
+				// The else branch of a range runs once, as part of the body around it.
 				b := &stack[n-1]
 				b.dot = b.outer
+				b.inElse = b.kind == loop
 				if rest := bytes.TrimSpace(src[p.bodyStart:p.bodyEnd])[len("else"):]; keyword(rest) == "with" {
 					b.dot = withValues(rest, b.outer)
 				}
 			}
 		case loop, define:
-			stack = append(stack, block{kind: p.kind})
+			b := block{kind: p.kind, tick: len(edits), rightTrim: p.rightTrim, line: startLine}
 			if p.kind == define {
 				defines++
+				b.name, b.nameDynamic = defineName(src[p.bodyStart:p.bodyEnd])
 			}
-			tick := "{{" + tickFunc + "}}"
-			if p.rightTrim {
-				tick = "{{" + tickFunc + " -}}"
-			}
-			edits = append(edits, edit{p.end, tick})
+			stack = append(stack, b)
+			edits = append(edits, edit{p.end, tickAction(0, p.rightTrim)})
 		case end:
-			if n := len(stack); n > 0 {
-				if stack[n-1].kind == define {
-					defines--
-				}
-				stack = stack[:n-1]
+			n := len(stack)
+			if n == 0 {
+				continue
 			}
-			if cand.set && cand.depth > len(stack) {
+			b := stack[n-1]
+			stack = stack[:n-1]
+			switch {
+			case b.kind == define && !b.content:
+				edits[b.tick].text = ""
+			case b.kind == loop || b.kind == define:
+				edits[b.tick].text = tickAction(b.text, b.rightTrim)
+			}
+			if b.kind == define {
+				// The body's last output keeps its marker in the body.
+				defines--
+				m.defines = append(m.defines, defineSpan{name: b.name, nameDynamic: b.nameDynamic, line: b.line, last: line, empty: !b.content})
+				flush(inDefine)
+			} else if cand.set && cand.depth > len(stack) {
 				// Output in a block that ends on the line: mark after the end, which is written
 				// whichever way the block went.
-				cand = candidate{set: true, off: p.end, line: cand.line, trimAfter: p.rightTrim, depth: len(stack)}
+				*cand = candidate{set: true, off: p.end, line: cand.line, trimAfter: p.rightTrim, depth: len(stack)}
 			}
 		}
 	}
-	flush()
+	flush(atTop)
+	flush(inDefine)
+	if topContent {
+		edits = append(edits, edit{0, tickAction(topText, false)})
+	}
+	edits = slices.DeleteFunc(edits, func(e edit) bool { return e.text == "" })
 	slices.SortStableFunc(edits, func(a, b edit) int { return a.off - b.off })
 	m.edits = edits
 	m.data = apply(src, edits)
 	return m
+}
+
+// The two places a line's output can be: top-level text, or a define or block body.
+const (
+	atTop = iota
+	inDefine
+)
+
+// defineName reads the name of a define or block action: its string literal, or (dynamic) none.
+func defineName(body []byte) (string, bool) {
+	rest := bytes.TrimSpace(body)
+	rest = bytes.TrimSpace(rest[len(keyword(rest)):])
+	if len(rest) == 0 || rest[0] != '"' && rest[0] != '`' {
+		return "", true
+	}
+	end := len(rest)
+	if rest[0] == '"' {
+		e, ok := skipQuoted(rest, 0)
+		if !ok {
+			return "", true
+		}
+		end = e
+	} else if i := bytes.IndexByte(rest[1:], '`'); i >= 0 {
+		end = i + 2
+	}
+	name, err := strconv.Unquote(string(rest[:end]))
+	return name, err != nil
 }
 
 // candidate is where the marker of the current line goes: after text at off, or after an action
@@ -226,10 +355,16 @@ func originalOffset(edits []edit, off int) int {
 	return off - shift
 }
 
-// appendTplGuards wraps the template argument of each tpl call in the action p:
-// `tpl .Values.x .` becomes `tpl (_ekslintTpl .Values.x) .`.
-func appendTplGuards(edits []edit, src []byte, p piece) []edit {
-	if p.kind == comment || !bytes.Contains(src[p.bodyStart:p.bodyEnd], []byte("tpl")) {
+// appendCallGuards guards the include and tpl calls of the action p: the template argument of
+// tpl passes through tplGuardFunc, and the result of both through stripFunc, at the end of the
+// command that calls them: `tpl .Values.x . | nindent 4` becomes
+// `tpl (_ekslintTpl .Values.x) . | _ekslintStrip| nindent 4`. When helpers are marked, an include
+// of a helper named by a string literal, whose text only goes to the output, indented or not,
+// passes through helperFunc instead, given the name, which keeps the markers of the helper's lines
+// and marks where its text starts and ends (see writesHelper).
+func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
+	body := src[p.bodyStart:p.bodyEnd]
+	if p.kind == comment || !bytes.Contains(body, []byte("tpl")) && !bytes.Contains(body, []byte("include")) {
 		return edits
 	}
 	b := src[:p.bodyEnd]
@@ -253,15 +388,24 @@ func appendTplGuards(edits []edit, src []byte, p piece) []edit {
 				j++
 			}
 			isFunc := i == 0 || b[i-1] != '.' && b[i-1] != '$' && !isIdentChar(b[i-1])
-			if isFunc && string(b[i:j]) == "tpl" {
-				s := j
-				for s < len(b) && isSpace(b[s]) {
-					s++
-				}
-				if s > j && s < len(b) {
-					if e := operandEnd(b, s); e > s {
-						edits = append(edits, edit{s, "(" + tplGuardFunc + " "}, edit{e, ")"})
+			if name := string(b[i:j]); isFunc && (name == "tpl" || name == "include") {
+				if name == "tpl" {
+					s := j
+					for s < len(b) && isSpace(b[s]) {
+						s++
 					}
+					if s > j && s < len(b) {
+						if e := operandEnd(b, s); e > s {
+							edits = append(edits, edit{s, "(" + tplGuardFunc + " "}, edit{e, ")"})
+						}
+					}
+				}
+				if e := commandEnd(b, j); e >= 0 {
+					guard := stripFunc
+					if helper, ok := includedHelper(b[j:e]); ok && helpers && name == "include" && writesHelper(src, p, i, e) {
+						guard = helperFunc + " " + strconv.Quote(helper)
+					}
+					edits = append(edits, edit{e, " | " + guard})
 				}
 			}
 			i = j
@@ -270,6 +414,80 @@ func appendTplGuards(edits []edit, src []byte, p piece) []edit {
 		}
 	}
 	return edits
+}
+
+// includedHelper is the name of the helper an include command's arguments name with a string
+// literal, when they do.
+func includedHelper(args []byte) (string, bool) {
+	args = bytes.TrimLeft(args, " \t\r\n")
+	if len(args) == 0 || args[0] != '"' && args[0] != '`' {
+		return "", false
+	}
+	end := operandEnd(args, 0)
+	name, err := strconv.Unquote(string(args[:end]))
+	return name, err == nil
+}
+
+// writesHelper reports whether the include command src[start:end] of the action p writes what it
+// returns to the output as it is, or indented by the indent or nindent that follow: the action
+// writes its value, the include starts its pipeline, and only indent or nindent come after. The
+// text keeps the markers of the helper's lines then, which no function but these sees.
+func writesHelper(src []byte, p piece, start, end int) bool {
+	if p.kind != output || len(bytes.TrimLeft(src[p.bodyStart:start], " \t\r\n")) > 0 {
+		return false
+	}
+	b := src[:p.bodyEnd]
+	for i := end; i < len(b); {
+		if b[i] != '|' {
+			return false // a ) closing nothing: text/template refuses the action
+		}
+		switch keyword(b[i+1:]) {
+		case "indent", "nindent":
+		default:
+			return false
+		}
+		if i = commandEnd(b, i+1); i < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// commandEnd returns where the command that goes on at b[i] ends: at the next | or unmatched )
+// outside strings and parentheses, or at the end of b; -1 when a string does not end.
+func commandEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"', '\'':
+			end, ok := skipQuoted(b, i)
+			if !ok {
+				return -1
+			}
+			i = end
+			continue
+		case '`':
+			x := bytes.IndexByte(b[i+1:], '`')
+			if x < 0 {
+				return -1
+			}
+			i += x + 2
+			continue
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case '|':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
 }
 
 // operandEnd returns the end of the operand starting at b[s] (a field chain, variable, literal or
@@ -332,10 +550,55 @@ func operandEnd(b []byte, s int) int {
 }
 
 // block is an open if, with, range, define or block, with the value path its body's dot stands
-// for when it is a value (`{{ with .Values.resources }}`), else "".
+// for when it is a value (`{{ with .Values.resources }}`), else "". A range, define or block
+// has a tick, at edits[tick]; a define or block has content once its body holds anything
+// text/template does not count as empty.
 type block struct {
 	kind       kind
 	dot, outer string
+	line       int // where the block's action starts
+	// name is a define's or block's name; nameDynamic, when it is not a string literal.
+	name        string
+	nameDynamic bool
+	// tick is the index of the tick in edits; rightTrim, whether the block's action trims the
+	// spaces after it; text, the bytes of text the tick counts.
+	tick      int
+	rightTrim bool
+	text      int
+	content   bool
+	inElse    bool // in the else branch of a range
+}
+
+// tickAction is the call of tickFunc that starts a body writing text bytes of text, trimming
+// the spaces after it when the action it follows did.
+func tickAction(text int, rightTrim bool) string {
+	trim := ""
+	if rightTrim {
+		trim = " -"
+	}
+	return "{{" + tickFunc + " " + strconv.Itoa(text) + trim + "}}"
+}
+
+// textOwner is the block whose tick counts text written inside the innermost open block: the
+// innermost range, define or block body, unless in the else branch of a range, which runs once
+// as part of the body around it; nil at the top level.
+func textOwner(stack []block) *block {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if b := &stack[i]; (b.kind == loop || b.kind == define) && !b.inElse {
+			return b
+		}
+	}
+	return nil
+}
+
+// innermostDefine is the define or block body the innermost open block is in.
+func innermostDefine(stack []block) *block {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].kind == define {
+			return &stack[i]
+		}
+	}
+	return &block{}
 }
 
 // keyword is the first word of an action body.

@@ -3,10 +3,13 @@ package helm
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
+	"sort"
 	"strings"
-	"time"
+	"sync"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -14,8 +17,10 @@ import (
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 	"github.com/ekslint/ekslint/lint/load"
 )
 
@@ -46,6 +51,8 @@ type rendering struct {
 	// under, such as web/charts/db/templates/sts.yaml.
 	templates map[string]*tmpl
 	origins   map[*common.File]*file
+	// helpers are the definitions Helm uses of the helpers, by name, found on first use.
+	helpers func() map[string]helperDef
 }
 
 // tmpl is one template of a rendering.
@@ -86,7 +93,7 @@ func (ci *chartInput) render(ctx context.Context, vs ValueSet) {
 	if g.lookups > 0 {
 		ci.problem(r.lookupNote())
 	}
-	r.documents(ctx, out)
+	r.documents(ctx, out, g)
 	r.crds()
 }
 
@@ -100,14 +107,14 @@ func background(f func()) {
 	}()
 }
 
-// warmValues parses the values files findings are most often related to: the user's and the
-// chart's own.
+// warmValues cuts the values files findings are most often related to into their entries: the
+// user's and the chart's own.
 func (r *rendering) warmValues() {
 	for _, f := range r.user.files {
-		f.docs()
+		f.index()
 	}
 	if r.ci.src.values != nil {
-		r.ci.src.values.docs()
+		r.ci.src.values.index()
 	}
 }
 
@@ -156,6 +163,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot merge values: " + err.Error()})
 	}
 	r := &rendering{ci: ci, set: vs, user: user, chart: c, top: top, templates: map[string]*tmpl{}, origins: origins}
+	r.helpers = sync.OnceValue(r.resolveHelpers)
 	r.collect(c, nil, origins, sources)
 	problems := r.validateSchemas(c, top["Values"].(common.Values), nil, sources)
 	for i := range problems {
@@ -212,10 +220,11 @@ func missingDependencies(c *chart.Chart, sources map[*common.File]*source) []err
 // (for mapping) or as written (plain).
 func (r *rendering) run(ctx context.Context, source func(*tmpl) []byte) (map[string]string, *guard, error) {
 	l := r.ci.loader
-	g := &guard{ctx: ctx, timeout: l.opts.Timeout, deadline: time.Now().Add(l.opts.Timeout), token: l.token}
+	g := newGuard(ctx, l.opts.Timeout, l.token, r.ci.sink.Limits().MaxFileSize)
 	for _, t := range r.templates {
 		t.helm.Data = source(t)
 	}
+	g.helpers = r.helpers()
 	e := engine.Engine{CustomTemplateFuncs: g.funcs(l.now)}
 	out, err := e.RenderWithContext(ctx, r.chart, r.top)
 	return out, g, err
@@ -237,67 +246,130 @@ func isManifest(name string) bool {
 	return !strings.HasPrefix(path.Base(name), "_") && !strings.HasSuffix(name, "NOTES.txt")
 }
 
-// marking returns f rewritten: guards everywhere and, in manifests, line markers. It is made once
-// per input and shared by its value sets.
+// marking returns f rewritten: guards and line markers in define bodies everywhere and, in
+// manifests, line markers in the top-level text. It is made once per input and shared by its
+// value sets.
 func (ci *chartInput) marking(f *file, manifest bool) *marking {
 	if !f.rewritten {
-		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, file: f.id, token: ci.loader.token, values: manifest})
+		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, markHelpers: true, file: f.id, token: ci.loader.token, values: true})
 		f.rewritten = true
 	}
 	return f.mark
 }
 
 // documents splits each rendered manifest into documents and hands them over.
-func (r *rendering) documents(ctx context.Context, out map[string]string) {
+func (r *rendering) documents(ctx context.Context, out map[string]string, g *guard) {
 	l := r.ci.loader
-	names := make([]string, 0, len(out))
-	for name, text := range out {
-		if isManifest(name) && strings.TrimSpace(text) != "" {
-			names = append(names, name)
+	texts, err := r.texts(ctx, out, g)
+	if err != nil {
+		r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
+		return
+	}
+	lim := r.ci.sink.Limits()
+	var names []string
+	fileMaps := make(map[string]*fileMap, len(texts))
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		m := r.fileMap(r.templates[name], texts[name])
+		if size := int64(len(m.text.Data)); size > lim.MaxFileSize {
+			r.ci.sink.Problem(problem(&errChart{lint.Pos{File: m.text.Name, Line: m.first}, fmt.Sprintf(
+				"rendered output is %s, over the %s limit; not linted (raise it with --max-file-size)",
+				fsroot.FormatSize(size), fsroot.FormatSize(lim.MaxFileSize))}, r.ci.in, r.set.Name))
+			continue
+		}
+		names = append(names, name)
+		fileMaps[name] = m
+	}
+	for _, name := range names {
+		m := fileMaps[name]
+		for _, doc := range manifests(m) {
+			for _, p := range load.ParseYAML(doc.text, lim, func(root *yaml.Node) {
+				r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
+					Namespace: l.opts.Namespace, Variant: r.set.Name})
+			}) {
+				p.Pos, _ = doc.Locate(lint.Node{}, p.Pos)
+				p.Message = "rendered output: " + p.Message
+				if r.set.Name != "" {
+					p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)
+				}
+				r.ci.sink.Problem(p)
+			}
 		}
 	}
-	slices.Sort(names)
-	maps := make(map[string]*fileMap, len(names))
+}
+
+// manifest is one document of a rendered file, as Helm splits it. It is the lint.Locator of its
+// nodes: its text numbers lines as the file does, but its first line starts after the `---` it
+// may share with the separator, so columns there are shifted to the file's.
+type manifest struct {
+	m     *fileMap
+	text  *lint.Text
+	shift int // characters of the first line before the document
+}
+
+func (d manifest) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
+	first := d.text.Offset + 1
+	if r.Line == first {
+		r.Column += d.shift
+	}
+	if r.EndLine == first {
+		r.EndColumn += d.shift
+	}
+	return d.m.Locate(n, r)
+}
+
+// manifests splits a rendered file into documents as Helm does, with the function `helm
+// template` and `helm install` use (releaseutil.SplitManifests): at every line that starts with
+// ---, whatever follows on it. A trimmed `{{- if -}}` after a separator renders `---# comment` or
+// `---apiVersion: v1`, which starts a document for Helm but none for a YAML parser.
+func manifests(m *fileMap) []manifest {
+	// SplitManifests returns parts of the string it is given, which here shares the bytes of the
+	// text: where each part starts in the text is where its bytes start.
+	text := m.text
+	s := unsafe.String(unsafe.SliceData(text.Data), len(text.Data))
+	docs := releaseutil.SplitManifests(s)
+	keys := slices.Collect(maps.Keys(docs))
+	sort.Sort(releaseutil.BySplitManifestsOrder(keys))
+	out := make([]manifest, 0, len(keys))
+	for _, k := range keys {
+		doc := docs[k]
+		off := int(uintptr(unsafe.Pointer(unsafe.StringData(doc))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+		if off < 0 || off+len(doc) > len(s) || s[off:off+len(doc)] != doc {
+			panic("releaseutil.SplitManifests no longer returns parts of its input; lint/helm must find documents otherwise")
+		}
+		out = append(out, manifest{m: m, shift: text.ColumnAt(off) - 1,
+			text: &lint.Text{Name: text.Name, Data: text.Data[off : off+len(doc)], Offset: text.LineAt(off) - 1}})
+	}
+	return out
+}
+
+// texts strips the markers from each rendered manifest that is not empty. A file whose stripped
+// text may differ from a plain render (every file, when the rendering as a whole may) is taken
+// from a plain render instead: the lines both renders agree on keep their mapping, the others
+// take the best enclosing line.
+func (r *rendering) texts(ctx context.Context, out map[string]string, g *guard) (map[string]stripped, error) {
+	texts := map[string]stripped{}
 	var unmarked map[string]string
-	for _, name := range names {
-		t := r.templates[name]
-		st := strip(out[name], l.token)
-		if st.mangled {
-			// A function altered a marker (upper, trunc, replace on an included template):
-			// take this file from a plain render, and its lines from the best enclosing line.
+	for name, text := range out {
+		if !isManifest(name) || strings.TrimSpace(text) == "" {
+			continue
+		}
+		st := strip(text, r.ci.loader.token)
+		if st.suspect || g.suspect {
 			if unmarked == nil {
 				// Templates may change the values as they render (`unset`), so the plain
 				// render starts again from the values as read.
 				fresh, _ := r.ci.prepare(r.set)
 				var err error
-				if fresh == nil {
-					return
-				}
 				if unmarked, _, err = fresh.run(ctx, plain); err != nil {
-					r.ci.sink.Problem(problem(r.renderError(err), r.ci.in, r.set.Name))
-					return
+					return nil, err
 				}
 			}
-			l.stats.Mangled.Add(1)
+			r.ci.loader.stats.Plain.Add(1)
 			st = keepSameLines(st, unmarked[name])
 		}
-		maps[name] = r.fileMap(t, st)
+		texts[name] = st
 	}
-	lim := r.ci.sink.Limits()
-	for _, name := range names {
-		m := maps[name]
-		for _, p := range load.ParseYAML(m.text, lim, func(root *yaml.Node) {
-			r.ci.sink.Document(&lint.Document{Text: m.text, Root: root, Locator: m,
-				Namespace: l.opts.Namespace, Variant: r.set.Name})
-		}) {
-			p.Pos, _ = m.Locate(lint.Node{}, p.Pos)
-			p.Message = "rendered output: " + p.Message
-			if r.set.Name != "" {
-				p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)
-			}
-			r.ci.sink.Problem(p)
-		}
-	}
+	return texts, nil
 }
 
 // keepSameLines takes the text of a file from the plain render, keeping the mapping of the
@@ -309,9 +381,15 @@ func keepSameLines(marked stripped, plain string) stripped {
 	if len(markedLines) != len(out.lines) {
 		return out
 	}
+	if marked.helpers != nil {
+		out.helpers = make([]lineOrigin, len(out.lines))
+	}
 	for i, line := range strings.Split(plain, "\n") {
 		if markedLines[i] == line {
 			out.lines[i] = marked.lines[i]
+			if marked.helpers != nil {
+				out.helpers[i] = marked.helpers[i]
+			}
 		}
 	}
 	return out

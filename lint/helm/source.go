@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -60,14 +58,14 @@ type errChart struct {
 
 func (e *errChart) Error() string { return e.msg }
 
-// readSource reads the chart of in: a folder (honouring .helmignore, reading nothing outside the
-// lint root) or a .tgz archive.
-func readSource(in load.Input, lim load.Limits) (*source, []*file, error) {
-	r := &reader{root: in.Root, lim: lim, seen: map[string]bool{}}
+// readSource reads the chart of in through root: a folder (honouring .helmignore) or a .tgz
+// archive.
+func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
+	r := &reader{root: root, seen: map[string]bool{}}
 	var files []*archive.BufferedFile
-	st, err := os.Stat(in.Abs)
+	st, err := root.Stat(in.Abs)
 	if err != nil {
-		return nil, nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + pathErr(err)}
+		return nil, nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + fsroot.Reason(err)}
 	}
 	if st.IsDir() {
 		rules, err := r.ignoreRules(in.Abs, in.Path)
@@ -93,10 +91,10 @@ func readSource(in load.Input, lim load.Limits) (*source, []*file, error) {
 }
 
 // reader walks a chart folder the way Helm's directory loader does, with the lint root's rules:
-// symlinks are followed only to files and folders inside the root, and each file is size-limited.
+// symlinks are followed only to files and folders inside the root, only regular files are read,
+// and each file is size-limited.
 type reader struct {
 	root  *fsroot.Root
-	lim   load.Limits
 	seen  map[string]bool // real paths of folders walked, against symlink loops
 	files []*archive.BufferedFile
 	total int64
@@ -105,7 +103,7 @@ type reader struct {
 func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
 	rules := ignore.Empty()
 	p := filepath.Join(dir, ignore.HelmIgnore)
-	if _, err := os.Lstat(p); err == nil {
+	if _, err := r.root.Lstat(p); err == nil {
 		data, err := r.read(p, path.Join(display, ignore.HelmIgnore))
 		if err != nil {
 			return nil, err
@@ -121,15 +119,17 @@ func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
 // walk reads the folder dir, whose files are named prefix+name in the chart and
 // display/name in reports.
 func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		if r.seen[real] {
-			return nil
-		}
-		r.seen[real] = true
-	}
-	entries, err := os.ReadDir(dir)
+	real, err := r.root.Resolve(dir)
 	if err != nil {
-		return &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
+		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+	}
+	if r.seen[real] {
+		return nil
+	}
+	r.seen[real] = true
+	entries, err := r.root.ReadDir(dir)
+	if err != nil {
+		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
 	}
 	for _, e := range entries {
 		abs := filepath.Join(dir, e.Name())
@@ -137,15 +137,16 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 		shown := path.Join(display, e.Name())
 		info, err := e.Info()
 		if err != nil {
-			return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
+			return &errChart{lint.Pos{File: shown}, "cannot read: " + fsroot.Reason(err)}
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
-			target, err := r.root.Resolve(abs)
-			if err != nil {
-				return &errChart{lint.Pos{File: shown}, fsroot.Reason(err) + "; chart not rendered"}
-			}
-			if info, err = os.Stat(target); err != nil {
-				return &errChart{lint.Pos{File: shown}, "cannot read: " + pathErr(err)}
+			// What the link leads to decides whether it is a folder or a file; where it leads is
+			// not said, since the place may be secret.
+			if info, err = r.root.Stat(abs); err != nil {
+				if errors.Is(err, fsroot.ErrOutside) {
+					return &errChart{lint.Pos{File: shown}, "is a symlink that leads outside the lint root; chart not rendered"}
+				}
+				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + fsroot.Reason(err)}
 			}
 		}
 		if info.IsDir() {
@@ -175,21 +176,21 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 // read reads one file within the size limits: each file at most --max-file-size, the chart at
 // most Helm's limit for a decompressed chart.
 func (r *reader) read(abs, display string) ([]byte, error) {
-	f, err := os.Open(abs)
+	f, _, err := r.root.Open(abs)
 	if err != nil {
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
+		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
 	}
 	defer f.Close()
-	limit := min(r.lim.MaxFileSize, archive.MaxDecompressedChartSize-r.total)
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + pathErr(err)}
-	}
-	if int64(len(data)) > limit {
-		if limit < r.lim.MaxFileSize {
-			return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("the chart is over %s, Helm's limit; not rendered", fsroot.FormatSize(archive.MaxDecompressedChartSize))}
-		}
-		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", fsroot.FormatSize(r.lim.MaxFileSize))}
+	limit := min(r.root.MaxFileSize(), archive.MaxDecompressedChartSize-r.total)
+	data, err := fsroot.ReadAll(f, display, limit)
+	var tooLarge *fsroot.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge) && limit < r.root.MaxFileSize():
+		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("the chart is over %s, Helm's limit; not rendered", fsroot.FormatSize(archive.MaxDecompressedChartSize))}
+	case tooLarge != nil:
+		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", fsroot.FormatSize(limit))}
+	case err != nil:
+		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
 	}
 	r.total += int64(len(data))
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
@@ -300,12 +301,4 @@ func (s *source) loadProblem(err error) *errChart {
 		return &errChart{lint.Pos{File: s.display}, msg}
 	}
 	return &errChart{yamlErrorPos(f.text, err), msg}
-}
-
-func pathErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -22,31 +23,83 @@ type lineOrigin struct {
 
 // stripped is a rendered file with its markers removed and the origin of each of its lines.
 type stripped struct {
-	text    []byte
-	lines   []lineOrigin // by rendered line - 1
-	mangled bool         // a marker was altered by a template function: the text is not trustworthy
+	text []byte
+	// lines are the origins in top-level text, by rendered line - 1: for a line a helper wrote,
+	// the line that includes it.
+	lines []lineOrigin
+	// helpers are, for the lines a helper wrote whole (see mark.go), the lines of the helper that
+	// wrote them: exact or action as for lines, fallback for a line that only names the helper
+	// (no line of it wrote or comes after the line); nil when the file holds no helper's text.
+	helpers []lineOrigin
+	// suspect means the text may differ from a plain render: removing markers joined text into
+	// a "<no value>", which Helm removes from its output before the markers were.
+	suspect bool
 }
 
-// strip removes the markers from a rendered file and maps its lines: a line takes the first marker
-// on it; a line without one takes the next marker in the file (it is output of that line's action:
-// an include, toYaml or tpl); lines after the last marker take the previous one.
+// helperMarker is a marker of a helper's line, in the text an include of the helper wrote.
+type helperMarker struct {
+	line   int // rendered line - 1
+	origin lineOrigin
+}
+
+// strip removes the markers from a rendered file and maps its lines.
+//
+// Top-level text: a line takes the first top-level marker on it; a line without one takes the
+// next in the file (it is output of that line's action: an include, toYaml or tpl); lines after
+// the last marker take the previous one.
+//
+// Helpers: the text an include writes as it is lies between a begin and an end marker, and
+// carries the markers of the helper's lines (nested includes nest). A line all of whose text is
+// inside such an include takes, of the innermost include that holds all of it, the first helper
+// marker on the line, else the next one that include wrote.
 func strip(out, token string) stripped {
 	prefix := markerPrefix(token)
 	var s stripped
 	if !strings.Contains(out, prefix) {
 		s.text = []byte(out)
 		s.lines = make([]lineOrigin, bytes.Count(s.text, []byte{'\n'})+1)
-		s.mangled = hasMangledMarker(s.text, token)
 		return s
 	}
 	s.text = make([]byte, 0, len(out))
-	s.lines = make([]lineOrigin, 1, strings.Count(out, "\n")+1)
+	n := strings.Count(out, "\n") + 1
+	s.lines = make([]lineOrigin, 1, n)
+	// Each include a helper's text was written by is an instance (0 is the top level), with its
+	// parent instance and level of nesting; of each line, the innermost instance that holds all
+	// its text (-1 for a line without any).
+	open := []int32{0}
+	parent, level := []int32{-1}, []int32{0}
+	spans := []defineLines{{}}
+	within := []int32{-1}
+	markers := map[int32][]helperMarker{}
 	cur := 0
 	copyText := func(t string) {
 		s.text = append(s.text, t...)
-		for n := strings.Count(t, "\n"); n > 0; n-- {
+		for {
+			i := strings.IndexByte(t, '\n')
+			piece := t
+			if i >= 0 {
+				piece = t[:i]
+			}
+			if strings.TrimLeft(piece, " \t\r") != "" {
+				in := open[len(open)-1]
+				if w := within[cur]; w >= 0 {
+					for in != w {
+						if level[in] >= level[w] {
+							in = parent[in]
+						} else {
+							w = parent[w]
+						}
+					}
+				}
+				within[cur] = in
+			}
+			if i < 0 {
+				return
+			}
 			s.lines = append(s.lines, lineOrigin{})
+			within = append(within, -1)
 			cur++
+			t = t[i+1:]
 		}
 	}
 	for {
@@ -56,17 +109,33 @@ func strip(out, token string) stripped {
 			break
 		}
 		copyText(out[:i])
-		file, line, n, ok := parseMarker(out[i+len(prefix):])
-		if !ok {
-			s.mangled = true
-			copyText(out[i : i+len(prefix)])
-			out = out[i+len(prefix):]
+		rest := out[i+len(prefix):]
+		if span, n, ok := parseRegion(rest); ok {
+			if rest[0] == beginMark {
+				in := int32(len(parent))
+				parent, level = append(parent, open[len(open)-1]), append(level, int32(len(open)))
+				spans = append(spans, span)
+				open = append(open, in)
+			} else if len(open) > 1 {
+				open = open[:len(open)-1]
+			}
+			out = rest[n:]
 			continue
 		}
-		if s.lines[cur].line == 0 {
-			s.lines[cur] = lineOrigin{file: int32(file), line: int32(line), how: exact}
+		file, sep, line, n, ok := parseMarker(rest)
+		if !ok {
+			copyText(out[i : i+len(prefix)])
+			out = rest
+			continue
 		}
-		out = out[i+len(prefix)+n:]
+		o := lineOrigin{file: int32(file), line: int32(line), how: exact}
+		switch in := open[len(open)-1]; {
+		case sep == topMark && in == 0 && s.lines[cur].line == 0:
+			s.lines[cur] = o
+		case sep == helperMark && spans[in].holds(o):
+			markers[in] = append(markers[in], helperMarker{cur, o})
+		}
+		out = rest[n:]
 	}
 	var next lineOrigin
 	for i := len(s.lines) - 1; i >= 0; i-- {
@@ -87,26 +156,89 @@ func strip(out, token string) stripped {
 			s.lines[i] = prev
 		}
 	}
-	s.mangled = s.mangled || hasMangledMarker(s.text, token)
+	if len(markers) > 0 {
+		s.helpers = make([]lineOrigin, len(s.lines))
+		for i, in := range within {
+			if in > 0 {
+				s.helpers[i] = helperOrigin(markers[in], i)
+			}
+		}
+	}
+	s.suspect = bytes.Contains(s.text, []byte(noValue))
 	return s
 }
 
-// parseMarker reads "<file>.<line>@" (base 36) and returns the numbers and the bytes read.
-func parseMarker(s string) (file, line, n int, ok bool) {
+// helperOrigin is the origin of rendered line i (- 1) in the helper whose include wrote ms: the
+// first marker on the line, else the next, else the previous as fallback.
+func helperOrigin(ms []helperMarker, i int) lineOrigin {
+	k, _ := slices.BinarySearchFunc(ms, i, func(m helperMarker, i int) int { return m.line - i })
+	switch {
+	case k < len(ms) && ms[k].line == i:
+		return ms[k].origin
+	case k < len(ms):
+		o := ms[k].origin
+		o.how = action
+		return o
+	case k > 0:
+		o := ms[k-1].origin
+		o.how = fallback
+		return o
+	}
+	return lineOrigin{}
+}
+
+// defineLines are the lines of a define in a file: from its action to its end.
+type defineLines struct{ file, first, last int32 }
+
+// holds reports whether o is a line of the define; never for the zero defineLines.
+func (d defineLines) holds(o lineOrigin) bool {
+	return d.last > 0 && o.file == d.file && d.first <= o.line && o.line <= d.last
+}
+
+// parseRegion reads the marker that starts ("<", the define's lines, "@") or ends (">@") the text
+// an include of a helper wrote, and returns the define's lines, if known, and the bytes read.
+func parseRegion(s string) (span defineLines, n int, ok bool) {
+	if len(s) < 2 || s[0] != beginMark && s[0] != endMark {
+		return span, 0, false
+	}
+	if s[1] == '@' {
+		return span, 2, true
+	}
+	if s[0] == endMark {
+		return span, 0, false
+	}
+	file, i := base36(s, 1)
+	if i == 1 || i >= len(s) || s[i] != '.' {
+		return span, 0, false
+	}
+	first, j := base36(s, i+1)
+	if j == i+1 || j >= len(s) || s[j] != '.' {
+		return span, 0, false
+	}
+	last, k := base36(s, j+1)
+	if k == j+1 || k >= len(s) || s[k] != '@' {
+		return span, 0, false
+	}
+	return defineLines{int32(file), int32(first), int32(last)}, k + 1, true
+}
+
+// parseMarker reads "<file><sep><line>@" (base 36) and returns what it says and the bytes read.
+func parseMarker(s string) (file int, sep byte, line, n int, ok bool) {
 	file, i := base36(s, 0)
-	if i == 0 || i >= len(s) || s[i] != '.' {
-		return 0, 0, 0, false
+	if i == 0 || i >= len(s) || s[i] != topMark && s[i] != helperMark {
+		return 0, 0, 0, 0, false
 	}
 	line, j := base36(s, i+1)
 	if j == i+1 || j >= len(s) || s[j] != '@' {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
-	return file, line, j + 1, true
+	return file, s[i], line, j + 1, true
 }
 
+// base36 reads a number of at most 8 base-36 digits at s[i:] and returns it and where it ends.
 func base36(s string, i int) (int, int) {
 	v := 0
-	for ; i < len(s) && i < 16; i++ {
+	for start := i; i < len(s) && i-start < 8; i++ {
 		switch c := s[i]; {
 		case '0' <= c && c <= '9':
 			v = v*36 + int(c-'0')
@@ -119,25 +251,7 @@ func base36(s string, i int) (int, int) {
 	return v, i
 }
 
-// hasMangledMarker reports whether what is left of the text still holds the start of a marker in
-// any case (`upper`, `trunc` or `replace` got hold of one).
-func hasMangledMarker(b []byte, token string) bool {
-	head := token[:4]
-	for {
-		i := bytes.Index(b, []byte("#@"))
-		if i < 0 {
-			return false
-		}
-		b = b[i+2:]
-		if len(b) == 0 || len(b) >= len(head) && bytes.EqualFold(b[:len(head)], []byte(head)) ||
-			len(b) < len(head) && bytes.EqualFold(b, []byte(head[:len(b)])) {
-			return true
-		}
-	}
-}
-
-// stripAll removes every marker from s; template functions that hash, encode or parse text call it
-// first, so `include "x.yaml" . | sha256sum` sees what a plain render gives.
+// stripAll removes every marker from s.
 func stripAll(s, token string) string {
 	prefix := markerPrefix(token)
 	if !strings.Contains(s, prefix) {
@@ -152,12 +266,17 @@ func stripAll(s, token string) string {
 			return b.String()
 		}
 		b.WriteString(s[:i])
-		_, _, n, ok := parseMarker(s[i+len(prefix):])
-		if !ok {
-			b.WriteString(prefix)
-			s = s[i+len(prefix):]
+		rest := s[i+len(prefix):]
+		if _, n, ok := parseRegion(rest); ok {
+			s = rest[n:]
 			continue
 		}
-		s = s[i+len(prefix)+n:]
+		_, _, _, n, ok := parseMarker(rest)
+		if !ok {
+			b.WriteString(prefix)
+			s = rest
+			continue
+		}
+		s = rest[n:]
 	}
 }

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 	"github.com/ekslint/ekslint/lint/load"
 )
 
@@ -57,16 +59,155 @@ func (vs ValueSet) Check() error {
 	return nil
 }
 
-// valuesFile is a YAML values file: a user's -f file or a chart's values.yaml. Its nodes, for
-// related locations, are parsed on first use.
+// valuesFile is a YAML values file: a user's -f file or a chart's values.yaml, in which related
+// locations look keys up. A values file can be large (megabytes of configuration) while findings
+// ask for a few keys, and a YAML node tree takes some 25 times the bytes of its text: so the file
+// is cut into its top-level entries, and only the entries asked for are parsed, each once. A file
+// that cannot be cut (several documents, a top level that is not a block mapping, an entry that
+// refers to another's anchor) is parsed whole.
 type valuesFile struct {
-	text  *lint.Text
-	once  sync.Once
-	roots []*yaml.Node // one per document; later documents win, as in Helm's LoadValues
+	text *lint.Text
+	once sync.Once
+	// entries are the top-level entries by key; nil when the file is parsed whole.
+	entries map[string]entry
+	mu      sync.Mutex
+	parsed  map[string]*yaml.Node // entries parsed so far: each a mapping with one key
+	whole   sync.Once
+	roots   []*yaml.Node // the whole file's documents; later documents win, as in Helm's LoadValues
 }
 
+// entry is a top-level entry of a values file: its key's line and the lines below it, until the
+// next key; line is the number of lines before it.
+type entry struct{ start, end, line int }
+
+// cut finds the top-level entries of the file, or leaves entries nil when it is not one block
+// mapping whose keys are plain scalars starting their lines, each with a value that does not
+// go on below the key line in a flow collection or quoted string (whose next lines need not be
+// indented).
+func (v *valuesFile) cut() {
+	data := v.text.Data
+	entries := map[string]entry{}
+	var key string
+	var at entry
+	started := false // a document start (---) or a key has been seen
+	line := 0
+	for off := 0; off < len(data); line++ {
+		end := len(data)
+		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+			end = off + i + 1
+		}
+		l := data[off:end]
+		if off == 0 {
+			l = bytes.TrimPrefix(l, []byte("\xef\xbb\xbf"))
+		}
+		off = end
+		content := bytes.TrimLeft(l, " \t\r\n")
+		switch {
+		case len(content) == 0 || content[0] == '#':
+			continue
+		case len(content) < len(l):
+			if key == "" {
+				return // indented content before any key
+			}
+			continue
+		case !started && isDocumentStart(l):
+			started = true
+			continue
+		}
+		k, rest, ok := plainKey(l)
+		if !ok || !endsOnItsLine(rest) {
+			return
+		}
+		if key != "" {
+			at.end = end - len(l)
+			entries[key] = at
+		}
+		key, at, started = k, entry{start: end - len(l), line: line}, true
+	}
+	if key != "" {
+		at.end = len(data)
+		entries[key] = at
+	}
+	v.entries = entries
+}
+
+// index cuts the file into its entries, once.
+func (v *valuesFile) index() { v.once.Do(v.cut) }
+
+// isDocumentStart reports whether a line is a YAML document start, ---.
+func isDocumentStart(l []byte) bool {
+	return bytes.HasPrefix(l, []byte("---")) && (len(l) == 3 || isSpace(l[3]))
+}
+
+// plainKey reads the key a top-level line starts with, a plain scalar followed by a colon and a
+// space or the end of the line, and what follows the colon. Anything else (quoted or complex
+// keys, flow collections, anchors, tags, lists, directives, document markers) is not one.
+func plainKey(l []byte) (key string, rest []byte, ok bool) {
+	// Not a key: an indicator, a list item, a document start or end.
+	switch {
+	case strings.IndexByte("?:,[]{}#&*!|>'\"%@`", l[0]) >= 0,
+		l[0] == '-' && (len(l) == 1 || isSpace(l[1]) || bytes.HasPrefix(l, []byte("---"))),
+		bytes.HasPrefix(l, []byte("...")):
+		return "", nil, false
+	}
+	for i := 0; i < len(l); i++ {
+		switch {
+		case l[i] == ':' && (i+1 == len(l) || isSpace(l[i+1])):
+			k := bytes.TrimRight(l[:i], " \t")
+			return string(k), l[i+1:], len(k) > 0
+		case l[i] == '#' && i > 0 && isSpace(l[i-1]):
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// endsOnItsLine reports whether the value after a top-level key, if it starts on the key's line as
+// a flow collection or a quoted string, also ends there.
+func endsOnItsLine(rest []byte) bool {
+	rest = bytes.TrimSpace(rest)
+	if i := bytes.Index(rest, []byte(" #")); i >= 0 {
+		rest = bytes.TrimSpace(rest[:i])
+	}
+	if len(rest) == 0 {
+		return true
+	}
+	closing := map[byte]byte{'[': ']', '{': '}', '"': '"', '\'': '\''}[rest[0]]
+	return closing == 0 || len(rest) > 1 && rest[len(rest)-1] == closing
+}
+
+// entryRoot returns the parsed entry of key, a mapping with that one key, with lines numbered as
+// in the file; nil when the entry does not parse alone: the file is then parsed whole.
+func (v *valuesFile) entryRoot(key string, e entry) *yaml.Node {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if n, ok := v.parsed[key]; ok {
+		return n
+	}
+	var doc yaml.Node
+	var root *yaml.Node
+	if err := yaml.Unmarshal(v.text.Data[e.start:e.end], &doc); err == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		root = doc.Content[0]
+		shiftLines(root, e.line)
+	}
+	if v.parsed == nil {
+		v.parsed = map[string]*yaml.Node{}
+	}
+	v.parsed[key] = root
+	return root
+}
+
+// shiftLines renumbers the lines of nodes parsed from part of a file as the file numbers them.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+// docs parses the whole file.
 func (v *valuesFile) docs() []*yaml.Node {
-	v.once.Do(func() {
+	v.whole.Do(func() {
 		dec := yaml.NewDecoder(bytes.NewReader(v.text.Data))
 		for {
 			var doc yaml.Node
@@ -83,6 +224,20 @@ func (v *valuesFile) docs() []*yaml.Node {
 
 // find returns the key at path (keys and list indexes) in the file, last document first.
 func (v *valuesFile) find(path []string) (*yaml.Node, bool) {
+	if len(path) == 0 {
+		return nil, false
+	}
+	v.index()
+	if v.entries != nil {
+		e, ok := v.entries[path[0]]
+		if !ok {
+			return nil, false
+		}
+		if root := v.entryRoot(path[0], e); root != nil {
+			n := findPath(root, path)
+			return n, n != nil
+		}
+	}
 	docs := v.docs()
 	for i := len(docs) - 1; i >= 0; i-- {
 		if n := findPath(docs[i], path); n != nil {
@@ -196,9 +351,15 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	}
 	display := load.DisplayPath(abs, ci.loader.workDir)
 	at := lint.Pos{File: display}
-	data, err := ci.in.Root.ReadFile(abs)
-	if err != nil {
-		return nil, display, &errChart{at, fmt.Sprintf("%s %s", what, load.ReadProblem(err))}
+	data, err := ci.root.ReadFile(abs)
+	var tooLarge *fsroot.TooLargeError
+	switch {
+	case errors.Is(err, fsroot.ErrOutside):
+		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.root.Dir())}
+	case errors.As(err, &tooLarge):
+		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, fsroot.FormatSize(tooLarge.Limit))}
+	case err != nil:
+		return nil, display, &errChart{at, fmt.Sprintf("%s: cannot read: %s", what, fsroot.Reason(err))}
 	}
 	return data, display, nil
 }

@@ -2,7 +2,10 @@ package kustomize_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -11,6 +14,7 @@ import (
 	"github.com/ekslint/ekslint/lint/discover"
 	"github.com/ekslint/ekslint/lint/engine"
 	"github.com/ekslint/ekslint/lint/kustomize"
+	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/lint/load"
 )
 
@@ -56,4 +60,56 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(res.Problems)
 		}
 	}
+}
+
+// BenchmarkManyPatches builds an overlay whose kustomization applies 1,000 strategic merge
+// patches, each in its own file, to one Deployment: kustomize alone, and the loader. The work per
+// patch must not grow with the number of patches.
+func BenchmarkManyPatches(b *testing.B) {
+	root := manyPatches(b, 1000)
+	b.Run("kustomize", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, "overlay")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("loader", func(b *testing.B) {
+		req := request()
+		req.Paths, req.Root, req.WorkDir = []string{"overlay"}, root, root
+		for b.Loop() {
+			res := linttest.Lint(b, req)
+			if len(res.Problems) > 0 || res.Objects != 1 {
+				b.Fatalf("%d objects, problems %v", res.Objects, res.Problems)
+			}
+		}
+	})
+}
+
+// manyPatches writes an overlay applying n patches, each in its own file and setting the same
+// label, to the Deployment of its base, and returns the root holding base/ and overlay/.
+func manyPatches(tb testing.TB, n int) string {
+	root := tb.TempDir()
+	files := map[string]string{
+		"base/kustomization.yaml": "resources:\n- deploy.yaml\n",
+		"base/deploy.yaml":        deployment,
+	}
+	var kust strings.Builder
+	kust.WriteString("resources:\n- ../base\npatches:\n")
+	for i := range n {
+		name := fmt.Sprintf("patch-%d.yaml", i)
+		fmt.Fprintf(&kust, "- path: %s\n", name)
+		files["overlay/"+name] = fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    patched-by: %q\n", name)
+	}
+	files["overlay/kustomization.yaml"] = kust.String()
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return root
 }

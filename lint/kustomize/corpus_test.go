@@ -25,6 +25,9 @@ var refusals = regexp.MustCompile(`is remote: not fetched|no such file or direct
 // TestCorpus builds every overlay of the shared corpus on its own: each builds, or is refused
 // for a reason a person can act on; nothing crashes and kustomize never fails on its own.
 func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	abs, err := filepath.Abs(corpus)
 	if err != nil {
 		t.Fatal(err)

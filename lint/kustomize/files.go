@@ -2,9 +2,8 @@ package kustomize
 
 import (
 	"errors"
-	"fmt"
-	"io"
-	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -16,20 +15,25 @@ import (
 
 // fileCache reads and parses each file once per run, however many overlays use it: a base shared
 // by ten overlays is read once, parsed once (for the loader's checks and for placing findings),
-// and handed to kustomize ten times from memory.
+// and handed to kustomize ten times from memory. Every read goes through root: symlinks are
+// followed only inside the lint root, only regular files are opened (a pipe never blocks a build)
+// and no read returns more than the size limit.
 type fileCache struct {
+	root  *fsroot.Root
 	lim   load.Limits
 	mu    sync.Mutex
 	files map[string]*file // by absolute path
+	byID  []*file          // by number, in the order first asked for
 }
 
-func newFileCache(lim load.Limits) *fileCache {
-	return &fileCache{lim: lim, files: map[string]*file{}}
+func newFileCache(root *fsroot.Root, lim load.Limits) *fileCache {
+	return &fileCache{root: root, lim: lim, files: map[string]*file{}}
 }
 
 // file is one file of the lint root as read in this run.
 type file struct {
 	abs string
+	id  int // its number in the run, for sourceAnnotation
 
 	readOnce sync.Once
 	text     *lint.Text
@@ -41,6 +45,10 @@ type file struct {
 
 	kustOnce sync.Once
 	kust     *kustFile
+
+	taggedOnce sync.Once
+	taggedData []byte
+	taggedErr  error
 }
 
 // get returns the cache entry for abs; name is its display path, used by whoever reads it first
@@ -50,49 +58,43 @@ func (c *fileCache) get(abs string) *file {
 	defer c.mu.Unlock()
 	f := c.files[abs]
 	if f == nil {
-		f = &file{abs: abs}
+		f = &file{abs: abs, id: len(c.byID)}
 		c.files[abs] = f
+		c.byID = append(c.byID, f)
 	}
 	return f
 }
 
-// errTooBig is returned for files over the size limit; the message says how to raise it.
-type errTooBig struct{ size, limit int64 }
-
-func (e errTooBig) Error() string {
-	return fmt.Sprintf("file is %s, over the %s limit; not read (raise it with --max-file-size)",
-		fsroot.FormatSize(e.size), fsroot.FormatSize(e.limit))
+// path returns the absolute path of the file numbered id, or "" for a number the run never gave.
+func (c *fileCache) path(id string) string {
+	n, err := strconv.Atoi(id)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil || n < 0 || n >= len(c.byID) {
+		return ""
+	}
+	return c.byID[n].abs
 }
 
-// read returns the file's text, reading it on first use. Callers have checked that abs is inside
-// the lint root.
+// kustomizationFile returns the kustomization file in dir, or "" when there is none. A name that
+// is there is taken whatever it is (a symlink out of the root, a pipe): reading it then says why
+// it cannot be used, where skipping it would build the folder as if it had no kustomization.
+func (c *fileCache) kustomizationFile(dir string) string {
+	for _, n := range FileNames {
+		p := filepath.Join(dir, n)
+		if st, err := c.root.Lstat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// read returns the file's text, reading it on first use.
 func (f *file) read(c *fileCache, name string) (*lint.Text, error) {
 	f.readOnce.Do(func() {
-		fh, err := os.Open(f.abs)
+		data, err := c.root.ReadFile(f.abs)
 		if err != nil {
 			f.readErr = err
-			return
-		}
-		defer fh.Close()
-		st, err := fh.Stat()
-		switch {
-		case err != nil:
-			f.readErr = err
-			return
-		case st.IsDir():
-			f.readErr = fmt.Errorf("%s is a directory", f.abs)
-			return
-		case st.Size() > c.lim.MaxFileSize:
-			f.readErr = errTooBig{st.Size(), c.lim.MaxFileSize}
-			return
-		}
-		data, err := io.ReadAll(io.LimitReader(fh, c.lim.MaxFileSize+1))
-		if err != nil {
-			f.readErr = err
-			return
-		}
-		if int64(len(data)) > c.lim.MaxFileSize {
-			f.readErr = errTooBig{int64(len(data)), c.lim.MaxFileSize}
 			return
 		}
 		f.text = lint.NewText(name, data)
@@ -107,7 +109,7 @@ func (f *file) parse(c *fileCache, name string) ([]*yaml.Node, []lint.Problem) {
 	f.parseOnce.Do(func() {
 		t, err := f.read(c, name)
 		if err != nil {
-			f.problems = []lint.Problem{{Pos: lint.Pos{File: name}, Level: lint.Error, Message: "cannot read: " + readError(err)}}
+			f.problems = []lint.Problem{{Pos: lint.Pos{File: name}, Level: lint.Error, Message: unreadable("", err)}}
 			return
 		}
 		if p := load.CheckText(t); p != nil {
@@ -119,11 +121,19 @@ func (f *file) parse(c *fileCache, name string) ([]*yaml.Node, []lint.Problem) {
 	return f.docs, f.problems
 }
 
-// readError is an error without the path an *os.PathError repeats.
-func readError(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
+// unreadable says why a file was not read, after subject: the entry naming the file, or "" for a
+// message at the file itself. The lint root's refusals are sentences about the file ("is outside
+// the lint root; …", "is not a regular file …"); errors from the system follow a colon.
+func unreadable(subject string, err error) string {
+	reason := fsroot.Reason(err)
+	refused := errors.Is(err, fsroot.ErrOutside) || errors.Is(err, fsroot.ErrNotRegular) || errors.Is(err, fsroot.ErrLoop)
+	switch {
+	case subject != "" && refused:
+		return subject + " " + reason
+	case subject != "":
+		return subject + ": " + reason
+	case refused || errors.As(err, new(*fsroot.TooLargeError)):
+		return reason
 	}
-	return err.Error()
+	return "cannot read: " + reason
 }

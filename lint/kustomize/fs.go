@@ -1,136 +1,108 @@
 package kustomize
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
-
-	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
-// guardedFS is the only way kustomize reaches the disk during a build. Every path is resolved
-// (symlinks included) and refused when it leaves the lint root, whatever kustomize's own load
-// restrictor thinks; nothing is ever written; files come from the run's cache, so a base shared
-// by several overlays is read once. The overlay's own kustomization file is served with
-// `buildMetadata: [originAnnotations]` added, so that every object says where it came from,
-// without touching the user's file.
+// guardedFS is the only way kustomize reaches the disk during a build. It reads through the run's
+// file cache, whose lint root resolves every path (symlinks included) and refuses what leaves the
+// root, what is not a regular file and what is over the size limit, whatever kustomize's own load
+// restrictor thinks; nothing is ever written; a base shared by several overlays is read once.
+// Resource files are served with each object tagged with where it came from (source.go), and an
+// overlay's kustomization that sets buildMetadata without it, without touching the user's files.
 type guardedFS struct {
-	fsroot  *fsroot.Root
-	disk    filesys.FileSystem
-	root    string // the lint root, symlinks resolved
+	ctx     context.Context // the build's: once it is done, every read fails
 	cache   *fileCache
 	display func(abs string) string
+	sources map[string]bool // the resource files of the overlay, symlinks resolved
 
-	kustPath string // the overlay's kustomization file
-	kustData []byte // its contents as kustomize sees them
-
-	refused []string // paths refused, in order, for the report
+	kustPath string // the overlay's kustomization file, symlinks resolved, when it is served changed
+	kustData []byte // what is served for it
 }
 
 var _ filesys.FileSystem = (*guardedFS)(nil)
 
-// errOutside is returned for any path outside the lint root.
-type errOutside struct{ path, root string }
+var (
+	// errReadOnly is returned for any write: a build only reads.
+	errReadOnly = errors.New("ekslint's kustomize build never writes files")
+	// errByNameOnly is returned for listing folders and opening files as streams: a build reads
+	// files by name, and every read goes through the cache and its checks.
+	errByNameOnly = errors.New("ekslint's kustomize build reads files by name only")
+)
 
-func (e errOutside) Error() string {
-	return fmt.Sprintf("%s is outside the lint root %s; ekslint reads nothing outside it", e.path, e.root)
-}
-
-// errReadOnly is returned for any write: a build only reads.
-var errReadOnly = errors.New("ekslint's kustomize build never writes files")
-
-// check returns the absolute form of path when it and what it links to are inside the root.
-func (g *guardedFS) check(path string) (string, error) {
+// resolve returns where path leads, which must be inside the lint root. Every method that reads
+// goes through it, so a build that ran over its deadline stops at its next read.
+func (g *guardedFS) resolve(path string) (string, error) {
+	if err := g.ctx.Err(); err != nil {
+		return "", err
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
 	}
-	if _, err := g.fsroot.Resolve(abs); err != nil {
-		if errors.Is(err, fsroot.ErrOutside) {
-			g.refused = append(g.refused, abs)
-			return "", errOutside{abs, g.root}
-		}
-		return "", err
-	}
-	return abs, nil
+	return g.cache.root.Resolve(abs)
 }
 
 func (g *guardedFS) ReadFile(path string) ([]byte, error) {
-	abs, err := g.check(path)
+	real, err := g.resolve(path)
 	if err != nil {
 		return nil, err
 	}
-	if abs == g.kustPath {
+	if real == g.kustPath {
 		return g.kustData, nil
 	}
-	t, err := g.cache.get(abs).read(g.cache, g.display(abs))
+	f := g.cache.get(real)
+	if g.sources[real] {
+		return f.tagged(g.cache, g.display(real))
+	}
+	t, err := f.read(g.cache, g.display(real))
 	if err != nil {
 		return nil, err
 	}
 	return t.Data, nil
 }
 
-func (g *guardedFS) Open(path string) (filesys.File, error) {
-	abs, err := g.check(path)
-	if err != nil {
-		return nil, err
-	}
-	return g.disk.Open(abs)
-}
-
+// CleanedAbs splits what path leads to into a folder and a file name ("" for a folder), as
+// kustomize's loader asks before it reads anything.
 func (g *guardedFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
-	abs, err := g.check(path)
+	real, err := g.resolve(path)
 	if err != nil {
 		return "", "", err
 	}
-	return g.disk.CleanedAbs(abs)
+	st, err := g.cache.root.Stat(real)
+	if err != nil {
+		return "", "", err
+	}
+	if st.IsDir() {
+		return filesys.ConfirmedDir(real), "", nil
+	}
+	return filesys.ConfirmedDir(filepath.Dir(real)), filepath.Base(real), nil
 }
 
 func (g *guardedFS) Exists(path string) bool {
-	abs, err := g.check(path)
-	return err == nil && g.disk.Exists(abs)
+	real, err := g.resolve(path)
+	if err != nil {
+		return false
+	}
+	_, err = g.cache.root.Stat(real)
+	return err == nil
 }
 
 func (g *guardedFS) IsDir(path string) bool {
-	abs, err := g.check(path)
-	return err == nil && g.disk.IsDir(abs)
+	real, err := g.resolve(path)
+	return err == nil && g.cache.root.IsDir(real)
 }
 
-func (g *guardedFS) ReadDir(path string) ([]string, error) {
-	abs, err := g.check(path)
-	if err != nil {
-		return nil, err
-	}
-	return g.disk.ReadDir(abs)
-}
-
-func (g *guardedFS) Glob(pattern string) ([]string, error) {
-	abs, err := g.check(pattern)
-	if err != nil {
-		return nil, err
-	}
-	matches, err := g.disk.Glob(abs)
-	var inside []string
-	for _, m := range matches {
-		if _, err := g.check(m); err == nil {
-			inside = append(inside, m)
-		}
-	}
-	return inside, err
-}
-
-func (g *guardedFS) Walk(path string, walkFn filepath.WalkFunc) error {
-	abs, err := g.check(path)
-	if err != nil {
-		return err
-	}
-	return g.disk.Walk(abs, walkFn)
-}
-
-func (g *guardedFS) Create(string) (filesys.File, error) { return nil, errReadOnly }
-func (g *guardedFS) Mkdir(string) error                  { return errReadOnly }
-func (g *guardedFS) MkdirAll(string) error               { return errReadOnly }
-func (g *guardedFS) RemoveAll(string) error              { return errReadOnly }
-func (g *guardedFS) WriteFile(string, []byte) error      { return errReadOnly }
+func (g *guardedFS) Open(string) (filesys.File, error)    { return nil, errByNameOnly }
+func (g *guardedFS) ReadDir(string) ([]string, error)     { return nil, errByNameOnly }
+func (g *guardedFS) Glob(string) ([]string, error)        { return nil, errByNameOnly }
+func (g *guardedFS) Walk(string, filepath.WalkFunc) error { return errByNameOnly }
+func (g *guardedFS) Create(string) (filesys.File, error)  { return nil, errReadOnly }
+func (g *guardedFS) Mkdir(string) error                   { return errReadOnly }
+func (g *guardedFS) MkdirAll(string) error                { return errReadOnly }
+func (g *guardedFS) RemoveAll(string) error               { return errReadOnly }
+func (g *guardedFS) WriteFile(string, []byte) error       { return errReadOnly }

@@ -25,12 +25,12 @@ func TestGuardedFS(t *testing.T) {
 	os.Symlink("../secret", filepath.Join(root, "link"))
 	os.Symlink("..", filepath.Join(root, "up"))
 	os.Symlink("loop", filepath.Join(root, "loop"))
-	r, err := fsroot.New(root, load.DefaultMaxFileSize)
+	fsr, err := fsroot.New(root, load.DefaultLimits().MaxFileSize)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &guardedFS{fsroot: r, root: root, cache: newFileCache(load.DefaultLimits()), display: filepath.ToSlash}
-	g.disk = nil // every allowed call below reads through the cache, never the disk directly
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &guardedFS{ctx: ctx, cache: newFileCache(fsr, load.DefaultLimits()), display: filepath.ToSlash}
 
 	if data, err := g.ReadFile(filepath.Join(root, "ok.yaml")); err != nil || string(data) != "ok" {
 		t.Errorf("ReadFile inside the root: %q, %v", data, err)
@@ -44,8 +44,7 @@ func TestGuardedFS(t *testing.T) {
 		"/etc/passwd",
 	} {
 		_, err := g.ReadFile(p)
-		var out errOutside
-		if !errors.As(err, &out) || !strings.Contains(err.Error(), "outside the lint root") {
+		if !errors.Is(err, fsroot.ErrOutside) {
 			t.Errorf("ReadFile(%s): %v, want refused as outside the lint root", p, err)
 		}
 		if g.Exists(p) || g.IsDir(p) {
@@ -54,6 +53,10 @@ func TestGuardedFS(t *testing.T) {
 	}
 	if _, err := g.ReadFile(filepath.Join(root, "loop")); err == nil {
 		t.Error("a symlink loop was read")
+	}
+	cancel() // the build's deadline passes
+	if _, err := g.ReadFile(filepath.Join(root, "ok.yaml")); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadFile after the build's deadline: %v, want refused", err)
 	}
 	if err := g.WriteFile(filepath.Join(root, "new"), nil); !errors.Is(err, errReadOnly) {
 		t.Errorf("WriteFile: %v, want refused", err)
@@ -112,13 +115,14 @@ func TestBuildWithoutChecks(t *testing.T) {
 // bypass loads overlays without the checks before the build.
 type bypass struct{ *Loader }
 
-func (l bypass) Load(_ context.Context, in load.Input, s load.Sink) {
-	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
-	b, err := newBuild(l.cache, in, s)
+func (l bypass) Load(ctx context.Context, in load.Input, s load.Sink) {
+	b, err := newBuild(l.cache(in, s.Limits()), in, s)
 	if err != nil {
 		s.Problem(lint.Problem{Message: err.Error()})
 		return
 	}
-	b.visit(b.dir, false)
-	b.run()
+	b.visit(b.dir, "")
+	b.problems = nil
+	b.run(ctx, l.timeout)
+	l.hand(s, b.problems)
 }

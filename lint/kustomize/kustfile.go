@@ -67,6 +67,7 @@ type generatorEntry struct {
 
 // patchSpec is one patch a kustomization applies: a file, or YAML written inline.
 type patchSpec struct {
+	item   *yaml.Node // its entry in the kustomization
 	path   string     // the file, relative to the kustomization; "" when inline
 	inline *embedded  // inline patch text
 	target *yaml.Node // the target selector mapping, when given
@@ -120,7 +121,7 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim load
 		case "patches", "patchesJson6902":
 			for _, it := range items(val) {
 				_, target := mapEntry(it, "target")
-				p := &patchSpec{target: target}
+				p := &patchSpec{item: it, target: target}
 				if n := mapGet(it, "path"); n.Value != "" {
 					p.path = n.Value
 				} else if n := mapGet(it, "patch"); n.Kind == yaml.ScalarNode && n.Value != "" {
@@ -132,7 +133,7 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim load
 			}
 		case "patchesStrategicMerge":
 			for _, it := range items(val) {
-				p := &patchSpec{}
+				p := &patchSpec{item: it}
 				if IsInlineYAML(it.Value) {
 					p.inline = newEmbedded(text, nil, it, lim)
 				} else {

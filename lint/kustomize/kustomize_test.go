@@ -1,15 +1,20 @@
 package kustomize_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+	"github.com/ekslint/ekslint/lint/kustomize"
 	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // testRules report at fields whose source is known in the testdata overlays, so the wants there
@@ -77,6 +82,12 @@ func fieldRule(id string, check func(p *lint.Pass)) *lint.Rule {
 	return &lint.Rule{ID: id, Level: lint.Warning, DefaultOn: true, Title: id, Inputs: lint.NamespaceInput, Check: check}
 }
 
+// loaderOptions runs the test rules over what the loader builds, without discovery: for tests
+// about what the loader reads.
+func loaderOptions() engine.Options {
+	return engine.Options{Rules: testRules, Loaders: map[load.InputKind]load.Loader{load.Overlay: kustomize.NewLoader()}}
+}
+
 // request lints with the test rules.
 func request() linter.Request { return linter.Request{Rules: testRules} }
 
@@ -141,9 +152,9 @@ func lintAt(t *testing.T, root string, paths ...string) *linter.Result {
 
 // problemAt returns the problem reported at pos ("file:line:col") whose message contains all of
 // words, or fails.
-func problemAt(t *testing.T, res *linter.Result, pos string, words ...string) {
+func problemAt(t *testing.T, problems []lint.Problem, pos string, words ...string) {
 	t.Helper()
-	for _, p := range res.Problems {
+	for _, p := range problems {
 		if p.Pos.String() != pos {
 			continue
 		}
@@ -156,8 +167,50 @@ func problemAt(t *testing.T, res *linter.Result, pos string, words ...string) {
 		}
 	}
 	var got []string
-	for _, p := range res.Problems {
+	for _, p := range problems {
 		got = append(got, p.String())
 	}
 	t.Errorf("no problem at %s containing %q; got:\n%s", pos, words, strings.Join(got, "\n"))
+}
+
+// watchdog runs f and fails the test when it does not return in time: a read that blocks, or a
+// build that never ends, is the bug these tests look for, and a hung test says nothing about
+// which it was.
+func watchdog(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: still running after 30s (blocked?)", what)
+	}
+}
+
+// loadOverlays runs the loader alone over the overlays dirs (relative to root, which is also the
+// lint root), as discovery would name them: these tests are about what the loader reads.
+func loadOverlays(t *testing.T, root string, dirs ...string) *engine.Result {
+	t.Helper()
+	var inputs []load.Input
+	lintRoot := linttest.Root(t, root)
+	for _, d := range dirs {
+		inputs = append(inputs, load.Input{Kind: load.Overlay, Path: d, Abs: filepath.Join(root, d), Root: lintRoot})
+	}
+	var res *engine.Result
+	watchdog(t, "loading "+strings.Join(dirs, ", "), func() { res = engine.Run(context.Background(), inputs, loaderOptions()) })
+	return res
+}
+
+// writeFiles writes files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

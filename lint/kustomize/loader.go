@@ -5,25 +5,26 @@
 // Before kustomize sees an overlay, the loader reads every kustomization it includes and refuses,
 // naming the entry: remote bases and files (kustomize would run git or plain HTTP), paths that
 // leave the lint root, Helm charts (kustomize would run helm), and plugin or KRM function configs
-// (exec, Go, container or starlark code). Kustomize then runs with plugins disabled, its load
-// restrictor on, and a filesystem that refuses anything outside the lint root, so a check missed
-// here still cannot read /etc/passwd.
+// (exec, Go, container or starlark code), and overlays that would ask kustomize for more work
+// than its limits allow. Kustomize then runs with plugins disabled, its load restrictor on, a
+// deadline, and a filesystem that refuses anything outside the lint root and anything but regular
+// files, so a check missed here still cannot read /etc/passwd or block on a pipe.
 package kustomize
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/ekslint/ekslint/lint"
@@ -34,35 +35,53 @@ import (
 // Loader loads load.Overlay inputs. Make one per run with NewLoader: it keeps what it reads for
 // the rest of the run, so files shared by several overlays are read and parsed once.
 type Loader struct {
-	once  sync.Once
-	cache *fileCache
+	timeout time.Duration // for each overlay's build
 
 	mu       sync.Mutex
+	caches   map[*fsroot.Root]*fileCache
 	reported map[lint.Problem]bool
 }
 
 // NewLoader returns a loader for one run.
-func NewLoader() *Loader { return &Loader{reported: map[lint.Problem]bool{}} }
+func NewLoader() *Loader {
+	return &Loader{timeout: buildTimeout, caches: map[*fsroot.Root]*fileCache{}, reported: map[lint.Problem]bool{}}
+}
 
 // Load builds the overlay in.Abs and hands its objects to s.
 func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
-	l.once.Do(func() { l.cache = newFileCache(s.Limits()) })
 	if ctx.Err() != nil {
 		return
 	}
-	b, err := newBuild(l.cache, in, s)
+	b, err := newBuild(l.cache(in, s.Limits()), in, s)
 	if err != nil {
-		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: "cannot read: " + readError(err)})
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: unreadable("", err)})
 		return
 	}
 	defer b.registerSources()
-	b.visit(b.dir, false)
+	b.visit(b.dir, "")
 	l.hand(s, b.notes)
+	if len(b.problems) == 0 {
+		b.checkLimits()
+	}
+	if len(b.problems) == 0 {
+		b.run(ctx, l.timeout)
+	}
 	if len(b.problems) > 0 {
 		l.report(b, s)
-		return
 	}
-	b.run()
+}
+
+// cache returns the run's file cache for the lint root of in: what may be read depends on the
+// root, so inputs under different roots (two repositories on one command line) keep apart.
+func (l *Loader) cache(in load.Input, lim load.Limits) *fileCache {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.caches[in.Root]; c != nil {
+		return c
+	}
+	c := newFileCache(in.Root, lim)
+	l.caches[in.Root] = c
+	return c
 }
 
 // hand passes problems to the sink, each once however many overlays share its file.
@@ -77,12 +96,12 @@ func (l *Loader) hand(s load.Sink, problems []lint.Problem) {
 	}
 }
 
-// report hands over the problems that kept an overlay from being built. A problem in a file
-// several overlays share is reported once; an overlay kept from building only by problems in
-// other files (a base it includes) gets a note saying so.
+// report hands over the problems that kept an overlay from being built, or that its build met. A
+// problem in a file several overlays share is reported once; an overlay kept from building only
+// by problems in other files (a base it includes) gets a note saying so.
 func (l *Loader) report(b *build, s load.Sink) {
 	l.hand(s, b.problems)
-	own := b.display(FileIn(b.in.Root, b.dir))
+	own := b.display(b.cache.kustomizationFile(b.dir))
 	if !slices.ContainsFunc(b.problems, func(p lint.Problem) bool { return p.Pos.File == own }) {
 		s.Problem(lint.Problem{Pos: lint.Pos{File: own}, Level: lint.Note,
 			Message: fmt.Sprintf("not built: it includes %s, which has problems", b.problems[0].Pos.File)})
@@ -94,16 +113,18 @@ type build struct {
 	cache   *fileCache
 	in      load.Input
 	s       load.Sink
-	root    string // lint root, symlinks resolved
 	dir     string // the overlay, symlinks resolved
 	display func(abs string) string
 
-	kusts     map[string]*kustFile // every kustomization of the overlay, by folder
-	edges     map[string][]edge    // kustomization folder → the kustomizations it includes
-	resources map[string][]string  // kustomization folder → the resource files it names
-	texts     map[*lint.Text]bool  // every file read, for Sink.Source
-	problems  []lint.Problem       // what keeps the overlay from being built
-	notes     []lint.Problem       // what is worth a word but does not (deprecated fields)
+	// Folders and files are named by where they lead, symlinks resolved, as kustomize names them.
+	kusts      map[string]*kustFile       // every kustomization of the overlay, by folder
+	edges      map[string][]edge          // kustomization folder → the kustomizations it includes
+	resources  map[string][]string        // kustomization folder → the resource files it names
+	generators map[string][]generatorSite // kustomization folder → the ConfigMap and Secret generators it runs
+	texts      map[*lint.Text]bool        // every file read, for Sink.Source
+	chain      []string                   // the kustomization folders being visited, the overlay first
+	problems   []lint.Problem             // what keeps the overlay from being built, or broke its build
+	notes      []lint.Problem             // what is worth a word but does not (deprecated fields)
 }
 
 // edge is one kustomization including another, as a resource (base) or a component.
@@ -113,16 +134,13 @@ type edge struct {
 }
 
 func newBuild(cache *fileCache, in load.Input, s load.Sink) (*build, error) {
-	root, err := in.Root.Resolve(in.Root.Dir())
+	dir, err := cache.root.Resolve(in.Abs)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := in.Root.Resolve(in.Abs)
-	if err != nil {
-		return nil, err
-	}
-	b := &build{cache: cache, in: in, s: s, root: root, dir: dir,
-		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{}, texts: map[*lint.Text]bool{}}
+	b := &build{cache: cache, in: in, s: s, dir: dir,
+		kusts: map[string]*kustFile{}, edges: map[string][]edge{}, resources: map[string][]string{},
+		generators: map[string][]generatorSite{}, texts: map[*lint.Text]bool{}}
 	// Display paths follow the input's own: a file is named relative to the working directory,
 	// as load.DisplayPath names it, whichever overlay reads it first.
 	b.display = func(abs string) string {
@@ -152,7 +170,7 @@ func (b *build) text(abs string) (*lint.Text, error) {
 // (duplicate keys, alias bombs, binary data) at its line; kustomize never sees such a file.
 func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 	if _, err := b.text(abs); err != nil {
-		b.problem(lint.Pos{File: b.display(abs)}, "cannot read: %s", readError(err))
+		b.problem(lint.Pos{File: b.display(abs)}, "%s", unreadable("", err))
 		return nil, false
 	}
 	docs, problems := b.cache.get(abs).parse(b.cache, b.display(abs))
@@ -168,8 +186,12 @@ func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 
 // kust reads the kustomization file in dir.
 func (b *build) kust(dir string) *kustFile {
-	name := FileIn(b.in.Root, dir)
+	name := b.cache.kustomizationFile(dir)
 	if name == "" {
+		return nil
+	}
+	if real, err := b.cache.root.Resolve(name); err == nil && !fsroot.Within(real, dir) {
+		b.problem(lint.Pos{File: b.display(name)}, "is a symlink to a file outside its folder: %s", outOfFolder)
 		return nil
 	}
 	f := b.cache.get(name)
@@ -192,9 +214,10 @@ func (b *build) kust(dir string) *kustFile {
 }
 
 // visit reads the kustomization in dir and everything it names, checking each entry before
-// kustomize would follow it. plugins is set for kustomizations reached through generators or
-// transformers, whose resources are plugin configs.
-func (b *build) visit(dir string, plugins bool) {
+// kustomize would follow it. owner is set for kustomizations reached through generators or
+// transformers, whose resources are plugin configs: it is the folder of the kustomization they
+// serve.
+func (b *build) visit(dir, owner string) {
 	if _, seen := b.kusts[dir]; seen {
 		return
 	}
@@ -204,6 +227,14 @@ func (b *build) visit(dir string, plugins bool) {
 		return
 	}
 	b.kusts[dir] = k
+	b.chain = append(b.chain, dir)
+	defer func() { b.chain = b.chain[:len(b.chain)-1] }()
+	b.checkFieldPaths(k.root, false, func(key, val *yaml.Node) lint.Pos { return at(k.text, key, val) })
+	if owner == "" {
+		for _, g := range k.generators {
+			b.generators[dir] = append(b.generators[dir], generatorSite{kind: g.kind, name: g.name, pos: at(k.text, nil, g.item)})
+		}
+	}
 	for _, key := range k.deprecated {
 		b.notes = append(b.notes, lint.Problem{Pos: at(k.text, key, key), Level: lint.Note, Message: fmt.Sprintf(
 			"%s is deprecated: use %s (`kustomize edit fix` rewrites the file)", key.Value, deprecatedFields[key.Value])})
@@ -217,18 +248,20 @@ func (b *build) visit(dir string, plugins bool) {
 		}
 	}
 	for _, r := range k.refs {
-		b.checkRef(k, r, plugins)
+		b.checkRef(k, r, owner)
 	}
 }
 
-// checkRef checks one entry of kustomization k and follows it when it is local.
-func (b *build) checkRef(k *kustFile, r Ref, plugins bool) {
+// checkRef checks one entry of kustomization k and follows it when it is local; owner is as for
+// visit.
+func (b *build) checkRef(k *kustFile, r Ref, owner string) {
 	at := at(k.text, nil, r.Node)
+	served := cmp.Or(owner, k.dir) // the kustomization plugin configs named here serve
 	if r.Inline {
 		if r.Kind == RefPlugin {
 			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
 			b.problems = append(b.problems, e.err...)
-			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) })
+			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) }, served)
 		}
 		return
 	}
@@ -236,34 +269,49 @@ func (b *build) checkRef(k *kustFile, r Ref, plugins bool) {
 	if !ok {
 		return
 	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+	entry := fmt.Sprintf("%s entry %q", r.Field, r.Value)
+	st, err := b.cache.root.Stat(abs)
+	switch {
+	case err != nil:
+		b.problem(at, "%s", unreadable(entry, err))
+		return
+	case !st.IsDir() && !st.Mode().IsRegular():
+		b.problem(at, "%s", unreadable(entry, fsroot.ErrNotRegular))
+		return
+	}
+	if !st.IsDir() && !fsroot.Within(abs, k.dir) {
+		b.problem(at, "%s leads out of the folder of %s: %s", entry, k.text.Name, outOfFolder)
 		return
 	}
 	if st.IsDir() {
 		switch r.Kind {
 		case RefResource, RefKustomization, RefPlugin:
-			if FileIn(b.in.Root, abs) == "" {
-				b.problem(at, "%s entry %q is a folder without a kustomization file (%s)", r.Field, r.Value, strings.Join(FileNames, ", "))
+			if b.cache.kustomizationFile(abs) == "" {
+				b.problem(at, "%s is a folder without a kustomization file (%s)", entry, strings.Join(FileNames, ", "))
 				return
 			}
-			if r.Kind != RefPlugin {
-				b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
+			if cycle := b.cycle(abs); cycle != "" {
+				b.problem(at, "%s closes a cycle (%s): kustomize cannot build a kustomization that includes itself or a folder holding it", entry, cycle)
+				return
 			}
-			b.visit(abs, plugins || r.Kind == RefPlugin)
+			if r.Kind == RefPlugin {
+				b.visit(abs, served)
+				return
+			}
+			b.edges[k.dir] = append(b.edges[k.dir], edge{abs, r.Field == "components"})
+			b.visit(abs, owner)
 		default:
-			b.problem(at, "%s entry %q is a folder; it must name a file", r.Field, r.Value)
+			b.problem(at, "%s is a folder; it must name a file", entry)
 		}
 		return
 	}
 	switch r.Kind {
 	case RefKustomization:
-		b.problem(at, "%s entry %q is a file; %s names kustomization folders", r.Field, r.Value, r.Field)
+		b.problem(at, "%s is a file; %s names kustomization folders", entry, r.Field)
 	case RefResource:
-		if plugins {
+		if owner != "" {
 			if docs, ok := b.yamlDocs(abs); ok {
-				b.checkPluginConfigs(k, r, docs, b.placer(abs))
+				b.checkPluginConfigs(k, r, docs, b.placer(abs), owner)
 			}
 			return
 		}
@@ -271,20 +319,45 @@ func (b *build) checkRef(k *kustFile, r Ref, plugins bool) {
 			b.resources[k.dir] = append(b.resources[k.dir], abs)
 		}
 	case RefYAML:
-		b.yamlDocs(abs)
+		docs, ok := b.yamlDocs(abs)
+		if configurations := r.Field == "configurations"; ok && (configurations || strings.HasPrefix(r.Field, "replacements")) {
+			for _, d := range docs {
+				b.checkFieldPaths(d, configurations, b.placer(abs))
+			}
+		}
 	case RefData:
 		if _, err := b.text(abs); err != nil {
-			b.problem(at, "%s entry %q: %s", r.Field, r.Value, readError(err))
+			b.problem(at, "%s", unreadable(entry, err))
 		}
 	case RefPlugin:
 		if docs, ok := b.yamlDocs(abs); ok {
-			b.checkPluginConfigs(k, r, docs, b.placer(abs))
+			b.checkPluginConfigs(k, r, docs, b.placer(abs), served)
 		}
 	}
 }
 
-// local resolves a path written in kustomization k, refusing URLs, git repositories and paths
-// that leave the lint root (through `..` or a symlink) before anything is read.
+// cycle returns the kustomizations, from the first that dir is or holds to dir, when including dir
+// from the kustomization being visited closes a cycle; "" when it does not. Kustomize refuses to
+// load a folder that is, or holds, one it is already building.
+func (b *build) cycle(dir string) string {
+	i := slices.IndexFunc(b.chain, func(d string) bool { return fsroot.Within(d, dir) })
+	if i < 0 {
+		return ""
+	}
+	var names []string
+	for _, d := range append(b.chain[i:], dir) {
+		names = append(names, b.display(d))
+	}
+	return strings.Join(names, " → ")
+}
+
+// outOfFolder is kustomize's rule for the files a kustomization loads (its load restrictor, on in
+// ekslint as in `kustomize build`), and how to live with it.
+const outOfFolder = "kustomize loads only files in or below a kustomization's folder (move or copy the file there, or make its folder a base and include that)"
+
+// local resolves a path written in kustomization k to where it leads, refusing URLs, git
+// repositories and paths that leave the lint root (through `..`, an absolute path or a symlink)
+// before anything is read. The message never says where a symlink points.
 func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bool) {
 	if isRemote(value) {
 		b.problem(at, "%s entry %q is remote: not fetched (ekslint never fetches anything; vendor it into the repository, or lint `kustomize build` output with `ekslint lint -`)", field, value)
@@ -294,12 +367,12 @@ func (b *build) local(k *kustFile, at lint.Pos, field, value string) (string, bo
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(k.dir, value)
 	}
-	abs = filepath.Clean(abs)
-	if _, err := b.in.Root.Resolve(abs); err != nil {
-		b.problem(at, "%s entry %q %s", field, value, fsroot.Reason(err))
+	real, err := b.cache.root.Resolve(filepath.Clean(abs))
+	if err != nil {
+		b.problem(at, "%s", unreadable(fmt.Sprintf("%s entry %q", field, value), err))
 		return "", false
 	}
-	return abs, true
+	return real, true
 }
 
 // placer places nodes of a file read through the cache.
@@ -315,6 +388,11 @@ func at(t *lint.Text, key, val *yaml.Node) lint.Pos {
 	return p
 }
 
+// startOf is the position of a file as a whole: its first character.
+func startOf(file string) lint.Pos {
+	return lint.Pos{File: file, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+}
+
 // registerSources hands every file read to the sink: findings and problems point into them.
 func (b *build) registerSources() {
 	for t := range b.texts {
@@ -326,74 +404,92 @@ func (b *build) registerSources() {
 // (`openapi:`) builds alone and resets it afterwards; the rest share the built-in one.
 var schemaMu sync.RWMutex
 
-// run builds the checked overlay with kustomize and hands over its objects.
-func (b *build) run() {
+// buildTimeout bounds each overlay's build. Kustomize cannot be interrupted while it transforms
+// objects: a build that runs over is reported, and left to finish in the background with its
+// result dropped (it stops sooner if it still reads files: every read after the deadline fails).
+// The limits keep builds to seconds; this is for what they do not foresee.
+const buildTimeout = time.Minute
+
+// run builds the checked overlay with kustomize and hands over its objects, or notes in
+// b.problems why it could not.
+func (b *build) run(ctx context.Context, timeout time.Duration) {
 	root := b.kusts[b.dir]
-	data, err := withOriginAnnotations(root.text.Data)
-	if err != nil {
-		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error, Message: "invalid kustomization: " + err.Error()})
-		return
+	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}}
+	for _, files := range b.resources {
+		for _, f := range files {
+			fsys.sources[f] = true
+		}
 	}
-	fsys := &guardedFS{fsroot: b.in.Root, disk: filesys.MakeFsOnDisk(), root: b.root, cache: b.cache, display: b.display,
-		kustPath: root.file.abs, kustData: data}
+	// buildMetadata of the overlay (kustomize takes no other's) turns on kustomize's own origin
+	// tracking, whose cost grows with the square of the patches (source.go): the annotations and
+	// label it asks for are build bookkeeping, left out.
+	if m, had := withoutKey(root.root, "buildMetadata"); had {
+		data, err := yaml.Marshal(m)
+		if err == nil {
+			fsys.kustPath, err = b.cache.root.Resolve(root.file.abs)
+		}
+		if err != nil {
+			b.problem(startOf(root.text.Name), "invalid kustomization: %v", err)
+			return
+		}
+		fsys.kustData = data
+	}
+	buildCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	fsys.ctx = buildCtx
+	type built struct {
+		resources []resourceOut
+		err       error
+	}
+	done := make(chan built, 1) // the build never waits for a reader that has gone
+	_, custom := mapEntry(root.root, "openapi")
+	go func() {
+		resources, err := b.kustomize(fsys, custom != nil)
+		done <- built{resources, err}
+	}()
+	select {
+	case r := <-done:
+		switch {
+		case r.err == nil:
+			for _, res := range r.resources {
+				b.s.Document(&lint.Document{Root: res.node, Locator: b.locator(res), Variant: b.in.Path})
+			}
+			return
+		case buildCtx.Err() == nil:
+			b.problems = append(b.problems, b.buildFailure(r.err))
+			return
+		}
+		// It failed because its deadline passed: reads fail from then on.
+	case <-buildCtx.Done():
+	}
+	if ctx.Err() == nil { // the run goes on: this build ran over
+		b.problem(startOf(root.text.Name), "building the overlay took longer than %v; not linted (kustomize's work grew in a way ekslint's limits do not foresee: split the overlay, or lint `kustomize build` output with `ekslint lint -`)", timeout)
+	}
+}
+
+// kustomize builds the overlay through fsys, locked down: builtin plugins only, root-only
+// loading, no reordering. custom is set when the overlay brings its own OpenAPI schema. It runs
+// apart from the build it serves, and touches nothing of it but what is read-only by then.
+func (b *build) kustomize(fsys *guardedFS, custom bool) (resources []resourceOut, err error) {
+	if custom {
+		schemaMu.Lock()
+		defer func() { openapi.ResetOpenAPI(); schemaMu.Unlock() }()
+	} else {
+		schemaMu.RLock()
+		defer schemaMu.RUnlock()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("kustomize panicked: %v", r)
+		}
+	}()
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	opts.PluginConfig = types.DisabledPluginConfig()
 	opts.Reorder = krusty.ReorderOptionNone
-
-	resources, err := func() (res []resourceOut, err error) {
-		if _, custom := mapEntry(root.root, "openapi"); custom != nil {
-			schemaMu.Lock()
-			defer func() { openapi.ResetOpenAPI(); schemaMu.Unlock() }()
-		} else {
-			schemaMu.RLock()
-			defer schemaMu.RUnlock()
-		}
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("kustomize failed: %v", r)
-			}
-		}()
-		m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
-		if err != nil {
-			return nil, err
-		}
-		return collect(m)
-	}()
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, b.dir)
 	if err != nil {
-		b.s.Problem(lint.Problem{Pos: lint.Pos{File: root.text.Name}, Level: lint.Error,
-			Message: "kustomize build failed: " + strings.TrimSpace(err.Error())})
-		return
-	}
-	for _, r := range resources {
-		b.s.Document(&lint.Document{Root: r.node, Locator: b.locator(r), Variant: b.in.Path})
-	}
-}
-
-// withOriginAnnotations adds `originAnnotations` to a kustomization's buildMetadata, so that
-// kustomize records in each object the file (or generator) it came from.
-func withOriginAnnotations(data []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return data, nil
-	}
-	m := doc.Content[0]
-	const option = "originAnnotations"
-	switch _, bm := mapEntry(m, "buildMetadata"); {
-	case bm == nil:
-		m.Content = append(m.Content,
-			&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
-			&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: option}}})
-	case bm.Kind == yaml.SequenceNode:
-		if slices.ContainsFunc(bm.Content, func(n *yaml.Node) bool { return n.Value == option }) {
-			return data, nil
-		}
-		bm.Content = append(bm.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: option})
-	default:
-		return data, nil // kustomize reports the malformed field
-	}
-	return yaml.Marshal(&doc)
+	return collect(m, b.cache)
 }

@@ -14,6 +14,9 @@ import (
 // does depends on the network.
 func TestNoNetwork(t *testing.T) {
 	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
+	if testing.Short() {
 		t.Skip("builds the ekslint binary")
 	}
 	abs, err := filepath.Abs(corpus)

@@ -7,58 +7,26 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	"sigs.k8s.io/kustomize/api/resmap"
-	"sigs.k8s.io/kustomize/api/resource"
 
 	"github.com/ekslint/ekslint/lint"
 )
-
-// resourceOut is one object of a build, with the origin kustomize recorded for it.
-type resourceOut struct {
-	node                   *yaml.Node
-	apiVersion, kind, name string
-	origin                 *resource.Origin
-}
-
-// collect takes the objects out of a build, reads their origin annotations and removes them:
-// rules see the objects as `kustomize build` prints them.
-func collect(m resmap.ResMap) ([]resourceOut, error) {
-	var out []resourceOut
-	for _, r := range m.Resources() {
-		o, err := r.GetOrigin()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, resourceOut{apiVersion: r.GetApiVersion(), kind: r.GetKind(), name: r.GetName(), origin: o})
-	}
-	if err := m.RemoveOriginAnnotations(); err != nil {
-		return nil, err
-	}
-	for i, r := range m.Resources() {
-		out[i].node = r.YNode()
-	}
-	return out, nil
-}
 
 // locator prepares the placing of one built object's fields: where it came from, and which
 // patches and transformer settings were applied to it.
 func (b *build) locator(r resourceOut) *locator {
 	root := b.kusts[b.dir]
-	l := &locator{fallback: lint.Pos{File: root.text.Name, Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}
-	switch {
-	case r.origin == nil:
-		return l
-	case r.origin.ConfiguredIn != "":
-		if pos, ok := b.generatorEntry(filepath.Join(b.dir, filepath.FromSlash(r.origin.ConfiguredIn)), r); ok {
+	l := &locator{fallback: startOf(root.text.Name)}
+	if r.source == "" {
+		if pos, ok := b.generator(r); ok {
 			l.generated = &pos
 		}
 		return l
 	}
-	abs := filepath.Join(b.dir, filepath.FromSlash(r.origin.Path))
+	abs := r.source
 	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
-	chain, names, obj := b.source(abs, docs, r)
+	chain, names, obj := b.origin(abs, docs, r)
 	if obj == nil {
-		l.fallback = lint.Pos{File: b.display(abs), Line: 1, Column: 1, EndLine: 1, EndColumn: 2}
+		l.fallback = startOf(b.display(abs))
 		return l
 	}
 	l.origin = &tree{root: obj, place: b.placer(abs)}
@@ -78,31 +46,19 @@ func (b *build) locator(r resourceOut) *locator {
 	return l
 }
 
-// source finds the object in its base file and the kustomizations it came through, from the
-// overlay down to the one naming the file. A file can be reached along several paths (a base
-// included twice, with different prefixes); the path whose prefixes and suffixes turn the
-// object's name in the file into its built name is the one it came through.
-func (b *build) source(abs string, docs []*yaml.Node, r resourceOut) (chain []*kustFile, names []string, obj *yaml.Node) {
-	const maxPaths = 64
-	seen := 0
+// descend calls at with each path of kustomizations from the overlay down (the overlay first,
+// then depth first in the order each includes the next), until at returns true. Kustomize builds
+// a kustomization once for each path that includes it, so an object comes through a path, not
+// just a folder. The overlay was built, so its kustomizations include each other without cycles.
+func (b *build) descend(at func(path []*kustFile) bool) {
 	var path []*kustFile
 	var dfs func(dir string) bool
 	dfs = func(dir string) bool {
 		k := b.kusts[dir]
-		if k == nil || slices.Contains(path, k) || seen >= maxPaths {
-			return false
-		}
 		path = append(path, k)
 		defer func() { path = path[:len(path)-1] }()
-		if slices.Contains(b.resources[dir], abs) {
-			seen++
-			ns, exact := levelNames(path, r.name)
-			if o := findObject(docs, r.kind, ns[len(ns)-1]); o != nil && (exact || chain == nil) {
-				chain, names, obj = slices.Clone(path), ns, o
-				if exact {
-					return true
-				}
-			}
+		if at(path) {
+			return true
 		}
 		for _, e := range b.edges[dir] {
 			if dfs(e.dir) {
@@ -112,8 +68,61 @@ func (b *build) source(abs string, docs []*yaml.Node, r resourceOut) (chain []*k
 		return false
 	}
 	dfs(b.dir)
+}
+
+// origin finds the object in its base file and the kustomizations it came through, from the
+// overlay down to the one naming the file. A file can be reached along several paths (a base
+// included twice, with different prefixes); the path whose prefixes and suffixes turn the
+// object's name in the file into its built name is the one it came through.
+func (b *build) origin(abs string, docs []*yaml.Node, r resourceOut) (chain []*kustFile, names []string, obj *yaml.Node) {
+	const maxPaths = 64
+	seen := 0
+	b.descend(func(path []*kustFile) bool {
+		if !slices.Contains(b.resources[path[len(path)-1].dir], abs) {
+			return false
+		}
+		seen++
+		ns, exact := levelNames(path, r.name)
+		if o := findObject(docs, r.kind, ns[len(ns)-1]); o != nil && (exact || chain == nil) {
+			chain, names, obj = slices.Clone(path), ns, o
+			if exact {
+				return true
+			}
+		}
+		return seen >= maxPaths
+	})
 	return chain, names, obj
 }
+
+// A generatorSite is where a ConfigMap or Secret generator is written: an entry of
+// configMapGenerator or secretGenerator, or a builtin generator config a `generators` entry names.
+type generatorSite struct {
+	kind string // what it makes: ConfigMap or Secret
+	name string
+	pos  lint.Pos
+}
+
+// generator finds where a generated object's generator is written: along a path from the
+// overlay down, the generator of the kustomization whose name for the object, before the
+// prefixes and suffixes above, is the generator's name with kustomize's hash suffix (or without,
+// when the hash is turned off).
+func (b *build) generator(r resourceOut) (pos lint.Pos, found bool) {
+	b.descend(func(path []*kustFile) bool {
+		names, _ := levelNames(path, r.name)
+		made := names[len(names)-1]
+		for _, g := range b.generators[path[len(path)-1].dir] {
+			if g.kind == r.kind && (made == g.name || len(made) == len(g.name)+1+hashLength && strings.HasPrefix(made, g.name+"-")) {
+				pos, found = g.pos, true
+				return true
+			}
+		}
+		return false
+	})
+	return pos, found
+}
+
+// hashLength is the length of the suffix kustomize appends to generated names.
+const hashLength = 10
 
 // levelNames returns the object's name as each kustomization of chain sees it, from the built
 // name: each kustomization's patches name the object as the kustomizations below it left it,
@@ -166,17 +175,9 @@ func findObject(docs []*yaml.Node, kind, name string) *yaml.Node {
 func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 	var ws []writer
 	for _, p := range slices.Backward(k.patches) {
-		var docs []*yaml.Node
-		var place func(key, val *yaml.Node) lint.Pos
-		if p.inline != nil {
-			docs, place = p.inline.docs, p.inline.pos
-		} else {
-			abs := filepath.Join(k.dir, p.path)
-			if _, err := b.text(abs); err != nil {
-				continue
-			}
-			docs, _ = b.cache.get(abs).parse(b.cache, b.display(abs))
-			place = b.placer(abs)
+		docs, place, ok := b.patchDocs(k, p)
+		if !ok {
+			continue
 		}
 		if len(docs) == 1 && docs[0].Kind == yaml.SequenceNode {
 			if p.target != nil && targets(p.target, r, name) {
@@ -192,6 +193,22 @@ func (b *build) patchWriters(k *kustFile, r resourceOut, name string) []writer {
 		}
 	}
 	return ws
+}
+
+// patchDocs returns the documents of patch p of kustomization k, and what places their nodes.
+func (b *build) patchDocs(k *kustFile, p *patchSpec) ([]*yaml.Node, func(key, val *yaml.Node) lint.Pos, bool) {
+	if p.inline != nil {
+		return p.inline.docs, p.inline.pos, true
+	}
+	abs, err := b.cache.root.Resolve(filepath.Join(k.dir, p.path))
+	if err != nil {
+		return nil, nil, false
+	}
+	if _, err := b.text(abs); err != nil {
+		return nil, nil, false
+	}
+	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
+	return docs, b.placer(abs), true
 }
 
 // componentWriters returns the settings and patches of a component and of the components it
@@ -237,32 +254,4 @@ func targets(t *yaml.Node, r resourceOut, name string) bool {
 		}
 	}
 	return true
-}
-
-// generatorEntry places a generated object at the generator that made it: the
-// configMapGenerator or secretGenerator entry of the kustomization named in its origin, or the
-// generator config in a file named by `generators`.
-func (b *build) generatorEntry(abs string, r resourceOut) (lint.Pos, bool) {
-	if k := b.kusts[filepath.Dir(abs)]; k != nil && k.file.abs == abs {
-		var best *generatorEntry
-		for i, g := range k.generators {
-			if g.kind == r.kind && strings.Contains(r.name, g.name) && (best == nil || len(g.name) > len(best.name)) {
-				best = &k.generators[i]
-			}
-		}
-		if best == nil {
-			return lint.Pos{}, false
-		}
-		return at(k.text, nil, best.item), true
-	}
-	if _, err := b.text(abs); err != nil {
-		return lint.Pos{}, false
-	}
-	docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
-	for _, d := range docs {
-		if name := mapGet(mapGet(d, "metadata"), "name"); strings.Contains(r.name, name.Value) && name.Value != "" {
-			return b.placer(abs)(mapKey(mapGet(d, "metadata"), "name"), name), true
-		}
-	}
-	return lint.Pos{}, false
 }

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,8 +45,9 @@ var functionAnnotations = []string{"config.kubernetes.io/function", "config.k8s.
 
 // checkPluginConfigs checks the configs a generators, transformers or validators entry of k
 // names: only kustomize's builtin generators and transformers run, and the files they read
-// are checked like the kustomization's own entries.
-func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos) {
+// are checked like the kustomization's own entries. Generators are noted as run by served, the
+// folder of the kustomization whose generators entry leads to them.
+func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place func(key, val *yaml.Node) lint.Pos, served string) {
 	entry := r.Field + " entry"
 	if !r.Inline {
 		entry += " " + strconv.Quote(r.Value)
@@ -72,6 +74,15 @@ func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place 
 			b.problem(at, "%s: %s is not one of kustomize's builtin generators or transformers: not run", entry, kind.Value)
 			continue
 		}
+		b.checkFieldPaths(doc, false, place)
+		if made, ok := strings.CutSuffix(kind.Value, "Generator"); ok && (made == "ConfigMap" || made == "Secret") {
+			// kustomize names what it makes by `name`, else by the config's own name.
+			key, name := mapKey(doc, "name"), mapGet(doc, "name")
+			if name.Value == "" {
+				key, name = mapKey(mapGet(doc, "metadata"), "name"), mapGet(mapGet(doc, "metadata"), "name")
+			}
+			b.generators[served] = append(b.generators[served], generatorSite{kind: made, name: name.Value, pos: place(key, name)})
+		}
 		// Files a builtin config names are read relative to the kustomization listing it.
 		var paths []*yaml.Node
 		paths = append(paths, mapGet(doc, "path"), mapGet(doc, "env"))
@@ -91,7 +102,7 @@ func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place 
 			}
 			if abs, ok := b.local(k, place(nil, p), entry+": "+kind.Value, value); ok {
 				if _, err := b.text(abs); err != nil {
-					b.problem(place(nil, p), "%s: %s file %q: %s", entry, kind.Value, value, readError(err))
+					b.problem(place(nil, p), "%s", unreadable(fmt.Sprintf("%s: %s file %q", entry, kind.Value, value), err))
 				}
 			}
 		}

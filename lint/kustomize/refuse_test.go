@@ -78,7 +78,7 @@ transformers:
 		{"overlay/kustomization.yaml:29:5", "configMapGenerator[0].files entry \"https://example.com/file.txt\""},
 		{"overlay/kustomization.yaml:31:3", "transformers entry \"file:///etc/kustomize\""},
 	} {
-		problemAt(t, res, c.pos, c.entry, "is remote: not fetched")
+		problemAt(t, res.Problems, c.pos, c.entry, "is remote: not fetched")
 	}
 	errors := 0
 	for _, p := range res.Problems {
@@ -127,7 +127,7 @@ configMapGenerator:
 `)
 	res := lintAt(t, root)
 	for _, line := range []string{"2:3", "3:3", "4:3", "5:3", "6:3", "10:5"} {
-		problemAt(t, res, "overlay/kustomization.yaml:"+line, "outside the lint root", "not read")
+		problemAt(t, res.Problems, "overlay/kustomization.yaml:"+line, "outside the lint root", "not read")
 	}
 	if res.Objects != 0 {
 		t.Errorf("%d objects built from outside the lint root", res.Objects)
@@ -136,17 +136,20 @@ configMapGenerator:
 
 // TestCorpusOutsideRoot runs the hostile overlays of the shared corpus.
 func TestCorpusOutsideRoot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	bad := filepath.Join("..", "..", "..", "shared", "corpus", "bad")
 	if _, err := os.Stat(bad); err != nil {
 		t.Skip("no shared corpus")
 	}
 	abs, _ := filepath.Abs(bad)
 	res := lintAt(t, abs, "kustomize-etc-passwd", "kustomize-etc-passwd-deep", "kustomize-remote-base")
-	problemAt(t, res, "kustomize-etc-passwd/kustomization.yaml:4:3", `resources entry "../../../etc/passwd"`, "outside the lint root")
-	problemAt(t, res, "kustomize-etc-passwd-deep/kustomization.yaml:4:3", `resources entry "../../../../../../../../../../etc/passwd"`, "outside the lint root")
-	problemAt(t, res, "kustomize-etc-passwd-deep/kustomization.yaml:8:5", `configMapGenerator[0].files entry "../../../../../../../../../../etc/hostname"`, "outside the lint root")
-	problemAt(t, res, "kustomize-remote-base/kustomization.yaml:4:3", "github.com/kubernetes-sigs/kustomize/examples/multibases?ref=v3.3.1", "not fetched")
-	problemAt(t, res, "kustomize-remote-base/kustomization.yaml:5:3", "https://github.com/kubernetes/ingress-nginx//deploy/static/provider/aws?ref=controller-v1.10.0", "not fetched")
+	problemAt(t, res.Problems, "kustomize-etc-passwd/kustomization.yaml:4:3", `resources entry "../../../etc/passwd"`, "outside the lint root")
+	problemAt(t, res.Problems, "kustomize-etc-passwd-deep/kustomization.yaml:4:3", `resources entry "../../../../../../../../../../etc/passwd"`, "outside the lint root")
+	problemAt(t, res.Problems, "kustomize-etc-passwd-deep/kustomization.yaml:8:5", `configMapGenerator[0].files entry "../../../../../../../../../../etc/hostname"`, "outside the lint root")
+	problemAt(t, res.Problems, "kustomize-remote-base/kustomization.yaml:4:3", "github.com/kubernetes-sigs/kustomize/examples/multibases?ref=v3.3.1", "not fetched")
+	problemAt(t, res.Problems, "kustomize-remote-base/kustomization.yaml:5:3", "https://github.com/kubernetes/ingress-nginx//deploy/static/provider/aws?ref=controller-v1.10.0", "not fetched")
 	if len(res.Problems) != 5 {
 		t.Errorf("%d problems, want the 5 refusals: %v", len(res.Problems), res.Problems)
 	}
@@ -188,10 +191,10 @@ func TestPluginsNeverRun(t *testing.T) {
 		"overlay/gen/kustomization.yaml": "resources:\n- starlark.yaml\n",
 		"overlay/gen/starlark.yaml":      "apiVersion: example.com/v1\nkind: Star\nmetadata:\n  name: s\n  annotations:\n    config.k8s.io/function: |\n      starlark:\n        path: ./x.star\n",
 	})
-	problemAt(t, res, "overlay/exec.yaml:2:1", `transformers entry "exec.yaml"`, "Marker (apiVersion someteam.example.com/v1) is a kustomize plugin: not run")
-	problemAt(t, res, "overlay/fn.yaml:6:5", `transformers entry "fn.yaml"`, "KRM function", "not run")
-	problemAt(t, res, "overlay/kustomization.yaml:8:3", "transformers entry", "is a kustomize plugin: not run")
-	problemAt(t, res, "overlay/gen/starlark.yaml:6:5", `resources entry "starlark.yaml"`, "KRM function", "not run")
+	problemAt(t, res.Problems, "overlay/exec.yaml:2:1", `transformers entry "exec.yaml"`, "Marker (apiVersion someteam.example.com/v1) is a kustomize plugin: not run")
+	problemAt(t, res.Problems, "overlay/fn.yaml:6:5", `transformers entry "fn.yaml"`, "KRM function", "not run")
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:8:3", "transformers entry", "is a kustomize plugin: not run")
+	problemAt(t, res.Problems, "overlay/gen/starlark.yaml:6:5", `resources entry "starlark.yaml"`, "KRM function", "not run")
 	assertNotRun(t, mark)
 }
 
@@ -207,9 +210,9 @@ func TestHelmRefused(t *testing.T) {
 		"overlay/kustomization.yaml": "helmCharts:\n- name: x\n  repo: https://charts.example.com\nhelmChartInflationGenerator:\n- chartName: y\ngenerators:\n- helm.yaml\n",
 		"overlay/helm.yaml":          "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata:\n  name: z\nname: z\n",
 	})
-	problemAt(t, res, "overlay/kustomization.yaml:1:1", "helmCharts", "helm program", "not rendered")
-	problemAt(t, res, "overlay/kustomization.yaml:4:1", "helmChartInflationGenerator", "not rendered")
-	problemAt(t, res, "overlay/helm.yaml:2:1", `generators entry "helm.yaml"`, "HelmChartInflationGenerator", "not rendered")
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:1:1", "helmCharts", "helm program", "not rendered")
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:4:1", "helmChartInflationGenerator", "not rendered")
+	problemAt(t, res.Problems, "overlay/helm.yaml:2:1", `generators entry "helm.yaml"`, "HelmChartInflationGenerator", "not rendered")
 	assertNotRun(t, mark)
 }
 
@@ -224,10 +227,10 @@ func TestHostileYAML(t *testing.T) {
 		"overlay/kustomization.yaml": "resources:\n- ../base\npatches:\n- path: patch.yaml\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      name: again\n",
 		"overlay/patch.yaml":         "\x00\x01binary",
 	})
-	problemAt(t, res, "base/deploy.yaml:5:3", `duplicate key "name"`)
-	problemAt(t, res, "base/bomb.yaml:10:29", "alias bomb")
-	problemAt(t, res, "overlay/patch.yaml:1", "binary file")
-	problemAt(t, res, "overlay/kustomization.yaml:10:7", `duplicate key "name"`)
+	problemAt(t, res.Problems, "base/deploy.yaml:5:3", `duplicate key "name"`)
+	problemAt(t, res.Problems, "base/bomb.yaml:10:29", "alias bomb")
+	problemAt(t, res.Problems, "overlay/patch.yaml:1", "binary file")
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:10:7", `duplicate key "name"`)
 	if res.Objects != 0 {
 		t.Errorf("%d objects built from refused files", res.Objects)
 	}
@@ -246,7 +249,7 @@ func TestOpenAPISchema(t *testing.T) {
 		"plain/deploy.yaml":         deployment,
 		"plain/patch.yaml":          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
 	})
-	problemAt(t, res, "broken/kustomization.yaml", "kustomize build failed")
+	problemAt(t, res.Problems, "broken/kustomization.yaml:1:1", "kustomize build failed")
 	if len(res.Problems) != 1 || res.Objects != 1 {
 		t.Errorf("problems %v, %d objects; want the broken overlay's problem and the plain overlay built", res.Problems, res.Objects)
 	}

@@ -34,6 +34,9 @@ func corpusDir(t testing.TB, sub string) string {
 // of every file that loads without problems reaches the rules, counted independently by decoding
 // the same files with yaml.v3.
 func TestCorpusObjects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	for _, sub := range []string{"raw", "eksctl", "cloudformation"} {
 		t.Run(sub, func(t *testing.T) {
 			dir := corpusDir(t, sub)
@@ -115,6 +118,9 @@ func countObjects(t *testing.T, path string) int {
 // once its make_bad.py has run) and checks each ends with its one clear message, or none: a
 // document whose root is a list or a string is not a manifest, and is skipped.
 func TestCorpusBad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs over the shared corpus; go test without -short runs it")
+	}
 	dir := corpusDir(t, "bad")
 	want := map[string]string{
 		"billion-laughs.yaml":    "12:10: alias *f takes the document past",

@@ -41,7 +41,9 @@ type Request struct {
 	// ConfigFile is the config file; "" looks for .ekslint.yaml in the lint root.
 	ConfigFile string
 	// Rules are every rule ekslint has (rules.All()); the filter's own unused-ignore is added.
-	Rules []*lint.Rule
+	// Presets name groups of them (rules.Presets()) for Enable, Disable and the config.
+	Rules   []*lint.Rule
+	Presets filter.Presets
 	// Enable and Disable turn rules on and off after the config, as --enable and --disable do.
 	Enable, Disable []string
 	// Limits bound what an input may cost; the zero value is load.DefaultLimits().
@@ -142,7 +144,7 @@ func NewPlan(req Request) (*Plan, error) {
 	if err != nil || cfg == nil {
 		return p, err
 	}
-	if p.sel, err = filter.Select(p.known, cfg.Rules, req.Enable, req.Disable); err != nil {
+	if p.sel, err = filter.Select(p.known, req.Presets, cfg.Rules, req.Enable, req.Disable); err != nil {
 		return nil, UsageError{err}
 	}
 	p.env = &lint.Env{Today: req.Today}
@@ -178,7 +180,7 @@ func (p *Plan) loadConfig() (*config.Config, error) {
 			return &config.Config{}, nil
 		}
 	}
-	cfg, text, problems := config.Load(from, path, config.Options{Root: p.root, WorkDir: p.req.WorkDir, Rules: p.known})
+	cfg, text, problems := config.Load(from, path, config.Options{Root: p.root, WorkDir: p.req.WorkDir, Rules: p.known, Presets: p.req.Presets})
 	if len(problems) == 0 {
 		return cfg, nil
 	}
@@ -235,7 +237,7 @@ func (p *Plan) versions(cfg *config.Config) (*lint.Versions, error) {
 const maxVersionsFile = 1 << 20
 
 // LoadVersions reads EKS version data through root from the file abs, written like
-// lint/data/eks-versions.yaml; name is how messages, and the data's Source, name the file.
+// lint/data/eks-versions.yaml; name is how messages and the data's Source name it.
 func LoadVersions(root *fsroot.Root, abs, name string) (*lint.Versions, error) {
 	data, err := root.ReadFileLimit(abs, maxVersionsFile)
 	if err != nil {

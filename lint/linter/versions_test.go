@@ -23,11 +23,11 @@ func TestLoadVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := linter.LoadVersions(root, path, "eks.yaml")
+	v, err := linter.LoadVersions(root, path, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Source != "eks.yaml" || v.AsOf.Format(time.DateOnly) != "2027-05-01" {
+	if v.Source != path || v.AsOf.Format(time.DateOnly) != "2027-05-01" {
 		t.Errorf("source %s as_of %v", v.Source, v.AsOf)
 	}
 	if _, err := linter.LoadVersions(root, filepath.Join(dir, "missing.yaml"), "missing.yaml"); err == nil {

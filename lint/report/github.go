@@ -91,23 +91,25 @@ func workflowCommand(l lint.Level) string {
 // file outside it (or standard input) gets no file property and is named in the message
 // instead, since GitHub could not open it. Properties and messages are escaped as workflow
 // commands require (%, CR and LF; also : and , in properties), so nothing from the linted files
-// can end the command or start one of its own.
+// can end the command or start one of its own, and control characters are shown escaped.
 func GitHubAnnotations(w io.Writer, run *Run) error {
 	bw := bufio.NewWriter(w)
 	for _, a := range run.annotations() {
 		props := githubactions.CommandProperties{}
-		msg := a.message()
+		msg := printableLines(a.message())
 		if a.rule() != nil {
 			props["title"] = a.rule().ID
 			msg += "\n" + a.rule().Title + ": " + RuleHelpURI(a.rule().ID)
 		} else if a.level() == lint.Error {
 			props["title"] = "ekslint: input not linted"
 		}
-		if path, inside := run.sourcePath(a.pos().File); inside {
+		// A file whose name holds control characters is named in the message, escaped: GitHub
+		// could not open it, and the log would show the characters raw.
+		if path, inside := run.sourcePath(a.pos().File); inside && printable(path) == path {
 			props["file"] = path
 			setPosition(props, a.pos())
 		} else if a.pos().File != "" {
-			msg = lint.Pos{File: path, Line: a.pos().Line, Column: a.pos().Column}.String() + ": " + msg
+			msg = printable(lint.Pos{File: path, Line: a.pos().Line, Column: a.pos().Column}.String()) + ": " + msg
 		}
 		cmd := githubactions.Command{Name: workflowCommand(a.level()), Message: msg, Properties: props}
 		fmt.Fprintln(bw, cmd.String())
@@ -280,7 +282,7 @@ func mdText(s string, limit int) string {
 		}
 		n++
 		switch {
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+		case r == '\t' || unprintable(r):
 			b.WriteByte(' ')
 		case r < 0x80 && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", r):
 			b.WriteByte('\\')

@@ -28,9 +28,10 @@ type Run struct {
 	SourceRoot string
 }
 
-// TextOptions control the text format.
+// TextOptions control the text format. Source and Color are independent: a CI log wants the
+// source lines without colour codes, a pipe neither.
 type TextOptions struct {
-	// Source shows the source line and a caret under each finding, like a compiler on a terminal.
+	// Source shows the source line and a caret under each finding, like a compiler.
 	Source bool
 	// Color adds ANSI colours; only for terminals.
 	Color bool
@@ -68,7 +69,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 			if where == "" {
 				where = "ekslint" // a problem of the run itself (stale version data), not of a file
 			}
-			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, where), paint(levelColor[p.Level], p.Level.String()+":"), firstLine(p.Message))
+			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, printable(where)), paint(levelColor[p.Level], p.Level.String()+":"), printable(firstLine(p.Message)))
 			if opts.Source {
 				writeSource(bw, res.Sources, p.Pos, paint)
 			}
@@ -84,8 +85,8 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 		if len(f.Variants) > 1 {
 			msg += " [" + strings.Join(f.Variants, ", ") + "]"
 		}
-		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, f.Pos.String()), paint(levelColor[f.Level], f.Level.String()),
-			paint(ansiGray, f.Rule.ID+":"), msg)
+		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, printable(f.Pos.String())), paint(levelColor[f.Level], f.Level.String()),
+			paint(ansiGray, f.Rule.ID+":"), printable(msg))
 		if opts.Source {
 			writeSource(bw, res.Sources, f.Pos, paint)
 		}
@@ -104,7 +105,8 @@ func firstLine(s string) string {
 	return s
 }
 
-// writeSource prints the line under a position with a caret and tildes under its range:
+// writeSource prints the line under a position with a caret and tildes under the key or value
+// the position starts at, in display columns (tabs expanded, wide characters counted twice):
 //
 //	19 |       - name: web
 //	   |         ^~~~
@@ -113,19 +115,60 @@ func writeSource(w io.Writer, srcs *engine.Sources, p lint.Pos, paint func(code,
 	if line == nil || p.Column == 0 || !utf8.Valid(line) {
 		return
 	}
-	text := strings.ReplaceAll(string(line), "\t", " ")
-	num := fmt.Sprint(p.Line)
-	gutter := strings.Repeat(" ", len(num))
-	width := 1
-	if p.EndLine == p.Line && p.EndColumn > p.Column {
-		width = p.EndColumn - p.Column
-	} else if n := utf8.RuneCountInString(text) - p.Column + 1; n > 1 {
-		width = n
+	runes := []rune(string(line))
+	if p.Column > len(runes)+1 {
+		return
 	}
-	width = min(width, max(1, utf8.RuneCountInString(text)-p.Column+1))
-	marker := "^" + strings.Repeat("~", width-1)
-	fmt.Fprintf(w, "%s %s %s\n", paint(ansiGray, num), paint(ansiGray, "|"), text)
-	fmt.Fprintf(w, "%s %s %s%s\n", gutter, paint(ansiGray, "|"), strings.Repeat(" ", p.Column-1), paint(ansiGray, marker))
+	first := p.Column - 1
+	last := first + underlined(runes[first:], p)
+	text, starts := displayColumns(string(runes))
+	num := fmt.Sprint(p.Line)
+	from, to := starts[first], starts[max(last, first+1)]
+	marker := "^" + strings.Repeat("~", max(0, to-from-1))
+	fmt.Fprintf(w, "%s %s %s\n", paint(ansiGray, num), paint(ansiGray, "|"), printable(text))
+	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", len(num)), paint(ansiGray, "|"), strings.Repeat(" ", from), paint(ansiGray, marker))
+}
+
+// underlined is how many runes of rest (the line from the position's column) the caret line
+// covers: the range when it ends on this line, else the token it starts with (a key up to its
+// colon, a scalar up to a comment), never the comment after it.
+func underlined(rest []rune, p lint.Pos) int {
+	n := len(rest)
+	if p.EndLine == p.Line && p.EndColumn > p.Column {
+		n = min(n, p.EndColumn-p.Column)
+	} else if i := keyEnd(rest); i > 0 {
+		n = i
+	}
+	if i := commentStart(rest[:n]); i >= 0 {
+		n = i
+	}
+	for n > 1 && (rest[n-1] == ' ' || rest[n-1] == '\t') {
+		n--
+	}
+	return max(n, 1)
+}
+
+// keyEnd is where a mapping key written at the start of rest ends (its colon), or 0.
+func keyEnd(rest []rune) int {
+	for i, r := range rest {
+		switch {
+		case r == '#' && i > 0 && (rest[i-1] == ' ' || rest[i-1] == '\t'):
+			return 0
+		case r == ':' && (i+1 == len(rest) || rest[i+1] == ' ' || rest[i+1] == '\t'):
+			return i
+		}
+	}
+	return 0
+}
+
+// commentStart is where a YAML comment begins in s (a # after a space), or -1.
+func commentStart(s []rune) int {
+	for i := 1; i < len(s); i++ {
+		if s[i] == '#' && (s[i-1] == ' ' || s[i-1] == '\t') {
+			return i
+		}
+	}
+	return -1
 }
 
 // Summary is the last line of the text report, e.g.

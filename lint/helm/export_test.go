@@ -1,0 +1,4 @@
+package helm
+
+// Corpus is the corpus folder for the external tests; "" when there is none.
+var Corpus = corpus

@@ -1,0 +1,210 @@
+package kustomize
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// Kustomize's own work grows faster than an overlay in places (docs/kustomize.md has the
+// measurements): it builds a base once for every path that includes it, compares every object it
+// takes in with every object it holds at each kustomization, applies a targeted patch to every
+// object it selects, merges each patch into an object the patches before may have grown, and
+// copies the path walked so far at each step of a field path. These limits keep every build to
+// seconds; an overlay over one is refused before kustomize sees it, at the line that goes over,
+// and the rest of the run goes on.
+const (
+	maxBuilds            = 1000      // kustomizations built, each once for every path that includes it
+	maxComparisons       = 4_000_000 // objects held, squared, summed over the kustomizations built
+	maxPatches           = 1000      // patches, each once for every time its kustomization is built
+	maxPatchApplications = 5000      // patches times the objects each may apply to
+	maxFieldPathSegments = 100       // segments of one field path
+)
+
+// notBuilt ends every limit's message: what to do instead.
+const notBuilt = "not built (to lint it anyway, lint `kustomize build` output with `ekslint lint -`)"
+
+// saturated is where counts stop: a lattice of bases including each other twice over asks for
+// 2^depth builds, more than an integer holds. Counts are floats so that a product of two
+// saturated counts still compares right.
+const saturated = 1e15
+
+func add(a, b float64) float64 { return min(a+b, saturated) }
+
+// checkLimits refuses an overlay that would ask kustomize for more work than the limits allow.
+// The overlay's kustomizations include each other without cycles: visit refused those.
+func (b *build) checkLimits() {
+	order := b.topological()
+	times := map[string]float64{b.dir: 1} // how many times kustomize builds each kustomization
+	for _, dir := range order {
+		for _, e := range b.edges[dir] {
+			times[e.dir] = add(times[e.dir], times[dir])
+		}
+	}
+	held := map[string]float64{}  // the objects each kustomization holds once built
+	kinds := map[string]float64{} // the objects of the built overlay, by kind
+	for _, dir := range slices.Backward(order) {
+		own, ownKinds := b.ownObjects(dir)
+		held[dir] = own
+		for _, e := range b.edges[dir] {
+			held[dir] = add(held[dir], held[e.dir])
+		}
+		for kind, n := range ownKinds {
+			kinds[kind] = add(kinds[kind], n*times[dir])
+		}
+	}
+	var builds, comparisons, patches, applications float64
+	var mostPatches, mostApplied *kustFile
+	var mostPatchesN, mostAppliedN float64
+	for _, dir := range order {
+		k := b.kusts[dir]
+		n, applied := times[dir]*float64(len(k.patches)), 0.0
+		for _, p := range k.patches {
+			applied += b.applications(k, p, kinds)
+		}
+		applied *= times[dir]
+		builds, comparisons = add(builds, times[dir]), add(comparisons, times[dir]*held[dir]*held[dir])
+		patches, applications = add(patches, n), add(applications, applied)
+		if n > mostPatchesN {
+			mostPatches, mostPatchesN = k, n
+		}
+		if applied > mostAppliedN {
+			mostApplied, mostAppliedN = k, applied
+		}
+	}
+	overlay := b.kusts[b.dir]
+	switch {
+	case builds > maxBuilds:
+		b.problem(startOf(overlay.text.Name), "this overlay has kustomize build %.0f kustomizations (a base once for every path that includes it), more than the %d ekslint allows: %s", builds, maxBuilds, notBuilt)
+	case comparisons > maxComparisons:
+		b.problem(startOf(overlay.text.Name), "kustomize would compare this overlay's objects %.0f times (at each kustomization built, each object it holds with every other), more than the %d ekslint allows: %s", comparisons, maxComparisons, notBuilt)
+	case patches > maxPatches:
+		b.problem(patchesPos(mostPatches), "this overlay applies %.0f patches (here and in the kustomizations it includes), more than the %d ekslint allows: %s", patches, maxPatches, notBuilt)
+	case applications > maxPatchApplications:
+		b.problem(patchesPos(mostApplied), "this overlay's patches may apply %.0f times (a patch with a target once for every object of the kinds it selects), more than the %d ekslint allows: %s", applications, maxPatchApplications, notBuilt)
+	}
+}
+
+// topological returns the folders of the overlay's kustomizations, each after every one that
+// includes it.
+func (b *build) topological() []string {
+	var post []string
+	done := map[string]bool{}
+	var dfs func(dir string)
+	dfs = func(dir string) {
+		if done[dir] {
+			return
+		}
+		done[dir] = true
+		for _, e := range b.edges[dir] {
+			dfs(e.dir)
+		}
+		post = append(post, dir)
+	}
+	dfs(b.dir)
+	slices.Reverse(post)
+	return post
+}
+
+// ownObjects counts the objects kustomization dir makes itself: those of its resource files
+// (a List's items each) and those its generators make.
+func (b *build) ownObjects(dir string) (float64, map[string]float64) {
+	kinds := map[string]float64{}
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		kind := mapGet(n, "kind").Value
+		if items := mapGet(n, "items"); strings.HasSuffix(kind, "List") && items.Kind == yaml.SequenceNode {
+			for _, it := range items.Content {
+				visit(deref(it))
+			}
+			return
+		}
+		kinds[kind]++
+	}
+	for _, abs := range b.resources[dir] {
+		docs, _ := b.cache.get(abs).parse(b.cache, b.display(abs))
+		for _, d := range docs {
+			visit(d)
+		}
+	}
+	for _, g := range b.generators[dir] {
+		kinds[g.kind]++
+	}
+	total := 0.0
+	for _, n := range kinds {
+		total += n
+	}
+	return total, kinds
+}
+
+// applications counts the objects patch p of k may apply to each time k is built: its documents
+// without a target (each patches the object it names), the objects of the kinds its target selects
+// with one (labelSelector and annotationSelector are not evaluated: every object of the kind).
+func (b *build) applications(k *kustFile, p *patchSpec, kinds map[string]float64) float64 {
+	if p.target == nil {
+		docs, _, _ := b.patchDocs(k, p)
+		return float64(len(docs))
+	}
+	want := mapGet(p.target, "kind").Value
+	re, err := regexp.Compile("^(?:" + want + ")$")
+	n := 0.0
+	for kind, count := range kinds {
+		if want == "" || err == nil && re.MatchString(kind) || err != nil && want == kind {
+			n += count
+		}
+	}
+	return n
+}
+
+// patchesPos is the position of k's patches: the first of its patch fields.
+func patchesPos(k *kustFile) lint.Pos {
+	for _, field := range []string{"patches", "patchesStrategicMerge", "patchesJson6902"} {
+		if key := mapKey(k.root, field); key != nil {
+			return at(k.text, key, key)
+		}
+	}
+	return startOf(k.text.Name)
+}
+
+// checkFieldPaths refuses field paths of more than maxFieldPathSegments segments in doc, a
+// kustomization or a file it reads as configuration: `fieldPath` and `fieldPaths` (replacements,
+// vars) and the `path` of field specs (in `fieldSpecs` and `fields` lists, and everywhere in a
+// `configurations` file, when specs is set).
+func (b *build) checkFieldPaths(doc *yaml.Node, specs bool, place func(key, val *yaml.Node) lint.Pos) {
+	check := func(field string, key, val *yaml.Node, sep string) {
+		val = deref(val)
+		if n := strings.Count(val.Value, sep) + 1; val.Kind == yaml.ScalarNode && n > maxFieldPathSegments {
+			b.problem(place(key, val), "%s has %d segments, more than the %d ekslint allows (kustomize copies the path walked so far at each step): %s", field, n, maxFieldPathSegments, notBuilt)
+		}
+	}
+	var walk func(n *yaml.Node, specs bool)
+	walk = func(n *yaml.Node, specs bool) {
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for _, it := range n.Content {
+				walk(it, specs)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key, val := n.Content[i], n.Content[i+1]
+				switch {
+				case key.Value == "fieldPath":
+					check("fieldPath", key, val, ".")
+				case key.Value == "fieldPaths":
+					for _, it := range items(deref(val)) {
+						check("a fieldPaths entry", nil, it, ".")
+					}
+				case key.Value == "path" && specs:
+					check("a field spec's path", key, val, "/")
+				default:
+					walk(val, specs || key.Value == "fieldSpecs" || key.Value == "fields")
+				}
+			}
+		}
+	}
+	walk(doc, specs)
+}

@@ -1,0 +1,67 @@
+package kustomize_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestLimits gives kustomize overlays whose builds would take minutes or never end: each is
+// refused before the build, at the line that goes over a limit, under a watchdog that fails the
+// test on a hang.
+func TestLimits(t *testing.T) {
+	const refused = "not built (to lint it anyway, lint `kustomize build` output with `ekslint lint -`)"
+	t.Run("patches", func(t *testing.T) {
+		res := loadOverlays(t, manyPatches(t, 10000), "overlay")
+		problemAt(t, res.Problems, "overlay/kustomization.yaml:3:1", "this overlay applies 10000 patches", "more than the 1000 ekslint allows", refused)
+	})
+
+	deep := strings.Repeat("a.", 100000) + "b"
+	const objects = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+	var many strings.Builder
+	for i := range 2001 {
+		fmt.Fprintf(&many, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n", i)
+	}
+	var deployments strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&deployments, "---\n%s", strings.Replace(deployment, "name: web", fmt.Sprintf("name: web%d", i), 1))
+	}
+	files := map[string]string{
+		"fieldpath/kustomization.yaml":      "resources:\n- objects.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    name: c\n    fieldPath: metadata.name\n  targets:\n  - select:\n      kind: ConfigMap\n    fieldPaths:\n    - data." + deep + "\n    options:\n      create: true\n",
+		"fieldpath/objects.yaml":            objects,
+		"fieldspec/kustomization.yaml":      "resources:\n- objects.yaml\ncommonLabels:\n  team: a\nconfigurations:\n- labels.yaml\n",
+		"fieldspec/objects.yaml":            objects,
+		"fieldspec/labels.yaml":             "commonLabels:\n- path: spec/" + strings.Repeat("a/", 200) + "b\n  create: true\n",
+		"objects/kustomization.yaml":        "resources:\n- objects.yaml\n",
+		"objects/objects.yaml":              many.String(),
+		"targeted/kustomization.yaml":       "resources:\n- deployments.yaml\npatches:\n" + strings.Repeat("- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /spec/minReadySeconds\n      value: 1\n", 6),
+		"targeted/deployments.yaml":         deployments.String(),
+		"lattice/bottom/kustomization.yaml": "resources:\n- objects.yaml\n",
+		"lattice/bottom/objects.yaml":       objects,
+	}
+	// Each level includes the next twice, under two prefixes: 2^30 builds of the bottom.
+	const levels = 30
+	for i := range levels {
+		next := fmt.Sprintf("../../l%d", i+1)
+		if i+1 == levels {
+			next = "../../bottom"
+		}
+		for _, side := range []string{"a", "b"} {
+			files[fmt.Sprintf("lattice/l%d/%s/kustomization.yaml", i, side)] = fmt.Sprintf("namePrefix: %s-\nresources:\n- %s/a\n- %s/b\n", side, next, next)
+		}
+	}
+	files[fmt.Sprintf("lattice/l%d/a/kustomization.yaml", levels-1)] = "namePrefix: a-\nresources:\n- ../../bottom\n"
+	files[fmt.Sprintf("lattice/l%d/b/kustomization.yaml", levels-1)] = "namePrefix: b-\nresources:\n- ../../bottom\n"
+	files["lattice/top/kustomization.yaml"] = "resources:\n- ../l0/a\n- ../l0/b\n"
+	root := t.TempDir()
+	writeFiles(t, root, files)
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top")
+	problemAt(t, res.Problems, "fieldpath/kustomization.yaml:12:7", "a fieldPaths entry has 100002 segments, more than the 100 ekslint allows", refused)
+	problemAt(t, res.Problems, "fieldspec/labels.yaml:2:3", "a field spec's path has 202 segments, more than the 100 ekslint allows", refused)
+	problemAt(t, res.Problems, "objects/kustomization.yaml:1:1", "kustomize would compare this overlay's objects 4004001 times", "more than the 4000000 ekslint allows", refused)
+	problemAt(t, res.Problems, "targeted/kustomization.yaml:3:1", "this overlay's patches may apply 6000 times", "more than the 5000 ekslint allows", refused)
+	problemAt(t, res.Problems, "lattice/top/kustomization.yaml:1:1", "this overlay has kustomize build", "more than the 1000 ekslint allows", refused)
+	if res.Objects != 0 {
+		t.Errorf("%d objects built", res.Objects)
+	}
+}

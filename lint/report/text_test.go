@@ -1,0 +1,83 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
+)
+
+// TestSourceExcerpt checks the caret line: under the key or value a finding is about, not the
+// comment after it; in display columns, with tabs expanded and wide characters counted twice.
+func TestSourceExcerpt(t *testing.T) {
+	src := "spec:\n" +
+		"  hostNetwork: true   # node agent\n" +
+		"  template:\n" +
+		"\tname: web\n" +
+		"  名前: \"ウェブ\" # comment\n" +
+		"  image: \"x\x1b[31mred\"\n"
+	for _, c := range []struct {
+		name string
+		pos  lint.Pos
+		want string
+	}{
+		{"range on one line, comment after", lint.Pos{Line: 2, Column: 3, EndLine: 2, EndColumn: 20},
+			"2 |   hostNetwork: true   # node agent\n  |   ^~~~~~~~~~~~~~~~~\n"},
+		{"range over lines: the key", lint.Pos{Line: 3, Column: 3, EndLine: 5, EndColumn: 1},
+			"3 |   template:\n  |   ^~~~~~~~\n"},
+		{"tab before the column", lint.Pos{Line: 4, Column: 2, EndLine: 4, EndColumn: 6},
+			"4 |         name: web\n  |         ^~~~\n"},
+		{"wide characters", lint.Pos{Line: 5, Column: 7, EndLine: 5, EndColumn: 12},
+			"5 |   名前: \"ウェブ\" # comment\n  |         ^~~~~~~~\n"},
+		{"escape sequences are shown, not obeyed", lint.Pos{Line: 6, Column: 3, EndLine: 6, EndColumn: 8},
+			"6 |   image: \"x\\x1b[31mred\"\n  |   ^~~~~\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srcs := &engine.Sources{}
+			srcs.Add(lint.NewText("a.yaml", []byte(src)))
+			c.pos.File = "a.yaml"
+			var b strings.Builder
+			writeSource(&b, srcs, c.pos, func(_, s string) string { return s })
+			if b.String() != c.want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), c.want)
+			}
+		})
+	}
+}
+
+// TestTextEscapes: a file name or message from the repository cannot write terminal sequences
+// or forge lines.
+func TestTextEscapes(t *testing.T) {
+	r := &lint.Rule{ID: "test-rule", Level: lint.Error}
+	res := &engine.Result{Sources: &engine.Sources{}, Findings: []engine.Finding{{Rule: r, Level: lint.Error,
+		Message: "container \"\x1b]0;pwned\x07\" is bad\nforged.yaml:1:1: error x: y",
+		Place:   lint.Place{Pos: lint.Pos{File: "dir\x1b[2J/a\u202e.yaml", Line: 1, Column: 1}}}}}
+	var b strings.Builder
+	if err := Text(&b, &Run{Result: res}, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if strings.ContainsAny(got, "\x1b\x07\u202e") || strings.Count(got, "\n") != 2 {
+		t.Errorf("unescaped output: %q", got)
+	}
+	if !strings.Contains(got, `dir\x1b[2J/a\u202e.yaml:1:1: error test-rule: container "\x1b]0;pwned\x07" is bad\x0aforged.yaml`) {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestAnnotationEscapes: a file name with control characters is named in the message, escaped,
+// and gets no file property that would carry them into the log.
+func TestAnnotationEscapes(t *testing.T) {
+	r := &lint.Rule{ID: "test-rule", Level: lint.Error}
+	res := &engine.Result{Sources: &engine.Sources{}, Findings: []engine.Finding{{Rule: r, Level: lint.Error,
+		Message: "bad \x1b[8m", Place: lint.Place{Pos: lint.Pos{File: "a\x1b[8m.yaml", Line: 3, Column: 1}}}}}
+	var b strings.Builder
+	if err := GitHubAnnotations(&b, &Run{Result: res, WorkDir: "/repo"}); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if strings.Contains(got, "\x1b") || strings.Contains(got, "file=") || !strings.Contains(got, `::a\x1b[8m.yaml:3:1: bad \x1b[8m`) {
+		t.Errorf("got %q", got)
+	}
+}

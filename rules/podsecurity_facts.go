@@ -1,0 +1,437 @@
+package rules
+
+import (
+	"cmp"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+
+	"github.com/ekslint/ekslint/lint"
+)
+
+// What the pod security rules keep of each workload and Namespace between collecting and
+// checking, and the check they share.
+//
+// Every version of every check is run when a workload is collected (or the answer is taken from
+// the cache), and each failure is kept traced to its field, with the versions it fails at as a
+// bit mask: rule 89 needs the verdict at the version a namespace pins, and the namespace may come
+// later in the input than its workloads. Kept this way, a workload costs the Places of its fields
+// at fault (usually one) and a pointer to the shape its template shares; keeping what it takes to
+// evaluate again would be a pod spec per workload, and evaluating every version up front costs a
+// few microseconds per new shape (31 check functions in the library today).
+
+// psItem is a workload with breaches or a Namespace.
+type psItem struct {
+	pod *podItem
+	ns  *nsItem
+}
+
+type podItem struct {
+	namespace string
+	shape     *psShape
+	// places are the distinct positions of the shape's nodes, and at gives each node's: a
+	// container missing several fields the restricted standard wants has one position for all.
+	places []lint.Place
+	at     []uint16
+}
+
+// A psShape is how a pod breaks the checks, all but where: what the messages and fingerprints
+// need. Pods that ask the library the same question (psPod.key) share one, so a run of 100,000
+// workloads from a few templates keeps a few shapes and a Place or two per workload.
+type psShape struct {
+	breaches []psBreach
+	// nodes are the distinct fields the breaches land on, each as a breach landing there: its
+	// Node is found again in every pod of the shape (psPod.at).
+	nodes []breach
+}
+
+// psBreach is a breach as kept: what a message needs, with the field as an index into the
+// shape's nodes.
+type psBreach struct {
+	check, versions uint8
+	field           field
+	missing         bool          // the field is absent (or, for fUnlocated, unknown)
+	kind            containerKind // for container fields
+	place           uint16
+	path            string // the field's path, for the finding's fingerprint
+	name            string // the container, volume or annotation the field belongs to
+	value           string // the value as written, for messages
+	reason          string // the library's ForbiddenReason (the ForbiddenDetail for fUnlocated)
+}
+
+type nsItem struct {
+	name    string
+	labels  map[string]string     // the pod-security.kubernetes.io/ labels
+	labelAt map[string]lint.Place // where each of them is written
+}
+
+// psaLabelPrefix starts every label Pod Security admission reads on a namespace.
+const psaLabelPrefix = "pod-security.kubernetes.io/"
+
+// podSecurityFacts is the collect step the pod security rules share.
+var podSecurityFacts = lint.Collect(collectPodSecurity)
+
+// probes are reused between workloads: a probe pod is rebuilt a few dozen times per workload.
+var probes = sync.Pool{New: func() any { return &podProbe{} }}
+
+func collectPodSecurity(o *lint.Object) (psItem, bool) {
+	if o.Format != lint.Kubernetes {
+		return psItem{}, false
+	}
+	if o.Kind() == "Namespace" && o.ID.APIVersion == "v1" {
+		ns := &nsItem{name: o.Name(), labels: map[string]string{}, labelAt: map[string]lint.Place{}}
+		for _, e := range o.Get("metadata", "labels").Entries() {
+			if strings.HasPrefix(e.Key(), psaLabelPrefix) {
+				ns.labels[e.Key()], ns.labelAt[e.Key()] = e.Str(), e.Place()
+			}
+		}
+		return psItem{ns: ns}, true
+	}
+	if !o.IsWorkload() || !o.PodSpec().IsMap() {
+		return psItem{}, false
+	}
+	pod := readPod(o.PodTemplate())
+	pr := probes.Get().(*podProbe)
+	shape := pod.evaluate(pr)
+	probes.Put(pr)
+	if len(shape.breaches) == 0 {
+		return psItem{}, false
+	}
+	item := &podItem{namespace: o.Namespace(), shape: shape, at: make([]uint16, len(shape.nodes))}
+	for i := range shape.nodes {
+		at := pod.at(&shape.nodes[i]).Place()
+		j := slices.IndexFunc(item.places, func(p lint.Place) bool { return p.Pos == at.Pos })
+		if j < 0 {
+			j = len(item.places)
+			item.places = append(item.places, at)
+		}
+		item.at[i] = uint16(j)
+	}
+	return psItem{pod: item}, true
+}
+
+// shape keeps what the messages need of the breaches of a pod.
+func (p *psPod) shape(breaches []breach) *psShape {
+	sh := &psShape{}
+	var paths []string
+	for _, b := range breaches {
+		path := p.at(&b).Path()
+		i := slices.Index(paths, path)
+		if i < 0 {
+			if len(paths) == 1<<16 {
+				break // a pod this broken has said enough
+			}
+			i = len(paths)
+			paths = append(paths, path)
+			sh.nodes = append(sh.nodes, b)
+		}
+		kept := psBreach{check: b.check, versions: b.versions, field: b.field, missing: b.site < 0,
+			place: uint16(i), path: path, reason: b.reason}
+		if b.container >= 0 {
+			c := p.containers[b.container]
+			kept.kind, kept.name = c.kind, c.name
+		}
+		if b.site >= 0 {
+			s := &p.sites[b.site]
+			kept.value = valueOf(s)
+			if s.field == fVolume || s.field == fAnnotation {
+				kept.name = s.s
+			}
+		}
+		if b.field == fUnlocated {
+			kept.reason = b.reason + ": " + b.detail
+		}
+		sh.breaches = append(sh.breaches, kept)
+	}
+	return sh
+}
+
+// valueOf is a site's value as a message shows it.
+func valueOf(s *site) string {
+	switch s.field {
+	case fHostNetwork, fHostPID, fHostIPC, fPodHostProcess, fPodRunAsNonRoot, fPrivileged,
+		fAllowPrivilegeEscalation, fRunAsNonRoot, fHostProcess:
+		return strconv.FormatBool(s.b)
+	case fPodRunAsUser, fRunAsUser, fHostPort:
+		return strconv.FormatInt(s.n, 10)
+	case fVolume:
+		if slices.Contains(s.list, "hostPath") {
+			return s.s2
+		}
+		return strings.Join(s.list, ", ")
+	case fAnnotation:
+		return s.s2
+	case fCapDrop:
+		return "[" + strings.Join(s.list, ", ") + "]"
+	case fProbeHost:
+		return strings.Join(probeHandlers[s.n], ".") + "." + s.s + ".host: " + s.s2
+	}
+	return s.s
+}
+
+// place is where a breach is reported.
+func (p *podItem) place(b *psBreach) lint.Place {
+	at := p.places[p.at[b.place]]
+	at.Path = b.path
+	return at
+}
+
+// subject names what a container field belongs to.
+func (b *psBreach) subject() string { return describeKind(b.kind, b.name) }
+
+// describeKind names a container of a kind for a message.
+func describeKind(kind containerKind, name string) string {
+	switch kind {
+	case initContainer:
+		return "init container " + strconv.Quote(name)
+	case ephemeralContainer:
+		return "ephemeral container " + strconv.Quote(name)
+	}
+	return "container " + strconv.Quote(name)
+}
+
+// String says what is wrong, in terms of the field a person edits.
+func (b *psBreach) String() string {
+	who := b.subject()
+	switch b.field {
+	case fHostNetwork:
+		return "the pod sets hostNetwork: true"
+	case fHostPID:
+		return "the pod sets hostPID: true"
+	case fHostIPC:
+		return "the pod sets hostIPC: true"
+	case fPodSeccomp:
+		if b.missing {
+			return "neither the pod nor its containers set a seccompProfile"
+		}
+		return "the pod sets seccompProfile type " + quoteEmpty(b.value)
+	case fPodAppArmor:
+		return "the pod sets appArmorProfile type " + quoteEmpty(b.value)
+	case fPodSELinuxType, fSELinuxType, fPodSELinuxUser, fSELinuxUser, fPodSELinuxRole, fSELinuxRole:
+		key := map[field]string{fPodSELinuxType: "type", fSELinuxType: "type", fPodSELinuxUser: "user",
+			fSELinuxUser: "user", fPodSELinuxRole: "role", fSELinuxRole: "role"}[b.field]
+		if b.field.podLevel() {
+			who = "the pod"
+		}
+		return who + " sets seLinuxOptions." + key + ": " + quoteEmpty(b.value)
+	case fPodHostProcess:
+		return "the pod sets windowsOptions.hostProcess: true"
+	case fPodRunAsNonRoot:
+		if b.missing {
+			return "neither the pod nor its containers set runAsNonRoot: true"
+		}
+		return "the pod sets runAsNonRoot: " + b.value
+	case fPodRunAsUser:
+		return "the pod sets runAsUser: " + b.value
+	case fSysctl:
+		return "the pod sets sysctl " + b.value
+	case fVolume:
+		if strings.HasPrefix(b.value, "/") {
+			return "volume " + strconv.Quote(b.name) + " mounts the node's " + b.value
+		}
+		return "volume " + strconv.Quote(b.name) + " is of type " + b.value
+	case fAnnotation:
+		return "annotation " + b.name + ": " + b.value
+	case fPrivileged:
+		return who + " sets privileged: true"
+	case fAllowPrivilegeEscalation:
+		if b.missing {
+			return who + " does not set allowPrivilegeEscalation: false"
+		}
+		return who + " sets allowPrivilegeEscalation: " + b.value
+	case fRunAsNonRoot:
+		if b.missing {
+			return who + " does not set runAsNonRoot: true, and neither does the pod"
+		}
+		return who + " sets runAsNonRoot: " + b.value
+	case fRunAsUser:
+		return who + " sets runAsUser: " + b.value
+	case fSeccomp:
+		if b.missing {
+			return who + " has no seccompProfile, and neither does the pod"
+		}
+		return who + " sets seccompProfile type " + quoteEmpty(b.value)
+	case fAppArmor:
+		return who + " sets appArmorProfile type " + quoteEmpty(b.value)
+	case fHostProcess:
+		return who + " sets windowsOptions.hostProcess: true"
+	case fProcMount:
+		return who + " sets procMount: " + quoteEmpty(b.value)
+	case fCapAdd:
+		return who + " adds capability " + b.value
+	case fCapDrop:
+		if b.missing {
+			return who + " does not drop ALL capabilities"
+		}
+		return who + " drops " + b.value + ", not ALL"
+	case fHostPort:
+		return who + " binds hostPort " + b.value
+	case fProbeHost:
+		return who + " sets " + b.value
+	}
+	return "the pod fails the check " + b.reason
+}
+
+func quoteEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}
+
+// newestVersion is the policy version rules 75-88 judge by: the newest Kubernetes version of the
+// EKS version data in use.
+func newestVersion(env *lint.Env) api.Version {
+	v := env.EKS().Newest().Version
+	return api.MajorMinorVersion(v.Major, v.Minor)
+}
+
+// inPlan reports whether a breach happens at one of the check versions of plan.
+func inPlan(plan []psFn, b *psBreach) bool {
+	for _, fn := range plan {
+		if fn.check == b.check && b.versions&(1<<fn.version) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// privilegedNamespaces are the namespaces the input labels pod-security.kubernetes.io/enforce:
+// privileged: declared to run node-level infrastructure.
+func privilegedNamespaces(items []psItem) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range items {
+		if it.ns != nil && it.ns.labels[api.EnforceLevelLabel] == string(api.LevelPrivileged) {
+			out[it.ns.name] = true
+		}
+	}
+	return out
+}
+
+// A standard is a rule made of controls of the Pod Security Standards: it reports every breach
+// of its checks that the library finds at the rule's level and the newest Kubernetes version.
+type standard struct {
+	level  api.Level
+	checks []policy.CheckID
+	// fields narrows the breaches reported to these fields (0: every field of the checks).
+	fields fieldSet
+	// why follows the breach in the message: what it allows and which standard forbids it.
+	why string
+	// severity gives a breach a level other than the rule's (lint.None: the rule's), and says
+	// why in a word the message adds.
+	severity func(b *psBreach) (lint.Level, string)
+}
+
+func (st standard) set() lint.SetCheck {
+	return podSecurityFacts.Gather(func(items []psItem, s *lint.SetPass) {
+		plan := psPlans().plan(api.LevelVersion{Level: st.level, Version: newestVersion(s.Env)})
+		var checks []uint8
+		for _, id := range st.checks {
+			if i := checkIndex(id); i >= 0 {
+				checks = append(checks, uint8(i))
+			}
+		}
+		infrastructure := map[string]bool{}
+		if st.level == api.LevelBaseline {
+			infrastructure = privilegedNamespaces(items)
+		}
+		for _, it := range items {
+			pod := it.pod
+			if pod == nil {
+				continue
+			}
+			pod.eachPlace(func(b *psBreach) int {
+				if !slices.Contains(checks, b.check) || st.fields != 0 && !st.fields.has(b.field) || !inPlan(plan, b) {
+					return -1
+				}
+				return 0
+			}, func(at lint.Place, _ int, group []*psBreach) {
+				level, what := lint.None, make([]string, len(group))
+				for i, b := range group {
+					what[i] = b.String()
+					if st.severity == nil {
+						continue
+					}
+					if l, says := st.severity(b); l != lint.None {
+						level = max(level, l)
+						what[i] += " (" + says + ")"
+					}
+				}
+				msg := strings.Join(what, "; ") + "; " + st.why
+				switch {
+				case infrastructure[pod.namespace]:
+					s.ReportLevel(lint.Note, at, "%s (a note: namespace %q is labelled %s: privileged)", msg, pod.namespace, api.EnforceLevelLabel)
+				case level != lint.None:
+					s.ReportLevel(level, at, "%s", msg)
+				default:
+					s.Report(at, "%s", msg)
+				}
+			})
+		}
+	})
+}
+
+// eachPlace calls report once per position with the breaches there that sort puts in the same
+// class (sort returns -1 to leave a breach out): the engine keeps one finding per rule and
+// position, so breaches at one position must make one finding.
+func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Place, class int, group []*psBreach)) {
+	type sorted struct {
+		b     *psBreach
+		class int
+	}
+	var kept []sorted
+	for i := range p.shape.breaches {
+		if c := sort(&p.shape.breaches[i]); c >= 0 {
+			kept = append(kept, sorted{&p.shape.breaches[i], c})
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b sorted) int {
+		return cmp.Or(cmp.Compare(p.at[a.b.place], p.at[b.b.place]), cmp.Compare(a.class, b.class))
+	})
+	for len(kept) > 0 {
+		n := 1
+		for n < len(kept) && p.at[kept[n].b.place] == p.at[kept[0].b.place] && kept[n].class == kept[0].class {
+			n++
+		}
+		group := make([]*psBreach, n)
+		for i := range group {
+			group[i] = kept[i].b
+		}
+		report(p.place(kept[0].b), kept[0].class, group)
+		kept = kept[n:]
+	}
+}
+
+// nodeTakeover says what a hostPath hands over, or "" when it is not one of the paths that give
+// the node away: a container runtime's socket, the node's root, its configuration or the
+// kubelet's state, or a folder holding one of them. The kubelet resolves a hostPath on the node,
+// where /var/run links to /run.
+func nodeTakeover(hostPath string) string {
+	p := path.Clean(hostPath)
+	if p == "/var/run" || strings.HasPrefix(p, "/var/run/") {
+		p = "/run" + strings.TrimPrefix(p, "/var/run")
+	}
+	if p == "/" {
+		return "the node's whole filesystem"
+	}
+	for _, t := range []struct{ path, what string }{
+		{"/run/docker.sock", "Docker's socket"},
+		{"/run/containerd/containerd.sock", "containerd's socket"},
+		{"/run/crio/crio.sock", "CRI-O's socket"},
+		{"/etc", "the node's configuration"},
+		{"/var/lib/kubelet", "the kubelet's state, with every pod's secrets"},
+	} {
+		if p == t.path {
+			return t.what
+		}
+		if strings.HasPrefix(t.path, p+"/") {
+			return "a folder holding " + t.what
+		}
+	}
+	return ""
+}
