@@ -91,8 +91,8 @@ func makeRepo(t testing.TB, files int) string {
 
 // addHostile adds to the repository in dir what a hostile pull request can commit, among its
 // folders: symlinks to /dev/zero and out of the repository, symlink loops, pipes named like
-// manifests, kustomizations and charts, 1 GB sparse files and unreadable folders (which root
-// reads anyway: what they hold changes nothing the tests lint).
+// manifests, kustomizations, .gitignore files and charts, 1 GB sparse files and unreadable folders
+// (which root reads anyway: what they hold changes nothing the tests lint).
 func addHostile(t testing.TB, dir string) {
 	t.Helper()
 	link := func(target, name string) {
@@ -125,11 +125,14 @@ func addHostile(t testing.TB, dir string) {
 		link("loop-b", d+"loop-a")
 		link("loop-a", d+"loop-b")
 		link("../..", d+"up")
+		link("/dev/zero", d+"zero/.gitignore")
 		fifo(d + "pipe.yaml")
 		fifo(d + "pipe/kustomization.yaml")
+		fifo(d + "pipe/.gitignore")
 		fifo(d + "pipe-chart/Chart.yaml")
 		sparse(d + "huge.yaml")
 		sparse(d + "huge/kustomization.yml")
+		sparse(d + "huge/.gitignore")
 		write(t, dir, d+"locked/kustomization.yaml", "resources: [cm.yaml]\n")
 		write(t, dir, d+"locked/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: locked}\n")
 		if err := os.Chmod(filepath.Join(dir, d, "locked"), 0); err != nil {
