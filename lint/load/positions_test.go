@@ -1,11 +1,14 @@
 package load_test
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/linttest"
 )
 
@@ -34,6 +37,8 @@ func TestPositionsAsEditorsShowThem(t *testing.T) {
 		{"CR alone", strings.ReplaceAll("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"+tail, "\n", "\r"), 6, 5},
 		{"CR LF", strings.ReplaceAll("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"+tail, "\n", "\r\n"), 6, 5},
 		{"mixed CR and LF", "apiVersion: v1\rkind: ConfigMap\nmetadata:\r\n  name: a\r" + tail, 6, 5},
+		{"UTF-16 little-endian", utf16Text(binary.LittleEndian, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"café\"\n"+tail), 6, 5},
+		{"UTF-16 big-endian", utf16Text(binary.BigEndian, "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n"+strings.ReplaceAll(tail, "\n", "\r\n")), 6, 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := linttest.LintFiles(t, map[string]string{"x.yaml": c.src}, linttest.Only(atField))
@@ -82,11 +87,40 @@ func TestProblemPositions(t *testing.T) {
 	}
 }
 
-// TestIgnoreCommentsWithCRLineEnds: a file with CR line ends has lines, and ignore comments on them.
-func TestIgnoreCommentsWithCRLineEnds(t *testing.T) {
-	src := "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: a\r  labels:\r    # ekslint:ignore at-field -- fine here\r    mark: x\r"
-	res := linttest.LintFiles(t, map[string]string{"x.yaml": src}, linttest.Only(atField))
-	if len(res.Problems) > 0 || len(res.Findings) != 1 || res.Findings[0].Suppression == nil || res.Findings[0].Pos.Line != 7 {
-		t.Fatalf("problems %v, findings %v: want one suppressed finding at line 7", res.Problems, res.Findings)
+// TestIgnoreComments: ignore comments are read whatever the line ends and the encoding, and the
+// source line under a finding is the line of the file, as a report shows it.
+func TestIgnoreComments(t *testing.T) {
+	src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    # ekslint:ignore at-field -- fine here\n    mark: x\n"
+	for name, src := range map[string]string{
+		"LF":        src,
+		"CR alone":  strings.ReplaceAll(src, "\n", "\r"),
+		"UTF-16 LE": utf16Text(binary.LittleEndian, src),
+		"UTF-16 BE": utf16Text(binary.BigEndian, strings.ReplaceAll(src, "\n", "\r\n")),
+	} {
+		for _, stdin := range []bool{false, true} {
+			var res *linter.Result
+			if stdin {
+				res = linttest.LintString(t, src, linttest.Only(atField))
+			} else {
+				res = linttest.LintFiles(t, map[string]string{"x.yaml": src}, linttest.Only(atField))
+			}
+			if len(res.Problems) > 0 || len(res.Findings) != 1 || res.Findings[0].Suppression == nil || res.Findings[0].Pos.Line != 7 {
+				t.Errorf("%s (stdin %v): problems %v, findings %v: want one suppressed finding at line 7", name, stdin, res.Problems, res.Findings)
+				continue
+			}
+			if line := string(res.Sources.Line(res.Findings[0].Pos.File, 7)); line != "    mark: x" {
+				t.Errorf("%s (stdin %v): source line 7 is %q", name, stdin, line)
+			}
+		}
 	}
+}
+
+// utf16Text encodes s as UTF-16 with a byte order mark, as Windows PowerShell writes files.
+func utf16Text(order binary.ByteOrder, s string) string {
+	units := utf16.Encode([]rune("\ufeff" + s))
+	b := make([]byte, 2*len(units))
+	for i, u := range units {
+		order.PutUint16(b[2*i:], u)
+	}
+	return string(b)
 }

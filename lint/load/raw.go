@@ -3,11 +3,13 @@ package load
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 
 	"go.yaml.in/yaml/v3"
 
@@ -33,13 +35,21 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		return
 	}
 	defer closeInput()
+	r, size, transcoded, err := fromUTF16(r, size, in.Path, lim.MaxFileSize)
+	if err != nil {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: ReadProblem(err)})
+		return
+	}
 	var (
 		comments map[int]*lint.Ignore
-		whole    []byte // stdin, kept for reports: it cannot be read again
-		noted    bool   // the Helm-template note is given once per file
+		// whole is the text read, kept for reports when reading the file again would not give it:
+		// standard input, or a file transcoded from UTF-16.
+		keep  = in.Kind == Stdin || transcoded
+		whole []byte
+		noted bool // the Helm-template note is given once per file
 	)
 	defer func() {
-		if in.Kind == Stdin {
+		if keep {
 			s.Source(lint.NewText(in.Path, whole))
 		} else {
 			s.SourceFile(in.Path, in.Abs, comments)
@@ -55,7 +65,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		if t == nil {
 			return
 		}
-		if in.Kind == Stdin {
+		if keep {
 			whole = append(whole, t.Data...)
 		}
 		if p := CheckText(t); p != nil {
@@ -202,6 +212,33 @@ func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int6
 		return nil, 0, nil, &lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: ReadProblem(err)}
 	}
 	return f, st.Size(), func() { f.Close() }, nil
+}
+
+// fromUTF16 returns the text of a stream that starts with a UTF-16 byte order mark (as Windows
+// PowerShell writes `kubectl get -o yaml > x.yaml`) as UTF-8, read whole, and transcoded true; any
+// other stream as it is. The parser would read UTF-16 itself, but every line, column and ignore
+// comment ekslint reads from the text would be wrong.
+func fromUTF16(r io.Reader, size int64, name string, maxSize int64) (io.Reader, int64, bool, error) {
+	br := bufio.NewReader(r)
+	var order binary.ByteOrder
+	switch bom, _ := br.Peek(2); {
+	case bytes.Equal(bom, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.Equal(bom, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return br, size, false, nil
+	}
+	raw, err := fsroot.ReadAll(br, name, maxSize)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	units := make([]uint16, (len(raw)-2)/2)
+	for i := range units {
+		units[i] = order.Uint16(raw[2+2*i:])
+	}
+	text := []byte(string(utf16.Decode(units)))
+	return bytes.NewReader(text), int64(len(text)), true, nil
 }
 
 // ReadProblem is the message for a file that could not be read: what fsroot refused it for, or
