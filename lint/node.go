@@ -52,16 +52,37 @@ func (n Node) Get(keys ...string) Node {
 func (n Node) field(k string) Node {
 	path := n.trie().child(n.pathOf(), k)
 	if n.Exists() && n.val.Kind == yaml.MappingNode {
-		entries := n.obj.entries(n.val)
-		for i := 0; i+1 < len(entries); i += 2 {
-			if kn := entries[i]; kn.Kind == yaml.ScalarNode && kn.Value == k {
-				return Node{key: kn, val: resolve(entries[i+1]), at: path, obj: n.obj, emb: n.emb}
-			}
+		if kn, vn := n.obj.lookup(n.val, k); kn != nil {
+			return Node{key: kn, val: resolve(vn), at: path, obj: n.obj, emb: n.emb}
 		}
 	}
 	n.at = path
 	n.missing = true
 	return n
+}
+
+// lookup finds key k in mapping m, then among the keys m's merge keys bring in. The written
+// entries are scanned once whatever they hold: lookups are the rules' hot path.
+func (o *Object) lookup(m *yaml.Node, k string) (key, val *yaml.Node) {
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kn := m.Content[i]
+		if isMergeKey(kn) {
+			merges = true
+		} else if kn.Kind == yaml.ScalarNode && kn.Value == k {
+			return kn, m.Content[i+1]
+		}
+	}
+	if !merges {
+		return nil, nil
+	}
+	entries := o.entries(m)
+	for i := 0; i+1 < len(entries); i += 2 {
+		if kn := entries[i]; kn.Kind == yaml.ScalarNode && kn.Value == k {
+			return kn, entries[i+1]
+		}
+	}
+	return nil, nil
 }
 
 // entries are the keys and values of mapping m as YAML 1.1 merges them: m's own entries, then
