@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,6 +23,7 @@ func FuzzRaw(f *testing.F) {
 		f.Add(seed, false)
 	}
 	f.Add([]byte("apiVersion: v1\rkind: Pod\rmetadata: {name: \"a\u2028b\"}\r"), true)
+	f.Add([]byte(utf16Text(binary.LittleEndian, "apiVersion: v1\nkind: Pod\nmetadata: {name: a} # ekslint:ignore x\n")), false)
 	req := linttest.Only(rules.All()...)
 	req.Today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	req.Limits.MaxFileSize = 1 << 20
