@@ -112,23 +112,28 @@ type discovery struct {
 	seen  map[string]int          // input key → index in res.Inputs
 	roots map[string]*fsroot.Root // by folder
 	repos map[*fsroot.Root]*repo  // what is known of each lint root
-	todo  []candidate             // what the overlays of the root decide, in the order met
+	todo  []candidate             // what the paths stand for, in order, decided once the overlays are known
 }
 
-// A candidate is a file or a kustomization folder whose input depends on the overlays that
-// include it.
+// A candidate is what a path stands for: standard input, a chart, or a file or kustomization
+// folder whose input depends on the overlays that include it. Inputs are made in the order of the
+// candidates, which is the order of the paths named and, within a folder, filepath.WalkDir's: set
+// rules that report once per namespace place the finding at the first object they met.
 type candidate struct {
-	overlay bool // a kustomization folder; else a file
-	abs     string
-	repo    *repo
-	named   bool // named on the command line, not found in a folder
-	folder  int  // the named folder it was found in; -1 for a path named itself
+	kind load.InputKind // load.Stdin, load.Chart, load.File, or load.Overlay for a kustomization folder
+	abs  string
+	// at is the path a walk met it at (the chart's folder, the file, the kustomization file),
+	// which orders it in the walk.
+	at     string
+	repo   *repo
+	named  bool // named on the command line, not found in a folder
+	folder int  // the named folder it was found in; -1 for a path named itself
 }
 
 // named adds what one command-line path stands for.
 func (d *discovery) named(p string) {
 	if p == "-" {
-		d.add(load.Input{Kind: load.Stdin, Path: cmp.Or(d.opts.StdinName, load.StdinName)}, -1)
+		d.todo = append(d.todo, candidate{kind: load.Stdin, named: true, folder: -1})
 		return
 	}
 	abs := filepath.Clean(p)
@@ -164,7 +169,7 @@ func (d *discovery) named(p string) {
 	folder := len(d.res.Folders)
 	d.res.Folders = append(d.res.Folders, Folder{Path: load.DisplayPath(abs, d.wd)})
 	if r.isOverlayDir(abs) {
-		d.todo = append(d.todo, candidate{overlay: true, abs: abs, repo: r, named: true, folder: folder})
+		d.todo = append(d.todo, candidate{kind: load.Overlay, abs: abs, repo: r, named: true, folder: folder})
 	}
 	d.walk(abs, r, folder)
 }
@@ -217,30 +222,37 @@ func (d *discovery) file(abs string, r *repo) {
 			r.root.Contains(parent) && r.isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
 			chart = parent
 		}
-		d.input(load.Chart, chart, r, -1)
+		d.todo = append(d.todo, candidate{kind: load.Chart, abs: chart, repo: r, named: true, folder: -1})
 		return
 	}
-	if isChartArchiveName(abs) {
-		d.input(load.Chart, abs, r, -1)
-		return
+	c := candidate{kind: load.File, abs: abs, repo: r, named: true, folder: -1}
+	switch {
+	case isChartArchiveName(abs):
+		c.kind = load.Chart
+	case slices.Contains(kustomize.FileNames, filepath.Base(abs)):
+		c.kind, c.abs = load.Overlay, filepath.Dir(abs)
 	}
-	if slices.Contains(kustomize.FileNames, filepath.Base(abs)) {
-		d.todo = append(d.todo, candidate{overlay: true, abs: filepath.Dir(abs), repo: r, named: true, folder: -1})
-		return
-	}
-	d.todo = append(d.todo, candidate{abs: abs, repo: r, named: true, folder: -1})
+	d.todo = append(d.todo, c)
 }
 
 // resolve decides the candidates once the overlays that may include them are known: for each
 // root, those its walks found, and, when they did not cover it, those a search of the root finds.
 func (d *discovery) resolve() {
 	for _, c := range d.todo {
-		if !c.repo.searched {
+		if (c.kind == load.File || c.kind == load.Overlay) && !c.repo.searched {
 			d.search(c.repo)
 		}
 	}
 	for _, c := range d.todo {
 		r := c.repo
+		switch c.kind {
+		case load.Stdin:
+			d.add(load.Input{Kind: load.Stdin, Path: cmp.Or(d.opts.StdinName, load.StdinName)}, -1)
+			continue
+		case load.Chart:
+			d.input(load.Chart, c.abs, r, c.folder)
+			continue
+		}
 		if dirs := r.overlaysOf(c.abs); len(dirs) > 0 {
 			for _, o := range dirs {
 				d.input(load.Overlay, o, r, c.folder)
@@ -248,12 +260,12 @@ func (d *discovery) resolve() {
 			continue
 		}
 		switch {
-		case c.overlay && r.info(c.abs).component:
+		case c.kind == load.Overlay && r.info(c.abs).component:
 			if c.named {
 				d.res.Problems = append(d.res.Problems, lint.Problem{Pos: lint.Pos{File: load.DisplayPath(kustomize.FileIn(r.root, c.abs), d.wd)}, Level: lint.Note,
 					Message: "is a Kustomize component that no overlay in the lint root includes; components are linted through the overlays that use them"})
 			}
-		case c.overlay:
+		case c.kind == load.Overlay:
 			// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
 			d.input(load.Overlay, c.abs, r, c.folder)
 		case !c.named && r.inOverlay(filepath.Dir(c.abs)):

@@ -265,3 +265,24 @@ func TestUnreadableFolder(t *testing.T) {
 		t.Errorf("the search reports %v", res.Problems)
 	}
 }
+
+// TestInputOrder: inputs come in the order of the paths named and, within a folder, in the order
+// filepath.WalkDir meets them: set rules that report once per namespace land on the first object.
+func TestInputOrder(t *testing.T) {
+	root := tree(t, map[string]string{
+		"b.yaml":           deploy,
+		"a.yaml":           deploy,
+		"a/z.yaml":         deploy,
+		"a/m.yaml":         deploy,
+		"a/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+		"c/x.yaml":         deploy,
+	})
+	inputs, _ := discover.Discover([]string{"c/x.yaml", ".", "-"}, discover.Options{Root: root, WorkDir: root})
+	var got []string
+	for _, in := range inputs {
+		got = append(got, in.Path)
+	}
+	if want := []string{"c/x.yaml", "a/m.yaml", "a/sub", "a/z.yaml", "a.yaml", "b.yaml", "<stdin>"}; !slices.Equal(got, want) {
+		t.Errorf("inputs in the order %q, want %q", got, want)
+	}
+}

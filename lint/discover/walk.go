@@ -55,8 +55,32 @@ type walk struct {
 // walk walks a folder named on the command line.
 func (d *discovery) walk(abs string, r *repo, folder int) {
 	w := &walk{d: d, r: r, lint: true, folder: folder, stacks: map[string]ignoreStack{abs: r.ignoresAbove(abs)}}
+	first := len(d.todo)
 	r.root.Walk(abs, 0, w.visit)
 	r.walked = append(r.walked, abs)
+	// The walk handles a folder's files before its subfolders; filepath.WalkDir, which discovery
+	// once used, meets them in one lexical order, and the inputs keep that order.
+	slices.SortStableFunc(d.todo[first:], func(a, b candidate) int { return compareWalkOrder(a.at, b.at) })
+}
+
+// compareWalkOrder orders two paths as filepath.WalkDir meets them: name by name.
+func compareWalkOrder(a, b string) int {
+	for {
+		ha, ra, moreA := strings.Cut(a, string(filepath.Separator))
+		hb, rb, moreB := strings.Cut(b, string(filepath.Separator))
+		if c := strings.Compare(ha, hb); c != 0 {
+			return c
+		}
+		switch {
+		case !moreA && !moreB:
+			return 0
+		case !moreA:
+			return -1
+		case !moreB:
+			return 1
+		}
+		a, b = ra, rb
+	}
 }
 
 // search reads the kustomizations of the lint root that the walks did not, within the budget, so
@@ -101,7 +125,7 @@ func (w *walk) visit(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntr
 	}
 	if entry(entries, "Chart.yaml") != nil && r.isChart(dir) {
 		if w.lint {
-			w.d.input(load.Chart, dir, r, w.folder)
+			w.d.todo = append(w.d.todo, candidate{kind: load.Chart, abs: dir, at: dir, repo: r, folder: w.folder})
 		}
 		return nil, nil
 	}
@@ -185,7 +209,7 @@ func (w *walk) kustomization(dir, path string, e fs.DirEntry, st ignoreStack) {
 		r.add(dir, readKustomization(r.root, dir))
 	}
 	if w.lint {
-		w.d.todo = append(w.d.todo, candidate{overlay: true, abs: dir, repo: r, folder: w.folder})
+		w.d.todo = append(w.d.todo, candidate{kind: load.Overlay, abs: dir, at: path, repo: r, folder: w.folder})
 	}
 }
 
@@ -199,11 +223,11 @@ func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 	switch t := e.Type(); {
 	case t.IsRegular() && isChartArchiveName(path):
 		if isChartArchive(r.root, path) {
-			w.d.input(load.Chart, path, r, w.folder)
+			w.d.todo = append(w.d.todo, candidate{kind: load.Chart, abs: path, at: path, repo: r, folder: w.folder})
 		}
 	case isChartArchiveName(path):
 	case t.IsRegular():
-		w.d.todo = append(w.d.todo, candidate{abs: path, repo: r, folder: w.folder})
+		w.d.todo = append(w.d.todo, candidate{kind: load.File, abs: path, at: path, repo: r, folder: w.folder})
 	case t&fs.ModeSymlink != 0:
 		// Linted when it leads to a file inside the lint root.
 		fi, err := r.root.Stat(path)
@@ -215,7 +239,7 @@ func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 		case !fi.Mode().IsRegular():
 			w.d.skip(path, skipNotRegular)
 		default:
-			w.d.todo = append(w.d.todo, candidate{abs: path, repo: r, folder: w.folder})
+			w.d.todo = append(w.d.todo, candidate{kind: load.File, abs: path, at: path, repo: r, folder: w.folder})
 		}
 	default:
 		w.d.skip(path, skipNotRegular)
