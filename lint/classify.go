@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -18,13 +19,14 @@ func NewObjectReader() *ObjectReader { return &ObjectReader{paths: newPathTrie()
 
 // Objects splits a document into the objects rules check. A Kubernetes object (apiVersion and
 // kind) is one object, a `kind: List` is its items, an eksctl ClusterConfig is one object, a
-// CloudFormation template is its resources. Documents that are none of these (a values file, a
-// config file of another tool) give nothing and no complaint; documents that look like objects
-// but are malformed give a Problem. An object whose fields the rules rely on have the wrong type
-// is left out with an error (the API server rejects it too); lesser problems come back as
-// warnings and the object is kept. Each object knows its ekslint.io/ignore annotations.
-func (r *ObjectReader) Objects(doc *Document) ([]*Object, []Problem) {
-	objs, problems := objectsOf(doc, r.paths)
+// CloudFormation template is its resources. A document that is none of these (a values file, a
+// GitHub workflow, an Ansible playbook, a JSON array) is not a manifest: it gives no objects and
+// no problems, only skipped, the reason it was left out. Documents that look like objects but are
+// malformed give a Problem. An object whose fields the rules rely on have the wrong type is left
+// out with an error (the API server rejects it too); lesser problems come back as warnings and the
+// object is kept. Each object knows its ekslint.io/ignore annotations.
+func (r *ObjectReader) Objects(doc *Document) (objs []*Object, problems []Problem, skipped string) {
+	objs, problems, skipped = objectsOf(doc, r.paths)
 	kept := objs[:0]
 	for _, o := range objs {
 		vs := validate(o)
@@ -35,28 +37,29 @@ func (r *ObjectReader) Objects(doc *Document) ([]*Object, []Problem) {
 		o.ref.Ignores = readIgnores(o)
 		kept = append(kept, o)
 	}
-	return kept, problems
+	return kept, problems, skipped
 }
 
-// objectsOf splits a document into objects, unvalidated.
-func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem) {
+// NotAManifest is how the reason a document was skipped begins.
+const NotAManifest = "not a Kubernetes manifest, eksctl config or CloudFormation template"
+
+// objectsOf splits a document into objects, unvalidated, or says why it is not a manifest.
+func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem, string) {
 	root := doc.Root
 	if root.Kind != yaml.MappingNode {
-		at := newObject(doc, root, paths).Root().Place().Pos
-		return nil, []Problem{{Pos: at, Level: Error, Message: fmt.Sprintf(
-			"the document is %s, not a mapping; a Kubernetes object or eksctl config is a mapping with apiVersion and kind; not linted",
-			DescribeValue(root))}}
+		return nil, nil, fmt.Sprintf("%s: the document is %s", NotAManifest, DescribeValue(root))
 	}
 	probe := newObject(doc, root, paths)
 	apiVersion, kind := probe.Get("apiVersion"), probe.Get("kind")
 	if !apiVersion.Exists() && !kind.Exists() {
 		if isCloudFormation(root) {
-			return cloudFormationObjects(doc, paths)
+			objs, problems := cloudFormationObjects(doc, paths)
+			return objs, problems, ""
 		}
-		return nil, nil
+		return nil, nil, NotAManifest + ": a mapping without apiVersion and kind"
 	}
 	if p := checkTypeMeta(probe); p != nil {
-		return nil, []Problem{*p}
+		return nil, []Problem{*p}, ""
 	}
 	if strings.HasSuffix(kind.Str(), "List") && probe.Get("items").IsList() {
 		var objs []*Object
@@ -73,9 +76,24 @@ func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem) {
 			}
 			objs = append(objs, identify(item))
 		}
-		return objs, problems
+		return objs, problems, ""
 	}
-	return []*Object{identify(probe)}, nil
+	return []*Object{identify(probe)}, nil, ""
+}
+
+// MeantAsManifest reports whether a document that cannot be linted (the tree check refused it)
+// was meant as a manifest: a mapping with apiVersion or kind, or a CloudFormation template. Such a
+// document is an input error; any other is another tool's file, and not ekslint's business.
+func MeantAsManifest(root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i].Value; k == "apiVersion" || k == "kind" {
+			return true
+		}
+	}
+	return isCloudFormation(root)
 }
 
 // checkTypeMeta requires apiVersion and kind to be present strings.
@@ -91,7 +109,7 @@ func checkTypeMeta(o *Object) *Problem {
 				Message: fmt.Sprintf("has %s but no %s; not linted", other, f)}
 			return &p
 		}
-		if !n.IsString() {
+		if !readsAsString(n) {
 			p := typeProblem(o, n, "a string")
 			return &p
 		}
@@ -126,7 +144,7 @@ func validate(o *Object) []Problem {
 	want(meta, meta.IsMap(), "a mapping")
 	for _, f := range []string{"name", "namespace", "generateName"} {
 		n := meta.Get(f)
-		want(n, n.IsString(), "a string")
+		want(n, readsAsString(n), "a string")
 	}
 	for _, f := range []string{"labels", "annotations"} {
 		n := meta.Get(f)
@@ -199,7 +217,7 @@ func validateWorkload(o *Object) []Problem {
 			}
 			for _, f := range []string{"name", "image"} {
 				n := c.Get(f)
-				want(n, n.IsString(), "a string")
+				want(n, readsAsString(n), "a string")
 			}
 		}
 	}
@@ -221,6 +239,20 @@ func typeProblem(o *Object, n Node, want string) Problem {
 		Message: fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, DescribeValue(n.val))}
 }
 
+// readsAsString reports whether a field is a scalar Kubernetes reads as a string: anything but a
+// number, a boolean or null. sigs.k8s.io/yaml reads a date (`name: 2024-01-01`) and a value with a
+// tag of its own (`kind: !custom Pod`) as the text written, and so does ekslint.
+func readsAsString(n Node) bool {
+	if !n.IsScalar() {
+		return false
+	}
+	switch n.val.ShortTag() {
+	case "!!int", "!!float", "!!bool", "!!null":
+		return false
+	}
+	return true
+}
+
 // DescribeValue names a YAML value's type for a message: `the string "three"`, `a list`.
 func DescribeValue(v *yaml.Node) string {
 	switch v.Kind {
@@ -233,15 +265,24 @@ func DescribeValue(v *yaml.Node) string {
 	}
 	val := v.Value
 	if len(val) > 40 {
-		val = val[:37] + "..."
+		cut := 37
+		for cut > 0 && !utf8.RuneStart(val[cut]) {
+			cut--
+		}
+		val = val[:cut] + "..."
 	}
-	switch v.ShortTag() {
+	switch tag := v.ShortTag(); tag {
 	case "!!int", "!!float":
 		return "the number " + val
 	case "!!bool":
 		return "the boolean " + val
 	case "!!null":
 		return "null"
+	case "!!str":
+		return fmt.Sprintf("the string %q", val)
+	case "!!timestamp":
+		return "the date " + val
+	default:
+		return fmt.Sprintf("the value %q tagged %s", val, tag)
 	}
-	return fmt.Sprintf("the string %q", val)
 }

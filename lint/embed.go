@@ -58,7 +58,7 @@ func (e *embedding) outerRange(n Node, t *Text) Pos {
 	r := Pos{Line: e.outer.val.Line + start.Line, Column: e.indent + start.Column}
 	endLine, endCol := endOf(n.val, e.inner)
 	r.EndLine, r.EndColumn = e.outer.val.Line+endLine, e.indent+endCol
-	return clampEnd(r)
+	return fitRange(r, t)
 }
 
 func trimSpace(b []byte) []byte {

@@ -122,12 +122,7 @@ func IgnoreComments(t *Text) map[int]*Ignore {
 			}
 			out[line] = ig
 		}
-		// Go on from the next line: one comment per line.
-		next := bytes.IndexByte(t.Data[off+i:], '\n')
-		if next < 0 {
-			break
-		}
-		off += i + next + 1
+		off = t.nextLineStart(off + i) // one comment per line
 	}
 	return out
 }

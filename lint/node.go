@@ -52,7 +52,7 @@ func (n Node) Get(keys ...string) Node {
 func (n Node) field(k string) Node {
 	path := n.trie().child(n.pathOf(), k)
 	if n.Exists() && n.val.Kind == yaml.MappingNode {
-		if kn, vn := lookup(n.val, k, 0); kn != nil {
+		if kn, vn := n.obj.lookup(n.val, k); kn != nil {
 			return Node{key: kn, val: resolve(vn), at: path, obj: n.obj, emb: n.emb}
 		}
 	}
@@ -61,33 +61,100 @@ func (n Node) field(k string) Node {
 	return n
 }
 
-// lookup finds key k in mapping m, including keys merged in with `<<`. Entries written in m win
-// over merged ones, as in YAML 1.1. Load has bounded merge chains with the alias budget.
-func lookup(m *yaml.Node, k string, depth int) (key, val *yaml.Node) {
+// lookup finds key k in mapping m, then among the keys m's merge keys bring in. The written
+// entries are scanned once whatever they hold: lookups are the rules' hot path.
+func (o *Object) lookup(m *yaml.Node, k string) (key, val *yaml.Node) {
 	merges := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		kn := m.Content[i]
-		if kn.Value == k && kn.Kind == yaml.ScalarNode && !isMergeKey(kn) {
+		if isMergeKey(kn) {
+			merges = true
+		} else if kn.Kind == yaml.ScalarNode && kn.Value == k {
 			return kn, m.Content[i+1]
 		}
-		merges = merges || kn.Value == "<<"
 	}
-	if !merges || depth > maxMergeDepth {
+	if !merges {
 		return nil, nil
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if isMergeKey(m.Content[i]) {
-			for _, src := range mergeSources(m.Content[i+1]) {
-				if kn, vn := lookup(src, k, depth+1); kn != nil {
-					return kn, vn
-				}
-			}
+	entries := o.entries(m)
+	for i := 0; i+1 < len(entries); i += 2 {
+		if kn := entries[i]; kn.Kind == yaml.ScalarNode && kn.Value == k {
+			return kn, entries[i+1]
 		}
 	}
 	return nil, nil
 }
 
-const maxMergeDepth = 32
+// entries are the keys and values of mapping m as YAML 1.1 merges them: m's own entries, then
+// those each `<<` brings in that are not there yet, earlier sources first; the `<<` entries
+// themselves are left out. A mapping is merged once per object, so a lookup is one pass over one
+// slice: a chain of mappings each merging two aliases of the one before has 2^n paths through
+// it, and following them on every lookup made 2,000 small documents take over a minute. The
+// entries merged for one object stop growing at maxMergeEntries; CheckTree has already bounded
+// them by the alias budget for every parsed document.
+func (o *Object) entries(m *yaml.Node) []*yaml.Node {
+	if !hasMergeKey(m) {
+		return m.Content
+	}
+	o.mergeMu.Lock()
+	defer o.mergeMu.Unlock()
+	return o.merge(m)
+}
+
+// maxMergeEntries bounds the entries merge keys add to one object's mappings, in total.
+const maxMergeEntries = DefaultMaxAliasNodes
+
+// merge returns the merged entries of m, which has merge keys; o.mergeMu is held.
+func (o *Object) merge(m *yaml.Node) []*yaml.Node {
+	if es, ok := o.merged[m]; ok {
+		return es
+	}
+	if o.merged == nil {
+		o.merged = map[*yaml.Node][]*yaml.Node{}
+	}
+	// m's own entries stand for it while its sources are merged: a source that merges m back
+	// (possible only in a tree CheckTree has not seen) ends there.
+	var es []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMergeKey(m.Content[i]) {
+			es = append(es, m.Content[i], m.Content[i+1])
+		}
+	}
+	o.merged[m] = es
+	seen := make(map[string]bool, len(es)/2)
+	for i := 0; i < len(es); i += 2 {
+		seen[es[i].Value] = true
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMergeKey(m.Content[i]) {
+			continue
+		}
+		for _, src := range mergeSources(m.Content[i+1]) {
+			from := src.Content
+			if hasMergeKey(src) {
+				from = o.merge(src)
+			}
+			for j := 0; j+1 < len(from) && o.mergedEntries < maxMergeEntries; j += 2 {
+				if k := from[j]; !isMergeKey(k) && !seen[k.Value] {
+					seen[k.Value] = true
+					es = append(es, k, from[j+1])
+					o.mergedEntries++
+				}
+			}
+		}
+	}
+	o.merged[m] = es
+	return es
+}
+
+func hasMergeKey(m *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if isMergeKey(m.Content[i]) {
+			return true
+		}
+	}
+	return false
+}
 
 func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "")
@@ -129,30 +196,12 @@ func (n Node) Entries() []Node {
 	if !n.Exists() || n.val.Kind != yaml.MappingNode {
 		return nil
 	}
-	var out []Node
-	seen := map[string]bool{}
-	var add func(m *yaml.Node, depth int)
-	add = func(m *yaml.Node, depth int) {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			kn := m.Content[i]
-			if isMergeKey(kn) || seen[kn.Value] {
-				continue
-			}
-			seen[kn.Value] = true
-			out = append(out, Node{key: kn, val: resolve(m.Content[i+1]), at: n.trie().child(n.pathOf(), kn.Value), obj: n.obj, emb: n.emb})
-		}
-		if depth > maxMergeDepth {
-			return
-		}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if isMergeKey(m.Content[i]) {
-				for _, src := range mergeSources(m.Content[i+1]) {
-					add(src, depth+1)
-				}
-			}
-		}
+	entries := n.obj.entries(n.val)
+	out := make([]Node, 0, len(entries)/2)
+	for i := 0; i+1 < len(entries); i += 2 {
+		kn := entries[i]
+		out = append(out, Node{key: kn, val: resolve(entries[i+1]), at: n.trie().child(n.pathOf(), kn.Value), obj: n.obj, emb: n.emb})
 	}
-	add(n.val, 0)
 	return out
 }
 

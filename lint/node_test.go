@@ -23,7 +23,7 @@ func parseObjects(t *testing.T, src string) []*Object {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		os, ps := NewObjectReader().Objects(&Document{Text: text, Root: doc.Content[0]})
+		os, ps, _ := NewObjectReader().Objects(&Document{Text: text, Root: doc.Content[0]})
 		for _, p := range ps {
 			t.Fatalf("unexpected problem: %s", p)
 		}

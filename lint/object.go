@@ -3,6 +3,7 @@ package lint
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -63,6 +64,11 @@ type Object struct {
 	pod     pod
 	// paths is the checker's trie of field paths (nil for objects made outside the engine).
 	paths *pathTrie
+	// merged are the entries of the object's mappings with merge keys (`<<`), merged once;
+	// mergedEntries counts those merges added, to bound them.
+	mergeMu       sync.Mutex
+	merged        map[*yaml.Node][]*yaml.Node
+	mergedEntries int
 }
 
 // newObject makes an object of root, a mapping in doc; paths is the checker's trie of field paths
@@ -394,7 +400,7 @@ func (n Node) parsedRange(t *Text) Pos {
 	}
 	if n.key == nil && n.val == nil {
 		root := n.obj.root
-		return clampEnd(Pos{Line: root.Line, Column: root.Column})
+		return fitRange(Pos{Line: root.Line, Column: root.Column}, t)
 	}
 	return FieldRange(t, n.key, n.val)
 }
@@ -410,11 +416,31 @@ func FieldRange(t *Text, key, val *yaml.Node) Pos {
 	}
 	r := Pos{Line: start.Line, Column: start.Column}
 	r.EndLine, r.EndColumn = endOf(val, t)
-	return clampEnd(r)
+	return fitRange(r, t)
 }
 
-// clampEnd makes sure a range ends after it starts, as SARIF requires.
-func clampEnd(r Pos) Pos {
+// fitRange makes a range fit the text it is in, t (nil when unknown), and end after it starts,
+// as SARIF wants. YAML places a value left empty at the end of a file (`- ` with nothing after, or
+// not even the space) past the end of its line: it lands on the line's last character. On an
+// empty line, the only place there is, the range is empty (a SARIF insertion point).
+func fitRange(r Pos, t *Text) Pos {
+	if t != nil && r.Line >= 1 && r.Line <= t.Lines() {
+		n := utf8.RuneCount(t.Line(r.Line)) // the line's characters: columns 1 to n+1
+		r.Column = min(r.Column, n+1)
+		if r.EndLine > t.Lines() {
+			r.EndLine, r.EndColumn = t.Lines(), utf8.RuneCount(t.Line(t.Lines()))+1
+		} else if r.EndLine >= 1 {
+			r.EndColumn = min(r.EndColumn, utf8.RuneCount(t.Line(r.EndLine))+1)
+		}
+		empty := r.EndLine < r.Line || r.EndLine == r.Line && r.EndColumn <= r.Column
+		switch {
+		case empty && n == 0:
+			r.EndLine, r.EndColumn = r.Line, r.Column
+			return r
+		case empty && r.Column > n:
+			r.Column = n
+		}
+	}
 	if r.EndLine < r.Line || (r.EndLine == r.Line && r.EndColumn <= r.Column) {
 		r.EndLine, r.EndColumn = r.Line, r.Column+1
 	}

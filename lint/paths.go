@@ -63,20 +63,44 @@ func (t *pathTrie) item(p *pathNode, i int) *pathNode {
 }
 
 // String is the path: keys joined by dots, ['odd.key'] for keys with dots or brackets, [3] for
-// list items; "" for an object's root.
+// list items; "" for an object's root. It is written in one pass and kept on the node, not on
+// its ancestors: keeping every ancestor's string too would cost the square of the depth, and
+// hostile input nests thousands deep.
 func (p *pathNode) String() string {
 	if p == nil || p.parent == nil {
 		return ""
 	}
 	if p.str == "" {
-		parent := p.parent.String()
-		if p.step.Key == "" {
-			p.str = parent + "[" + strconv.Itoa(p.step.Index) + "]"
-		} else {
-			p.str = joinKey(parent, p.step.Key)
+		var steps []*pathNode
+		for q := p; q.parent != nil; q = q.parent {
+			steps = append(steps, q)
 		}
+		var b strings.Builder
+		for i := len(steps) - 1; i >= 0; i-- {
+			writeStep(&b, steps[i].step)
+		}
+		p.str = b.String()
 	}
 	return p.str
+}
+
+// writeStep writes one step of a path after those already in b.
+func writeStep(b *strings.Builder, s PathStep) {
+	switch {
+	case s.Key == "":
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(s.Index))
+		b.WriteByte(']')
+	case strings.ContainsAny(s.Key, ".[]'"):
+		b.WriteString("['")
+		b.WriteString(strings.ReplaceAll(s.Key, "'", "\\'"))
+		b.WriteString("']")
+	default:
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.Key)
+	}
 }
 
 // root returns the trie's root path, or a fresh one without a trie.
@@ -129,14 +153,4 @@ func (n Node) Steps() []PathStep {
 		steps[i], steps[j] = steps[j], steps[i]
 	}
 	return steps
-}
-
-func joinKey(path, k string) string {
-	if strings.ContainsAny(k, ".[]'") || k == "" {
-		return path + "['" + strings.ReplaceAll(k, "'", "\\'") + "']"
-	}
-	if path == "" {
-		return k
-	}
-	return path + "." + k
 }

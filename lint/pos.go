@@ -105,3 +105,13 @@ type Problem struct {
 }
 
 func (p Problem) String() string { return p.Pos.String() + ": " + p.Message }
+
+// A Skip is something left out on purpose, with why: a YAML file of another tool, a document that
+// is not a manifest, a folder of other people's files. Skips are not problems and do not change
+// the exit status; `ekslint lint --verbose` lists them.
+type Skip struct {
+	Pos    Pos
+	Reason string
+}
+
+func (s Skip) String() string { return s.Pos.String() + ": " + s.Reason }

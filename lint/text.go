@@ -10,6 +10,10 @@ import (
 // Text is the bytes of a file (or of rendered output) with a line index built on first use. The
 // same Text serves parsing, end positions, the source line under a finding and ignore comments,
 // so no file is read twice.
+//
+// Lines end where an editor ends them: at LF, CR LF, or a CR alone (old Mac files). Unicode's
+// NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR do not end lines here, as they do not in editors
+// or on GitHub; the YAML parser counts them, and ParseYAML maps its positions back (YAMLLines).
 type Text struct {
 	// Name is the display path: slash-separated, relative to the working directory when inside it.
 	Name string
@@ -26,18 +30,43 @@ type Text struct {
 func NewText(name string, data []byte) *Text { return &Text{Name: name, Data: data} }
 
 func (t *Text) index() {
-	t.once.Do(func() {
-		n := bytes.Count(t.Data, []byte{'\n'})
-		t.lines = make([]int32, 1, n+1)
+	t.once.Do(func() { t.lines = lineStarts(t.Data) })
+}
+
+// lineStarts lists the byte offset of the start of each line of data.
+func lineStarts(data []byte) []int32 {
+	starts := make([]int32, 1, bytes.Count(data, []byte{'\n'})+1)
+	if bytes.IndexByte(data, '\r') < 0 {
 		for off := 0; ; {
-			i := bytes.IndexByte(t.Data[off:], '\n')
+			i := bytes.IndexByte(data[off:], '\n')
 			if i < 0 {
-				break
+				return starts
 			}
 			off += i + 1
-			t.lines = append(t.lines, int32(off))
+			starts = append(starts, int32(off))
 		}
-	})
+	}
+	for off := 0; off < len(data); {
+		i := bytes.IndexAny(data[off:], "\r\n")
+		if i < 0 {
+			break
+		}
+		off += i + 1
+		if data[off-1] == '\r' && off < len(data) && data[off] == '\n' {
+			off++
+		}
+		starts = append(starts, int32(off))
+	}
+	return starts
+}
+
+// LineBreaks counts the line breaks in b as a Text counts them: LF, CR LF and a CR alone.
+func LineBreaks(b []byte) int {
+	n := bytes.Count(b, []byte{'\n'})
+	if bytes.IndexByte(b, '\r') < 0 {
+		return n
+	}
+	return len(lineStarts(b)) - 1
 }
 
 // Lines is the number of the text's last line.
@@ -57,10 +86,10 @@ func (t *Text) Line(n int) []byte {
 	start := int(t.lines[n-1])
 	end := len(t.Data)
 	if n < len(t.lines) {
-		end = int(t.lines[n]) - 1
+		end = int(t.lines[n]) - 1 // the LF, or a CR alone
 	}
 	if end > start && t.Data[end-1] == '\r' {
-		end--
+		end-- // the CR of CR LF
 	}
 	if n == 1 && t.Offset == 0 {
 		start += len(utf8BOM(t.Data))
@@ -78,6 +107,15 @@ func (t *Text) localLine(off int) int {
 	return sort.Search(len(t.lines), func(i int) bool { return int(t.lines[i]) > off })
 }
 
+// nextLineStart returns the byte offset of the line after the one holding byte offset off of
+// Data, or len(Data) on the last line.
+func (t *Text) nextLineStart(off int) int {
+	if line := t.localLine(off); line < len(t.lines) {
+		return int(t.lines[line])
+	}
+	return len(t.Data)
+}
+
 // ColumnAt returns the column (from 1, in characters) of byte offset off of Data.
 func (t *Text) ColumnAt(off int) int {
 	line := t.localLine(off)
@@ -89,4 +127,57 @@ func utf8BOM(b []byte) []byte {
 		return b[:3]
 	}
 	return nil
+}
+
+// A YAMLLineMap maps the positions the YAML parser gives to positions in the text. The parser
+// ends a line at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) as well,
+// as YAML 1.1 did; editors and GitHub do not, so after one of them, in a quoted string say, every
+// line the parser reports would be wrong.
+type YAMLLineMap struct {
+	// line and col are, for each line the parser counts (from 1), the text line it starts on and
+	// the column there.
+	line, col []int32
+}
+
+// YAMLLines is the map of t's parser lines to its own, or nil when the two agree (t has none of
+// the characters only the parser breaks lines at).
+func (t *Text) YAMLLines() *YAMLLineMap {
+	if !bytes.Contains(t.Data, []byte("\u0085")) && !bytes.Contains(t.Data, []byte("\u2028")) && !bytes.Contains(t.Data, []byte("\u2029")) {
+		return nil
+	}
+	m := &YAMLLineMap{line: []int32{1}, col: []int32{1}}
+	data := t.Data
+	line, col := int32(1), int32(1)
+	for off := len(utf8BOM(data)); off < len(data); {
+		switch c := data[off]; {
+		case c == '\n' || c == '\r':
+			off++
+			if c == '\r' && off < len(data) && data[off] == '\n' {
+				off++
+			}
+			line, col = line+1, 1
+			m.line, m.col = append(m.line, line), append(m.col, col)
+		case c < utf8.RuneSelf:
+			off, col = off+1, col+1
+		default:
+			r, size := utf8.DecodeRune(data[off:])
+			off, col = off+size, col+1
+			if r == '\u0085' || r == '\u2028' || r == '\u2029' {
+				m.line, m.col = append(m.line, line), append(m.col, col)
+			}
+		}
+	}
+	return m
+}
+
+// Pos maps the parser's line and column (from 1; column 0 when unknown) to the text's. A nil map
+// returns them unchanged.
+func (m *YAMLLineMap) Pos(line, col int) (int, int) {
+	if m == nil || line < 1 || line > len(m.line) {
+		return line, col
+	}
+	if col > 0 {
+		col += int(m.col[line-1]) - 1
+	}
+	return int(m.line[line-1]), col
 }

@@ -45,45 +45,64 @@ type TreeError struct {
 
 func (e *TreeError) Error() string { return e.Msg }
 
-// CheckTree walks a parsed document once, without expanding aliases, and refuses two things the
-// Kubernetes API refuses too: duplicate keys in a mapping (the object is ambiguous) and aliases
-// that expand to more than maxAlias extra nodes (an alias bomb). After it, every walk over the
-// document is bounded. Every document a rule sees has passed it.
+// CheckTree walks a parsed document once, without expanding aliases, and refuses what the
+// Kubernetes API refuses too: duplicate keys in a mapping (the object is ambiguous), aliases that
+// expand to more than maxAlias extra nodes (an alias bomb), and an alias inside the node it names
+// (`a: &a {b: *a}`, a document without end). After it, every walk over the document is bounded,
+// and so is the work of resolving its merge keys (`<<`), which only follows its aliases. Every
+// document a rule sees has passed it.
 func CheckTree(root *yaml.Node, maxAlias int) *TreeError {
-	c := treeChecker{max: maxAlias, sizes: map[*yaml.Node]int{}}
+	c := treeChecker{max: maxAlias, sizes: map[*yaml.Node]int{}, open: map[*yaml.Node]bool{}}
 	c.walk(root)
 	return c.problem
 }
 
 type treeChecker struct {
-	max     int
-	extra   int // nodes the aliases seen so far add when expanded, saturating above max
-	sizes   map[*yaml.Node]int
+	max   int
+	extra int // nodes the aliases seen so far add when expanded, saturating above max
+	sizes map[*yaml.Node]int
+	// open are the anchored nodes the walk is inside: an alias may only name a node whose walk
+	// has ended, which rules out cycles (an anchor is always seen before its aliases).
+	open    map[*yaml.Node]bool
 	problem *TreeError
-	bomb    bool // an alias bomb ends the walk; duplicate keys do not, an earlier one may follow
+	fatal   bool // a bomb or a cycle ends the walk; duplicate keys do not, an earlier one may follow
 }
 
 func (c *treeChecker) walk(n *yaml.Node) {
-	if c.bomb {
+	if c.fatal {
 		return
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		if n.Alias != nil {
-			c.extra = min(c.extra+c.expandedSize(n.Alias)-1, c.max+1)
-		}
-		if c.extra > c.max {
-			c.bomb = true
-			c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
-				"alias *%s takes the document past %d nodes when expanded (an alias bomb); document not linted (--max-alias-nodes)",
-				n.Value, c.max)}
-		}
+		c.alias(n)
 		return
 	case yaml.MappingNode:
 		c.checkKeys(n)
 	}
+	if n.Anchor != "" {
+		c.open[n] = true
+		defer delete(c.open, n)
+	}
 	for _, ch := range n.Content {
 		c.walk(ch)
+	}
+}
+
+func (c *treeChecker) alias(n *yaml.Node) {
+	if n.Alias != nil && c.open[n.Alias] {
+		c.fatal = true
+		c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
+			"alias *%s is inside the node &%s it repeats, so the document never ends; document not linted", n.Value, n.Value)}
+		return
+	}
+	if n.Alias != nil {
+		c.extra = min(c.extra+c.expandedSize(n.Alias)-1, c.max+1)
+	}
+	if c.extra > c.max {
+		c.fatal = true
+		c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
+			"alias *%s takes the document past %d nodes when expanded (an alias bomb); document not linted (--max-alias-nodes)",
+			n.Value, c.max)}
 	}
 }
 

@@ -183,12 +183,13 @@ var formats = []string{"text", "json", "sarif", "github"}
 
 func lintCommand() *cobra.Command {
 	var (
-		flags  lintFlags
-		format string
-		output string
-		failOn string
-		color  string
-		source string
+		flags   lintFlags
+		format  string
+		output  string
+		failOn  string
+		color   string
+		source  string
+		verbose bool
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [paths...]",
@@ -220,6 +221,9 @@ func lintCommand() *cobra.Command {
 			if err := writeReport(cmd.OutOrStdout(), output, format, textStyle{color, source}, reportOf(res)); err != nil {
 				return err
 			}
+			if verbose {
+				writeSkipped(cmd.ErrOrStderr(), res.Skipped)
+			}
 			if code := res.ExitCode(fail); code != engine.ExitClean {
 				return exitCode(code)
 			}
@@ -234,11 +238,20 @@ func lintCommand() *cobra.Command {
 	fl.StringVar(&flags.baseline, "baseline", "", "baseline file written by ekslint baseline: findings in it do not count for --fail-on; overrides the config's baseline")
 	fl.StringVar(&color, "color", "auto", "colour in text output: auto (on a terminal), always or never")
 	fl.StringVar(&source, "source", "auto", "source line with a caret under each finding in text output: auto (on a terminal), always (a CI log) or never")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "list on standard error what was skipped and why: files that are not manifests, hidden, vendored and ignored folders")
 	return cmd
 }
 
 // textStyle is how the text report looks: --color and --source, each auto, always or never.
 type textStyle struct{ color, source string }
+
+// writeSkipped lists what a run left out on purpose, one line each, for --verbose.
+func writeSkipped(w io.Writer, skipped []lint.Skip) {
+	for _, s := range skipped {
+		fmt.Fprintf(w, "skipped %s\n", s)
+	}
+	fmt.Fprintf(w, "%d skipped\n", len(skipped))
+}
 
 // writeReport writes run in format to the output file, or to stdout when output is "".
 func writeReport(stdout io.Writer, output, format string, style textStyle, run *report.Run) (err error) {

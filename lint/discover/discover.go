@@ -1,5 +1,7 @@
 // Package discover turns the paths a run is given into inputs: files, charts and overlays, each
-// once, with the lint root each is read through.
+// once, with the lint root each is read through. It reads only what the paths need: a chart or a
+// file in one needs nothing else; a file or base that overlays may include needs the overlays of
+// the lint root, found by a search bounded in what it lists and reads.
 package discover
 
 import (
@@ -7,7 +9,6 @@ import (
 	"cmp"
 	"compress/gzip"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,7 @@ import (
 	"github.com/ekslint/ekslint/lint/load"
 )
 
-// Options say where discovery starts from.
+// Options say where discovery starts from and what it may cost.
 type Options struct {
 	// Root, when set, is the lint root for every path; otherwise each path's root is the git work
 	// tree holding it, else the working directory when the path is inside it, else the path itself.
@@ -30,16 +31,63 @@ type Options struct {
 	MaxFileSize int64
 	// StdinName is how findings in standard input ("-") name it; "" is load.StdinName.
 	StdinName string
+	// Budget bounds the search of a lint root for the overlays that include what was named; a
+	// zero field is DefaultBudget's.
+	Budget Budget
 }
 
-// Discover turns command-line paths into inputs. A folder with Chart.yaml is a chart and a
-// folder with a kustomization file is an overlay: their templates, bases, patches and components
-// are not inputs of their own. A kustomization that another kustomization in the lint root
-// includes is linted through the overlays that include it, never alone, and so is a file an
-// overlay names. Other .yaml, .yml and .json files are inputs; hidden files and folders are
-// skipped, and so are symlinked folders (they can loop). A file named on the command line stands
-// for its chart, or for the overlays that include it, as pre-commit passes changed files.
+// A Budget bounds the search for overlays. When the search reaches it, a note says so, and the
+// paths named are mapped to the overlays found until then.
+type Budget struct {
+	// Entries is how many folder entries the search lists.
+	Entries int
+	// Files is how many files it reads: kustomization and .gitignore files.
+	Files int
+}
+
+// DefaultBudget is far above what a repository needs, and still costs seconds at most: the search
+// of a repository of 100,000 files lists 70,000 entries in a quarter of a second
+// (docs/performance.md), and a repository with 10,000 kustomizations is rare.
+var DefaultBudget = Budget{Entries: 500_000, Files: 10_000}
+
+// Result is what discovery found.
+type Result struct {
+	// Inputs are what to load, each once.
+	Inputs []load.Input
+	// Problems are paths that cannot be read, and notes.
+	Problems []lint.Problem
+	// Skipped are what the walks of the folders named left out on purpose, and why.
+	Skipped []lint.Skip
+	// Folders are the folders named, each with what was found in it.
+	Folders []Folder
+}
+
+// A Folder is a folder named on the command line and the inputs found in it, by index in
+// Result.Inputs: a folder in which nothing is found is worth a word (a misspelled path in CI must
+// not pass in silence).
+type Folder struct {
+	// Path is the folder's display path.
+	Path   string
+	Inputs []int
+}
+
+// Discover is Run for callers that want only the inputs and problems.
 func Discover(paths []string, opts Options) ([]load.Input, []lint.Problem) {
+	res := Run(paths, opts)
+	return res.Inputs, res.Problems
+}
+
+// Run turns command-line paths into inputs. A folder with Chart.yaml is a chart and a folder with
+// a kustomization file is an overlay: their templates, bases, patches and components are not
+// inputs of their own. A kustomization that another kustomization in the lint root includes is
+// linted through the overlays that include it, never alone, and so is a file an overlay names.
+// Other .yaml, .yml and .json files are inputs. A file named on the command line stands for its
+// chart, or for the overlays that include it, as pre-commit passes changed files.
+//
+// Folders are walked without following symlinked folders (so a walk cannot loop or leave the
+// root), leaving out hidden folders and files, node_modules and vendor folders, and what
+// .gitignore files exclude; a path named is always read, whatever its name.
+func Run(paths []string, opts Options) *Result {
 	wd := opts.WorkDir
 	if wd == "" {
 		wd, _ = os.Getwd()
@@ -47,67 +95,91 @@ func Discover(paths []string, opts Options) ([]load.Input, []lint.Problem) {
 	if opts.MaxFileSize == 0 {
 		opts.MaxFileSize = load.DefaultMaxFileSize
 	}
-	d := &discovery{wd: wd, seen: map[string]bool{}, roots: map[string]*fsroot.Root{}, graphs: map[*fsroot.Root]*kustomizeGraph{}}
+	opts.Budget.Entries = cmp.Or(opts.Budget.Entries, DefaultBudget.Entries)
+	opts.Budget.Files = cmp.Or(opts.Budget.Files, DefaultBudget.Files)
+	d := &discovery{opts: opts, wd: wd, seen: map[string]int{}, roots: map[string]*fsroot.Root{}, repos: map[*fsroot.Root]*repo{}}
 	for _, p := range paths {
-		if p == "-" {
-			d.add(load.Input{Kind: load.Stdin, Path: cmp.Or(opts.StdinName, load.StdinName)})
-			continue
-		}
-		abs, err := filepath.Abs(filepath.Join(wd, p))
-		if filepath.IsAbs(p) {
-			abs, err = filepath.Clean(p), nil
-		}
-		if err != nil {
-			d.problem(p, err.Error())
-			continue
-		}
-		dir := opts.Root
-		if dir == "" {
-			dir = fsroot.DefaultRoot(abs, wd)
-		} else if r, err := filepath.Abs(dir); err == nil {
-			dir = r
-		}
-		root, err := d.root(dir, opts.MaxFileSize)
-		if err != nil {
-			d.problem(p, err.Error())
-			continue
-		}
-		if !root.Contains(abs) {
-			d.problem(p, fmt.Sprintf("is outside the lint root %s; not read (run ekslint from the repository, or pass --root DIR to lint a wider folder)", dir))
-			continue
-		}
-		st, err := root.Stat(abs)
-		if err != nil {
-			d.problem(p, load.ReadProblem(err))
-			continue
-		}
-		if !st.IsDir() {
-			d.file(abs, root)
-			continue
-		}
-		if isOverlay(root, abs) {
-			d.overlay(abs, root, true)
-		}
-		d.walk(abs, root)
+		d.named(p)
 	}
-	return d.inputs, d.problems
+	d.resolve()
+	return &d.res
 }
 
 type discovery struct {
-	wd       string
-	seen     map[string]bool
-	inputs   []load.Input
-	problems []lint.Problem
-	roots    map[string]*fsroot.Root // by folder
-	graphs   map[*fsroot.Root]*kustomizeGraph
+	opts  Options
+	wd    string
+	res   Result
+	seen  map[string]int          // input key → index in res.Inputs
+	roots map[string]*fsroot.Root // by folder
+	repos map[*fsroot.Root]*repo  // what is known of each lint root
+	todo  []candidate             // what the paths stand for, in order, decided once the overlays are known
+}
+
+// A candidate is what a path stands for: standard input, a chart, or a file or kustomization
+// folder whose input depends on the overlays that include it. Inputs are made in the order of the
+// candidates, which is the order of the paths named and, within a folder, filepath.WalkDir's: set
+// rules that report once per namespace place the finding at the first object they met.
+type candidate struct {
+	kind load.InputKind // load.Stdin, load.Chart, load.File, or load.Overlay for a kustomization folder
+	abs  string
+	// at is the path a walk met it at (the chart's folder, the file, the kustomization file),
+	// which orders it in the walk.
+	at     string
+	repo   *repo
+	named  bool // named on the command line, not found in a folder
+	folder int  // the named folder it was found in; -1 for a path named itself
+}
+
+// named adds what one command-line path stands for.
+func (d *discovery) named(p string) {
+	if p == "-" {
+		d.todo = append(d.todo, candidate{kind: load.Stdin, named: true, folder: -1})
+		return
+	}
+	abs := filepath.Clean(p)
+	if !filepath.IsAbs(p) {
+		abs = filepath.Join(d.wd, p)
+	}
+	dir := d.opts.Root
+	if dir == "" {
+		dir = fsroot.DefaultRoot(abs, d.wd)
+	} else if r, err := filepath.Abs(dir); err == nil {
+		dir = r
+	}
+	root, err := d.root(dir)
+	if err != nil {
+		d.problem(p, err.Error())
+		return
+	}
+	if !root.Contains(abs) {
+		d.problem(p, fmt.Sprintf("is outside the lint root (%s); not read (run ekslint from the repository, or pass --root DIR to lint a wider folder)",
+			load.DisplayPath(root.Dir(), d.wd)))
+		return
+	}
+	st, err := root.Stat(abs)
+	if err != nil {
+		d.problem(p, load.ReadProblem(err))
+		return
+	}
+	r := d.repo(root)
+	if !st.IsDir() {
+		d.file(abs, r)
+		return
+	}
+	folder := len(d.res.Folders)
+	d.res.Folders = append(d.res.Folders, Folder{Path: load.DisplayPath(abs, d.wd)})
+	if r.isOverlayDir(abs) {
+		d.todo = append(d.todo, candidate{kind: load.Overlay, abs: abs, repo: r, named: true, folder: folder})
+	}
+	d.walk(abs, r, folder)
 }
 
 // root is the lint root of dir, made once per folder.
-func (d *discovery) root(dir string, maxFileSize int64) (*fsroot.Root, error) {
+func (d *discovery) root(dir string) (*fsroot.Root, error) {
 	if r := d.roots[dir]; r != nil {
 		return r, nil
 	}
-	r, err := fsroot.New(dir, maxFileSize)
+	r, err := fsroot.New(dir, d.opts.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -115,141 +187,93 @@ func (d *discovery) root(dir string, maxFileSize int64) (*fsroot.Root, error) {
 	return r, nil
 }
 
-func (d *discovery) add(in load.Input) {
+// add adds an input once, counting it as found in folder (-1: named itself).
+func (d *discovery) add(in load.Input, folder int) {
 	key := in.Kind.String() + "\x00" + in.Abs
-	if d.seen[key] {
-		return
+	i, ok := d.seen[key]
+	if !ok {
+		i = len(d.res.Inputs)
+		d.seen[key] = i
+		d.res.Inputs = append(d.res.Inputs, in)
 	}
-	d.seen[key] = true
-	d.inputs = append(d.inputs, in)
+	if folder >= 0 && !slices.Contains(d.res.Folders[folder].Inputs, i) {
+		d.res.Folders[folder].Inputs = append(d.res.Folders[folder].Inputs, i)
+	}
+}
+
+func (d *discovery) input(kind load.InputKind, abs string, r *repo, folder int) {
+	d.add(load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}, folder)
 }
 
 func (d *discovery) problem(path, msg string) {
-	d.problems = append(d.problems, lint.Problem{Pos: lint.Pos{File: filepath.ToSlash(path)}, Level: lint.Error, Message: msg})
+	d.res.Problems = append(d.res.Problems, lint.Problem{Pos: lint.Pos{File: filepath.ToSlash(path)}, Level: lint.Error, Message: msg})
 }
 
-func (d *discovery) input(kind load.InputKind, abs string, root *fsroot.Root) {
-	d.add(load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: root})
+func (d *discovery) skip(abs, reason string) {
+	d.res.Skipped = append(d.res.Skipped, lint.Skip{Pos: lint.Pos{File: load.DisplayPath(abs, d.wd)}, Reason: reason})
 }
 
 // file adds a file named on the command line: its chart if it is part of one (a subchart vendored
-// in charts/ stands for the chart that vendors it, which is what gets rendered), else the overlays
-// that include it, else itself; a .tgz is a chart archive.
-func (d *discovery) file(abs string, root *fsroot.Root) {
-	if chart := enclosing(filepath.Dir(abs), root, isChart); chart != "" {
+// in charts/ stands for the chart that vendors it, which is what gets rendered), else, once the
+// overlays are known, the overlays that include it, else itself; a .tgz is a chart archive.
+func (d *discovery) file(abs string, r *repo) {
+	if chart := r.enclosingChart(filepath.Dir(abs)); chart != "" {
 		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
-			root.Contains(parent) && isChart(root, parent); parent = filepath.Dir(filepath.Dir(chart)) {
+			r.root.Contains(parent) && r.isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
 			chart = parent
 		}
-		d.input(load.Chart, chart, root)
+		d.todo = append(d.todo, candidate{kind: load.Chart, abs: chart, repo: r, named: true, folder: -1})
 		return
 	}
-	if isChartArchiveName(abs) {
-		d.input(load.Chart, abs, root)
-		return
+	c := candidate{kind: load.File, abs: abs, repo: r, named: true, folder: -1}
+	switch {
+	case isChartArchiveName(abs):
+		c.kind = load.Chart
+	case slices.Contains(kustomize.FileNames, filepath.Base(abs)):
+		c.kind, c.abs = load.Overlay, filepath.Dir(abs)
 	}
-	if slices.Contains(kustomize.FileNames, filepath.Base(abs)) {
-		d.overlay(filepath.Dir(abs), root, true)
-		return
-	}
-	if d.overlays(d.graph(root).overlaysOf(abs), root) {
-		return
-	}
-	d.input(load.File, abs, root)
+	d.todo = append(d.todo, c)
 }
 
-// overlay adds the kustomization in dir: the overlays that include it, or itself when nothing
-// does. A component nothing includes cannot be built; named on the command line, it gets a note.
-func (d *discovery) overlay(dir string, root *fsroot.Root, named bool) {
-	g := d.graph(root)
-	if d.overlays(g.overlaysOf(dir), root) {
-		return
+// resolve decides the candidates once the overlays that may include them are known: for each
+// root, those its walks found, and, when they did not cover it, those a search of the root finds.
+func (d *discovery) resolve() {
+	for _, c := range d.todo {
+		if (c.kind == load.File || c.kind == load.Overlay) && !c.repo.searched {
+			d.search(c.repo)
+		}
 	}
-	if g.info(dir).component {
-		if named {
-			d.problems = append(d.problems, lint.Problem{Pos: lint.Pos{File: load.DisplayPath(kustomize.FileIn(root, dir), d.wd)}, Level: lint.Note,
-				Message: "is a Kustomize component that no overlay in the lint root includes; components are linted through the overlays that use them"})
+	for _, c := range d.todo {
+		r := c.repo
+		switch c.kind {
+		case load.Stdin:
+			d.add(load.Input{Kind: load.Stdin, Path: cmp.Or(d.opts.StdinName, load.StdinName)}, -1)
+			continue
+		case load.Chart:
+			d.input(load.Chart, c.abs, r, c.folder)
+			continue
 		}
-		return
-	}
-	// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
-	d.input(load.Overlay, dir, root)
-}
-
-// overlays adds the overlay folders dirs and reports whether there were any.
-func (d *discovery) overlays(dirs []string, root *fsroot.Root) bool {
-	for _, o := range dirs {
-		d.input(load.Overlay, o, root)
-	}
-	return len(dirs) > 0
-}
-
-func (d *discovery) walk(dir string, root *fsroot.Root) {
-	g := d.graph(root)
-	err := root.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err != nil {
-			d.problem(load.DisplayPath(path, d.wd), load.ReadProblem(err))
-			return nil
-		}
-		if path != dir && strings.HasPrefix(e.Name(), ".") {
-			if e.IsDir() {
-				return filepath.SkipDir
+		if dirs := r.overlaysOf(c.abs); len(dirs) > 0 {
+			for _, o := range dirs {
+				d.input(load.Overlay, o, r, c.folder)
 			}
-			return nil
+			continue
 		}
-		if e.IsDir() {
-			if isChart(root, path) {
-				d.input(load.Chart, path, root)
-				return filepath.SkipDir
+		switch {
+		case c.kind == load.Overlay && r.info(c.abs).component:
+			if c.named {
+				d.res.Problems = append(d.res.Problems, lint.Problem{Pos: lint.Pos{File: load.DisplayPath(kustomize.FileIn(r.root, c.abs), d.wd)}, Level: lint.Note,
+					Message: "is a Kustomize component that no overlay in the lint root includes; components are linted through the overlays that use them"})
 			}
-			// Overlays are found by their kustomization file; the walk goes on below them, for
-			// overlays kept in a subfolder of another.
-			return nil
-		}
-		if slices.Contains(kustomize.FileNames, e.Name()) {
-			if e.Type().IsRegular() {
-				d.overlay(filepath.Dir(path), root, false)
-			}
-			return nil
-		}
-		if isChartArchiveName(path) && e.Type().IsRegular() && isChartArchive(root, path) {
-			d.input(load.Chart, path, root)
-			return nil
-		}
-		if !isManifestName(e.Name()) {
-			return nil
-		}
-		if d.overlays(g.overlaysOf(path), root) {
-			return nil
-		}
-		if g.inOverlay(filepath.Dir(path)) {
+		case c.kind == load.Overlay:
+			// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
+			d.input(load.Overlay, c.abs, r, c.folder)
+		case !c.named && r.inOverlay(filepath.Dir(c.abs)):
 			// Unreferenced YAML in an overlay's folder is the overlay's business (an unused
 			// patch, a plugin config), not a manifest of its own.
-			return nil
+		default:
+			d.input(load.File, c.abs, r, c.folder)
 		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			d.symlink(path, root)
-			return nil
-		}
-		if e.Type().IsRegular() {
-			d.input(load.File, path, root)
-		}
-		return nil
-	})
-	if err != nil {
-		d.problem(load.DisplayPath(dir, d.wd), load.ReadProblem(err))
-	}
-}
-
-// symlink adds a symlinked manifest when it resolves to a file inside the lint root.
-func (d *discovery) symlink(path string, root *fsroot.Root) {
-	st, err := root.Stat(path)
-	if err != nil {
-		d.problem(load.DisplayPath(path, d.wd), load.ReadProblem(err))
-		return
-	}
-	if !st.IsDir() {
-		d.input(load.File, path, root)
 	}
 }
 
@@ -259,10 +283,6 @@ func isManifestName(name string) bool {
 		return true
 	}
 	return false
-}
-
-func isChart(root *fsroot.Root, dir string) bool {
-	return root.IsFile(filepath.Join(dir, "Chart.yaml"))
 }
 
 func isChartArchiveName(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".tgz") }
@@ -290,19 +310,4 @@ func isChartArchive(root *fsroot.Root, path string) bool {
 		}
 	}
 	return false
-}
-
-func isOverlay(root *fsroot.Root, dir string) bool { return kustomize.FileIn(root, dir) != "" }
-
-// enclosing returns the nearest folder from dir up to the root that satisfies is, or "".
-func enclosing(dir string, root *fsroot.Root, is func(*fsroot.Root, string) bool) string {
-	for d := dir; root.Contains(d); d = filepath.Dir(d) {
-		if is(root, d) {
-			return d
-		}
-		if d == root.Dir() || filepath.Dir(d) == d {
-			break
-		}
-	}
-	return ""
 }

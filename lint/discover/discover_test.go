@@ -163,3 +163,126 @@ func TestDiscoverSymlinkLoops(t *testing.T) {
 		t.Errorf("problems %v, want one for loop/me.yaml", problems)
 	}
 }
+
+// TestSearchNeedsARepository: the overlays of a file named are looked for in a git work tree or
+// the --root given, never in a folder that merely is the working directory (`cd / && ekslint lint
+// /tmp/x.yaml` once walked the whole disk).
+func TestSearchNeedsARepository(t *testing.T) {
+	root := tree(t, map[string]string{
+		"base/deploy.yaml":           deploy,
+		"overlay/kustomization.yaml": "resources:\n- ../base/deploy.yaml\n",
+	})
+	for _, c := range []struct {
+		name string
+		opts discover.Options
+		git  bool
+		want string
+	}{
+		{"no repository", discover.Options{WorkDir: root}, false, "file base/deploy.yaml"},
+		{"--root", discover.Options{WorkDir: root, Root: root}, false, "Kustomize overlay overlay"},
+		{"git work tree", discover.Options{WorkDir: root}, true, "Kustomize overlay overlay"},
+	} {
+		if c.git {
+			os.Mkdir(filepath.Join(root, ".git"), 0o755)
+		}
+		inputs, problems := discover.Discover([]string{"base/deploy.yaml"}, c.opts)
+		if len(inputs) != 1 || inputs[0].Kind.String()+" "+inputs[0].Path != c.want || len(problems) > 0 {
+			t.Errorf("%s: inputs %v, problems %v, want %s", c.name, inputs, problems, c.want)
+		}
+	}
+}
+
+// TestWalksLeaveOut: walks and the search leave out hidden folders, node_modules, vendor and
+// what .gitignore files exclude (a deeper one re-including what a shallower one excludes), and
+// list what they leave out.
+func TestWalksLeaveOut(t *testing.T) {
+	root := tree(t, map[string]string{
+		".gitignore":                        "generated/\n*.local.yaml\n",
+		"app/deploy.yaml":                   deploy,
+		"app/dev.local.yaml":                deploy,
+		"app/.gitignore":                    "!keep.local.yaml\n",
+		"app/keep.local.yaml":               deploy,
+		"generated/kustomization.yaml":      "resources:\n- ../app/deploy.yaml\n",
+		"node_modules/x/kustomization.yaml": "resources:\n- ../../app/deploy.yaml\n",
+		"vendor/y/kustomization.yaml":       "resources:\n- ../../app/deploy.yaml\n",
+		".config/kustomization.yaml":        "resources:\n- ../app/deploy.yaml\n",
+		"tools/kustomization.yaml":          "resources:\n- ../app/keep.local.yaml\n",
+		"linked":                            "-> app",
+	})
+	res := discover.Run([]string{"."}, discover.Options{Root: root, WorkDir: root})
+	var got []string
+	for _, in := range res.Inputs {
+		got = append(got, in.Kind.String()+" "+in.Path)
+	}
+	slices.Sort(got)
+	if want := []string{"Kustomize overlay tools", "file app/deploy.yaml"}; !slices.Equal(got, want) || len(res.Problems) > 0 {
+		t.Errorf("inputs %q (problems %v), want %q", got, res.Problems, want)
+	}
+	var skipped []string
+	for _, s := range res.Skipped {
+		skipped = append(skipped, s.String())
+	}
+	for _, want := range []string{".config: hidden", "app/dev.local.yaml: excluded by .gitignore", "generated: excluded by .gitignore",
+		"linked: symlink to a folder", "node_modules: node_modules folder", "vendor: vendor folder"} {
+		if !slices.ContainsFunc(skipped, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("skipped does not list %q: %q", want, skipped)
+		}
+	}
+	if slices.ContainsFunc(skipped, func(s string) bool { return strings.HasPrefix(s, "app/keep.local.yaml") }) {
+		t.Errorf("app/keep.local.yaml is re-included by app/.gitignore, but skipped: %q", skipped)
+	}
+	// The search for the overlays of a file named leaves out the same.
+	res = discover.Run([]string{"app/deploy.yaml"}, discover.Options{Root: root, WorkDir: root})
+	if len(res.Inputs) != 1 || res.Inputs[0].Path != "app/deploy.yaml" {
+		t.Errorf("inputs %v: the search used an overlay it should have left out", res.Inputs)
+	}
+}
+
+// TestUnreadableFolder: a folder that cannot be listed is a problem in a walk of a folder named,
+// and nothing in a search. Run as root, which lists it anyway, the walk lints what it holds.
+func TestUnreadableFolder(t *testing.T) {
+	root := tree(t, map[string]string{
+		".git/HEAD":                 "ref: refs/heads/main\n",
+		"app/deploy.yaml":           deploy,
+		"locked/deploy.yaml":        deploy,
+		"locked/kustomization.yaml": "resources:\n- ../app/deploy.yaml\n",
+	})
+	locked := filepath.Join(root, "locked")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o755)
+	readable := os.Geteuid() == 0
+	inputs, problems := discoverFrom(t, root, ".")
+	switch {
+	case readable && (len(problems) > 0 || !slices.Equal(inputs, []string{"Kustomize overlay locked"})):
+		t.Errorf("as root: inputs %q, problems %v", inputs, problems)
+	case !readable && (len(problems) != 1 || !strings.Contains(problems[0].String(), "locked: cannot read: permission denied")):
+		t.Errorf("inputs %q, problems %v: want the folder that cannot be read named", inputs, problems)
+	}
+	res := discover.Run([]string{"app/deploy.yaml"}, discover.Options{WorkDir: root})
+	if len(res.Problems) > 0 {
+		t.Errorf("the search reports %v", res.Problems)
+	}
+}
+
+// TestInputOrder: inputs come in the order of the paths named and, within a folder, in the order
+// filepath.WalkDir meets them: set rules that report once per namespace land on the first object.
+func TestInputOrder(t *testing.T) {
+	root := tree(t, map[string]string{
+		"b.yaml":           deploy,
+		"a.yaml":           deploy,
+		"a/z.yaml":         deploy,
+		"a/m.yaml":         deploy,
+		"a/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+		"c/x.yaml":         deploy,
+	})
+	inputs, _ := discover.Discover([]string{"c/x.yaml", ".", "-"}, discover.Options{Root: root, WorkDir: root})
+	var got []string
+	for _, in := range inputs {
+		got = append(got, in.Path)
+	}
+	if want := []string{"c/x.yaml", "a/m.yaml", "a/sub", "a/z.yaml", "a.yaml", "b.yaml", "<stdin>"}; !slices.Equal(got, want) {
+		t.Errorf("inputs in the order %q, want %q", got, want)
+	}
+}

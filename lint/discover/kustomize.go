@@ -1,7 +1,6 @@
 package discover
 
 import (
-	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +19,10 @@ type kustomizationInfo struct {
 	includes  []string // absolute paths of the local files and folders it names
 }
 
+// maxKustomizationFile bounds a kustomization read to learn what it includes: a real one is a
+// few KiB. One over it includes nothing here; the loader reports it, if its overlay is linted.
+const maxKustomizationFile = 1 << 20
+
 // readKustomization reads the kustomization file in dir for discovery: which local paths it
 // names. It never fetches; remote entries name no local path and are left to the loader, which
 // refuses them. A file that cannot be read or parsed includes nothing here; the loader reports it.
@@ -29,7 +32,7 @@ func readKustomization(root *fsroot.Root, dir string) kustomizationInfo {
 	if file == "" {
 		return info
 	}
-	data, err := root.ReadFile(file)
+	data, err := root.ReadFileLimit(file, maxKustomizationFile)
 	if err != nil {
 		return info
 	}
@@ -64,68 +67,29 @@ func readKustomization(root *fsroot.Root, dir string) kustomizationInfo {
 	return info
 }
 
-// kustomizeGraph is what the kustomizations in a lint root include, read once per root: it lets
-// discovery lint a base or a patch through the overlays that use it.
-type kustomizeGraph struct {
-	root       *fsroot.Root
-	kusts      map[string]kustomizationInfo // by folder
-	includedBy map[string][]string          // a file or folder → the kustomization folders naming it
-}
-
-func (d *discovery) graph(root *fsroot.Root) *kustomizeGraph {
-	if g := d.graphs[root]; g != nil {
-		return g
-	}
-	g := &kustomizeGraph{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}}
-	d.graphs[root] = g
-	// The walk skips what discovery skips: hidden folders, symlinked folders (WalkDir does not
-	// follow them) and charts.
-	top := root.Dir()
-	root.WalkDir(top, func(path string, e fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return nil
-		case path != top && strings.HasPrefix(e.Name(), "."):
-			if e.IsDir() {
-				return filepath.SkipDir
-			}
-		case e.IsDir():
-			if isChart(root, path) {
-				return filepath.SkipDir
-			}
-		case slices.Contains(kustomize.FileNames, e.Name()) && e.Type().IsRegular():
-			dir := filepath.Dir(path)
-			if _, ok := g.kusts[dir]; !ok {
-				g.add(dir, readKustomization(root, dir))
-			}
-		}
-		return nil
-	})
-	return g
-}
-
-func (g *kustomizeGraph) add(dir string, info kustomizationInfo) {
-	g.kusts[dir] = info
+// add records what the kustomization in dir includes.
+func (r *repo) add(dir string, info kustomizationInfo) {
+	r.kusts[dir] = info
 	for _, p := range info.includes {
-		if !slices.Contains(g.includedBy[p], dir) {
-			g.includedBy[p] = append(g.includedBy[p], dir)
+		if !slices.Contains(r.includedBy[p], dir) {
+			r.includedBy[p] = append(r.includedBy[p], dir)
 		}
 	}
 }
 
-// info is what the kustomization in dir says, read now when the walk did not reach it (a folder
-// named on the command line inside a hidden folder).
-func (g *kustomizeGraph) info(dir string) kustomizationInfo {
-	if info, ok := g.kusts[dir]; ok {
+// info is what the kustomization in dir says, read now when no walk did (a folder named inside a
+// hidden folder).
+func (r *repo) info(dir string) kustomizationInfo {
+	if info, ok := r.kusts[dir]; ok {
 		return info
 	}
-	return readKustomization(g.root, dir)
+	return readKustomization(r.root, dir)
 }
 
 // overlaysOf returns the overlays that include path (a file, or a kustomization folder),
 // directly or through bases and components: the kustomizations above it that nothing includes.
 // A kustomization nothing includes is its own overlay, unless it is a component.
-func (g *kustomizeGraph) overlaysOf(path string) []string {
+func (r *repo) overlaysOf(path string) []string {
 	var out []string
 	seen := map[string]bool{}
 	var up func(p string)
@@ -134,31 +98,18 @@ func (g *kustomizeGraph) overlaysOf(path string) []string {
 			return
 		}
 		seen[p] = true
-		if parents := g.includedBy[p]; len(parents) > 0 {
+		if parents := r.includedBy[p]; len(parents) > 0 {
 			for _, k := range parents {
 				up(k)
 			}
 			return
 		}
-		if info, ok := g.kusts[p]; ok && !info.component {
+		if info, ok := r.kusts[p]; ok && !info.component {
 			out = append(out, p)
-		} else if !ok && p == path && isOverlay(g.root, p) && !g.info(p).component {
+		} else if !ok && p == path && r.isOverlayDir(p) && !r.info(p).component {
 			out = append(out, p)
 		}
 	}
 	up(path)
 	return out
-}
-
-// inOverlay reports whether dir is a kustomization folder or inside one, up to the lint root.
-func (g *kustomizeGraph) inOverlay(dir string) bool {
-	for d := dir; fsroot.Within(d, g.root.Dir()); d = filepath.Dir(d) {
-		if _, ok := g.kusts[d]; ok {
-			return true
-		}
-		if d == g.root.Dir() || filepath.Dir(d) == d {
-			break
-		}
-	}
-	return false
 }

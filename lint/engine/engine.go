@@ -55,13 +55,18 @@ type Result struct {
 	Findings []Finding
 	// Problems are inputs that could not be read or linted, and notes on what was skipped.
 	Problems []lint.Problem
+	// Skipped are the documents left out as not manifests (values files, other tools' configs),
+	// sorted by position.
+	Skipped []lint.Skip
 	// Sources holds the texts findings point into.
 	Sources *Sources
 	// Ignores are the ekslint.io/ignore annotations of the objects checked, for the filter to
 	// tell which suppress nothing.
 	Ignores []*lint.Ignore
-	// Objects is how many objects were checked.
-	Objects int
+	// Objects is how many objects were checked; InputObjects how many came from each input, by
+	// its index in the run's inputs.
+	Objects      int
+	InputObjects []int
 }
 
 // Run loads every input and checks every object with the rules that read it. Inputs are loaded in
@@ -83,7 +88,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	}
 	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *lint.Rule) bool { return r.Check == nil && r.Set == nil })
-	e := &engine{opts: opts, res: &Result{Sources: &Sources{}}, docs: make(chan seqDoc, 4*workers),
+	e := &engine{opts: opts, inputs: inputs, res: &Result{Sources: &Sources{}, InputObjects: make([]int, len(inputs))}, docs: make(chan seqDoc, 4*workers),
 		deployments: map[string]int{"": rawDeployment}}
 	e.ruleSource = make([]int, len(opts.Rules))
 	for ri, r := range opts.Rules {
@@ -130,12 +135,14 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	e.res.Findings = e.records.findings()
 	e.res.Findings = Dedupe(e.res.Findings)
 	slices.SortStableFunc(e.res.Problems, func(a, b lint.Problem) int { return a.Pos.Compare(b.Pos) })
+	slices.SortStableFunc(e.res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
 	return e.res
 }
 
 type engine struct {
-	opts Options
-	docs chan seqDoc
+	opts   Options
+	inputs []load.Input
+	docs   chan seqDoc
 	// sets are the indexes in opts.Rules of the set rules.
 	sets []int
 	// sources are the distinct collect steps of the set rules, with the inputs their rules read
@@ -191,6 +198,13 @@ func (s *sink) Document(d *lint.Document) {
 func (s *sink) Problem(p lint.Problem) {
 	s.e.mu.Lock()
 	s.e.res.Problems = append(s.e.res.Problems, p)
+	s.e.mu.Unlock()
+}
+
+// Skip records what the loader left out on purpose (load.SkipSink).
+func (s *sink) Skip(sk lint.Skip) {
+	s.e.mu.Lock()
+	s.e.res.Skipped = append(s.e.res.Skipped, sk)
 	s.e.mu.Unlock()
 }
 
@@ -271,7 +285,9 @@ func (e *engine) finding(r *lint.Rule, d lint.Diagnostic) Finding {
 
 func (e *engine) checkDocuments() {
 	var problems []lint.Problem
+	var skipped []lint.Skip
 	var ignores []*lint.Ignore
+	inputObjects := map[int]int{}
 	c := &checker{e: e, out: &recordWriter{rs: &e.records}, buckets: make([]lint.Bucket, len(e.sources)),
 		collected: make([]bool, len(e.sources)), strs: map[string]string{}}
 	for i, src := range e.sources {
@@ -282,8 +298,12 @@ func (e *engine) checkDocuments() {
 	pass := &lint.Pass{Env: e.opts.Env, Emit: c.emit}
 	reader := lint.NewObjectReader()
 	for sd := range e.docs {
-		objs, ps := reader.Objects(sd.doc)
+		objs, ps, skip := reader.Objects(sd.doc)
 		problems = append(problems, ps...)
+		if skip != "" {
+			skipped = append(skipped, lint.Skip{Pos: e.docPos(sd), Reason: skip})
+		}
+		inputObjects[sd.input] += len(objs)
 		for oi, o := range objs {
 			objects++
 			ignores = append(ignores, o.Ref().Ignores...)
@@ -314,7 +334,11 @@ func (e *engine) checkDocuments() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.res.Problems = append(e.res.Problems, problems...)
+	e.res.Skipped = append(e.res.Skipped, skipped...)
 	e.res.Objects += objects
+	for i, n := range inputObjects {
+		e.res.InputObjects[i] += n
+	}
 	e.res.Ignores = append(e.res.Ignores, ignores...)
 	if e.rawRefs == nil {
 		e.rawRefs = map[*lint.ObjectRef]bool{}
@@ -325,6 +349,15 @@ func (e *engine) checkDocuments() {
 	for i, b := range c.buckets {
 		e.buckets[i] = append(e.buckets[i], b)
 	}
+}
+
+// docPos is where a document starts: in its file for a raw file, else the chart or overlay that
+// built it.
+func (e *engine) docPos(sd seqDoc) lint.Pos {
+	if d := sd.doc; d.Locator == nil && d.Text != nil {
+		return lint.Pos{File: d.Text.Name, Line: d.Root.Line, Column: d.Root.Column}
+	}
+	return lint.Pos{File: e.inputs[sd.input].Path}
 }
 
 // runRule runs one rule on one object, keeping a set rule's item in b, and turns a panic into a

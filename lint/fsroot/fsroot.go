@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -215,6 +216,83 @@ func (r *Root) ReadDir(abs string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "readdir", Path: abs, Err: unwrapPath(err)}
 	}
+	return entries, nil
+}
+
+// Walk lists the folder abs leads to and, depth first, the subfolders visit asks for. visit gets
+// each folder's path (under abs, as abs is written), its entries sorted by name, or the error
+// listing it failed with, and returns the entries of that folder to list next; fs.SkipAll ends the
+// walk. Symlinks are entries like any other and are never followed, so a walk cannot loop or
+// leave the root. At most maxEntries entries are listed in all (0: no bound), however large a
+// folder is; Walk reports whether it listed everything visit asked for.
+func (r *Root) Walk(abs string, maxEntries int, visit func(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntry, error)) (complete bool) {
+	real, err := r.Resolve(abs)
+	if err != nil {
+		visit(abs, nil, err)
+		return true
+	}
+	w := walker{visit: visit, left: maxEntries, bounded: maxEntries > 0}
+	w.walk(abs, real)
+	return !w.stopped
+}
+
+type walker struct {
+	visit   func(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntry, error)
+	left    int // entries the walk may still list, when bounded
+	bounded bool
+	stopped bool // the bound was reached
+	ended   bool // visit ended the walk
+}
+
+// walk lists dir, found at real: a path inside the root reached without following a symlink.
+func (w *walker) walk(dir, real string) {
+	entries, err := w.list(real)
+	if err != nil {
+		err = unwrapPath(err)
+	}
+	enter, verdict := w.visit(dir, entries, err)
+	if verdict == fs.SkipAll {
+		w.ended = true
+		return
+	}
+	for _, e := range enter {
+		if w.stopped || w.ended {
+			return
+		}
+		if e.IsDir() { // a symlink to a folder is not a folder here
+			w.walk(filepath.Join(dir, e.Name()), filepath.Join(real, e.Name()))
+		}
+	}
+}
+
+// list reads the entries of a folder, at most as many as the walk has left, sorted by name.
+func (w *walker) list(real string) ([]fs.DirEntry, error) {
+	f, err := openNoFollow(real)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var entries []fs.DirEntry
+	for {
+		n := 1024
+		if w.bounded {
+			if w.left == 0 {
+				w.stopped = true
+				break
+			}
+			n = min(n, w.left)
+		}
+		chunk, err := f.ReadDir(n)
+		entries = append(entries, chunk...)
+		w.left -= len(chunk)
+		if errors.Is(err, io.EOF) || err == nil && len(chunk) == 0 {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, nil
 }
 

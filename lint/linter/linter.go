@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ekslint/ekslint/lint"
@@ -108,12 +109,11 @@ type Plan struct {
 	known    []*lint.Rule
 	env      *lint.Env
 	baseline *filter.Baseline
-	// baselineProblem says why the baseline could not be read; discovered are discovery's
-	// problems. Both are reported before the run's own.
+	// baselineProblem says why the baseline could not be read; it is reported before the run's
+	// own problems, and so are discovery's.
 	baselineProblem *lint.Problem
-	discovered      []lint.Problem
+	found           *discover.Result
 	charts          *helm.Loader
-	inputs          []load.Input
 }
 
 // NewPlan prepares req.
@@ -136,7 +136,7 @@ func NewPlan(req Request) (*Plan, error) {
 			return nil, UsageError{fmt.Errorf("--root: %w", err)}
 		}
 	}
-	p := &Plan{req: req, known: append(slices.Clone(req.Rules), filter.UnusedIgnore)}
+	p := &Plan{req: req, known: append(slices.Clone(req.Rules), filter.UnusedIgnore), found: &discover.Result{}}
 	if p.root, err = fsroot.New(rootDir, req.Limits.MaxFileSize); err != nil {
 		return nil, UsageError{err}
 	}
@@ -158,7 +158,7 @@ func NewPlan(req Request) (*Plan, error) {
 	if p.charts, err = p.chartLoader(cfg); err != nil {
 		return nil, UsageError{err}
 	}
-	p.inputs, p.discovered = discover.Discover(req.Paths, discover.Options{Root: req.Root, WorkDir: req.WorkDir,
+	p.found = discover.Run(req.Paths, discover.Options{Root: req.Root, WorkDir: req.WorkDir,
 		MaxFileSize: req.Limits.MaxFileSize, StdinName: req.StdinName})
 	p.res = &Result{Rules: p.sel.Rules, Config: cfg, Root: rootDir, WorkDir: req.WorkDir}
 	return p, nil
@@ -311,7 +311,7 @@ func (p *Plan) deployment(in load.Input, variant string) string {
 }
 
 // Inputs are what the run will load.
-func (p *Plan) Inputs() []load.Input { return p.inputs }
+func (p *Plan) Inputs() []load.Input { return p.found.Inputs }
 
 // Run lints the plan's inputs and filters the findings: ignored paths, inline suppressions, the
 // baseline.
@@ -319,7 +319,7 @@ func (p *Plan) Run(ctx context.Context) *Result {
 	if p.res.Result != nil {
 		return p.res // the config file has problems: they are the result
 	}
-	res := engine.Run(ctx, p.inputs, engine.Options{
+	res := engine.Run(ctx, p.found.Inputs, engine.Options{
 		Rules:       p.sel.Rules,
 		FixedLevels: p.sel.FixedLevels,
 		Limits:      p.req.Limits,
@@ -336,7 +336,10 @@ func (p *Plan) Run(ctx context.Context) *Result {
 	if cfg := p.res.Config; len(cfg.Ignore) > 0 {
 		opts.IgnorePath = cfg.IgnorePath
 	}
-	res.Problems = append(slices.Clone(p.discovered), res.Problems...)
+	res.Problems = append(slices.Clone(p.found.Problems), res.Problems...)
+	res.Problems = append(res.Problems, p.emptyFolders(res)...)
+	res.Skipped = append(slices.Clone(p.found.Skipped), res.Skipped...)
+	slices.SortStableFunc(res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
 	filter.Filter(res, opts)
 	if p.baselineProblem != nil {
 		res.Problems = append([]lint.Problem{*p.baselineProblem}, res.Problems...)
@@ -346,4 +349,39 @@ func (p *Plan) Run(ctx context.Context) *Result {
 	}
 	p.res.Result = res
 	return p.res
+}
+
+// emptyFolders are the folders named in which nothing was linted and about which nothing was
+// said: no chart or overlay, no file with an object, no problem or note on anything in them. In
+// CI, a folder that holds only other tools' files (or the wrong folder) must not pass in silence.
+func (p *Plan) emptyFolders(res *engine.Result) []lint.Problem {
+	var out []lint.Problem
+	for _, f := range p.found.Folders {
+		linted := slices.ContainsFunc(f.Inputs, func(i int) bool {
+			return p.found.Inputs[i].Kind != load.File || res.InputObjects[i] > 0
+		})
+		told := slices.ContainsFunc(res.Problems, func(pr lint.Problem) bool { return inFolder(pr.Pos.File, f.Path) })
+		if linted || told {
+			continue
+		}
+		msg := "holds no Kubernetes manifest, eksctl config, CloudFormation template, Helm chart or Kustomize overlay; nothing was linted: is the path right?"
+		switch n := len(f.Inputs); {
+		case n == 1:
+			msg = "holds one YAML or JSON file, which is not a Kubernetes manifest, eksctl config or CloudFormation template, and no Helm chart or Kustomize overlay; " + nothingLinted
+		case n > 1:
+			msg = fmt.Sprintf("holds %d YAML and JSON files, none of them a Kubernetes manifest, eksctl config or CloudFormation template, and no Helm chart or Kustomize overlay; %s", n, nothingLinted)
+		}
+		out = append(out, lint.Problem{Pos: lint.Pos{File: f.Path}, Level: lint.Error, Message: msg})
+	}
+	return out
+}
+
+const nothingLinted = "nothing was linted: is the path right? (ekslint lint --verbose lists what was skipped and why)"
+
+// inFolder reports whether the display path file is folder or inside it.
+func inFolder(file, folder string) bool {
+	if folder == "." {
+		return file != ".." && !strings.HasPrefix(file, "../")
+	}
+	return file == folder || strings.HasPrefix(file, folder+"/")
 }

@@ -7,7 +7,7 @@ import "github.com/ekslint/ekslint/lint/load"
 // size limit it is read under.
 func (p *Plan) MemoryBudget() int64 {
 	var largest int64
-	for _, in := range p.inputs {
+	for _, in := range p.found.Inputs {
 		switch in.Kind {
 		case load.File:
 			if st, err := in.Root.Stat(in.Abs); err == nil {

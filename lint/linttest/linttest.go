@@ -25,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -111,6 +113,111 @@ func WriteFiles(t testing.TB, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// Within runs f and fails the test when it has not returned after limit: a hang is the bug the
+// hostile-input tests look for, and a test that hangs says nothing about which input did it. It
+// is a watchdog, not a timing assertion: limit is far above what the work takes, and far below
+// what it took before the fix the test guards.
+func Within(t testing.TB, limit time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Fatalf("%s: still running after %v (a hang, or work that grows faster than the input)", what, limit)
+	}
+}
+
+// CheckResult fails the test for what no input may cause: an internal error (a panic in a loader
+// or a rule, which the engine turns into a problem), and a position in the file name that is not
+// in src. A position is in a text when its line is one of the text's and its columns are from 1 to
+// just after the line's last character (0 when unknown), and its end is not before its start.
+func CheckResult(t testing.TB, name string, src []byte, res *linter.Result) {
+	t.Helper()
+	text := lint.NewText(name, src)
+	check := func(what string, p lint.Pos) {
+		if p.File == name {
+			CheckPos(t, text, what, p)
+		}
+	}
+	for _, f := range res.Findings {
+		check("finding "+f.Rule.ID, f.Pos)
+	}
+	for _, p := range res.Problems {
+		if strings.Contains(p.Message, "internal error") {
+			t.Errorf("%s", p)
+		}
+		check("problem "+p.Message, p.Pos)
+	}
+	for _, s := range res.Skipped {
+		check("skip "+s.Reason, s.Pos)
+	}
+}
+
+// CheckPos fails the test when p is not a position in text (see CheckResult).
+func CheckPos(t testing.TB, text *lint.Text, what string, p lint.Pos) {
+	t.Helper()
+	if err := posIn(text, p); err != "" {
+		t.Errorf("%s at %s:%d:%d-%d:%d: %s", what, p.File, p.Line, p.Column, p.EndLine, p.EndColumn, err)
+	}
+}
+
+// posIn says what is wrong with position p in text, or "".
+func posIn(text *lint.Text, p lint.Pos) string {
+	inLine := func(line, col int) string {
+		switch {
+		case line < 1 || line > text.Lines():
+			return fmt.Sprintf("line %d is not in the file's %d lines", line, text.Lines())
+		case col < 0 || col > utf8.RuneCount(text.Line(line))+1:
+			return fmt.Sprintf("column %d is not in line %d of %d characters", col, line, utf8.RuneCount(text.Line(line)))
+		}
+		return ""
+	}
+	if p.Line == 0 {
+		return ""
+	}
+	if err := inLine(p.Line, p.Column); err != "" {
+		return err
+	}
+	if p.EndLine == 0 {
+		return ""
+	}
+	if p.EndLine < p.Line || p.EndLine == p.Line && p.EndColumn < p.Column {
+		return "ends before it starts"
+	}
+	return inLine(p.EndLine, p.EndColumn)
+}
+
+// Seeds reads the .yaml, .yml and .json files of at most max bytes under the folders (relative to
+// the test's package), for a fuzz target's seed corpus. A folder that does not exist gives
+// nothing: the shared corpus beside the repository is not in users' clones.
+func Seeds(max int64, folders ...string) [][]byte {
+	var seeds [][]byte
+	for _, dir := range folders {
+		filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+			if err != nil || !e.Type().IsRegular() {
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+			default:
+				return nil
+			}
+			if info, err := e.Info(); err != nil || info.Size() > max {
+				return nil
+			}
+			if data, err := os.ReadFile(path); err == nil {
+				seeds = append(seeds, data)
+			}
+			return nil
+		})
+	}
+	return seeds
 }
 
 // Root is the lint root dir, as discovery makes it, for tests that build inputs themselves.

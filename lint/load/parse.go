@@ -32,24 +32,55 @@ func DefaultLimits() Limits {
 	return Limits{MaxFileSize: DefaultMaxFileSize, MaxAliasNodes: lint.DefaultMaxAliasNodes}
 }
 
-// CheckText refuses what is not YAML text before the parser sees it: binary files and bytes that
-// are not UTF-8. The message names the line of the first offending byte.
+// CheckText refuses what is not YAML text before the parser sees it: binary files, bytes that
+// are not UTF-8 and control characters YAML does not allow. The message names the line and column
+// of the first offending byte, anywhere in the text: the parser would refuse it too, without a
+// line.
 func CheckText(t *lint.Text) *lint.Problem {
 	data := t.Data
 	if hasUTF16BOM(data) {
 		return nil // the YAML parser decodes UTF-16 itself
 	}
-	head := data[:min(len(data), 8000)]
-	if i := bytes.IndexByte(head, 0); i >= 0 {
-		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(i)}, Level: lint.Error,
-			Message: "binary file (NUL byte), not YAML or JSON; not linted"}
+	at := func(off int, msg string) *lint.Problem {
+		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(off), Column: t.ColumnAt(off)}, Level: lint.Error, Message: msg}
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// The line is enough: the column of a byte in a binary file tells nobody anything.
+		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(i)}, Level: lint.Error, Message: binaryFile + " (NUL byte), not YAML or JSON; not linted"}
 	}
 	if !utf8.Valid(data) {
 		off := firstInvalidUTF8(data)
-		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(off), Column: t.ColumnAt(off)}, Level: lint.Error,
-			Message: fmt.Sprintf("not valid UTF-8 (byte 0x%02X); YAML files must be UTF-8; not linted", data[off])}
+		return at(off, fmt.Sprintf("not valid UTF-8 (byte 0x%02X); YAML files must be UTF-8; not linted", data[off]))
+	}
+	if off, r := firstControl(data); off >= 0 {
+		return at(off, fmt.Sprintf("control character U+%04X, which YAML does not allow; remove it (write it escaped in a double-quoted string); not linted", r))
 	}
 	return nil
+}
+
+// binaryFile begins the message for a file with a NUL byte.
+const binaryFile = "binary file"
+
+// firstControl finds the first character of valid UTF-8 text that YAML does not allow: C0 and
+// C1 control characters other than tab, line feed, carriage return and NEL, DEL, and U+FFFE and
+// U+FFFF, as the parser's reader checks them. It returns -1 when there is none.
+func firstControl(data []byte) (int, rune) {
+	for off := 0; off < len(data); {
+		c := data[off]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
+				return off, rune(c)
+			}
+			off++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[off:])
+		if r >= 0x80 && r <= 0x9F && r != 0x85 || r == 0xFFFE || r == 0xFFFF {
+			return off, r
+		}
+		off += size
+	}
+	return -1, 0
 }
 
 func hasUTF16BOM(b []byte) bool {
@@ -75,41 +106,66 @@ func firstInvalidUTF8(b []byte) int {
 // nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
 	var problems []lint.Problem
+	parseStream(t, lim, func(d parsedDocument) {
+		if d.problem != nil {
+			problems = append(problems, *d.problem)
+		} else {
+			yield(d.root)
+		}
+	})
+	return problems
+}
+
+// A parsedDocument is one document of a stream: its root, or the problem that keeps it from being
+// linted. A document the tree check refuses has both; a syntax error has no root.
+type parsedDocument struct {
+	root    *yaml.Node
+	problem *lint.Problem
+}
+
+// parseStream is ParseYAML handing over every document with its problem, for the raw loader,
+// which tells a broken manifest from another tool's broken file.
+func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
+	lines := t.YAMLLines()
 	dec := yaml.NewDecoder(bytes.NewReader(t.Data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return problems
+			return
 		}
 		if err != nil {
 			line, msg := lint.YAMLErrorPos(err)
 			if line > 0 {
+				line, _ = lines.Pos(line, 0)
 				line += t.Offset
 			}
-			return append(problems, lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg})
+			each(parsedDocument{problem: &lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg}})
+			return
 		}
 		if len(doc.Content) == 0 || isEmptyDocument(doc.Content[0]) {
 			continue
 		}
 		root := doc.Content[0]
-		if t.Offset != 0 {
-			shiftLines(root, t.Offset)
+		if lines != nil || t.Offset != 0 {
+			renumber(root, lines, t.Offset)
 		}
+		d := parsedDocument{root: root}
 		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
-			problems = append(problems, lint.Problem{Pos: lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, Level: lint.Error, Message: p.Msg})
-			continue
+			d.problem = &lint.Problem{Pos: lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, Level: lint.Error, Message: p.Msg}
 		}
-		yield(root)
+		each(d)
 	}
 }
 
-// shiftLines renumbers the lines of a document parsed from part of a file as the file numbers
-// them. Aliases are not followed: every node is visited once.
-func shiftLines(n *yaml.Node, by int) {
-	n.Line += by
+// renumber gives the nodes of a document the positions the file has: the parser's lines mapped
+// to the text's (lines, nil when they agree), then shifted by the lines of the file before a
+// document parsed from part of it. Aliases are not followed: every node is visited once.
+func renumber(n *yaml.Node, lines *lint.YAMLLineMap, offset int) {
+	n.Line, n.Column = lines.Pos(n.Line, n.Column)
+	n.Line += offset
 	for _, c := range n.Content {
-		shiftLines(c, by)
+		renumber(c, lines, offset)
 	}
 }
 

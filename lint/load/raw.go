@@ -3,9 +3,13 @@ package load
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
+	"regexp"
+	"strings"
+	"unicode/utf16"
 
 	"go.yaml.in/yaml/v3"
 
@@ -16,6 +20,13 @@ import (
 // Raw reads a YAML or JSON file (or stdin) one document at a time and hands the documents over
 // as it goes: a 50 MB stream never sits in memory whole, only the document being read and those
 // being checked. Each document is parsed from its own Text, numbered as the file is.
+//
+// A document that cannot be read is an input error only when it was meant as a manifest: when
+// its text has apiVersion, kind or the keys of a CloudFormation template (a syntax error, bytes
+// that are not UTF-8), or its parsed root does (duplicate keys, an alias bomb). Anything else is
+// another tool's broken file (an Ansible playbook with a typo, a Jinja template), which its own
+// tool reports: it is skipped, and listed as skipped. A binary file is always an error: nothing
+// in a repository should be a binary named .yaml.
 func Raw(in Input, stdin io.Reader, s Sink) {
 	lim := s.Limits()
 	r, size, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
@@ -24,13 +35,21 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		return
 	}
 	defer closeInput()
+	r, size, transcoded, err := fromUTF16(r, size, in.Path, lim.MaxFileSize)
+	if err != nil {
+		s.Problem(lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: ReadProblem(err)})
+		return
+	}
 	var (
 		comments map[int]*lint.Ignore
-		whole    []byte // stdin, kept for reports: it cannot be read again
-		noted    bool   // the Helm-template note is given once per file
+		// whole is the text read, kept for reports when reading the file again would not give it:
+		// standard input, or a file transcoded from UTF-16.
+		keep  = in.Kind == Stdin || transcoded
+		whole []byte
+		noted bool // the Helm-template note is given once per file
 	)
 	defer func() {
-		if in.Kind == Stdin {
+		if keep {
 			s.Source(lint.NewText(in.Path, whole))
 		} else {
 			s.SourceFile(in.Path, in.Abs, comments)
@@ -46,11 +65,15 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		if t == nil {
 			return
 		}
-		if in.Kind == Stdin {
+		if keep {
 			whole = append(whole, t.Data...)
 		}
 		if p := CheckText(t); p != nil {
-			s.Problem(*p)
+			if strings.HasPrefix(p.Message, binaryFile) || textMeantAsManifest(t.Data) {
+				s.Problem(*p)
+			} else {
+				skip(s, p.Pos, NotYAML+": "+p.Message)
+			}
 			return
 		}
 		for line, ig := range lint.IgnoreComments(t) {
@@ -59,9 +82,9 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 			comments[line] = ig
 		}
-		roots, problems := parseDocuments(t, lim)
-		if bytes.Contains(t.Data, []byte("{{")) {
-			if line := templateLine(t, problems, roots); line > 0 {
+		docs := parseDocuments(t, lim)
+		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
+			if line := templateLine(t, docs); line > 0 {
 				if !noted {
 					noted = true
 					s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
@@ -70,39 +93,88 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 				continue
 			}
 		}
-		for _, root := range roots {
-			s.Document(&lint.Document{Text: t, Root: root})
-		}
-		for _, p := range problems {
-			s.Problem(p)
+		for _, d := range docs {
+			switch {
+			case d.problem == nil:
+				s.Document(&lint.Document{Text: t, Root: d.root})
+			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(failedDocument(t, d.problem.Pos.Line)):
+				s.Problem(*d.problem)
+			default:
+				skip(s, d.problem.Pos, NotYAML+": "+d.problem.Message)
+			}
 		}
 	}
 }
 
+// NotYAML is how the reason begins for skipping a document that cannot be read and was not meant
+// as a manifest.
+const NotYAML = lint.NotAManifest + ", and cannot be read"
+
+// A SkipSink is a Sink that also takes what a loader leaves out on purpose; the engine's sink is
+// one, and lists them for --verbose.
+type SkipSink interface {
+	Skip(lint.Skip)
+}
+
+func skip(s Sink, at lint.Pos, reason string) {
+	if ss, ok := s.(SkipSink); ok {
+		ss.Skip(lint.Skip{Pos: at, Reason: reason})
+	}
+}
+
+// manifestKeyRE finds what makes a text a manifest: apiVersion, kind or a CloudFormation
+// template's AWSTemplateFormatVersion or Resources as a top-level key of block YAML (at the start
+// of a line), or as a key of JSON or flow YAML (quoted, or after `{` or `,`).
+var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|[{,][ \t]*)(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)[ \t]*:|"(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)"[ \t]*:`)
+
+// textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest.
+func textMeantAsManifest(b []byte) bool { return manifestKeyRE.Match(b) }
+
+// failedDocument is the text of the document of t holding line (a line of the file), from the
+// document marker (`---`) before it to the one after: a syntax error ends the parse, and this is
+// the document it broke. Without a line, it is all of t.
+func failedDocument(t *lint.Text, line int) []byte {
+	first, last := t.Offset+1, t.Lines()
+	if line < first || line > last {
+		return t.Data
+	}
+	for l := line; l > first; l-- {
+		if isDocumentStart(t.Line(l)) {
+			first = l
+			break
+		}
+	}
+	for l := line + 1; l <= last; l++ {
+		if isDocumentStart(t.Line(l)) {
+			last = l - 1
+			break
+		}
+	}
+	var b []byte
+	for l := first; l <= last; l++ {
+		b = append(append(b, t.Line(l)...), '\n')
+	}
+	return b
+}
+
 // parseDocuments parses the documents of one piece of a stream.
-func parseDocuments(t *lint.Text, lim Limits) ([]*yaml.Node, []lint.Problem) {
-	var roots []*yaml.Node
-	problems := ParseYAML(t, lim, func(root *yaml.Node) { roots = append(roots, root) })
-	return roots, problems
+func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
+	var docs []parsedDocument
+	parseStream(t, lim, func(d parsedDocument) { docs = append(docs, d) })
+	return docs
 }
 
 // templateLine returns the line of the first template action when the file does not read as
 // YAML because of it, else 0.
-func templateLine(t *lint.Text, problems []lint.Problem, roots []*yaml.Node) int {
+func templateLine(t *lint.Text, docs []parsedDocument) int {
 	first := t.LineAt(bytes.Index(t.Data, []byte("{{")))
-	for _, p := range problems {
-		if p.Level == lint.Error {
-			return first
-		}
-	}
-	for _, r := range roots {
-		if hasCollectionKey(r, 0) {
+	for _, d := range docs {
+		if d.problem != nil || hasCollectionKey(d.root, 0) {
 			return first
 		}
 	}
 	return 0
 }
-
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {
 		return false
@@ -140,6 +212,33 @@ func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int6
 		return nil, 0, nil, &lint.Problem{Pos: lint.Pos{File: in.Path}, Level: lint.Error, Message: ReadProblem(err)}
 	}
 	return f, st.Size(), func() { f.Close() }, nil
+}
+
+// fromUTF16 returns the text of a stream that starts with a UTF-16 byte order mark (as Windows
+// PowerShell writes `kubectl get -o yaml > x.yaml`) as UTF-8, read whole, and transcoded true; any
+// other stream as it is. The parser would read UTF-16 itself, but every line, column and ignore
+// comment ekslint reads from the text would be wrong.
+func fromUTF16(r io.Reader, size int64, name string, maxSize int64) (io.Reader, int64, bool, error) {
+	br := bufio.NewReader(r)
+	var order binary.ByteOrder
+	switch bom, _ := br.Peek(2); {
+	case bytes.Equal(bom, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.Equal(bom, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return br, size, false, nil
+	}
+	raw, err := fsroot.ReadAll(br, name, maxSize)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	units := make([]uint16, (len(raw)-2)/2)
+	for i := range units {
+		units[i] = order.Uint16(raw[2+2*i:])
+	}
+	text := []byte(string(utf16.Decode(units)))
+	return bytes.NewReader(text), int64(len(text)), true, nil
 }
 
 // ReadProblem is the message for a file that could not be read: what fsroot refused it for, or
@@ -199,14 +298,14 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 		return lint.NewText(d.name, data[:n]), nil
 	}
 	var buf []byte
-	lines := 0
+	lines := 0 // line breaks in buf, counted as lint.Text counts them
 	// started is set once the piece holds a document start or content: from then on, the next
 	// `---` or directive begins the next piece. Comments, blank lines and directives before a
 	// document belong to it.
 	started := false
 	if d.pending != nil {
 		buf, d.pending = d.pending, nil
-		lines, started = 1, isDocumentStart(buf)
+		lines, started = lint.LineBreaks(buf), isDocumentStart(buf)
 	}
 	for !d.done {
 		line, err := d.readLine(maxSize - d.read)
@@ -227,7 +326,7 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 			break
 		}
 		buf = append(buf, line...)
-		lines++
+		lines += lint.LineBreaks(line)
 		if isDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
 			started = true
 		}

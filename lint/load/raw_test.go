@@ -38,11 +38,11 @@ func TestHostileInput(t *testing.T) {
 		{"tabs.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", 4, "invalid YAML: found character that cannot start any token"},
 		{"duplicate.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: a\n    app: b\nmetadata: {}\n", 7, `duplicate key "app" (first at line 6)`},
 		{"bomb.yaml", billionLaughs(), 12, "alias *f takes the document past 1000000 nodes"},
+		{"cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cycle\ndata: &a\n  b: *a\n", 6, "alias *a is inside the node &a it repeats"},
+		{"merge-cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  labels:\n    <<: *m\n", 6, "alias *m is inside the node &m it repeats"},
 		{"deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", 6, "exceeded max depth"},
 		{"binary.yaml", "\x7fELF\x02\x01\x01\x00\x00\x00garbage", 1, "binary file"},
 		{"latin1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  k: \"caf\xe9\"\n", 6, "not valid UTF-8 (byte 0xE9)"},
-		{"scalar.yaml", "just a string\n", 1, `the document is the string "just a string", not a mapping`},
-		{"list.yaml", "- apiVersion: v1\n  kind: ConfigMap\n", 1, "the document is a list, not a mapping"},
 		{"nokind.yaml", "apiVersion: v1\nmetadata:\n  name: nokind\n", 1, "has apiVersion but no kind"},
 		{"types.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ok\nspec:\n  replicas: \"three\"\n  template:\n    spec:\n      containers: [{name: a, image: b}]\n", 6, `spec.replicas must be an integer, not the string "three"`},
 	}

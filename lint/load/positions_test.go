@@ -1,0 +1,126 @@
+package load_test
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/linter"
+	"github.com/ekslint/ekslint/lint/linttest"
+)
+
+// atField is a rule reporting at metadata.labels.mark of every object that has it, so a test can
+// ask where a field lands.
+var atField = &lint.Rule{ID: "at-field", Level: lint.Warning, Inputs: lint.NamespaceInput, Check: func(p *lint.Pass) {
+	if n := p.Object.Get("metadata", "labels", "mark"); n.Exists() {
+		p.Report(n, "here")
+	}
+}}
+
+// TestPositionsAsEditorsShowThem: every position is the line and column an editor shows, whatever
+// the line endings and whatever characters only the YAML parser takes for line breaks.
+func TestPositionsAsEditorsShowThem(t *testing.T) {
+	const tail = "  labels:\n    mark: x\n"
+	for _, c := range []struct {
+		name, src string
+		line, col int
+	}{
+		{"LF", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n" + tail, 6, 5},
+		{"line separator in a quoted value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n" + tail, 6, 5},
+		{"paragraph separator in a single-quoted value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 'a\u2029b'\n" + tail, 6, 5},
+		{"NEL in a double-quoted value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    note: \"one\u0085two\"\n" + tail, 8, 5},
+		{"several on one line", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 'a\u2028b\u2028c\u2029d'\n" + tail, 6, 5},
+		{"a key after a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {other: \"\u2028\", mark: x}\n  name: a\n", 4, 24},
+		{"CR alone", strings.ReplaceAll("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"+tail, "\n", "\r"), 6, 5},
+		{"CR LF", strings.ReplaceAll("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"+tail, "\n", "\r\n"), 6, 5},
+		{"mixed CR and LF", "apiVersion: v1\rkind: ConfigMap\nmetadata:\r\n  name: a\r" + tail, 6, 5},
+		{"UTF-16 little-endian", utf16Text(binary.LittleEndian, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"café\"\n"+tail), 6, 5},
+		{"UTF-16 big-endian", utf16Text(binary.BigEndian, "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n"+strings.ReplaceAll(tail, "\n", "\r\n")), 6, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := linttest.LintFiles(t, map[string]string{"x.yaml": c.src}, linttest.Only(atField))
+			if len(res.Problems) > 0 || len(res.Findings) != 1 {
+				t.Fatalf("problems %v, findings %v", res.Problems, res.Findings)
+			}
+			if p := res.Findings[0].Pos; p.Line != c.line || p.Column != c.col {
+				t.Errorf("finding at %d:%d, want %d:%d", p.Line, p.Column, c.line, c.col)
+			}
+		})
+	}
+}
+
+// TestProblemPositions: input errors name the line (and column) an editor shows too.
+func TestProblemPositions(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n")
+	for big.Len() < 10000 {
+		big.WriteString("  key: value\n")
+	}
+	bigLines := strings.Count(big.String(), "\n")
+	for _, c := range []struct {
+		name, src string
+		at        string // line:column
+		want      string
+	}{
+		{"NUL after the first 8 KB", big.String() + "  nul: \"a\x00b\"\n", strconv.Itoa(bigLines + 1), "binary file (NUL byte)"},
+		{"a control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"esc\x1b[0m\"\n", "4:13", "control character U+001B"},
+		{"C1 control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u0090\"\n", "4:11", "control character U+0090"},
+		{"invalid UTF-8 with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: x\rdata:\r  k: \"caf\xe9\"\r", "6:10", "not valid UTF-8"},
+		{"syntax error after a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n\tbad: tab\n", "5", "invalid YAML"},
+		{"syntax error after a paragraph separator in a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u2029b\n", "4", "invalid YAML"},
+		{"syntax error after NEL in a comment", "apiVersion: v1\nkind: ConfigMap # one\u0085two\nmetadata:\n  name: a\n", "2", "invalid YAML"},
+		{"syntax error with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r\tname: x\r", "4", "invalid YAML"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := linttest.LintFiles(t, map[string]string{"x.yaml": c.src}, everyObject)
+			if len(res.Problems) != 1 {
+				t.Fatalf("problems %v, want one", res.Problems)
+			}
+			p := res.Problems[0]
+			if got := strings.TrimPrefix(p.Pos.String(), "x.yaml:"); got != c.at || !strings.Contains(p.Message, c.want) {
+				t.Errorf("got %s %q, want %s with %q", got, p.Message, c.at, c.want)
+			}
+		})
+	}
+}
+
+// TestIgnoreComments: ignore comments are read whatever the line ends and the encoding, and the
+// source line under a finding is the line of the file, as a report shows it.
+func TestIgnoreComments(t *testing.T) {
+	src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    # ekslint:ignore at-field -- fine here\n    mark: x\n"
+	for name, src := range map[string]string{
+		"LF":        src,
+		"CR alone":  strings.ReplaceAll(src, "\n", "\r"),
+		"UTF-16 LE": utf16Text(binary.LittleEndian, src),
+		"UTF-16 BE": utf16Text(binary.BigEndian, strings.ReplaceAll(src, "\n", "\r\n")),
+	} {
+		for _, stdin := range []bool{false, true} {
+			var res *linter.Result
+			if stdin {
+				res = linttest.LintString(t, src, linttest.Only(atField))
+			} else {
+				res = linttest.LintFiles(t, map[string]string{"x.yaml": src}, linttest.Only(atField))
+			}
+			if len(res.Problems) > 0 || len(res.Findings) != 1 || res.Findings[0].Suppression == nil || res.Findings[0].Pos.Line != 7 {
+				t.Errorf("%s (stdin %v): problems %v, findings %v: want one suppressed finding at line 7", name, stdin, res.Problems, res.Findings)
+				continue
+			}
+			if line := string(res.Sources.Line(res.Findings[0].Pos.File, 7)); line != "    mark: x" {
+				t.Errorf("%s (stdin %v): source line 7 is %q", name, stdin, line)
+			}
+		}
+	}
+}
+
+// utf16Text encodes s as UTF-16 with a byte order mark, as Windows PowerShell writes files.
+func utf16Text(order binary.ByteOrder, s string) string {
+	units := utf16.Encode([]rune("\ufeff" + s))
+	b := make([]byte, 2*len(units))
+	for i, u := range units {
+		order.PutUint16(b[2*i:], u)
+	}
+	return string(b)
+}
