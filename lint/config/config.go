@@ -154,7 +154,7 @@ func Find(root *fsroot.Root) (string, error) {
 		}
 	}
 	if len(found) > 1 {
-		return "", fmt.Errorf("both %s and %s exist in %s; keep one", FileNames[0], FileNames[1], root.Dir())
+		return "", fmt.Errorf("both %s and %s exist in the lint root; keep one", FileNames[0], FileNames[1])
 	}
 	if len(found) == 0 {
 		return "", nil
@@ -543,12 +543,12 @@ func (p *parser) path(path string, n *yaml.Node, kind pathKind) string {
 	rel := filepath.FromSlash(s)
 	root := p.opts.Root.Dir()
 	if filepath.IsAbs(rel) || strings.HasPrefix(s, "/") {
-		p.errorf(n, "%s: %s is absolute; write it relative to the lint root %s", path, s, root)
+		p.errorf(n, "%s: %s is absolute; write it relative to the lint root (the folder holding the config file)", path, s)
 		return ""
 	}
 	abs := filepath.Join(root, rel)
 	if !fsroot.Within(abs, root) {
-		p.errorf(n, "%s: %s is outside the lint root %s; ekslint reads nothing outside it", path, s, root)
+		p.errorf(n, "%s: %s leads outside the lint root; ekslint reads nothing outside it: keep the file in the repository", path, s)
 		return ""
 	}
 	st, err := p.opts.Root.Stat(abs)

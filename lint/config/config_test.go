@@ -150,7 +150,7 @@ func TestParseErrors(t *testing.T) {
 		{"kubeVersion: latest\n", `.ekslint.yaml:1:14: kubeVersion: "latest" is not a Kubernetes version such as "1.31"`},
 		{"failOn: critical\n", `.ekslint.yaml:1:9: failOn: unknown level "critical" (want error, warning, note or none)`},
 		{"baseline: /etc/passwd\n", `.ekslint.yaml:1:11: baseline: /etc/passwd is absolute; write it relative to the lint root`},
-		{"dataFile: ../../config.go\n", `.ekslint.yaml:1:11: dataFile: ../../config.go is outside the lint root`},
+		{"dataFile: ../../config.go\n", `.ekslint.yaml:1:11: dataFile: ../../config.go leads outside the lint root`},
 		{"dataFile: ci/missing.yaml\n", `.ekslint.yaml:1:11: dataFile: ci/missing.yaml: no such file or directory`},
 		{"dataFile: ci\n", `.ekslint.yaml:1:11: dataFile: ci is a folder; want a file`},
 		{"charts:\n  - valueSets: [{name: a}]\n", `.ekslint.yaml:2:5: charts[0]: path is required`},

@@ -39,7 +39,7 @@ func TestHostileChartFiles(t *testing.T) {
 		}, helm.Options{Values: helm.ValueSet{Files: []string{"prod.yaml"}}}, "prod.yaml", `^values file: cannot read: is not a regular file`},
 		{"a --set-file linked to /proc/self/fd/0", func(t *testing.T, dir string) {
 			symlink(t, "/proc/self/fd/0", filepath.Join(dir, "stdin.txt"))
-		}, helm.Options{Values: helm.ValueSet{SetFile: []string{"a=stdin.txt"}}}, "stdin.txt", `^--set-file is outside the lint root `},
+		}, helm.Options{Values: helm.ValueSet{SetFile: []string{"a=stdin.txt"}}}, "stdin.txt", `^--set-file is outside the lint root; not read \(run ekslint from the repository`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeChart(t, map[string]string{"chart/Chart.yaml": chartYAML, "chart/templates/cm.yaml": cm})

@@ -355,7 +355,7 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	var tooLarge *fsroot.TooLargeError
 	switch {
 	case errors.Is(err, fsroot.ErrOutside):
-		return nil, display, &errChart{at, fmt.Sprintf("%s is outside the lint root %s; not read", what, ci.root.Dir())}
+		return nil, display, &errChart{at, fmt.Sprintf("%s %s", what, fsroot.Reason(err))}
 	case errors.As(err, &tooLarge):
 		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, fsroot.FormatSize(tooLarge.Limit))}
 	case err != nil:

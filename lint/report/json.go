@@ -57,7 +57,15 @@ type jsonProblem struct {
 	Column  int        `json:"column,omitempty"`
 }
 
+// jsonSkip is a document left out on purpose: not a manifest.
+type jsonSkip struct {
+	Reason string `json:"reason"`
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+}
+
 type jsonSummary struct {
+	Skipped     int `json:"skipped"`
 	Errors      int `json:"errors"`
 	Warnings    int `json:"warnings"`
 	Notes       int `json:"notes"`
@@ -88,8 +96,15 @@ func JSON(w io.Writer, run *Run) error {
 		}
 	}
 	closeArray(bw, len(res.Problems))
+	bw.WriteString(",\n  \"skipped\": [")
+	for i, sk := range res.Skipped {
+		if err := writeElement(bw, i, jsonSkip{Reason: sk.Reason, File: sk.Pos.File, Line: sk.Pos.Line}); err != nil {
+			return err
+		}
+	}
+	closeArray(bw, len(res.Skipped))
 	c := res.Count()
-	summary, err := json.MarshalIndent(jsonSummary{Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Suppressed: c.Suppressed,
+	summary, err := json.MarshalIndent(jsonSummary{Skipped: len(res.Skipped), Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Suppressed: c.Suppressed,
 		Baselined: c.Baselined, InputErrors: c.InputErrors, Objects: res.Objects}, "  ", "  ")
 	if err != nil {
 		return err

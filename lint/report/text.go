@@ -186,6 +186,9 @@ func Summary(res *engine.Result) string {
 	if c.Baselined > 0 {
 		s += fmt.Sprintf("; %d in baseline", c.Baselined)
 	}
+	if n := len(res.Skipped); n > 0 {
+		s += fmt.Sprintf("; %d skipped (not manifests; --verbose lists them)", n)
+	}
 	return s
 }
 
