@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -160,7 +161,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	// validateSchemas below checks the schema without them.
 	top, err := util.ToRenderValuesWithSchemaValidation(c, user.vals, opts, caps, true)
 	if err != nil {
-		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot merge values: " + err.Error()})
+		return nil, fail(&errChart{ci.mergePos(err), "cannot merge values: " + mergeMessage(err)})
 	}
 	r := &rendering{ci: ci, set: vs, user: user, chart: c, top: top, templates: map[string]*tmpl{}, origins: origins}
 	r.helpers = sync.OnceValue(r.resolveHelpers)
@@ -477,4 +478,32 @@ func findCall(src []byte, name string) (int, int) {
 		}
 	}
 	return 0, 0
+}
+
+// typeMismatch is Helm's coalescing error for a subchart's values given as something other than
+// a map, which Helm formats with a boolean's verb: "type mismatch on grafana: %!t(string=off)",
+// "type mismatch on grafana: false".
+var typeMismatch = regexp.MustCompile(`^type mismatch on (.+): (?:%!t\((\w+)=(.*)\)|(true|false))$`)
+
+// mergePos is where a value merging error is fixed: the key it names in the chart's values.yaml,
+// else Chart.yaml.
+func (ci *chartInput) mergePos(err error) lint.Pos {
+	if m := typeMismatch.FindStringSubmatch(err.Error()); m != nil && ci.src.values != nil {
+		if n, ok := ci.src.values.find([]string{m[1]}); ok {
+			return lint.Pos{File: ci.src.values.text.Name, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column + len(m[1])}
+		}
+	}
+	return chartYAMLPos(ci.src.chartYAML, nil)
+}
+
+// mergeMessage says what Helm's value merging refused, in words.
+func mergeMessage(err error) string {
+	m := typeMismatch.FindStringSubmatch(err.Error())
+	switch {
+	case m == nil:
+		return err.Error()
+	case m[4] != "":
+		return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the boolean %s", m[1], m[4])
+	}
+	return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the %s %q", m[1], m[2], m[3])
 }
