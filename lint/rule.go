@@ -262,10 +262,6 @@ type Bucket interface {
 // (input, document in the input, object in the document).
 type ItemOrder struct{ Deployment, Input, Doc, Object int }
 
-func (a ItemOrder) compare(b ItemOrder) int {
-	return cmp.Or(cmp.Compare(a.Input, b.Input), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Object, b.Object))
-}
-
 // Gather makes a SetCheck. collect sees each object as it is loaded, may report on it like a
 // per-object check, and returns what check will need from it (ok false keeps nothing). check then
 // sees every kept item of a deployment, in input order, and reports at Places kept from the objects.
@@ -303,42 +299,75 @@ func (g *gathered[T]) Source() any {
 	return g
 }
 
-// gatheredBucket keeps items as a []T, not boxed in interfaces: on 100k workloads and a handful
-// of set rules that is tens of megabytes.
+// gatheredBucket keeps items as T values, not boxed in interfaces: on 100k workloads and a
+// handful of set rules that is tens of megabytes. They are kept in chunks that never move, each
+// up to twice as large as the one before: one slice would copy every item each time it grew (a
+// hundred megabytes of copying on 100k workloads) and could leave a quarter of itself unused.
 type gatheredBucket[T any] struct {
-	c     func(*Pass) (T, bool)
-	items []T
-	order []ItemOrder
+	c      func(*Pass) (T, bool)
+	chunks [][]gatheredItem[T]
 }
+
+// gatheredItem is an item with its place in the run.
+type gatheredItem[T any] struct {
+	at   itemOrder
+	item T
+}
+
+// itemOrder is an ItemOrder as buckets keep it, one per item, in half the bytes: no run has 2^31
+// inputs, documents in an input or objects in a document.
+type itemOrder struct{ deployment, input, doc, object int32 }
+
+func compactOrder(at ItemOrder) itemOrder {
+	return itemOrder{int32(at.Deployment), int32(at.Input), int32(at.Doc), int32(at.Object)}
+}
+
+func (o itemOrder) ItemOrder() ItemOrder {
+	return ItemOrder{int(o.deployment), int(o.input), int(o.doc), int(o.object)}
+}
+
+func (o itemOrder) compare(b itemOrder) int {
+	return cmp.Or(cmp.Compare(o.input, b.input), cmp.Compare(o.doc, b.doc), cmp.Compare(o.object, b.object))
+}
+
+// firstChunk and lastChunk bound how many items a bucket's chunks hold: a run with one workload
+// allocates little, and a run with 100k no chunk of megabytes.
+const firstChunk, lastChunk = 8, 1024
 
 func (g *gathered[T]) NewBucket() Bucket { return &gatheredBucket[T]{c: g.c} }
 
 func (b *gatheredBucket[T]) Collect(p *Pass, at ItemOrder) {
-	if it, ok := b.c(p); ok {
-		b.items = append(b.items, it)
-		b.order = append(b.order, at)
+	it, ok := b.c(p)
+	if !ok {
+		return
 	}
+	n := len(b.chunks)
+	if n == 0 || len(b.chunks[n-1]) == cap(b.chunks[n-1]) {
+		size := firstChunk
+		if n > 0 {
+			size = min(2*cap(b.chunks[n-1]), lastChunk)
+		}
+		b.chunks = append(b.chunks, make([]gatheredItem[T], 0, size))
+		n++
+	}
+	b.chunks[n-1] = append(b.chunks[n-1], gatheredItem[T]{compactOrder(at), it})
 }
 
 func (g *gathered[T]) Merge(buckets []Bucket, keep func(ItemOrder) bool) any {
-	type ref struct {
-		at     ItemOrder
-		bucket *gatheredBucket[T]
-		i      int
-	}
-	var refs []ref
+	var refs []*gatheredItem[T]
 	for _, b := range buckets {
-		gb := b.(*gatheredBucket[T])
-		for i, at := range gb.order {
-			if keep(at) {
-				refs = append(refs, ref{at, gb, i})
+		for _, chunk := range b.(*gatheredBucket[T]).chunks {
+			for i := range chunk {
+				if keep(chunk[i].at.ItemOrder()) {
+					refs = append(refs, &chunk[i])
+				}
 			}
 		}
 	}
-	slices.SortFunc(refs, func(a, b ref) int { return a.at.compare(b.at) })
+	slices.SortFunc(refs, func(a, b *gatheredItem[T]) int { return a.at.compare(b.at) })
 	items := make([]T, len(refs))
 	for i, r := range refs {
-		items[i] = r.bucket.items[r.i]
+		items[i] = r.item
 	}
 	return items
 }

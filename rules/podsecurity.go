@@ -529,9 +529,9 @@ func checkAdmission(items []psItem, s *lint.SetPass) {
 	if len(policies) == 0 {
 		return
 	}
-	for _, it := range items {
-		pod := it.pod
-		if pod == nil {
+	for i := range items {
+		pod := &items[i].pod
+		if pod.shape == nil {
 			continue
 		}
 		for _, np := range policies[pod.namespace] {

@@ -25,19 +25,55 @@ import (
 // evaluate again would be a pod spec per workload, and evaluating every version up front costs a
 // few microseconds per new shape (31 check functions in the library today).
 
-// psItem is a workload with breaches or a Namespace.
+// psItem is a workload with breaches (pod.shape set) or a Namespace (ns set). Items are kept by
+// value, one per workload with breaches, which with the restricted checks in the library's
+// verdicts is nearly every workload: a run of 100,000 workloads keeps 100,000.
 type psItem struct {
-	pod *podItem
+	pod podItem
 	ns  *nsItem
 }
 
+// podItem is what the rules need of a workload: its namespace, how it breaks the checks, and
+// where. Most workloads' breaches land on one field (a container missing the fields the
+// restricted standard wants), so one position is kept in the item and more only when needed.
 type podItem struct {
 	namespace string
 	shape     *psShape
-	// places are the distinct positions of the shape's nodes, and at gives each node's: a
-	// container missing several fields the restricted standard wants has one position for all.
-	places []lint.Place
+	object    *lint.ObjectRef
+	first     psPlace
+	more      *psPlaces // nil when every node of the shape is at first
+}
+
+// psPlaces are the distinct positions of a shape's nodes, and at gives each node's.
+type psPlaces struct {
+	places []psPlace
 	at     []uint16
+}
+
+// psPlace is a Place without what its item holds once for all (the object) and what each breach
+// gives (the field's path), its position in 32 bits.
+type psPlace struct {
+	file                             string
+	line, column, endLine, endColumn int32
+	related                          *[]lint.Location // rare: a pointer keeps the common case small
+}
+
+func compactPlace(at lint.Place) psPlace {
+	p := psPlace{file: at.Pos.File, line: int32(at.Pos.Line), column: int32(at.Pos.Column),
+		endLine: int32(at.Pos.EndLine), endColumn: int32(at.Pos.EndColumn)}
+	if len(at.Related) > 0 {
+		p.related = &at.Related
+	}
+	return p
+}
+
+func (p psPlace) place(object *lint.ObjectRef, path string) lint.Place {
+	at := lint.Place{Pos: lint.Pos{File: p.file, Line: int(p.line), Column: int(p.column), EndLine: int(p.endLine),
+		EndColumn: int(p.endColumn)}, Object: object, Path: path}
+	if p.related != nil {
+		at.Related = *p.related
+	}
+	return at
 }
 
 // A psShape is how a pod breaks the checks, all but where: what the messages and fingerprints
@@ -95,24 +131,41 @@ func collectPodSecurity(o *lint.Object) (psItem, bool) {
 	if !o.IsWorkload() || !o.PodSpec().IsMap() {
 		return psItem{}, false
 	}
-	pod := readPod(o.PodTemplate())
+	pod := pods.Get().(*psPod)
+	defer func() {
+		pod.reset()
+		pods.Put(pod)
+	}()
+	pod.read(o.PodTemplate())
 	pr := probes.Get().(*podProbe)
 	shape := pod.evaluate(pr)
 	probes.Put(pr)
 	if len(shape.breaches) == 0 {
 		return psItem{}, false
 	}
-	item := &podItem{namespace: o.Namespace(), shape: shape, at: make([]uint16, len(shape.nodes))}
+	item := podItem{namespace: o.Namespace(), shape: shape, object: o.Ref()}
+	var places []psPlace
+	at := make([]uint16, len(shape.nodes))
 	for i := range shape.nodes {
-		at := pod.at(&shape.nodes[i]).Place()
-		j := slices.IndexFunc(item.places, func(p lint.Place) bool { return p.Pos == at.Pos })
+		p := compactPlace(pod.at(&shape.nodes[i]).Place())
+		j := slices.IndexFunc(places, func(q psPlace) bool { return q.samePos(p) })
 		if j < 0 {
-			j = len(item.places)
-			item.places = append(item.places, at)
+			j = len(places)
+			places = append(places, p)
 		}
-		item.at[i] = uint16(j)
+		at[i] = uint16(j)
+	}
+	if len(places) > 0 {
+		item.first = places[0]
+	}
+	if len(places) > 1 {
+		item.more = &psPlaces{places: places, at: at}
 	}
 	return psItem{pod: item}, true
+}
+
+func (p psPlace) samePos(q psPlace) bool {
+	return p.file == q.file && p.line == q.line && p.column == q.column && p.endLine == q.endLine && p.endColumn == q.endColumn
 }
 
 // shape keeps what the messages need of the breaches of a pod.
@@ -174,11 +227,21 @@ func valueOf(s *site) string {
 	return s.s
 }
 
+// position is the index of the distinct position a breach lands on.
+func (p *podItem) position(b *psBreach) uint16 {
+	if p.more == nil {
+		return 0
+	}
+	return p.more.at[b.place]
+}
+
 // place is where a breach is reported.
 func (p *podItem) place(b *psBreach) lint.Place {
-	at := p.places[p.at[b.place]]
-	at.Path = b.path
-	return at
+	at := p.first
+	if p.more != nil {
+		at = p.more.places[p.more.at[b.place]]
+	}
+	return at.place(p.object, b.path)
 }
 
 // subject names what a container field belongs to.
@@ -340,9 +403,9 @@ func (st standard) set() lint.SetCheck {
 		if st.level == api.LevelBaseline {
 			infrastructure = privilegedNamespaces(items)
 		}
-		for _, it := range items {
-			pod := it.pod
-			if pod == nil {
+		for i := range items {
+			pod := &items[i].pod
+			if pod.shape == nil {
 				continue
 			}
 			pod.eachPlace(func(b *psBreach) int {
@@ -391,11 +454,11 @@ func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Plac
 		}
 	}
 	slices.SortStableFunc(kept, func(a, b sorted) int {
-		return cmp.Or(cmp.Compare(p.at[a.b.place], p.at[b.b.place]), cmp.Compare(a.class, b.class))
+		return cmp.Or(cmp.Compare(p.position(a.b), p.position(b.b)), cmp.Compare(a.class, b.class))
 	})
 	for len(kept) > 0 {
 		n := 1
-		for n < len(kept) && p.at[kept[n].b.place] == p.at[kept[0].b.place] && kept[n].class == kept[0].class {
+		for n < len(kept) && p.position(kept[n].b) == p.position(kept[0].b) && kept[n].class == kept[0].class {
 			n++
 		}
 		group := make([]*psBreach, n)

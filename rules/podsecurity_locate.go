@@ -53,9 +53,9 @@ const maxVerdicts = 1 << 12
 
 // evaluate returns how the pod breaks the checks, from the cache or by asking the library.
 func (p *psPod) evaluate(pr *podProbe) *psShape {
-	key := p.key()
+	p.keyBuf = p.appendKey(p.keyBuf[:0])
 	verdicts.RLock()
-	sh, ok := verdicts.m[key]
+	sh, ok := verdicts.m[string(p.keyBuf)]
 	verdicts.RUnlock()
 	if ok {
 		return sh
@@ -63,17 +63,16 @@ func (p *psPod) evaluate(pr *podProbe) *psShape {
 	sh = p.shape(p.ask(pr))
 	verdicts.Lock()
 	if len(verdicts.m) < maxVerdicts {
-		verdicts.m[key] = sh
+		verdicts.m[string(p.keyBuf)] = sh
 	}
 	verdicts.Unlock()
 	return sh
 }
 
-// key encodes what build reads of the pod, whether the pod has a securityContext (where locate
-// puts a field every container leaves out), and the paths of the template, containers and sites
-// (which the shape's fingerprints name).
-func (p *psPod) key() string {
-	b := make([]byte, 0, 64+32*len(p.sites))
+// appendKey appends the pod's key to b. The key encodes what build reads of the pod, whether the
+// pod has a securityContext (where locate puts a field every container leaves out), and the paths
+// of the template, containers and sites (which the shape's fingerprints name).
+func (p *psPod) appendKey(b []byte) []byte {
 	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
 	flag := func(v bool) {
 		if v {
@@ -107,7 +106,7 @@ func (p *psPod) key() string {
 			str(l)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // ask runs every version of every check of the library on the pod and traces each failure to the

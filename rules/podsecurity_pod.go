@@ -131,13 +131,27 @@ type psPod struct {
 	os         string
 	containers []psContainer
 	sites      []site
+	// keyBuf holds the pod's key (psPod.key) while its verdict is looked up.
+	keyBuf []byte
 }
 
 // readPod reads a workload's pod template. Fields of the wrong type are left out, as if absent:
 // the API server would refuse such a pod before Pod Security looks at it.
 func readPod(tmpl lint.Node) *psPod {
+	p := &psPod{}
+	p.read(tmpl)
+	return p
+}
+
+// pods are reused between workloads, with the room their sites, containers and key took.
+var pods = sync.Pool{New: func() any { return &psPod{} }}
+
+// read reads a workload's pod template into p, as readPod does, reusing p's room.
+func (p *psPod) read(tmpl lint.Node) {
+	p.reset()
+	p.tmpl = tmpl
 	spec := tmpl.Get("spec")
-	p := &psPod{tmpl: tmpl, spec: spec, sites: make([]site, 0, 8)}
+	p.spec = spec
 	if v, ok := spec.Get("hostUsers").Bool(); ok {
 		p.hostUsers = &v
 	}
@@ -174,10 +188,16 @@ func readPod(tmpl lint.Node) *psPod {
 			p.readContainer(containerKind(kind), c)
 		}
 	}
-	return p
 }
 
 func (p *psPod) add(s site) { p.sites = append(p.sites, s) }
+
+// reset empties p, keeping the room of its slices but no node of the pod it held.
+func (p *psPod) reset() {
+	clear(p.sites)
+	clear(p.containers)
+	*p = psPod{containers: p.containers[:0], sites: p.sites[:0], keyBuf: p.keyBuf[:0]}
+}
 
 // str reads a string field: ok is false when it is written with another type.
 func str(n lint.Node) (string, bool) {

@@ -235,7 +235,7 @@ func BenchmarkPodSecurityRead(b *testing.B) {
 		engine.Options{Rules: []*lint.Rule{rule}, Stdin: strings.NewReader(benchDeployment)})
 	b.Run("sites", func(b *testing.B) {
 		for b.Loop() {
-			readPod(tmpl).key()
+			readPod(tmpl).appendKey(nil)
 		}
 	})
 	b.Run("json", func(b *testing.B) {

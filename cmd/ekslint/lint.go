@@ -16,6 +16,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/config"
@@ -284,13 +285,11 @@ func writeReport(stdout io.Writer, output, format string, style textStyle, run *
 	return report.Text(w, run, report.TextOptions{Source: on(style.source), Color: on(style.color) && (style.color == "always" || os.Getenv("NO_COLOR") == "")})
 }
 
+// isTerminal reports whether w is a terminal. Being a character device is not enough: /dev/null
+// is one, and `ekslint lint . > /dev/null` would then read back every line it reports.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // splitList accepts repeated flags and comma-separated values alike.

@@ -207,3 +207,16 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// TestNullIsNoTerminal: output sent to the null device is not a terminal, though it is a character
+// device: no colour, no source lines read back.
+func TestNullIsNoTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	if isTerminal(null) {
+		t.Errorf("%s is taken for a terminal", os.DevNull)
+	}
+}

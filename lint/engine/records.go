@@ -8,56 +8,81 @@ import (
 )
 
 // records keeps the findings of a run until it ends, compactly: a 50 MB input can produce half a
-// million findings, and a Finding is 176 bytes where a record is 96. They are kept in fixed-size
+// million findings, and a Finding is 176 bytes where a record is 48. They are kept in fixed-size
 // blocks, so no doubling slice holds slack, and each block is freed as soon as it is expanded.
 type records struct {
 	mu     sync.Mutex
-	blocks [][]record
+	blocks []*recordBlock
+}
+
+// recordBlock is up to recordBlockSize records with the strings they share.
+type recordBlock struct {
+	records []record
+	// names are the messages, files and field paths of the records, each once: a block's
+	// findings are about a few files and fields, and many say the same thing.
+	names   []string
+	nameIDs map[string]uint32
+	// related are the related locations of the records that have any (by index in records): few
+	// findings have them.
+	related map[int][]lint.Location
 }
 
 // record is a Finding before filtering: no suppression or baseline state yet, its variants those
-// of its object, its positions in 32 bits.
+// of its object, its positions in 32 bits, its message, file and path as indexes into its
+// block's names.
 type record struct {
 	rule                             *lint.Rule
-	message                          string
-	path                             string
 	object                           *lint.ObjectRef
-	related                          *[]lint.Location // rare: a pointer keeps the common case small
-	file                             string
+	message, file, path              uint32
 	line, column, endLine, endColumn int32
 	level                            lint.Level
 }
 
-// recordBlock is how many records a block holds.
-const recordBlock = 4096
+// recordBlockSize is how many records a block holds.
+const recordBlockSize = 4096
 
 // writer gathers one goroutine's findings and hands full blocks to rs.
 type recordWriter struct {
 	rs    *records
-	block []record
+	block *recordBlock
 }
 
 func (w *recordWriter) add(f Finding) {
-	if len(w.block) == recordBlock {
+	if w.block != nil && len(w.block.records) == recordBlockSize {
 		w.flush()
 	}
-	if w.block == nil {
-		w.block = make([]record, 0, recordBlock)
+	b := w.block
+	if b == nil {
+		b = &recordBlock{records: make([]record, 0, recordBlockSize), nameIDs: map[string]uint32{}}
+		w.block = b
 	}
-	r := record{rule: f.Rule, message: f.Message, path: f.Path, object: f.Object, file: f.Pos.File,
-		line: int32(f.Pos.Line), column: int32(f.Pos.Column), endLine: int32(f.Pos.EndLine), endColumn: int32(f.Pos.EndColumn),
-		level: f.Level}
 	if len(f.Related) > 0 {
-		rel := f.Related
-		r.related = &rel
+		if b.related == nil {
+			b.related = map[int][]lint.Location{}
+		}
+		b.related[len(b.records)] = f.Related
 	}
-	w.block = append(w.block, r)
+	b.records = append(b.records, record{rule: f.Rule, object: f.Object, message: b.name(f.Message), file: b.name(f.Pos.File), path: b.name(f.Path),
+		line: int32(f.Pos.Line), column: int32(f.Pos.Column), endLine: int32(f.Pos.EndLine), endColumn: int32(f.Pos.EndColumn),
+		level: f.Level})
+}
+
+// name returns the index of s in the block's names, adding it the first time.
+func (b *recordBlock) name(s string) uint32 {
+	id, ok := b.nameIDs[s]
+	if !ok {
+		id = uint32(len(b.names))
+		b.names = append(b.names, s)
+		b.nameIDs[s] = id
+	}
+	return id
 }
 
 func (w *recordWriter) flush() {
-	if len(w.block) == 0 {
+	if w.block == nil || len(w.block.records) == 0 {
 		return
 	}
+	w.block.nameIDs = nil
 	w.rs.mu.Lock()
 	w.rs.blocks = append(w.rs.blocks, w.block)
 	w.rs.mu.Unlock()
@@ -74,30 +99,28 @@ const largeRun = 100_000
 // the new allocations count together at the run's peak. A few milliseconds of a run that takes
 // seconds.
 func (rs *records) collectIfLarge() {
-	n := 0
-	for _, b := range rs.blocks {
-		n += len(b)
-	}
-	if n > largeRun {
+	if rs.count() > largeRun {
 		runtime.GC()
 	}
 }
 
-// findings expands every record into a Finding, freeing each block once it is expanded.
-func (rs *records) findings() []Finding {
+// count is how many records there are.
+func (rs *records) count() int {
 	n := 0
 	for _, b := range rs.blocks {
-		n += len(b)
+		n += len(b.records)
 	}
-	out := make([]Finding, 0, n)
+	return n
+}
+
+// findings expands every record into a Finding, freeing each block once it is expanded.
+func (rs *records) findings() []Finding {
+	out := make([]Finding, 0, rs.count())
 	for i, b := range rs.blocks {
-		for _, r := range b {
-			f := Finding{Rule: r.rule, Level: r.level, Message: r.message, Place: lint.Place{
-				Pos:    lint.Pos{File: r.file, Line: int(r.line), Column: int(r.column), EndLine: int(r.endLine), EndColumn: int(r.endColumn)},
-				Object: r.object, Path: r.path}}
-			if r.related != nil {
-				f.Related = *r.related
-			}
+		for j, r := range b.records {
+			f := Finding{Rule: r.rule, Level: r.level, Message: b.names[r.message], Place: lint.Place{
+				Pos:    lint.Pos{File: b.names[r.file], Line: int(r.line), Column: int(r.column), EndLine: int(r.endLine), EndColumn: int(r.endColumn)},
+				Object: r.object, Path: b.names[r.path], Related: b.related[j]}}
 			if r.object != nil && r.object.Variant != "" {
 				f.Variants = []string{r.object.Variant}
 			}

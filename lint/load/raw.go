@@ -297,14 +297,16 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 		}
 		return lint.NewText(d.name, data[:n]), nil
 	}
-	var buf []byte
+	// A piece is a little over min bytes: grown from nothing, its buffer would be copied eight
+	// times on the way, four times the stream's bytes in all.
+	buf := make([]byte, 0, d.min+d.min/8)
 	lines := 0 // line breaks in buf, counted as lint.Text counts them
 	// started is set once the piece holds a document start or content: from then on, the next
 	// `---` or directive begins the next piece. Comments, blank lines and directives before a
 	// document belong to it.
 	started := false
 	if d.pending != nil {
-		buf, d.pending = d.pending, nil
+		buf, d.pending = append(buf, d.pending...), nil
 		lines, started = lint.LineBreaks(buf), isDocumentStart(buf)
 	}
 	for !d.done {
@@ -331,7 +333,7 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 			started = true
 		}
 	}
-	if buf == nil {
+	if len(buf) == 0 {
 		return nil, nil
 	}
 	t := &lint.Text{Name: d.name, Data: buf, Offset: d.line}
