@@ -136,13 +136,10 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		return nil, err
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(max(plan.MemoryBudget()-runtimeOverhead, 64<<20))
+		debug.SetMemoryLimit(plan.MemoryLimit())
 	}
 	return plan.Run(ctx), nil
 }
-
-// runtimeOverhead is what the process holds outside the Go heap's limit (binary, thread stacks).
-const runtimeOverhead = 64 << 20
 
 // failLevel is the level at or above which findings fail the run: the --fail-on flag (or
 // input) when given, else the config's failOn, else error.
