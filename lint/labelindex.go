@@ -16,7 +16,7 @@ type LabelIndex[T any] struct {
 }
 
 type labelled[T any] struct {
-	labels map[string]string
+	labels Labels
 	value  T
 }
 
@@ -26,11 +26,11 @@ func NewLabelIndex[T any]() *LabelIndex[T] {
 }
 
 // Add files value with its labels under namespace (and under AnyNamespace).
-func (x *LabelIndex[T]) Add(namespace string, labels map[string]string, value T) {
+func (x *LabelIndex[T]) Add(namespace string, labels Labels, value T) {
 	e := labelled[T]{labels, value}
 	for _, ns := range []string{namespace, AnyNamespace} {
 		x.all[ns] = append(x.all[ns], e)
-		for k, v := range labels {
+		for k, v := range labels.All() {
 			key := ns + "\x00" + k + "=" + v
 			x.byPair[key] = append(x.byPair[key], e)
 		}
@@ -42,7 +42,7 @@ func (x *LabelIndex[T]) Add(namespace string, labels map[string]string, value T)
 func (x *LabelIndex[T]) Find(namespace string, sel LabelSelector) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		candidates := x.all[namespace]
-		for k, v := range sel.MatchLabels() {
+		for k, v := range sel.MatchLabels().All() {
 			b := x.byPair[namespace+"\x00"+k+"="+v]
 			if len(b) == 0 {
 				return // no label set carries this pair, so none matches
@@ -61,6 +61,6 @@ func (x *LabelIndex[T]) Find(namespace string, sel LabelSelector) iter.Seq[T] {
 
 // SelectorFromLabels makes a selector from a plain map (a Service's spec.selector), which
 // requires every pair. As with Services, an empty map selects nothing.
-func SelectorFromLabels(labels map[string]string) LabelSelector {
-	return LabelSelector{present: len(labels) > 0, labels: labels}
+func SelectorFromLabels(labels Labels) LabelSelector {
+	return LabelSelector{present: labels.Len() > 0, labels: labels}
 }

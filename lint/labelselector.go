@@ -11,7 +11,7 @@ import (
 type LabelSelector struct {
 	present bool // false: the selector is missing or null, and selects nothing
 	invalid bool // an operator Kubernetes rejects: the API refuses the object, so it selects nothing
-	labels  map[string]string
+	labels  Labels
 	exprs   []labelRequirement
 }
 
@@ -26,7 +26,7 @@ func SelectorOf(sel Node) LabelSelector {
 	if !sel.IsMap() {
 		return LabelSelector{}
 	}
-	s := LabelSelector{present: true, labels: sel.Get("matchLabels").StringMap()}
+	s := LabelSelector{present: true, labels: sel.Get("matchLabels").Labels()}
 	for _, e := range sel.Get("matchExpressions").Items() {
 		r := labelRequirement{key: e.Get("key").Str(), op: e.Get("operator").Str(), values: e.Get("values").Strings()}
 		switch r.op {
@@ -40,17 +40,17 @@ func SelectorOf(sel Node) LabelSelector {
 }
 
 // Matches reports whether the selector selects pods (or objects) with the given labels.
-func (s LabelSelector) Matches(labels map[string]string) bool {
+func (s LabelSelector) Matches(labels Labels) bool {
 	if !s.present || s.invalid {
 		return false
 	}
-	for k, v := range s.labels {
-		if got, ok := labels[k]; !ok || got != v {
+	for k, v := range s.labels.All() {
+		if got, ok := labels.Get(k); !ok || got != v {
 			return false
 		}
 	}
 	for _, r := range s.exprs {
-		got, has := labels[r.key]
+		got, has := labels.Get(r.key)
 		in := has && slices.Contains(r.values, got)
 		switch r.op {
 		case "In":
@@ -76,17 +76,17 @@ func (s LabelSelector) Matches(labels map[string]string) bool {
 
 // SelectsAll reports whether the selector is present and empty, so it selects everything.
 func (s LabelSelector) SelectsAll() bool {
-	return s.present && !s.invalid && len(s.labels) == 0 && len(s.exprs) == 0
+	return s.present && !s.invalid && s.labels.Len() == 0 && len(s.exprs) == 0
 }
 
 // MatchLabels is the selector's matchLabels: every object it selects carries all of them, which is
 // what set rules index selectors by.
-func (s LabelSelector) MatchLabels() map[string]string { return s.labels }
+func (s LabelSelector) MatchLabels() Labels { return s.labels }
 
 // String writes the selector as kubectl does (`app=web,tier in (api,web)`), for messages.
 func (s LabelSelector) String() string {
 	parts := []string{}
-	if l := FormatLabels(s.labels); l != "" {
+	if l := s.labels.String(); l != "" {
 		parts = append(parts, l)
 	}
 	for _, r := range s.exprs {
@@ -102,23 +102,4 @@ func (s LabelSelector) String() string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// FormatLabels writes labels sorted by key as `k=v,k2=v2`, the form kubectl accepts with -l.
-func FormatLabels(labels map[string]string) string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(labels[k])
-	}
-	return b.String()
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLabelSelector(t *testing.T) {
-	web := map[string]string{"app": "web", "tier": "front"}
+	web := LabelsOf(map[string]string{"app": "web", "tier": "front"})
 	for _, c := range []struct {
 		selector string
 		want     bool
@@ -45,9 +45,9 @@ func TestLabelSelector(t *testing.T) {
 
 func TestLabelIndex(t *testing.T) {
 	x := NewLabelIndex[string]()
-	x.Add("shop", map[string]string{"app": "web", "env": "prod"}, "shop/web")
-	x.Add("shop", map[string]string{"app": "cart", "env": "prod"}, "shop/cart")
-	x.Add("blog", map[string]string{"app": "web", "env": "prod"}, "blog/web")
+	x.Add("shop", LabelsOf(map[string]string{"app": "web", "env": "prod"}), "shop/web")
+	x.Add("shop", LabelsOf(map[string]string{"app": "cart", "env": "prod"}), "shop/cart")
+	x.Add("blog", LabelsOf(map[string]string{"app": "web", "env": "prod"}), "blog/web")
 	find := func(ns string, sel LabelSelector) []string {
 		var out []string
 		for v := range x.Find(ns, sel) {
@@ -67,7 +67,7 @@ func TestLabelIndex(t *testing.T) {
 		{"blog", map[string]string{"app": "cart"}, nil},
 		{AnyNamespace, map[string]string{"app": "web"}, []string{"shop/web", "blog/web"}},
 	} {
-		if got := find(c.ns, SelectorFromLabels(c.sel)); !slices.Equal(got, c.want) {
+		if got := find(c.ns, SelectorFromLabels(LabelsOf(c.sel))); !slices.Equal(got, c.want) {
 			t.Errorf("Find(%s, %v) = %v, want %v", c.ns, c.sel, got, c.want)
 		}
 	}
@@ -78,5 +78,30 @@ func TestLabelIndex(t *testing.T) {
 	sel := SelectorOf((&Object{root: doc.Content[0]}).Get("s"))
 	if got := find("shop", sel); !slices.Equal(got, []string{"shop/web", "shop/cart"}) {
 		t.Errorf("Find with matchExpressions only = %v", got)
+	}
+}
+
+// TestLabels: a mapping's pairs sorted by key, the last of a key written twice kept (as YAML
+// decoders do; ekslint reports the duplicate), found by binary search.
+func TestLabels(t *testing.T) {
+	o := parseObject(t, "apiVersion: v1\nkind: X\nmetadata:\n  name: a\n  labels: {tier: front, app: web, z: '1', app: api, n: null}\n")
+	l := o.Labels()
+	if got := l.String(); got != "app=api,n=,tier=front,z=1" {
+		t.Errorf("labels %q", got)
+	}
+	for k, want := range map[string]string{"app": "api", "tier": "front", "z": "1", "n": ""} {
+		if v, ok := l.Get(k); !ok || v != want {
+			t.Errorf("Get(%q) = %q, %v", k, v, ok)
+		}
+	}
+	if _, ok := l.Get("b"); ok || l.Len() != 4 {
+		t.Errorf("Get(b) found, or Len %d", l.Len())
+	}
+	var keys []string
+	for k := range l.All() {
+		keys = append(keys, k)
+	}
+	if !slices.Equal(keys, []string{"app", "n", "tier", "z"}) {
+		t.Errorf("All yields %v", keys)
 	}
 }

@@ -261,11 +261,11 @@ var networkPolicy = []*lint.Rule{
 
 // netItem is what the G6 rules keep of a workload, a Namespace or a NetworkPolicy.
 type netItem struct {
-	kind      string            // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
-	namespace string            // the namespace the object is in; for a Namespace, its own name
-	name      string            // `Deployment "web"`, or the policy's name, for messages
-	at        lint.Place        // metadata.name
-	labels    map[string]string // a workload's pod labels; a Namespace's labels
+	kind      string      // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
+	namespace string      // the namespace the object is in; for a Namespace, its own name
+	name      string      // `Deployment "web"`, or the policy's name, for messages
+	at        lint.Place  // metadata.name
+	labels    lint.Labels // a workload's pod labels; a Namespace's labels
 	// hostNetwork pods use the node's network; NetworkPolicy does not apply to them.
 	hostNetwork bool
 	policy      *policyItem
@@ -342,7 +342,7 @@ func collectNetwork(o *lint.Object) (netItem, bool) {
 	}
 	if tmpl, ok := podOwnerTemplate(o); ok {
 		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
-			labels: tmpl.Get("metadata", "labels").StringMap(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
+			labels: tmpl.Get("metadata", "labels").Labels(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
 	}
 	switch {
 	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
@@ -465,14 +465,14 @@ func readPort(pt lint.Node) portSpec {
 // CoreDNS on EKS: pods in kube-system labelled k8s-app: kube-dns (and
 // eks.amazonaws.com/component: coredns), serving port 53 named dns (UDP) and dns-tcp (TCP).
 var (
-	coreDNSLabels = map[string]string{"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"}
+	coreDNSLabels = lint.LabelsOf(map[string]string{"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"})
 	coreDNSPorts  = map[string]string{"dns": "UDP", "dns-tcp": "TCP"}
 )
 
 // allowsDNS reports whether the rule, in a policy of namespace ns, allows DNS queries to CoreDNS
 // (UDP port 53). When it does not but plainly tries to (it names port 53 or the CoreDNS pods),
 // reason says what is wrong.
-func (r *egressRule) allowsDNS(ns string, kubeSystem map[string]string) (ok bool, reason string) {
+func (r *egressRule) allowsDNS(ns string, kubeSystem lint.Labels) (ok bool, reason string) {
 	reaches, peerWhy := r.reachesCoreDNS(ns, kubeSystem)
 	udp, tcp := r.allowsPort53("UDP"), r.allowsPort53("TCP")
 	if reaches && udp {
@@ -498,7 +498,7 @@ func (r *egressRule) allowsDNS(ns string, kubeSystem map[string]string) (ok bool
 }
 
 // reachesCoreDNS reports whether the rule's destinations include the CoreDNS pods; when not, why.
-func (r *egressRule) reachesCoreDNS(ns string, kubeSystem map[string]string) (bool, string) {
+func (r *egressRule) reachesCoreDNS(ns string, kubeSystem lint.Labels) (bool, string) {
 	if len(r.to) == 0 {
 		return true, ""
 	}
@@ -548,17 +548,17 @@ func (r *egressRule) allowsPort53(protocol string) bool {
 // kubeSystemLabels are the labels kube-system has in every cluster (the API server sets
 // kubernetes.io/metadata.name on every namespace), plus those a kube-system Namespace of the input
 // gives it.
-func kubeSystemLabels(namespaces []*netNamespace) map[string]string {
+func kubeSystemLabels(namespaces []*netNamespace) lint.Labels {
 	labels := map[string]string{"kubernetes.io/metadata.name": "kube-system"}
 	for _, ns := range namespaces {
 		if ns.name == "kube-system" && ns.object != nil {
-			for k, v := range ns.object.labels {
+			for k, v := range ns.object.labels.All() {
 				labels[k] = v
 			}
 			labels["kubernetes.io/metadata.name"] = "kube-system"
 		}
 	}
-	return labels
+	return lint.LabelsOf(labels)
 }
 
 // netNamespace is one namespace of the run with its objects, in input order.
@@ -674,16 +674,16 @@ func (ns *netNamespace) denyAllEgress() *netItem {
 // workloads and many policies costs the sizes of label buckets, not workloads times policies.
 func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 	candidates := ns.workloads
-	if required := sel.MatchLabels(); len(required) > 0 {
+	if required := sel.MatchLabels(); required.Len() > 0 {
 		if ns.byLabel == nil {
 			ns.byLabel = map[label][]*netItem{}
 			for _, w := range ns.workloads {
-				for k, v := range w.labels {
+				for k, v := range w.labels.All() {
 					ns.byLabel[label{k, v}] = append(ns.byLabel[label{k, v}], w)
 				}
 			}
 		}
-		for k, v := range required {
+		for k, v := range required.All() {
 			if bucket := ns.byLabel[label{k, v}]; len(bucket) < len(candidates) {
 				candidates = bucket
 			}

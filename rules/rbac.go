@@ -591,7 +591,12 @@ func checkAWSAuthARN(arn, kind string) string {
 // its binding to system:masters), which shows up in dumps of a cluster and is not the user's to fix.
 func isRBACKind(o *lint.Object, kinds ...string) bool {
 	return o.Format == lint.Kubernetes && strings.HasPrefix(o.ID.APIVersion, "rbac.authorization.k8s.io/") &&
-		slices.Contains(kinds, o.Kind()) && o.Labels()["kubernetes.io/bootstrapping"] != "rbac-defaults"
+		slices.Contains(kinds, o.Kind()) && !isBootstrapPolicy(o)
+}
+
+func isBootstrapPolicy(o *lint.Object) bool {
+	v, _ := o.Labels().Get("kubernetes.io/bootstrapping")
+	return v == "rbac-defaults"
 }
 
 func hasAny(list []string, items ...string) bool {

@@ -28,7 +28,7 @@ type indexedSelector[T any] struct {
 func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 	shared := map[string]int{}
 	for _, s := range selectors {
-		for k, v := range s.selector.MatchLabels() {
+		for k, v := range s.selector.MatchLabels().All() {
 			shared[k+"="+v]++
 		}
 	}
@@ -36,7 +36,7 @@ func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 		rest: map[string][]indexedSelector[T]{}}
 	for _, s := range selectors {
 		rarest := ""
-		for k, v := range s.selector.MatchLabels() {
+		for k, v := range s.selector.MatchLabels().All() {
 			pair := k + "=" + v
 			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
 				rarest = pair
@@ -54,14 +54,14 @@ func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 
 // selecting yields what the selectors of namespace that select labels belong to, each once, in no
 // particular order.
-func (x *selectorIndex[T]) selecting(namespace string, labels map[string]string) iter.Seq[T] {
+func (x *selectorIndex[T]) selecting(namespace string, labels lint.Labels) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		for _, s := range x.rest[namespace] {
 			if s.selector.Matches(labels) && !yield(s.value) {
 				return
 			}
 		}
-		for k, v := range labels {
+		for k, v := range labels.All() {
 			for _, s := range x.byPair[namespace+"\x00"+k+"="+v] {
 				if s.selector.Matches(labels) && !yield(s.value) {
 					return
@@ -74,9 +74,9 @@ func (x *selectorIndex[T]) selecting(namespace string, labels map[string]string)
 // selectingElsewhere yields what the selectors with matchLabels of namespaces other than namespace
 // that would select labels belong to, each once and in no particular order: a hint for messages,
 // since a selector only selects pods of its own namespace.
-func (x *selectorIndex[T]) selectingElsewhere(namespace string, labels map[string]string) iter.Seq[T] {
+func (x *selectorIndex[T]) selectingElsewhere(namespace string, labels lint.Labels) iter.Seq[T] {
 	return func(yield func(T) bool) {
-		for k, v := range labels {
+		for k, v := range labels.All() {
 			for _, s := range x.anyNs[k+"="+v] {
 				if s.namespace != namespace && s.selector.Matches(labels) && !yield(s.value) {
 					return

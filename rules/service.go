@@ -422,7 +422,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			}
 		}
 		namesCustomResource := func(svc *selectingService) bool {
-			for _, v := range svc.selector {
+			for _, v := range svc.selector.All() {
 				if customResources[objectName{svc.namespace, v}] {
 					return true
 				}
@@ -446,7 +446,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 					elsewhere.describe, elsewhere.namespace)
 			}
 			s.Report(svc.at, "Service %q selects %s, which matches no pod template in namespace %s; %s",
-				svc.name, lint.FormatLabels(svc.selector), svc.namespace, hint)
+				svc.name, svc.selector.String(), svc.namespace, hint)
 		}
 	}),
 }
@@ -473,7 +473,7 @@ type objectName struct{ namespace, name string }
 
 type selectingService struct {
 	namespace, name string
-	selector        map[string]string
+	selector        lint.Labels
 	at              lint.Place
 	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
 	// or name, else its port.
@@ -482,7 +482,7 @@ type selectingService struct {
 
 type podTemplateItem struct {
 	namespace, describe string
-	labels              map[string]string
+	labels              lint.Labels
 }
 
 func collectSelecting(p *lint.Pass) (selectingItem, bool) {
@@ -502,7 +502,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		return selectingItem{}, false
 	}
 	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
-		labels: template.Get("metadata", "labels").StringMap()}}, true
+		labels: template.Get("metadata", "labels").Labels()}}, true
 }
 
 // selectingServiceOf returns a Service that routes to the pods its selector matches: not an
@@ -515,7 +515,7 @@ func selectingServiceOf(o *lint.Object) (*selectingService, bool) {
 	if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
 		return nil, false
 	}
-	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.StringMap(), at: sel.Place()}
+	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.Labels(), at: sel.Place()}
 	for _, port := range o.Get("spec", "ports").Items() {
 		target := port.Get("targetPort")
 		if !target.Exists() {

@@ -93,7 +93,7 @@ type readinessItem struct {
 
 type unprobedWorkload struct {
 	namespace string
-	labels    map[string]string
+	labels    lint.Labels
 	// rollsOut says whether the workload's controller rolls out new versions pod by pod, waiting on
 	// readiness (Deployments, StatefulSets, DaemonSets).
 	rollsOut bool
@@ -533,7 +533,7 @@ type replicatedWorkload struct {
 	replicas    int64 // 1 when unset
 	replicasSet bool
 	replicasAt  lint.Place
-	labels      map[string]string
+	labels      lint.Labels
 	selector    string // spec.selector, for messages: what a PodDisruptionBudget would copy
 }
 
@@ -589,7 +589,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		if sel := lint.SelectorOf(o.Get("spec", "selector")); sel.String() != "" {
 			w.selector = sel.String()
 		} else {
-			w.selector = lint.FormatLabels(w.labels)
+			w.selector = w.labels.String()
 		}
 		return scalingItem{workload: w}, true
 	case o.Kind() == "HorizontalPodAutoscaler":
@@ -692,7 +692,7 @@ spec:
 			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels)); ok {
 				continue
 			}
-			if len(w.labels) == 0 {
+			if w.labels.Len() == 0 {
 				s.Report(w.replicasAt, "%s but the pods have no labels, so no PodDisruptionBudget can select them; label them and add one", how)
 				continue
 			}

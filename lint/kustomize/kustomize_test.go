@@ -73,7 +73,7 @@ var testRules = []*lint.Rule{
 		// The testdata objects have no annotations: the origin annotations added for the build
 		// must be gone, and no empty mapping left behind.
 		if a := p.Object.Get("metadata", "annotations"); a.Exists() {
-			p.Report(a, "annotations left by the build: %v", a.StringMap())
+			p.Report(a, "annotations left by the build: %v", a.Labels())
 		}
 	}),
 }
