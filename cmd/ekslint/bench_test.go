@@ -22,8 +22,9 @@ import (
 //   - raw: corpus/raw (396 files, with the charts and overlays among kube-linter's fixtures).
 //
 // Start-up (the binary's package initialisation) is not in it: docs/performance.md times the
-// whole process with hyperfine. Besides time per run it reports CPU time per run (cpu-ms/op),
-// which on a machine shared with other work varies much less than wall time.
+// whole process, side by side with kube-linter and helm template. Besides time per run it
+// reports CPU time per run (cpu-ms/op), which on a machine shared with other work varies much
+// less than wall time.
 //
 //	go test ./cmd/ekslint -run '^$' -bench CLI -count 5
 func BenchmarkCLI(b *testing.B) {
