@@ -72,6 +72,9 @@ type corpusChart struct {
 // present, and also with each of its ci/*.yaml files.
 func corpusCharts(t testing.TB) []corpusChart {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("renders the whole chart corpus; go test without -short runs it")
+	}
 	dirs, err := os.ReadDir(filepath.Join(corpus, "helm"))
 	if corpus == "" || err != nil {
 		t.Skipf("no chart corpus: %v", err)
