@@ -24,7 +24,7 @@ const sourceAnnotation = "build.ekslint.io/source-file"
 
 // tagged returns the file as kustomize reads it when it is a resource file: each object carries
 // sourceAnnotation. A file our parser refused is served as it is (kustomize reports what it
-// reports; a checked overlay never gets there).
+// reports; a checked overlay never gets there), and so is one without documents.
 func (f *file) tagged(c *fileCache, name string) ([]byte, error) {
 	f.taggedOnce.Do(func() {
 		docs, problems := f.parse(c, name)
@@ -32,7 +32,9 @@ func (f *file) tagged(c *fileCache, name string) ([]byte, error) {
 		case f.readErr != nil:
 			f.taggedErr = f.readErr
 			return
-		case len(problems) > 0:
+		case len(problems) > 0 || len(docs) == 0:
+			// Nothing to tag in a file of comments or separators alone (a placeholder for
+			// generated resources): kustomize reads it as it is, as no objects.
 			f.taggedData = f.text.Data
 			return
 		}
