@@ -140,7 +140,9 @@ var HostPathVolume = &lint.Rule{
 	Notes: libraryNote + infrastructureNote + " The finding lands on the volume's entry in `spec.volumes`, once per " +
 		"volume however many containers mount it. A runtime socket, `/`, `/etc`, `/var/lib/kubelet`, or a folder " +
 		"holding one of them (`/run`, `/var`, `/var/lib`), is an error, read-only or not: a read-only mount of a " +
-		"socket still lets the container talk to it. kube-linter's sensitive-host-mounts checks a fixed list (`/`, " +
+		"socket still lets the container talk to it. On Windows nodes the same holds for a drive's root, " +
+		"`C:\\var\\lib\\kubelet` and the named pipes of Docker, containerd and CSI Proxy (`\\\\.\\pipe\\…`), compared " +
+		"without regard to case or slashes. kube-linter's sensitive-host-mounts checks a fixed list (`/`, " +
 		"`/boot`, `/dev`, `/etc`, `/lib`, `/proc`, `/sys`, `/usr`), docker-sock (off by default) paths ending in " +
 		"docker.sock, and writable-host-mount (off by default) mounts without readOnly.",
 	Set: standard{level: api.LevelBaseline, checks: checkIDs("hostPathVolumes"),

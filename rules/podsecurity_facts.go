@@ -294,7 +294,7 @@ func (b *psBreach) String() string {
 	case fSysctl:
 		return "the pod sets sysctl " + b.value
 	case fVolume:
-		if strings.HasPrefix(b.value, "/") {
+		if isHostPath(b.value) {
 			return "volume " + strconv.Quote(b.name) + " mounts the node's " + b.value
 		}
 		return "volume " + strconv.Quote(b.name) + " is of type " + b.value
@@ -470,11 +470,27 @@ func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Plac
 	}
 }
 
+// isHostPath tells a hostPath volume's path from the names of other volume types, which a volume
+// breach carries instead: a Linux path, a Windows path with a drive letter, or a Windows named
+// pipe or share (`\\.\pipe\…`).
+func isHostPath(v string) bool {
+	return strings.HasPrefix(v, "/") || strings.HasPrefix(v, `\\`) || windowsDrive(v)
+}
+
+// windowsDrive reports whether v starts with a drive letter and a separator (`C:\`, `c:/`).
+func windowsDrive(v string) bool {
+	return len(v) >= 3 && ('a' <= v[0]|0x20 && v[0]|0x20 <= 'z') && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+}
+
 // nodeTakeover says what a hostPath hands over, or "" when it is not one of the paths that give
 // the node away: a container runtime's socket, the node's root, its configuration or the
 // kubelet's state, or a folder holding one of them. The kubelet resolves a hostPath on the node,
-// where /var/run links to /run.
+// where /var/run links to /run. On Windows nodes the runtimes listen on named pipes, and paths
+// are compared as Windows does, without regard to case or the kind of slash.
 func nodeTakeover(hostPath string) string {
+	if strings.HasPrefix(hostPath, `\\`) || windowsDrive(hostPath) {
+		return windowsTakeover(strings.ToLower(strings.ReplaceAll(hostPath, `\`, "/")))
+	}
 	p := path.Clean(hostPath)
 	if p == "/var/run" || strings.HasPrefix(p, "/var/run/") {
 		p = "/run" + strings.TrimPrefix(p, "/var/run")
@@ -482,13 +498,47 @@ func nodeTakeover(hostPath string) string {
 	if p == "/" {
 		return "the node's whole filesystem"
 	}
-	for _, t := range []struct{ path, what string }{
+	return takeover(p, []hostTarget{
 		{"/run/docker.sock", "Docker's socket"},
 		{"/run/containerd/containerd.sock", "containerd's socket"},
 		{"/run/crio/crio.sock", "CRI-O's socket"},
 		{"/etc", "the node's configuration"},
 		{"/var/lib/kubelet", "the kubelet's state, with every pod's secrets"},
-	} {
+	})
+}
+
+// windowsTakeover is nodeTakeover for a Windows path, lower case with forward slashes. The EKS
+// Windows AMIs keep the kubelet's state in C:\var\lib\kubelet; CSI Proxy's pipes let a container
+// format and mount the node's disks, which is how CSI node plugins on Windows do what a privileged
+// container does on Linux.
+func windowsTakeover(p string) string {
+	if pipe, ok := strings.CutPrefix(p, "//./pipe/"); ok {
+		switch {
+		case pipe == "docker_engine":
+			return "Docker's named pipe"
+		case strings.HasPrefix(pipe, "containerd-containerd"):
+			return "containerd's named pipe"
+		case strings.HasPrefix(pipe, "csi-proxy"):
+			return "a CSI Proxy pipe, for the node's disks and volumes"
+		}
+		return ""
+	}
+	if !windowsDrive(p) {
+		return ""
+	}
+	drive, rest := p[:2], path.Clean("/"+p[3:])
+	if rest == "/" {
+		return "the node's whole drive " + strings.ToUpper(drive)
+	}
+	return takeover(rest, []hostTarget{{"/var/lib/kubelet", "the kubelet's state, with every pod's secrets"}})
+}
+
+// hostTarget is a path on the node that hands the node over, and what it is.
+type hostTarget struct{ path, what string }
+
+// takeover says which target p is or holds, or "".
+func takeover(p string, targets []hostTarget) string {
+	for _, t := range targets {
 		if p == t.path {
 			return t.what
 		}
