@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"slices"
 
 	"github.com/ekslint/ekslint/lint"
@@ -21,6 +22,20 @@ func clusterConfig(p *lint.Pass) *lint.Object {
 // eksctlClusterName names the cluster a ClusterConfig configures: configs with the same
 // metadata.name and region configure one cluster.
 type eksctlClusterName struct{ name, region string }
+
+// clusterNameOf is the cluster o configures. Configs meant for envsubst name the cluster with a
+// variable, spelled `$EKS_CLUSTER_NAME` in one file and `${EKS_CLUSTER_NAME}` in the next (the EKS
+// workshop does): both spellings are the same variable, so they name the same cluster.
+func clusterNameOf(o *lint.Object) eksctlClusterName {
+	return eksctlClusterName{
+		name:   bracedVariable.ReplaceAllString(o.Get("metadata", "name").Str(), "$$$1"),
+		region: bracedVariable.ReplaceAllString(o.Get("metadata", "region").Str(), "$$$1"),
+	}
+}
+
+// bracedVariable is a shell variable written with braces, `${NAME}`, without any expansion
+// operator inside (`${NAME:-default}` is left alone).
+var bracedVariable = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // definesCluster reports whether a ClusterConfig sets what only creating or changing the cluster
 // reads: a top-level field other than metadata and the node groups, or a vpc field other than the
@@ -67,7 +82,7 @@ type heldReports struct {
 func holdReports(p *lint.Pass, check func(*lint.Pass)) heldReports {
 	o := p.Object
 	held := heldReports{
-		cluster: eksctlClusterName{o.Get("metadata", "name").Str(), o.Get("metadata", "region").Str()},
+		cluster: clusterNameOf(o),
 		defines: definesCluster(o),
 	}
 	q := *p

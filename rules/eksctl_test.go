@@ -29,11 +29,20 @@ func TestEksctlClusterJudgedOnce(t *testing.T) {
 	for name, src := range nodeGroups {
 		withCluster[name] = src
 	}
+	// Files meant for envsubst spell one variable two ways.
+	withPlaceholders := map[string]string{
+		"cluster.yaml": strings.ReplaceAll(withCluster["cluster.yaml"], "{name: prod, region: eu-west-1}", "{name: '${EKS_CLUSTER_NAME}', region: '${AWS_REGION}'}"),
+		"ng.yaml":      strings.ReplaceAll(nodeGroups["ng-1.yaml"], "{name: prod, region: eu-west-1}", "{name: $EKS_CLUSTER_NAME, region: $AWS_REGION}"),
+	}
 	for _, c := range []struct {
 		name  string
 		files map[string]string
 		want  string // the only file with findings
-	}{{"with the cluster's config", withCluster, "cluster.yaml"}, {"node group files alone", nodeGroups, "ng-1.yaml"}} {
+	}{
+		{"with the cluster's config", withCluster, "cluster.yaml"},
+		{"node group files alone", nodeGroups, "ng-1.yaml"},
+		{"placeholders spelled $X and ${X}", withPlaceholders, "cluster.yaml"},
+	} {
 		req := only(clusterRules...)
 		res := linttest.LintFiles(t, c.files, req)
 		files := map[string]int{}
