@@ -97,18 +97,33 @@ func cloudFormationObjects(doc *Document, paths *pathTrie) ([]*Object, []Problem
 		return nil, []Problem{typeProblem(newObject(doc, doc.Root, paths), resources, "a mapping of resources")}
 	}
 	var problems []Problem
-	for _, r := range resources.Entries() {
-		o := newObject(doc, r.val, paths)
-		o.Format, o.key, o.tmpl = CloudFormation, r.key, t
-		if !r.IsMap() {
-			problems = append(problems, typeProblem(o, r, "a mapping (a resource)"))
-			continue
+	var add func(entries []Node)
+	add = func(entries []Node) {
+		for _, r := range entries {
+			o := newObject(doc, r.val, paths)
+			o.Format, o.key, o.tmpl = CloudFormation, r.key, t
+			if strings.HasPrefix(r.Key(), "Fn::ForEach::") {
+				// A loop of the AWS::LanguageExtensions transform: [identifier, collection,
+				// resources], the resources repeated for each item with the identifier in their
+				// names and properties. Each is linted once, as written.
+				if loop := r.Items(); len(loop) == 3 && loop[2].IsMap() {
+					add(loop[2].Entries())
+				} else {
+					problems = append(problems, typeProblem(o, r, "a list of an identifier, a collection and a mapping of resources (Fn::ForEach)"))
+				}
+				continue
+			}
+			if !r.IsMap() {
+				problems = append(problems, typeProblem(o, r, "a mapping (a resource)"))
+				continue
+			}
+			o.ID.Kind, o.ID.Name = r.Get("Type").Str(), r.Key()
+			t.order = append(t.order, o)
+			t.byID[o.ID.Name] = o
+			t.byType[o.ID.Kind] = append(t.byType[o.ID.Kind], o)
 		}
-		o.ID.Kind, o.ID.Name = r.Get("Type").Str(), r.Key()
-		t.order = append(t.order, o)
-		t.byID[o.ID.Name] = o
-		t.byType[o.ID.Kind] = append(t.byType[o.ID.Kind], o)
 	}
+	add(resources.Entries())
 	return t.order, problems
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -262,6 +263,44 @@ Resources:
 	}
 	if got := c.Properties().Get("Missing").Place().Pos; got.Line != 7 {
 		t.Errorf("missing property placed at line %d, want the Properties key", got.Line)
+	}
+}
+
+// TestCloudFormationForEach: the resources of an Fn::ForEach loop (AWS::LanguageExtensions), nested
+// or not, are objects of their own, named as written; a loop of the wrong shape is a problem.
+func TestCloudFormationForEach(t *testing.T) {
+	src := `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [A, B]
+    - Topic${Name}:
+        Type: AWS::SNS::Topic
+      Fn::ForEach::Queues:
+        - Q
+        - [x]
+        - Queue${Name}${Q}:
+            Type: AWS::SQS::Queue
+  Fn::ForEach::Broken: [Name]
+  Role:
+    Type: AWS::IAM::Role
+`
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &root); err != nil {
+		t.Fatal(err)
+	}
+	objs, problems, _ := NewObjectReader().Objects(&Document{Text: NewText("t.yaml", []byte(src)), Root: root.Content[0]})
+	var got []string
+	for _, o := range objs {
+		got = append(got, fmt.Sprintf("%s %s %d:%d", o.Kind(), o.Name(), o.Place().Pos.Line, o.Place().Pos.Column))
+	}
+	want := []string{"AWS::SNS::Topic Topic${Name} 7:7", "AWS::SQS::Queue Queue${Name}${Q} 12:11", "AWS::IAM::Role Role 15:3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("objects %q, want %q", got, want)
+	}
+	if len(problems) != 1 || problems[0].Pos.Line != 14 || !strings.Contains(problems[0].Message, "Fn::ForEach") {
+		t.Errorf("problems %v, want one at line 14 about Fn::ForEach", problems)
 	}
 }
 

@@ -163,7 +163,7 @@ func (c *treeChecker) checkKeys(m *yaml.Node) {
 		// meets (outer mappings are checked before inner ones).
 		if first != nil && (c.problem == nil || k.Line < c.problem.Line) {
 			c.problem = &TreeError{k.Line, k.Column,
-				fmt.Sprintf("duplicate key %q (first at line %d); the Kubernetes API rejects this document; not linted", k.Value, first.Line)}
+				fmt.Sprintf("duplicate key %q (first at line %d): which of the two values counts is ambiguous; not linted", k.Value, first.Line)}
 		}
 	}
 }
