@@ -137,7 +137,10 @@ func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
 		if err != nil {
 			line, msg := lint.YAMLErrorPos(err)
 			if line > 0 {
+				// An error at the end of the text (a collection left open) is on the line after
+				// the last: the last line is the one a person reads.
 				line, _ = lines.Pos(line, 0)
+				line = min(line, lastLine(t))
 				line += t.Offset
 			}
 			each(parsedDocument{problem: &lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg}})
@@ -156,6 +159,15 @@ func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
 		}
 		each(d)
 	}
+}
+
+// lastLine is the number of the last line of t holding anything, counted from t's start.
+func lastLine(t *lint.Text) int {
+	n := t.Lines() - t.Offset
+	if d := t.Data; n > 1 && len(d) > 0 && (d[len(d)-1] == '\n' || d[len(d)-1] == '\r') {
+		n--
+	}
+	return n
 }
 
 // renumber gives the nodes of a document the positions the file has: the parser's lines mapped

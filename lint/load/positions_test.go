@@ -72,6 +72,10 @@ func TestProblemPositions(t *testing.T) {
 		{"syntax error after a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n\tbad: tab\n", "5", "invalid YAML"},
 		{"syntax error after a paragraph separator in a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u2029b\n", "4", "invalid YAML"},
 		{"syntax error after NEL in a comment", "apiVersion: v1\nkind: ConfigMap # one\u0085two\nmetadata:\n  name: a\n", "2", "invalid YAML"},
+		// yaml.v3 counts its parser's lines from 0: an open collection is on the line that opens it.
+		{"unclosed flow mapping", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {a: 1\n", "5", "invalid YAML: did not find expected ',' or '}'"},
+		{"unclosed flow sequence", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  x: [1, 2\n  y: 3\n", "5", "invalid YAML: did not find expected ',' or ']'"},
+		{"block mapping missing a key", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n - b\n", "5", "invalid YAML"},
 		{"syntax error with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r\tname: x\r", "4", "invalid YAML"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
