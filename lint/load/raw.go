@@ -122,13 +122,29 @@ func skip(s Sink, at lint.Pos, reason string) {
 	}
 }
 
-// manifestKeyRE finds what makes a text a manifest: apiVersion, kind or a CloudFormation
-// template's AWSTemplateFormatVersion or Resources as a top-level key of block YAML (at the start
-// of a line), or as a key of JSON or flow YAML (quoted, or after `{` or `,`).
-var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|[{,][ \t]*)(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)[ \t]*:|"(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)"[ \t]*:`)
+// manifestKeyRE finds the keys that make a text a manifest: apiVersion, kind, metadata, spec, or
+// a CloudFormation template's AWSTemplateFormatVersion or Resources, as a top-level key of block
+// YAML (at the start of a line, whatever ends the one before), or as a key of JSON or flow YAML (quoted, or after `{` or `,`).
+var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|\r|[{,][ \t]*)(apiVersion|kind|metadata|spec|AWSTemplateFormatVersion|Resources)[ \t]*:|"(apiVersion|kind|metadata|spec|AWSTemplateFormatVersion|Resources)"[ \t]*:`)
 
-// textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest.
-func textMeantAsManifest(b []byte) bool { return manifestKeyRE.Match(b) }
+// textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest. Its
+// keys are all there is to go by, read as lint.MeantAsManifest reads a parsed document: apiVersion
+// and kind, or one of them with metadata or spec, or a CloudFormation key. apiVersion alone is
+// another tool's (a Grafana provisioning file, a Helm repository index).
+func textMeantAsManifest(b []byte) bool {
+	has := map[string]bool{}
+	for _, m := range manifestKeyRE.FindAllSubmatch(b, -1) {
+		has[string(m[1])+string(m[2])] = true
+	}
+	switch {
+	case has["AWSTemplateFormatVersion"] || has["Resources"]:
+		return true
+	case has["apiVersion"] && has["kind"]:
+		return true
+	default:
+		return (has["apiVersion"] || has["kind"]) && (has["metadata"] || has["spec"])
+	}
+}
 
 // failedDocument is the text of the document of t holding line (a line of the file), from the
 // document marker (`---`) before it to the one after: a syntax error ends the parse, and this is
