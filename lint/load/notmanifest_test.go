@@ -29,6 +29,7 @@ var otherTools = map[string]string{
 	"latin1.yml":             "name: caf\xe9\n",
 	"compose-bomb.yaml":      "x-a: &a [1,1,1,1,1,1,1,1,1,1]\nx-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nx-f: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
 	"list-of-manifests.yaml": "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: in-a-list}\n",
+	"list-of-manifests.json": "[{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"in-a-list\"}}]\n",
 	// Configs that borrow apiVersion or kind, as they are, broken and with duplicate keys.
 	"grafana-datasources.yaml": "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n",
 	"grafana-dashboards.yaml":  "apiVersion: 1\nproviders:\n  - name: default\n    options: {path: /var/lib/grafana/dashboards}\n",

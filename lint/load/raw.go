@@ -82,7 +82,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 			comments[line] = ig
 		}
-		docs := parseDocuments(t, lim)
+		docs := parsePiece(t, lim)
 		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
 			if line := templateLine(t, docs); line > 0 {
 				if !noted {
@@ -97,7 +97,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			switch {
 			case d.problem == nil:
 				s.Document(&lint.Document{Text: t, Root: d.root})
-			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(failedDocument(t, d.problem.Pos.Line)):
+			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
 				s.Problem(*d.problem)
 			default:
 				skip(s, d.problem.Pos, NotYAML+": "+d.problem.Message)
@@ -171,6 +171,14 @@ func failedDocument(t *lint.Text, line int) []byte {
 		b = append(append(b, t.Line(l)...), '\n')
 	}
 	return b
+}
+
+// failedText is the text of a document the parser could not read, in piece t.
+func (d parsedDocument) failedText(t *lint.Text) []byte {
+	if d.source != nil {
+		return d.source
+	}
+	return failedDocument(t, d.problem.Pos.Line)
 }
 
 // parseDocuments parses the documents of one piece of a stream.
