@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -58,6 +59,9 @@ func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem, string) {
 		}
 		return nil, nil, NotAManifest + ": a mapping without apiVersion and kind"
 	}
+	if keys := objectKeysOf(probe.Root()); !keys.meantAsObject() {
+		return nil, nil, NotAManifest + ": " + keys.describe()
+	}
 	if p := checkTypeMeta(probe); p != nil {
 		return nil, []Problem{*p}, ""
 	}
@@ -82,19 +86,109 @@ func objectsOf(doc *Document, paths *pathTrie) ([]*Object, []Problem, string) {
 }
 
 // MeantAsManifest reports whether a document that cannot be linted (the tree check refused it)
-// was meant as a manifest: a mapping with apiVersion or kind, or a CloudFormation template. Such a
-// document is an input error; any other is another tool's file, and not ekslint's business.
+// was meant as a manifest: a Kubernetes object (meantAsObject), or a CloudFormation template.
+// Such a document is an input error; any other is another tool's file, and not ekslint's business.
 func MeantAsManifest(root *yaml.Node) bool {
 	if root.Kind != yaml.MappingNode {
 		return false
 	}
+	// Only the keys as written: the tree check refused this document, perhaps for a merge key
+	// that repeats the mapping holding it, which following merges would never leave.
+	var keys objectKeys
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := root.Content[i].Value; k == "apiVersion" || k == "kind" {
-			return true
+		v := resolve(root.Content[i+1])
+		if isNull(v) {
+			continue
+		}
+		switch root.Content[i].Value {
+		case "apiVersion":
+			keys.apiVersion = v
+		case "kind":
+			keys.kind = v
+		case "metadata":
+			keys.metadata = v
+		case "spec":
+			keys.spec = v
 		}
 	}
-	return isCloudFormation(root)
+	return keys.meantAsObject() || isCloudFormation(root)
 }
+
+// objectKeys are the fields that tell a Kubernetes object from another tool's document that
+// borrows its keys; nil when absent or null.
+type objectKeys struct{ apiVersion, kind, metadata, spec *yaml.Node }
+
+func objectKeysOf(root Node) objectKeys {
+	val := func(n Node) *yaml.Node {
+		if !n.Exists() {
+			return nil
+		}
+		return n.val
+	}
+	return objectKeys{val(root.Get("apiVersion")), val(root.Get("kind")), val(root.Get("metadata")), val(root.Get("spec"))}
+}
+
+// meantAsObject decides whether a document is a Kubernetes object, to be checked, and an input
+// error when it is written wrong. Other tools borrow the keys: Grafana provisioning files have
+// `apiVersion: 1`, a Helm repository index and Chart.yaml `apiVersion: v1` or `v2` with no kind,
+// Drone pipelines `kind: pipeline` with no apiVersion; a run over a repository that holds them
+// must not fail. So a document is an object when
+//   - apiVersion and kind are both strings (kubeconfig's `kind: Config` and Kustomize's
+//     `kind: Component` too: no rule reads their kinds, and checking them costs nothing), or
+//   - apiVersion or kind is written as Kubernetes writes it (`v1`, `group/v1beta1`; `Deployment`)
+//     and there is a metadata or spec mapping: that is an object, with its other half missing or
+//     of the wrong type, and checkTypeMeta says which.
+//
+// Anything else is another tool's document, skipped with the reason.
+func (k objectKeys) meantAsObject() bool {
+	if isStringValue(k.apiVersion) && isStringValue(k.kind) {
+		return true
+	}
+	body := isMapping(k.metadata) || isMapping(k.spec)
+	return body && (isKubeAPIVersion(k.apiVersion) || isKubeKind(k.kind))
+}
+
+// describe says why a document that has apiVersion or kind is not an object.
+func (k objectKeys) describe() string {
+	var facts []string
+	for _, f := range []struct {
+		name string
+		v    *yaml.Node
+		ok   func(*yaml.Node) bool
+		form string
+	}{
+		{"apiVersion", k.apiVersion, isKubeAPIVersion, "v1 or group/v1"},
+		{"kind", k.kind, isKubeKind, "Deployment"},
+	} {
+		switch {
+		case f.v == nil:
+			facts = append(facts, "no "+f.name)
+		case isStringValue(f.v) && !f.ok(f.v):
+			facts = append(facts, fmt.Sprintf("%s is %s, not of the form %s", f.name, DescribeValue(f.v), f.form))
+		default:
+			facts = append(facts, fmt.Sprintf("%s is %s", f.name, DescribeValue(f.v)))
+		}
+	}
+	if !isMapping(k.metadata) && !isMapping(k.spec) {
+		facts = append(facts, "no metadata or spec")
+	}
+	return strings.Join(facts, ", ")
+}
+
+// kubeAPIVersionRE is an apiVersion as Kubernetes writes them: a version of the core group (v1)
+// or a group, a DNS subdomain, and a version, a DNS label (apps/v1, eksctl.io/v1alpha5).
+var kubeAPIVersionRE = regexp.MustCompile(`^(?:v[1-9][0-9]*(?:(?:alpha|beta)[1-9][0-9]*)?|[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/[a-z](?:[-a-z0-9]*[a-z0-9])?)$`)
+
+// kubeKindRE is a kind as Kubernetes writes them: CamelCase, starting with a capital.
+var kubeKindRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+
+func isKubeAPIVersion(v *yaml.Node) bool {
+	return isStringValue(v) && kubeAPIVersionRE.MatchString(v.Value)
+}
+
+func isKubeKind(v *yaml.Node) bool { return isStringValue(v) && kubeKindRE.MatchString(v.Value) }
+
+func isMapping(v *yaml.Node) bool { return v != nil && v.Kind == yaml.MappingNode }
 
 // checkTypeMeta requires apiVersion and kind to be present strings.
 func checkTypeMeta(o *Object) *Problem {
@@ -242,11 +336,14 @@ func typeProblem(o *Object, n Node, want string) Problem {
 // readsAsString reports whether a field is a scalar Kubernetes reads as a string: anything but a
 // number, a boolean or null. sigs.k8s.io/yaml reads a date (`name: 2024-01-01`) and a value with a
 // tag of its own (`kind: !custom Pod`) as the text written, and so does ekslint.
-func readsAsString(n Node) bool {
-	if !n.IsScalar() {
+func readsAsString(n Node) bool { return n.Exists() && isStringValue(n.val) }
+
+// isStringValue is readsAsString for a value, nil when absent.
+func isStringValue(v *yaml.Node) bool {
+	if v == nil || v.Kind != yaml.ScalarNode {
 		return false
 	}
-	switch n.val.ShortTag() {
+	switch v.ShortTag() {
 	case "!!int", "!!float", "!!bool", "!!null":
 		return false
 	}

@@ -24,6 +24,10 @@ func FuzzRaw(f *testing.F) {
 	}
 	f.Add([]byte("apiVersion: v1\rkind: Pod\rmetadata: {name: \"a\u2028b\"}\r"), true)
 	f.Add([]byte(utf16Text(binary.LittleEndian, "apiVersion: v1\nkind: Pod\nmetadata: {name: a} # ekslint:ignore x\n")), false)
+	// JSON streams, split into values by encoding/json: whole, after a byte order mark, cut short.
+	f.Add([]byte(jsonStream), false)
+	f.Add([]byte("\ufeff"+jsonStream), true)
+	f.Add([]byte(jsonStream[:len(jsonStream)/2]), false)
 	req := linttest.Only(rules.All()...)
 	req.Today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	req.Limits.MaxFileSize = 1 << 20

@@ -29,6 +29,16 @@ var otherTools = map[string]string{
 	"latin1.yml":             "name: caf\xe9\n",
 	"compose-bomb.yaml":      "x-a: &a [1,1,1,1,1,1,1,1,1,1]\nx-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nx-f: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
 	"list-of-manifests.yaml": "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: in-a-list}\n",
+	"list-of-manifests.json": "[{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"in-a-list\"}}]\n",
+	// Configs that borrow apiVersion or kind, as they are, broken and with duplicate keys.
+	"grafana-datasources.yaml": "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n",
+	"grafana-dashboards.yaml":  "apiVersion: 1\nproviders:\n  - name: default\n    options: {path: /var/lib/grafana/dashboards}\n",
+	"grafana-broken.yaml":      "apiVersion: 1\ndatasources:\n  - name: \"unterminated\n",
+	"grafana-dup.yaml":         "apiVersion: 1\ndatasources: []\ndatasources: []\n",
+	"index.yaml":               "apiVersion: v1\nentries:\n  web:\n  - name: web\n    version: 0.1.0\n    urls: [web-0.1.0.tgz]\ngenerated: \"2025-01-01T00:00:00Z\"\n",
+	"chart-copy.yaml":          "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - {name: redis, version: 19.x.x}\n",
+	"drone.yml":                "kind: pipeline\ntype: docker\nname: default\nsteps:\n  - {name: test, image: golang}\n",
+	"index.json":               "{\"apiVersion\": \"v1\", \"entries\": {}, \"generated\": \"2025-01-01T00:00:00Z\"}\n",
 }
 
 // TestNotManifestsAreSkipped: files that are not Kubernetes manifests, eksctl configs or
@@ -67,18 +77,23 @@ func TestNotManifestsAreSkipped(t *testing.T) {
 // it is broken; only files that are not meant as manifests are skipped.
 func TestBrokenManifests(t *testing.T) {
 	for name, src := range map[string]string{
-		"syntax.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"unterminated\n",
-		"indented.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tab\n",
-		"only-kind.yaml":   "kind: Deployment\nspec: [\n",
-		"flow.yaml":        "{apiVersion: v1, kind: ConfigMap, metadata: {name: x}\n",
-		"json.json":        "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"x\"},\n}\n}\n",
-		"cfn.yaml":         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R: [\n",
-		"latin1.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
-		"dup.yaml":         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
-		"second-doc.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: b\n",
-		"binary.yaml":      "\x7fELF\x02\x01\x01\x00",
-		"wrong-kind.yaml":  "apiVersion: v1\nkind: [Pod]\nmetadata: {name: x}\n",
-		"missing-kind.yml": "apiVersion: v1\nmetadata: {name: x}\n",
+		"syntax.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"unterminated\n",
+		"indented.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tab\n",
+		"only-kind.yaml":     "kind: Deployment\nspec: [\n",
+		"flow.yaml":          "{apiVersion: v1, kind: ConfigMap, metadata: {name: x}\n",
+		"json.json":          "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"x\"},\n}\n}\n",
+		"cfn.yaml":           "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R: [\n",
+		"latin1.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+		"dup.yaml":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+		"second-doc.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: b\n",
+		"binary.yaml":        "\x7fELF\x02\x01\x01\x00",
+		"wrong-kind.yaml":    "apiVersion: v1\nkind: [Pod]\nmetadata: {name: x}\n",
+		"missing-kind.yml":   "apiVersion: v1\nmetadata: {name: x}\n",
+		"spec-no-kind.yml":   "apiVersion: apps/v1\nspec: {replicas: 1}\n",
+		"no-apiversion.yml":  "kind: Deployment\nmetadata: {name: x}\n",
+		"number-api.yml":     "apiVersion: 1\nkind: Deployment\nmetadata: {name: x}\n",
+		"dup-no-kind.yml":    "apiVersion: v1\nmetadata: {name: x}\nspec: {}\nspec: {}\n",
+		"broken-no-kind.yml": "apiVersion: v1\nmetadata:\n  name: \"unterminated\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			res := linttest.LintFiles(t, map[string]string{name: src}, everyObject)
@@ -103,5 +118,25 @@ func TestTaggedScalars(t *testing.T) {
 	}
 	if p := res.Problems[0]; p.Pos.File != "int.yaml" || !strings.Contains(p.Message, "metadata.name must be a string, not the number 12") {
 		t.Errorf("got %s", p)
+	}
+}
+
+// TestBorrowedKeysReason: a document that has apiVersion or kind but is not an object is skipped
+// with what it has and lacks, so --verbose shows why it was not linted, also when its file is
+// named alone, as pre-commit names the files it checks.
+func TestBorrowedKeysReason(t *testing.T) {
+	for name, c := range map[string]struct{ src, want string }{
+		"grafana.yaml": {"apiVersion: 1\nproviders: []\n", "apiVersion is the number 1, no kind, no metadata or spec"},
+		"index.yaml":   {"apiVersion: v1\nentries: {}\n", `apiVersion is the string "v1", no kind, no metadata or spec`},
+		"odd.yaml":     {"apiVersion: \"1.0\"\nmetadata: {name: x}\n", `apiVersion is the string "1.0", not of the form v1 or group/v1, no kind`},
+		"drone.yml":    {"kind: pipeline\nsteps: []\n", `no apiVersion, kind is the string "pipeline", not of the form Deployment, no metadata or spec`},
+	} {
+		req := everyObject
+		req.Root = linttest.WriteFiles(t, map[string]string{name: c.src})
+		req.WorkDir, req.Paths = req.Root, []string{name}
+		res := linttest.Lint(t, req)
+		if len(res.Problems) != 0 || len(res.Skipped) != 1 || res.Skipped[0].Reason != lint.NotAManifest+": "+c.want {
+			t.Errorf("%s: problems %v, skipped %v; want skipped with %q", name, res.Problems, res.Skipped, c.want)
+		}
 	}
 }

@@ -121,6 +121,9 @@ func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Pro
 type parsedDocument struct {
 	root    *yaml.Node
 	problem *lint.Problem
+	// source is the text a syntax error broke, when the parser knows it better than the document
+	// markers around the error's line do (a value of a JSON stream).
+	source []byte
 }
 
 // parseStream is ParseYAML handing over every document with its problem, for the raw loader,

@@ -82,7 +82,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 			comments[line] = ig
 		}
-		docs := parseDocuments(t, lim)
+		docs := parsePiece(t, lim)
 		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
 			if line := templateLine(t, docs); line > 0 {
 				if !noted {
@@ -97,7 +97,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			switch {
 			case d.problem == nil:
 				s.Document(&lint.Document{Text: t, Root: d.root})
-			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(failedDocument(t, d.problem.Pos.Line)):
+			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
 				s.Problem(*d.problem)
 			default:
 				skip(s, d.problem.Pos, NotYAML+": "+d.problem.Message)
@@ -122,13 +122,29 @@ func skip(s Sink, at lint.Pos, reason string) {
 	}
 }
 
-// manifestKeyRE finds what makes a text a manifest: apiVersion, kind or a CloudFormation
-// template's AWSTemplateFormatVersion or Resources as a top-level key of block YAML (at the start
-// of a line), or as a key of JSON or flow YAML (quoted, or after `{` or `,`).
-var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|[{,][ \t]*)(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)[ \t]*:|"(?:apiVersion|kind|AWSTemplateFormatVersion|Resources)"[ \t]*:`)
+// manifestKeyRE finds the keys that make a text a manifest: apiVersion, kind, metadata, spec, or
+// a CloudFormation template's AWSTemplateFormatVersion or Resources, as a top-level key of block
+// YAML (at the start of a line, whatever ends the one before), or as a key of JSON or flow YAML (quoted, or after `{` or `,`).
+var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|\r|[{,][ \t]*)(apiVersion|kind|metadata|spec|AWSTemplateFormatVersion|Resources)[ \t]*:|"(apiVersion|kind|metadata|spec|AWSTemplateFormatVersion|Resources)"[ \t]*:`)
 
-// textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest.
-func textMeantAsManifest(b []byte) bool { return manifestKeyRE.Match(b) }
+// textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest. Its
+// keys are all there is to go by, read as lint.MeantAsManifest reads a parsed document: apiVersion
+// and kind, or one of them with metadata or spec, or a CloudFormation key. apiVersion alone is
+// another tool's (a Grafana provisioning file, a Helm repository index).
+func textMeantAsManifest(b []byte) bool {
+	has := map[string]bool{}
+	for _, m := range manifestKeyRE.FindAllSubmatch(b, -1) {
+		has[string(m[1])+string(m[2])] = true
+	}
+	switch {
+	case has["AWSTemplateFormatVersion"] || has["Resources"]:
+		return true
+	case has["apiVersion"] && has["kind"]:
+		return true
+	default:
+		return (has["apiVersion"] || has["kind"]) && (has["metadata"] || has["spec"])
+	}
+}
 
 // failedDocument is the text of the document of t holding line (a line of the file), from the
 // document marker (`---`) before it to the one after: a syntax error ends the parse, and this is
@@ -155,6 +171,14 @@ func failedDocument(t *lint.Text, line int) []byte {
 		b = append(append(b, t.Line(l)...), '\n')
 	}
 	return b
+}
+
+// failedText is the text of a document the parser could not read, in piece t.
+func (d parsedDocument) failedText(t *lint.Text) []byte {
+	if d.source != nil {
+		return d.source
+	}
+	return failedDocument(t, d.problem.Pos.Line)
 }
 
 // parseDocuments parses the documents of one piece of a stream.
