@@ -407,7 +407,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"templates of custom kinds that keep one at `spec.template` count as pods. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
-		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + perDeployment,
+		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		withPods := map[string]bool{}
 		customResources := map[objectName]bool{}
@@ -435,11 +435,13 @@ var ServiceSelectsNoPods = &lint.Rule{
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
-			if _, found := firstOf(pods.Find(svc.namespace, sel)); found {
+			required := templatePairs(sel)
+			selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
+			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found {
 				continue
 			}
 			// None in its namespace, so any match is elsewhere.
-			elsewhere, _ := firstOf(pods.Find(lint.AnyNamespace, sel))
+			elsewhere, _ := firstOf(pods.Search(lint.AnyNamespace, required, selects))
 			hint := "fix the selector or the pod labels"
 			if elsewhere != nil {
 				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
@@ -483,6 +485,7 @@ type selectingService struct {
 type podTemplateItem struct {
 	namespace, describe string
 	labels              lint.Labels
+	controller          podController
 }
 
 func collectSelecting(p *lint.Pass) (selectingItem, bool) {
@@ -502,7 +505,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		return selectingItem{}, false
 	}
 	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
-		labels: template.Get("metadata", "labels").Labels()}}, true
+		labels: template.Get("metadata", "labels").Labels(), controller: podControllerOf(o)}}, true
 }
 
 // selectingServiceOf returns a Service that routes to the pods its selector matches: not an
