@@ -394,7 +394,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 		Good: deployment("", "") + "---\n" + clusterIPService,
 	},
 	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
-	Notes: "Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where the " +
+	Notes: "The finding lands on the one selector entry that no pod template of the namespace carries (the " +
+		"patch's line when a Kustomize patch set it), else on the selector (several entries are wrong, or each is " +
+		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where the " +
 		"input has no workload at all (its workload comes from another chart); a Service whose selector names a " +
 		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
 		"does not serve itself), since operators label the pods they make for a resource with its name (the " +
@@ -447,10 +449,32 @@ var ServiceSelectsNoPods = &lint.Rule{
 				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
 					elsewhere.describe, elsewhere.namespace)
 			}
-			s.Report(svc.at, "Service %q selects %s, which matches no pod template in namespace %s; %s",
+			s.Report(blamedEntry(svc, pods), "Service %q selects %s, which matches no pod template in namespace %s; %s",
 				svc.name, svc.selector.String(), svc.namespace, hint)
 		}
 	}),
+}
+
+// blamedEntry is where a finding about a Service that selects no pods lands: the one selector entry
+// that no pod of its namespace carries, which is the line a person changed (the patch's line when
+// a Kustomize patch set the value), else the selector.
+func blamedEntry(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem]) lint.Place {
+	var blamed *selectorEntry
+	for i, e := range svc.entries {
+		sel := lint.SelectorFromLabels(lint.LabelsOf(map[string]string{e.key: e.value}))
+		selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
+		if _, carried := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects)); carried {
+			continue
+		}
+		if blamed != nil {
+			return svc.at // more than one is wrong
+		}
+		blamed = &svc.entries[i]
+	}
+	if blamed == nil {
+		return svc.at // each is carried, by different pods
+	}
+	return blamed.at
 }
 
 // firstOf returns the first value of seq.
@@ -477,9 +501,18 @@ type selectingService struct {
 	namespace, name string
 	selector        lint.Labels
 	at              lint.Place
+	// entries are the selector's entries with their places; only k8s-service-selects-no-pods,
+	// which blames one, keeps them.
+	entries []selectorEntry
 	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
 	// or name, else its port.
 	targetPorts []string
+}
+
+// selectorEntry is one key: value of a Service's selector.
+type selectorEntry struct {
+	key, value string
+	at         lint.Place
 }
 
 type podTemplateItem struct {
@@ -495,6 +528,13 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	}
 	if o.Kind() == "Service" {
 		svc, ok := selectingServiceOf(o)
+		if ok {
+			for _, e := range o.Get("spec", "selector").Entries() {
+				if v, set := svc.selector.Get(e.Key()); set && v == e.Str() {
+					svc.entries = append(svc.entries, selectorEntry{e.Key(), v, e.Place()})
+				}
+			}
+		}
 		return selectingItem{service: svc}, ok
 	}
 	template, ok := podOwnerTemplate(o)
