@@ -396,8 +396,10 @@ var ServiceSelectsNoPods = &lint.Rule{
 	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
 	Notes: "The finding lands on the one selector entry that no pod template of the namespace carries (the " +
 		"patch's line when a Kustomize patch set it), else on the selector (several entries are wrong, or each is " +
-		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where the " +
-		"input has no workload at all (its workload comes from another chart); a Service whose selector names a " +
+		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where its " +
+		"own deployment (its chart or overlay; the raw manifests for a raw Service) has no workload, since its " +
+		"workload comes from elsewhere (raw manifests that every deployment sees do not count, but their pods may " +
+		"still be the ones a Service with workloads of its own selects); a Service whose selector names a " +
 		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
 		"does not serve itself), since operators label the pods they make for a resource with its name (the " +
 		"Prometheus Operator's `prometheus` and `alertmanager` labels on the pods of kube-prometheus-stack's " +
@@ -411,13 +413,16 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
 		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
-		withPods := map[string]bool{}
+		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
+		// the deployment's own (false). A Service whose own deployment has none gets its pods from
+		// elsewhere, even when raw manifests visible to every deployment put workloads there.
+		withPods := map[bool]map[string]bool{false: {}, true: {}}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		for _, it := range items {
 			switch {
 			case it.pods != nil:
-				withPods[it.pods.namespace] = true
+				withPods[it.shared][it.pods.namespace] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.customResource != nil:
 				customResources[*it.customResource] = true
@@ -433,7 +438,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		}
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || !withPods[svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
+			if svc == nil || !withPods[it.shared][svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -492,6 +497,7 @@ type selectingItem struct {
 	service        *selectingService
 	pods           *podTemplateItem
 	customResource *objectName
+	shared         bool // from the raw manifests (lint.Pass.Shared)
 }
 
 // objectName names a namespaced object.
@@ -535,7 +541,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 				}
 			}
 		}
-		return selectingItem{service: svc}, ok
+		return selectingItem{service: svc, shared: p.Shared}, ok
 	}
 	template, ok := podOwnerTemplate(o)
 	if !ok {
@@ -544,7 +550,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		}
 		return selectingItem{}, false
 	}
-	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
+	return selectingItem{shared: p.Shared, pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
 		labels: template.Get("metadata", "labels").Labels(), controller: podControllerOf(o)}}, true
 }
 

@@ -320,7 +320,7 @@ func (e *engine) checkDocuments() {
 				} else if r.Inputs&in == 0 {
 					continue
 				}
-				pass.Object, c.rule = o, r
+				pass.Object, pass.Shared, c.rule = o, sd.deployment == rawDeployment, r
 				if err := runRule(r, pass, b, at); err != nil {
 					problems = append(problems, *err)
 				}
