@@ -728,8 +728,14 @@ func describeWorkloads(ws []*netItem) string {
 	var distinct []string
 	seen := make(map[string]bool, len(ws))
 	for _, w := range ws {
-		if !seen[w.name] {
-			seen[w.name] = true
+		key := w.name
+		if w.at.Object.Generated() {
+			// Objects the API server names are distinct even when they share a generateName; one
+			// rendered several times is written at one place.
+			key += "\x00" + w.at.Pos.String()
+		}
+		if !seen[key] {
+			seen[key] = true
 			distinct = append(distinct, w.name)
 		}
 	}
