@@ -218,6 +218,12 @@ func identify(o *Object) *Object {
 		Namespace:  o.Get("metadata", "namespace").Str(),
 		Name:       o.Get("metadata", "name").Str(),
 	}
+	if gen := o.Get("metadata", "generateName"); o.ID.Name == "" && gen.IsScalar() && gen.Str() != "" {
+		// The API server names the object when it is created (Helm and Argo CD hook Jobs): it is
+		// named as it will be, generateName and some characters, `Job "upgrade-*"`. No real name
+		// holds a *, so it never matches a reference by name.
+		o.ID.Name = gen.Str() + "*"
+	}
 	if strings.HasPrefix(o.ID.APIVersion, "eksctl.io/") {
 		o.Format = Eksctl
 	}

@@ -40,9 +40,18 @@ func (x *LabelIndex[T]) Add(namespace string, labels Labels, value T) {
 // Find yields, in the order they were added, the values in namespace (or any namespace) whose
 // labels sel matches.
 func (x *LabelIndex[T]) Find(namespace string, sel LabelSelector) iter.Seq[T] {
+	return x.Search(namespace, sel.MatchLabels(), func(labels Labels, _ T) bool { return sel.Matches(labels) })
+}
+
+// Search yields, in the order they were added, the values in namespace (or any namespace) that
+// match accepts, trying only label sets that may carry every pair of required. It is Find for
+// callers that match more than labels: a selector may name labels that a pod's controller adds and
+// no pod template carries, so rules look pod templates up by the pairs a template must carry and
+// judge the rest themselves.
+func (x *LabelIndex[T]) Search(namespace string, required Labels, match func(Labels, T) bool) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		candidates := x.all[namespace]
-		for k, v := range sel.MatchLabels().All() {
+		for k, v := range required.All() {
 			b := x.byPair[namespace+"\x00"+k+"="+v]
 			if len(b) == 0 {
 				return // no label set carries this pair, so none matches
@@ -52,7 +61,7 @@ func (x *LabelIndex[T]) Find(namespace string, sel LabelSelector) iter.Seq[T] {
 			}
 		}
 		for _, e := range candidates {
-			if sel.Matches(e.labels) && !yield(e.value) {
+			if match(e.labels, e.value) && !yield(e.value) {
 				return
 			}
 		}

@@ -81,6 +81,10 @@ type ObjectID struct {
 	Name       string `json:"name"`
 }
 
+// Generated reports whether the object leaves its name to the API server (metadata.generateName):
+// every such object is distinct, even where two share a generateName.
+func (id *ObjectID) Generated() bool { return strings.HasSuffix(id.Name, "*") }
+
 func (id *ObjectID) String() string {
 	if id == nil {
 		return ""

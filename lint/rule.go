@@ -213,6 +213,10 @@ type Diagnostic struct {
 // A Pass is one rule looking at one object.
 type Pass struct {
 	Object *Object
+	// Shared says the object is one of the run's raw manifests, which set rules see beside the
+	// objects of every deployment (chart, overlay). A set rule that asks what an object's own
+	// deployment holds (are its workloads in this input at all?) tells them apart with it.
+	Shared bool
 	Env    *Env
 	// Emit receives what the check reports. The engine sets it, as analysis drivers set
 	// analysis.Pass.Report.

@@ -222,7 +222,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Notes: "Only namespaces with at least one workload in the input are checked: when a namespace's workloads are " +
 		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
 		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
-		"Rollouts and other kinds with one at spec.template included). " + pooledNamespaces,
+		"Rollouts and other kinds with one at spec.template included)." + controllerLabels + " " + pooledNamespaces,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		for _, ns := range groupNamespaces(items).namespaces {
 			if len(ns.workloads) == 0 {
@@ -266,6 +266,8 @@ type netItem struct {
 	name      string      // `Deployment "web"`, or the policy's name, for messages
 	at        lint.Place  // metadata.name
 	labels    lint.Labels // a workload's pod labels; a Namespace's labels
+	// controller adds labels to a workload's pods that selectors may name (podLabelsFor).
+	controller podController
 	// hostNetwork pods use the node's network; NetworkPolicy does not apply to them.
 	hostNetwork bool
 	policy      *policyItem
@@ -342,7 +344,8 @@ func collectNetwork(o *lint.Object) (netItem, bool) {
 	}
 	if tmpl, ok := podOwnerTemplate(o); ok {
 		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
-			labels: tmpl.Get("metadata", "labels").Labels(), hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
+			labels: tmpl.Get("metadata", "labels").Labels(), controller: podControllerOf(o),
+			hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
 	}
 	switch {
 	case o.Kind() == "Namespace" && o.ID.APIVersion == "v1":
@@ -674,7 +677,7 @@ func (ns *netNamespace) denyAllEgress() *netItem {
 // workloads and many policies costs the sizes of label buckets, not workloads times policies.
 func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 	candidates := ns.workloads
-	if required := sel.MatchLabels(); required.Len() > 0 {
+	if required := templatePairs(sel); required.Len() > 0 {
 		if ns.byLabel == nil {
 			ns.byLabel = map[label][]*netItem{}
 			for _, w := range ns.workloads {
@@ -690,7 +693,7 @@ func (ns *netNamespace) anySelected(sel lint.LabelSelector) bool {
 		}
 	}
 	for _, w := range candidates {
-		if sel.Matches(w.labels) {
+		if selectsPods(sel, w.labels, w.controller) {
 			return true
 		}
 	}
@@ -709,7 +712,7 @@ func (ns *netNamespace) unselected(ws []*netItem) []*netItem {
 	policies := newSelectorIndex(selectors)
 	var out []*netItem
 	for _, w := range ws {
-		if _, selected := firstOf(policies.selecting(ns.name, w.labels)); !selected {
+		if _, selected := firstOf(policies.selecting(ns.name, w.labels, w.controller)); !selected {
 			out = append(out, w)
 		}
 	}
@@ -725,8 +728,14 @@ func describeWorkloads(ws []*netItem) string {
 	var distinct []string
 	seen := make(map[string]bool, len(ws))
 	for _, w := range ws {
-		if !seen[w.name] {
-			seen[w.name] = true
+		key := w.name
+		if w.at.Object.Generated() {
+			// Objects the API server names are distinct even when they share a generateName; one
+			// rendered several times is written at one place.
+			key += "\x00" + w.at.Pos.String()
+		}
+		if !seen[key] {
+			seen[key] = true
 			distinct = append(distinct, w.name)
 		}
 	}

@@ -11,7 +11,8 @@ import (
 // on runs of 100k objects. A selector with matchLabels is filed under the one of them that the
 // fewest selectors share (every pod it selects carries all of them, so any one will do, and the
 // rarest keeps buckets small when many selectors share a label such as env=prod); the rest are
-// kept per namespace.
+// kept per namespace. Pairs on labels that controllers add to pods (templatePairs) are not filed
+// under, since no pod template carries them.
 type selectorIndex[T any] struct {
 	byPair map[string][]indexedSelector[T] // namespace + "\x00" + key=value
 	anyNs  map[string][]indexedSelector[T] // key=value, any namespace
@@ -28,7 +29,7 @@ type indexedSelector[T any] struct {
 func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 	shared := map[string]int{}
 	for _, s := range selectors {
-		for k, v := range s.selector.MatchLabels().All() {
+		for k, v := range templatePairs(s.selector).All() {
 			shared[k+"="+v]++
 		}
 	}
@@ -36,7 +37,7 @@ func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 		rest: map[string][]indexedSelector[T]{}}
 	for _, s := range selectors {
 		rarest := ""
-		for k, v := range s.selector.MatchLabels().All() {
+		for k, v := range templatePairs(s.selector).All() {
 			pair := k + "=" + v
 			if rarest == "" || shared[pair] < shared[rarest] || shared[pair] == shared[rarest] && pair < rarest {
 				rarest = pair
@@ -52,18 +53,18 @@ func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 	return x
 }
 
-// selecting yields what the selectors of namespace that select labels belong to, each once, in no
-// particular order.
-func (x *selectorIndex[T]) selecting(namespace string, labels lint.Labels) iter.Seq[T] {
+// selecting yields what the selectors of namespace that select the pods of a workload (its
+// template's labels, its controller) belong to, each once, in no particular order.
+func (x *selectorIndex[T]) selecting(namespace string, labels lint.Labels, c podController) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		for _, s := range x.rest[namespace] {
-			if s.selector.Matches(labels) && !yield(s.value) {
+			if selectsPods(s.selector, labels, c) && !yield(s.value) {
 				return
 			}
 		}
 		for k, v := range labels.All() {
 			for _, s := range x.byPair[namespace+"\x00"+k+"="+v] {
-				if s.selector.Matches(labels) && !yield(s.value) {
+				if selectsPods(s.selector, labels, c) && !yield(s.value) {
 					return
 				}
 			}
@@ -72,13 +73,13 @@ func (x *selectorIndex[T]) selecting(namespace string, labels lint.Labels) iter.
 }
 
 // selectingElsewhere yields what the selectors with matchLabels of namespaces other than namespace
-// that would select labels belong to, each once and in no particular order: a hint for messages,
-// since a selector only selects pods of its own namespace.
-func (x *selectorIndex[T]) selectingElsewhere(namespace string, labels lint.Labels) iter.Seq[T] {
+// that would select a workload's pods belong to, each once and in no particular order: a hint for
+// messages, since a selector only selects pods of its own namespace.
+func (x *selectorIndex[T]) selectingElsewhere(namespace string, labels lint.Labels, c podController) iter.Seq[T] {
 	return func(yield func(T) bool) {
 		for k, v := range labels.All() {
 			for _, s := range x.anyNs[k+"="+v] {
-				if s.namespace != namespace && s.selector.Matches(labels) && !yield(s.value) {
+				if s.namespace != namespace && selectsPods(s.selector, labels, c) && !yield(s.value) {
 					return
 				}
 			}

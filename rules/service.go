@@ -394,8 +394,12 @@ var ServiceSelectsNoPods = &lint.Rule{
 		Good: deployment("", "") + "---\n" + clusterIPService,
 	},
 	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
-	Notes: "Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where the " +
-		"input has no workload at all (its workload comes from another chart); a Service whose selector names a " +
+	Notes: "The finding lands on the one selector entry that no pod template of the namespace carries (the " +
+		"patch's line when a Kustomize patch set it), else on the selector (several entries are wrong, or each is " +
+		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where its " +
+		"own deployment (its chart or overlay; the raw manifests for a raw Service) has no workload, since its " +
+		"workload comes from elsewhere (raw manifests that every deployment sees do not count, but their pods may " +
+		"still be the ones a Service with workloads of its own selects); a Service whose selector names a " +
 		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
 		"does not serve itself), since operators label the pods they make for a resource with its name (the " +
 		"Prometheus Operator's `prometheus` and `alertmanager` labels on the pods of kube-prometheus-stack's " +
@@ -407,15 +411,18 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"templates of custom kinds that keep one at `spec.template` count as pods. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
-		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + perDeployment,
+		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
-		withPods := map[string]bool{}
+		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
+		// the deployment's own (false). A Service whose own deployment has none gets its pods from
+		// elsewhere, even when raw manifests visible to every deployment put workloads there.
+		withPods := map[bool]map[string]bool{false: {}, true: {}}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		for _, it := range items {
 			switch {
 			case it.pods != nil:
-				withPods[it.pods.namespace] = true
+				withPods[it.shared][it.pods.namespace] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.customResource != nil:
 				customResources[*it.customResource] = true
@@ -431,24 +438,48 @@ var ServiceSelectsNoPods = &lint.Rule{
 		}
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || !withPods[svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
+			if svc == nil || !withPods[it.shared][svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
-			if _, found := firstOf(pods.Find(svc.namespace, sel)); found {
+			required := templatePairs(sel)
+			selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
+			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found {
 				continue
 			}
 			// None in its namespace, so any match is elsewhere.
-			elsewhere, _ := firstOf(pods.Find(lint.AnyNamespace, sel))
+			elsewhere, _ := firstOf(pods.Search(lint.AnyNamespace, required, selects))
 			hint := "fix the selector or the pod labels"
 			if elsewhere != nil {
 				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
 					elsewhere.describe, elsewhere.namespace)
 			}
-			s.Report(svc.at, "Service %q selects %s, which matches no pod template in namespace %s; %s",
+			s.Report(blamedEntry(svc, pods), "Service %q selects %s, which matches no pod template in namespace %s; %s",
 				svc.name, svc.selector.String(), svc.namespace, hint)
 		}
 	}),
+}
+
+// blamedEntry is where a finding about a Service that selects no pods lands: the one selector entry
+// that no pod of its namespace carries, which is the line a person changed (the patch's line when
+// a Kustomize patch set the value), else the selector.
+func blamedEntry(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem]) lint.Place {
+	var blamed *selectorEntry
+	for i, e := range svc.entries {
+		sel := lint.SelectorFromLabels(lint.LabelsOf(map[string]string{e.key: e.value}))
+		selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
+		if _, carried := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects)); carried {
+			continue
+		}
+		if blamed != nil {
+			return svc.at // more than one is wrong
+		}
+		blamed = &svc.entries[i]
+	}
+	if blamed == nil {
+		return svc.at // each is carried, by different pods
+	}
+	return blamed.at
 }
 
 // firstOf returns the first value of seq.
@@ -466,6 +497,7 @@ type selectingItem struct {
 	service        *selectingService
 	pods           *podTemplateItem
 	customResource *objectName
+	shared         bool // from the raw manifests (lint.Pass.Shared)
 }
 
 // objectName names a namespaced object.
@@ -475,14 +507,24 @@ type selectingService struct {
 	namespace, name string
 	selector        lint.Labels
 	at              lint.Place
+	// entries are the selector's entries with their places; only k8s-service-selects-no-pods,
+	// which blames one, keeps them.
+	entries []selectorEntry
 	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
 	// or name, else its port.
 	targetPorts []string
 }
 
+// selectorEntry is one key: value of a Service's selector.
+type selectorEntry struct {
+	key, value string
+	at         lint.Place
+}
+
 type podTemplateItem struct {
 	namespace, describe string
 	labels              lint.Labels
+	controller          podController
 }
 
 func collectSelecting(p *lint.Pass) (selectingItem, bool) {
@@ -492,7 +534,14 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	}
 	if o.Kind() == "Service" {
 		svc, ok := selectingServiceOf(o)
-		return selectingItem{service: svc}, ok
+		if ok {
+			for _, e := range o.Get("spec", "selector").Entries() {
+				if v, set := svc.selector.Get(e.Key()); set && v == e.Str() {
+					svc.entries = append(svc.entries, selectorEntry{e.Key(), v, e.Place()})
+				}
+			}
+		}
+		return selectingItem{service: svc, shared: p.Shared}, ok
 	}
 	template, ok := podOwnerTemplate(o)
 	if !ok {
@@ -501,8 +550,8 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		}
 		return selectingItem{}, false
 	}
-	return selectingItem{pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
-		labels: template.Get("metadata", "labels").Labels()}}, true
+	return selectingItem{shared: p.Shared, pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
+		labels: template.Get("metadata", "labels").Labels(), controller: podControllerOf(o)}}, true
 }
 
 // selectingServiceOf returns a Service that routes to the pods its selector matches: not an

@@ -51,7 +51,7 @@ var ReadinessProbeMissing = &lint.Rule{
 		"kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness probe anywhere in the pod " +
 		"(init containers included) rather than one per container, skips pods that no Service in the input selects " +
 		"(a pod with a `serviceAccountName` counts as selected), and also fails a readiness probe identical to the " +
-		"liveness probe." + perDeployment,
+		"liveness probe." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectReadiness, func(items []readinessItem, s *lint.SetPass) {
 		var services []indexedSelector[*selectingService]
 		for _, it := range items {
@@ -66,7 +66,7 @@ var ReadinessProbeMissing = &lint.Rule{
 				continue
 			}
 			// Sorted, so that a message names the same Service in every run.
-			selecting := slices.SortedFunc(selectedBy.selecting(w.namespace, w.labels), func(a, b *selectingService) int {
+			selecting := slices.SortedFunc(selectedBy.selecting(w.namespace, w.labels, w.controller), func(a, b *selectingService) int {
 				return strings.Compare(a.name, b.name)
 			})
 			for _, c := range w.unprobed {
@@ -92,8 +92,9 @@ type readinessItem struct {
 }
 
 type unprobedWorkload struct {
-	namespace string
-	labels    lint.Labels
+	namespace  string
+	labels     lint.Labels
+	controller podController
 	// rollsOut says whether the workload's controller rolls out new versions pod by pod, waiting on
 	// readiness (Deployments, StatefulSets, DaemonSets).
 	rollsOut bool
@@ -139,7 +140,7 @@ func collectReadiness(p *lint.Pass) (readinessItem, bool) {
 		return readinessItem{}, false
 	}
 	k := o.WorkloadKind()
-	w := &unprobedWorkload{namespace: o.Namespace(), labels: o.PodLabels(),
+	w := &unprobedWorkload{namespace: o.Namespace(), labels: o.PodLabels(), controller: podControllerOf(o),
 		rollsOut: k == "Deployment" || k == "StatefulSet" || k == "DaemonSet"}
 	for _, c := range o.Containers() {
 		ports := containerPorts(c)
@@ -534,6 +535,7 @@ type replicatedWorkload struct {
 	replicasSet bool
 	replicasAt  lint.Place
 	labels      lint.Labels
+	controller  podController
 	selector    string // spec.selector, for messages: what a PodDisruptionBudget would copy
 }
 
@@ -584,7 +586,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		w := &replicatedWorkload{
 			target:   scaleTarget{o.Namespace(), o.Kind(), o.Name()},
 			replicas: n, replicasSet: set, replicasAt: replicas.Place(),
-			labels: o.PodLabels(),
+			labels: o.PodLabels(), controller: podControllerOf(o),
 		}
 		if sel := lint.SelectorOf(o.Get("spec", "selector")); sel.String() != "" {
 			w.selector = sel.String()
@@ -661,7 +663,8 @@ spec:
 		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
 		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
-		"selector selects no pods; in `policy/v1` it selects every pod of the namespace. " + templatedReplicas + perDeployment,
+		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + controllerLabels + " " +
+		templatedReplicas + perDeployment,
 	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
 		minReplicas := map[scaleTarget]autoscaler{}
 		var pdbs []indexedSelector[*disruptionBudget]
@@ -689,7 +692,7 @@ spec:
 			default:
 				continue
 			}
-			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels)); ok {
+			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels, w.controller)); ok {
 				continue
 			}
 			if w.labels.Len() == 0 {
@@ -698,7 +701,7 @@ spec:
 			}
 			hint := "add one with maxUnavailable: 1"
 			var elsewhere *disruptionBudget
-			for b := range budgets.selectingElsewhere(w.target.namespace, w.labels) {
+			for b := range budgets.selectingElsewhere(w.target.namespace, w.labels, w.controller) {
 				if elsewhere == nil || b.namespace+"/"+b.name < elsewhere.namespace+"/"+elsewhere.name {
 					elsewhere = b
 				}

@@ -38,6 +38,12 @@ func TestDedupeNamesEveryObjectAtOnePlace(t *testing.T) {
 		message:  "replicas: 4 but no PodDisruptionBudget",
 		variants: []string{"prod", "staging"},
 	}, {
+		// Each object with a generateName is created anew, so two that share one are two objects.
+		name:     "two objects the API server names",
+		findings: []Finding{finding("upgrade-*", ""), finding("upgrade-*", "")},
+		object:   "Deployment shop/upgrade-*",
+		message:  `replicas: 4 but no PodDisruptionBudget (the same holds for Deployment "upgrade-*": this line applies to them too)`,
+	}, {
 		name: "many objects",
 		findings: func() []Finding {
 			var fs []Finding

@@ -320,7 +320,7 @@ func (e *engine) checkDocuments() {
 				} else if r.Inputs&in == 0 {
 					continue
 				}
-				pass.Object, c.rule = o, r
+				pass.Object, pass.Shared, c.rule = o, sd.deployment == rawDeployment, r
 				if err := runRule(r, pass, b, at); err != nil {
 					problems = append(problems, *err)
 				}
@@ -442,7 +442,7 @@ func Dedupe(fs []Finding) []Finding {
 		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
 	})
 	out := fs[:0]
-	var others []*lint.ObjectID // the other objects of the last finding kept
+	var others []*lint.ObjectRef // the other objects of the last finding kept
 	nameOthers := func() {
 		if len(others) > 0 {
 			last := &out[len(out)-1]
@@ -459,9 +459,9 @@ func Dedupe(fs []Finding) []Finding {
 				}
 			}
 			slices.Sort(last.Variants)
-			if id := f.Object.Identity(); id != nil && last.Object.Identity() != nil && f.Object.Variant == last.Object.Variant &&
-				*id != *last.Object.Identity() && !slices.ContainsFunc(others, func(o *lint.ObjectID) bool { return *o == *id }) {
-				others = append(others, id)
+			if f.Object != nil && last.Object != nil && f.Object.Variant == last.Object.Variant &&
+				!sameObject(f.Object, last.Object) && !slices.ContainsFunc(others, func(o *lint.ObjectRef) bool { return sameObject(o, f.Object) }) {
+				others = append(others, f.Object)
 			}
 			continue
 		}
@@ -472,13 +472,19 @@ func Dedupe(fs []Finding) []Finding {
 	return out
 }
 
+// sameObject reports whether two findings' objects are one: the same identity, and for objects
+// the API server names (generateName), the same object, since each of those is created anew.
+func sameObject(a, b *lint.ObjectRef) bool {
+	return a.ObjectID == b.ObjectID && (!a.Generated() || a == b)
+}
+
 // maxNamedOthers is how many other objects a merged finding's message names before it counts the rest.
 const maxNamedOthers = 4
 
 // alsoFor says which other objects a finding holds for, naming them as `Kind "name"` (with the
 // namespace when it is not the kept object's): `(the same holds for Deployment "b", Deployment "c"
 // and 3 more objects: this line applies to them too)`.
-func alsoFor(kept *lint.ObjectID, others []*lint.ObjectID) string {
+func alsoFor(kept *lint.ObjectID, others []*lint.ObjectRef) string {
 	names := make([]string, 0, min(len(others), maxNamedOthers)+1)
 	for _, o := range others[:min(len(others), maxNamedOthers)] {
 		name := o.Name
