@@ -675,3 +675,59 @@ func TestFindingsInHelpers(t *testing.T) {
 		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// lintChart lints the chart at dir with every rule and lists its findings as "rule file:line:col",
+// each followed by " | file:line:col message" per related location.
+func lintChart(t *testing.T, dir string) []string {
+	t.Helper()
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		s := f.Rule.ID + " " + f.Pos.String()
+		for _, r := range f.Related {
+			s += " | " + r.Pos.String() + " " + r.Message
+		}
+		got = append(got, s)
+	}
+	return got
+}
+
+// TestRelatedValuesKeys relates fields a toYaml wrote to the key inside the value that set them:
+// the field's own key when several share a template line, the item's index in the values list
+// when the template's list has items of its own before, a value written on its key's line, and
+// values read through `$` or a variable holding the root context.
+func TestRelatedValuesKeys(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml": chartYAML,
+		"values.yaml": "sc: {allowPrivilegeEscalation: true, privileged: true}\nres: {}\n" +
+			"extraVolumes:\n  - name: logs\n    hostPath: {path: /var/log/pods}\n  - name: scratch\n    emptyDir: {}\n" +
+			"b:\n  resources: {}\n",
+		"templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n" +
+			"    - name: a\n      image: a:1\n      securityContext:\n        {{- toYaml .Values.sc | nindent 8 }}\n" +
+			"      resources: {{ toYaml $.Values.res | nindent 8 }}\n" +
+			"    {{- include \"demo.b\" . | nindent 4 }}\n" +
+			"  volumes:\n    - name: config\n      emptyDir: {}\n    {{- toYaml .Values.extraVolumes | nindent 4 }}\n",
+		"templates/_b.tpl": "{{- define \"demo.b\" -}}\n{{- $root := . -}}\n- name: b\n  image: b:1\n  resources:\n" +
+			"    {{- toYaml $root.Values.b.resources | nindent 4 }}\n{{- end }}\n",
+	})
+	got := lintChart(t, dir)
+	for _, want := range []string{
+		"k8s-privilege-escalation-allowed templates/pod.yaml:9:9 | values.yaml:1:6 set by sc.allowPrivilegeEscalation",
+		"k8s-privileged-container templates/pod.yaml:9:9 | values.yaml:1:38 set by sc.privileged",
+		"k8s-cpu-limit-missing templates/pod.yaml:10:7 | values.yaml:2:1 set by res",
+		"k8s-host-path-volume templates/pod.yaml:15:5 | values.yaml:4:5 set by extraVolumes.0",
+		`k8s-cpu-limit-missing templates/_b.tpl:5:3 | values.yaml:9:3 set by b.resources | templates/_b.tpl:1:1 rendered by the helper "demo.b" defined here | templates/pod.yaml:11:5 the helper "demo.b" is included here`,
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+}

@@ -230,7 +230,7 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	}
 	var read string
 	var in, block *file
-	blockLine := 0
+	blockLine, firstLine := 0, 0
 	for l := r.Line; l <= max(r.EndLine, r.Line); l++ {
 		f, line, how := m.origin(l)
 		if how == unknown || f.mark == nil || in != nil && f != in {
@@ -241,9 +241,13 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 		if len(paths) > 1 || len(paths) == 1 && read != "" && paths[0] != read {
 			return nil
 		}
-		if l > r.Line {
+		if l == r.Line {
+			firstLine = line
+		} else {
+			// The further lines are the action's output: on a line of its own, or on the
+			// key's line (`resources: {{ toYaml .Values.resources | nindent 8 }}`).
 			if len(paths) == 0 || block != nil && (f != block || line != blockLine) ||
-				!bytes.HasPrefix(bytes.TrimLeft(f.text.Line(line), " \t"), []byte("{{")) {
+				line != firstLine && !bytes.HasPrefix(bytes.TrimLeft(f.text.Line(line), " \t"), []byte("{{")) {
 				return nil
 			}
 			block, blockLine = f, line
@@ -258,16 +262,27 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	base := strings.Split(read, ".")
 	// The field's path ends with its path inside the value when the template wrote the value
 	// out whole (toYaml): find where, as the first step of the path that the value has.
+	steps := n.Steps()
 	var segs []string
-	for _, step := range n.Steps() {
+	for _, step := range steps {
 		segs = append(segs, step.String())
 	}
 	for i := range segs {
-		if m.r.valuesKey(m.t.chain, concat(base, segs[i:i+1])) == nil {
+		inValue := slices.Clone(segs[i:])
+		if steps[i].Key == "" {
+			// The value is a list written into one that may hold items of the template's own
+			// before it: the item's index in the value counts only the items the action wrote.
+			k, ok := m.itemInAction(r.Line)
+			if !ok {
+				continue
+			}
+			inValue[0] = strconv.Itoa(k)
+		}
+		if m.r.valuesKey(m.t.chain, concat(base, inValue[:1])) == nil {
 			continue
 		}
-		for j := len(segs); j > i; j-- {
-			if loc := m.r.valuesKey(m.t.chain, concat(base, segs[i:j])); loc != nil {
+		for j := len(inValue); j > 0; j-- {
+			if loc := m.r.valuesKey(m.t.chain, concat(base, inValue[:j])); loc != nil {
 				return []lint.Location{*loc}
 			}
 		}
@@ -276,6 +291,48 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 		return []lint.Location{*loc}
 	}
 	return nil
+}
+
+// itemInAction is the index of the list item holding rendered line n among the items the same
+// template line's action wrote: the items start at the least indented `- ` of the lines around n
+// that came from that template line.
+func (m *fileMap) itemInAction(n int) (int, bool) {
+	f, line, how := m.origin(n)
+	if how == unknown {
+		return 0, false
+	}
+	same := func(l int) bool {
+		g, gl, _ := m.origin(l)
+		return g == f && gl == line
+	}
+	first, last := n, n
+	for first > 1 && same(first-1) {
+		first--
+	}
+	for last < m.text.Lines() && same(last+1) {
+		last++
+	}
+	indent, items := -1, []int(nil)
+	for l := first; l <= last; l++ {
+		text := m.text.Line(l)
+		content := bytes.TrimLeft(text, " ")
+		if !bytes.HasPrefix(content, []byte("-")) || len(content) > 1 && !isSpace(content[1]) {
+			continue
+		}
+		switch d := len(text) - len(content); {
+		case indent < 0 || d < indent:
+			indent, items = d, []int{l}
+		case d == indent:
+			items = append(items, l)
+		}
+	}
+	k := -1
+	for _, l := range items {
+		if l <= n {
+			k++
+		}
+	}
+	return k, k >= 0
 }
 
 func concat(a, b []string) []string { return append(slices.Clip(a), b...) }
