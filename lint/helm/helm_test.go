@@ -731,3 +731,20 @@ func TestRelatedValuesKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedHelpers relates a finding in a helper that another helper includes to each include
+// that led to it, innermost first: the including helper's line, then the template's.
+func TestNestedHelpers(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml": chartYAML,
+		"templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\n{{- end -}}\n" +
+			"{{- define \"x.pod\" -}}\napiVersion: v1\nkind: Pod\nmetadata: {name: y}\nspec:\n  {{- include \"x.spec\" . | nindent 2 }}\n{{- end -}}\n" +
+			"{{- define \"x.spec\" -}}\ncontainers:\n  - name: app\n    image: app:latest\n{{- end -}}\n",
+		"templates/nested.yaml": "{{- include \"x.pod\" . }}\n",
+	})
+	want := `k8s-image-tag-mutable templates/_h.tpl:14:5 | templates/_h.tpl:11:1 rendered by the helper "x.spec" defined here` +
+		` | templates/_h.tpl:9:3 the helper "x.spec" is included here | templates/nested.yaml:1:1 the helper "x.pod" is included here`
+	if got := lintChart(t, dir); !slices.Contains(got, want) {
+		t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
+	}
+}

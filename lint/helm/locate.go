@@ -24,11 +24,16 @@ type fileMap struct {
 	text    *lint.Text   // the rendered output, markers stripped
 	lines   []lineOrigin // by rendered line - 1, in top-level text
 	helpers []lineOrigin // by rendered line - 1, in the helpers that wrote them; nil for none
-	first   int          // the template's first line with output: where unmapped lines land
+	// instance, parent and includedAt are the includes that wrote the lines (see stripped).
+	instance   []int32
+	parent     []int32
+	includedAt []lineOrigin
+	first      int // the template's first line with output: where unmapped lines land
 }
 
 func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
-	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines, helpers: st.helpers}
+	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines, helpers: st.helpers,
+		instance: st.instance, parent: st.parent, includedAt: st.includedAt}
 	if t.file.mark != nil {
 		m.first = t.file.mark.first
 	}
@@ -349,9 +354,7 @@ func (m *fileMap) helperRelated(n int) []lint.Location {
 		}
 		locs := []lint.Location{helperLocation(f, d)}
 		if _, _, moved := m.inHelper(n); moved {
-			if tf, tl, how := m.topOrigin(n); how != unknown {
-				locs = append(locs, lint.Location{Pos: linePos(tf, tl), Message: fmt.Sprintf("the helper %q is included here", d.name)})
-			}
+			locs = append(locs, m.includeChain(n, d.name)...)
 		}
 		return locs
 	}
@@ -367,6 +370,32 @@ func (m *fileMap) helperRelated(n int) []lint.Location {
 		return []lint.Location{helperLocation(d.file, d.span)}
 	}
 	return nil
+}
+
+// includeChain points at the includes that led to rendered line n, written by the helper name:
+// innermost first, from the line of the helper that includes it (a helper writing another) to
+// the line of top-level text.
+func (m *fileMap) includeChain(n int, name string) []lint.Location {
+	var locs []lint.Location
+	included := func(f *file, line int) {
+		locs = append(locs, lint.Location{Pos: linePos(f, line), Message: fmt.Sprintf("the helper %q is included here", name)})
+	}
+	for in := m.instance[n-1]; m.parent[in] > 0; in = m.parent[in] {
+		f, line, ok := m.lineOf([]lineOrigin{m.includedAt[in]}, 1)
+		if !ok {
+			return locs
+		}
+		included(f, line)
+		d := f.mark.defineAt(line)
+		if d == nil {
+			return locs
+		}
+		name = d.name
+	}
+	if f, line, how := m.topOrigin(n); how != unknown {
+		included(f, line)
+	}
+	return locs
 }
 
 func helperLocation(f *file, d *defineSpan) lint.Location {
