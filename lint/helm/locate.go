@@ -539,37 +539,47 @@ func keyPos(f *file, key string) lint.Pos {
 	return lint.Pos{File: f.text.Name}
 }
 
-// dependencyPos is the position of a dependency in Chart.yaml: its name (or alias).
+// dependencyPos is the position of a dependency where the chart declares it: its name (or alias)
+// in Chart.yaml, or in requirements.yaml, where charts of apiVersion v1 declare them.
 func dependencyPos(src *source, req *chart.Dependency) lint.Pos {
+	for _, f := range []*file{src.chartYAML, src.byName["requirements.yaml"]} {
+		if at, ok := dependencyIn(f, req); ok {
+			return at
+		}
+	}
 	if src.chartYAML == nil {
 		return lint.Pos{File: src.display}
 	}
-	at := lint.Pos{File: src.chartYAML.text.Name}
-	docs := (&valuesFile{text: src.chartYAML.text}).docs()
+	return lint.Pos{File: src.chartYAML.text.Name}
+}
+
+// dependencyIn finds a dependency in the dependencies list of a YAML file.
+func dependencyIn(f *file, req *chart.Dependency) (lint.Pos, bool) {
+	if f == nil {
+		return lint.Pos{}, false
+	}
+	docs := (&valuesFile{text: f.text}).docs()
 	if len(docs) == 0 {
-		return at
+		return lint.Pos{}, false
 	}
 	deps := findPath(docs[0], []string{"dependencies"})
 	if deps == nil {
-		return at
+		return lint.Pos{}, false
 	}
-	list := docs[0]
-	for i := 0; i+1 < len(list.Content); i += 2 {
-		if list.Content[i] == deps {
-			list = list.Content[i+1]
-			break
-		}
+	list := valueOf(docs[0], deps)
+	if list == nil {
+		return lint.Pos{}, false
 	}
 	for _, item := range list.Content {
 		for _, key := range []string{"alias", "name"} {
 			if k := findPath(item, []string{key}); k != nil {
 				if v := valueOf(item, k); v != nil && v.Value == req.Name {
-					return lint.Pos{File: at.File, Line: k.Line, Column: k.Column, EndLine: v.Line, EndColumn: v.Column + len(v.Value)}
+					return lint.Pos{File: f.text.Name, Line: k.Line, Column: k.Column, EndLine: v.Line, EndColumn: v.Column + len(v.Value)}, true
 				}
 			}
 		}
 	}
-	return at
+	return lint.Pos{}, false
 }
 
 // valueOf returns the value of key k in mapping m.
