@@ -69,9 +69,23 @@ var yamlParserErrors = []string{
 type TreeError struct {
 	Line, Column int
 	Msg          string
+	// FirstLine and FirstColumn are, for a duplicate key, where the key is first written: Msg
+	// names that line, and a loader that places lines in another file (a Helm template) names
+	// the place it maps it to with MessageAt. 0 for other errors.
+	FirstLine, FirstColumn int
+	dupKey                 string
 }
 
 func (e *TreeError) Error() string { return e.Msg }
+
+// MessageAt is the message naming first (`line 9`, `templates/_helpers.tpl:3`) as where a
+// duplicate key is first written; for other errors, Msg.
+func (e *TreeError) MessageAt(first string) string {
+	if e.FirstLine == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("duplicate key %q (first at %s): which of the two values counts is ambiguous; not linted", e.dupKey, first)
+}
 
 // CheckTree walks a parsed document once, without expanding aliases, and refuses what the
 // Kubernetes API refuses too: duplicate keys in a mapping (the object is ambiguous), aliases that
@@ -119,7 +133,7 @@ func (c *treeChecker) walk(n *yaml.Node) {
 func (c *treeChecker) alias(n *yaml.Node) {
 	if n.Alias != nil && c.open[n.Alias] {
 		c.fatal = true
-		c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
+		c.problem = &TreeError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(
 			"alias *%s is inside the node &%s it repeats, so the document never ends; document not linted", n.Value, n.Value)}
 		return
 	}
@@ -128,7 +142,7 @@ func (c *treeChecker) alias(n *yaml.Node) {
 	}
 	if c.extra > c.max {
 		c.fatal = true
-		c.problem = &TreeError{n.Line, n.Column, fmt.Sprintf(
+		c.problem = &TreeError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(
 			"alias *%s takes the document past %d nodes when expanded (an alias bomb); document not linted (--max-alias-nodes)",
 			n.Value, c.max)}
 	}
@@ -190,8 +204,8 @@ func (c *treeChecker) checkKeys(m *yaml.Node) {
 		// Keep the earliest duplicate in the file, as a person reads it, not the first the walk
 		// meets (outer mappings are checked before inner ones).
 		if first != nil && (c.problem == nil || k.Line < c.problem.Line) {
-			c.problem = &TreeError{k.Line, k.Column,
-				fmt.Sprintf("duplicate key %q (first at line %d): which of the two values counts is ambiguous; not linted", k.Value, first.Line)}
+			c.problem = &TreeError{Line: k.Line, Column: k.Column, FirstLine: first.Line, FirstColumn: first.Column, dupKey: k.Value}
+			c.problem.Msg = c.problem.MessageAt(fmt.Sprintf("line %d", first.Line))
 		}
 	}
 }

@@ -48,6 +48,10 @@ type podItem struct {
 type psPlaces struct {
 	places []psPlace
 	at     []uint16
+	// related are, by node, the related locations of a node whose differ from those of its
+	// position's place (nil when none does): fields a template writes on one line with one
+	// toYaml come from different values keys, and each finding names its own.
+	related []*[]lint.Location
 }
 
 // psPlace is a Place without what its item holds once for all (the object) and what each breach
@@ -145,23 +149,38 @@ func collectPodSecurity(o *lint.Object) (psItem, bool) {
 	}
 	item := podItem{namespace: o.Namespace(), shape: shape, object: o.Ref()}
 	var places []psPlace
+	var related []*[]lint.Location
 	at := make([]uint16, len(shape.nodes))
 	for i := range shape.nodes {
-		p := compactPlace(pod.at(&shape.nodes[i]).Place())
+		place := pod.at(&shape.nodes[i]).Place()
+		p := compactPlace(place)
 		j := slices.IndexFunc(places, func(q psPlace) bool { return q.samePos(p) })
 		if j < 0 {
 			j = len(places)
 			places = append(places, p)
+		} else if !sameRelated(places[j].related, p.related) {
+			if related == nil {
+				related = make([]*[]lint.Location, len(shape.nodes))
+			}
+			related[i] = &place.Related
 		}
 		at[i] = uint16(j)
 	}
 	if len(places) > 0 {
 		item.first = places[0]
 	}
-	if len(places) > 1 {
-		item.more = &psPlaces{places: places, at: at}
+	if len(places) > 1 || related != nil {
+		item.more = &psPlaces{places: places, at: at, related: related}
 	}
 	return psItem{pod: item}, true
+}
+
+// sameRelated reports whether two places' related locations are the same.
+func sameRelated(a, b *[]lint.Location) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return slices.Equal(*a, *b)
 }
 
 func (p psPlace) samePos(q psPlace) bool {
@@ -240,6 +259,9 @@ func (p *podItem) place(b *psBreach) lint.Place {
 	at := p.first
 	if p.more != nil {
 		at = p.more.places[p.more.at[b.place]]
+		if p.more.related != nil && p.more.related[b.place] != nil {
+			at.related = p.more.related[b.place]
+		}
 	}
 	return at.place(p.object, b.path)
 }

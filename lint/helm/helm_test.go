@@ -468,6 +468,10 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.x\n    condition: db.enabled\n",
 				"values.yaml": "db:\n  enabled: false\n", "templates/cm.yaml": cm},
 			helm.Options{Values: helm.ValueSet{Set: []string{"db.enabled=true"}}}, lint.Error, "Chart.yaml:5:5", `dependency "db" 1.x is enabled but not in charts/`},
+		{"missing dependency of a v1 chart, in requirements.yaml",
+			map[string]string{"Chart.yaml": "apiVersion: v1\nname: v1req\nversion: 0.1.0\n", "templates/cm.yaml": cm,
+				"requirements.yaml": "dependencies:\n- name: redis\n  repository: https://charts.example.com\n  version: 1.0.0\n"},
+			helm.Options{}, lint.Error, "requirements.yaml:2:3", `dependency "redis" 1.0.0 from https://charts.example.com is enabled but not in charts/`},
 		{"a subchart's values that are not a map",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "sub: not-a-map\n", "templates/cm.yaml": cm,
 				"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n", "charts/sub/values.yaml": "a: {b: 1}\n"},
@@ -497,9 +501,22 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n",
 				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a }}\n   b: [\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:7:4", `rendered output: invalid YAML`},
+		{"duplicate key after an include",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
+				"templates/dup.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +
+					"spec:\n  affinity:\n    podAntiAffinity: {}\n    podAntiAffinity: {}\n  containers: [{name: a, image: a:1}]\n"},
+			helm.Options{}, lint.Error, "templates/dup.yaml:10:5", `^rendered output: duplicate key "podAntiAffinity" \(first at line 9\);`},
+		{"duplicate key first written by a helper",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
+				"templates/dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n    b: \"3\"\n"},
+			helm.Options{}, lint.Error, "templates/dup.yaml:7:5", `^rendered output: duplicate key "b" \(first at templates/_h.tpl:3\);`},
 		{"required value",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "a: {{ required \"set a, please\" .Values.a }}\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:1:7", `^rendering failed: set a, please$`},
+		{"required in a helper, at the outermost include (Helm's error names no other line)",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.storage\" -}}\nbucket: {{ required \"set bucket\" .Values.bucket }}\n{{- end -}}\n",
+				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  config.yaml: |\n    {{- include \"x.storage\" . | nindent 4 }}\n"},
+			helm.Options{}, lint.Error, "templates/cm.yaml:7:9", `^rendering failed: set bucket$`},
 		{"nil pointer in a helper",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"h\" -}}\n{{ .Values.x.y.z }}\n{{- end }}\n",
 				"templates/cm.yaml": "a: {{ include \"h\" . }}\n"},
@@ -673,5 +690,78 @@ func TestFindingsInHelpers(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// lintChart lints the chart at dir with every rule and lists its findings as "rule file:line:col",
+// each followed by " | file:line:col message" per related location.
+func lintChart(t *testing.T, dir string) []string {
+	t.Helper()
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: rules.All(), Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		s := f.Rule.ID + " " + f.Pos.String()
+		for _, r := range f.Related {
+			s += " | " + r.Pos.String() + " " + r.Message
+		}
+		got = append(got, s)
+	}
+	return got
+}
+
+// TestRelatedValuesKeys relates fields a toYaml wrote to the key inside the value that set them:
+// the field's own key when several share a template line, the item's index in the values list
+// when the template's list has items of its own before, a value written on its key's line, and
+// values read through `$` or a variable holding the root context.
+func TestRelatedValuesKeys(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml": chartYAML,
+		"values.yaml": "sc: {allowPrivilegeEscalation: true, privileged: true}\nres: {}\n" +
+			"extraVolumes:\n  - name: logs\n    hostPath: {path: /var/log/pods}\n  - name: scratch\n    emptyDir: {}\n" +
+			"b:\n  resources: {}\n",
+		"templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n" +
+			"    - name: a\n      image: a:1\n      securityContext:\n        {{- toYaml .Values.sc | nindent 8 }}\n" +
+			"      resources: {{ toYaml $.Values.res | nindent 8 }}\n" +
+			"    {{- include \"demo.b\" . | nindent 4 }}\n" +
+			"  volumes:\n    - name: config\n      emptyDir: {}\n    {{- toYaml .Values.extraVolumes | nindent 4 }}\n",
+		"templates/_b.tpl": "{{- define \"demo.b\" -}}\n{{- $root := . -}}\n- name: b\n  image: b:1\n  resources:\n" +
+			"    {{- toYaml $root.Values.b.resources | nindent 4 }}\n{{- end }}\n",
+	})
+	got := lintChart(t, dir)
+	for _, want := range []string{
+		"k8s-privilege-escalation-allowed templates/pod.yaml:9:9 | values.yaml:1:6 set by sc.allowPrivilegeEscalation",
+		"k8s-privileged-container templates/pod.yaml:9:9 | values.yaml:1:38 set by sc.privileged",
+		"k8s-cpu-limit-missing templates/pod.yaml:10:7 | values.yaml:2:1 set by res",
+		"k8s-host-path-volume templates/pod.yaml:15:5 | values.yaml:4:5 set by extraVolumes.0",
+		`k8s-cpu-limit-missing templates/_b.tpl:5:3 | values.yaml:9:3 set by b.resources | templates/_b.tpl:1:1 rendered by the helper "demo.b" defined here | templates/pod.yaml:11:5 the helper "demo.b" is included here`,
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+}
+
+// TestNestedHelpers relates a finding in a helper that another helper includes to each include
+// that led to it, innermost first: the including helper's line, then the template's.
+func TestNestedHelpers(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml": chartYAML,
+		"templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\n{{- end -}}\n" +
+			"{{- define \"x.pod\" -}}\napiVersion: v1\nkind: Pod\nmetadata: {name: y}\nspec:\n  {{- include \"x.spec\" . | nindent 2 }}\n{{- end -}}\n" +
+			"{{- define \"x.spec\" -}}\ncontainers:\n  - name: app\n    image: app:latest\n{{- end -}}\n",
+		"templates/nested.yaml": "{{- include \"x.pod\" . }}\n",
+	})
+	want := `k8s-image-tag-mutable templates/_h.tpl:14:5 | templates/_h.tpl:11:1 rendered by the helper "x.spec" defined here` +
+		` | templates/_h.tpl:9:3 the helper "x.spec" is included here | templates/nested.yaml:1:1 the helper "x.pod" is included here`
+	if got := lintChart(t, dir); !slices.Contains(got, want) {
+		t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
 	}
 }

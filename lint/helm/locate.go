@@ -24,11 +24,16 @@ type fileMap struct {
 	text    *lint.Text   // the rendered output, markers stripped
 	lines   []lineOrigin // by rendered line - 1, in top-level text
 	helpers []lineOrigin // by rendered line - 1, in the helpers that wrote them; nil for none
-	first   int          // the template's first line with output: where unmapped lines land
+	// instance, parent and includedAt are the includes that wrote the lines (see stripped).
+	instance   []int32
+	parent     []int32
+	includedAt []lineOrigin
+	first      int // the template's first line with output: where unmapped lines land
 }
 
 func (r *rendering) fileMap(t *tmpl, st stripped) *fileMap {
-	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines, helpers: st.helpers}
+	m := &fileMap{r: r, t: t, text: lint.NewText(t.file.text.Name, st.text), lines: st.lines, helpers: st.helpers,
+		instance: st.instance, parent: st.parent, includedAt: st.includedAt}
 	if t.file.mark != nil {
 		m.first = t.file.mark.first
 	}
@@ -230,7 +235,7 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	}
 	var read string
 	var in, block *file
-	blockLine := 0
+	blockLine, firstLine := 0, 0
 	for l := r.Line; l <= max(r.EndLine, r.Line); l++ {
 		f, line, how := m.origin(l)
 		if how == unknown || f.mark == nil || in != nil && f != in {
@@ -241,9 +246,13 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 		if len(paths) > 1 || len(paths) == 1 && read != "" && paths[0] != read {
 			return nil
 		}
-		if l > r.Line {
+		if l == r.Line {
+			firstLine = line
+		} else {
+			// The further lines are the action's output: on a line of its own, or on the
+			// key's line (`resources: {{ toYaml .Values.resources | nindent 8 }}`).
 			if len(paths) == 0 || block != nil && (f != block || line != blockLine) ||
-				!bytes.HasPrefix(bytes.TrimLeft(f.text.Line(line), " \t"), []byte("{{")) {
+				line != firstLine && !bytes.HasPrefix(bytes.TrimLeft(f.text.Line(line), " \t"), []byte("{{")) {
 				return nil
 			}
 			block, blockLine = f, line
@@ -258,16 +267,27 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 	base := strings.Split(read, ".")
 	// The field's path ends with its path inside the value when the template wrote the value
 	// out whole (toYaml): find where, as the first step of the path that the value has.
+	steps := n.Steps()
 	var segs []string
-	for _, step := range n.Steps() {
+	for _, step := range steps {
 		segs = append(segs, step.String())
 	}
 	for i := range segs {
-		if m.r.valuesKey(m.t.chain, concat(base, segs[i:i+1])) == nil {
+		inValue := slices.Clone(segs[i:])
+		if steps[i].Key == "" {
+			// The value is a list written into one that may hold items of the template's own
+			// before it: the item's index in the value counts only the items the action wrote.
+			k, ok := m.itemInAction(r.Line)
+			if !ok {
+				continue
+			}
+			inValue[0] = strconv.Itoa(k)
+		}
+		if m.r.valuesKey(m.t.chain, concat(base, inValue[:1])) == nil {
 			continue
 		}
-		for j := len(segs); j > i; j-- {
-			if loc := m.r.valuesKey(m.t.chain, concat(base, segs[i:j])); loc != nil {
+		for j := len(inValue); j > 0; j-- {
+			if loc := m.r.valuesKey(m.t.chain, concat(base, inValue[:j])); loc != nil {
 				return []lint.Location{*loc}
 			}
 		}
@@ -276,6 +296,48 @@ func (m *fileMap) related(n lint.Node, r lint.Pos) []lint.Location {
 		return []lint.Location{*loc}
 	}
 	return nil
+}
+
+// itemInAction is the index of the list item holding rendered line n among the items the same
+// template line's action wrote: the items start at the least indented `- ` of the lines around n
+// that came from that template line.
+func (m *fileMap) itemInAction(n int) (int, bool) {
+	f, line, how := m.origin(n)
+	if how == unknown {
+		return 0, false
+	}
+	same := func(l int) bool {
+		g, gl, _ := m.origin(l)
+		return g == f && gl == line
+	}
+	first, last := n, n
+	for first > 1 && same(first-1) {
+		first--
+	}
+	for last < m.text.Lines() && same(last+1) {
+		last++
+	}
+	indent, items := -1, []int(nil)
+	for l := first; l <= last; l++ {
+		text := m.text.Line(l)
+		content := bytes.TrimLeft(text, " ")
+		if !bytes.HasPrefix(content, []byte("-")) || len(content) > 1 && !isSpace(content[1]) {
+			continue
+		}
+		switch d := len(text) - len(content); {
+		case indent < 0 || d < indent:
+			indent, items = d, []int{l}
+		case d == indent:
+			items = append(items, l)
+		}
+	}
+	k := -1
+	for _, l := range items {
+		if l <= n {
+			k++
+		}
+	}
+	return k, k >= 0
 }
 
 func concat(a, b []string) []string { return append(slices.Clip(a), b...) }
@@ -292,9 +354,7 @@ func (m *fileMap) helperRelated(n int) []lint.Location {
 		}
 		locs := []lint.Location{helperLocation(f, d)}
 		if _, _, moved := m.inHelper(n); moved {
-			if tf, tl, how := m.topOrigin(n); how != unknown {
-				locs = append(locs, lint.Location{Pos: linePos(tf, tl), Message: fmt.Sprintf("the helper %q is included here", d.name)})
-			}
+			locs = append(locs, m.includeChain(n, d.name)...)
 		}
 		return locs
 	}
@@ -310,6 +370,32 @@ func (m *fileMap) helperRelated(n int) []lint.Location {
 		return []lint.Location{helperLocation(d.file, d.span)}
 	}
 	return nil
+}
+
+// includeChain points at the includes that led to rendered line n, written by the helper name:
+// innermost first, from the line of the helper that includes it (a helper writing another) to
+// the line of top-level text.
+func (m *fileMap) includeChain(n int, name string) []lint.Location {
+	var locs []lint.Location
+	included := func(f *file, line int) {
+		locs = append(locs, lint.Location{Pos: linePos(f, line), Message: fmt.Sprintf("the helper %q is included here", name)})
+	}
+	for in := m.instance[n-1]; m.parent[in] > 0; in = m.parent[in] {
+		f, line, ok := m.lineOf([]lineOrigin{m.includedAt[in]}, 1)
+		if !ok {
+			return locs
+		}
+		included(f, line)
+		d := f.mark.defineAt(line)
+		if d == nil {
+			return locs
+		}
+		name = d.name
+	}
+	if f, line, how := m.topOrigin(n); how != unknown {
+		included(f, line)
+	}
+	return locs
 }
 
 func helperLocation(f *file, d *defineSpan) lint.Location {
@@ -453,37 +539,47 @@ func keyPos(f *file, key string) lint.Pos {
 	return lint.Pos{File: f.text.Name}
 }
 
-// dependencyPos is the position of a dependency in Chart.yaml: its name (or alias).
+// dependencyPos is the position of a dependency where the chart declares it: its name (or alias)
+// in Chart.yaml, or in requirements.yaml, where charts of apiVersion v1 declare them.
 func dependencyPos(src *source, req *chart.Dependency) lint.Pos {
+	for _, f := range []*file{src.chartYAML, src.byName["requirements.yaml"]} {
+		if at, ok := dependencyIn(f, req); ok {
+			return at
+		}
+	}
 	if src.chartYAML == nil {
 		return lint.Pos{File: src.display}
 	}
-	at := lint.Pos{File: src.chartYAML.text.Name}
-	docs := (&valuesFile{text: src.chartYAML.text}).docs()
+	return lint.Pos{File: src.chartYAML.text.Name}
+}
+
+// dependencyIn finds a dependency in the dependencies list of a YAML file.
+func dependencyIn(f *file, req *chart.Dependency) (lint.Pos, bool) {
+	if f == nil {
+		return lint.Pos{}, false
+	}
+	docs := (&valuesFile{text: f.text}).docs()
 	if len(docs) == 0 {
-		return at
+		return lint.Pos{}, false
 	}
 	deps := findPath(docs[0], []string{"dependencies"})
 	if deps == nil {
-		return at
+		return lint.Pos{}, false
 	}
-	list := docs[0]
-	for i := 0; i+1 < len(list.Content); i += 2 {
-		if list.Content[i] == deps {
-			list = list.Content[i+1]
-			break
-		}
+	list := valueOf(docs[0], deps)
+	if list == nil {
+		return lint.Pos{}, false
 	}
 	for _, item := range list.Content {
 		for _, key := range []string{"alias", "name"} {
 			if k := findPath(item, []string{key}); k != nil {
 				if v := valueOf(item, k); v != nil && v.Value == req.Name {
-					return lint.Pos{File: at.File, Line: k.Line, Column: k.Column, EndLine: v.Line, EndColumn: v.Column + len(v.Value)}
+					return lint.Pos{File: f.text.Name, Line: k.Line, Column: k.Column, EndLine: v.Line, EndColumn: v.Column + len(v.Value)}, true
 				}
 			}
 		}
 	}
-	return at
+	return lint.Pos{}, false
 }
 
 // valueOf returns the value of key k in mapping m.

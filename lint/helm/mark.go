@@ -612,7 +612,7 @@ func keyword(body []byte) string {
 }
 
 // withPipeline is a with whose pipeline is one value: `with .Values.resources`, `with .limits`.
-var withPipeline = regexp.MustCompile(`^\s*with\s+(\$?)\.((?:Values)?(?:\.?[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
+var withPipeline = regexp.MustCompile(`^\s*with\s+(\$[A-Za-z0-9_]*)?\.((?:Values)?(?:\.?[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
 
 // withValues is the value path the dot stands for inside `with <pipeline>`, given the dot outside.
 func withValues(body []byte, dot string) string {
@@ -647,7 +647,10 @@ func (m *marking) addValues(line int, body []byte, dot string) {
 				return
 			}
 			i += x + 1
-		case c == '.' && (i == 0 || strings.IndexByte(" \t\r\n(|,$", body[i-1]) >= 0):
+		case c == '.' && (i == 0 || strings.IndexByte(" \t\r\n(|,$", body[i-1]) >= 0 || isVariableEnd(body, i)):
+			// After `$` or a variable (`$root.Values.x`, as helpers that range keep the root
+			// context), only .Values is read: the dot is not what `with` made it.
+			rooted := i > 0 && (body[i-1] == '$' || isVariableEnd(body, i))
 			j := i
 			for j < len(body) && body[j] == '.' && (j+1 >= len(body) || isIdentStart(body[j+1]) || j == i) {
 				j++
@@ -659,6 +662,7 @@ func (m *marking) addValues(line int, body []byte, dot string) {
 			switch rest, ok := strings.CutPrefix(chain, "Values."); {
 			case ok && rest != "":
 				m.addValue(line, rest)
+			case rooted:
 			case dot != "" && chain == "":
 				m.addValue(line, dot)
 			case dot != "" && chain != "Values" && !ok:
@@ -667,6 +671,15 @@ func (m *marking) addValues(line int, body []byte, dot string) {
 			i = j - 1
 		}
 	}
+}
+
+// isVariableEnd reports whether body[:i] ends with a variable's name, `$root`.
+func isVariableEnd(body []byte, i int) bool {
+	j := i
+	for j > 0 && isIdentChar(body[j-1]) {
+		j--
+	}
+	return j < i && j > 0 && body[j-1] == '$'
 }
 
 func (m *marking) addValue(line int, path string) {

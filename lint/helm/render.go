@@ -283,11 +283,11 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 	for _, name := range names {
 		m := fileMaps[name]
 		for _, doc := range manifests(m) {
-			for _, p := range load.ParseYAML(doc.text, lim, func(root *yaml.Node) {
+			place := func(p lint.Pos) lint.Pos { p, _ = doc.Locate(lint.Node{}, p); return p }
+			for _, p := range load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node) {
 				r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
 					Namespace: l.opts.Namespace, Variant: r.set.Name})
 			}) {
-				p.Pos, _ = doc.Locate(lint.Node{}, p.Pos)
 				p.Message = "rendered output: " + p.Message
 				if r.set.Name != "" {
 					p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)

@@ -31,6 +31,14 @@ type stripped struct {
 	// wrote them: exact or action as for lines, fallback for a line that only names the helper
 	// (no line of it wrote or comes after the line); nil when the file holds no helper's text.
 	helpers []lineOrigin
+	// instance is, by rendered line - 1, the include that wrote all of the line (the innermost;
+	// 0 for none), when helpers is not nil.
+	instance []int32
+	// parent and includedAt are, by include, the include whose helper's text holds it (0 for
+	// top-level text) and, in that helper, the line that includes it: for nested helpers, the
+	// chain of includes that led to a line.
+	parent     []int32
+	includedAt []lineOrigin
 	// suspect means the text may differ from a plain render: removing markers joined text into
 	// a "<no value>", which Helm removes from its output before the markers were.
 	suspect bool
@@ -71,6 +79,9 @@ func strip(out, token string) stripped {
 	spans := []defineLines{{}}
 	within := []int32{-1}
 	markers := map[int32][]helperMarker{}
+	// closedAt is, by include, how many markers its parent had when it ended: the next one is
+	// the parent's line that included it.
+	closedAt := []int{0}
 	cur := 0
 	copyText := func(t string) {
 		s.text = append(s.text, t...)
@@ -115,8 +126,11 @@ func strip(out, token string) stripped {
 				in := int32(len(parent))
 				parent, level = append(parent, open[len(open)-1]), append(level, int32(len(open)))
 				spans = append(spans, span)
+				closedAt = append(closedAt, -1)
 				open = append(open, in)
 			} else if len(open) > 1 {
+				in := open[len(open)-1]
+				closedAt[in] = len(markers[parent[in]])
 				open = open[:len(open)-1]
 			}
 			out = rest[n:]
@@ -158,9 +172,17 @@ func strip(out, token string) stripped {
 	}
 	if len(markers) > 0 {
 		s.helpers = make([]lineOrigin, len(s.lines))
+		s.instance = make([]int32, len(s.lines))
 		for i, in := range within {
 			if in > 0 {
 				s.helpers[i] = helperOrigin(markers[in], i)
+				s.instance[i] = in
+			}
+		}
+		s.parent, s.includedAt = parent, make([]lineOrigin, len(parent))
+		for in, p := range parent {
+			if ms := markers[p]; p > 0 && closedAt[in] >= 0 && closedAt[in] < len(ms) {
+				s.includedAt[in] = ms[closedAt[in]].origin
 			}
 		}
 	}

@@ -105,8 +105,15 @@ func firstInvalidUTF8(b []byte) int {
 // resynchronise. Only one document is held at a time, so a 50 MB stream costs one document's
 // nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
+	return ParseYAMLPlaced(t, lim, nil, yield)
+}
+
+// ParseYAMLPlaced is ParseYAML for text that is not the file a person edits (a rendered Helm
+// template): place maps each position a problem names in t, its own and any its message quotes,
+// to that file.
+func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yield func(root *yaml.Node)) []lint.Problem {
 	var problems []lint.Problem
-	parseStream(t, lim, func(d parsedDocument) {
+	parseStream(t, lim, place, func(d parsedDocument) {
 		if d.problem != nil {
 			problems = append(problems, *d.problem)
 		} else {
@@ -128,7 +135,10 @@ type parsedDocument struct {
 
 // parseStream is ParseYAML handing over every document with its problem, for the raw loader,
 // which tells a broken manifest from another tool's broken file.
-func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
+func parseStream(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, each func(parsedDocument)) {
+	if place == nil {
+		place = func(p lint.Pos) lint.Pos { return p }
+	}
 	lines := t.YAMLLines()
 	dec := yaml.NewDecoder(bytes.NewReader(t.Data))
 	for {
@@ -146,7 +156,7 @@ func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
 				line = min(line, lastLine(t))
 				line += t.Offset
 			}
-			each(parsedDocument{problem: &lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Error, Message: msg}})
+			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
 			return
 		}
 		if len(doc.Content) == 0 || isEmptyDocument(doc.Content[0]) {
@@ -158,7 +168,17 @@ func parseStream(t *lint.Text, lim Limits, each func(parsedDocument)) {
 		}
 		d := parsedDocument{root: root}
 		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
-			d.problem = &lint.Problem{Pos: lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, Level: lint.Error, Message: p.Msg}
+			at := place(lint.Pos{File: t.Name, Line: p.Line, Column: p.Column})
+			msg := p.Msg
+			if p.FirstLine > 0 {
+				first := place(lint.Pos{File: t.Name, Line: p.FirstLine, Column: p.FirstColumn})
+				where := fmt.Sprintf("line %d", first.Line)
+				if first.File != at.File {
+					where = fmt.Sprintf("%s:%d", first.File, first.Line)
+				}
+				msg = p.MessageAt(where)
+			}
+			d.problem = &lint.Problem{Pos: at, Level: lint.Error, Message: msg}
 		}
 		each(d)
 	}

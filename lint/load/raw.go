@@ -184,7 +184,7 @@ func (d parsedDocument) failedText(t *lint.Text) []byte {
 // parseDocuments parses the documents of one piece of a stream.
 func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
 	var docs []parsedDocument
-	parseStream(t, lim, func(d parsedDocument) { docs = append(docs, d) })
+	parseStream(t, lim, nil, func(d parsedDocument) { docs = append(docs, d) })
 	return docs
 }
 
