@@ -505,11 +505,11 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
 				"templates/dup.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +
 					"spec:\n  affinity:\n    podAntiAffinity: {}\n    podAntiAffinity: {}\n  containers: [{name: a, image: a:1}]\n"},
-			helm.Options{}, lint.Error, "templates/dup.yaml:10:5", `^rendered output: duplicate key "podAntiAffinity" \(first at line 9\);`},
+			helm.Options{}, lint.Error, "templates/dup.yaml:10:5", `^rendered output: duplicate key "podAntiAffinity" \(first at line 9\):`},
 		{"duplicate key first written by a helper",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
 				"templates/dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n    b: \"3\"\n"},
-			helm.Options{}, lint.Error, "templates/dup.yaml:7:5", `^rendered output: duplicate key "b" \(first at templates/_h.tpl:3\);`},
+			helm.Options{}, lint.Error, "templates/dup.yaml:7:5", `^rendered output: duplicate key "b" \(first at templates/_h.tpl:3\):`},
 		{"required value",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "a: {{ required \"set a, please\" .Values.a }}\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:1:7", `^rendering failed: set a, please$`},
