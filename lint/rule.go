@@ -275,19 +275,20 @@ func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T
 
 // A Collector is a collect step several set rules share: it runs once per object, and each rule
 // gathering from it checks the same items (the namespace-wide NetworkPolicy rules all read the
-// same workload, namespace and policy facts). It sees the object alone: it cannot report.
+// same workload, namespace and policy facts). It reads the Pass's object and whether it is
+// Shared, and must not report: the Pass is that of whichever sharing rule ran it.
 type Collector[T any] struct {
-	collect func(o *Object) (T, bool)
+	collect func(p *Pass) (T, bool)
 }
 
 // Collect makes a Collector.
-func Collect[T any](collect func(o *Object) (item T, ok bool)) *Collector[T] {
+func Collect[T any](collect func(p *Pass) (item T, ok bool)) *Collector[T] {
 	return &Collector[T]{collect}
 }
 
 // Gather makes a SetCheck that checks what c collects.
 func (c *Collector[T]) Gather(check func(items []T, s *SetPass)) SetCheck {
-	return &gathered[T]{func(p *Pass) (T, bool) { return c.collect(p.Object) }, check, c}
+	return &gathered[T]{c.collect, check, c}
 }
 
 type gathered[T any] struct {

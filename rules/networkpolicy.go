@@ -50,12 +50,12 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
-			governed := ns.governed()
+			governed := run.governed(ns)
 			if ns.name == "kube-system" || len(governed) == 0 || run.otherEngine(ns) {
 				continue
 			}
 			if len(ns.policies) == 0 {
-				s.Report(ns.place(), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
+				s.Report(run.place(ns), "namespace %q has no NetworkPolicy, so the pods of %s accept traffic from any pod "+
 					"and reach anything; add a default-deny policy and allow what each workload needs",
 					ns.name, describeWorkloads(governed))
 				continue
@@ -101,15 +101,16 @@ spec:
 	},
 	Notes: "The default deny may be split over two policies (one for Ingress, one for Egress); a direction counts " +
 		"as denied when some `podSelector: {}` policy isolates it and none allows all of it (a rule with no peers " +
-		"and no ports). A policy that allows everything is reported at that rule. kube-system and namespaces " +
+		"and no ports). A policy that allows everything is reported at that rule, and a namespace that denies one " +
+		"direction only at the `policyTypes` of the policy that denies it, the line to add the other to. kube-system and namespaces " +
 		"without governed workloads are left out. " + otherEngines,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
 		run := groupNamespaces(items)
 		for _, ns := range run.namespaces {
-			if ns.name == "kube-system" || len(ns.governed()) == 0 || run.otherEngine(ns) {
+			if ns.name == "kube-system" || len(run.governed(ns)) == 0 || run.otherEngine(ns) {
 				continue
 			}
-			var missing []string
+			var missing []direction
 			for _, dir := range []direction{ingress, egress} {
 				isolated, open := ns.defaultDeny(dir)
 				switch {
@@ -117,16 +118,19 @@ spec:
 					s.Report(open.at, "NetworkPolicy %q allows all %s traffic to every pod of namespace %q, which "+
 						"undoes the default deny; allow only the peers and ports the pods need", open.policy, dir, ns.name)
 				case !isolated:
-					missing = append(missing, dir.String())
+					missing = append(missing, dir)
 				}
 			}
 			switch len(missing) {
 			case 2:
-				s.Report(ns.place(), "namespace %q has no default-deny NetworkPolicy: add one with podSelector: {} "+
+				s.Report(run.place(ns), "namespace %q has no default-deny NetworkPolicy: add one with podSelector: {} "+
 					"and policyTypes [Ingress, Egress] so pods are closed until a policy allows their traffic", ns.name)
 			case 1:
-				s.Report(ns.place(), "namespace %q denies %s by default but not %s: add %s to a podSelector: {} "+
-					"policy's policyTypes", ns.name, other(missing[0]), missing[0], missing[0])
+				// The fix is one line of the policy that denies the other direction: say it there,
+				// once for every deployment that shares the policy.
+				denied := missing[0].other()
+				s.Report(ns.isolating(denied).policy.typesAt, "namespace %q denies %s by default but not %s: add %s to "+
+					"the policyTypes of NetworkPolicy %q", ns.name, denied, missing[0], missing[0], ns.isolating(denied).name)
 			}
 		}
 	}),
@@ -242,8 +246,10 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 
 // pooledNamespaces is said in the docs of the G6 rules whose result depends on what else the run
 // holds.
-const pooledNamespaces = "A namespace is everything the run puts into it: every file, chart, overlay and value " +
-	"set linted together."
+const pooledNamespaces = "A namespace is judged per deployment (a chart's value set, an overlay's build, or a group " +
+	"the config's `deployments:` lists), with the run's raw manifests beside it, since they are applied beside " +
+	"everything: their NetworkPolicies protect every deployment's pods. A finding names and lands on the " +
+	"deployment's own workloads; the raw manifests' own workloads are reported once, by the raw manifests."
 
 // otherEngines is said in the docs of the G6 rules that stay quiet where other policy engines
 // may decide.
@@ -262,6 +268,7 @@ var networkPolicy = []*lint.Rule{
 // netItem is what the G6 rules keep of a workload, a Namespace or a NetworkPolicy.
 type netItem struct {
 	kind      string      // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
+	shared    bool        // one of the raw manifests, seen beside every deployment (lint.Pass.Shared)
 	namespace string      // the namespace the object is in; for a Namespace, its own name
 	name      string      // `Deployment "web"`, or the policy's name, for messages
 	at        lint.Place  // metadata.name
@@ -282,6 +289,7 @@ type policyItem struct {
 	// the policy has egress rules (the API's defaulting).
 	ingress, egress bool
 	egressAt        lint.Place // the Egress entry of policyTypes, else spec.egress
+	typesAt         lint.Place // spec.policyTypes, where a direction is added (spec when absent)
 	allowAll        [2]*allowAll
 	egressRules     []egressRule
 }
@@ -301,12 +309,8 @@ const (
 
 func (d direction) String() string { return [...]string{"Ingress", "Egress"}[d] }
 
-func other(dir string) string {
-	if dir == "Ingress" {
-		return "Egress"
-	}
-	return "Ingress"
-}
+// other is the opposite direction.
+func (d direction) other() direction { return 1 - d }
 
 // selectsAll reports whether the policy applies to every pod of its namespace.
 func (p *policyItem) selectsAll() bool { return p.everyPod || p.pods.SelectsAll() }
@@ -338,7 +342,14 @@ type portSpec struct {
 var networkFacts = lint.Collect(collectNetwork)
 
 // collectNetwork keeps what the G6 rules need of each workload, Namespace and NetworkPolicy.
-func collectNetwork(o *lint.Object) (netItem, bool) {
+func collectNetwork(p *lint.Pass) (netItem, bool) {
+	it, ok := networkFact(p.Object)
+	it.shared = p.Shared
+	return it, ok
+}
+
+// networkFact is what collectNetwork keeps of o, before it knows whether o is shared.
+func networkFact(o *lint.Object) (netItem, bool) {
 	if o.Format != lint.Kubernetes {
 		return netItem{}, false
 	}
@@ -397,6 +408,7 @@ func readPolicy(o *lint.Object) (*policyItem, bool) {
 		return nil, false // the API rejects it
 	}
 	egressRules := spec.Get("egress")
+	pol.typesAt = spec.Get("policyTypes").Place()
 	if types := spec.Get("policyTypes"); types.Len() > 0 {
 		for _, t := range types.Items() {
 			switch t.Str() {
@@ -580,7 +592,15 @@ type netNamespace struct {
 type netRun struct {
 	namespaces  []*netNamespace
 	clusterWide bool
+	// ownOnly is set when the deployment checked is a chart or an overlay (some item is not
+	// shared): the raw manifests beside it are checked on their own, so the findings about
+	// namespaces name and land on the deployment's own workloads and Namespace objects. Their
+	// NetworkPolicies still protect them.
+	ownOnly bool
 }
+
+// own reports whether a workload or Namespace is the checked deployment's own.
+func (r netRun) own(it *netItem) bool { return !r.ownOnly || !it.shared }
 
 // otherEngine reports whether policies of another engine may isolate the namespace's pods or
 // allow their traffic. The rules cannot read those policies, so they stay quiet about the
@@ -593,6 +613,7 @@ func groupNamespaces(items []netItem) netRun {
 	byName := map[string]*netNamespace{}
 	for i := range items {
 		it := &items[i]
+		run.ownOnly = run.ownOnly || !it.shared
 		if it.kind == "cluster-wide policy" {
 			run.clusterWide = true
 			continue
@@ -619,27 +640,25 @@ func groupNamespaces(items []netItem) netRun {
 	return run
 }
 
-// governed are the namespace's workloads whose pods NetworkPolicy applies to (not hostNetwork).
-func (ns *netNamespace) governed() []*netItem {
+// governed are the namespace's workloads of the checked deployment whose pods NetworkPolicy
+// applies to (not hostNetwork).
+func (r netRun) governed(ns *netNamespace) []*netItem {
 	var out []*netItem
 	for _, w := range ns.workloads {
-		if !w.hostNetwork {
+		if !w.hostNetwork && r.own(w) {
 			out = append(out, w)
 		}
 	}
 	return out
 }
 
-// place is where a finding about the whole namespace lands: its Namespace object, else its first
-// governed workload.
-func (ns *netNamespace) place() lint.Place {
-	if ns.object != nil {
+// place is where a finding about the whole namespace lands: its Namespace object when the
+// deployment has it, else its first governed workload.
+func (r netRun) place(ns *netNamespace) lint.Place {
+	if ns.object != nil && r.own(ns.object) {
 		return ns.object.at
 	}
-	if g := ns.governed(); len(g) > 0 {
-		return g[0].at
-	}
-	return ns.workloads[0].at
+	return r.governed(ns)[0].at
 }
 
 // defaultDeny reports whether some `podSelector: {}` policy isolates every pod of the namespace
@@ -656,6 +675,16 @@ func (ns *netNamespace) defaultDeny(dir direction) (isolated bool, open *allowAl
 		}
 	}
 	return isolated, open
+}
+
+// isolating returns the first `podSelector: {}` policy that isolates dir.
+func (ns *netNamespace) isolating(dir direction) *netItem {
+	for _, pol := range ns.policies {
+		if p := pol.policy; p.selectsAll() && (dir == ingress && p.ingress || dir == egress && p.egress) {
+			return pol
+		}
+	}
+	return nil
 }
 
 // denyAllEgress returns the first `podSelector: {}` policy that isolates egress, when no such

@@ -119,7 +119,8 @@ var podSecurityFacts = lint.Collect(collectPodSecurity)
 // probes are reused between workloads: a probe pod is rebuilt a few dozen times per workload.
 var probes = sync.Pool{New: func() any { return &podProbe{} }}
 
-func collectPodSecurity(o *lint.Object) (psItem, bool) {
+func collectPodSecurity(p *lint.Pass) (psItem, bool) {
+	o := p.Object
 	if o.Format != lint.Kubernetes {
 		return psItem{}, false
 	}

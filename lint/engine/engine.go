@@ -156,10 +156,17 @@ type engine struct {
 	records records         // the findings, until the run ends
 	buckets [][]lint.Bucket // per collect step, one per checker
 	// deployments numbers the deployments by name, the raw manifests' ("") as rawDeployment;
-	// rawRefs are the raw objects set rules collected from, whose findings only the raw
-	// manifests' own check reports.
+	// rawRefs are the raw objects set rules collected from, and rawFindings the findings the raw
+	// manifests' own check made about them, which other deployments' checks do not make again.
 	deployments map[string]int
 	rawRefs     map[*lint.ObjectRef]bool
+	rawFindings map[rawFinding]bool
+}
+
+// rawFinding is a set rule's finding about a raw object, by rule and position.
+type rawFinding struct {
+	rule *lint.Rule
+	pos  lint.Pos
 }
 
 // rawDeployment is the number of the raw manifests' deployment.
@@ -377,11 +384,11 @@ func runRule(r *lint.Rule, p *lint.Pass, b lint.Bucket, at lint.ItemOrder) (prob
 	return nil
 }
 
-// runSets runs the set rules over each deployment: its own items with the raw manifests', reporting
-// only on its own objects, and the raw manifests alone, reporting on them. So a NetworkPolicy
-// that only the dev overlay creates hides nothing in prod, and a finding about a raw manifest is
-// not made once per deployment that sees it. Each collection is merged once per deployment, for
-// all the rules reading it, and dropped after the last.
+// runSets runs the set rules over each deployment, the raw manifests alone first, then each chart
+// value set and overlay build with the raw manifests beside it. So a NetworkPolicy that only the
+// dev overlay creates hides nothing in prod, and a finding about a raw manifest is made once
+// (runSet). Each collection is merged once per deployment, for all the rules reading it, and
+// dropped after the last.
 func (e *engine) runSets() {
 	deps := make([]int, 0, len(e.deployments))
 	for _, d := range e.deployments {
@@ -411,9 +418,21 @@ func (e *engine) runSets() {
 func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	out := &recordWriter{rs: &e.records}
 	s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) {
-		if deployment == rawDeployment || !e.rawRefs[d.Object] {
-			out.add(e.finding(r, d))
+		// The raw manifests are checked first. A finding about a raw object that they give
+		// alone is theirs, made once; one that only shows beside a deployment (a raw default
+		// deny that leaves the chart's egress open) is made too, and Dedupe merges its twins
+		// from other deployments into one.
+		key := rawFinding{r, d.Pos}
+		switch {
+		case deployment == rawDeployment:
+			if e.rawFindings == nil {
+				e.rawFindings = map[rawFinding]bool{}
+			}
+			e.rawFindings[key] = true
+		case e.rawRefs[d.Object] && e.rawFindings[key]:
+			return
 		}
+		out.add(e.finding(r, d))
 	}}
 	defer out.flush()
 	defer func() {

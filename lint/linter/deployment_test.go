@@ -81,6 +81,32 @@ func TestRawManifestsAreSeenByEveryDeployment(t *testing.T) {
 	}
 }
 
+// TestRawBesideAnOverlay: a raw workload in the overlay's namespace neither hides the overlay's
+// own finding nor is named in it, whatever the order of the paths: each is reported by the
+// deployment it belongs to, on its own object.
+func TestRawBesideAnOverlay(t *testing.T) {
+	files := maps(overlays, map[string]string{"jobs/job.yaml": `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: shop
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: m, image: "m:1.0"}]
+`})
+	want := []string{
+		`base/deploy.yaml:4:3 [overlays/prod]: namespace "shop" has no NetworkPolicy, so the pods of Deployment "prod-api" accept traffic from any pod and reach anything; add a default-deny policy and allow what each workload needs`,
+		`jobs/job.yaml:4:3 []: namespace "shop" has no NetworkPolicy, so the pods of Job "migrate" accept traffic from any pod and reach anything; add a default-deny policy and allow what each workload needs`,
+	}
+	for _, paths := range [][]string{{"."}, {"jobs", "overlays/prod"}, {"overlays/prod", "jobs"}} {
+		if got := networkPolicyFindings(t, files, paths...); !slices.Equal(got, want) {
+			t.Errorf("lint %s:\n%s\nwant:\n%s", strings.Join(paths, " "), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
 // TestConfiguredDeployment: charts and overlays the config lists as one deployment are checked
 // together.
 func TestConfiguredDeployment(t *testing.T) {
