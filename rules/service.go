@@ -411,7 +411,10 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"templates of custom kinds that keep one at `spec.template` count as pods. Services without a selector " +
 		"(hand-made EndpointSlices) and ExternalName Services are skipped; kube-linter dangling-service reports a " +
 		"missing selector, and kube-score service-targets-pod passes an empty one. Namespaces are effective ones " +
-		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written." + controllerLabels + perDeployment,
+		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written. " +
+		"Services alike but for the value of one label that no pod template carries, while the rest of their selector " +
+		"selects pods, are one per role of an application that labels its own pods (Vault's `vault-active`, " +
+		"Patroni's `spilo-role`) and are not reported; a lone Service selecting such a label is." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
 		// the deployment's own (false). A Service whose own deployment has none gets its pods from
@@ -419,8 +422,11 @@ var ServiceSelectsNoPods = &lint.Rule{
 		withPods := map[bool]map[string]bool{false: {}, true: {}}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
+		var services []*selectingService
 		for _, it := range items {
 			switch {
+			case it.service != nil:
+				services = append(services, it.service)
 			case it.pods != nil:
 				withPods[it.shared][it.pods.namespace] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
@@ -444,7 +450,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			sel := lint.SelectorFromLabels(svc.selector)
 			required := templatePairs(sel)
 			selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
-			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found {
+			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found || labelledAtRuntime(svc, services, pods) {
 				continue
 			}
 			// None in its namespace, so any match is elsewhere.
@@ -458,6 +464,59 @@ var ServiceSelectsNoPods = &lint.Rule{
 				svc.name, svc.selector.String(), svc.namespace, hint)
 		}
 	}),
+}
+
+// labelledAtRuntime reports whether svc is one of a set of Services of its namespace whose
+// selectors differ only in the value of one key that the pod templates do not carry, while the
+// rest of the selector selects pods: the application labels its own pods by role, and each Service
+// reaches one role (Vault's vault-active "true" and "false", Patroni's spilo-role master and
+// replica). A lone Service selecting a label no template has is still reported: it may be a typo.
+func labelledAtRuntime(svc *selectingService, services []*selectingService, pods *lint.LabelIndex[*podTemplateItem]) bool {
+	for _, other := range services {
+		if other == svc || other.namespace != svc.namespace {
+			continue
+		}
+		key, ok := onlyValueDiffers(svc.selector, other.selector)
+		if !ok || controllerLabelKeys[key] {
+			continue // a controller's label says which pod, and selectsPods knows its values
+		}
+		rest := map[string]string{}
+		for k, v := range svc.selector.All() {
+			if k != key {
+				rest[k] = v
+			}
+		}
+		sel := lint.SelectorFromLabels(lint.LabelsOf(rest))
+		selects := func(labels lint.Labels, p *podTemplateItem) bool {
+			_, carried := labels.Get(key)
+			return !carried && selectsPods(sel, labels, p.controller)
+		}
+		if _, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects)); found {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyValueDiffers returns the one key whose value differs between a and b, when they have the
+// same keys and differ in exactly one value.
+func onlyValueDiffers(a, b lint.Labels) (string, bool) {
+	if a.Len() != b.Len() {
+		return "", false
+	}
+	differs := ""
+	for k, v := range a.All() {
+		w, ok := b.Get(k)
+		switch {
+		case !ok:
+			return "", false
+		case w != v && differs != "":
+			return "", false
+		case w != v:
+			differs = k
+		}
+	}
+	return differs, differs != ""
 }
 
 // blamedEntry is where a finding about a Service that selects no pods lands: the one selector entry
