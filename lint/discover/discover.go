@@ -79,7 +79,8 @@ func Discover(paths []string, opts Options) ([]load.Input, []lint.Problem) {
 
 // Run turns command-line paths into inputs. A folder with Chart.yaml is a chart and a folder with
 // a kustomization file is an overlay: their templates, bases, patches and components are not
-// inputs of their own. A kustomization that another kustomization in the lint root includes is
+// inputs of their own. Only the parts Helm renders belong to a chart (isChartPart): the rest of
+// its folder is walked as any folder, where people keep manifests, overlays and other charts. A kustomization that another kustomization in the lint root includes is
 // linted through the overlays that include it, never alone, and so is a file an overlay names.
 // Other .yaml, .yml and .json files are inputs. A file named on the command line stands for its
 // chart, or for the overlays that include it, as pre-commit passes changed files.
@@ -213,17 +214,22 @@ func (d *discovery) skip(abs, reason string) {
 	d.res.Skipped = append(d.res.Skipped, lint.Skip{Pos: lint.Pos{File: load.DisplayPath(abs, d.wd)}, Reason: reason})
 }
 
-// file adds a file named on the command line: its chart if it is part of one (a subchart vendored
-// in charts/ stands for the chart that vendors it, which is what gets rendered), else, once the
-// overlays are known, the overlays that include it, else itself; a .tgz is a chart archive.
+// file adds a file named on the command line: its chart if it is in one's folder (a subchart
+// vendored in charts/ stands for the chart that vendors it, which is what gets rendered); and,
+// unless it is a part of the chart (isChartPart) or a file the chart can only read, once the
+// overlays are known the overlays that include it, else itself; a .tgz is a chart archive.
 func (d *discovery) file(abs string, r *repo) {
 	if chart := r.enclosingChart(filepath.Dir(abs)); chart != "" {
 		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
 			r.root.Contains(parent) && r.isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
 			chart = parent
 		}
+		// The chart is linted whatever the file: Helm loads every file of its folder that
+		// .helmignore does not exclude, and its templates may read this one with .Files.
 		d.todo = append(d.todo, candidate{kind: load.Chart, abs: chart, repo: r, named: true, folder: -1})
-		return
+		if ofChart(chart, abs) {
+			return
+		}
 	}
 	c := candidate{kind: load.File, abs: abs, repo: r, named: true, folder: -1}
 	switch {
@@ -274,6 +280,26 @@ func (d *discovery) resolve() {
 		default:
 			d.input(load.File, c.abs, r, c.folder)
 		}
+	}
+}
+
+// ofChart reports whether the file abs in chart's folder is linted through the chart alone: a
+// part of the chart, or a file no loader of ekslint reads by itself (a .tpl helper, a config file
+// under files/). A manifest, kustomization or chart archive elsewhere in the folder is linted too,
+// as a walk of the folder lints it.
+func ofChart(chart, abs string) bool {
+	rel, err := filepath.Rel(chart, abs)
+	if err != nil {
+		return true
+	}
+	top, _, nested := strings.Cut(rel, string(filepath.Separator))
+	switch name := filepath.Base(abs); {
+	case isChartPart(top, nested):
+		return true
+	case slices.Contains(kustomize.FileNames, name):
+		return false
+	default:
+		return !isManifestName(name) && !isChartArchiveName(name)
 	}
 }
 

@@ -286,3 +286,78 @@ func TestInputOrder(t *testing.T) {
 		t.Errorf("inputs in the order %q, want %q", got, want)
 	}
 }
+
+// chartRepo is a repository whose root is a chart, as helm/helm's test charts and many
+// applications are, with what people keep in a chart's folder beside the parts Helm renders.
+var chartRepo = map[string]string{
+	"Chart.yaml":                         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+	"values.yaml":                        "replicas: 2\n",
+	"values-prod.yaml":                   "replicas: 3\n",
+	"values.schema.json":                 "{\"type\": \"object\"}\n",
+	"templates/deploy.yaml":              deploy,
+	"templates/_helpers.tpl":             "{{- define \"app.name\" -}}app{{- end }}\n",
+	"crds/crd.yaml":                      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n",
+	"charts/sub/Chart.yaml":              "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+	"charts/sub/deploy/pod.yaml":         deploy,
+	"files/nginx.conf":                   "server {}\n",
+	"deploy/pod.yaml":                    deploy,
+	"envs/base/kustomization.yaml":       "resources:\n- deploy.yaml\n",
+	"envs/base/deploy.yaml":              deploy,
+	"envs/dev/kustomization.yaml":        "resources:\n- ../base\n",
+	"signtest/alpine/Chart.yaml":         "apiVersion: v2\nname: alpine\nversion: 0.1.0\n",
+	"signtest/alpine/values.yaml":        "image: alpine\n",
+	"signtest/alpine/templates/pod.yaml": deploy,
+}
+
+// TestNestedInChartFolder: a chart is what Helm renders from its folder (templates/, crds/,
+// charts/, Chart.yaml, values files); the manifests, overlays and charts kept elsewhere in the
+// folder are inputs of their own, found by a walk and linted when named.
+func TestNestedInChartFolder(t *testing.T) {
+	root := tree(t, chartRepo)
+	got, problems := discoverFrom(t, root, ".")
+	want := []string{
+		"Helm chart .",
+		"Helm chart signtest/alpine",
+		"Kustomize overlay envs/dev",
+		"file deploy/pod.yaml",
+	}
+	if !slices.Equal(got, want) || len(problems) > 0 {
+		t.Errorf("walk of the chart at the root: got %q (problems %v), want %q", got, problems, want)
+	}
+	for _, c := range []struct {
+		paths []string
+		want  []string
+	}{
+		// The chart's parts, and files only its templates can read, stand for the chart.
+		{[]string{"templates/deploy.yaml", "templates/_helpers.tpl", "values-prod.yaml", "values.schema.json", "Chart.yaml"}, []string{"Helm chart ."}},
+		{[]string{"crds/crd.yaml", "files/nginx.conf", "charts/sub/deploy/pod.yaml"}, []string{"Helm chart ."}},
+		// A manifest elsewhere is linted itself, and the chart too, which may read it with .Files.
+		{[]string{"deploy/pod.yaml"}, []string{"Helm chart .", "file deploy/pod.yaml"}},
+		{[]string{"deploy"}, []string{"file deploy/pod.yaml"}},
+		{[]string{"envs/base/deploy.yaml"}, []string{"Helm chart .", "Kustomize overlay envs/dev"}},
+		{[]string{"envs/dev/kustomization.yaml"}, []string{"Helm chart .", "Kustomize overlay envs/dev"}},
+		// A chart nested outside charts/ is a chart of its own.
+		{[]string{"signtest/alpine/templates/pod.yaml"}, []string{"Helm chart signtest/alpine"}},
+		{[]string{"signtest"}, []string{"Helm chart signtest/alpine"}},
+	} {
+		got, problems := discoverFrom(t, root, c.paths...)
+		if !slices.Equal(got, c.want) || len(problems) > 0 {
+			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
+		}
+	}
+}
+
+// TestNestedManifestInChart is the report's case: app/deploy/pod.yaml beside app/Chart.yaml is
+// linted whether the root, the chart or the file is named.
+func TestNestedManifestInChart(t *testing.T) {
+	root := tree(t, map[string]string{
+		"app/Chart.yaml":      "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"app/deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostNetwork: true, containers: [{name: c, image: \"a:1\"}]}\n",
+	})
+	for _, p := range []string{".", "app", "app/deploy/pod.yaml"} {
+		got, problems := discoverFrom(t, root, p)
+		if want := []string{"Helm chart app", "file app/deploy/pod.yaml"}; !slices.Equal(got, want) || len(problems) > 0 {
+			t.Errorf("%s: got %q (problems %v), want %q", p, got, problems, want)
+		}
+	}
+}

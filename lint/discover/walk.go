@@ -123,11 +123,9 @@ func (w *walk) visit(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntr
 			st = append(st[:len(st):len(st)], parseIgnore(dir, data))
 		}
 	}
-	if entry(entries, "Chart.yaml") != nil && r.isChart(dir) {
-		if w.lint {
-			w.d.todo = append(w.d.todo, candidate{kind: load.Chart, abs: dir, at: dir, repo: r, folder: w.folder})
-		}
-		return nil, nil
+	chart := entry(entries, "Chart.yaml") != nil && r.isChart(dir)
+	if chart && w.lint {
+		w.d.todo = append(w.d.todo, candidate{kind: load.Chart, abs: dir, at: dir, repo: r, folder: w.folder})
 	}
 	var enter []fs.DirEntry
 	for _, e := range entries {
@@ -135,6 +133,9 @@ func (w *walk) visit(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntr
 		name := e.Name()
 		path := func() string { return filepath.Join(dir, name) }
 		switch {
+		case chart && isChartPart(name, e.IsDir()):
+			// Linted through the chart. The rest of its folder is walked as any folder is: Helm
+			// applies none of it, and people keep manifests, overlays and other charts there.
 		case e.IsDir():
 			path := path()
 			why := skippedFolder(name)
@@ -244,6 +245,19 @@ func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 	default:
 		w.d.skip(path, skipNotRegular)
 	}
+}
+
+// isChartPart reports whether an entry of a chart's folder is what Helm renders or reads as the
+// chart: templates/, crds/, the subcharts in charts/, Chart.yaml, requirements.yaml and values
+// files (values.yaml, values.schema.json, and values-prod.yaml and the like, given with -f). A
+// kustomization file beside Chart.yaml is left to the chart too: the folder is the chart.
+func isChartPart(name string, dir bool) bool {
+	if dir {
+		return name == "templates" || name == "crds" || name == "charts"
+	}
+	stem := strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name)))
+	return name == "Chart.yaml" || name == "requirements.yaml" || strings.HasPrefix(stem, "values") || strings.HasSuffix(stem, "values") ||
+		slices.Contains(kustomize.FileNames, name)
 }
 
 func entry(entries []fs.DirEntry, name string) fs.DirEntry {
