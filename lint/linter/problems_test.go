@@ -41,3 +41,18 @@ func TestProblemOfABaseOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsSortedWithDiscovery: a path that cannot be linted is sorted among the problems of
+// the files that were, not listed before them.
+func TestProblemsSortedWithDiscovery(t *testing.T) {
+	dir := linttest.WriteFiles(t, map[string]string{"a.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: 1}]}\n"})
+	req := linttest.Only()
+	req.Paths, req.Root, req.WorkDir = []string{"zz.yaml", "a.yaml"}, dir, dir
+	var got []string
+	for _, p := range linttest.Lint(t, req).Problems {
+		got = append(got, p.Pos.String())
+	}
+	if want := []string{"a.yaml:4:22", "zz.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("problems at %q, want %q", got, want)
+	}
+}
