@@ -219,9 +219,9 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 
 // resumeAfter returns the part of t that starts at the first document marker line (`---` or a
 // directive) after line errLine of the file, or after a document end marker (`...`), or false when
-// there is none. The lines scanned
-// are those from p's start: each part begins after the last one's error, so a stream of broken
-// documents is scanned once, and the part returned starts strictly later than p.
+// there is none. The lines scanned are those from p's start: each part begins after the last
+// one's error, so a stream of broken documents is scanned once, and the part returned starts
+// strictly later than p.
 func (p streamPart) resumeAfter(t *lint.Text, errLine int) (streamPart, bool) {
 	data := t.Data
 	next := p
