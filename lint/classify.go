@@ -303,7 +303,7 @@ func validateWorkload(o *Object) []Problem {
 	if containers.Len() == 0 {
 		// Valid YAML and still lintable, so a warning, not an input error: partial manifests are
 		// common in test data, and a cut-short file is worth a word either way.
-		ps = append(ps, Problem{Pos: containers.Place().Pos, Level: Warning, Message: fmt.Sprintf(
+		ps = append(ps, Problem{Pos: containers.Place().Pos, Level: Warning, Subject: o.ID.String(), Message: fmt.Sprintf(
 			"%s: %s has no containers; a pod needs at least one (is the file cut short?)", o.ID.String(), spec.Path())})
 		return ps
 	}
@@ -331,12 +331,14 @@ func isPlaceholderValue(n Node) bool { return n.IsString() && IsPlaceholder(n.St
 
 // typeProblem reports a field holding the wrong kind of value.
 func typeProblem(o *Object, n Node, want string) Problem {
+	p := Problem{Pos: n.Place().Pos, Level: Error}
 	who := ""
 	if o.ID.Kind != "" {
-		who = o.ID.String() + ": "
+		p.Subject = o.ID.String()
+		who = p.Subject + ": "
 	}
-	return Problem{Pos: n.Place().Pos, Level: Error,
-		Message: fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, DescribeValue(n.val))}
+	p.Message = fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, DescribeValue(n.val))
+	return p
 }
 
 // readsAsString reports whether a field is a scalar Kubernetes reads as a string: anything but a

@@ -106,6 +106,11 @@ type Problem struct {
 	Pos     Pos
 	Level   Level
 	Message string
+	// Subject is how Message names the object the problem is about ("Deployment o1-web", which
+	// begins it), or empty. Builds of one source name an object each their own way (an overlay's
+	// namePrefix, a chart's release name): the engine reports a problem they share once, at its
+	// position, comparing messages without their subject.
+	Subject string
 }
 
 func (p Problem) String() string { return p.Pos.String() + ": " + p.Message }

@@ -53,7 +53,8 @@ func DeploymentOf(in load.Input, variant string) string {
 type Result struct {
 	// Findings are sorted by file, line, column and rule; one per rule and place.
 	Findings []Finding
-	// Problems are inputs that could not be read or linted, and notes on what was skipped.
+	// Problems are inputs that could not be read or linted, and notes on what was skipped; sorted
+	// by position and message, one per problem and place (SortProblems).
 	Problems []lint.Problem
 	// Skipped are the documents left out as not manifests (values files, other tools' configs),
 	// sorted by position.
@@ -134,7 +135,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	e.records.collectIfLarge()
 	e.res.Findings = e.records.findings()
 	e.res.Findings = Dedupe(e.res.Findings)
-	slices.SortStableFunc(e.res.Problems, func(a, b lint.Problem) int { return a.Pos.Compare(b.Pos) })
+	e.res.Problems = SortProblems(e.res.Problems)
 	slices.SortStableFunc(e.res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
 	return e.res
 }
@@ -488,6 +489,32 @@ func Dedupe(fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	nameOthers()
+	return out
+}
+
+// SortProblems sorts problems by position, then message, and keeps one of those that are the same
+// problem: at one position, at one level, with one message but for the name of their subject.
+// Loaders append problems in whatever order they finish, and each overlay or value set that builds
+// a broken base file gives its problem again, naming the object as it builds it; a person fixes it
+// once. The problem kept names the object as the first build in that order does.
+func SortProblems(ps []lint.Problem) []lint.Problem {
+	slices.SortFunc(ps, func(a, b lint.Problem) int {
+		return cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Message, b.Message), cmp.Compare(a.Level, b.Level))
+	})
+	type problemKey struct {
+		pos     lint.Pos
+		level   lint.Level
+		message string
+	}
+	seen := map[problemKey]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		k := problemKey{p.Pos, p.Level, strings.TrimPrefix(p.Message, p.Subject)}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
 	return out
 }
 

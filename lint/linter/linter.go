@@ -337,7 +337,7 @@ func (p *Plan) Run(ctx context.Context) *Result {
 		opts.IgnorePath = cfg.IgnorePath
 	}
 	res.Problems = append(slices.Clone(p.found.Problems), res.Problems...)
-	res.Problems = append(res.Problems, p.emptyFolders(res)...)
+	res.Problems = engine.SortProblems(append(res.Problems, p.emptyFolders(res)...))
 	res.Skipped = append(slices.Clone(p.found.Skipped), res.Skipped...)
 	slices.SortStableFunc(res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
 	filter.Filter(res, opts)

@@ -28,6 +28,8 @@ func FuzzRaw(f *testing.F) {
 	f.Add([]byte(jsonStream), false)
 	f.Add([]byte("\ufeff"+jsonStream), true)
 	f.Add([]byte(jsonStream[:len(jsonStream)/2]), false)
+	// Broken documents between good ones, each parsed again from the marker after its error.
+	f.Add([]byte("apiVersion: v1\nkind: Secret\ndata: {code: %CODE%}\n---\nkind: Pod\napiVersion: v1\nx: [\n...\n%YAML 1.1\n--- |\n  ---\n\tbad\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"), false)
 	req := linttest.Only(rules.All()...)
 	req.Today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	req.Limits.MaxFileSize = 1 << 20

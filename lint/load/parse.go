@@ -101,9 +101,9 @@ func firstInvalidUTF8(b []byte) int {
 // ParseYAML decodes the documents of t one at a time and calls yield with the root of each
 // non-empty one, in order; documents with only comments or nothing are skipped. Each root has
 // passed the alias budget and the duplicate-key check; a document that fails them is reported and
-// skipped, and the rest of the stream goes on. A syntax error ends the stream: the parser cannot
-// resynchronise. Only one document is held at a time, so a 50 MB stream costs one document's
-// nodes, not the stream's.
+// skipped, and the rest of the stream goes on. A syntax error is reported once, and parsing goes
+// on at the next document marker after it (see resumeAfter). Only one document is held at a time,
+// so a 50 MB stream costs one document's nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
 	return ParseYAMLPlaced(t, lim, nil, yield)
 }
@@ -135,36 +135,69 @@ type parsedDocument struct {
 
 // parseStream is ParseYAML handing over every document with its problem, for the raw loader,
 // which tells a broken manifest from another tool's broken file.
+//
+// The parser cannot resynchronise after a syntax error, so a new one starts at the next document
+// marker after it: YAML forbids a marker line inside any scalar or collection, so the documents
+// from there parse exactly as they do in the stream, and keep their lines.
 func parseStream(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, each func(parsedDocument)) {
 	if place == nil {
 		place = func(p lint.Pos) lint.Pos { return p }
 	}
-	lines := t.YAMLLines()
-	dec := yaml.NewDecoder(bytes.NewReader(t.Data))
+	part := streamPart{lines: t.YAMLLines(), offset: t.Offset}
+	for {
+		errLine, ok := parsePart(t, lim, place, part, each)
+		if !ok {
+			return
+		}
+		part, ok = part.resumeAfter(t, errLine)
+		if !ok {
+			return
+		}
+	}
+}
+
+// A streamPart is where in a text the parser starts: at byte from, after before of the lines the
+// parser counts (which are the text's own when lines is nil).
+type streamPart struct {
+	from, before int
+	lines        *lint.YAMLLineMap
+	offset       int // t.Offset
+}
+
+// pos maps a position the parser gives in the part to the file's.
+func (p streamPart) pos(line, col int) (int, int) {
+	line, col = p.lines.Pos(line+p.before, col)
+	return line + p.offset, col
+}
+
+// parsePart parses the documents of t from part on. After a syntax error, it returns the error's
+// line in the file and true; it returns false at the end of the stream, or after an error whose
+// line the parser does not give, from which there is no telling where to resume.
+func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part streamPart, each func(parsedDocument)) (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(t.Data[part.from:]))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return
+			return 0, false
 		}
 		if err != nil {
 			line, msg := lint.YAMLErrorPos(err)
 			if line > 0 {
 				// An error at the end of the text (a collection left open) is on the line after
 				// the last: the last line is the one a person reads.
-				line, _ = lines.Pos(line, 0)
-				line = min(line, lastLine(t))
-				line += t.Offset
+				line, _ = part.pos(line, 0)
+				line = min(line, lastLine(t)+t.Offset)
 			}
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
-			return
+			return line, line > 0
 		}
 		if len(doc.Content) == 0 || isEmptyDocument(doc.Content[0]) {
 			continue
 		}
 		root := doc.Content[0]
-		if lines != nil || t.Offset != 0 {
-			renumber(root, lines, t.Offset)
+		if part.lines != nil || part.offset != 0 || part.before != 0 {
+			renumber(root, part)
 		}
 		d := parsedDocument{root: root}
 		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
@@ -184,6 +217,59 @@ func parseStream(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, each f
 	}
 }
 
+// resumeAfter returns the part of t that starts at the first document marker line (`---` or a
+// directive) after line errLine of the file, or after a document end marker (`...`), or false when
+// there is none. The lines scanned are those from p's start: each part begins after the last
+// one's error, so a stream of broken documents is scanned once, and the part returned starts
+// strictly later than p.
+func (p streamPart) resumeAfter(t *lint.Text, errLine int) (streamPart, bool) {
+	data := t.Data
+	next := p
+	line := t.LineAt(p.from)
+	for off := p.from; off < len(data); line++ {
+		end := len(data)
+		if i := bytes.IndexAny(data[off:], "\r\n"); i >= 0 {
+			end = off + i + 1
+			if data[end-1] == '\r' && end < len(data) && data[end] == '\n' {
+				end++
+			}
+		}
+		text := data[off:end]
+		if line > errLine && off > p.from && (isDocumentStart(text) || isDirective(text)) {
+			next.from = off
+			return next, true
+		}
+		next.before += parserLineBreaks(text, p.lines != nil)
+		off = end
+		if line > errLine && isDocumentEnd(text) {
+			// The parser reads a stream that starts with `...` as an empty document missing its
+			// start: what follows the marker is the next document.
+			next.from = off
+			return next, off < len(data)
+		}
+	}
+	return p, false
+}
+
+// parserLineBreaks counts the line breaks the parser sees in one line of text: its end, and when
+// the text has them (withUnicode), every NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR in it.
+func parserLineBreaks(line []byte, withUnicode bool) int {
+	n := 0
+	if end := line[len(line)-1]; end == '\n' || end == '\r' {
+		n++
+	}
+	if withUnicode {
+		for _, sep := range []string{"\u0085", "\u2028", "\u2029"} {
+			n += bytes.Count(line, []byte(sep))
+		}
+	}
+	return n
+}
+
+func isDocumentEnd(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
+}
+
 // lastLine is the number of the last line of t holding anything, counted from t's start.
 func lastLine(t *lint.Text) int {
 	n := t.Lines() - t.Offset
@@ -193,14 +279,12 @@ func lastLine(t *lint.Text) int {
 	return n
 }
 
-// renumber gives the nodes of a document the positions the file has: the parser's lines mapped
-// to the text's (lines, nil when they agree), then shifted by the lines of the file before a
-// document parsed from part of it. Aliases are not followed: every node is visited once.
-func renumber(n *yaml.Node, lines *lint.YAMLLineMap, offset int) {
-	n.Line, n.Column = lines.Pos(n.Line, n.Column)
-	n.Line += offset
+// renumber gives the nodes of a document parsed from part of a text the positions the file has.
+// Aliases are not followed: every node is visited once.
+func renumber(n *yaml.Node, part streamPart) {
+	n.Line, n.Column = part.pos(n.Line, n.Column)
 	for _, c := range n.Content {
-		renumber(c, lines, offset)
+		renumber(c, part)
 	}
 }
 

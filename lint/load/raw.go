@@ -147,8 +147,8 @@ func textMeantAsManifest(b []byte) bool {
 }
 
 // failedDocument is the text of the document of t holding line (a line of the file), from the
-// document marker (`---`) before it to the one after: a syntax error ends the parse, and this is
-// the document it broke. Without a line, it is all of t.
+// document marker (`---`) before it to the one after: the parser gives only the error's line,
+// and this is the document it broke. Without a line, it is all of t.
 func failedDocument(t *lint.Text, line int) []byte {
 	first, last := t.Offset+1, t.Lines()
 	if line < first || line > last {

@@ -156,14 +156,14 @@ func TestLargeFile(t *testing.T) {
 	}
 }
 
-// TestLargeStreamPieces: in a stream larger than a piece, a broken document hides at most the
-// rest of its piece, not the pieces after it, and lines are numbered as in the file.
+// TestLargeStreamPieces: in a stream larger than a piece, a broken document hides no other, in
+// its piece or after it, and lines are numbered as in the file.
 func TestLargeStreamPieces(t *testing.T) {
 	filler := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: " + strings.Repeat("a", load.MinPiece) + "\n"
 	res := linttest.LintFiles(t, map[string]string{"x.yaml": filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
 		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, everyObject)
 	// Pieces: the first filler; the broken document with the second filler; the last document.
-	if res.Objects != 2 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
-		t.Errorf("objects %d, problems %v: want 2 objects and the tab at line 10", res.Objects, res.Problems)
+	if res.Objects != 3 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
+		t.Errorf("objects %d, problems %v: want 3 objects and the tab at line 10", res.Objects, res.Problems)
 	}
 }
