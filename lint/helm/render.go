@@ -138,7 +138,9 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(err)
 	}
 	if err := chartutil.ProcessDependencies(c, user.vals); err != nil {
-		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot process dependencies: " + err.Error()})
+		// Dependencies are processed on the merged values, so a subchart's values that are not a
+		// map fail here first, with the same error as in merging below.
+		return nil, fail(&errChart{ci.mergePos(err), "cannot process dependencies: " + mergeMessage(err)})
 	}
 	if errs := missingDependencies(c, sources); len(errs) > 0 {
 		var ps []lint.Problem
