@@ -588,7 +588,8 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 	}
 }
 
-// TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines.
+// TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines, and the
+// fields of Chart.yaml Helm refuses at their keys.
 func TestBrokenChartFiles(t *testing.T) {
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
 	for _, c := range []struct {
@@ -602,7 +603,26 @@ func TestBrokenChartFiles(t *testing.T) {
 		{"values.yaml", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n b: 2\n", "templates/cm.yaml": cm},
 			"values.yaml:2", `^values.yaml is not valid YAML: mapping values are not allowed in this context$`},
 		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},
-			"Chart.yaml", `chart.metadata.name is required`},
+			"Chart.yaml:1:1", `^Chart.yaml has no name; every chart needs one$`},
+		{"no version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\n", "templates/cm.yaml": cm},
+			"Chart.yaml:1:1", `^Chart.yaml has no version; every chart needs one$`},
+		{"version YAML reads as a number (helm's testdata)", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 72445e2\n"},
+			"Chart.yaml:3:1", `^version 72445e2 \(read as the number 7\.2445e\+06\) is not a semantic version; write one such as 1\.2\.3, in quotes if it looks like a number$`},
+		{"version not semantic", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: latest\n"},
+			"Chart.yaml:3:1", `^version "latest" is not a semantic version; write one`},
+		{"name is a path", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a/b\nversion: 1.0.0\n"},
+			"Chart.yaml:2:1", `^name "a/b" is not a chart name; write a plain name, without slashes, that is not \. or \.\.$`},
+		{"type", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\n  # the kind\ntype: app\n"},
+			"Chart.yaml:5:1", `^type "app" must be application or library$`},
+		{"empty maintainer", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\nmaintainers:\n  -\n"},
+			"Chart.yaml:4:1", `^maintainers has an empty entry; remove it or fill it in$`},
+		{"duplicate dependency", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\n" +
+			"dependencies:\n  - {name: db, version: 1.0.0}\n  - {name: db, version: 1.0.0}\n"},
+			"Chart.yaml:4:1", `^more than one dependency with name or alias "db"$`},
+		{"a subchart's Chart.yaml, at its own line", map[string]string{"Chart.yaml": chartYAML, "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: x\n"},
+			"charts/db/Chart.yaml:3:1", `^version "x" is not a semantic version`},
+		{"apiVersion v3", map[string]string{"Chart.yaml": "name: a\napiVersion: v3\nversion: 1.0.0\n"},
+			"Chart.yaml:2:1", `^chart apiVersion "v3" is not supported; Helm 4\.3 renders v1 and v2 charts$`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			oneProblem(t, run(t, writeChart(t, c.files), helm.Options{}), lint.Error, c.at, c.want)

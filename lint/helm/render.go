@@ -130,7 +130,11 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(err)
 	}
 	if c.Metadata.APIVersion != chart.APIVersionV1 && c.Metadata.APIVersion != chart.APIVersionV2 {
-		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), fmt.Sprintf(
+		at := chartYAMLPos(ci.src.chartYAML, nil)
+		if ci.src.chartYAML != nil {
+			at, _ = fieldPos(ci.src.chartYAML, "apiVersion")
+		}
+		return nil, fail(&errChart{at, fmt.Sprintf(
 			"chart apiVersion %q is not supported; Helm 4.3 renders v1 and v2 charts", c.Metadata.APIVersion)})
 	}
 	user, err := ci.readValues(vs)
@@ -153,7 +157,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	if kv := c.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
 		at := chartYAMLPos(ci.src.chartYAML, nil)
 		if ci.src.chartYAML != nil {
-			at = keyPos(ci.src.chartYAML, "kubeVersion")
+			at, _ = fieldPos(ci.src.chartYAML, "kubeVersion")
 		}
 		return nil, fail(&errChart{at, fmt.Sprintf("chart requires kubeVersion %s, which Kubernetes %s does not meet; set --kube-version to the version you deploy to",
 			kv, strings.TrimPrefix(caps.KubeVersion.Version, "v"))})

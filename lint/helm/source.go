@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
@@ -300,5 +302,78 @@ func (s *source) loadProblem(err error) *errChart {
 	if f == nil {
 		return &errChart{lint.Pos{File: s.display}, msg}
 	}
+	var invalid chart.ValidationError
+	if errors.As(err, &invalid) && s.chartYAML != nil {
+		return metadataProblem(s.chartYAML, string(invalid))
+	}
 	return &errChart{yamlErrorPos(f.text, err), msg}
+}
+
+// Helm's checks of Chart.yaml's fields, as its ValidationError words them.
+var (
+	fieldRequired = regexp.MustCompile(`^chart\.metadata\.(\w+) is required$`)
+	fieldInvalid  = regexp.MustCompile(`^chart\.metadata\.(\w+) (".*") is (?:invalid|not allowed)$`)
+)
+
+// metadataProblem places a field of Chart.yaml that Helm refuses at its key (at the file's first
+// line when the field is missing), in words that name the field as the file writes it.
+func metadataProblem(f *file, msg string) *errChart {
+	first := lint.Pos{File: f.text.Name, Line: 1, Column: 1}
+	if m := fieldRequired.FindStringSubmatch(msg); m != nil {
+		return &errChart{first, fmt.Sprintf("Chart.yaml has no %s; every chart needs one", m[1])}
+	}
+	if m := fieldInvalid.FindStringSubmatch(msg); m != nil {
+		at, v := fieldPos(f, m[1])
+		written := writtenValue(v)
+		switch m[1] {
+		case "version":
+			what := "version " + written
+			if parsed, _ := strconv.Unquote(m[2]); v != nil && v.Value != parsed {
+				// YAML read an unquoted number; Helm saw its decimal form.
+				what += fmt.Sprintf(" (read as the number %s)", parsed)
+			}
+			return &errChart{at, what + " is not a semantic version; write one such as 1.2.3, in quotes if it looks like a number"}
+		case "name":
+			return &errChart{at, fmt.Sprintf("name %s is not a chart name; write a plain name, without slashes, that is not . or ..", written)}
+		}
+		return &errChart{at, fmt.Sprintf("%s %s is invalid", m[1], written)}
+	}
+	if strings.HasPrefix(msg, "chart.metadata.type ") {
+		at, v := fieldPos(f, "type")
+		return &errChart{at, fmt.Sprintf("type %s must be application or library", writtenValue(v))}
+	}
+	// The rest are about maintainers and dependencies, and Helm's words say what is wrong, but
+	// for an empty list entry, which it calls a node.
+	field := "maintainers"
+	if strings.Contains(msg, "dependenc") {
+		field = "dependencies"
+	}
+	at, _ := fieldPos(f, field)
+	if strings.HasSuffix(msg, "must not contain empty or null nodes") {
+		msg = field + " has an empty entry; remove it or fill it in"
+	}
+	return &errChart{at, msg}
+}
+
+// fieldPos is the position of a top-level key of Chart.yaml (the file's first line when it is
+// absent) and its value, if any.
+func fieldPos(f *file, key string) (lint.Pos, *yaml.Node) {
+	docs := (&valuesFile{text: f.text}).docs()
+	if len(docs) > 0 {
+		if k := findPath(docs[0], []string{key}); k != nil {
+			return lint.Pos{File: f.text.Name, Line: k.Line, Column: k.Column, EndLine: k.Line, EndColumn: k.Column + len(key)}, valueOf(docs[0], k)
+		}
+	}
+	return lint.Pos{File: f.text.Name, Line: 1, Column: 1}, nil
+}
+
+// writtenValue is a scalar as the file writes it, strings quoted.
+func writtenValue(v *yaml.Node) string {
+	switch {
+	case v == nil:
+		return `""`
+	case v.Tag == "!!str":
+		return strconv.Quote(v.Value)
+	}
+	return v.Value
 }
