@@ -294,6 +294,13 @@ func (s *source) loadProblem(err error) *errChart {
 	if m := loadError.FindStringSubmatch(msg); m != nil {
 		if named := s.byName[m[1]]; named != nil {
 			f = named
+			if at, what, ok := notMapping(f.text, err); ok {
+				whose := m[1]
+				if m[1] == "values.yaml" {
+					whose = "the values file"
+				}
+				return &errChart{at, whose + " must be a mapping of keys to values, not " + what}
+			}
 		}
 		msg = m[1] + " is not valid YAML: " + yamlLine.ReplaceAllString(yamlErrorMessage(errors.New(m[2])), "")
 	} else if strings.Contains(msg, "Chart.yaml file is missing") {

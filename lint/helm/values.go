@@ -302,6 +302,9 @@ func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 		ci.sink.Source(t)
 		m, err := loader.LoadValues(bytes.NewReader(data))
 		if err != nil {
+			if at, what, ok := notMapping(t, err); ok {
+				return nil, &errChart{at, "the values file must be a mapping of keys to values, not " + what}
+			}
 			return nil, &errChart{yamlErrorPos(t, err), "cannot read values: " + yamlErrorMessage(err)}
 		}
 		u.vals = loader.MergeMaps(u.vals, m)
@@ -384,4 +387,33 @@ func yamlErrorMessage(err error) string {
 		}
 	}
 	return msg
+}
+
+// notMappingError is what Helm's YAML readers say of a file that is valid YAML but not a mapping,
+// in the words of the JSON decoder they convert it through.
+var notMappingError = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go value of type`)
+
+// jsonKinds name the JSON decoder's kinds of value as a YAML file writes them.
+var jsonKinds = map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "a list"}
+
+// notMapping reports whether err says the file t is not a mapping, and then where the first
+// document that is not one starts (Helm reads every document of a values file) and what it is
+// instead.
+func notMapping(t *lint.Text, err error) (lint.Pos, string, bool) {
+	m := notMappingError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return lint.Pos{}, "", false
+	}
+	what, ok := jsonKinds[m[1]]
+	if !ok {
+		what = m[1]
+	}
+	at := lint.Pos{File: t.Name, Line: 1, Column: 1}
+	for _, doc := range (&valuesFile{text: t}).docs() {
+		if doc.Kind != yaml.MappingNode && doc.Tag != "!!null" {
+			at.Line, at.Column = doc.Line, doc.Column
+			break
+		}
+	}
+	return at, what, true
 }
