@@ -67,7 +67,7 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 	var files []*archive.BufferedFile
 	st, err := root.Stat(in.Abs)
 	if err != nil {
-		return nil, nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + fsroot.Reason(err)}
+		return nil, nil, &errChart{lint.Pos{File: in.Path}, load.ReadProblem(err)}
 	}
 	if st.IsDir() {
 		rules, err := r.ignoreRules(in.Abs, in.Path)
@@ -123,7 +123,7 @@ func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
 func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 	real, err := r.root.Resolve(dir)
 	if err != nil {
-		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	if r.seen[real] {
 		return nil
@@ -131,7 +131,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 	r.seen[real] = true
 	entries, err := r.root.ReadDir(dir)
 	if err != nil {
-		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	for _, e := range entries {
 		abs := filepath.Join(dir, e.Name())
@@ -139,7 +139,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 		shown := path.Join(display, e.Name())
 		info, err := e.Info()
 		if err != nil {
-			return &errChart{lint.Pos{File: shown}, "cannot read: " + fsroot.Reason(err)}
+			return &errChart{lint.Pos{File: shown}, load.ReadProblem(err)}
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			// What the link leads to decides whether it is a folder or a file; where it leads is
@@ -147,6 +147,9 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 			if info, err = r.root.Stat(abs); err != nil {
 				if errors.Is(err, fsroot.ErrOutside) {
 					return &errChart{lint.Pos{File: shown}, "is a symlink that leads outside the lint root; chart not rendered"}
+				}
+				if errors.Is(err, fsroot.ErrDangling) {
+					return &errChart{lint.Pos{File: shown}, fsroot.Reason(err) + "; chart not rendered"}
 				}
 				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + fsroot.Reason(err)}
 			}
@@ -180,7 +183,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 func (r *reader) read(abs, display string) ([]byte, error) {
 	f, _, err := r.root.Open(abs)
 	if err != nil {
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return nil, &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	defer f.Close()
 	limit := min(r.root.MaxFileSize(), archive.MaxDecompressedChartSize-r.total)
@@ -192,7 +195,7 @@ func (r *reader) read(abs, display string) ([]byte, error) {
 	case tooLarge != nil:
 		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", fsroot.FormatSize(limit))}
 	case err != nil:
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return nil, &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	r.total += int64(len(data))
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil

@@ -357,7 +357,7 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	data, err := ci.root.ReadFile(abs)
 	var tooLarge *fsroot.TooLargeError
 	switch {
-	case errors.Is(err, fsroot.ErrOutside):
+	case errors.Is(err, fsroot.ErrOutside), errors.Is(err, fsroot.ErrDangling):
 		return nil, display, &errChart{at, fmt.Sprintf("%s %s", what, fsroot.Reason(err))}
 	case errors.As(err, &tooLarge):
 		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, fsroot.FormatSize(tooLarge.Limit))}
