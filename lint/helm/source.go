@@ -297,6 +297,9 @@ func (s *source) loadProblem(err error) *errChart {
 	if m := loadError.FindStringSubmatch(msg); m != nil {
 		if named := s.byName[m[1]]; named != nil {
 			f = named
+			if p, ok := wrongFieldType(f, err); ok {
+				return p
+			}
 			if at, what, ok := notMapping(f.text, err); ok {
 				whose := m[1]
 				if m[1] == "values.yaml" {
@@ -363,6 +366,43 @@ func metadataProblem(f *file, msg string) *errChart {
 		msg = field + " has an empty entry; remove it or fill it in"
 	}
 	return &errChart{at, msg}
+}
+
+// fieldTypeError is the JSON decoder's error, through Helm's YAML reader, for a field of Chart.yaml
+// (or requirements.yaml) written as the wrong kind of value: "cannot unmarshal array into Go struct
+// field Metadata.name of type string", "... field Dependency.dependencies.name ...".
+var fieldTypeError = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go struct field \w+\.([\w.]+) of type (\S+)`)
+
+// goKinds name the Go types of Helm's chart fields as the kind of YAML value they take.
+var goKinds = map[string]string{"string": "a string", "bool": "true or false", "int": "a number", "[]string": "a list of strings", "map[string]string": "a mapping of strings"}
+
+// wrongFieldType places a field of f written as the wrong kind of value at its top-level key, in
+// YAML's words rather than Go's.
+func wrongFieldType(f *file, err error) (*errChart, bool) {
+	m := fieldTypeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil, false
+	}
+	got, ok := jsonKinds[m[1]]
+	if !ok {
+		got = "a mapping" // the decoder's "object"
+	}
+	want, ok := goKinds[m[3]]
+	if !ok {
+		// A list of maintainers or dependencies.
+		want = "a list"
+	}
+	path := strings.Split(m[2], ".")
+	at, v := fieldPos(f, path[0])
+	what := path[0]
+	switch {
+	case len(path) > 1:
+		what = strings.Join(path[1:], ".") + " in an entry of " + path[0]
+	case v != nil && v.Kind == yaml.SequenceNode && m[1] != "array":
+		// The decoder names the kind of a list's item that is wrong, and the item's type.
+		what = "each item of " + path[0]
+	}
+	return &errChart{at, fmt.Sprintf("%s must be %s, not %s", what, want, got)}, true
 }
 
 // fieldPos is the position of a top-level key of Chart.yaml (the file's first line when it is
