@@ -623,6 +623,8 @@ func TestBrokenChartFiles(t *testing.T) {
 			"Chart.yaml:4:1", `^each item of keywords must be a string, not a mapping$`},
 		{"a field of a dependency", map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: [db]\n"},
 			"Chart.yaml:4:1", `^name in an entry of dependencies must be a string, not a list$`},
+		{"an alias to no anchor", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &x 1\nb: *xy\n", "templates/cm.yaml": cm},
+			"values.yaml:2:4", `^values.yaml is not valid YAML: unknown anchor 'xy' referenced$`},
 		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},
 			"Chart.yaml:1:1", `^Chart.yaml has no name; every chart needs one$`},
 		{"no version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\n", "templates/cm.yaml": cm},

@@ -369,11 +369,20 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
-// yamlErrorPos finds the line a YAML error names in t.
+// unknownAnchor is the YAML parser's error for an alias to no anchor, which names no line.
+var unknownAnchor = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+
+// yamlErrorPos finds the line a YAML error names in t, or the alias an unknown anchor error is
+// about.
 func yamlErrorPos(t *lint.Text, err error) lint.Pos {
 	at := lint.Pos{File: t.Name}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		at.Line, _ = strconv.Atoi(m[1])
+	} else if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+		alias := regexp.MustCompile(`\*` + regexp.QuoteMeta(m[1]) + `(?:[\s,\]}]|$)`)
+		if loc := alias.FindIndex(t.Data); loc != nil {
+			at.Line, at.Column = t.LineAt(loc[0]), t.ColumnAt(loc[0])
+		}
 	}
 	return at
 }
