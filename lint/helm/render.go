@@ -509,7 +509,7 @@ func mergeMessage(err error) string {
 	case m == nil:
 		return err.Error()
 	case m[4] != "":
-		return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the boolean %s", m[1], m[4])
+		return fmt.Sprintf("the values of %s must be a mapping (the subchart's or a nested table's values), not the boolean %s", m[1], m[4])
 	}
-	return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the %s %q", m[1], m[2], m[3])
+	return fmt.Sprintf("the values of %s must be a mapping (the subchart's or a nested table's values), not the %s %q", m[1], m[2], m[3])
 }
