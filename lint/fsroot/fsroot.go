@@ -53,7 +53,26 @@ var (
 	ErrNotRegular = errors.New("is not a regular file (a pipe, device or socket); not read")
 	// ErrLoop is a chain of symlinks that does not end.
 	ErrLoop = errors.New("is a symlink loop; not read")
+	// ErrDangling is a symlink to nothing. It is also fs.ErrNotExist, so that a caller to whom
+	// a missing file is no problem treats it as one.
+	ErrDangling error = danglingError{}
 )
+
+type danglingError struct{}
+
+func (danglingError) Error() string        { return "is a symlink to a file that does not exist" }
+func (danglingError) Is(target error) bool { return target == fs.ErrNotExist }
+
+// dangling replaces err, the failure to open or stat real (a path Resolve gave), by ErrDangling
+// when real is a symlink: Resolve follows every symlink that leads somewhere, so one left is a
+// symlink to nothing, which the system calls "no such file" (or, opened without following, a
+// loop) about a file that a listing shows.
+func dangling(real string, err error) error {
+	if st, lerr := os.Lstat(real); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return ErrDangling
+	}
+	return err
+}
 
 // A TooLargeError is a file over the size limit.
 type TooLargeError struct {
@@ -121,7 +140,7 @@ func (r *Root) Open(abs string) (*os.File, fs.FileInfo, error) {
 	}
 	f, err := openNoFollow(real)
 	if err != nil {
-		return nil, nil, &fs.PathError{Op: "open", Path: abs, Err: unwrapPath(err)}
+		return nil, nil, &fs.PathError{Op: "open", Path: abs, Err: dangling(real, unwrapPath(err))}
 	}
 	st, err := f.Stat()
 	if err == nil && !st.Mode().IsRegular() {
@@ -176,7 +195,7 @@ func (r *Root) Stat(abs string) (fs.FileInfo, error) {
 	}
 	st, err := os.Stat(real)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: abs, Err: unwrapPath(err)}
+		return nil, &fs.PathError{Op: "stat", Path: abs, Err: dangling(real, unwrapPath(err))}
 	}
 	return st, nil
 }
@@ -214,7 +233,7 @@ func (r *Root) ReadDir(abs string) ([]fs.DirEntry, error) {
 	}
 	entries, err := os.ReadDir(real)
 	if err != nil {
-		return nil, &fs.PathError{Op: "readdir", Path: abs, Err: unwrapPath(err)}
+		return nil, &fs.PathError{Op: "readdir", Path: abs, Err: dangling(real, unwrapPath(err))}
 	}
 	return entries, nil
 }
@@ -321,10 +340,11 @@ func unwrapPath(err error) error {
 }
 
 // Refused reports whether err is a Root refusing a path (outside the root, not a regular file, a
-// loop, too large) rather than the system failing to read it.
+// loop, a symlink to nothing, too large) rather than the system failing to read it: its Reason is
+// then a sentence about the path ("is a symlink loop; not read").
 func Refused(err error) bool {
 	return errors.Is(err, ErrOutside) || errors.Is(err, ErrNotRegular) || errors.Is(err, ErrLoop) ||
-		errors.As(err, new(*TooLargeError))
+		errors.Is(err, ErrDangling) || errors.As(err, new(*TooLargeError))
 }
 
 // Reason is what went wrong with a path, for a message that already names the path.

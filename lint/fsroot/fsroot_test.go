@@ -41,6 +41,8 @@ func TestHostileFiles(t *testing.T) {
 	symlink(t, "loop-a", filepath.Join(dir, "loop-b"))
 	symlink(t, filepath.Join(dir, "sub", "inside.yaml"), filepath.Join(dir, "abs-inside.yaml"))
 	symlink(t, "sub", filepath.Join(dir, "sublink"))
+	symlink(t, "nothing.yaml", filepath.Join(dir, "gone.yaml"))
+	symlink(t, filepath.Join(outside, "nothing.yaml"), filepath.Join(dir, "gone-outside.yaml"))
 	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +75,9 @@ func TestHostileFiles(t *testing.T) {
 		{"fifo.yaml", ErrNotRegular},
 		{"sparse.yaml", &TooLargeError{}},
 		{"sub", errIsDir},
+		{"gone.yaml", ErrDangling},
+		{"gone-outside.yaml", ErrDangling},
+		{"missing.yaml", fs.ErrNotExist},
 	} {
 		within(t, c.name, func() {
 			_, err := r.ReadFile(filepath.Join(dir, c.name))
@@ -102,6 +107,23 @@ func TestHostileFiles(t *testing.T) {
 	}
 	if _, err := r.ReadDir(filepath.Join(dir, "up")); !errors.Is(err, ErrOutside) {
 		t.Errorf("readdir through a symlink out of the root: %v", err)
+	}
+	// A symlink to nothing says so to every reader, and is still a file that does not exist.
+	gone := filepath.Join(dir, "gone.yaml")
+	for op, f := range map[string]func() error{
+		"stat":    func() error { _, err := r.Stat(gone); return err },
+		"readdir": func() error { _, err := r.ReadDir(gone); return err },
+	} {
+		err := f()
+		if !errors.Is(err, ErrDangling) || !errors.Is(err, fs.ErrNotExist) || !Refused(err) {
+			t.Errorf("%s of a symlink to nothing: %v", op, err)
+		}
+		if got, want := Reason(err), "is a symlink to a file that does not exist"; got != want {
+			t.Errorf("%s of a symlink to nothing: reason %q, want %q", op, got, want)
+		}
+	}
+	if _, err := r.ReadFile(filepath.Join(dir, "missing.yaml")); errors.Is(err, ErrDangling) || Refused(err) {
+		t.Errorf("a file that does not exist is not a symlink to nothing: %v", err)
 	}
 }
 

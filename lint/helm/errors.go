@@ -15,6 +15,9 @@ var (
 	errorLocation = regexp.MustCompile(`([^\s:()<>"]+):(\d+)(?::(\d+))?`)
 	nestedInclude = regexp.MustCompile(`nested reference name: (.*?): unable to execute template`)
 	execError     = regexp.MustCompile(`^(?:execution|parse) error at \([^)]*\): (?s)(.*)$`)
+	// noTemplate is text/template's error for an include or template of a name no define has;
+	// "gotpl" is the name Helm's engine gives its template set.
+	noTemplate = regexp.MustCompile(`no template "((?:[^"\\]|\\.)*)" associated with template "gotpl"`)
 )
 
 // renderError turns an error of Helm's engine into one clear problem: at the innermost template
@@ -82,6 +85,9 @@ func renderMessage(msg string) string {
 	}
 	if m := nestedInclude.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("include %q calls itself more than 1000 times in a row (Helm's limit); the recursion never ends", m[1])
+	}
+	if m := noTemplate.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf(`rendering failed: no define named "%s" in the chart or its dependencies`, m[1])
 	}
 	if strings.Contains(msg, "exceeded maximum template depth") {
 		return "template calls nest more than 100000 deep; a define calls itself without end"

@@ -475,7 +475,11 @@ func TestInputProblems(t *testing.T) {
 		{"a subchart's values that are not a map",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "sub: not-a-map\n", "templates/cm.yaml": cm,
 				"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n", "charts/sub/values.yaml": "a: {b: 1}\n"},
-			helm.Options{}, lint.Error, "values.yaml:1:1", `cannot merge values: the values of sub must be a map \(the subchart's or a nested table's values\), not the string "not-a-map"`},
+			helm.Options{}, lint.Error, "values.yaml:1:1", `cannot merge values: the values of sub must be a mapping \(the subchart's or a nested table's values\), not the string "not-a-map"`},
+		{"a declared dependency's values that are not a map (kube-linter's malformed-deps-chart)",
+			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: child\n    version: 0.1.0\n", "values.yaml": "child: \"not-a-map\"\n",
+				"templates/cm.yaml": cm, "charts/child/Chart.yaml": "apiVersion: v2\nname: child\nversion: 0.1.0\n"},
+			helm.Options{}, lint.Error, "values.yaml:1:1", `^cannot process dependencies: the values of child must be a mapping \(the subchart's or a nested table's values\), not the string "not-a-map"$`},
 		{"schema violation at the values key",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\nreplicas: three\n", "templates/cm.yaml": cm,
 				"values.schema.json": `{"type": "object", "properties": {"replicas": {"type": "integer"}}}`},
@@ -497,6 +501,9 @@ func TestInputProblems(t *testing.T) {
 		{"bad YAML in a values file",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm, "prod.yaml": "a: 1\nb: [\n"},
 			helm.Options{Values: helm.ValueSet{Files: []string{"prod.yaml"}}}, lint.Error, "prod.yaml:2", `cannot read values: `},
+		{"a values file that is a list",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm, "prod.yaml": "- a: 1\n"},
+			helm.Options{Values: helm.ValueSet{Files: []string{"prod.yaml"}}}, lint.Error, "prod.yaml:1:1", `^the values file must be a mapping of keys to values, not a list$`},
 		{"bad YAML in the output",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n",
 				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a }}\n   b: [\n"},
@@ -517,6 +524,9 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.storage\" -}}\nbucket: {{ required \"set bucket\" .Values.bucket }}\n{{- end -}}\n",
 				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  config.yaml: |\n    {{- include \"x.storage\" . | nindent 4 }}\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:7:9", `^rendering failed: set bucket$`},
+		{"include of a name no define has (kube-linter's subchart, linted alone)",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"mychart.fullname\" . }}\n"},
+			helm.Options{}, lint.Error, "templates/cm.yaml:4:12", `^rendering failed: no define named "mychart.fullname" in the chart or its dependencies$`},
 		{"nil pointer in a helper",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"h\" -}}\n{{ .Values.x.y.z }}\n{{- end }}\n",
 				"templates/cm.yaml": "a: {{ include \"h\" . }}\n"},
@@ -584,7 +594,8 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 	}
 }
 
-// TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines.
+// TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines, and the
+// fields of Chart.yaml Helm refuses at their keys.
 func TestBrokenChartFiles(t *testing.T) {
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
 	for _, c := range []struct {
@@ -597,8 +608,47 @@ func TestBrokenChartFiles(t *testing.T) {
 			"Chart.yaml:3", `^Chart.yaml is not valid YAML: did not find expected node content$`},
 		{"values.yaml", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n b: 2\n", "templates/cm.yaml": cm},
 			"values.yaml:2", `^values.yaml is not valid YAML: mapping values are not allowed in this context$`},
+		{"values.yaml a string (helm's badvaluesfile)", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "name= \"value\"\n", "templates/cm.yaml": cm},
+			"values.yaml:1:1", `^the values file must be a mapping of keys to values, not a string$`},
+		{"values.yaml a list", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "- a\n- b\n", "templates/cm.yaml": cm},
+			"values.yaml:1:1", `^the values file must be a mapping of keys to values, not a list$`},
+		{"values.yaml a number, after a comment", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "# replicas\n\n  3\n", "templates/cm.yaml": cm},
+			"values.yaml:3:3", `^the values file must be a mapping of keys to values, not a number$`},
+		{"values.yaml's second document a list", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n---\n---\n- x\n", "templates/cm.yaml": cm},
+			"values.yaml:4:1", `^the values file must be a mapping of keys to values, not a list$`},
+		{"Chart.yaml a list", map[string]string{"Chart.yaml": "- name: a\n  version: 1.0.0\n", "templates/cm.yaml": cm},
+			"Chart.yaml:1:1", `^Chart.yaml must be a mapping of keys to values, not a list$`},
+		{"a field of the wrong kind", map[string]string{"Chart.yaml": "apiVersion: v2\nname: [a]\nversion: 1.0.0\n"},
+			"Chart.yaml:2:1", `^name must be a string, not a list$`},
+		{"a boolean field", map[string]string{"Chart.yaml": chartYAML + "deprecated: maybe\n"},
+			"Chart.yaml:4:1", `^deprecated must be true or false, not a string$`},
+		{"an item of a list field", map[string]string{"Chart.yaml": chartYAML + "keywords:\n  - web\n  - {a: b}\n"},
+			"Chart.yaml:4:1", `^each item of keywords must be a string, not a mapping$`},
+		{"a field of a dependency", map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: [db]\n"},
+			"Chart.yaml:4:1", `^name in an entry of dependencies must be a string, not a list$`},
+		{"an alias to no anchor", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &x 1\nb: *xy\n", "templates/cm.yaml": cm},
+			"values.yaml:2:4", `^values.yaml is not valid YAML: unknown anchor 'xy' referenced$`},
 		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},
-			"Chart.yaml", `chart.metadata.name is required`},
+			"Chart.yaml:1:1", `^Chart.yaml has no name; every chart needs one$`},
+		{"no version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\n", "templates/cm.yaml": cm},
+			"Chart.yaml:1:1", `^Chart.yaml has no version; every chart needs one$`},
+		{"version YAML reads as a number (helm's testdata)", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 72445e2\n"},
+			"Chart.yaml:3:1", `^version 72445e2 \(read as the number 7\.2445e\+06\) is not a semantic version; write one such as 1\.2\.3, in quotes if it looks like a number$`},
+		{"version not semantic", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: latest\n"},
+			"Chart.yaml:3:1", `^version "latest" is not a semantic version; write one`},
+		{"name is a path", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a/b\nversion: 1.0.0\n"},
+			"Chart.yaml:2:1", `^name "a/b" is not a chart name; write a plain name, without slashes, that is not \. or \.\.$`},
+		{"type", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\n  # the kind\ntype: app\n"},
+			"Chart.yaml:5:1", `^type "app" must be application or library$`},
+		{"empty maintainer", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\nmaintainers:\n  -\n"},
+			"Chart.yaml:4:1", `^maintainers has an empty entry; remove it or fill it in$`},
+		{"duplicate dependency", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\nversion: 1.0.0\n" +
+			"dependencies:\n  - {name: db, version: 1.0.0}\n  - {name: db, version: 1.0.0}\n"},
+			"Chart.yaml:4:1", `^more than one dependency with name or alias "db"$`},
+		{"a subchart's Chart.yaml, at its own line", map[string]string{"Chart.yaml": chartYAML, "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: x\n"},
+			"charts/db/Chart.yaml:3:1", `^version "x" is not a semantic version`},
+		{"apiVersion v3", map[string]string{"Chart.yaml": "name: a\napiVersion: v3\nversion: 1.0.0\n"},
+			"Chart.yaml:2:1", `^chart apiVersion "v3" is not supported; Helm 4\.3 renders v1 and v2 charts$`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			oneProblem(t, run(t, writeChart(t, c.files), helm.Options{}), lint.Error, c.at, c.want)

@@ -531,14 +531,6 @@ func chartYAMLPos(f *file, err error) lint.Pos {
 	return lint.Pos{File: f.text.Name}
 }
 
-// keyPos is the position of a top-level key of a YAML file, or of the file when it is absent.
-func keyPos(f *file, key string) lint.Pos {
-	if n, ok := (&valuesFile{text: f.text}).find([]string{key}); ok {
-		return lint.Pos{File: f.text.Name, Line: n.Line, Column: n.Column, EndLine: n.Line, EndColumn: n.Column + len(key)}
-	}
-	return lint.Pos{File: f.text.Name}
-}
-
 // dependencyPos is the position of a dependency where the chart declares it: its name (or alias)
 // in Chart.yaml, or in requirements.yaml, where charts of apiVersion v1 declare them.
 func dependencyPos(src *source, req *chart.Dependency) lint.Pos {

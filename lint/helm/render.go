@@ -130,7 +130,11 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(err)
 	}
 	if c.Metadata.APIVersion != chart.APIVersionV1 && c.Metadata.APIVersion != chart.APIVersionV2 {
-		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), fmt.Sprintf(
+		at := chartYAMLPos(ci.src.chartYAML, nil)
+		if ci.src.chartYAML != nil {
+			at, _ = fieldPos(ci.src.chartYAML, "apiVersion")
+		}
+		return nil, fail(&errChart{at, fmt.Sprintf(
 			"chart apiVersion %q is not supported; Helm 4.3 renders v1 and v2 charts", c.Metadata.APIVersion)})
 	}
 	user, err := ci.readValues(vs)
@@ -138,7 +142,9 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 		return nil, fail(err)
 	}
 	if err := chartutil.ProcessDependencies(c, user.vals); err != nil {
-		return nil, fail(&errChart{chartYAMLPos(ci.src.chartYAML, nil), "cannot process dependencies: " + err.Error()})
+		// Dependencies are processed on the merged values, so a subchart's values that are not a
+		// map fail here first, with the same error as in merging below.
+		return nil, fail(&errChart{ci.mergePos(err), "cannot process dependencies: " + mergeMessage(err)})
 	}
 	if errs := missingDependencies(c, sources); len(errs) > 0 {
 		var ps []lint.Problem
@@ -151,7 +157,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	if kv := c.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
 		at := chartYAMLPos(ci.src.chartYAML, nil)
 		if ci.src.chartYAML != nil {
-			at = keyPos(ci.src.chartYAML, "kubeVersion")
+			at, _ = fieldPos(ci.src.chartYAML, "kubeVersion")
 		}
 		return nil, fail(&errChart{at, fmt.Sprintf("chart requires kubeVersion %s, which Kubernetes %s does not meet; set --kube-version to the version you deploy to",
 			kv, strings.TrimPrefix(caps.KubeVersion.Version, "v"))})
@@ -503,7 +509,7 @@ func mergeMessage(err error) string {
 	case m == nil:
 		return err.Error()
 	case m[4] != "":
-		return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the boolean %s", m[1], m[4])
+		return fmt.Sprintf("the values of %s must be a mapping (the subchart's or a nested table's values), not the boolean %s", m[1], m[4])
 	}
-	return fmt.Sprintf("the values of %s must be a map (the subchart's or a nested table's values), not the %s %q", m[1], m[2], m[3])
+	return fmt.Sprintf("the values of %s must be a mapping (the subchart's or a nested table's values), not the %s %q", m[1], m[2], m[3])
 }

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
@@ -65,7 +67,7 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 	var files []*archive.BufferedFile
 	st, err := root.Stat(in.Abs)
 	if err != nil {
-		return nil, nil, &errChart{lint.Pos{File: in.Path}, "cannot read: " + fsroot.Reason(err)}
+		return nil, nil, &errChart{lint.Pos{File: in.Path}, load.ReadProblem(err)}
 	}
 	if st.IsDir() {
 		rules, err := r.ignoreRules(in.Abs, in.Path)
@@ -121,7 +123,7 @@ func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
 func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 	real, err := r.root.Resolve(dir)
 	if err != nil {
-		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	if r.seen[real] {
 		return nil
@@ -129,7 +131,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 	r.seen[real] = true
 	entries, err := r.root.ReadDir(dir)
 	if err != nil {
-		return &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	for _, e := range entries {
 		abs := filepath.Join(dir, e.Name())
@@ -137,7 +139,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 		shown := path.Join(display, e.Name())
 		info, err := e.Info()
 		if err != nil {
-			return &errChart{lint.Pos{File: shown}, "cannot read: " + fsroot.Reason(err)}
+			return &errChart{lint.Pos{File: shown}, load.ReadProblem(err)}
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			// What the link leads to decides whether it is a folder or a file; where it leads is
@@ -145,6 +147,9 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 			if info, err = r.root.Stat(abs); err != nil {
 				if errors.Is(err, fsroot.ErrOutside) {
 					return &errChart{lint.Pos{File: shown}, "is a symlink that leads outside the lint root; chart not rendered"}
+				}
+				if errors.Is(err, fsroot.ErrDangling) {
+					return &errChart{lint.Pos{File: shown}, fsroot.Reason(err) + "; chart not rendered"}
 				}
 				return &errChart{lint.Pos{File: shown}, "cannot follow symlink: " + fsroot.Reason(err)}
 			}
@@ -178,7 +183,7 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 func (r *reader) read(abs, display string) ([]byte, error) {
 	f, _, err := r.root.Open(abs)
 	if err != nil {
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return nil, &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	defer f.Close()
 	limit := min(r.root.MaxFileSize(), archive.MaxDecompressedChartSize-r.total)
@@ -190,7 +195,7 @@ func (r *reader) read(abs, display string) ([]byte, error) {
 	case tooLarge != nil:
 		return nil, &errChart{lint.Pos{File: display}, fmt.Sprintf("file is over the %s limit; chart not rendered (raise it with --max-file-size)", fsroot.FormatSize(limit))}
 	case err != nil:
-		return nil, &errChart{lint.Pos{File: display}, "cannot read: " + fsroot.Reason(err)}
+		return nil, &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	r.total += int64(len(data))
 	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil
@@ -292,6 +297,16 @@ func (s *source) loadProblem(err error) *errChart {
 	if m := loadError.FindStringSubmatch(msg); m != nil {
 		if named := s.byName[m[1]]; named != nil {
 			f = named
+			if p, ok := wrongFieldType(f, err); ok {
+				return p
+			}
+			if at, what, ok := notMapping(f.text, err); ok {
+				whose := m[1]
+				if m[1] == "values.yaml" {
+					whose = "the values file"
+				}
+				return &errChart{at, whose + " must be a mapping of keys to values, not " + what}
+			}
 		}
 		msg = m[1] + " is not valid YAML: " + yamlLine.ReplaceAllString(yamlErrorMessage(errors.New(m[2])), "")
 	} else if strings.Contains(msg, "Chart.yaml file is missing") {
@@ -300,5 +315,115 @@ func (s *source) loadProblem(err error) *errChart {
 	if f == nil {
 		return &errChart{lint.Pos{File: s.display}, msg}
 	}
+	var invalid chart.ValidationError
+	if errors.As(err, &invalid) && s.chartYAML != nil {
+		return metadataProblem(s.chartYAML, string(invalid))
+	}
 	return &errChart{yamlErrorPos(f.text, err), msg}
+}
+
+// Helm's checks of Chart.yaml's fields, as its ValidationError words them.
+var (
+	fieldRequired = regexp.MustCompile(`^chart\.metadata\.(\w+) is required$`)
+	fieldInvalid  = regexp.MustCompile(`^chart\.metadata\.(\w+) (".*") is (?:invalid|not allowed)$`)
+)
+
+// metadataProblem places a field of Chart.yaml that Helm refuses at its key (at the file's first
+// line when the field is missing), in words that name the field as the file writes it.
+func metadataProblem(f *file, msg string) *errChart {
+	first := lint.Pos{File: f.text.Name, Line: 1, Column: 1}
+	if m := fieldRequired.FindStringSubmatch(msg); m != nil {
+		return &errChart{first, fmt.Sprintf("Chart.yaml has no %s; every chart needs one", m[1])}
+	}
+	if m := fieldInvalid.FindStringSubmatch(msg); m != nil {
+		at, v := fieldPos(f, m[1])
+		written := writtenValue(v)
+		switch m[1] {
+		case "version":
+			what := "version " + written
+			if parsed, _ := strconv.Unquote(m[2]); v != nil && v.Value != parsed {
+				// YAML read an unquoted number; Helm saw its decimal form.
+				what += fmt.Sprintf(" (read as the number %s)", parsed)
+			}
+			return &errChart{at, what + " is not a semantic version; write one such as 1.2.3, in quotes if it looks like a number"}
+		case "name":
+			return &errChart{at, fmt.Sprintf("name %s is not a chart name; write a plain name, without slashes, that is not . or ..", written)}
+		}
+		return &errChart{at, fmt.Sprintf("%s %s is invalid", m[1], written)}
+	}
+	if strings.HasPrefix(msg, "chart.metadata.type ") {
+		at, v := fieldPos(f, "type")
+		return &errChart{at, fmt.Sprintf("type %s must be application or library", writtenValue(v))}
+	}
+	// The rest are about maintainers and dependencies, and Helm's words say what is wrong, but
+	// for an empty list entry, which it calls a node.
+	field := "maintainers"
+	if strings.Contains(msg, "dependenc") {
+		field = "dependencies"
+	}
+	at, _ := fieldPos(f, field)
+	if strings.HasSuffix(msg, "must not contain empty or null nodes") {
+		msg = field + " has an empty entry; remove it or fill it in"
+	}
+	return &errChart{at, msg}
+}
+
+// fieldTypeError is the JSON decoder's error, through Helm's YAML reader, for a field of Chart.yaml
+// (or requirements.yaml) written as the wrong kind of value: "cannot unmarshal array into Go struct
+// field Metadata.name of type string", "... field Dependency.dependencies.name ...".
+var fieldTypeError = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go struct field \w+\.([\w.]+) of type (\S+)`)
+
+// goKinds name the Go types of Helm's chart fields as the kind of YAML value they take.
+var goKinds = map[string]string{"string": "a string", "bool": "true or false", "int": "a number", "[]string": "a list of strings", "map[string]string": "a mapping of strings"}
+
+// wrongFieldType places a field of f written as the wrong kind of value at its top-level key, in
+// YAML's words rather than Go's.
+func wrongFieldType(f *file, err error) (*errChart, bool) {
+	m := fieldTypeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil, false
+	}
+	got, ok := jsonKinds[m[1]]
+	if !ok {
+		got = "a mapping" // the decoder's "object"
+	}
+	want, ok := goKinds[m[3]]
+	if !ok {
+		// A list of maintainers or dependencies.
+		want = "a list"
+	}
+	path := strings.Split(m[2], ".")
+	at, v := fieldPos(f, path[0])
+	what := path[0]
+	switch {
+	case len(path) > 1:
+		what = strings.Join(path[1:], ".") + " in an entry of " + path[0]
+	case v != nil && v.Kind == yaml.SequenceNode && m[1] != "array":
+		// The decoder names the kind of a list's item that is wrong, and the item's type.
+		what = "each item of " + path[0]
+	}
+	return &errChart{at, fmt.Sprintf("%s must be %s, not %s", what, want, got)}, true
+}
+
+// fieldPos is the position of a top-level key of Chart.yaml (the file's first line when it is
+// absent) and its value, if any.
+func fieldPos(f *file, key string) (lint.Pos, *yaml.Node) {
+	docs := (&valuesFile{text: f.text}).docs()
+	if len(docs) > 0 {
+		if k := findPath(docs[0], []string{key}); k != nil {
+			return lint.Pos{File: f.text.Name, Line: k.Line, Column: k.Column, EndLine: k.Line, EndColumn: k.Column + len(key)}, valueOf(docs[0], k)
+		}
+	}
+	return lint.Pos{File: f.text.Name, Line: 1, Column: 1}, nil
+}
+
+// writtenValue is a scalar as the file writes it, strings quoted.
+func writtenValue(v *yaml.Node) string {
+	switch {
+	case v == nil:
+		return `""`
+	case v.Tag == "!!str":
+		return strconv.Quote(v.Value)
+	}
+	return v.Value
 }

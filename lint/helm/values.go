@@ -302,6 +302,9 @@ func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 		ci.sink.Source(t)
 		m, err := loader.LoadValues(bytes.NewReader(data))
 		if err != nil {
+			if at, what, ok := notMapping(t, err); ok {
+				return nil, &errChart{at, "the values file must be a mapping of keys to values, not " + what}
+			}
 			return nil, &errChart{yamlErrorPos(t, err), "cannot read values: " + yamlErrorMessage(err)}
 		}
 		u.vals = loader.MergeMaps(u.vals, m)
@@ -354,7 +357,7 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 	data, err := ci.root.ReadFile(abs)
 	var tooLarge *fsroot.TooLargeError
 	switch {
-	case errors.Is(err, fsroot.ErrOutside):
+	case errors.Is(err, fsroot.ErrOutside), errors.Is(err, fsroot.ErrDangling):
 		return nil, display, &errChart{at, fmt.Sprintf("%s %s", what, fsroot.Reason(err))}
 	case errors.As(err, &tooLarge):
 		return nil, display, &errChart{at, fmt.Sprintf("%s is over the %s limit; not read (raise it with --max-file-size)", what, fsroot.FormatSize(tooLarge.Limit))}
@@ -366,11 +369,20 @@ func (ci *chartInput) readUserFile(name, what string) ([]byte, string, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)
 
-// yamlErrorPos finds the line a YAML error names in t.
+// unknownAnchor is the YAML parser's error for an alias to no anchor, which names no line.
+var unknownAnchor = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+
+// yamlErrorPos finds the line a YAML error names in t, or the alias an unknown anchor error is
+// about.
 func yamlErrorPos(t *lint.Text, err error) lint.Pos {
 	at := lint.Pos{File: t.Name}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		at.Line, _ = strconv.Atoi(m[1])
+	} else if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+		alias := regexp.MustCompile(`\*` + regexp.QuoteMeta(m[1]) + `(?:[\s,\]}]|$)`)
+		if loc := alias.FindIndex(t.Data); loc != nil {
+			at.Line, at.Column = t.LineAt(loc[0]), t.ColumnAt(loc[0])
+		}
 	}
 	return at
 }
@@ -384,4 +396,33 @@ func yamlErrorMessage(err error) string {
 		}
 	}
 	return msg
+}
+
+// notMappingError is what Helm's YAML readers say of a file that is valid YAML but not a mapping,
+// in the words of the JSON decoder they convert it through.
+var notMappingError = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go value of type`)
+
+// jsonKinds name the JSON decoder's kinds of value as a YAML file writes them.
+var jsonKinds = map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "a list"}
+
+// notMapping reports whether err says the file t is not a mapping, and then where the first
+// document that is not one starts (Helm reads every document of a values file) and what it is
+// instead.
+func notMapping(t *lint.Text, err error) (lint.Pos, string, bool) {
+	m := notMappingError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return lint.Pos{}, "", false
+	}
+	what, ok := jsonKinds[m[1]]
+	if !ok {
+		what = m[1]
+	}
+	at := lint.Pos{File: t.Name, Line: 1, Column: 1}
+	for _, doc := range (&valuesFile{text: t}).docs() {
+		if doc.Kind != yaml.MappingNode && doc.Tag != "!!null" {
+			at.Line, at.Column = doc.Line, doc.Column
+			break
+		}
+	}
+	return at, what, true
 }

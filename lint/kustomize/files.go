@@ -126,7 +126,8 @@ func (f *file) parse(c *fileCache, name string) ([]*yaml.Node, []lint.Problem) {
 // the lint root; …", "is not a regular file …"); errors from the system follow a colon.
 func unreadable(subject string, err error) string {
 	reason := fsroot.Reason(err)
-	refused := errors.Is(err, fsroot.ErrOutside) || errors.Is(err, fsroot.ErrNotRegular) || errors.Is(err, fsroot.ErrLoop)
+	refused := errors.Is(err, fsroot.ErrOutside) || errors.Is(err, fsroot.ErrNotRegular) || errors.Is(err, fsroot.ErrLoop) ||
+		errors.Is(err, fsroot.ErrDangling)
 	switch {
 	case subject != "" && refused:
 		return subject + " " + reason
