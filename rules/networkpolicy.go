@@ -63,7 +63,7 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 			for _, w := range ns.unselected(governed) {
 				s.Report(w.at, "no NetworkPolicy of namespace %q selects the pods of %s, so they accept traffic from any "+
 					"pod and reach anything, though the namespace has %s; add one that selects them, or a default deny",
-					ns.name, w.name, quantity(len(ns.policies), "NetworkPolicy object"))
+					ns.name, w.describe(), quantity(len(ns.policies), "NetworkPolicy object"))
 			}
 		}
 	}),
@@ -270,7 +270,7 @@ type netItem struct {
 	kind      string      // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
 	shared    bool        // one of the raw manifests, seen beside every deployment (lint.Pass.Shared)
 	namespace string      // the namespace the object is in; for a Namespace, its own name
-	name      string      // `Deployment "web"`, or the policy's name, for messages
+	name      string      // a policy's or Namespace's name; a workload is named by describe
 	at        lint.Place  // metadata.name
 	labels    lint.Labels // a workload's pod labels; a Namespace's labels
 	// controller adds labels to a workload's pods that selectors may name (podLabelsFor).
@@ -279,6 +279,9 @@ type netItem struct {
 	hostNetwork bool
 	policy      *policyItem
 }
+
+// describe names a workload in messages, `Deployment "web"`, from the object its place holds.
+func (it *netItem) describe() string { return describeRef(it.at.Object) }
 
 // policyItem is what the G6 rules keep of a NetworkPolicy's spec.
 type policyItem struct {
@@ -354,7 +357,7 @@ func networkFact(o *lint.Object) (netItem, bool) {
 		return netItem{}, false
 	}
 	if tmpl, ok := podOwnerTemplate(o); ok {
-		return netItem{kind: "workload", namespace: o.Namespace(), name: describeObject(o), at: o.Place(),
+		return netItem{kind: "workload", namespace: o.Namespace(), at: o.Place(),
 			labels: tmpl.Get("metadata", "labels").Labels(), controller: podControllerOf(o),
 			hostNetwork: tmpl.Get("spec", "hostNetwork").IsTrue()}, true
 	}
@@ -757,7 +760,8 @@ func describeWorkloads(ws []*netItem) string {
 	var distinct []string
 	seen := make(map[string]bool, len(ws))
 	for _, w := range ws {
-		key := w.name
+		name := w.describe()
+		key := name
 		if w.at.Object.Generated() {
 			// Objects the API server names are distinct even when they share a generateName; one
 			// rendered several times is written at one place.
@@ -765,7 +769,7 @@ func describeWorkloads(ws []*netItem) string {
 		}
 		if !seen[key] {
 			seen[key] = true
-			distinct = append(distinct, w.name)
+			distinct = append(distinct, name)
 		}
 	}
 	names := distinct

@@ -32,12 +32,28 @@ var controllerLabelKeys = map[string]bool{
 }
 
 // podController is what a workload's controller gives its pods' labels: its kind and the
-// workload's name.
+// workload's name. Set rules keep one in the item of every workload of a run, so it is kept small.
 type podController struct {
-	kind    string // a built-in controller kind; "" for a workload whose controller adds none of these labels
 	name    string
+	kind    controllerKind
 	indexed bool // a Job (or a CronJob's Jobs) with completionMode: Indexed
 }
+
+// controllerKind is a built-in controller that labels its pods; noController for a workload whose
+// controller adds none of these labels.
+type controllerKind uint8
+
+const (
+	noController controllerKind = iota
+	deploymentController
+	statefulSetController
+	daemonSetController
+	jobController
+	cronJobController
+)
+
+var controllerKinds = map[string]controllerKind{"Deployment": deploymentController, "StatefulSet": statefulSetController,
+	"DaemonSet": daemonSetController, "Job": jobController, "CronJob": cronJobController}
 
 // podControllerOf returns the controller of a workload's pods. Only kinds named as the built-in
 // kind they follow count (OpenKruise's Advanced StatefulSet and DaemonSet keep their labels): an
@@ -47,11 +63,11 @@ func podControllerOf(o *lint.Object) podController {
 	if kind != o.Kind() {
 		return podController{}
 	}
-	c := podController{kind: kind, name: o.Name()}
-	switch kind {
-	case "Job":
+	c := podController{kind: controllerKinds[kind], name: o.Name()}
+	switch c.kind {
+	case jobController:
 		c.indexed = o.Get("spec", "completionMode").Str() == "Indexed"
-	case "CronJob":
+	case cronJobController:
 		c.indexed = o.Get("spec", "jobTemplate", "spec", "completionMode").Str() == "Indexed"
 	}
 	return c
@@ -59,25 +75,26 @@ func podControllerOf(o *lint.Object) podController {
 
 // sets reports whether the controller gives its pods the label key=value.
 func (c podController) sets(key, value string) bool {
-	switch c.kind + " " + key {
-	case "Deployment pod-template-hash",
-		"StatefulSet controller-revision-hash", "DaemonSet controller-revision-hash",
-		"Job controller-uid", "Job batch.kubernetes.io/controller-uid",
-		"CronJob controller-uid", "CronJob batch.kubernetes.io/controller-uid":
+	jobs := c.kind == jobController || c.kind == cronJobController
+	switch {
+	case c.kind == deploymentController && key == "pod-template-hash",
+		(c.kind == statefulSetController || c.kind == daemonSetController) && key == "controller-revision-hash",
+		jobs && (key == "controller-uid" || key == "batch.kubernetes.io/controller-uid"):
 		return value != ""
-	case "StatefulSet statefulset.kubernetes.io/pod-name":
+	case c.kind == statefulSetController && key == "statefulset.kubernetes.io/pod-name":
 		ordinal, ok := strings.CutPrefix(value, c.name+"-")
 		return ok && digits(ordinal)
-	case "StatefulSet apps.kubernetes.io/pod-index", "DaemonSet pod-template-generation":
+	case c.kind == statefulSetController && key == "apps.kubernetes.io/pod-index",
+		c.kind == daemonSetController && key == "pod-template-generation":
 		return digits(value)
-	case "Job job-name", "Job batch.kubernetes.io/job-name":
+	case c.kind == jobController && (key == "job-name" || key == "batch.kubernetes.io/job-name"):
 		return value == c.name
-	case "CronJob job-name", "CronJob batch.kubernetes.io/job-name":
+	case c.kind == cronJobController && (key == "job-name" || key == "batch.kubernetes.io/job-name"):
 		// The CronJob names each Job it starts <cronjob>-<scheduled time>; a Job made by hand
 		// from it (kubectl create job --from) has any name after the prefix.
 		suffix, ok := strings.CutPrefix(value, c.name+"-")
 		return ok && suffix != ""
-	case "Job batch.kubernetes.io/job-completion-index", "CronJob batch.kubernetes.io/job-completion-index":
+	case jobs && key == "batch.kubernetes.io/job-completion-index":
 		return c.indexed && digits(value)
 	}
 	return false

@@ -458,7 +458,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			hint := "fix the selector or the pod labels"
 			if elsewhere != nil {
 				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
-					elsewhere.describe, elsewhere.namespace)
+					describeRef(elsewhere.object), elsewhere.namespace)
 			}
 			s.Report(blamedEntry(svc, pods), "Service %q selects %s, which matches no pod template in namespace %s; %s",
 				svc.name, svc.selector.String(), svc.namespace, hint)
@@ -581,9 +581,10 @@ type selectorEntry struct {
 }
 
 type podTemplateItem struct {
-	namespace, describe string
-	labels              lint.Labels
-	controller          podController
+	namespace  string
+	object     *lint.ObjectRef // named in messages (describeRef)
+	labels     lint.Labels
+	controller podController
 }
 
 func collectSelecting(p *lint.Pass) (selectingItem, bool) {
@@ -609,7 +610,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		}
 		return selectingItem{}, false
 	}
-	return selectingItem{shared: p.Shared, pods: &podTemplateItem{namespace: o.Namespace(), describe: describeObject(o),
+	return selectingItem{shared: p.Shared, pods: &podTemplateItem{namespace: o.Namespace(), object: o.Ref(),
 		labels: template.Get("metadata", "labels").Labels(), controller: podControllerOf(o)}}, true
 }
 

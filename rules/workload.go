@@ -1138,7 +1138,11 @@ func describeContainer(c lint.Node) string {
 	return fmt.Sprintf("container %q", containerName(c))
 }
 
-func describeObject(o *lint.Object) string { return fmt.Sprintf("%s %q", o.Kind(), o.Name()) }
+func describeObject(o *lint.Object) string { return describeRef(o.Ref()) }
+
+// describeRef names an object as describeObject does, from what a set rule's item keeps of it: items
+// keep the reference their Places already hold rather than a string per object.
+func describeRef(r *lint.ObjectRef) string { return fmt.Sprintf("%s %q", r.Kind, r.Name) }
 
 // deployment writes the Deployment examples in rule docs: podExtra goes into the pod spec before
 // the containers, containerExtra into the container after its image.
