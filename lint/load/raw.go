@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode/utf16"
@@ -85,11 +86,16 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		docs := parsePiece(t, lim)
 		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
 			if line := templateLine(t, docs); line > 0 {
-				if !noted {
-					noted = true
+				switch {
+				case noted:
+				case inChartFolder(in):
+					skip(s, lint.Pos{File: t.Name, Line: line}, "a Helm template in a chart's folder, outside templates/: "+
+						"one the chart reads with .Files, linted where the chart renders it")
+				default:
 					s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
 						Message: "looks like a Helm template (has {{ }}) outside a chart; skipped: lint the chart folder (with Chart.yaml) instead"})
 				}
+				noted = true
 				continue
 			}
 		}
@@ -114,6 +120,23 @@ const NotYAML = lint.NotAManifest + ", and cannot be read"
 // one, and lists them for --verbose.
 type SkipSink interface {
 	Skip(lint.Skip)
+}
+
+// inChartFolder reports whether the file in sits in a chart's folder: a folder above it, inside
+// the root, holds a Chart.yaml.
+func inChartFolder(in Input) bool {
+	if in.Root == nil {
+		return false
+	}
+	for dir := filepath.Dir(in.Abs); in.Root.Contains(dir); dir = filepath.Dir(dir) {
+		if st, err := in.Root.Stat(filepath.Join(dir, "Chart.yaml")); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+		if dir == in.Root.Dir() || filepath.Dir(dir) == dir {
+			return false
+		}
+	}
+	return false
 }
 
 func skip(s Sink, at lint.Pos, reason string) {

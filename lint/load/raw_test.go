@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,6 +115,30 @@ func TestHelmTemplateOutsideChart(t *testing.T) {
 	}
 	if res.ExitCode(lint.Error) != engine.ExitClean {
 		t.Error("a skipped template is not an input error")
+	}
+}
+
+// TestHelmTemplateInChartFolder: a template in a chart's folder but outside templates/ is one the
+// chart reads with .Files (`tpl (.Files.Get "files/x.yaml") .`): skipped quietly, listed as skipped,
+// with no note telling to lint the chart, which the same run lints.
+func TestHelmTemplateInChartFolder(t *testing.T) {
+	dir := linttest.WriteFiles(t, map[string]string{
+		"app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"app/files/extra.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\n",
+		"app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+	})
+	for _, paths := range [][]string{{"."}, {"app/files/extra.yaml"}} {
+		req := everyObject
+		req.Paths, req.Root, req.WorkDir = paths, dir, dir
+		res := linttest.Lint(t, req)
+		if len(res.Problems) != 0 {
+			t.Errorf("%v: problems %v", paths, res.Problems)
+		}
+		if !slices.ContainsFunc(res.Skipped, func(s lint.Skip) bool {
+			return s.Pos.File == "app/files/extra.yaml" && s.Pos.Line == 4 && strings.Contains(s.Reason, "reads with .Files")
+		}) {
+			t.Errorf("%v: skipped %v, want app/files/extra.yaml:4 as a template the chart reads", paths, res.Skipped)
+		}
 	}
 }
 
