@@ -226,15 +226,20 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Notes: "Only namespaces with at least one workload in the input are checked: when a namespace's workloads are " +
 		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
 		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
-		"Rollouts and other kinds with one at spec.template included)." + controllerLabels + " " + pooledNamespaces,
+		"Rollouts and other kinds with one at spec.template included). A policy of the raw manifests is judged with " +
+		"the raw manifests alone: beside one chart it may select nothing and still protect another's pods." +
+		controllerLabels + " " + pooledNamespaces,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
-		for _, ns := range groupNamespaces(items).namespaces {
+		run := groupNamespaces(items)
+		for _, ns := range run.namespaces {
 			if len(ns.workloads) == 0 {
 				continue
 			}
 			for _, pol := range ns.policies {
 				sel := pol.policy.pods
-				if pol.policy.selectsAll() || ns.anySelected(sel) {
+				// A raw policy is judged with the raw manifests alone: beside one chart it may
+				// select nothing and still protect the pods of another.
+				if !run.own(pol) || pol.policy.selectsAll() || ns.anySelected(sel) {
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+

@@ -140,3 +140,41 @@ func maps(a, b map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestRawPolicyServingAnotherChart: a raw NetworkPolicy that selects the pods of one chart is not
+// said to select nothing because another chart in its namespace has none it selects.
+func TestRawPolicyServingAnotherChart(t *testing.T) {
+	chart := func(name string) map[string]string {
+		return map[string]string{
+			name + "/Chart.yaml": "apiVersion: v2\nname: " + name + "\nversion: 0.1.0\n",
+			name + "/templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ` + name + `
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: ` + name + `}}
+  template:
+    metadata: {labels: {app: ` + name + `}}
+    spec:
+      containers: [{name: c, image: "c:1.0"}]
+`,
+		}
+	}
+	files := maps(maps(chart("web"), chart("worker")), map[string]string{"policies/allow-web.yaml": `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-web
+  namespace: shop
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{}]
+`})
+	dir := linttest.WriteFiles(t, files)
+	req := linttest.Only(rules.NetworkPolicySelectsNothing)
+	req.Paths, req.Root, req.WorkDir = []string{"."}, dir, dir
+	res := linttest.Lint(t, req)
+	for _, f := range res.Findings {
+		t.Errorf("finding %s: %s", f.Pos, f.Message)
+	}
+}
