@@ -3,6 +3,7 @@ package lint
 import (
 	"cmp"
 	"iter"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -16,13 +17,7 @@ type Labels struct{ kv []string } // key, value, key, value, …: keys sorted, e
 // LabelsOf makes Labels from a map, for label sets written in code.
 func LabelsOf(m map[string]string) Labels {
 	l := Labels{kv: make([]string, 0, 2*len(m))}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		l.kv = append(l.kv, k, m[k])
 	}
 	return l

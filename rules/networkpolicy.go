@@ -129,8 +129,9 @@ spec:
 				// The fix is one line of the policy that denies the other direction: say it there,
 				// once for every deployment that shares the policy.
 				denied := missing[0].other()
-				s.Report(ns.isolating(denied).policy.typesAt, "namespace %q denies %s by default but not %s: add %s to "+
-					"the policyTypes of NetworkPolicy %q", ns.name, denied, missing[0], missing[0], ns.isolating(denied).name)
+				pol := ns.isolating(denied)
+				s.Report(pol.policy.typesAt, "namespace %q denies %s by default but not %s: add %s to the policyTypes "+
+					"of NetworkPolicy %q", ns.name, denied, missing[0], missing[0], pol.name)
 			}
 		}
 	}),
