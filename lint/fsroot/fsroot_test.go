@@ -135,7 +135,7 @@ func TestReadAllCountsBytes(t *testing.T) {
 	}
 	defer f.Close()
 	within(t, "/dev/zero", func() {
-		if _, err := ReadAll(f, "-", 1<<20); !errors.As(err, new(*TooLargeError)) {
+		if _, err := ReadAll(f, "-", 1<<20, 0); !errors.As(err, new(*TooLargeError)) {
 			t.Errorf("got %v, want too large", err)
 		}
 	})

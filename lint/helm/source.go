@@ -181,13 +181,13 @@ func (r *reader) walk(dir, prefix, display string, rules *ignore.Rules) error {
 // read reads one file within the size limits: each file at most --max-file-size, the chart at
 // most Helm's limit for a decompressed chart.
 func (r *reader) read(abs, display string) ([]byte, error) {
-	f, _, err := r.root.Open(abs)
+	f, st, err := r.root.Open(abs)
 	if err != nil {
 		return nil, &errChart{lint.Pos{File: display}, load.ReadProblem(err)}
 	}
 	defer f.Close()
 	limit := min(r.root.MaxFileSize(), archive.MaxDecompressedChartSize-r.total)
-	data, err := fsroot.ReadAll(f, display, limit)
+	data, err := fsroot.ReadAll(f, display, limit, st.Size())
 	var tooLarge *fsroot.TooLargeError
 	switch {
 	case errors.As(err, &tooLarge) && limit < r.root.MaxFileSize():

@@ -276,7 +276,7 @@ func fromUTF16(r io.Reader, size int64, name string, maxSize int64) (io.Reader, 
 	default:
 		return br, size, false, nil
 	}
-	raw, err := fsroot.ReadAll(br, name, maxSize)
+	raw, err := fsroot.ReadAll(br, name, maxSize, size)
 	if err != nil {
 		return nil, 0, false, err
 	}
