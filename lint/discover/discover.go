@@ -259,7 +259,7 @@ func (d *discovery) resolve() {
 			d.input(load.Chart, c.abs, r, c.folder)
 			continue
 		}
-		if dirs := r.overlaysOf(c.abs); len(dirs) > 0 {
+		if dirs := r.overlaysOf(c.abs, c.kind == load.Overlay); len(dirs) > 0 {
 			for _, o := range dirs {
 				d.input(load.Overlay, o, r, c.folder)
 			}

@@ -86,10 +86,12 @@ func (r *repo) info(dir string) kustomizationInfo {
 	return readKustomization(r.root, dir)
 }
 
-// overlaysOf returns the overlays that include path (a file, or a kustomization folder),
-// directly or through bases and components: the kustomizations above it that nothing includes.
-// A kustomization nothing includes is its own overlay, unless it is a component.
-func (r *repo) overlaysOf(path string) []string {
+// overlaysOf returns the overlays that include path (a file, or a kustomization folder when
+// folder is set), directly or through bases and components: the kustomizations above it that
+// nothing includes. A kustomization nothing includes is its own overlay, unless it is a component.
+// A file is never one, so only a folder is looked into: three stats of names inside each of
+// hundreds of files were most of discovery's time.
+func (r *repo) overlaysOf(path string, folder bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	var up func(p string)
@@ -106,7 +108,7 @@ func (r *repo) overlaysOf(path string) []string {
 		}
 		if info, ok := r.kusts[p]; ok && !info.component {
 			out = append(out, p)
-		} else if !ok && p == path && r.isOverlayDir(p) && !r.info(p).component {
+		} else if !ok && p == path && folder && r.isOverlayDir(p) && !r.info(p).component {
 			out = append(out, p)
 		}
 	}
