@@ -85,7 +85,7 @@ func TestSkippedListed(t *testing.T) {
 		"dev.local.yaml: excluded by .gitignore",
 		"generated: excluded by .gitignore",
 		"node_modules: node_modules folder",
-		"play.yml:1:1: not a Kubernetes manifest, eksctl config or CloudFormation template: the document is a list",
+		"play.yml:1:1: not a Kubernetes manifest, eksctl config or CloudFormation template: no apiVersion, kind or CloudFormation key in it",
 		"vendor: vendor folder",
 	} {
 		if !strings.Contains(strings.Join(got, "\n"), want) {

@@ -74,7 +74,9 @@ func TestBrokenJSON(t *testing.T) {
 			"x.json:4:3: invalid JSON: invalid character '\"' after object key:value pair"},
 		{"cut short", cm + cm + "{\"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"c\"}\n", 2, 0,
 			"x.json:5: invalid JSON: the input ends inside the value that starts at line 3"},
-		{"not a manifest", `{"name": "a"}` + "\n" + `{"name": "b",, "tags": []}` + "\n", 0, 2, ""},
+		{"not a manifest", `{"name": "a", "kind": "x"}` + "\n" + `{"name": "b",, "kind": "y"}` + "\n", 0, 2, ""},
+		{"keys spelt in escapes", `{"\u0061piVersion": "v1", "\u006bind": "ConfigMap", "metadata": {"name": "a"}}` + "\n", 1, 0, ""},
+		{"no manifest key", `{"name": "a"}` + "\n" + `{"name": "b",, "tags": []}` + "\n", 0, 1, ""},
 		{"flow YAML after JSON", cm + `{"apiVersion": v1, kind: ConfigMap, metadata: {name: b}}` + "\n", 2, 0, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

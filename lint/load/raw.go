@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -83,6 +84,10 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 			comments[line] = ig
 		}
+		if !mayHoldManifest(t.Data) {
+			skip(s, lint.Pos{File: t.Name, Line: t.Offset + 1, Column: 1}, lint.NotAManifest+": no apiVersion, kind or CloudFormation key in it")
+			continue
+		}
 		docs := parsePiece(t, lim)
 		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
 			if line := templateLine(t, docs); line > 0 {
@@ -143,6 +148,17 @@ func skip(s Sink, at lint.Pos, reason string) {
 	if ss, ok := s.(SkipSink); ok {
 		ss.Skip(lint.Skip{Pos: at, Reason: reason})
 	}
+}
+
+// manifestWords are the keys without which no document is a manifest (lint.MeantAsManifest).
+var manifestWords = [][]byte{[]byte("kind"), []byte("apiVersion"), []byte("Resources"), []byte("AWSTemplateFormatVersion")}
+
+// mayHoldManifest reports whether text can hold a manifest: it has one of manifestWords, or a
+// backslash, with which a quoted key can spell one in escapes ("\u006bind"). Most of the YAML in
+// a repository that is not manifests (values files, workflows) has none of them, and a search for
+// four words is much cheaper than parsing it to find that out.
+func mayHoldManifest(text []byte) bool {
+	return bytes.IndexByte(text, '\\') >= 0 || slices.ContainsFunc(manifestWords, func(w []byte) bool { return bytes.Contains(text, w) })
 }
 
 // manifestKeyRE finds the keys that make a text a manifest: apiVersion, kind, metadata, spec, or
