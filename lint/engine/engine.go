@@ -131,7 +131,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	checkers.Wait()
 
 	e.records.collectIfLarge()
-	e.runSets()
+	e.runSets(workers)
 	e.records.collectIfLarge()
 	e.res.Findings = e.records.findings()
 	e.res.Findings = Dedupe(e.res.Findings)
@@ -390,7 +390,7 @@ func runRule(r *lint.Rule, p *lint.Pass, b lint.Bucket, at lint.ItemOrder) (prob
 // dev overlay creates hides nothing in prod, and a finding about a raw manifest is made once
 // (runSet). Each collection is merged once per deployment, for all the rules reading it, and
 // dropped after the last.
-func (e *engine) runSets() {
+func (e *engine) runSets(workers int) {
 	deps := make([]int, 0, len(e.deployments))
 	for _, d := range e.deployments {
 		deps = append(deps, d)
@@ -403,7 +403,7 @@ func (e *engine) runSets() {
 				rules = append(rules, e.opts.Rules[ri])
 			}
 		}
-		for _, d := range deps {
+		check := func(d int) {
 			items := set.Merge(e.buckets[src], func(at lint.ItemOrder) bool {
 				return at.Deployment == d || at.Deployment == rawDeployment
 			})
@@ -411,6 +411,24 @@ func (e *engine) runSets() {
 				e.runSet(r, items, d)
 			}
 		}
+		// The raw manifests go first, alone: what they give is not said again beside each
+		// deployment (runSet). The deployments are then checked side by side, each with the
+		// items it merged; a run of one deployment (a huge raw file) merges one set at a time.
+		check(deps[0])
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(workers, len(deps)-1) {
+			wg.Go(func() {
+				for d := range next {
+					check(d)
+				}
+			})
+		}
+		for _, d := range deps[1:] {
+			next <- d
+		}
+		close(next)
+		wg.Wait()
 		e.buckets[src] = nil
 	}
 }
@@ -438,7 +456,9 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	defer out.flush()
 	defer func() {
 		if x := recover(); x != nil {
+			e.mu.Lock()
 			e.res.Problems = append(e.res.Problems, internalError(lint.Pos{}, "in rule "+r.ID, x))
+			e.mu.Unlock()
 		}
 	}()
 	r.Set.Check(items, s)
