@@ -1,16 +1,17 @@
 package helm
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
-	"unsafe"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -18,7 +19,6 @@ import (
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
-	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/fsroot"
@@ -324,29 +324,61 @@ func (d manifest) Locate(n lint.Node, r lint.Pos) (lint.Pos, []lint.Location) {
 	return d.m.Locate(n, r)
 }
 
-// manifests splits a rendered file into documents as Helm does, with the function `helm
-// template` and `helm install` use (releaseutil.SplitManifests): at every line that starts with
-// ---, whatever follows on it. A trimmed `{{- if -}}` after a separator renders `---# comment` or
-// `---apiVersion: v1`, which starts a document for Helm but none for a YAML parser.
+// manifests splits a rendered file into documents as Helm does (releaseutil.SplitManifests, which
+// `helm template` and `helm install` use): at every line that starts with ---, whatever follows
+// on it. A trimmed `{{- if -}}` after a separator renders `---# comment` or `---apiVersion: v1`,
+// which starts a document for Helm but none for a YAML parser.
 func manifests(m *fileMap) []manifest {
-	// SplitManifests returns parts of the string it is given, which here shares the bytes of the
-	// text: where each part starts in the text is where its bytes start.
 	text := m.text
-	s := unsafe.String(unsafe.SliceData(text.Data), len(text.Data))
-	docs := releaseutil.SplitManifests(s)
-	keys := slices.Collect(maps.Keys(docs))
-	sort.Sort(releaseutil.BySplitManifestsOrder(keys))
-	out := make([]manifest, 0, len(keys))
-	for _, k := range keys {
-		doc := docs[k]
-		off := int(uintptr(unsafe.Pointer(unsafe.StringData(doc))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
-		if off < 0 || off+len(doc) > len(s) || s[off:off+len(doc)] != doc {
-			panic("releaseutil.SplitManifests no longer returns parts of its input; lint/helm must find documents otherwise")
-		}
-		out = append(out, manifest{m: m, shift: text.ColumnAt(off) - 1,
-			text: &lint.Text{Name: text.Name, Data: text.Data[off : off+len(doc)], Offset: text.LineAt(off) - 1}})
+	var out []manifest
+	for _, d := range splitManifests(text.Data) {
+		out = append(out, manifest{m: m, shift: text.ColumnAt(d[0]) - 1,
+			text: &lint.Text{Name: text.Name, Data: text.Data[d[0]:d[1]], Offset: text.LineAt(d[0]) - 1}})
 	}
 	return out
+}
+
+// splitManifests returns where each document of a rendered file starts and ends, as
+// releaseutil.SplitManifests splits it: at each `---` that starts a line, with the spaces and tabs
+// after it; documents of white space alone dropped, and the others without their leading white
+// space. Helm's function matches a regular expression and returns a map of copies, the slower part
+// of reading a chart's output; TestSplitManifestsAsHelm holds this one to it.
+func splitManifests(data []byte) [][2]int {
+	// skipSpace returns where the first character that is not white space is, from start on.
+	skipSpace := func(start, end int) int {
+		for start < end {
+			r, size := utf8.DecodeRune(data[start:end])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			start += size
+		}
+		return start
+	}
+	var docs [][2]int
+	add := func(start, end int) {
+		if start = skipSpace(start, end); start < end {
+			docs = append(docs, [2]int{start, end})
+		}
+	}
+	// Helm drops the white space before the first document first: a `---` after it starts a line.
+	start := skipSpace(0, len(data))
+	for line := start; line < len(data); {
+		if bytes.HasPrefix(data[line:], []byte("---")) {
+			add(start, line)
+			start = line + 3
+			for start < len(data) && (data[start] == ' ' || data[start] == '\t') {
+				start++
+			}
+		}
+		next := bytes.IndexByte(data[line:], '\n')
+		if next < 0 {
+			break
+		}
+		line += next + 1
+	}
+	add(start, len(data))
+	return docs
 }
 
 // texts strips the markers from each rendered manifest that is not empty. A file whose stripped

@@ -2,11 +2,16 @@ package helm
 
 import (
 	"context"
+	"maps"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"sort"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -71,5 +76,37 @@ func TestDocumentSplitChart(t *testing.T) {
 	want := "k8s-rbac-wildcard templates/rbac.yaml:14:17"
 	if !slices.Contains(got, want) {
 		t.Errorf("findings %v, want %s among them", got, want)
+	}
+}
+
+// TestSplitManifestsAsHelm holds splitManifests to Helm's own function on rendered files made of
+// the pieces that matter to it: separators with and without what follows on their line, dashes
+// that are not separators, white space of every kind (Unicode's too) before, between and after
+// documents, carriage returns and bytes that are not UTF-8.
+func TestSplitManifestsAsHelm(t *testing.T) {
+	pieces := []string{"---", "--", "-", "----", " ", "\t", "\n", "\r", "\r\n", "\u00a0", "\u0085", "\v", "a: 1", "# c", "x", "\xff", "--- # c", "---apiVersion: v1"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	cases := []string{"", "---", "\n---\n", "  ---\na: 1", "a: 1\n---\n---\nb: 2\n", "---\n---"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, c := range cases {
+		helm := releaseutil.SplitManifests(c)
+		keys := slices.Collect(maps.Keys(helm))
+		sort.Sort(releaseutil.BySplitManifestsOrder(keys))
+		var want, got []string
+		for _, k := range keys {
+			want = append(want, helm[k])
+		}
+		for _, d := range splitManifests([]byte(c)) {
+			got = append(got, c[d[0]:d[1]])
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: split into %q, Helm splits it into %q", c, got, want)
+		}
 	}
 }
