@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -108,9 +107,8 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 	}, nil
 }
 
-// lintRun lints paths as the flags and the config file say. The process's memory limit is set
-// from the plan's budget, unless the user set GOMEMLIMIT: without one the collector lets the
-// heap grow to twice what is live.
+// lintRun lints paths as the flags and the config file say. The process's garbage collector is
+// set from the plan's budget, unless the user set GOGC or GOMEMLIMIT.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*linter.Result, error) {
 	if f.cpuProfile != "" {
 		out, err := os.Create(f.cpuProfile)
@@ -135,8 +133,8 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		}
 		return nil, err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(plan.MemoryLimit())
+	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
+		plan.Collector().Set()
 	}
 	return plan.Run(ctx), nil
 }

@@ -147,7 +147,7 @@ func largeValuesChart(b *testing.B) string {
 // BenchmarkLargeValues lints a chart with a 9 MB values.yaml, as `ekslint lint <chart>` does,
 // and renders it with Helm's engine as `helm template` does, each without a memory limit (as
 // ekslint runs charts) and under the 64 MiB limit it once set for runs of charts alone, which made
-// the collector run without end (linter.Plan.MemoryLimit).
+// the collector run without end (linter.Plan.Collector).
 func BenchmarkLargeValues(b *testing.B) {
 	dir := largeValuesChart(b)
 	for _, limit := range []int64{64 << 20, math.MaxInt64} {

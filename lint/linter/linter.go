@@ -100,7 +100,7 @@ func Lint(ctx context.Context, req Request) (*Result, error) {
 }
 
 // A Plan is a request made ready to run: config read, rules picked, paths discovered. The command
-// looks at it before it runs (to set the process's memory limit from MemoryLimit, say).
+// looks at it before it runs (to set the process's garbage collector from Collector, say).
 type Plan struct {
 	req      Request
 	res      *Result // set when the config file has problems: the run is that

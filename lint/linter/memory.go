@@ -2,6 +2,8 @@ package linter
 
 import (
 	"math"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/ekslint/ekslint/lint/load"
 )
@@ -23,8 +25,19 @@ func (p *Plan) memoryBudget() int64 {
 	return 3*largest + 100<<20
 }
 
-// MemoryLimit is the soft limit for the garbage collector (runtime/debug.SetMemoryLimit) that
-// keeps the run within its memory budget, or math.MaxInt64 for none.
+// A Collector is how the garbage collector runs for a plan (runtime/debug.SetGCPercent and
+// SetMemoryLimit).
+type Collector struct {
+	// First is the heap size at which the first collection runs. Go's collector first runs at 4
+	// MB and then whenever the heap doubles: a run that ends with 40 MB live marks what it holds
+	// five times over on the way, a tenth of a chart's CPU time. Up to the budget nothing needs
+	// collecting.
+	First int64
+	// Limit is the soft memory limit from then on, math.MaxInt64 for none.
+	Limit int64
+}
+
+// Collector returns how the collector should run for p.
 //
 // Files and stdin are read a piece at a time and what the rules keep of them grows with their
 // size, so for them the budget, less what the process holds outside the Go heap, is a limit the
@@ -35,13 +48,15 @@ func (p *Plan) memoryBudget() int64 {
 // without end: under a 64 MiB limit, the 17 charts of the corpus took 1.5 times as long and that
 // chart 2.7 times. So a run that renders a chart or builds an overlay gets no limit, and the
 // collector keeps its heap within twice what is live, as in `helm template`.
-func (p *Plan) MemoryLimit() int64 {
+func (p *Plan) Collector() Collector {
+	c := Collector{First: p.memoryBudget() - outsideHeap, Limit: math.MaxInt64}
 	for _, in := range p.found.Inputs {
 		if in.Kind == load.Chart || in.Kind == load.Overlay {
-			return math.MaxInt64
+			return c
 		}
 	}
-	return max(p.memoryBudget()-outsideHeap, minHeapLimit)
+	c.Limit = max(c.First, minHeapLimit)
+	return c
 }
 
 const (
@@ -51,3 +66,21 @@ const (
 	// minHeapLimit is the least limit a run gets, what a run of small files uses at most.
 	minHeapLimit = 64 << 20
 )
+
+// Set sets the process's collector as c says. The user's GOGC and GOMEMLIMIT are the user's to
+// keep: a process run with either should not call it.
+func (c Collector) Set() {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(c.First)
+	// The first collection finds the sentinel unreachable; from then on the collector runs as Go's
+	// does by default (GOGC=100), under the limit.
+	runtime.AddCleanup(&sentinel{}, func(limit int64) {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(limit)
+	}, c.Limit)
+}
+
+// sentinel is an object nothing refers to, whose cleanup runs after the first collection. It
+// holds a pointer so that it is not one of the tiny objects the allocator packs together, whose
+// cleanups wait for their neighbours.
+type sentinel struct{ _ *int }

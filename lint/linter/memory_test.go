@@ -9,29 +9,31 @@ import (
 	"github.com/ekslint/ekslint/lint/linttest"
 )
 
-// TestMemoryLimit: files are held to their budget (three times the largest plus 100 MiB, less
-// what the process holds outside the heap); a run that renders a chart or builds an overlay gets
-// no limit, since what Helm and kustomize hold is not bounded by any file's size.
-func TestMemoryLimit(t *testing.T) {
+// TestCollector: files are held to their budget (three times the largest plus 100 MiB, less what
+// the process holds outside the heap); a run that renders a chart or builds an overlay gets no
+// limit, since what Helm and kustomize hold is not bounded by any file's size. Either way nothing
+// is collected before the heap reaches the files' budget.
+func TestCollector(t *testing.T) {
 	const MiB = 1 << 20
+	small := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
 	big := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: " + strings.Repeat("x", 40*MiB) + "\n"
 	dir := linttest.WriteFiles(t, map[string]string{
 		"big.yaml":                   big,
-		"small.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+		"small.yaml":                 small,
 		"chart/Chart.yaml":           "apiVersion: v2\nname: c\nversion: 1.0.0\n",
 		"overlay/kustomization.yaml": "resources: [cm.yaml]\n",
 		"overlay/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
 	})
 	for _, c := range []struct {
 		paths []string
-		want  int64
+		want  linter.Collector
 	}{
-		{[]string{"small.yaml"}, 64 * MiB},
-		{[]string{"big.yaml", "small.yaml"}, 3*int64(len(big)) + 100*MiB - 64*MiB},
-		{[]string{"-"}, 3*64*MiB + 100*MiB - 64*MiB}, // stdin may be as large as the size limit
-		{[]string{"chart"}, math.MaxInt64},
-		{[]string{"overlay"}, math.MaxInt64},
-		{[]string{"big.yaml", "chart"}, math.MaxInt64},
+		{[]string{"small.yaml"}, linter.Collector{First: 3*int64(len(small)) + 36*MiB, Limit: 64 * MiB}},
+		{[]string{"big.yaml", "small.yaml"}, linter.Collector{First: 3*int64(len(big)) + 36*MiB, Limit: 3*int64(len(big)) + 36*MiB}},
+		{[]string{"-"}, linter.Collector{First: 3*64*MiB + 36*MiB, Limit: 3*64*MiB + 36*MiB}}, // stdin may be as large as the size limit
+		{[]string{"chart"}, linter.Collector{First: 36 * MiB, Limit: math.MaxInt64}},
+		{[]string{"overlay"}, linter.Collector{First: 36 * MiB, Limit: math.MaxInt64}},
+		{[]string{"big.yaml", "chart"}, linter.Collector{First: 3*int64(len(big)) + 36*MiB, Limit: math.MaxInt64}},
 	} {
 		req := linttest.Only()
 		req.Paths, req.Root, req.WorkDir, req.Stdin = c.paths, dir, dir, strings.NewReader("")
@@ -39,8 +41,8 @@ func TestMemoryLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := plan.MemoryLimit(); got != c.want {
-			t.Errorf("%v: limit %d, want %d", c.paths, got, c.want)
+		if got := plan.Collector(); got != c.want {
+			t.Errorf("%v: collector %+v, want %+v", c.paths, got, c.want)
 		}
 	}
 }
