@@ -95,17 +95,22 @@ func (s *Sources) Names() []string {
 func (s *Sources) IgnoreComments(name string) map[int]*lint.Ignore {
 	s.mu.Lock()
 	src := s.sources[name]
+	if src == nil || src.scanned {
+		defer s.mu.Unlock()
+		if src == nil {
+			return nil
+		}
+		return src.comments
+	}
 	s.mu.Unlock()
-	if src == nil {
+	// Searched outside the lock: the filter searches every source at once.
+	t := s.Get(name)
+	if t == nil {
 		return nil
 	}
-	if !src.scanned {
-		t := s.Get(name)
-		s.mu.Lock()
-		if !src.scanned && t != nil {
-			src.comments, src.scanned = lint.IgnoreComments(t), true
-		}
-		s.mu.Unlock()
-	}
-	return src.comments
+	comments := lint.IgnoreComments(t)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src.comments, src.scanned = comments, true
+	return comments
 }

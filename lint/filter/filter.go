@@ -5,8 +5,11 @@ package filter
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -139,11 +142,23 @@ func (f *filter) dropIgnoredPaths() {
 // patch), so it works the same for every input.
 func (f *filter) suppress() {
 	f.comments = map[string]map[int]*lint.Ignore{}
-	for _, name := range f.res.Sources.Names() {
-		if !f.ignored(name) {
-			if cs := f.res.Sources.IgnoreComments(name); cs != nil {
-				f.comments[name] = cs
+	names := slices.DeleteFunc(f.res.Sources.Names(), f.ignored)
+	// Sources not read as they were loaded (a chart's files) are searched now, every byte of
+	// them: on all cores, as this is the run's last step before the report.
+	found := make([]map[int]*lint.Ignore, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(names)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
+				found[i] = f.res.Sources.IgnoreComments(names[i])
 			}
+		})
+	}
+	wg.Wait()
+	for i, cs := range found {
+		if cs != nil {
+			f.comments[names[i]] = cs
 		}
 	}
 	for i := range f.res.Findings {
