@@ -78,12 +78,11 @@ func (t *Text) Lines() int {
 // Line returns line n (from 1, as the file numbers it) without its line ending, or nil when the
 // text has no such line.
 func (t *Text) Line(n int) []byte {
-	t.index()
-	n -= t.Offset
-	if n < 1 || n > len(t.lines) {
+	start := t.LineStart(n)
+	if start < 0 {
 		return nil
 	}
-	start := int(t.lines[n-1])
+	n -= t.Offset
 	end := len(t.Data)
 	if n < len(t.lines) {
 		end = int(t.lines[n]) - 1 // the LF, or a CR alone
@@ -91,10 +90,21 @@ func (t *Text) Line(n int) []byte {
 	if end > start && t.Data[end-1] == '\r' {
 		end-- // the CR of CR LF
 	}
-	if n == 1 && t.Offset == 0 {
-		start += len(utf8BOM(t.Data))
-	}
 	return t.Data[start:end]
+}
+
+// LineStart returns the byte offset of Data at which line n (from 1, as the file numbers it)
+// begins, after a byte order mark on the first, or -1 when the text has no such line.
+func (t *Text) LineStart(n int) int {
+	t.index()
+	n -= t.Offset
+	switch {
+	case n < 1 || n > len(t.lines):
+		return -1
+	case n == 1 && t.Offset == 0:
+		return len(utf8BOM(t.Data))
+	}
+	return int(t.lines[n-1])
 }
 
 // LineAt returns the line (from 1, as the file numbers it) holding byte offset off of Data.
