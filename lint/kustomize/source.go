@@ -38,18 +38,25 @@ func (f *file) tagged(c *fileCache, name string) ([]byte, error) {
 			f.taggedData = f.text.Data
 			return
 		}
-		var buf bytes.Buffer
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		for _, d := range docs {
-			if f.taggedErr = enc.Encode(taggedObject(d, strconv.Itoa(f.id))); f.taggedErr != nil {
-				return
-			}
-		}
-		f.taggedErr = enc.Close()
-		f.taggedData = buf.Bytes()
+		f.taggedData, f.taggedErr = encodedTags(docs, strconv.Itoa(f.id))
 	})
 	return f.taggedData, f.taggedErr
+}
+
+// encodedTags writes docs again with their objects tagged (taggedObject).
+func encodedTags(docs []*yaml.Node, source string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	for _, d := range docs {
+		if err := enc.Encode(taggedObject(d, source)); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // taggedObject returns a copy of the object n carrying sourceAnnotation, and so do the items of a
