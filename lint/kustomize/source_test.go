@@ -2,9 +2,18 @@ package kustomize
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // TestTaggedObject checks that tagging an object for a build leaves the parsed object, which the
@@ -43,4 +52,155 @@ func encode(t *testing.T, n *yaml.Node) string {
 		t.Fatal(err)
 	}
 	return buf.String()
+}
+
+// TestSplicedTags checks that a file whose objects get their annotation as added lines reads, to
+// yaml.v3 and to kustomize's reader, as the objects the encoding fallback gives, with every line
+// of the file kept; and that what cannot be spliced surely (see splicedTags) falls back.
+func TestSplicedTags(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		spliced  bool
+	}{
+		{"metadata without annotations", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: y\n", true},
+		{"annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n    x: y\n", true},
+		{"no metadata", "kind: A\nspec:\n  x: 1\n", true},
+		{"indented by 4", "kind: A\nmetadata:\n    name: a\n    labels:\n        x: y\nspec:\n    replicas: 1\n", true},
+		{"indented root", "  kind: A\n  metadata:\n    name: a\n", true},
+		{"documents and comments", "# header\nkind: A\nmetadata:\n  name: a\n---\n# about b\nkind: B\nmetadata:\n  # between keys\n  name: b\n  annotations:\n    # first\n    x: y\n--- # c\n\nkind: C\n", true},
+		{"leading separator", "---\nkind: A\nmetadata:\n  name: a\n", true},
+		{"one document after a header", "# header\n---\nkind: A\nspec: 1\n", true},
+		{"one document before a separator", "kind: A\nspec: 1\n---\n", true},
+		{"List with a leading separator", "---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", true},
+		{"block scalars", "kind: A\nmetadata:\n  annotations:\n    note: |+\n      text\n\n    other: >-\n      folded\n      more\n  name: a\ndata:\n  script: |\n    #!/bin/sh\n    echo hi\n", true},
+		{"quoted keys and values", "kind: A\n\"metadata\":\n  annotations:\n    \"a/b\": c\n    d: \"multi\n      line\"\n", true},
+		{"space before colon", "kind : A\nmetadata :\n  name : a\n", true},
+		// YAML refuses tabs before a key in block style: they can only be elsewhere.
+		{"tabs", "kind: A\nmetadata:\t\n  name:\ta\tb\n", true},
+		{"CR LF", "kind: A\r\nmetadata:\r\n  name: a\r\n---\r\nkind: B\r\nspec: 1\r\n", true},
+		{"byte order mark", "\ufeffkind: A\nspec: 1\n", true},
+		{"List", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- kind: B\n  metadata:\n    name: b\n    annotations:\n      x: y\n- kind: C\n  spec: {}\n", true},
+		{"List with indented items", "kind: ConfigMapList\nmetadata:\n  name: l\nitems:\n  - kind: A\n    metadata:\n      name: a\n", true},
+		{"List item after a block scalar", "kind: List\nitems:\n- note: |+\n    text\n\n  kind: A\n", true},
+		// Keys written beside a merge key win over the merged ones wherever they are, in yaml.v3
+		// and kyaml alike.
+		{"merge keys", "base: &b\n  name: a\n  annotations:\n    x: y\nkind: A\nmetadata:\n  <<: *b\n  labels:\n    x: y\n", true},
+		{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", true},
+		{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", true},
+		{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
+
+		{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
+		{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
+		{"flow annotations", "kind: A\nmetadata:\n  annotations: {x: y}\n", false},
+		{"anchored object", "--- &o\nkind: A\nmetadata:\n  name: a\n", false},
+		{"anchored metadata", "kind: A\nmetadata: &m\n  name: a\nspec: *m\n", false},
+		{"aliased annotations", "kind: A\nspec: &a\n  x: y\nmetadata:\n  annotations: *a\n", false},
+		{"null metadata", "kind: A\nmetadata:\nspec: 1\n", false},
+		{"~ metadata", "kind: A\nmetadata: ~\n", false},
+		{"null annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n", false},
+		{"scalar metadata", "kind: A\nmetadata: x\n", false},
+		{"annotation there", "kind: A\nmetadata:\n  annotations:\n    build.ekslint.io/source-file: \"3\"\n", false},
+		{"complex key", "? kind\n: A\n", false},
+		{"complex key in metadata", "kind: A\nmetadata:\n  ? name\n  : a\n", false},
+		{"item of one key", "kind: List\nitems:\n- kind: A\n", false},
+		{"flow items", "kind: List\nitems: [{kind: A}]\n", false},
+		{"anchored items", "kind: List\nitems: &i\n- kind: A\n  spec: 1\nspec: *i\n", false},
+		{"scalar document", "kind: A\n---\njust text\n", false},
+		// kyaml reads the first document of each part: here an empty one, which it refuses.
+		{"document end", "kind: A\nspec: 1\n---\n...\n---\nkind: B\nspec: 2\n", false},
+		{"directive", "kind: A\nspec: 1\n---\n%YAML 1.1\n---\nkind: B\nspec: 2\n", false},
+		{"content after a separator", "kind: A\n--- !!map\nkind: B\n", false},
+		{"List after a header", "# header\n---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", false},
+		{"List before a separator", "kind: List\nitems:\n- kind: A\n  spec: 1\n---\n", false},
+		{"CR alone", "kind: A\rspec: 1\r---\rkind: B\rspec: 2\r", false},
+		{"UTF-16", utf16LE("kind: A\nmetadata:\n  name: a\n"), false},
+		{"NEL", "kind: A\nspec: 1\n---\n\u0085...\n---\nkind: B\nspec: 2\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := lint.NewText("f.yaml", []byte(c.in))
+			var docs []*yaml.Node
+			if problems := load.ParseYAML(text, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) }); len(problems) > 0 {
+				t.Fatal(problems)
+			}
+			want, err := encodedTags(docs, "7")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := splicedTags(text, docs, "7")
+			if ok != c.spliced {
+				t.Fatalf("spliced %v, want %v:\n%s", ok, c.spliced, got)
+			}
+			if !ok {
+				return
+			}
+			if g, w := decodeAll(t, got), decodeAll(t, want); !reflect.DeepEqual(g, w) {
+				t.Errorf("spliced\n%s\nreads as %v\nencoded\n%s\nreads as %v", got, g, want, w)
+			}
+			if g, w := kyamlRead(t, got), kyamlRead(t, want); !reflect.DeepEqual(g, w) {
+				t.Errorf("spliced\n%s\nkustomize reads as %v\nencoded\n%s\nkustomize reads as %v", got, g, want, w)
+			}
+			if !strings.Contains(string(got), `build.ekslint.io/source-file: "7"`) {
+				t.Errorf("spliced without a quoted value:\n%s", got)
+			}
+			// Every line of the file is there, in order, as it was (the byte order mark still first).
+			rest := strings.SplitAfter(strings.TrimPrefix(string(got), "\ufeff"), "\n")
+			for _, line := range strings.SplitAfter(strings.TrimPrefix(c.in, "\ufeff"), "\n") {
+				for len(rest) > 0 && rest[0] != line {
+					rest = rest[1:]
+				}
+				if len(rest) == 0 {
+					t.Fatalf("line %q of the file is lost:\n%s", line, got)
+				}
+				rest = rest[1:]
+			}
+		})
+	}
+}
+
+// utf16LE is s in UTF-16, little-endian, after a byte order mark.
+func utf16LE(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
+}
+
+// decodeAll reads each document of a stream as yaml.v3 gives it to a program, skipping empty ones
+// as the parser and kustomize do.
+func decodeAll(t *testing.T, data []byte) []any {
+	t.Helper()
+	var out []any
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var v any
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%v:\n%s", err, data)
+		}
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+}
+
+// kyamlRead reads data as kustomize reads a resource file.
+func kyamlRead(t *testing.T, data []byte) []map[string]any {
+	t.Helper()
+	nodes, err := kio.FromBytes(data)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, data)
+	}
+	var out []map[string]any
+	for _, n := range nodes {
+		m, err := n.Map()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
 }
