@@ -128,12 +128,21 @@ func scanAction(src []byte, at int) (piece, error) {
 			}
 			q += x + 2
 		default:
+			// Most of an action is names and dots: on to the next byte that can start a
+			// quote or the right delimiter.
 			q++
+			for q < len(src) && !actionStop[src[q]] {
+				q++
+			}
 		}
 	}
 	p.kind = classify(src[p.bodyStart:p.bodyEnd])
 	return p, nil
 }
+
+// actionStop are the bytes at which scanAction looks again: quotes and the starts of "}}" and
+// " -}}".
+var actionStop = [256]bool{'"': true, '\'': true, '`': true, '}': true, ' ': true, '\t': true, '\r': true, '\n': true}
 
 // skipQuoted returns the offset just after the quoted string or character constant at src[q].
 // Like text/template, it refuses a newline inside one.
