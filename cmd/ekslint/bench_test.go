@@ -13,17 +13,17 @@ import (
 )
 
 // BenchmarkCLI times `ekslint lint` as a user waits for it, in-process: flags, the plan,
-// discovery, reading, rendering and building, the rules, the filter and the text
-// report (written to /dev/null), on the corpus beside the repository:
+// discovery, reading, rendering and building, the rules, the filter and the text report (written
+// to /dev/null), on the corpus beside the repository:
 //
 //   - charts: the 17 charts of corpus/helm in one command;
 //   - kube-prometheus-stack: the largest chart alone;
 //   - raw: corpus/raw (396 files, with the charts and overlays among kube-linter's fixtures).
 //
 // Start-up (the binary's package initialisation) and the collector's setting are not in it:
-// docs/performance.md times the whole process, side by side with kube-linter and helm template. Besides time per run it
-// reports CPU time per run (cpu-ms/op), which on a machine shared with other work varies much
-// less than wall time.
+// docs/performance.md times the whole process, side by side with kube-linter and helm template.
+// Besides time per run it reports CPU time per run (cpu-ms/op), which on a machine shared with
+// other work varies much less than wall time.
 //
 //	go test ./cmd/ekslint -run '^$' -bench CLI -count 5
 func BenchmarkCLI(b *testing.B) {
