@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -90,22 +89,36 @@ func sarifVersion(v string) string {
 }
 
 // keepForSARIF keeps at most limit findings, the most serious first (counted findings before
-// suppressed or baselined ones), in their original order.
+// suppressed or baselined ones), in their original order. It counts the findings of each rank
+// rather than sorting them: a run of half a million findings would sort half a million pointers
+// at its peak of memory.
 func keepForSARIF(fs []engine.Finding, limit int) (kept []*engine.Finding, dropped int) {
-	kept = make([]*engine.Finding, len(fs))
-	for i := range fs {
-		kept[i] = &fs[i]
-	}
-	if len(kept) <= limit {
+	if len(fs) <= limit {
+		kept = make([]*engine.Finding, len(fs))
+		for i := range fs {
+			kept[i] = &fs[i]
+		}
 		return kept, 0
 	}
-	order := slices.Clone(kept)
-	slices.SortStableFunc(order, func(a, b *engine.Finding) int { return cmp.Compare(reportRank(b), reportRank(a)) })
-	keep := make(map[*engine.Finding]bool, limit)
-	for _, f := range order[:limit] {
-		keep[f] = true
+	var count [int(lint.Error) + 1]int
+	for i := range fs {
+		count[reportRank(&fs[i])]++
 	}
-	kept = slices.DeleteFunc(kept, func(f *engine.Finding) bool { return !keep[f] })
+	// cut is the rank kept only in part: every finding above it is kept, and its first left.
+	cut, left := len(count)-1, limit
+	for ; count[cut] < left; cut-- {
+		left -= count[cut]
+	}
+	kept = make([]*engine.Finding, 0, limit)
+	for i := range fs {
+		switch r := reportRank(&fs[i]); {
+		case r > cut:
+			kept = append(kept, &fs[i])
+		case r == cut && left > 0:
+			kept = append(kept, &fs[i])
+			left--
+		}
+	}
 	return kept, len(fs) - limit
 }
 

@@ -34,6 +34,10 @@ func TestKeepForSARIF(t *testing.T) {
 	if fmt.Sprint(lines) != "[2 3 5]" || dropped != 2 {
 		t.Errorf("kept lines %v, dropped %d; want [2 3 5] (counted errors and warnings first, in order), 2", lines, dropped)
 	}
+	kept, _ = keepForSARIF(fs, 2)
+	if len(kept) != 2 || kept[0].Pos.Line != 2 || kept[1].Pos.Line != 3 {
+		t.Errorf("limit 2: kept %d findings; want the error at line 2 and the first warning, at line 3", len(kept))
+	}
 	if kept, dropped := keepForSARIF(fs, 5); len(kept) != 5 || dropped != 0 {
 		t.Errorf("under the limit: kept %d, dropped %d", len(kept), dropped)
 	}
