@@ -30,8 +30,9 @@ func (p *Plan) memoryBudget() int64 {
 type Collector struct {
 	// First is the heap size at which the first collection runs. Go's collector first runs at 4
 	// MB and then whenever the heap doubles: a run that ends with 40 MB live marks what it holds
-	// five times over on the way, a tenth of a chart's CPU time. Up to the budget nothing needs
-	// collecting.
+	// five times over on the way, a tenth of a chart's CPU time. Up to what a run of small files
+	// may use (the least limit), or its budget when less, nothing needs collecting; a large run
+	// is left to collect its garbage from there, rather than to fill its budget with it.
 	First int64
 	// Limit is the soft memory limit from then on, math.MaxInt64 for none.
 	Limit int64
@@ -49,13 +50,14 @@ type Collector struct {
 // chart 2.7 times. So a run that renders a chart or builds an overlay gets no limit, and the
 // collector keeps its heap within twice what is live, as in `helm template`.
 func (p *Plan) Collector() Collector {
-	c := Collector{First: p.memoryBudget() - outsideHeap, Limit: math.MaxInt64}
+	headroom := p.memoryBudget() - outsideHeap
+	c := Collector{First: min(headroom, minHeapLimit), Limit: math.MaxInt64}
 	for _, in := range p.found.Inputs {
 		if in.Kind == load.Chart || in.Kind == load.Overlay {
 			return c
 		}
 	}
-	c.Limit = max(c.First, minHeapLimit)
+	c.Limit = max(headroom, minHeapLimit)
 	return c
 }
 
