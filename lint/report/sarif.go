@@ -1,7 +1,11 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -53,9 +57,6 @@ func SARIF(w io.Writer, run *Run) error {
 		sr.Tool.Driver.AddRule(sarifRule(r))
 	}
 	kept, dropped := keepForSARIF(run.Result.Findings, maxSARIFResults)
-	for _, f := range kept {
-		sr.AddResult(run.sarifResult(f, index))
-	}
 	inv := sr.AddInvocation(run.Result.Count().InputErrors == 0)
 	for _, p := range run.Result.Problems {
 		n := sarif.NewNotification().WithLevel(p.Level.String()).WithTextMessage(p.Message)
@@ -71,11 +72,44 @@ func SARIF(w io.Writer, run *Run) error {
 				"fix, disable or baseline the noisiest rules to see them", dropped, maxSARIFResults)))
 	}
 	rep.AddRun(sr)
-	if err := rep.PrettyWrite(w); err != nil {
+	return writeSARIF(w, rep, len(kept), func(i int) *sarif.Result { return run.sarifResult(kept[i], index) })
+}
+
+// writeSARIF writes rep as go-sarif's PrettyWrite does, byte for byte, with its run's results
+// (result(0) to result(n-1)) made and written one at a time: PrettyWrite marshals the whole
+// report, then indents a copy of it, and with 25,000 results the report and its two copies were
+// the run's peak of memory, over the budget on a 50 MB input.
+func writeSARIF(w io.Writer, rep *sarif.Report, n int, result func(int) *sarif.Result) error {
+	head, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, "\n")
-	return err
+	const noResults = `"results": []`
+	at := bytes.Index(head, []byte(noResults))
+	if at < 0 {
+		return errors.New("SARIF report without its results array")
+	}
+	// Results are indented one level below the "results" key, and the closing bracket at its level.
+	indent := string(head[bytes.LastIndexByte(head[:at], '\n')+1 : at])
+	bw := bufio.NewWriter(w)
+	bw.Write(head[:at+len(noResults)-1])
+	for i := range n {
+		b, err := json.MarshalIndent(result(i), indent+"  ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n" + indent + "  ")
+		bw.Write(b)
+	}
+	if n > 0 {
+		bw.WriteString("\n" + indent)
+	}
+	bw.Write(head[at+len(noResults)-1:])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 // sarifVersion makes a version start with a number, as SARIF viewers compare versions
