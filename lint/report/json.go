@@ -83,26 +83,26 @@ func JSON(w io.Writer, run *Run) error {
 	tool, _ := json.Marshal(jsonTool{Name: "ekslint", Version: run.Version})
 	fmt.Fprintf(bw, "{\n  \"schemaVersion\": %d,\n  \"tool\": %s,\n  \"findings\": [", JSONSchemaVersion, tool)
 	for i := range res.Findings {
-		if err := writeElement(bw, i, jsonFindingOf(&res.Findings[i])); err != nil {
+		if err := writeElement(bw, "  ", i, jsonFindingOf(&res.Findings[i])); err != nil {
 			return err
 		}
 	}
-	closeArray(bw, len(res.Findings))
+	closeArray(bw, "  ", len(res.Findings))
 	bw.WriteString(",\n  \"problems\": [")
 	for i, p := range res.Problems {
 		jp := jsonProblem{Level: p.Level, Message: p.Message, File: p.Pos.File, Line: p.Pos.Line, Column: p.Pos.Column}
-		if err := writeElement(bw, i, jp); err != nil {
+		if err := writeElement(bw, "  ", i, jp); err != nil {
 			return err
 		}
 	}
-	closeArray(bw, len(res.Problems))
+	closeArray(bw, "  ", len(res.Problems))
 	bw.WriteString(",\n  \"skipped\": [")
 	for i, sk := range res.Skipped {
-		if err := writeElement(bw, i, jsonSkip{Reason: sk.Reason, File: sk.Pos.File, Line: sk.Pos.Line}); err != nil {
+		if err := writeElement(bw, "  ", i, jsonSkip{Reason: sk.Reason, File: sk.Pos.File, Line: sk.Pos.Line}); err != nil {
 			return err
 		}
 	}
-	closeArray(bw, len(res.Skipped))
+	closeArray(bw, "  ", len(res.Skipped))
 	c := res.Count()
 	summary, err := json.MarshalIndent(jsonSummary{Skipped: len(res.Skipped), Errors: c.Errors, Warnings: c.Warnings, Notes: c.Notes, Suppressed: c.Suppressed,
 		Baselined: c.Baselined, InputErrors: c.InputErrors, Objects: res.Objects}, "  ", "  ")
@@ -113,23 +113,25 @@ func JSON(w io.Writer, run *Run) error {
 	return bw.Flush()
 }
 
-// writeElement writes the i-th element of an array, indented to sit inside the report.
-func writeElement(w *bufio.Writer, i int, v any) error {
-	b, err := json.MarshalIndent(v, "    ", "  ")
+// writeElement writes the i-th element of an array whose opening bracket sits on a line indented
+// by indent, as json.MarshalIndent would with an indent of two spaces.
+func writeElement(w *bufio.Writer, indent string, i int, v any) error {
+	b, err := json.MarshalIndent(v, indent+"  ", "  ")
 	if err != nil {
 		return err
 	}
 	if i > 0 {
 		w.WriteByte(',')
 	}
-	w.WriteString("\n    ")
+	w.WriteString("\n" + indent + "  ")
 	_, err = w.Write(b)
 	return err
 }
 
-func closeArray(w *bufio.Writer, n int) {
+// closeArray ends an array of n elements written by writeElement.
+func closeArray(w *bufio.Writer, indent string, n int) {
 	if n > 0 {
-		w.WriteString("\n  ")
+		w.WriteString("\n" + indent)
 	}
 	w.WriteByte(']')
 }

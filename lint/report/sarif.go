@@ -94,20 +94,12 @@ func writeSARIF(w io.Writer, rep *sarif.Report, n int, result func(int) *sarif.R
 	bw := bufio.NewWriter(w)
 	bw.Write(head[:at+len(noResults)-1])
 	for i := range n {
-		b, err := json.MarshalIndent(result(i), indent+"  ", "  ")
-		if err != nil {
+		if err := writeElement(bw, indent, i, result(i)); err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n" + indent + "  ")
-		bw.Write(b)
 	}
-	if n > 0 {
-		bw.WriteString("\n" + indent)
-	}
-	bw.Write(head[at+len(noResults)-1:])
+	closeArray(bw, indent, n)
+	bw.Write(head[at+len(noResults):])
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
