@@ -37,8 +37,8 @@ func BenchmarkCLI(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			// How the collector is set (linter.Plan.Collector) is for the start of a process:
-			// here it would find the heap the runs before left, so the runs keep Go's default,
-			// as GOGC tells ekslint to. docs/performance.md times whole processes.
+			// here it would find the heap the runs before left, so the runs keep Go's default
+			// pacing, as a GOGC the user sets does. docs/performance.md times whole processes.
 			b.Setenv("GOGC", "100")
 			args := []string{"lint", "--root", corpus, "--fail-on", "none", "--output", os.DevNull, filepath.Join(corpus, c.path)}
 			start := cpuTime(b)

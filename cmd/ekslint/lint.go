@@ -108,7 +108,7 @@ func (f *lintFlags) request(paths []string, stdin io.Reader) (linter.Request, er
 }
 
 // lintRun lints paths as the flags and the config file say. The process's garbage collector is
-// set from the plan's budget, unless the user set GOGC or GOMEMLIMIT.
+// set from the plan's budget.
 func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader) (*linter.Result, error) {
 	if f.cpuProfile != "" {
 		out, err := os.Create(f.cpuProfile)
@@ -133,9 +133,7 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		}
 		return nil, err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		plan.Collector().Set()
-	}
+	plan.Collector().Set()
 	return plan.Run(ctx), nil
 }
 

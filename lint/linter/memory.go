@@ -2,6 +2,7 @@ package linter
 
 import (
 	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 
@@ -69,9 +70,16 @@ const (
 	minHeapLimit = 64 << 20
 )
 
-// Set sets the process's collector as c says. The user's GOGC and GOMEMLIMIT are the user's to
-// keep: a process run with either should not call it.
+// Set sets the process's collector as c says. A GOMEMLIMIT the user set wins over all of it; a
+// GOGC the user set keeps its pacing, under c's limit.
 func (c Collector) Set() {
+	switch {
+	case os.Getenv("GOMEMLIMIT") != "":
+		return
+	case os.Getenv("GOGC") != "":
+		debug.SetMemoryLimit(c.Limit)
+		return
+	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(c.First)
 	// The first collection finds the sentinel unreachable; from then on the collector runs as Go's
