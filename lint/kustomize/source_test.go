@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -54,68 +57,72 @@ func encode(t *testing.T, n *yaml.Node) string {
 	return buf.String()
 }
 
+// spliceCases are files for splicedTags: whether each is spliced, and what reads the same either
+// way. TestSplicedTags runs them, and FuzzSplicedTags starts from them.
+var spliceCases = []struct {
+	name, in string
+	spliced  bool
+}{
+	{"metadata without annotations", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: y\n", true},
+	{"annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n    x: y\n", true},
+	{"no metadata", "kind: A\nspec:\n  x: 1\n", true},
+	{"indented by 4", "kind: A\nmetadata:\n    name: a\n    labels:\n        x: y\nspec:\n    replicas: 1\n", true},
+	{"indented root", "  kind: A\n  metadata:\n    name: a\n", true},
+	{"documents and comments", "# header\nkind: A\nmetadata:\n  name: a\n---\n# about b\nkind: B\nmetadata:\n  # between keys\n  name: b\n  annotations:\n    # first\n    x: y\n--- # c\n\nkind: C\n", true},
+	{"leading separator", "---\nkind: A\nmetadata:\n  name: a\n", true},
+	{"one document after a header", "# header\n---\nkind: A\nspec: 1\n", true},
+	{"one document before a separator", "kind: A\nspec: 1\n---\n", true},
+	{"List with a leading separator", "---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", true},
+	{"block scalars", "kind: A\nmetadata:\n  annotations:\n    note: |+\n      text\n\n    other: >-\n      folded\n      more\n  name: a\ndata:\n  script: |\n    #!/bin/sh\n    echo hi\n", true},
+	{"quoted keys and values", "kind: A\n\"metadata\":\n  annotations:\n    \"a/b\": c\n    d: \"multi\n      line\"\n", true},
+	{"space before colon", "kind : A\nmetadata :\n  name : a\n", true},
+	// YAML refuses tabs before a key in block style: they can only be elsewhere.
+	{"tabs", "kind: A\nmetadata:\t\n  name:\ta\tb\n", true},
+	{"CR LF", "kind: A\r\nmetadata:\r\n  name: a\r\n---\r\nkind: B\r\nspec: 1\r\n", true},
+	{"byte order mark", "\ufeffkind: A\nspec: 1\n", true},
+	{"List", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- kind: B\n  metadata:\n    name: b\n    annotations:\n      x: y\n- kind: C\n  spec: {}\n", true},
+	{"List with indented items", "kind: ConfigMapList\nmetadata:\n  name: l\nitems:\n  - kind: A\n    metadata:\n      name: a\n", true},
+	{"List item after a block scalar", "kind: List\nitems:\n- note: |+\n    text\n\n  kind: A\n", true},
+	// Keys written beside a merge key win over the merged ones wherever they are, in yaml.v3
+	// and kyaml alike.
+	{"merge keys", "base: &b\n  name: a\n  annotations:\n    x: y\nkind: A\nmetadata:\n  <<: *b\n  labels:\n    x: y\n", true},
+	{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", true},
+	{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", true},
+	{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
+
+	{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
+	{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
+	{"flow annotations", "kind: A\nmetadata:\n  annotations: {x: y}\n", false},
+	{"anchored object", "--- &o\nkind: A\nmetadata:\n  name: a\n", false},
+	{"anchored metadata", "kind: A\nmetadata: &m\n  name: a\nspec: *m\n", false},
+	{"aliased annotations", "kind: A\nspec: &a\n  x: y\nmetadata:\n  annotations: *a\n", false},
+	{"null metadata", "kind: A\nmetadata:\nspec: 1\n", false},
+	{"~ metadata", "kind: A\nmetadata: ~\n", false},
+	{"null annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n", false},
+	{"scalar metadata", "kind: A\nmetadata: x\n", false},
+	{"annotation there", "kind: A\nmetadata:\n  annotations:\n    build.ekslint.io/source-file: \"3\"\n", false},
+	{"complex key", "? kind\n: A\n", false},
+	{"complex key in metadata", "kind: A\nmetadata:\n  ? name\n  : a\n", false},
+	{"item of one key", "kind: List\nitems:\n- kind: A\n", false},
+	{"flow items", "kind: List\nitems: [{kind: A}]\n", false},
+	{"anchored items", "kind: List\nitems: &i\n- kind: A\n  spec: 1\nspec: *i\n", false},
+	{"scalar document", "kind: A\n---\njust text\n", false},
+	// kyaml reads the first document of each part: here an empty one, which it refuses.
+	{"document end", "kind: A\nspec: 1\n---\n...\n---\nkind: B\nspec: 2\n", false},
+	{"directive", "kind: A\nspec: 1\n---\n%YAML 1.1\n---\nkind: B\nspec: 2\n", false},
+	{"content after a separator", "kind: A\n--- !!map\nkind: B\n", false},
+	{"List after a header", "# header\n---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", false},
+	{"List before a separator", "kind: List\nitems:\n- kind: A\n  spec: 1\n---\n", false},
+	{"CR alone", "kind: A\rspec: 1\r---\rkind: B\rspec: 2\r", false},
+	{"UTF-16", utf16LE("kind: A\nmetadata:\n  name: a\n"), false},
+	{"NEL", "kind: A\nspec: 1\n---\n\u0085...\n---\nkind: B\nspec: 2\n", false},
+}
+
 // TestSplicedTags checks that a file whose objects get their annotation as added lines reads, to
 // yaml.v3 and to kustomize's reader, as the objects the encoding fallback gives, with every line
 // of the file kept; and that what cannot be spliced surely (see splicedTags) falls back.
 func TestSplicedTags(t *testing.T) {
-	for _, c := range []struct {
-		name, in string
-		spliced  bool
-	}{
-		{"metadata without annotations", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: y\n", true},
-		{"annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n    x: y\n", true},
-		{"no metadata", "kind: A\nspec:\n  x: 1\n", true},
-		{"indented by 4", "kind: A\nmetadata:\n    name: a\n    labels:\n        x: y\nspec:\n    replicas: 1\n", true},
-		{"indented root", "  kind: A\n  metadata:\n    name: a\n", true},
-		{"documents and comments", "# header\nkind: A\nmetadata:\n  name: a\n---\n# about b\nkind: B\nmetadata:\n  # between keys\n  name: b\n  annotations:\n    # first\n    x: y\n--- # c\n\nkind: C\n", true},
-		{"leading separator", "---\nkind: A\nmetadata:\n  name: a\n", true},
-		{"one document after a header", "# header\n---\nkind: A\nspec: 1\n", true},
-		{"one document before a separator", "kind: A\nspec: 1\n---\n", true},
-		{"List with a leading separator", "---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", true},
-		{"block scalars", "kind: A\nmetadata:\n  annotations:\n    note: |+\n      text\n\n    other: >-\n      folded\n      more\n  name: a\ndata:\n  script: |\n    #!/bin/sh\n    echo hi\n", true},
-		{"quoted keys and values", "kind: A\n\"metadata\":\n  annotations:\n    \"a/b\": c\n    d: \"multi\n      line\"\n", true},
-		{"space before colon", "kind : A\nmetadata :\n  name : a\n", true},
-		// YAML refuses tabs before a key in block style: they can only be elsewhere.
-		{"tabs", "kind: A\nmetadata:\t\n  name:\ta\tb\n", true},
-		{"CR LF", "kind: A\r\nmetadata:\r\n  name: a\r\n---\r\nkind: B\r\nspec: 1\r\n", true},
-		{"byte order mark", "\ufeffkind: A\nspec: 1\n", true},
-		{"List", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- kind: B\n  metadata:\n    name: b\n    annotations:\n      x: y\n- kind: C\n  spec: {}\n", true},
-		{"List with indented items", "kind: ConfigMapList\nmetadata:\n  name: l\nitems:\n  - kind: A\n    metadata:\n      name: a\n", true},
-		{"List item after a block scalar", "kind: List\nitems:\n- note: |+\n    text\n\n  kind: A\n", true},
-		// Keys written beside a merge key win over the merged ones wherever they are, in yaml.v3
-		// and kyaml alike.
-		{"merge keys", "base: &b\n  name: a\n  annotations:\n    x: y\nkind: A\nmetadata:\n  <<: *b\n  labels:\n    x: y\n", true},
-		{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", true},
-		{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", true},
-		{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
-
-		{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
-		{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
-		{"flow annotations", "kind: A\nmetadata:\n  annotations: {x: y}\n", false},
-		{"anchored object", "--- &o\nkind: A\nmetadata:\n  name: a\n", false},
-		{"anchored metadata", "kind: A\nmetadata: &m\n  name: a\nspec: *m\n", false},
-		{"aliased annotations", "kind: A\nspec: &a\n  x: y\nmetadata:\n  annotations: *a\n", false},
-		{"null metadata", "kind: A\nmetadata:\nspec: 1\n", false},
-		{"~ metadata", "kind: A\nmetadata: ~\n", false},
-		{"null annotations", "kind: A\nmetadata:\n  name: a\n  annotations:\n", false},
-		{"scalar metadata", "kind: A\nmetadata: x\n", false},
-		{"annotation there", "kind: A\nmetadata:\n  annotations:\n    build.ekslint.io/source-file: \"3\"\n", false},
-		{"complex key", "? kind\n: A\n", false},
-		{"complex key in metadata", "kind: A\nmetadata:\n  ? name\n  : a\n", false},
-		{"item of one key", "kind: List\nitems:\n- kind: A\n", false},
-		{"flow items", "kind: List\nitems: [{kind: A}]\n", false},
-		{"anchored items", "kind: List\nitems: &i\n- kind: A\n  spec: 1\nspec: *i\n", false},
-		{"scalar document", "kind: A\n---\njust text\n", false},
-		// kyaml reads the first document of each part: here an empty one, which it refuses.
-		{"document end", "kind: A\nspec: 1\n---\n...\n---\nkind: B\nspec: 2\n", false},
-		{"directive", "kind: A\nspec: 1\n---\n%YAML 1.1\n---\nkind: B\nspec: 2\n", false},
-		{"content after a separator", "kind: A\n--- !!map\nkind: B\n", false},
-		{"List after a header", "# header\n---\nkind: List\nitems:\n- kind: A\n  spec: 1\n", false},
-		{"List before a separator", "kind: List\nitems:\n- kind: A\n  spec: 1\n---\n", false},
-		{"CR alone", "kind: A\rspec: 1\r---\rkind: B\rspec: 2\r", false},
-		{"UTF-16", utf16LE("kind: A\nmetadata:\n  name: a\n"), false},
-		{"NEL", "kind: A\nspec: 1\n---\n\u0085...\n---\nkind: B\nspec: 2\n", false},
-	} {
+	for _, c := range spliceCases {
 		t.Run(c.name, func(t *testing.T) {
 			text := lint.NewText("f.yaml", []byte(c.in))
 			var docs []*yaml.Node
@@ -133,27 +140,124 @@ func TestSplicedTags(t *testing.T) {
 			if !ok {
 				return
 			}
-			if g, w := decodeAll(t, got), decodeAll(t, want); !reflect.DeepEqual(g, w) {
+			// Every case reads: a splice is checked against readings, not against errors.
+			for _, data := range [][]byte{want, got} {
+				if _, err := decodeAll(data); err != nil {
+					t.Fatalf("%v:\n%s", err, data)
+				}
+				if _, err := kyamlRead(data); err != nil {
+					t.Fatalf("%v:\n%s", err, data)
+				}
+			}
+			checkSplice(t, c.in, got, want, nil)
+		})
+	}
+}
+
+// FuzzSplicedTags splices any file that parses with objects to tag: splicedTags must not panic,
+// and a splice must read as the encoding fallback does (checkSplice), with every line kept.
+//
+//	go test ./lint/kustomize -run '^$' -fuzz '^FuzzSplicedTags$' -fuzztime 10m
+//
+// Seeds are spliceCases and a few files of the shared corpus (none without it).
+func FuzzSplicedTags(f *testing.F) {
+	for _, c := range spliceCases {
+		f.Add(c.in)
+	}
+	for _, s := range corpusSeeds("../../../shared/corpus/kustomize", "../../../shared/corpus/raw") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		// As the file cache parses a resource file (file.parse); what it refuses, or what has no
+		// documents, kustomize gets as it is.
+		text := lint.NewText("f.yaml", []byte(in))
+		if load.CheckText(text) != nil {
+			return
+		}
+		var docs []*yaml.Node
+		if problems := load.ParseYAML(text, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) }); len(problems) > 0 || len(docs) == 0 {
+			return
+		}
+		want, encodeErr := encodedTags(docs, "7")
+		got, ok := splicedTags(text, docs, "7")
+		if !ok {
+			return
+		}
+		checkSplice(t, in, got, want, encodeErr)
+	})
+}
+
+// corpusSeeds are a few YAML files of each folder, of at most 8 KiB (a large seed slows every
+// input mutated from it), spread over the folder, which holds one project after another; none
+// when a folder is not there. (linttest.Seeds would import this package through the linter.)
+func corpusSeeds(dirs ...string) []string {
+	var seeds []string
+	for _, dir := range dirs {
+		var paths []string
+		filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+			if err == nil && e.Type().IsRegular() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				if info, err := e.Info(); err == nil && info.Size() <= 8<<10 {
+					paths = append(paths, path)
+				}
+			}
+			return nil
+		})
+		for i := 0; i < len(paths); i += max(1, len(paths)/6) {
+			if data, err := os.ReadFile(paths[i]); err == nil {
+				seeds = append(seeds, string(data))
+			}
+		}
+	}
+	return seeds
+}
+
+// checkSplice checks that got, file in with its objects tagged by splicedTags, reads as want,
+// the encoding fallback's text (or encodeErr, why there is none):
+//
+//   - kustomize's reader (kyamlRead) reads got as it reads want, or refuses both (with any
+//     message: the lines it names differ). A build must not succeed on a splice where it fails on
+//     the fallback, which reads nothing: that is objects no reference vouches for. So the splice
+//     need not read when the fallback does not, but must not read as something else either.
+//   - yaml.v3 (decodeAll) reads got as it reads want, when it reads want. It is a second witness
+//     to what the text means, not what kustomize runs: when it refuses the fallback, the splice
+//     is held to the rule above only.
+//   - Every line of in is in got, in order, as it was (the byte order mark still first), and so is
+//     the annotation, its value quoted.
+func checkSplice(t *testing.T, in string, got, want []byte, encodeErr error) {
+	t.Helper()
+	var w, g []map[string]any
+	werr, gerr := encodeErr, error(nil)
+	if werr == nil {
+		w, werr = kyamlRead(want)
+	}
+	g, gerr = kyamlRead(got)
+	switch {
+	case (werr == nil) != (gerr == nil):
+		t.Errorf("spliced\n%s\nkustomize reads with error %v\nencoded\n%s\nkustomize reads with error %v", got, gerr, want, werr)
+	case werr == nil && !reflect.DeepEqual(g, w):
+		t.Errorf("spliced\n%s\nkustomize reads as %v\nencoded\n%s\nkustomize reads as %v", got, g, want, w)
+	}
+	if encodeErr == nil {
+		if w, err := decodeAll(want); err == nil {
+			if g, err := decodeAll(got); err != nil {
+				t.Errorf("spliced\n%s\ndoes not read: %v\nencoded\n%s\nreads as %v", got, err, want, w)
+			} else if !reflect.DeepEqual(g, w) {
 				t.Errorf("spliced\n%s\nreads as %v\nencoded\n%s\nreads as %v", got, g, want, w)
 			}
-			if g, w := kyamlRead(t, got), kyamlRead(t, want); !reflect.DeepEqual(g, w) {
-				t.Errorf("spliced\n%s\nkustomize reads as %v\nencoded\n%s\nkustomize reads as %v", got, g, want, w)
-			}
-			if !strings.Contains(string(got), `build.ekslint.io/source-file: "7"`) {
-				t.Errorf("spliced without a quoted value:\n%s", got)
-			}
-			// Every line of the file is there, in order, as it was (the byte order mark still first).
-			rest := strings.SplitAfter(strings.TrimPrefix(string(got), "\ufeff"), "\n")
-			for _, line := range strings.SplitAfter(strings.TrimPrefix(c.in, "\ufeff"), "\n") {
-				for len(rest) > 0 && rest[0] != line {
-					rest = rest[1:]
-				}
-				if len(rest) == 0 {
-					t.Fatalf("line %q of the file is lost:\n%s", line, got)
-				}
-				rest = rest[1:]
-			}
-		})
+		}
+	}
+	if !strings.Contains(string(got), `build.ekslint.io/source-file: "7"`) {
+		t.Errorf("spliced without a quoted value:\n%s", got)
+	}
+	rest := strings.SplitAfter(strings.TrimPrefix(string(got), "\ufeff"), "\n")
+	for _, line := range strings.SplitAfter(strings.TrimPrefix(in, "\ufeff"), "\n") {
+		for len(rest) > 0 && rest[0] != line {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			t.Fatalf("line %q of the file is lost:\n%s", line, got)
+		}
+		rest = rest[1:]
 	}
 }
 
@@ -168,18 +272,17 @@ func utf16LE(s string) string {
 
 // decodeAll reads each document of a stream as yaml.v3 gives it to a program, skipping empty ones
 // as the parser and kustomize do.
-func decodeAll(t *testing.T, data []byte) []any {
-	t.Helper()
+func decodeAll(data []byte) ([]any, error) {
 	var out []any
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var v any
 		err := dec.Decode(&v)
 		if errors.Is(err, io.EOF) {
-			return out
+			return out, nil
 		}
 		if err != nil {
-			t.Fatalf("%v:\n%s", err, data)
+			return nil, err
 		}
 		if v != nil {
 			out = append(out, v)
@@ -188,19 +291,18 @@ func decodeAll(t *testing.T, data []byte) []any {
 }
 
 // kyamlRead reads data as kustomize reads a resource file.
-func kyamlRead(t *testing.T, data []byte) []map[string]any {
-	t.Helper()
+func kyamlRead(data []byte) ([]map[string]any, error) {
 	nodes, err := kio.FromBytes(data)
 	if err != nil {
-		t.Fatalf("%v:\n%s", err, data)
+		return nil, err
 	}
 	var out []map[string]any
 	for _, n := range nodes {
 		m, err := n.Map()
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		out = append(out, m)
 	}
-	return out
+	return out, nil
 }
