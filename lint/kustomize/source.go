@@ -78,11 +78,17 @@ func encodedTags(docs []*yaml.Node, source string) ([]byte, error) {
 // where the key starts, as the previous value did. What falls back: a mapping to add to in flow
 // style, anchored or an alias (the fallback leaves those objects untagged), metadata or
 // annotations that are null or not mappings, the annotation already there, a mapping with no key
-// alone at a line's start (an item whose one key follows its dash), and a text kustomize splits
-// into documents otherwise than the parser did (splitsAsParsed).
+// alone at a line's start (an item whose one key follows its dash), a text kustomize splits
+// into documents otherwise than the parser did (splitsAsParsed), and a document the fallback
+// writes otherwise than it was read (encodesAsRead).
 func splicedTags(t *lint.Text, docs []*yaml.Node, source string) ([]byte, bool) {
 	if !splitsAsParsed(t, docs) {
 		return nil, false
+	}
+	for _, d := range docs {
+		if !encodesAsRead(d, false, false) {
+			return nil, false
+		}
 	}
 	type insertion struct {
 		at   int
@@ -169,6 +175,26 @@ func keyLine(t *lint.Text, m *yaml.Node) (at, indent int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// encodesAsRead reports whether the fallback's encoder writes n so that it reads back as n. A null
+// written as nothing (`a:`) it writes as nothing again, except as a key or in a flow collection
+// (`{a: }`), where its emitter writes no empty plain scalar: there it writes an empty quoted
+// string. A splice keeps the null, so such a document falls back, and kustomize reads it as it did
+// before splicing. key says n is a key, flow that it is in a flow collection.
+func encodesAsRead(n *yaml.Node, key, flow bool) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return !key && !flow || n.Tag != "!!null" || n.Value != "" || n.Style&yaml.TaggedStyle != 0
+	case yaml.MappingNode, yaml.SequenceNode:
+		flow = flow || n.Style&yaml.FlowStyle != 0
+		for i, c := range n.Content {
+			if !encodesAsRead(c, n.Kind == yaml.MappingNode && i%2 == 0, flow) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // splitsAsParsed reports whether kustomize reads the documents of t as the parser did. Kustomize

@@ -89,6 +89,8 @@ var spliceCases = []struct {
 	{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", true},
 	{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", true},
 	{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
+	// Written as nothing elsewhere, or as ~ or null, a null is written again as it was.
+	{"empty values in block collections", "kind: A\nspec:\n  x:\n  y:\n  - &a\n  z: {k: ~, l: !!null }\n", true},
 
 	{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
 	{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
@@ -116,6 +118,10 @@ var spliceCases = []struct {
 	{"CR alone", "kind: A\rspec: 1\r---\rkind: B\rspec: 2\r", false},
 	{"UTF-16", utf16LE("kind: A\nmetadata:\n  name: a\n"), false},
 	{"NEL", "kind: A\nspec: 1\n---\n\u0085...\n---\nkind: B\nspec: 2\n", false},
+	// The fallback writes a null written as nothing as '', a string, as a key or in a flow
+	// collection (encodesAsRead).
+	{"empty key", "kind: A\n&k : 1\n", false},
+	{"empty value in a flow collection", "kind: A\nspec: {x: , y: [&a ]}\n", false},
 }
 
 // TestSplicedTags checks that a file whose objects get their annotation as added lines reads, to
