@@ -91,6 +91,8 @@ var spliceCases = []struct {
 	{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
 	// Written as nothing elsewhere, or as ~ or null, a null is written again as it was.
 	{"empty values in block collections", "kind: A\nspec:\n  x:\n  y:\n  - &a\n  z: {k: ~, l: !!null }\n", true},
+	// The lines go before another key: the first line stays first.
+	{"first key starting with ---", "---: a\nkind: A\n", true},
 
 	{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
 	{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
@@ -122,6 +124,8 @@ var spliceCases = []struct {
 	// collection (encodesAsRead).
 	{"empty key", "kind: A\n&k : 1\n", false},
 	{"empty value in a flow collection", "kind: A\nspec: {x: , y: [&a ]}\n", false},
+	// A first line starting with --- is no separator to kyaml, but would be after added lines.
+	{"only key starting with ---", "---: a\n", false},
 }
 
 // TestSplicedTags checks that a file whose objects get their annotation as added lines reads, to
