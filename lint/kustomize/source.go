@@ -180,15 +180,22 @@ func keyLine(t *lint.Text, m *yaml.Node) (at, indent int, ok bool) {
 	return 0, 0, false
 }
 
-// encodesAsRead reports whether the fallback's encoder writes n so that it reads back as n. A null
-// written as nothing (`a:`) it writes as nothing again, except as a key or in a flow collection
-// (`{a: }`), where its emitter writes no empty plain scalar: there it writes an empty quoted
-// string. A splice keeps the null, so such a document falls back, and kustomize reads it as it did
-// before splicing. key says n is a key, flow that it is in a flow collection.
+// encodesAsRead reports whether the fallback's encoder writes n so that it reads back as n. A splice
+// keeps the text, so a document it would write otherwise falls back, and kustomize reads it as it
+// did before splicing. Two kinds of scalar are written otherwise. A null written as nothing (`a:`)
+// is written as nothing again, except as a key or in a flow collection (`{a: }`), where the emitter
+// writes no empty plain scalar but an empty quoted string. And a folded scalar (`>`) with a line
+// break before its end: whether a line break needs an empty line after it, the emitter decides by
+// the value's first character rather than the next line's, so it adds one before a more-indented
+// line and after a kept last one (and leaves one out when the value starts with a space). key says
+// n is a key, flow that it is in a flow collection.
 func encodesAsRead(n *yaml.Node, key, flow bool) bool {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		return !key && !flow || n.Tag != "!!null" || n.Value != "" || n.Style&yaml.TaggedStyle != 0
+		if n.Tag == "!!null" && n.Value == "" && n.Style&yaml.TaggedStyle == 0 && (key || flow) {
+			return false
+		}
+		return n.Style&yaml.FoldedStyle == 0 || !strings.Contains(strings.TrimSuffix(n.Value, "\n"), "\n")
 	case yaml.MappingNode, yaml.SequenceNode:
 		flow = flow || n.Style&yaml.FlowStyle != 0
 		for i, c := range n.Content {

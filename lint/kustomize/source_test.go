@@ -91,6 +91,8 @@ var spliceCases = []struct {
 	{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
 	// Written as nothing elsewhere, or as ~ or null, a null is written again as it was.
 	{"empty values in block collections", "kind: A\nspec:\n  x:\n  y:\n  - &a\n  z: {k: ~, l: !!null }\n", true},
+	// Folded into one line, a folded scalar is written as it was.
+	{"folded scalar", "kind: A\nspec: >\n  a\n  b\nstatus: >2-\n    a b\n", true},
 	// The lines go before another key: the first line stays first.
 	{"first key starting with ---", "---: a\nkind: A\n", true},
 
@@ -124,6 +126,9 @@ var spliceCases = []struct {
 	// collection (encodesAsRead).
 	{"empty key", "kind: A\n&k : 1\n", false},
 	{"empty value in a flow collection", "kind: A\nspec: {x: , y: [&a ]}\n", false},
+	// The fallback writes a folded scalar of lines otherwise (encodesAsRead).
+	{"folded scalar before a more-indented line", "kind: A\nspec: >\n  a\n   b\n", false},
+	{"folded scalar kept", "kind: A\nspec: >+\n  a\n\n", false},
 	// A first line starting with --- is no separator to kyaml, but would be after added lines.
 	{"only key starting with ---", "---: a\n", false},
 }
