@@ -164,14 +164,16 @@ func spliceable(n *yaml.Node) bool {
 
 // keyLine finds a line of t that holds a key of block mapping m after spaces alone, and returns
 // the byte offset where that line starts and the key's indentation. The key must be there as
-// parsed (plain, so as written), or the positions are not trusted: a text in UTF-16 never is. A
-// first line starting with `---` (a key `---x`) is not taken: kyaml splits at such a line only
-// after a line feed (splitsAsParsed), so lines put before it would make it a separator.
+// parsed (plain, so as written), or the positions are not trusted: a text in UTF-16 never is. It
+// must be at m's column, as every key of a block mapping is but one written after `?` on a line
+// of its own, which is further in (m starts at its tag when it has one: then none is). A first
+// line starting with `---` (a key `---x`) is not taken: kyaml splits at such a line only after a
+// line feed (splitsAsParsed), so lines put before it would make it a separator.
 func keyLine(t *lint.Text, m *yaml.Node) (at, indent int, ok bool) {
 	for i := 0; i < len(m.Content); i += 2 {
 		k := m.Content[i]
 		line, indent := t.Line(k.Line), k.Column-1
-		if k.Kind == yaml.ScalarNode && k.Value != "" && indent < len(line) &&
+		if k.Kind == yaml.ScalarNode && k.Value != "" && k.Column == m.Column && indent < len(line) &&
 			len(bytes.TrimLeft(line[:indent], " ")) == 0 && bytes.HasPrefix(line[indent:], []byte(k.Value)) &&
 			(k.Line > 1 || !bytes.HasPrefix(line, []byte("---"))) {
 			return t.LineStart(k.Line), indent, true

@@ -94,6 +94,7 @@ var spliceCases = []struct {
 	{"empty values in block collections", "kind: A\nspec:\n  x:\n  y:\n  - &a\n  z: {k: ~, l: !!null }\n", true},
 	// Folded into one line, a folded scalar is written as it was.
 	{"folded scalar", "kind: A\nspec: >\n  a\n  b\nstatus: >2-\n    a b\n", true},
+	{"complex key among keys", "?\n  x\n: 1\nkind: A\n", true},
 	// The lines go before another key: the first line stays first.
 	{"first key starting with ---", "---: a\nkind: A\n", true},
 
@@ -110,6 +111,8 @@ var spliceCases = []struct {
 	{"annotation there", "kind: A\nmetadata:\n  annotations:\n    build.ekslint.io/source-file: \"3\"\n", false},
 	{"complex key", "? kind\n: A\n", false},
 	{"complex key in metadata", "kind: A\nmetadata:\n  ? name\n  : a\n", false},
+	{"complex key on a line of its own", "?\n kind\n: A\n", false},
+	{"tagged metadata", "kind: A\nmetadata: !!map\n  name: a\n", false},
 	{"item of one key", "kind: List\nitems:\n- kind: A\n", false},
 	{"flow items", "kind: List\nitems: [{kind: A}]\n", false},
 	{"anchored items", "kind: List\nitems: &i\n- kind: A\n  spec: 1\nspec: *i\n", false},
