@@ -71,24 +71,21 @@ func encodedTags(docs []*yaml.Node, source string) ([]byte, error) {
 
 // splicedTags returns the text of docs (parsed from t) with sourceAnnotation added to each object
 // as lines of their own, every other byte kept, or false when it cannot be sure that kustomize
-// reads that as the objects encodedTags gives: then the caller encodes.
+// reads that as the objects of t, each with the annotation: then the caller encodes. A splice
+// keeps every byte of the file, so kustomize reads its objects as written, which the encoding
+// does not always do (yaml.v3 writes a null key as an empty string, and may change a folded
+// scalar's line breaks).
 //
 // The lines go just before a line holding a key of the mapping they join after spaces alone,
 // indented as that key: whatever came before ended with the line before, and the new entry ends
 // where the key starts, as the previous value did. What falls back: a mapping to add to in flow
-// style, anchored or an alias (the fallback leaves those objects untagged), metadata or
-// annotations that are null or not mappings, the annotation already there, a mapping with no key
-// alone at a line's start (an item whose one key follows its dash), a text kustomize splits
-// into documents otherwise than the parser did (splitsAsParsed), and a document the fallback
-// writes otherwise than it was read (encodesAsRead).
+// style, anchored, an alias (the fallback leaves those objects untagged) or merging another;
+// metadata or annotations that are null or not mappings; the annotation already there; a mapping
+// with no key alone at a line's start (an item whose one key follows its dash); and a text
+// kustomize splits into documents otherwise than the parser did (splitsAsParsed).
 func splicedTags(t *lint.Text, docs []*yaml.Node, source string) ([]byte, bool) {
 	if !splitsAsParsed(t, docs) {
 		return nil, false
-	}
-	for _, d := range docs {
-		if !encodesAsRead(d, false, false) {
-			return nil, false
-		}
 	}
 	type insertion struct {
 		at   int
@@ -156,10 +153,11 @@ func splicedTags(t *lint.Text, docs []*yaml.Node, source string) ([]byte, bool) 
 }
 
 // spliceable reports whether lines can be added to mapping n, changing n alone: n is in block
-// style and has no anchor (aliases elsewhere would see the change, and the fallback leaves such
-// objects untagged).
+// style, has no anchor (aliases elsewhere would see the change, and the fallback leaves such
+// objects untagged) and no merge key (an entry added beside it would hide what it merges under
+// the same key, metadata or annotations).
 func spliceable(n *yaml.Node) bool {
-	return n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && n.Anchor == ""
+	return n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && n.Anchor == "" && rawValue(n, "<<") == nil
 }
 
 // keyLine finds a line of t that holds a key of block mapping m after spaces alone, and returns
@@ -180,33 +178,6 @@ func keyLine(t *lint.Text, m *yaml.Node) (at, indent int, ok bool) {
 		}
 	}
 	return 0, 0, false
-}
-
-// encodesAsRead reports whether the fallback's encoder writes n so that it reads back as n. A splice
-// keeps the text, so a document it would write otherwise falls back, and kustomize reads it as it
-// did before splicing. Two kinds of scalar are written otherwise. A null written as nothing (`a:`)
-// is written as nothing again, except as a key or in a flow collection (`{a: }`), where the emitter
-// writes no empty plain scalar but an empty quoted string. And a folded scalar (`>`) with a line
-// break before its end: whether a line break needs an empty line after it, the emitter decides by
-// the value's first character rather than the next line's, so it adds one before a more-indented
-// line and after a kept last one (and leaves one out when the value starts with a space). key says
-// n is a key, flow that it is in a flow collection.
-func encodesAsRead(n *yaml.Node, key, flow bool) bool {
-	switch n.Kind {
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" && n.Value == "" && n.Style&yaml.TaggedStyle == 0 && (key || flow) {
-			return false
-		}
-		return n.Style&yaml.FoldedStyle == 0 || !strings.Contains(strings.TrimSuffix(n.Value, "\n"), "\n")
-	case yaml.MappingNode, yaml.SequenceNode:
-		flow = flow || n.Style&yaml.FlowStyle != 0
-		for i, c := range n.Content {
-			if !encodesAsRead(c, n.Kind == yaml.MappingNode && i%2 == 0, flow) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // splitsAsParsed reports whether kustomize reads the documents of t as the parser did. Kustomize

@@ -84,11 +84,13 @@ var spliceCases = []struct {
 	{"List", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- kind: B\n  metadata:\n    name: b\n    annotations:\n      x: y\n- kind: C\n  spec: {}\n", true},
 	{"List with indented items", "kind: ConfigMapList\nmetadata:\n  name: l\nitems:\n  - kind: A\n    metadata:\n      name: a\n", true},
 	{"List item after a block scalar", "kind: List\nitems:\n- note: |+\n    text\n\n  kind: A\n", true},
-	// Keys written beside a merge key win over the merged ones wherever they are, in yaml.v3
-	// and kyaml alike.
-	{"merge keys", "base: &b\n  name: a\n  annotations:\n    x: y\nkind: A\nmetadata:\n  <<: *b\n  labels:\n    x: y\n", true},
-	{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", true},
-	{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", true},
+	// A key written beside a merge key wins over the merged one, wherever it is: annotations
+	// added beside merged ones would hide them.
+	{"merge keys", "base: &b\n  name: a\n  annotations:\n    x: y\nkind: A\nmetadata:\n  <<: *b\n  labels:\n    x: y\n", false},
+	{"merge key last", "base: &b\n  annotations:\n    x: y\nkind: A\nmetadata:\n  labels:\n    x: y\n  <<: *b\n", false},
+	{"metadata merged", "base: &b\n  metadata:\n    name: a\nkind: A\n<<: *b\n", false},
+	{"keys that are not strings", "metadata:\n 00:\n1: x\n", true},
+	{"merge key elsewhere", "base: &b\n  x: 1\nkind: A\nmetadata:\n  name: a\nspec:\n  <<: *b\n", true},
 	{"Lists among documents", "kind: List\nitems:\n- metadata:\n    name: a\n---\nkind: B\nitems: [x]\n", true},
 	// Written as nothing elsewhere, or as ~ or null, a null is written again as it was.
 	{"empty values in block collections", "kind: A\nspec:\n  x:\n  y:\n  - &a\n  z: {k: ~, l: !!null }\n", true},
@@ -97,6 +99,14 @@ var spliceCases = []struct {
 	{"complex key among keys", "?\n  x\n: 1\nkind: A\n", true},
 	// The lines go before another key: the first line stays first.
 	{"first key starting with ---", "---: a\nkind: A\n", true},
+
+	// yaml.v3's encoding, the fallback, would write these otherwise: a null written as nothing
+	// as '' (a string) as a key or in a flow collection, a folded scalar's line breaks by its
+	// first character. A splice keeps them as written.
+	{"empty key", "kind: A\n&k : 1\n", true},
+	{"empty value in a flow collection", "kind: A\nspec: {x: , y: [&a ]}\n", true},
+	{"folded scalar before a more-indented line", "kind: A\nspec: >\n  a\n   b\n", true},
+	{"folded scalar kept", "kind: A\nspec: >+\n  a\n\n", true},
 
 	{"JSON", `{"kind": "A", "metadata": {"name": "a"}}`, false},
 	{"flow metadata", "kind: A\nmetadata: {name: a}\n", false},
@@ -126,20 +136,14 @@ var spliceCases = []struct {
 	{"CR alone", "kind: A\rspec: 1\r---\rkind: B\rspec: 2\r", false},
 	{"UTF-16", utf16LE("kind: A\nmetadata:\n  name: a\n"), false},
 	{"NEL", "kind: A\nspec: 1\n---\n\u0085...\n---\nkind: B\nspec: 2\n", false},
-	// The fallback writes a null written as nothing as '', a string, as a key or in a flow
-	// collection (encodesAsRead).
-	{"empty key", "kind: A\n&k : 1\n", false},
-	{"empty value in a flow collection", "kind: A\nspec: {x: , y: [&a ]}\n", false},
-	// The fallback writes a folded scalar of lines otherwise (encodesAsRead).
-	{"folded scalar before a more-indented line", "kind: A\nspec: >\n  a\n   b\n", false},
-	{"folded scalar kept", "kind: A\nspec: >+\n  a\n\n", false},
 	// A first line starting with --- is no separator to kyaml, but would be after added lines.
 	{"only key starting with ---", "---: a\n", false},
 }
 
 // TestSplicedTags checks that a file whose objects get their annotation as added lines reads, to
-// yaml.v3 and to kustomize's reader, as the objects the encoding fallback gives, with every line
-// of the file kept; and that what cannot be spliced surely (see splicedTags) falls back.
+// kustomize's reader and to yaml.v3, as the file does with the annotation on each object, with
+// every line of the file kept (checkSplice); and that what cannot be spliced surely (see
+// splicedTags) falls back.
 func TestSplicedTags(t *testing.T) {
 	for _, c := range spliceCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -147,10 +151,6 @@ func TestSplicedTags(t *testing.T) {
 			var docs []*yaml.Node
 			if problems := load.ParseYAML(text, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) }); len(problems) > 0 {
 				t.Fatal(problems)
-			}
-			want, err := encodedTags(docs, "7")
-			if err != nil {
-				t.Fatal(err)
 			}
 			got, ok := splicedTags(text, docs, "7")
 			if ok != c.spliced {
@@ -160,21 +160,17 @@ func TestSplicedTags(t *testing.T) {
 				return
 			}
 			// Every case reads: a splice is checked against readings, not against errors.
-			for _, data := range [][]byte{want, got} {
-				if _, err := decodeAll(data); err != nil {
-					t.Fatalf("%v:\n%s", err, data)
-				}
-				if _, err := kyamlRead(data); err != nil {
-					t.Fatalf("%v:\n%s", err, data)
-				}
+			if _, err := kyamlRead(got); err != nil {
+				t.Fatalf("%v:\n%s", err, got)
 			}
-			checkSplice(t, c.in, got, want, nil)
+			checkSplice(t, c.in, got)
 		})
 	}
 }
 
 // FuzzSplicedTags splices any file that parses with objects to tag: splicedTags must not panic,
-// and a splice must read as the encoding fallback does (checkSplice), with every line kept.
+// and a splice must read as the file does with each object annotated (checkSplice), with every
+// line kept.
 //
 //	go test ./lint/kustomize -run '^$' -fuzz '^FuzzSplicedTags$' -fuzztime 10m
 //
@@ -197,15 +193,13 @@ func FuzzSplicedTags(f *testing.F) {
 		if problems := load.ParseYAML(text, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) }); len(problems) > 0 || len(docs) == 0 {
 			return
 		}
-		var want, got []byte
-		var encodeErr error
+		var got []byte
 		var ok bool
 		// A watchdog, as linttest.Within (which this package cannot import): a hang fails with
 		// its input rather than stalling the run.
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			want, encodeErr = encodedTags(docs, "7")
 			got, ok = splicedTags(text, docs, "7")
 		}()
 		select {
@@ -214,7 +208,7 @@ func FuzzSplicedTags(f *testing.F) {
 			t.Fatal("tagging still running after 10 s (a hang, or work that grows faster than the input)")
 		}
 		if ok {
-			checkSplice(t, in, got, want, encodeErr)
+			checkSplice(t, in, got)
 		}
 	})
 }
@@ -243,39 +237,38 @@ func corpusSeeds(dirs ...string) []string {
 	return seeds
 }
 
-// checkSplice checks that got, file in with its objects tagged by splicedTags, reads as want,
-// the encoding fallback's text (or encodeErr, why there is none):
+// checkSplice checks that got, file in with its objects tagged by splicedTags, means what in
+// means with the annotation added to each object:
 //
-//   - kustomize's reader (kyamlRead) reads got as it reads want, or refuses both (with any
-//     message: the lines it names differ). A build must not succeed on a splice where it fails on
-//     the fallback, which reads nothing: that is objects no reference vouches for. So the splice
-//     need not read when the fallback does not, but must not read as something else either.
-//   - yaml.v3 (decodeAll) reads got as it reads want, when it reads want. It is a second witness
-//     to what the text means, not what kustomize runs: when it refuses the fallback, the splice
-//     is held to the rule above only.
-//   - Every line of in is in got, in order, as it was (the byte order mark still first), and so is
+//   - kustomize's reader (kyamlRead) reads both, or refuses both (with any message: the lines it
+//     names differ); each object it reads of got carries the annotation, and without it is the
+//     object it reads of in;
+//   - yaml.v3 (decodeAll) reads got as it reads in, the annotations taken off. It is a second
+//     witness to what the text means, not what kustomize runs;
+//   - every line of in is in got, in order, as it was (the byte order mark still first), and so is
 //     the annotation, its value quoted.
-func checkSplice(t *testing.T, in string, got, want []byte, encodeErr error) {
+func checkSplice(t *testing.T, in string, got []byte) {
 	t.Helper()
-	var w, g []map[string]any
-	werr, gerr := encodeErr, error(nil)
-	if werr == nil {
-		w, werr = kyamlRead(want)
-	}
-	g, gerr = kyamlRead(got)
+	o, oerr := kyamlRead([]byte(in))
+	g, gerr := kyamlRead(got)
 	switch {
-	case (werr == nil) != (gerr == nil):
-		t.Errorf("spliced\n%s\nkustomize reads with error %v\nencoded\n%s\nkustomize reads with error %v", got, gerr, want, werr)
-	case werr == nil && !reflect.DeepEqual(g, w):
-		t.Errorf("spliced\n%s\nkustomize reads as %v\nencoded\n%s\nkustomize reads as %v", got, g, want, w)
-	}
-	if encodeErr == nil {
-		if w, err := decodeAll(want); err == nil {
-			if g, err := decodeAll(got); err != nil {
-				t.Errorf("spliced\n%s\ndoes not read: %v\nencoded\n%s\nreads as %v", got, err, want, w)
-			} else if !reflect.DeepEqual(g, w) {
-				t.Errorf("spliced\n%s\nreads as %v\nencoded\n%s\nreads as %v", got, g, want, w)
+	case (oerr == nil) != (gerr == nil):
+		t.Errorf("spliced\n%s\nkustomize reads with error %v\nthe file\n%s\nwith error %v", got, gerr, in, oerr)
+	case oerr == nil:
+		for _, obj := range g {
+			if yamlGet(yamlGet(yamlGet(obj, "metadata"), "annotations"), sourceAnnotation) != "7" {
+				t.Errorf("spliced\n%s\nkustomize reads an object without the annotation: %v", got, obj)
 			}
+		}
+		if untagged := untag(g); !reflect.DeepEqual(untagged, untag(o)) {
+			t.Errorf("spliced\n%s\nkustomize reads as %v\nthe file\n%s\nas %v", got, untagged, in, o)
+		}
+	}
+	if o, err := decodeAll([]byte(in)); err == nil {
+		if g, err := decodeAll(got); err != nil {
+			t.Errorf("spliced\n%s\ndoes not read: %v\nthe file\n%s\nreads as %v", got, err, in, o)
+		} else if untagged := untag(g); !reflect.DeepEqual(untagged, untag(o)) {
+			t.Errorf("spliced\n%s\nreads as %v\nthe file\n%s\nas %v", got, untagged, in, o)
 		}
 	}
 	if !strings.Contains(string(got), `build.ekslint.io/source-file: "7"`) {
@@ -291,6 +284,62 @@ func checkSplice(t *testing.T, in string, got, want []byte, encodeErr error) {
 		}
 		rest = rest[1:]
 	}
+}
+
+// yamlGet returns the value of key in m, a mapping read from YAML, or nil. yaml.v3 reads a
+// mapping with a key that is not a string (a null, a number) as a map[any]any.
+func yamlGet(m any, key string) any {
+	switch m := m.(type) {
+	case map[string]any:
+		return m[key]
+	case map[any]any:
+		return m[key]
+	}
+	return nil
+}
+
+// untag returns v, read from YAML, with every sourceAnnotation "7" taken off, and the annotations
+// and metadata left empty by that: a splice adds them only for it.
+func untag[T any](v T) T {
+	del := func(m any, key string) int {
+		switch m := m.(type) {
+		case map[string]any:
+			delete(m, key)
+			return len(m)
+		case map[any]any:
+			delete(m, key)
+			return len(m)
+		}
+		return -1
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		if metadata := yamlGet(v, "metadata"); yamlGet(yamlGet(metadata, "annotations"), sourceAnnotation) == "7" {
+			if del(yamlGet(metadata, "annotations"), sourceAnnotation) == 0 && del(metadata, "annotations") == 0 {
+				del(v, "metadata")
+			}
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[any]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return v
 }
 
 // utf16LE is s in UTF-16, little-endian, after a byte order mark.
