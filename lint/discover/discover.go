@@ -80,8 +80,9 @@ func Discover(paths []string, opts Options) ([]load.Input, []lint.Problem) {
 // Run turns command-line paths into inputs. A folder with Chart.yaml is a chart and a folder with
 // a kustomization file is an overlay: their templates, bases, patches and components are not
 // inputs of their own. Only the parts Helm renders belong to a chart (isChartPart): the rest of
-// its folder is walked as any folder, where people keep manifests, overlays and other charts. A kustomization that another kustomization in the lint root includes is
-// linted through the overlays that include it, never alone, and so is a file an overlay names.
+// its folder is walked as any folder, where people keep manifests, overlays and other charts. A
+// kustomization that another kustomization in the lint root includes is linted through the
+// overlays that include it, never alone, and so is a file an overlay names.
 // Other .yaml, .yml and .json files are inputs. A file named on the command line stands for its
 // chart, or for the overlays that include it, as pre-commit passes changed files.
 //

@@ -113,20 +113,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	for range workers {
 		checkers.Go(e.checkDocuments)
 	}
-	jobs := make(chan int)
-	var loaders sync.WaitGroup
-	for range min(workers, max(len(inputs), 1)) {
-		loaders.Go(func() {
-			for i := range jobs {
-				e.load(ctx, i, inputs[i])
-			}
-		})
-	}
-	for i := range inputs {
-		jobs <- i
-	}
-	close(jobs)
-	loaders.Wait()
+	inParallel(workers, len(inputs), func(i int) { e.load(ctx, i, inputs[i]) })
 	close(e.docs)
 	checkers.Wait()
 
@@ -415,22 +402,28 @@ func (e *engine) runSets(workers int) {
 		// deployment (runSet). The deployments are then checked side by side, each with the
 		// items it merged; a run of one deployment (a huge raw file) merges one set at a time.
 		check(deps[0])
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range min(workers, len(deps)-1) {
-			wg.Go(func() {
-				for d := range next {
-					check(d)
-				}
-			})
-		}
-		for _, d := range deps[1:] {
-			next <- d
-		}
-		close(next)
-		wg.Wait()
+		inParallel(workers, len(deps)-1, func(i int) { check(deps[1+i]) })
 		e.buckets[src] = nil
 	}
+}
+
+// inParallel calls do(0) to do(n-1) on up to workers goroutines, in that order as each is free, and
+// returns when all have returned.
+func inParallel(workers, n int, do func(int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				do(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // runSet runs one set rule over one deployment's items.

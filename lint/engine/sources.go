@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 
@@ -91,8 +92,17 @@ func (s *Sources) Names() []string {
 	return names
 }
 
-// IgnoreComments returns the `# ekslint:ignore` comments of the named source, by line.
-func (s *Sources) IgnoreComments(name string) map[int]*lint.Ignore {
+// IgnoreComments returns the `# ekslint:ignore` comments of each named source, by line. Sources
+// not read as they were loaded (a chart's files) are searched now, every byte of them: on all
+// cores, as the filter asks at the run's last step before the report.
+func (s *Sources) IgnoreComments(names []string) []map[int]*lint.Ignore {
+	out := make([]map[int]*lint.Ignore, len(names))
+	inParallel(runtime.NumCPU(), len(names), func(i int) { out[i] = s.ignoreComments(names[i]) })
+	return out
+}
+
+// ignoreComments returns the ignore comments of the named source.
+func (s *Sources) ignoreComments(name string) map[int]*lint.Ignore {
 	s.mu.Lock()
 	src := s.sources[name]
 	if src == nil || src.scanned {
@@ -103,7 +113,7 @@ func (s *Sources) IgnoreComments(name string) map[int]*lint.Ignore {
 		return src.comments
 	}
 	s.mu.Unlock()
-	// Searched outside the lock: the filter searches every source at once.
+	// Searched outside the lock: other sources are searched at the same time.
 	t := s.Get(name)
 	if t == nil {
 		return nil

@@ -5,11 +5,8 @@ package filter
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -143,20 +140,7 @@ func (f *filter) dropIgnoredPaths() {
 func (f *filter) suppress() {
 	f.comments = map[string]map[int]*lint.Ignore{}
 	names := slices.DeleteFunc(f.res.Sources.Names(), f.ignored)
-	// Sources not read as they were loaded (a chart's files) are searched now, every byte of
-	// them: on all cores, as this is the run's last step before the report.
-	found := make([]map[int]*lint.Ignore, len(names))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), len(names)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
-				found[i] = f.res.Sources.IgnoreComments(names[i])
-			}
-		})
-	}
-	wg.Wait()
-	for i, cs := range found {
+	for i, cs := range f.res.Sources.IgnoreComments(names) {
 		if cs != nil {
 			f.comments[names[i]] = cs
 		}
