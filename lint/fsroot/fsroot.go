@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A Root reads files inside one folder.
@@ -24,7 +26,15 @@ type Root struct {
 	dir  string // absolute and clean, as given
 	real string // dir with its symlinks followed
 	max  int64  // the most bytes one read returns
+	// folders are where folders lead, symlinks followed, by their paths as asked (see resolve);
+	// known counts them, up to maxFolders.
+	folders sync.Map
+	known   atomic.Int64
 }
+
+// maxFolders bounds the folders a Root remembers: a run reads files in a few thousand folders,
+// and a hostile repository of millions costs no more than the lookups it saves.
+const maxFolders = 20_000
 
 // New makes the Root of dir; maxFileSize bounds every read through it.
 func New(dir string, maxFileSize int64) (*Root, error) {
@@ -102,12 +112,42 @@ func (r *Root) Contains(abs string) bool { return Within(abs, r.dir) || Within(a
 // A path that does not exist resolves through its deepest existing ancestor, so that
 // `link/missing.yaml` cannot sneak out through `link`.
 func (r *Root) Resolve(abs string) (string, error) {
-	real, err := resolve(abs)
+	real, err := r.resolve(filepath.Clean(abs))
 	if err != nil {
 		return "", &fs.PathError{Op: "resolve", Path: abs, Err: err}
 	}
 	if !Within(real, r.real) {
 		return "", &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
+	}
+	return real, nil
+}
+
+// resolve is resolve(abs), with the folder of abs looked up rather than followed again: following
+// a path costs one lstat for each of its elements, ten for a file ten folders deep, and a run
+// resolves every file it opens, most of them beside others in the same folder. A path whose
+// folder resolves and whose last element is a file or folder, not a symlink, leads to that
+// element in the folder's real path, which is what following the whole path gives; anything else
+// (a symlink, a missing file, an error) is followed in full as before. What a folder leads to is
+// kept for the run: ekslint reads a checkout, which does not change under it.
+func (r *Root) resolve(abs string) (string, error) {
+	dir, name := filepath.Dir(abs), filepath.Base(abs)
+	if dir == abs {
+		return resolve(abs)
+	}
+	realDir, ok := r.folders.Load(dir)
+	if !ok {
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return resolve(abs)
+		}
+		realDir = real
+		if r.known.Add(1) <= maxFolders {
+			r.folders.Store(dir, real)
+		}
+	}
+	real := filepath.Join(realDir.(string), name)
+	if st, err := os.Lstat(real); err != nil || st.Mode()&fs.ModeSymlink != 0 {
+		return resolve(abs)
 	}
 	return real, nil
 }

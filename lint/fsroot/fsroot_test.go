@@ -183,3 +183,41 @@ func symlink(t *testing.T, target, link string) {
 		t.Fatal(err)
 	}
 }
+
+// TestResolveRemembersFolders: resolving through the folders a Root remembers gives what following
+// every element gives (resolve), asked once or again, for files, folders, symlinks inside and out
+// of the root, symlinked folders, loops and missing paths.
+func TestResolveRemembersFolders(t *testing.T) {
+	outside := t.TempDir()
+	write(t, filepath.Join(outside, "secret.yaml"), "s: 1\n")
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a", "real.yaml"), "a: 1\n")
+	write(t, filepath.Join(dir, "a", "b", "deep.yaml"), "b: 1\n")
+	symlink(t, "real.yaml", filepath.Join(dir, "a", "alias.yaml"))
+	symlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(dir, "a", "out.yaml"))
+	symlink(t, outside, filepath.Join(dir, "a", "outdir"))
+	symlink(t, "a", filepath.Join(dir, "via"))
+	symlink(t, "loop2", filepath.Join(dir, "a", "loop1"))
+	symlink(t, "loop1", filepath.Join(dir, "a", "loop2"))
+	symlink(t, "nothing", filepath.Join(dir, "a", "dangling.yaml"))
+	r, err := New(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"a", "a/real.yaml", "a/alias.yaml", "a/out.yaml", "a/outdir", "a/outdir/secret.yaml", "a/b", "a/b/deep.yaml",
+		"via/real.yaml", "via/b/deep.yaml", "via/out.yaml", "a/loop1", "a/loop1/x.yaml", "a/dangling.yaml", "a/missing.yaml",
+		"a/missing/x.yaml", "a/real.yaml/x", "via/outdir/secret.yaml"}
+	for range 2 {
+		for _, p := range paths {
+			abs := filepath.Join(dir, p)
+			want, wantErr := resolve(abs)
+			got, gotErr := r.resolve(abs)
+			if got != want || (gotErr == nil) != (wantErr == nil) {
+				t.Errorf("%s: resolved to %q, %v; following every element gives %q, %v", p, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	if _, err := r.ReadFile(filepath.Join(dir, "via", "out.yaml")); !errors.Is(err, ErrOutside) {
+		t.Errorf("via/out.yaml read: %v, want ErrOutside", err)
+	}
+}
