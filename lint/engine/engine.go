@@ -383,28 +383,32 @@ func (e *engine) runSets(workers int) {
 		deps = append(deps, d)
 	}
 	slices.Sort(deps)
-	for src, set := range e.sources {
-		var rules []*lint.Rule
-		for _, ri := range e.sets {
-			if e.ruleSource[ri] == src {
-				rules = append(rules, e.opts.Rules[ri])
-			}
-		}
-		check := func(d int) {
-			items := set.Merge(e.buckets[src], func(at lint.ItemOrder) bool {
-				return at.Deployment == d || at.Deployment == rawDeployment
-			})
-			for _, r := range rules {
-				e.runSet(r, items, d)
-			}
-		}
-		// The raw manifests go first, alone: what they give is not said again beside each
-		// deployment (runSet). The deployments are then checked side by side, each with the
-		// items it merged; a run of one deployment (a huge raw file) merges one set at a time.
-		check(deps[0])
-		inParallel(workers, len(deps)-1, func(i int) { check(deps[1+i]) })
-		e.buckets[src] = nil
+	rules := make([][]*lint.Rule, len(e.sources))
+	for _, ri := range e.sets {
+		src := e.ruleSource[ri]
+		rules[src] = append(rules[src], e.opts.Rules[ri])
 	}
+	check := func(src, d int) {
+		items := e.sources[src].Merge(e.buckets[src], func(at lint.ItemOrder) bool {
+			return at.Deployment == d || at.Deployment == rawDeployment
+		})
+		for _, r := range rules[src] {
+			e.runSet(r, items, d)
+		}
+	}
+	// The raw manifests go first, alone, one collect step at a time: what they give is not said
+	// again beside each deployment (runSet), and a run of one deployment (a huge raw file)
+	// merges one set at a time. The deployments are then checked side by side, every step of
+	// every deployment in one pool, each with the items it merged.
+	n := len(deps) - 1
+	for src := range e.sources {
+		check(src, deps[0])
+		if n == 0 {
+			e.buckets[src] = nil
+		}
+	}
+	inParallel(workers, len(e.sources)*n, func(i int) { check(i/n, deps[1+i%n]) })
+	clear(e.buckets)
 }
 
 // inParallel calls do(0) to do(n-1) on up to workers goroutines, in that order as each is free, and
