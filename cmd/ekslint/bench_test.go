@@ -36,7 +36,7 @@ func BenchmarkCLI(b *testing.B) {
 		{"raw", "raw"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			// How the collector is set (linter.Plan.Collector) is for the start of a process:
+			// How the collector is set (linter.Plan.SetCollector) is for the start of a process:
 			// here it would find the heap the runs before left, so the runs keep Go's default
 			// pacing, as a GOGC the user sets does. docs/performance.md times whole processes.
 			b.Setenv("GOGC", "100")

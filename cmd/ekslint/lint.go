@@ -133,7 +133,7 @@ func (f *lintFlags) lintRun(ctx context.Context, paths []string, stdin io.Reader
 		}
 		return nil, err
 	}
-	plan.Collector().Set()
+	plan.SetCollector()
 	return plan.Run(ctx), nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/load"
@@ -38,6 +39,9 @@ type Options struct {
 	// the raw manifests (named "") visible to every deployment, since teams apply them beside
 	// charts and overlays. nil is DeploymentOf.
 	Deployment func(in load.Input, variant string) string
+	// Held, when set, is told how many bytes of files a chart or overlay holds whole, each time
+	// its loader records another (the collector waits for builds that hold much: linter.Pacer).
+	Held func(n int64)
 }
 
 // DeploymentOf is what is applied together by default: the raw files and stdin of a run, each
@@ -173,6 +177,7 @@ type sink struct {
 	in    load.Input
 	input int
 	docs  int
+	held  atomic.Int64 // the bytes of the texts a chart or overlay recorded
 }
 
 func (s *sink) Limits() load.Limits { return s.e.opts.Limits }
@@ -203,7 +208,15 @@ func (s *sink) Skip(sk lint.Skip) {
 	s.e.mu.Unlock()
 }
 
-func (s *sink) Source(t *lint.Text) { s.e.res.Sources.Add(t) }
+func (s *sink) Source(t *lint.Text) {
+	s.e.res.Sources.Add(t)
+	if s.in.Kind == load.Chart || s.in.Kind == load.Overlay {
+		held := s.held.Add(int64(len(t.Data)))
+		if s.e.opts.Held != nil {
+			s.e.opts.Held(held)
+		}
+	}
+}
 
 func (s *sink) SourceFile(name, abs string, comments map[int]*lint.Ignore) {
 	s.e.res.Sources.AddFile(name, abs, s.in.Root, comments)

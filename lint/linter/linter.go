@@ -102,6 +102,7 @@ func Lint(ctx context.Context, req Request) (*Result, error) {
 // A Plan is a request made ready to run: config read, rules picked, paths discovered. The command
 // looks at it before it runs (to set the process's garbage collector from Collector, say).
 type Plan struct {
+	pacer    *Pacer // set by SetCollector
 	req      Request
 	res      *Result // set when the config file has problems: the run is that
 	root     *fsroot.Root
@@ -327,6 +328,7 @@ func (p *Plan) Run(ctx context.Context) *Result {
 		Stdin:       p.req.Stdin,
 		Workers:     p.req.Workers,
 		Deployment:  p.deployment,
+		Held:        p.pacer.Held,
 		Loaders: map[load.InputKind]load.Loader{
 			load.Chart:   p.charts,
 			load.Overlay: kustomize.NewLoader(),

@@ -2,8 +2,12 @@ package linter_test
 
 import (
 	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ekslint/ekslint/lint/linter"
 	"github.com/ekslint/ekslint/lint/linttest"
@@ -45,4 +49,47 @@ func TestCollector(t *testing.T) {
 			t.Errorf("%v: collector %+v, want %+v", c.paths, got, c.want)
 		}
 	}
+}
+
+// TestPacer: collections wait for the heap to reach the plan's first collection plus sixteen
+// times the most one chart or overlay holds, up to 256 MiB; after a collection the collector runs
+// as Go's does by default, until a larger chart puts the next one off again.
+func TestPacer(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("the user's GOGC or GOMEMLIMIT rules the collector")
+	}
+	const MiB = 1 << 20
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	state := func() (limit int64, percent int) {
+		percent = debug.SetGCPercent(100)
+		debug.SetGCPercent(percent)
+		return debug.SetMemoryLimit(-1), percent
+	}
+	want := func(what string, limit int64, percent int) {
+		t.Helper()
+		// A collection's cleanup runs on its own goroutine, soon after.
+		for range 100 {
+			if l, p := state(); l == limit && p == percent {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		l, p := state()
+		t.Errorf("%s: limit %d MiB, GOGC %d; want %d MiB, %d", what, l/MiB, p, limit/MiB, percent)
+	}
+	p := linter.Collector{First: 36 * MiB, Limit: math.MaxInt64}.Set()
+	want("set", 36*MiB, -1)
+	p.Held(1 * MiB)
+	want("a chart of 1 MiB", 52*MiB, -1)
+	p.Held(MiB / 2)
+	want("a smaller chart", 52*MiB, -1)
+	runtime.GC()
+	want("collected", math.MaxInt64, 100)
+	p.Held(2 * MiB)
+	want("a larger chart", 68*MiB, -1)
+	p.Held(100 * MiB)
+	want("a huge chart", 256*MiB, -1)
+	runtime.GC()
+	want("collected again", math.MaxInt64, 100)
 }
