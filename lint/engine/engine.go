@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/load"
@@ -39,8 +38,8 @@ type Options struct {
 	// the raw manifests (named "") visible to every deployment, since teams apply them beside
 	// charts and overlays. nil is DeploymentOf.
 	Deployment func(in load.Input, variant string) string
-	// Held, when set, is told how many bytes of files a chart or overlay holds whole, each time
-	// its loader records another (the collector waits for builds that hold much: linter.Pacer).
+	// Held, when set, is told the size of each file a chart or overlay holds whole (the
+	// collector waits for builds that hold much: linter.Pacer).
 	Held func(n int64)
 }
 
@@ -177,7 +176,6 @@ type sink struct {
 	in    load.Input
 	input int
 	docs  int
-	held  atomic.Int64 // the bytes of the texts a chart or overlay recorded
 }
 
 func (s *sink) Limits() load.Limits { return s.e.opts.Limits }
@@ -210,11 +208,8 @@ func (s *sink) Skip(sk lint.Skip) {
 
 func (s *sink) Source(t *lint.Text) {
 	s.e.res.Sources.Add(t)
-	if s.in.Kind == load.Chart || s.in.Kind == load.Overlay {
-		held := s.held.Add(int64(len(t.Data)))
-		if s.e.opts.Held != nil {
-			s.e.opts.Held(held)
-		}
+	if (s.in.Kind == load.Chart || s.in.Kind == load.Overlay) && s.e.opts.Held != nil {
+		s.e.opts.Held(int64(len(t.Data)))
 	}
 }
 

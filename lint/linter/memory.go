@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 
 	"github.com/ekslint/ekslint/lint/load"
@@ -30,13 +31,14 @@ func (p *Plan) memoryBudget() int64 {
 // A Collector is how the garbage collector runs for a plan (runtime/debug.SetGCPercent and
 // SetMemoryLimit).
 type Collector struct {
-	// First is the heap size at which the first collection runs. Go's collector first runs at 4
-	// MB and then whenever the heap doubles: a run that ends with 40 MB live marks what it holds
-	// five times over on the way, a tenth of a chart's CPU time. Up to what a run of small files
-	// may use (the least limit), or its budget when less, nothing needs collecting; a large run
-	// is left to collect its garbage from there, rather than to fill its budget with it.
+	// First is the heap size collections wait for (the Pacer's mark, before charts and overlays
+	// add to it). Go's collector first runs at 4 MB and then whenever the heap doubles: a run
+	// that ends with 40 MB live marks what it holds five times over on the way, a tenth of a
+	// chart's CPU time. Up to what a run of small files may use (the least limit), or its budget
+	// when less, nothing needs collecting; a large run is left to collect its garbage from there,
+	// rather than to fill its budget with it.
 	First int64
-	// Limit is the soft memory limit from then on, math.MaxInt64 for none.
+	// Limit is the soft memory limit once what is live outgrows First, math.MaxInt64 for none.
 	Limit int64
 }
 
@@ -89,73 +91,95 @@ func (c Collector) Set() *Pacer {
 		debug.SetMemoryLimit(c.Limit)
 		return nil
 	}
-	p := &Pacer{first: c.First, limit: c.Limit}
+	p := &Pacer{first: c.First, limit: c.Limit, at: c.First}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pause(c.First)
+	p.pause()
 	return p
 }
 
-// A Pacer moves the run's next collection as charts and overlays are read. Helm's render
-// allocates about fifteen times the chart it reads (kube-prometheus-stack: 7.3 MB read, 110 MB
-// allocated), and what a render holds is live until it ends: collecting on the way marks the
-// same chart, values and templates again and again, a quarter of the CPU time of that chart's
-// run. So while a chart or overlay is read, the next collection waits until the heap reaches the
-// plan's first collection plus heldFactor times the most any one of them holds, up to
-// maxHeldHeap; from there the collector runs as Go's does by default, under the plan's limit.
+// A Pacer decides when the run collects. Go's collector runs each time the heap doubles what
+// was live at the last collection; a run of small live heaps (a few MB between overlays and
+// charts) then collects every few MB, and a chart render, whose allocations are live until it
+// ends (Helm's render allocates about fifteen times the chart: kube-prometheus-stack, 7.3 MB,
+// 110 MB), is marked again and again on its way. So collections wait for the heap to reach a
+// mark, at: the plan's first collection, plus heldFactor times the bytes the charts and overlays
+// read so far hold, up to maxHeldHeap. After a collection they wait for the mark again, as long
+// as that is later than Go's own pacing would collect (what is live is less than half the mark);
+// from then on the collector runs as Go's does by default, under the plan's limit. The heap
+// never grows past the mark or twice what is live, whichever is more, as with Go's pacing after
+// a first collection at the mark.
 type Pacer struct {
 	mu           sync.Mutex
 	first, limit int64 // the plan's Collector
-	paused       bool  // collections wait for the heap to reach at
-	at           int64
-	held         int64 // the most bytes one chart or overlay holds
+	held         int64 // the bytes of files charts and overlays hold
+	at           int64 // the mark
+	paused       bool  // collections wait for the mark
 }
 
 const (
-	// heldFactor times what a chart or overlay holds is what its build may allocate before
-	// the first collection.
+	// heldFactor times what a chart or overlay holds is what its build may allocate before a
+	// collection.
 	heldFactor = 16
-	// maxHeldHeap bounds how far a chart or overlay puts collections off.
+	// maxHeldHeap bounds how far charts and overlays put collections off.
 	maxHeldHeap = 256 << 20
 )
 
-// Held says that a chart or overlay of the run holds n bytes of files whole.
+// Held says that a chart or overlay of the run holds a file of n bytes whole.
 func (p *Pacer) Held(n int64) {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if n <= p.held {
-		return
-	}
-	p.held = n
-	at := min(p.first+heldFactor*n, max(p.first, maxHeldHeap))
+	p.held += n
+	p.at = min(p.first+heldFactor*p.held, max(p.first, maxHeldHeap))
 	switch {
-	case p.paused && at > p.at:
-		p.at = at
-		debug.SetMemoryLimit(at)
-	case !p.paused:
-		p.pause(at)
+	case p.paused:
+		debug.SetMemoryLimit(p.at)
+	case worthWaiting(p.at):
+		p.pause()
 	}
 }
 
-// pause turns collections off until the heap reaches at; the first collection then finds the
-// sentinel unreachable, and from then on the collector runs as Go's does by default (GOGC=100),
-// under the plan's limit. p.mu is held.
-func (p *Pacer) pause(at int64) {
-	p.paused, p.at = true, at
+// pause turns collections off until the heap reaches the mark; the collection there finds the
+// sentinel unreachable, and its cleanup decides what comes next. p.mu is held.
+func (p *Pacer) pause() {
+	p.paused = true
 	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(at)
-	runtime.AddCleanup(&sentinel{}, (*Pacer).resume, p)
+	debug.SetMemoryLimit(p.at)
+	runtime.AddCleanup(&sentinel{}, (*Pacer).collected, p)
 }
 
-func (p *Pacer) resume() {
+// collected runs after a collection while paused: the next one waits for the mark again, or,
+// when what is live leaves too little room below it, comes with Go's pacing. A run held to a
+// budget (files alone, which its limit keeps within it) goes on with Go's pacing after its first
+// collection: waiting again saves it little, and its peak, measured on a 50 MB file, came out a
+// few MB higher.
+func (p *Pacer) collected() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.limit == math.MaxInt64 && worthWaiting(p.at) {
+		runtime.AddCleanup(&sentinel{}, (*Pacer).collected, p)
+		return
+	}
 	p.paused = false
 	debug.SetGCPercent(100)
 	debug.SetMemoryLimit(p.limit)
+}
+
+// worthWaiting reports whether waiting for the heap to reach at collects later than Go's pacing
+// would: when twice what is live, with the memory the runtime counts against a limit besides
+// the heap (stacks, its own structures), stays below at.
+func worthWaiting(at int64) bool {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"}, {Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(s)
+	v := func(i int) int64 { return int64(s[i].Value.Uint64()) }
+	live, counted := v(0), v(1)-v(2)
+	besidesHeap := counted - v(3) - v(4) - v(5)
+	return 2*live+besidesHeap < at
 }
 
 // sentinel is an object nothing refers to, whose cleanup runs after the first collection. It

@@ -51,9 +51,10 @@ func TestCollector(t *testing.T) {
 	}
 }
 
-// TestPacer: collections wait for the heap to reach the plan's first collection plus sixteen
-// times the most one chart or overlay holds, up to 256 MiB; after a collection the collector runs
-// as Go's does by default, until a larger chart puts the next one off again.
+// TestPacer: collections wait for the heap to reach a mark, the plan's first collection plus
+// sixteen times the bytes charts and overlays hold, up to 256 MiB, again after each collection
+// while what is live is small beside the mark; once it is not, Go's own pacing runs, until the
+// mark moves far enough again. A run held to a budget waits for its first collection only.
 func TestPacer(t *testing.T) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		t.Skip("the user's GOGC or GOMEMLIMIT rules the collector")
@@ -69,7 +70,7 @@ func TestPacer(t *testing.T) {
 	want := func(what string, limit int64, percent int) {
 		t.Helper()
 		// A collection's cleanup runs on its own goroutine, soon after.
-		for range 100 {
+		for range 200 {
 			if l, p := state(); l == limit && p == percent {
 				return
 			}
@@ -78,18 +79,27 @@ func TestPacer(t *testing.T) {
 		l, p := state()
 		t.Errorf("%s: limit %d MiB, GOGC %d; want %d MiB, %d", what, l/MiB, p, limit/MiB, percent)
 	}
-	p := linter.Collector{First: 36 * MiB, Limit: math.MaxInt64}.Set()
-	want("set", 36*MiB, -1)
+	linter.Collector{First: 8 * MiB, Limit: 64 * MiB}.Set()
+	want("set with a budget", 8*MiB, -1)
+	runtime.GC()
+	want("collected with a budget", 64*MiB, 100)
+
+	p := linter.Collector{First: 8 * MiB, Limit: math.MaxInt64}.Set()
+	want("set", 8*MiB, -1)
 	p.Held(1 * MiB)
-	want("a chart of 1 MiB", 52*MiB, -1)
-	p.Held(MiB / 2)
-	want("a smaller chart", 52*MiB, -1)
+	want("a chart of 1 MiB", 24*MiB, -1)
 	runtime.GC()
-	want("collected", math.MaxInt64, 100)
-	p.Held(2 * MiB)
-	want("a larger chart", 68*MiB, -1)
+	want("collected with little live", 24*MiB, -1)
+	live := make([]byte, 32*MiB)
+	runtime.GC()
+	want("collected with 32 MiB live", math.MaxInt64, 100)
+	p.Held(1 * MiB)
+	want("another MiB, 32 MiB live", math.MaxInt64, 100)
+	runtime.KeepAlive(live)
+	live = nil
+	runtime.GC()
+	p.Held(10 * MiB)
+	want("10 MiB more, little live", 200*MiB, -1)
 	p.Held(100 * MiB)
-	want("a huge chart", 256*MiB, -1)
-	runtime.GC()
-	want("collected again", math.MaxInt64, 100)
+	want("100 MiB more", 256*MiB, -1)
 }
