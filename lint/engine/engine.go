@@ -38,8 +38,8 @@ type Options struct {
 	// the raw manifests (named "") visible to every deployment, since teams apply them beside
 	// charts and overlays. nil is DeploymentOf.
 	Deployment func(in load.Input, variant string) string
-	// Held, when set, is told the size of each file a chart or overlay holds whole (the
-	// collector waits for builds that hold much: linter.Pacer).
+	// Held, when set, is told the size of each file a chart or overlay holds whole, once however
+	// many read it (the collector waits for builds that hold much: linter.Pacer).
 	Held func(n int64)
 }
 
@@ -207,8 +207,7 @@ func (s *sink) Skip(sk lint.Skip) {
 }
 
 func (s *sink) Source(t *lint.Text) {
-	s.e.res.Sources.Add(t)
-	if (s.in.Kind == load.Chart || s.in.Kind == load.Overlay) && s.e.opts.Held != nil {
+	if s.e.res.Sources.Add(t) && (s.in.Kind == load.Chart || s.in.Kind == load.Overlay) && s.e.opts.Held != nil {
 		s.e.opts.Held(int64(len(t.Data)))
 	}
 }

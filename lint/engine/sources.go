@@ -29,8 +29,9 @@ type source struct {
 	scanned  bool                 // comments is set
 }
 
-// Add records t under its name; the first text added for a name wins.
-func (s *Sources) Add(t *lint.Text) { s.add(t.Name, &source{text: t}) }
+// Add records t under its name; the first text added for a name wins, and Add reports whether
+// it was t.
+func (s *Sources) Add(t *lint.Text) bool { return s.add(t.Name, &source{text: t}) }
 
 // AddFile records a raw file read from abs through root with its ignore comments (by line),
 // without its bytes.
@@ -38,15 +39,17 @@ func (s *Sources) AddFile(name, abs string, root *fsroot.Root, comments map[int]
 	s.add(name, &source{abs: abs, root: root, comments: comments, scanned: true})
 }
 
-func (s *Sources) add(name string, src *source) {
+func (s *Sources) add(name string, src *source) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sources == nil {
 		s.sources = make(map[string]*source)
 	}
-	if _, ok := s.sources[name]; !ok {
-		s.sources[name] = src
+	if _, ok := s.sources[name]; ok {
+		return false
 	}
+	s.sources[name] = src
+	return true
 }
 
 // Get returns the text recorded under name, or nil.
