@@ -100,7 +100,7 @@ func Lint(ctx context.Context, req Request) (*Result, error) {
 }
 
 // A Plan is a request made ready to run: config read, rules picked, paths discovered. The command
-// looks at it before it runs (to set the process's garbage collector from Collector, say).
+// looks at it before it runs (to set the process's garbage collector with SetCollector, say).
 type Plan struct {
 	pacer    *Pacer // set by SetCollector
 	req      Request
