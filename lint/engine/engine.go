@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -125,6 +126,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	e.records.collectIfLarge()
 	e.res.Findings = e.records.findings()
 	e.res.Findings = Dedupe(e.res.Findings)
+	e.markSharedFiles()
 	e.res.Problems = SortProblems(e.res.Problems)
 	slices.SortStableFunc(e.res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
 	return e.res
@@ -152,6 +154,22 @@ type engine struct {
 	deployments map[string]int
 	rawRefs     map[*lint.ObjectRef]bool
 	rawFindings map[rawFinding]bool
+	// variantFiles are the files objects of each variant start in.
+	variantFiles map[variantFile]bool
+}
+
+// variantFile is a file that objects of a variant (a value set, an overlay) start in.
+type variantFile struct{ file, variant string }
+
+// markSharedFiles marks the findings whose file objects of several variants start in.
+func (e *engine) markSharedFiles() {
+	variants := map[string]int{}
+	for vf := range e.variantFiles {
+		variants[vf.file]++
+	}
+	for i := range e.res.Findings {
+		e.res.Findings[i].sharedFile = variants[e.res.Findings[i].Pos.File] > 1
+	}
 }
 
 // rawFinding is a set rule's finding about a raw object, by rule and position.
@@ -290,6 +308,7 @@ func (e *engine) checkDocuments() {
 	var skipped []lint.Skip
 	var ignores []*lint.Ignore
 	inputObjects := map[int]int{}
+	variantFiles := map[variantFile]bool{}
 	c := &checker{e: e, out: &recordWriter{rs: &e.records}, buckets: make([]lint.Bucket, len(e.sources)),
 		collected: make([]bool, len(e.sources)), strs: map[string]string{}}
 	for i, src := range e.sources {
@@ -309,6 +328,9 @@ func (e *engine) checkDocuments() {
 		for oi, o := range objs {
 			objects++
 			ignores = append(ignores, o.Ref().Ignores...)
+			if v := o.Ref().Variant; v != "" {
+				variantFiles[variantFile{o.Root().Place().Pos.File, v}] = true
+			}
 			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
 			in := lint.InputsOf(o)
 			clear(c.collected)
@@ -342,6 +364,10 @@ func (e *engine) checkDocuments() {
 		e.res.InputObjects[i] += n
 	}
 	e.res.Ignores = append(e.res.Ignores, ignores...)
+	if e.variantFiles == nil {
+		e.variantFiles = map[variantFile]bool{}
+	}
+	maps.Copy(e.variantFiles, variantFiles)
 	if e.rawRefs == nil {
 		e.rawRefs = map[*lint.ObjectRef]bool{}
 	}

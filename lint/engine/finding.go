@@ -13,7 +13,7 @@ type Finding struct {
 	Message string
 	lint.Place
 	// Variants lists the Helm value sets or Kustomize overlays that produced the same finding at
-	// the same place, when there was more than one.
+	// the same place.
 	Variants []string
 	// Suppression is set when an inline ignore covers the finding. Suppressed findings do not
 	// count for --fail-on but stay in SARIF, marked, rather than disappearing.
@@ -23,6 +23,19 @@ type Finding struct {
 	Level lint.Level
 	// Baseline is BaselineNew or BaselineUnchanged when the run compares against a baseline.
 	Baseline BaselineState
+	// sharedFile is set when the finding's file is built by several variants: a base several
+	// overlays include, a template several value sets render.
+	sharedFile bool
+}
+
+// NamedVariants are the variants a report names with the finding: those that produced it when
+// its file is built by several, so that a reader of a shared base or template can tell which
+// overlay or value set to look at. A file only one variant builds names none.
+func (f *Finding) NamedVariants() []string {
+	if len(f.Variants) > 1 || f.sharedFile {
+		return f.Variants
+	}
+	return nil
 }
 
 // Counted reports whether the finding counts for --fail-on and the totals, and is listed in

@@ -178,3 +178,27 @@ spec:
 		t.Errorf("finding %s: %s", f.Pos, f.Message)
 	}
 }
+
+// TestNamedVariants: a finding on a base several overlays build names the overlays that produced
+// it, however few, so that a reader of the base can tell where to look; a base one overlay builds
+// names none.
+func TestNamedVariants(t *testing.T) {
+	dir := linttest.WriteFiles(t, overlays)
+	for _, c := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"."}, "[overlays/prod]"},
+		{[]string{"overlays/prod"}, "[]"},
+	} {
+		req := linttest.Only(rules.NamespaceWithoutNetworkPolicy)
+		req.Paths, req.Root, req.WorkDir = c.paths, dir, dir
+		res := linttest.Lint(t, req)
+		if len(res.Findings) != 1 {
+			t.Fatalf("%v: got %d findings, want 1", c.paths, len(res.Findings))
+		}
+		if got := fmt.Sprint(res.Findings[0].NamedVariants()); got != c.want {
+			t.Errorf("%v: named variants %s, want %s", c.paths, got, c.want)
+		}
+	}
+}

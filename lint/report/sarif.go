@@ -247,12 +247,13 @@ func (run *Run) sarifResult(f *engine.Finding, index map[string]int) *sarif.Resu
 }
 
 // messageWithVariants is the finding's message, naming the value sets or overlays that produced
-// it when there was more than one.
+// it (engine.Finding.NamedVariants).
 func messageWithVariants(f *engine.Finding) string {
-	if len(f.Variants) < 2 {
+	vs := f.NamedVariants()
+	if vs == nil {
 		return f.Message
 	}
-	return f.Message + " (in " + strings.Join(f.Variants, ", ") + ")"
+	return f.Message + " (in " + strings.Join(vs, ", ") + ")"
 }
 
 func (run *Run) physical(p lint.Pos) *sarif.PhysicalLocation {

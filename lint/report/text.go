@@ -82,8 +82,8 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 		}
 		flushProblems(&f.Pos)
 		msg := f.Message
-		if len(f.Variants) > 1 {
-			msg += " [" + strings.Join(f.Variants, ", ") + "]"
+		if vs := f.NamedVariants(); vs != nil {
+			msg += " [" + strings.Join(vs, ", ") + "]"
 		}
 		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, printable(f.Pos.String())), paint(levelColor[f.Level], f.Level.String()),
 			paint(ansiGray, f.Rule.ID+":"), printable(msg))
