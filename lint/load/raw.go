@@ -98,7 +98,7 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 						"one the chart reads with .Files, linted where the chart renders it")
 				default:
 					s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
-						Message: "looks like a Helm template (has {{ }}) outside a chart; skipped: lint the chart folder (with Chart.yaml) instead"})
+						Message: "looks like a template (has {{ }}) outside a Helm chart; skipped: lint what renders it instead (a chart folder with Chart.yaml, or the rendered output with `ekslint lint -`)"})
 				}
 				noted = true
 				continue

@@ -110,7 +110,7 @@ func TestHelmTemplateOutsideChart(t *testing.T) {
 		"deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
 	}, everyObject)
 	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Note || res.Problems[0].Pos.Line != 4 ||
-		!strings.Contains(res.Problems[0].Message, "looks like a Helm template") {
+		!strings.Contains(res.Problems[0].Message, "looks like a template") {
 		t.Fatalf("problems = %v", res.Problems)
 	}
 	if res.ExitCode(lint.Error) != engine.ExitClean {
