@@ -3,6 +3,7 @@ package helm
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,7 +43,28 @@ func (r *rendering) renderError(err error) error {
 		}
 		pos = sourcePos(t.file, line, col)
 	}
-	return &errChart{pos, renderMessage(msg)}
+	out := renderMessage(msg)
+	if valueDemanded.MatchString(msg) {
+		out += r.ci.valuesHint()
+	}
+	return &errChart{pos, out}
+}
+
+// valueDemanded finds a render that failed because a template asked for a value: `required`, or
+// `fail` (which charts call when a value is missing or wrong); Helm words only their errors so.
+var valueDemanded = regexp.MustCompile(`^execution error at \(`)
+
+// valuesHint says how to give a chart the values its templates demand: a chart that cannot
+// render with its own values.yaml fails every run until it is linted with values.
+func (ci *chartInput) valuesHint() string {
+	hint := " (lint the chart with the values it needs: --set, --values, or value sets in .ekslint.yaml"
+	for _, f := range ci.files {
+		if strings.HasPrefix(f.name, "ci/") && path.Ext(f.name) == ".yaml" {
+			hint += "; its ci/ folder holds values files for chart-testing, e.g. --values " + f.text.Name
+			break
+		}
+	}
+	return hint + ")"
 }
 
 // sourcePos maps a line and 0-based byte column in the rendered (rewritten) template back to the

@@ -95,7 +95,7 @@ func TestBadCorpusCharts(t *testing.T) {
 		level     lint.Level
 		message   string
 	}{
-		{"helm-fail-call", "templates/cm.yaml:1:39", lint.Error, `^rendering failed: requiredThing must be set$`},
+		{"helm-fail-call", "templates/cm.yaml:1:39", lint.Error, `^rendering failed: requiredThing must be set \(lint the chart with the values it needs: --set, --values, or value sets in \.ekslint\.yaml\)$`},
 		{"helm-lookup", "templates/secret.yaml:1:18", lint.Note, `lookup, which returns an empty result`},
 		{"helm-missing-dependency", "Chart.yaml:6:3", lint.Error, `dependency "postgresql" 16.x.x from oci://registry-1.docker.io/bitnamicharts is enabled but not in charts/; run .helm dependency build.`},
 		{"helm-recursive-include", "templates/_helpers.tpl:1:25", lint.Error, `include "loop" calls itself more than 1000 times`},
@@ -519,11 +519,12 @@ func TestInputProblems(t *testing.T) {
 			helm.Options{}, lint.Error, "templates/dup.yaml:7:5", `^rendered output: duplicate key "b" \(first at templates/_h.tpl:3\):`},
 		{"required value",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "a: {{ required \"set a, please\" .Values.a }}\n"},
-			helm.Options{}, lint.Error, "templates/cm.yaml:1:7", `^rendering failed: set a, please$`},
+			helm.Options{}, lint.Error, "templates/cm.yaml:1:7", `^rendering failed: set a, please \(lint the chart with the values it needs`},
 		{"required in a helper, at the outermost include (Helm's error names no other line)",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.storage\" -}}\nbucket: {{ required \"set bucket\" .Values.bucket }}\n{{- end -}}\n",
-				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  config.yaml: |\n    {{- include \"x.storage\" . | nindent 4 }}\n"},
-			helm.Options{}, lint.Error, "templates/cm.yaml:7:9", `^rendering failed: set bucket$`},
+				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  config.yaml: |\n    {{- include \"x.storage\" . | nindent 4 }}\n",
+				"ci/values.yaml":    "bucket: b\n"},
+			helm.Options{}, lint.Error, "templates/cm.yaml:7:9", `^rendering failed: set bucket \(lint the chart with the values it needs: .*; its ci/ folder holds values files for chart-testing, e\.g\. --values ci/values\.yaml\)$`},
 		{"include of a name no define has (kube-linter's subchart, linted alone)",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"mychart.fullname\" . }}\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:4:12", `^rendering failed: no define named "mychart.fullname" in the chart or its dependencies$`},
