@@ -230,7 +230,7 @@ func valueOf(s *site) string {
 	case fHostNetwork, fHostPID, fHostIPC, fPodHostProcess, fPodRunAsNonRoot, fPrivileged,
 		fAllowPrivilegeEscalation, fRunAsNonRoot, fHostProcess:
 		return strconv.FormatBool(s.b)
-	case fPodRunAsUser, fRunAsUser, fHostPort:
+	case fPodRunAsUser, fRunAsUser, fHostPort, fHostNetworkPort:
 		return strconv.FormatInt(s.n, 10)
 	case fVolume:
 		if slices.Contains(s.list, "hostPath") {
@@ -357,6 +357,8 @@ func (b *psBreach) String() string {
 		return who + " drops " + b.value + ", not ALL"
 	case fHostPort:
 		return who + " binds hostPort " + b.value
+	case fHostNetworkPort:
+		return who + " binds hostPort " + b.value + " through hostNetwork"
 	case fProbeHost:
 		return who + " sets " + b.value
 	}

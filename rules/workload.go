@@ -738,7 +738,9 @@ var HostNetwork = &lint.Rule{
 		"how node agents run, and the CNI (aws-node), kube-proxy, node exporters and the node termination handler " +
 		"need the host network by design, so standard EKS add-ons would otherwise fail every CI run. The note still " +
 		"says that the agent can act as the node, so that each one is given an IAM role of its own. Every other " +
-		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike.",
+		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike. Such a pod also binds " +
+		"each container port on the node (the API server sets its hostPort to its containerPort), which " +
+		"k8s-host-port leaves to this rule, whether hostPort is written or not.",
 	Check: func(p *lint.Pass) {
 		o := p.Object
 		hn := o.PodSpec().Get("hostNetwork")
