@@ -267,6 +267,13 @@ func (p *podItem) place(b *psBreach) lint.Place {
 	return at.place(p.object, b.path)
 }
 
+// sameAs reports whether two breaches say the same: the same field, subject and value, failing
+// the same check for the same reason.
+func (b *psBreach) sameAs(o *psBreach) bool {
+	return b.check == o.check && b.field == o.field && b.missing == o.missing && b.kind == o.kind &&
+		b.name == o.name && b.value == o.value && b.reason == o.reason
+}
+
 // subject names what a container field belongs to.
 func (b *psBreach) subject() string { return describeKind(b.kind, b.name) }
 
@@ -466,7 +473,9 @@ func (st standard) set() lint.SetCheck {
 
 // eachPlace calls report once per position with the breaches there that sort puts in the same
 // class (sort returns -1 to leave a breach out): the engine keeps one finding per rule and
-// position, so breaches at one position must make one finding.
+// position, so breaches at one position must make one finding. Breaches that say the same are
+// given once: a container repeated by a YAML alias (`- *c`) breaks each control twice, on the
+// anchor's lines, in the same words.
 func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Place, class int, group []*psBreach)) {
 	type sorted struct {
 		b     *psBreach
@@ -486,9 +495,11 @@ func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Plac
 		for n < len(kept) && p.position(kept[n].b) == p.position(kept[0].b) && kept[n].class == kept[0].class {
 			n++
 		}
-		group := make([]*psBreach, n)
-		for i := range group {
-			group[i] = kept[i].b
+		group := make([]*psBreach, 0, n)
+		for _, k := range kept[:n] {
+			if !slices.ContainsFunc(group, k.b.sameAs) {
+				group = append(group, k.b)
+			}
 		}
 		report(p.place(kept[0].b), kept[0].class, group)
 		kept = kept[n:]

@@ -578,7 +578,8 @@ func awsAuthEntries(o *lint.Object) awsAuth {
 // embeddedFindings gathers findings inside aws-auth's strings by where they land. In a literal
 // block scalar (`mapRoles: |`) each lands on its own line; in any other string all land on the
 // field itself, and the engine keeps one finding per rule and place, so findings sharing a place
-// are merged into one report rather than lost.
+// are merged into one report rather than lost. A finding already there is not added again: an
+// entry repeated by a YAML alias (`- *ops`) finds the same at the anchor's lines.
 type embeddedFindings struct {
 	order []embeddedFinding
 	index map[embeddedKey]int
@@ -598,7 +599,9 @@ type embeddedFinding struct {
 func (f *embeddedFindings) add(at lint.Node, list, item string) {
 	key := embeddedKey{at.Place().Pos, list}
 	if i, ok := f.index[key]; ok {
-		f.order[i].items = append(f.order[i].items, item)
+		if !slices.Contains(f.order[i].items, item) {
+			f.order[i].items = append(f.order[i].items, item)
+		}
 		return
 	}
 	if f.index == nil {
