@@ -428,8 +428,8 @@ var NamespacePSSUnlabelled = &lint.Rule{
 			return
 		}
 		if enforce := o.Get("metadata", "labels", api.EnforceLevelLabel); !enforce.Exists() {
-			p.Report(enforce, "namespace %q has no %s label, so PodSecurity admission lets any pod in; label it baseline or restricted",
-				o.Name(), api.EnforceLevelLabel)
+			p.Report(enforce, "namespace %s has no %s label, so PodSecurity admission lets any pod in; label it baseline or restricted",
+				lint.QuoteName(o.Name()), api.EnforceLevelLabel)
 		}
 	},
 }
@@ -572,9 +572,9 @@ func checkAdmission(items []psItem, s *lint.SetPass) {
 func podsOf(obj *lint.ObjectRef, lv api.LevelVersion) string {
 	policy := "Pod Security " + strconv.Quote(lv.String())
 	if obj.Kind == "Pod" {
-		return fmt.Sprintf("Pod %q under %s", obj.Name, policy)
+		return describeRef(obj) + " under " + policy
 	}
-	return fmt.Sprintf("the pods of %s %q under %s", obj.Kind, obj.Name, policy)
+	return "the pods of " + describeRef(obj) + " under " + policy
 }
 
 // invalidLabels reports the pod-security labels of a namespace whose values PodSecurity admission
