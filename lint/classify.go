@@ -303,8 +303,8 @@ func validateWorkload(o *Object) []Problem {
 	if containers.Len() == 0 {
 		// Valid YAML and still lintable, so a warning, not an input error: partial manifests are
 		// common in test data, and a cut-short file is worth a word either way.
-		ps = append(ps, Problem{Pos: containers.Place().Pos, Level: Warning, Subject: o.ID.String(), Message: fmt.Sprintf(
-			"%s: %s has no containers; a pod needs at least one (is the file cut short?)", o.ID.String(), spec.Path())})
+		ps = append(ps, Problem{Pos: containers.Place().Pos, Level: Warning, Subject: o.ID.Describe(), Message: fmt.Sprintf(
+			"%s: %s has no containers; a pod needs at least one (is the file cut short?)", o.ID.Describe(), spec.Path())})
 		return ps
 	}
 	for _, list := range []Node{containers, spec.Get("initContainers")} {
@@ -334,7 +334,7 @@ func typeProblem(o *Object, n Node, want string) Problem {
 	p := Problem{Pos: n.Place().Pos, Level: Error}
 	who := ""
 	if o.ID.Kind != "" {
-		p.Subject = o.ID.String()
+		p.Subject = o.ID.Describe()
 		who = p.Subject + ": "
 	}
 	p.Message = fmt.Sprintf("%s%s must be %s, not %s; not linted", who, n.Path(), want, DescribeValue(n.val))

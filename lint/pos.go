@@ -3,6 +3,7 @@ package lint
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,8 @@ type ObjectID struct {
 // every such object is distinct, even where two share a generateName.
 func (id *ObjectID) Generated() bool { return strings.HasSuffix(id.Name, "*") }
 
+// String names the object as fingerprints and sorting know it, `Deployment shop/web`; messages
+// use Describe.
 func (id *ObjectID) String() string {
 	if id == nil {
 		return ""
@@ -98,6 +101,30 @@ func (id *ObjectID) String() string {
 	}
 	b.WriteString(id.Name)
 	return b.String()
+}
+
+// noName stands in messages for the name of an object that has none (a partial manifest, a
+// patch): `Pod (no name)` says what is missing, where `Pod ""` and `Pod :` read as a slip.
+const noName = "(no name)"
+
+// QuoteName writes an object's name as messages quote it, `"web"`, or `(no name)` when it has none.
+func QuoteName(name string) string {
+	if name == "" {
+		return noName
+	}
+	return strconv.Quote(name)
+}
+
+// Describe names the object in a problem's message: `Deployment shop/web`, and `Pod (no name)`
+// for an object without a name. String leaves the name empty, as the fingerprints of findings
+// recorded in baselines have it.
+func (id *ObjectID) Describe() string {
+	if id != nil && id.Name == "" {
+		named := *id
+		named.Name = noName
+		return named.String()
+	}
+	return id.String()
 }
 
 // A Problem is an input that could not be read or linted as written (Level Error: the run exits

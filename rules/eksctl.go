@@ -81,14 +81,11 @@ type heldReports struct {
 // holdReports runs check on a ClusterConfig and holds what it reports.
 func holdReports(p *lint.Pass, check func(*lint.Pass)) heldReports {
 	o := p.Object
-	held := heldReports{
+	return heldReports{
 		cluster: clusterNameOf(o),
 		defines: definesCluster(o),
+		reports: holdDiagnostics(p, check),
 	}
-	q := *p
-	q.Emit = func(d lint.Diagnostic) { held.reports = append(held.reports, d) }
-	check(&q)
-	return held
 }
 
 // reportJudged reports what was held about the configs judged for their cluster (see

@@ -115,8 +115,8 @@ spec:
 				isolated, open := ns.defaultDeny(dir)
 				switch {
 				case open != nil:
-					s.Report(open.at, "NetworkPolicy %q allows all %s traffic to every pod of namespace %q, which "+
-						"undoes the default deny; allow only the peers and ports the pods need", open.policy, dir, ns.name)
+					s.Report(open.at, "NetworkPolicy %s allows all %s traffic to every pod of namespace %q, which "+
+						"undoes the default deny; allow only the peers and ports the pods need", lint.QuoteName(open.policy), dir, ns.name)
 				case !isolated:
 					missing = append(missing, dir)
 				}
@@ -131,7 +131,7 @@ spec:
 				denied := missing[0].other()
 				pol := ns.isolating(denied)
 				s.Report(pol.policy.typesAt, "namespace %q denies %s by default but not %s: add %s to the policyTypes "+
-					"of NetworkPolicy %q", ns.name, denied, missing[0], missing[0], pol.name)
+					"of NetworkPolicy %s", ns.name, denied, missing[0], missing[0], lint.QuoteName(pol.name))
 			}
 		}
 	}),
@@ -182,8 +182,8 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 					r := &pol.policy.egressRules[i]
 					ok, reason := r.allowsDNS(ns.name, kubeSystem)
 					if ok && !pol.policy.egress {
-						ok, reason = false, fmt.Sprintf("the policyTypes of NetworkPolicy %q leave out Egress, so its "+
-							"egress rules are ignored; add Egress to policyTypes", pol.name)
+						ok, reason = false, fmt.Sprintf("the policyTypes of NetworkPolicy %s leave out Egress, so its "+
+							"egress rules are ignored; add Egress to policyTypes", lint.QuoteName(pol.name))
 					}
 					if ok {
 						dns = true
@@ -196,12 +196,12 @@ var DefaultDenyBlocksDNS = &lint.Rule{
 			}
 			switch {
 			case !dns && nearMiss != nil:
-				s.Report(nearMiss.at, "this egress rule of NetworkPolicy %q does not allow DNS, which NetworkPolicy %q "+
-					"blocks in namespace %q: %s", nearMissPolicy, deny.name, ns.name, why)
+				s.Report(nearMiss.at, "this egress rule of NetworkPolicy %s does not allow DNS, which NetworkPolicy %s "+
+					"blocks in namespace %q: %s", lint.QuoteName(nearMissPolicy), lint.QuoteName(deny.name), ns.name, why)
 			case !dns:
-				s.Report(deny.policy.egressAt, "NetworkPolicy %q denies all egress in namespace %q and no policy allows "+
+				s.Report(deny.policy.egressAt, "NetworkPolicy %s denies all egress in namespace %q and no policy allows "+
 					"DNS, so pods cannot resolve names; allow UDP and TCP 53 to kube-system pods labelled k8s-app: kube-dns",
-					deny.name, ns.name)
+					lint.QuoteName(deny.name), ns.name)
 			}
 		}
 	}),
@@ -243,8 +243,8 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 				if !run.own(pol) || pol.policy.selectsAll() || ns.anySelected(sel) {
 					continue
 				}
-				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %q matches no pod template of the %s in "+
-					"namespace %q, so the policy protects nothing; fix the labels", sel, pol.name, quantity(len(ns.workloads), "workload"), ns.name)
+				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %s matches no pod template of the %s in "+
+					"namespace %q, so the policy protects nothing; fix the labels", sel, lint.QuoteName(pol.name), quantity(len(ns.workloads), "workload"), ns.name)
 			}
 		}
 	}),

@@ -316,24 +316,35 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 		"fetch the node role's credentials from IMDS and act as the node: pull any image, describe the VPC and, " +
 		"with the CNI policy, rewire pod networking. Pods that need AWS should use IRSA or Pod Identity. EKS " +
 		"Best Practices: block pod access to IMDS, hop limit 1.",
-	Fix: "Set `disablePodIMDS: true` on the node group (it conflicts with `iam.withAddonPolicies`: move those to " +
-		"IRSA or Pod Identity first), or `MetadataOptions.HttpPutResponseHopLimit: 1` in the launch template.",
+	Fix: "Set `disablePodIMDS: true` on the node group, or `MetadataOptions.HttpPutResponseHopLimit: 1` in the launch " +
+		"template. eksctl refuses `disablePodIMDS: true` beside `iam.withAddonPolicies`, whose add-ons get their " +
+		"permissions through IMDS: give those add-ons' service accounts roles of their own first " +
+		"(`iam.podIdentityAssociations` with `wellKnownPolicies`, an `addons[]` entry's `podIdentityAssociations`, " +
+		"or IRSA with `iam.serviceAccounts`), then remove `withAddonPolicies`.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", ""),
 		Good: eksctlCluster("", "    disablePodIMDS: true\n"),
 	},
 	Notes: "Pods with `hostNetwork: true` still reach IMDS (see k8s-host-network). A CloudFormation launch template " +
-		"without a hop limit gets EC2's default of 1 and is not reported.",
+		"without a hop limit gets EC2's default of 1 and is not reported. For a node group with " +
+		"`iam.withAddonPolicies` the message says to move those add-ons to Pod Identity or IRSA before setting " +
+		"`disablePodIMDS: true`, since eksctl refuses the two together.",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			for _, ng := range o.NodeGroups() {
 				podIMDS := ng.Get("disablePodIMDS")
+				fix := "set disablePodIMDS: true"
+				if on := enabledAddonPolicies(ng); len(on) > 0 {
+					fix = fmt.Sprintf("eksctl refuses disablePodIMDS beside iam.withAddonPolicies (%s), so first give those "+
+						"add-ons' service accounts roles of their own with Pod Identity or IRSA and remove withAddonPolicies, "+
+						"then set disablePodIMDS: true", strings.Join(on, ", "))
+				}
 				switch {
 				case podIMDS.IsTrue() || eksctlLaunchTemplate(ng):
 				case podIMDS.Exists():
-					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials (disablePodIMDS is not true, hop limit 2); set disablePodIMDS: true", ngName(ng))
+					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials (disablePodIMDS is not true, hop limit 2); %s", ngName(ng), fix)
 				default:
-					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials: eksctl defaults disablePodIMDS to false (hop limit 2); set disablePodIMDS: true", ngName(ng))
+					p.Report(podIMDS, "node group %s lets pods reach IMDS and the node role's credentials: eksctl defaults disablePodIMDS to false (hop limit 2); %s", ngName(ng), fix)
 				}
 			}
 			return
@@ -412,6 +423,20 @@ var NodegroupSingleAZ = &lint.Rule{
 // the node role (pkg/cfn/builder/iam_helper.go).
 var addonPolicies = []string{"autoScaler", "externalDNS", "certManager", "ebs", "efs", "fsx", "awsLoadBalancerController",
 	"albIngress", "cloudWatch", "xRay", "appMesh", "appMeshPreview", "imageBuilder"}
+
+// enabledAddonPolicies are the iam.withAddonPolicies a node group turns on. eksctl refuses
+// disablePodIMDS: true beside any of them (validation.go: "disablePodIMDS and
+// iam.withAddonPolicies cannot be set at the same time"): the add-ons reach their permissions
+// through IMDS.
+func enabledAddonPolicies(ng lint.NodeGroup) []string {
+	var on []string
+	for _, f := range addonPolicies {
+		if ng.Get("iam", "withAddonPolicies", f).IsTrue() {
+			on = append(on, f)
+		}
+	}
+	return on
+}
 
 var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
 	ID:        "eks-nodegroup-addon-policies-on-node-role",

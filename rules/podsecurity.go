@@ -173,10 +173,15 @@ var HostPort = &lint.Rule{
 		Good: deployment("", "          ports:\n            - containerPort: 8080\n"),
 	},
 	Equivalents: []string{"Polaris hostPortSet", "Trivy KSV-0024"},
-	Notes: libraryNote + infrastructureNote + " The API server fills in hostPort with the containerPort for " +
-		"`hostNetwork: true` pods; ekslint reads the manifest as written, so such a pod is reported by " +
-		"k8s-host-network only.",
-	Set: standard{level: api.LevelBaseline, checks: checkIDs("hostPorts"),
+	Notes: libraryNote + infrastructureNote + " A `hostNetwork: true` pod binds every port of its init and app " +
+		"containers on the node: the API server sets each hostPort to its containerPort before admission (and " +
+		"refuses any other value), so `hostPort` written equal to `containerPort` there changes nothing, and " +
+		"removing it would not either. Such ports are not reported here, written or not; k8s-host-network reports " +
+		"the pod, since `hostNetwork` is the field to remove. The Pod Security verdict does not change: the library " +
+		"refuses those host ports at exactly the levels and versions where it refuses `hostNetwork`, and " +
+		"k8s-pss-admission-rejected names both on the `hostNetwork` line. A hostPort that differs from " +
+		"`containerPort` on such a pod is still reported (the API server refuses the pod; removing it is the fix).",
+	Set: standard{level: api.LevelBaseline, checks: checkIDs("hostPorts"), fields: fields(fHostPort),
 		why: "the baseline Pod Security Standard forbids host ports"}.set(),
 }
 
@@ -423,8 +428,8 @@ var NamespacePSSUnlabelled = &lint.Rule{
 			return
 		}
 		if enforce := o.Get("metadata", "labels", api.EnforceLevelLabel); !enforce.Exists() {
-			p.Report(enforce, "namespace %q has no %s label, so PodSecurity admission lets any pod in; label it baseline or restricted",
-				o.Name(), api.EnforceLevelLabel)
+			p.Report(enforce, "namespace %s has no %s label, so PodSecurity admission lets any pod in; label it baseline or restricted",
+				lint.QuoteName(o.Name()), api.EnforceLevelLabel)
 		}
 	},
 }
@@ -567,9 +572,9 @@ func checkAdmission(items []psItem, s *lint.SetPass) {
 func podsOf(obj *lint.ObjectRef, lv api.LevelVersion) string {
 	policy := "Pod Security " + strconv.Quote(lv.String())
 	if obj.Kind == "Pod" {
-		return fmt.Sprintf("Pod %q under %s", obj.Name, policy)
+		return describeRef(obj) + " under " + policy
 	}
-	return fmt.Sprintf("the pods of %s %q under %s", obj.Kind, obj.Name, policy)
+	return "the pods of " + describeRef(obj) + " under " + policy
 }
 
 // invalidLabels reports the pod-security labels of a namespace whose values PodSecurity admission

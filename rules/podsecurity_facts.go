@@ -230,7 +230,7 @@ func valueOf(s *site) string {
 	case fHostNetwork, fHostPID, fHostIPC, fPodHostProcess, fPodRunAsNonRoot, fPrivileged,
 		fAllowPrivilegeEscalation, fRunAsNonRoot, fHostProcess:
 		return strconv.FormatBool(s.b)
-	case fPodRunAsUser, fRunAsUser, fHostPort:
+	case fPodRunAsUser, fRunAsUser, fHostPort, fHostNetworkPort:
 		return strconv.FormatInt(s.n, 10)
 	case fVolume:
 		if slices.Contains(s.list, "hostPath") {
@@ -265,6 +265,13 @@ func (p *podItem) place(b *psBreach) lint.Place {
 		}
 	}
 	return at.place(p.object, b.path)
+}
+
+// sameAs reports whether two breaches say the same: the same field, subject and value, failing
+// the same check for the same reason.
+func (b *psBreach) sameAs(o *psBreach) bool {
+	return b.check == o.check && b.field == o.field && b.missing == o.missing && b.kind == o.kind &&
+		b.name == o.name && b.value == o.value && b.reason == o.reason
 }
 
 // subject names what a container field belongs to.
@@ -357,6 +364,8 @@ func (b *psBreach) String() string {
 		return who + " drops " + b.value + ", not ALL"
 	case fHostPort:
 		return who + " binds hostPort " + b.value
+	case fHostNetworkPort:
+		return who + " binds hostPort " + b.value + " through hostNetwork"
 	case fProbeHost:
 		return who + " sets " + b.value
 	}
@@ -464,7 +473,9 @@ func (st standard) set() lint.SetCheck {
 
 // eachPlace calls report once per position with the breaches there that sort puts in the same
 // class (sort returns -1 to leave a breach out): the engine keeps one finding per rule and
-// position, so breaches at one position must make one finding.
+// position, so breaches at one position must make one finding. Breaches that say the same are
+// given once: a container repeated by a YAML alias (`- *c`) breaks each control twice, on the
+// anchor's lines, in the same words.
 func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Place, class int, group []*psBreach)) {
 	type sorted struct {
 		b     *psBreach
@@ -484,9 +495,11 @@ func (p *podItem) eachPlace(sort func(b *psBreach) int, report func(at lint.Plac
 		for n < len(kept) && p.position(kept[n].b) == p.position(kept[0].b) && kept[n].class == kept[0].class {
 			n++
 		}
-		group := make([]*psBreach, n)
-		for i := range group {
-			group[i] = kept[i].b
+		group := make([]*psBreach, 0, n)
+		for _, k := range kept[:n] {
+			if !slices.ContainsFunc(group, k.b.sameAs) {
+				group = append(group, k.b)
+			}
 		}
 		report(p.place(kept[0].b), kept[0].class, group)
 		kept = kept[n:]

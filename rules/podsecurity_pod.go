@@ -50,6 +50,11 @@ const (
 	fCapAdd   // one entry of capabilities.add
 	fCapDrop  // capabilities.drop as a whole
 	fHostPort // one entry of ports with a hostPort
+	// fHostNetworkPort is a port of an init or app container of a hostNetwork pod whose hostPort
+	// is unset or equals its containerPort: the API server sets it to the containerPort before
+	// admission (SetDefaults_Pod), so the pod binds that port of the node whether the manifest
+	// says so or not. It lands on hostNetwork, the field whose removal unbinds it.
+	fHostNetworkPort
 	fProbeHost
 	numFields
 	// fUnlocated marks a failure the locator could not trace to a field (it is reported at the
@@ -322,11 +327,17 @@ func (p *psPod) readContainer(kind containerKind, c lint.Node) {
 			p.readCapabilities(caps, i)
 		}
 	}
+	hostNetwork := p.podSite(fHostNetwork)
 	for _, port := range c.Get("ports").Items() {
-		if hp := port.Get("hostPort"); hp.Exists() {
-			if v, ok := hp.Int(); ok && v != 0 && v == int64(int32(v)) {
-				p.add(site{field: fHostPort, container: i, at: hp, n: v})
+		host, _ := port32(port.Get("hostPort"))
+		if hostNetwork >= 0 && kind != ephemeralContainer {
+			if cp, ok := port32(port.Get("containerPort")); ok && cp != 0 && (host == 0 || host == cp) {
+				p.add(site{field: fHostNetworkPort, container: i, at: p.sites[hostNetwork].at, n: cp})
+				continue
 			}
+		}
+		if host != 0 {
+			p.add(site{field: fHostPort, container: i, at: port.Get("hostPort"), n: host})
 		}
 	}
 	for hi, path := range probeHandlers {
@@ -342,6 +353,18 @@ func (p *psPod) readContainer(kind containerKind, c lint.Node) {
 			}
 		}
 	}
+}
+
+// port32 reads a port number field as corev1 holds it (an int32): 0 when it is missing, and 0 with
+// ok false when it is not an int32, which readPod takes as missing.
+func port32(n lint.Node) (int64, bool) {
+	if !n.Exists() {
+		return 0, true
+	}
+	if v, ok := n.Int(); ok && v == int64(int32(v)) {
+		return v, true
+	}
+	return 0, false
 }
 
 // readCapabilities reads container i's securityContext.capabilities.
@@ -601,7 +624,7 @@ func (p *psPod) apply(pr *podProbe, s *site) {
 		for i, c := range s.list {
 			caps.Drop[i] = corev1.Capability(c)
 		}
-	case fHostPort:
+	case fHostPort, fHostNetworkPort:
 		con.Ports = append(con.Ports, corev1.ContainerPort{HostPort: int32(s.n)})
 	case fProbeHost:
 		httpGet, tcpSocket := handlerActions(con, int(s.n))

@@ -37,7 +37,7 @@ var checkReads = map[policy.CheckID]fieldSet{
 	"hostNamespaces":             fields(fHostNetwork, fHostPID, fHostIPC),
 	"capabilities_baseline":      fields(fCapAdd),
 	"hostPathVolumes":            fields(fVolume),
-	"hostPorts":                  fields(fHostPort),
+	"hostPorts":                  fields(fHostPort, fHostNetworkPort),
 	"seccompProfile_baseline":    fields(fAnnotation, fPodSeccomp, fSeccomp),
 	"appArmorProfile":            fields(fAnnotation, fPodAppArmor, fAppArmor),
 	"procMount":                  fields(fProcMount),

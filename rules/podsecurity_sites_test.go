@@ -182,7 +182,7 @@ func comparePipeline(pod *psPod, meta *metav1.ObjectMeta, spec *corev1.PodSpec) 
 }
 
 // fullDecode decodes a workload as the API server does (YAML to JSON, then case-sensitive JSON
-// into the corev1 types, then the one default admission depends on) and returns its pod's
+// into the corev1 types, then the defaults admission depends on) and returns its pod's
 // metadata and spec. template is where the workload keeps its pod template (spec.template), ""
 // for a Pod: where a kind keeps it is the API's contract, not what this compares.
 func fullDecode(template string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpec, error) {
@@ -193,7 +193,7 @@ func fullDecode(template string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpe
 	if template == "" {
 		var pod corev1.Pod
 		err := sigsjson.UnmarshalCaseSensitivePreserveInts(js, &pod)
-		defaultVolumes(&pod.Spec)
+		defaultPod(&pod.Spec)
 		return &pod.ObjectMeta, &pod.Spec, err
 	}
 	var obj any
@@ -210,16 +210,31 @@ func fullDecode(template string, src []byte) (*metav1.ObjectMeta, *corev1.PodSpe
 	}
 	var tmpl corev1.PodTemplateSpec
 	err = sigsjson.UnmarshalCaseSensitivePreserveInts(js, &tmpl)
-	defaultVolumes(&tmpl.Spec)
+	defaultPod(&tmpl.Spec)
 	return &tmpl.ObjectMeta, &tmpl.Spec, err
 }
 
-// defaultVolumes makes a volume without a source an emptyDir, as the API server's defaulting
-// (SetDefaults_Volume) does before admission.
-func defaultVolumes(spec *corev1.PodSpec) {
+// defaultPod sets what the API server's defaulting sets before admission sees a pod: a volume
+// without a source is an emptyDir (SetDefaults_Volume), and on a hostNetwork pod each port of an
+// init or app container without a hostPort gets its containerPort as one (SetDefaults_Pod; since
+// Kubernetes 1.28 pods only, not the templates of workloads, but every pod a workload makes is
+// a pod).
+func defaultPod(spec *corev1.PodSpec) {
 	for i := range spec.Volumes {
 		if v := &spec.Volumes[i]; reflect.ValueOf(v.VolumeSource).IsZero() {
 			v.EmptyDir = &corev1.EmptyDirVolumeSource{}
+		}
+	}
+	if !spec.HostNetwork {
+		return
+	}
+	for _, list := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+		for i := range list {
+			for j := range list[i].Ports {
+				if port := &list[i].Ports[j]; port.HostPort == 0 {
+					port.HostPort = port.ContainerPort
+				}
+			}
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
@@ -282,7 +284,8 @@ func TestPodSecurityAgreement(t *testing.T) {
 			}
 			for _, id := range checkRules[c.ID] {
 				switch {
-				case id == "k8s-host-network" && !spec.HostNetwork, id == "k8s-host-pid-ipc" && !spec.HostPID && !spec.HostIPC:
+				case id == "k8s-host-network" && !spec.HostNetwork, id == "k8s-host-pid-ipc" && !spec.HostPID && !spec.HostIPC,
+					id == "k8s-host-port" && !hostPortsBeyondHostNetwork(spec):
 				default:
 					want[id] = true
 				}
@@ -306,6 +309,54 @@ func TestPodSecurityAgreement(t *testing.T) {
 		pods, undecodable, compared, len(workloads)*len(rules), len(pipelineDisagreements), ruleDisagreements, fired)
 	if len(workloads) < 100 {
 		t.Errorf("only %d workloads in the corpus: is it complete?", len(workloads))
+	}
+}
+
+// hostPortsBeyondHostNetwork reports whether a decoded pod has a host port that hostNetwork does
+// not give it anyway: any, unless the pod is hostNetwork, where the API server makes each init and
+// app container port's hostPort its containerPort.
+func hostPortsBeyondHostNetwork(spec *corev1.PodSpec) bool {
+	for _, list := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+		for _, c := range list {
+			for _, port := range c.Ports {
+				if port.HostPort != 0 && (!spec.HostNetwork || port.HostPort != port.ContainerPort) {
+					return true
+				}
+			}
+		}
+	}
+	for _, c := range spec.EphemeralContainers {
+		for _, port := range c.Ports {
+			if port.HostPort != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestHostNetworkPortsVerdict holds k8s-host-port's silence on the ports of a hostNetwork pod to
+// the library: at every level and policy version, a hostNetwork pod is refused with those host
+// ports exactly when it is refused without them, so leaving them to hostNetwork changes no
+// verdict k8s-pss-admission-rejected predicts.
+func TestHostNetworkPortsVerdict(t *testing.T) {
+	eval, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod := func(hostPort int32) *corev1.PodSpec {
+		return &corev1.PodSpec{HostNetwork: true, Containers: []corev1.Container{
+			{Name: "c", Ports: []corev1.ContainerPort{{ContainerPort: 9558, HostPort: hostPort}}}}}
+	}
+	for _, level := range []api.Level{api.LevelPrivileged, api.LevelBaseline, api.LevelRestricted} {
+		for minor := 0; minor <= 40; minor++ {
+			lv := api.LevelVersion{Level: level, Version: api.MajorMinorVersion(1, minor)}
+			with := policy.AggregateCheckResults(eval.EvaluatePod(lv, &metav1.ObjectMeta{}, pod(9558)))
+			without := policy.AggregateCheckResults(eval.EvaluatePod(lv, &metav1.ObjectMeta{}, pod(0)))
+			if with.Allowed != without.Allowed {
+				t.Errorf("%s: a hostNetwork pod is allowed %v with its host ports, %v without", lv, with.Allowed, without.Allowed)
+			}
+		}
 	}
 }
 

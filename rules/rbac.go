@@ -182,51 +182,142 @@ var RBACCanWriteAWSAuth = &lint.Rule{
 		"rbac-police counts both). Verbs counted: update, patch, delete and `*`, plus deletecollection without " +
 		"resourceNames (RBAC cannot restrict create or deletecollection by name, so those rules never allow them). " +
 		"create is not counted: it cannot change an existing aws-auth, and counting it would flag every " +
-		"leader-election Role in kube-system; impersonate means nothing on configmaps.",
-	Check: func(p *lint.Pass) {
-		o := p.Object
-		if !isRBACKind(o, "Role", "ClusterRole") || o.Kind() == "Role" && o.Namespace() != "kube-system" {
-			return
+		"leader-election Role in kube-system; impersonate means nothing on configmaps. A ClusterRole whose every " +
+		"binding in the input is a RoleBinding outside kube-system is not reported: a RoleBinding grants the " +
+		"ClusterRole's rules in its own namespace only (an operator's leader-election ClusterRole bound in the " +
+		"operator's namespace). One with no binding in the input is, since it may be bound elsewhere; so is one " +
+		"aggregated into other ClusterRoles (a label `<group>/aggregate-to-<role>`, as the built-in admin, edit and " +
+		"view select, or an aggregationRule of the input that selects it), whose bindings the input may not hold. " +
+		"A RoleBinding's namespace is its effective one, as for a Role (`default` for a raw manifest without one)." +
+		perDeployment,
+	Set: lint.Gather(collectAWSAuthGrants, func(items []awsAuthGrant, s *lint.SetPass) {
+		clusterWide := map[string]bool{} // ClusterRoles bound cluster-wide or in kube-system
+		bound := map[string]bool{}       // ClusterRoles bound at all
+		var aggregators []lint.LabelSelector
+		for _, it := range items {
+			if b := it.binding; b != nil {
+				bound[b.role] = true
+				clusterWide[b.role] = clusterWide[b.role] || b.clusterWide
+			}
+			aggregators = append(aggregators, it.aggregates...)
 		}
-		for _, r := range o.Get("rules").Items() {
-			if !hasAny(r.Get("apiGroups").Strings(), "", "*") || !hasAny(r.Get("resources").Strings(), "configmaps", "*") {
+		for _, it := range items {
+			r := it.role
+			if r == nil {
 				continue
 			}
-			names := r.Get("resourceNames")
-			named := names.Len() > 0
-			if named && !slices.Contains(names.Strings(), "aws-auth") {
-				continue
+			aggregated := r.aggregatedByConvention || slices.ContainsFunc(aggregators, func(sel lint.LabelSelector) bool {
+				return sel.Matches(r.labels)
+			})
+			if bound[r.name] && !clusterWide[r.name] && !aggregated {
+				continue // granted in namespaces other than kube-system only
 			}
-			writes := []string{"update", "patch", "delete", "*"}
-			if !named {
-				writes = append(writes, "deletecollection")
+			for _, d := range r.reports {
+				s.Emit(d)
 			}
-			var found []string
-			var first lint.Node
-			for _, v := range r.Get("verbs").Items() {
-				if slices.Contains(writes, v.Str()) {
-					if found == nil {
-						first = v
-					}
-					found = append(found, v.Str())
+		}
+	}),
+}
+
+// awsAuthGrant is what k8s-rbac-can-write-aws-auth keeps of an object: a ClusterRole that can
+// change aws-auth, with what the rule reports about it; a binding of a ClusterRole; or the
+// selectors of a ClusterRole that aggregates others (an item may be a ClusterRole of both kinds).
+type awsAuthGrant struct {
+	role       *awsAuthWriter
+	binding    *clusterRoleBinding
+	aggregates []lint.LabelSelector
+}
+
+// awsAuthWriter is a ClusterRole that can change aws-auth once bound cluster-wide.
+type awsAuthWriter struct {
+	name    string
+	labels  lint.Labels
+	reports []lint.Diagnostic
+	// aggregatedByConvention says a label asks for its rules to be aggregated into another
+	// ClusterRole (rbac.authorization.k8s.io/aggregate-to-edit), which the input need not hold.
+	aggregatedByConvention bool
+}
+
+// clusterRoleBinding is a RoleBinding or ClusterRoleBinding of a ClusterRole, and whether it
+// grants the role's rules where aws-auth is: cluster-wide, or in kube-system.
+type clusterRoleBinding struct {
+	role        string
+	clusterWide bool
+}
+
+func collectAWSAuthGrants(p *lint.Pass) (awsAuthGrant, bool) {
+	o := p.Object
+	switch {
+	case isRBACKind(o, "Role"):
+		if o.Namespace() == "kube-system" {
+			reportAWSAuthWrites(p)
+		}
+	case isRBACKind(o, "ClusterRole"):
+		var g awsAuthGrant
+		for _, sel := range o.Get("aggregationRule", "clusterRoleSelectors").Items() {
+			g.aggregates = append(g.aggregates, lint.SelectorOf(sel))
+		}
+		if reports := holdDiagnostics(p, reportAWSAuthWrites); len(reports) > 0 {
+			labels := o.Labels()
+			g.role = &awsAuthWriter{name: o.Name(), labels: labels, reports: reports}
+			for k := range labels.All() {
+				name := k[strings.LastIndex(k, "/")+1:]
+				g.role.aggregatedByConvention = g.role.aggregatedByConvention || strings.HasPrefix(name, "aggregate-to-")
+			}
+		}
+		return g, g.role != nil || g.aggregates != nil
+	case isRBACKind(o, "RoleBinding", "ClusterRoleBinding"):
+		ref := o.Get("roleRef")
+		if ref.Get("kind").Str() != "ClusterRole" {
+			break
+		}
+		return awsAuthGrant{binding: &clusterRoleBinding{role: ref.Get("name").Str(),
+			clusterWide: o.Kind() == "ClusterRoleBinding" || o.Namespace() == "kube-system"}}, true
+	}
+	return awsAuthGrant{}, false
+}
+
+// reportAWSAuthWrites reports each rule of a Role or ClusterRole that can change aws-auth.
+func reportAWSAuthWrites(p *lint.Pass) {
+	o := p.Object
+	for _, r := range o.Get("rules").Items() {
+		if !hasAny(r.Get("apiGroups").Strings(), "", "*") || !hasAny(r.Get("resources").Strings(), "configmaps", "*") {
+			continue
+		}
+		names := r.Get("resourceNames")
+		named := names.Len() > 0
+		if named && !slices.Contains(names.Strings(), "aws-auth") {
+			continue
+		}
+		writes := []string{"update", "patch", "delete", "*"}
+		if !named {
+			writes = append(writes, "deletecollection")
+		}
+		var found []string
+		var first lint.Node
+		for _, v := range r.Get("verbs").Items() {
+			if slices.Contains(writes, v.Str()) {
+				if found == nil {
+					first = v
 				}
+				found = append(found, v.Str())
 			}
-			if found == nil {
-				continue
-			}
-			how := "on every ConfigMap, as the rule has no resourceNames"
-			if named {
-				how = "on aws-auth by name"
-			}
-			verbs := "verb "
-			if len(found) > 1 {
-				verbs = "verbs "
-			}
-			p.Report(first, "%s can change kube-system/aws-auth (%s%s %s), so whoever holds it can map any IAM identity "+
-				"to system:masters; limit resourceNames to the ConfigMaps it manages", describeObject(o), verbs,
-				strings.ReplaceAll(joinAnd(found), "*", `"*"`), how)
 		}
-	},
+		if found == nil {
+			continue
+		}
+		how := "on every ConfigMap, as the rule has no resourceNames"
+		if named {
+			how = "on aws-auth by name"
+		}
+		verbs := "verb "
+		if len(found) > 1 {
+			verbs = "verbs "
+		}
+		p.Report(first, "%s can change kube-system/aws-auth (%s%s %s), so whoever holds it can map any IAM identity "+
+			"to system:masters; limit resourceNames to the ConfigMaps it manages", describeObject(o), verbs,
+			strings.ReplaceAll(joinAnd(found), "*", `"*"`), how)
+	}
 }
 
 var RBACBindingSystemMasters = &lint.Rule{
@@ -487,7 +578,8 @@ func awsAuthEntries(o *lint.Object) awsAuth {
 // embeddedFindings gathers findings inside aws-auth's strings by where they land. In a literal
 // block scalar (`mapRoles: |`) each lands on its own line; in any other string all land on the
 // field itself, and the engine keeps one finding per rule and place, so findings sharing a place
-// are merged into one report rather than lost.
+// are merged into one report rather than lost. A finding already there is not added again: an
+// entry repeated by a YAML alias (`- *ops`) finds the same at the anchor's lines.
 type embeddedFindings struct {
 	order []embeddedFinding
 	index map[embeddedKey]int
@@ -507,7 +599,9 @@ type embeddedFinding struct {
 func (f *embeddedFindings) add(at lint.Node, list, item string) {
 	key := embeddedKey{at.Place().Pos, list}
 	if i, ok := f.index[key]; ok {
-		f.order[i].items = append(f.order[i].items, item)
+		if !slices.Contains(f.order[i].items, item) {
+			f.order[i].items = append(f.order[i].items, item)
+		}
 		return
 	}
 	if f.index == nil {

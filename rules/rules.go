@@ -20,3 +20,13 @@ func placeholderNote(what, literal string) string {
 		"`{{ ... }}`: envsubst, Flux, Kustomize vars, an unrendered template) is only known once the step has " +
 		"run, so it is not judged; stand-ins written for a person to fill in (" + literal + ") are still reported."
 }
+
+// holdDiagnostics runs check on p's object and returns what it reports instead of reporting it: a
+// set rule's collect step holds what may be reported until its check knows the other objects.
+func holdDiagnostics(p *lint.Pass, check func(*lint.Pass)) []lint.Diagnostic {
+	var held []lint.Diagnostic
+	q := *p
+	q.Emit = func(d lint.Diagnostic) { held = append(held, d) }
+	check(&q)
+	return held
+}

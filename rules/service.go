@@ -137,8 +137,8 @@ var LBInternetFacingUnrestricted = &lint.Rule{
 		if scheme != internetFacing || len(lbSourceRanges(o)) > 0 || annotationSet(o, annSecurityGroups) || annotationSet(o, annPrefixLists) {
 			return
 		}
-		p.Report(at, "Service %q is an internet-facing load balancer with no source ranges or security groups, so it admits %s; "+
-			"set spec.loadBalancerSourceRanges to the clients' CIDRs", o.Name(), worldRange(o))
+		p.Report(at, "%s is an internet-facing load balancer with no source ranges or security groups, so it admits %s; "+
+			"set spec.loadBalancerSourceRanges to the clients' CIDRs", describeObject(o), worldRange(o))
 	},
 }
 
@@ -171,8 +171,8 @@ var LBSourceRangeWorld = &lint.Rule{
 		}
 		for _, r := range lbSourceRanges(o) {
 			if isWorld(r.cidr) {
-				p.Report(r.at, "source range %s on internet-facing Service %q admits the whole internet; list the clients' CIDRs instead",
-					r.cidr, o.Name())
+				p.Report(r.at, "source range %s on internet-facing %s admits the whole internet; list the clients' CIDRs instead",
+					r.cidr, describeObject(o))
 			}
 		}
 	},
@@ -214,8 +214,8 @@ var LBSchemeUnspecified = &lint.Rule{
 		case "external", "nlb-ip":
 			return
 		}
-		p.Report(o.Annotation(annScheme), "Service %q of type LoadBalancer sets no %s, so it is internal under the AWS Load "+
-			"Balancer Controller but internet-facing under the in-tree cloud provider; set the scheme", o.Name(), annScheme)
+		p.Report(o.Annotation(annScheme), "%s of type LoadBalancer sets no %s, so it is internal under the AWS Load "+
+			"Balancer Controller but internet-facing under the in-tree cloud provider; set the scheme", describeObject(o), annScheme)
 	},
 }
 
@@ -245,9 +245,9 @@ var LBCustomSGWithoutBackendRules = &lint.Rule{
 		if manage, err := strconv.ParseBool(strings.TrimSpace(o.Annotation(annManageBackendInSG).Str())); err == nil && manage {
 			return
 		}
-		p.Report(o.Annotation(annSecurityGroups), "Service %q sets its own load balancer security groups, so the controller no "+
+		p.Report(o.Annotation(annSecurityGroups), "%s sets its own load balancer security groups, so the controller no "+
 			"longer opens the node or pod security groups to the load balancer; set %s: \"true\" or add those rules yourself",
-			o.Name(), annManageBackendInSG)
+			describeObject(o), annManageBackendInSG)
 	},
 }
 
@@ -309,8 +309,8 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 			if scheme != internetFacing || restrictedGroups[ing.group] || p != nil && p.restricted {
 				continue
 			}
-			s.Report(at, "Ingress %q makes an internet-facing ALB (%s) with no inbound-cidrs or security-groups, so it admits "+
-				"0.0.0.0/0 and ::/0; set %s to the clients' CIDRs", ing.name, how, annALBInboundCIDRs)
+			s.Report(at, "Ingress %s makes an internet-facing ALB (%s) with no inbound-cidrs or security-groups, so it admits "+
+				"0.0.0.0/0 and ::/0; set %s to the clients' CIDRs", lint.QuoteName(ing.name), how, annALBInboundCIDRs)
 		}
 	}),
 }
@@ -460,8 +460,8 @@ var ServiceSelectsNoPods = &lint.Rule{
 				hint = fmt.Sprintf("%s in namespace %s has these labels, but a Service only selects pods of its own namespace",
 					describeRef(elsewhere.object), elsewhere.namespace)
 			}
-			s.Report(blamedEntry(svc, pods), "Service %q selects %s, which matches no pod template in namespace %s; %s",
-				svc.name, svc.selector.String(), svc.namespace, hint)
+			s.Report(blamedEntry(svc, pods), "Service %s selects %s, which matches no pod template in namespace %s; %s",
+				lint.QuoteName(svc.name), svc.selector.String(), svc.namespace, hint)
 		}
 	}),
 }

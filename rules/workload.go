@@ -72,8 +72,8 @@ var ReadinessProbeMissing = &lint.Rule{
 			for _, c := range w.unprobed {
 				switch svc, serves := w.servedBy(c, selecting); {
 				case serves:
-					s.Report(c.at, "container %q has no readinessProbe, so Service %q sends it traffic before it can serve; add one",
-						c.name, svc.name)
+					s.Report(c.at, "container %q has no readinessProbe, so Service %s sends it traffic before it can serve; add one",
+						c.name, lint.QuoteName(svc.name))
 				case len(selecting) == 0 && w.rollsOut && !w.probed:
 					s.ReportLevel(lint.Note, c.at, "container %q has no readinessProbe: no Service here sends it traffic, but a "+
 						"rolling update counts its pod ready as soon as it starts, so a new version that cannot work still "+
@@ -688,7 +688,7 @@ spec:
 			case w.replicasSet && w.replicas > 1:
 				how = fmt.Sprintf("replicas: %d", w.replicas)
 			case scaled && scaler.minReplicas > 1:
-				how = fmt.Sprintf("%s %q keeps at least %d replicas", scaler.kind, scaler.name, scaler.minReplicas)
+				how = fmt.Sprintf("%s %s keeps at least %d replicas", scaler.kind, lint.QuoteName(scaler.name), scaler.minReplicas)
 			default:
 				continue
 			}
@@ -707,8 +707,8 @@ spec:
 				}
 			}
 			if elsewhere != nil {
-				hint = fmt.Sprintf("PodDisruptionBudget %q in namespace %s matches but only protects pods of its own namespace",
-					elsewhere.name, elsewhere.namespace)
+				hint = fmt.Sprintf("PodDisruptionBudget %s in namespace %s matches but only protects pods of its own namespace",
+					lint.QuoteName(elsewhere.name), elsewhere.namespace)
 			}
 			s.Report(w.replicasAt, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", how, w.target.namespace, w.selector, hint)
 		}
@@ -738,7 +738,9 @@ var HostNetwork = &lint.Rule{
 		"how node agents run, and the CNI (aws-node), kube-proxy, node exporters and the node termination handler " +
 		"need the host network by design, so standard EKS add-ons would otherwise fail every CI run. The note still " +
 		"says that the agent can act as the node, so that each one is given an IAM role of its own. Every other " +
-		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike.",
+		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike. Such a pod also binds " +
+		"each container port on the node (the API server sets its hostPort to its containerPort), which " +
+		"k8s-host-port leaves to this rule, whether hostPort is written or not.",
 	Check: func(p *lint.Pass) {
 		o := p.Object
 		hn := o.PodSpec().Get("hostNetwork")
@@ -1142,7 +1144,7 @@ func describeObject(o *lint.Object) string { return describeRef(o.Ref()) }
 
 // describeRef names an object as describeObject does, from what a set rule's item keeps of it: items
 // keep the reference their Places already hold rather than a string per object.
-func describeRef(r *lint.ObjectRef) string { return fmt.Sprintf("%s %q", r.Kind, r.Name) }
+func describeRef(r *lint.ObjectRef) string { return r.Kind + " " + lint.QuoteName(r.Name) }
 
 // deployment writes the Deployment examples in rule docs: podExtra goes into the pod spec before
 // the containers, containerExtra into the container after its image.

@@ -586,10 +586,10 @@ func alsoFor(kept *lint.ObjectID, others []*lint.ObjectRef) string {
 	names := make([]string, 0, min(len(others), maxNamedOthers)+1)
 	for _, o := range others[:min(len(others), maxNamedOthers)] {
 		name := o.Name
-		if o.Namespace != kept.Namespace && o.Namespace != "" {
+		if o.Namespace != kept.Namespace && o.Namespace != "" && name != "" {
 			name = o.Namespace + "/" + name
 		}
-		names = append(names, fmt.Sprintf("%s %q", o.Kind, name))
+		names = append(names, o.Kind+" "+lint.QuoteName(name))
 	}
 	if rest := len(others) - len(names); rest > 0 {
 		names = append(names, fmt.Sprintf("%d more objects", rest))

@@ -88,6 +88,14 @@ func TestNoContainers(t *testing.T) {
 	}
 }
 
+// TestNoName: a problem about an object without a name names it `Pod (no name)`, not `Pod :`.
+func TestNoName(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{"partial.yaml": "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n"}, everyObject)
+	if len(res.Problems) != 1 || !strings.HasPrefix(res.Problems[0].Message, "Pod (no name): spec has no containers") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+}
+
 func TestQuietSkips(t *testing.T) {
 	res := linttest.LintFiles(t, map[string]string{
 		"empty.yaml":      "",
