@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/distribution/reference"
+
 	"github.com/ekslint/ekslint/lint"
 )
 
@@ -1044,11 +1046,15 @@ func collectAutomount(p *lint.Pass) (automountItem, bool) {
 }
 
 // imageNotes explains how both image rules read references.
-const imageNotes = "Image references are read as the container runtime does: a registry port is not a tag " +
-	"(`registry:5000/app` has none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. " +
-	"Init containers are checked too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, " +
-	"`{{ .Values.image }}`) is not judged; one that holds a placeholder is judged by its literal parts " +
-	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag)."
+const imageNotes = "Image references are read as the container runtime does, with the grammar Docker and " +
+	"containerd use (github.com/distribution/reference): a registry port is not a tag (`registry:5000/app` has " +
+	"none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. Init containers are checked " +
+	"too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, `{{ .Values.image }}`, ko's " +
+	"`ko://github.com/org/app/cmd/app`) is not judged; one that holds a placeholder is judged by its literal parts " +
+	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag). A value that is no image reference at all " +
+	"(`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`: braces and angle brackets are not allowed, and repository names " +
+	"are lower case) is a stand-in for an image someone or something fills in: it has no tag or digest to judge, " +
+	"so it is not reported (the kubelet refuses to pull it: InvalidImageName)."
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -1071,9 +1077,9 @@ var ImageTagMutable = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			ref := parseImage(image.Str())
+			ref, ok := parseImage(image.Str())
 			switch {
-			case image.Str() == "" || lint.IsPlaceholder(image.Str()) || ref.digest != "":
+			case !ok || ref.digest != "":
 			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
 			case ref.tag == "latest":
@@ -1105,7 +1111,7 @@ var ImageNotDigestPinned = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if image.Str() != "" && !lint.IsPlaceholder(image.Str()) && parseImage(image.Str()).digest == "" {
+			if ref, ok := parseImage(image.Str()); ok && ref.digest == "" {
 				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
 					image.Str(), image.Str())
 			}
@@ -1113,19 +1119,28 @@ var ImageNotDigestPinned = &lint.Rule{
 	},
 }
 
-// imageRef is an image reference split as the container runtime reads it: name[:tag][@digest].
-type imageRef struct{ name, tag, digest string }
+// imageRef is what the image rules read of an image reference: its tag and digest, "" when absent.
+type imageRef struct{ tag, digest string }
 
-// parseImage splits an image reference. The tag is after the last ':' of the last path component,
-// so a registry port (`registry:5000/app`) is not a tag.
-func parseImage(ref string) imageRef {
-	var r imageRef
-	ref, r.digest, _ = strings.Cut(ref, "@")
-	r.name = ref
-	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		r.name, r.tag = ref[:i], ref[i+1:]
+// parseImage reads an image reference as the container runtime does. A placeholder of a templating
+// step inside it is read as literal text ("0" is a valid host, port, path component and tag), so
+// the literal parts are judged as written; ok is false for an image that is wholly a placeholder,
+// and for a value that is no image reference at all (`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`).
+func parseImage(image string) (ref imageRef, ok bool) {
+	if lint.IsPlaceholder(image) {
+		return imageRef{}, false
 	}
-	return r
+	named, err := reference.ParseNormalizedNamed(lint.FillPlaceholders(image, "0"))
+	if err != nil {
+		return imageRef{}, false
+	}
+	if t, isTagged := named.(reference.Tagged); isTagged {
+		ref.tag = t.Tag()
+	}
+	if d, isDigested := named.(reference.Digested); isDigested {
+		ref.digest = d.Digest().String()
+	}
+	return ref, true
 }
 
 func containerName(c lint.Node) string { return c.Get("name").Str() }
