@@ -25,21 +25,64 @@ func NewObjectReader() *ObjectReader { return &ObjectReader{paths: newPathTrie()
 // no problems, only skipped, the reason it was left out. Documents that look like objects but are
 // malformed give a Problem. An object whose fields the rules rely on have the wrong type is left
 // out with an error (the API server rejects it too); lesser problems come back as warnings and the
-// object is kept. Each object knows its ekslint.io/ignore annotations.
+// object is kept, unless it is a workload without a spec, which is reported and left out. An
+// object that records a state (isRecordedState) is left out too, and skipped says so. Each object
+// knows its ekslint.io/ignore annotations.
 func (r *ObjectReader) Objects(doc *Document) (objs []*Object, problems []Problem, skipped string) {
 	objs, problems, skipped = objectsOf(doc, r.paths)
 	kept := objs[:0]
+	var recorded []*Object
 	for _, o := range objs {
+		if isRecordedState(o) {
+			recorded = append(recorded, o)
+			continue
+		}
 		vs := validate(o)
 		problems = append(problems, vs...)
-		if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
+		if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) || isSpecless(o) {
 			continue
 		}
 		o.ref.Ignores = readIgnores(o)
 		kept = append(kept, o)
 	}
+	if len(recorded) > 0 {
+		skipped = recordedStateReason(recorded)
+	}
 	return kept, problems, skipped
 }
+
+// isRecordedState reports whether o is a state written down rather than an object to apply: a
+// Kubernetes object with a status that says something and no spec. A test's assertion is one
+// (kuttl's and Chainsaw's assert files hold the state the cluster must reach: a Deployment with
+// its readyReplicas, a Pod in phase Running, a Namespace that is Active), and so is a status kept
+// for reference. Applying one does nothing sound: the API server ignores status on create and
+// update, every kind that has a status keeps its desired state in spec (a Deployment without one
+// is rejected), and strict field validation rejects a status on a kind that has none (a
+// ConfigMap). Objects as kubectl prints them, and manifests with an empty status (`status: {}`,
+// as `kubectl create --dry-run -o yaml` writes), have a spec or no status, and are linted.
+func isRecordedState(o *Object) bool {
+	if o.Format != Kubernetes || o.Get("spec").Exists() {
+		return false
+	}
+	status := o.Get("status")
+	return status.Exists() && (!status.IsMap() || status.Len() > 0)
+}
+
+// recordedStateReason says why a document of recorded states was skipped, naming the first.
+func recordedStateReason(recorded []*Object) string {
+	who := recorded[0].ID.String() + " has"
+	if n := len(recorded) - 1; n > 0 {
+		who = fmt.Sprintf("%s and %d more have", recorded[0].ID.String(), n)
+	}
+	return fmt.Sprintf("%s: %s a status and no spec: the state a test asserts (kuttl, Chainsaw) or one "+
+		"written down, not an object to apply", NotAManifest, who)
+}
+
+// isSpecless reports whether o is a workload with no spec at all: a partial object (a test's input,
+// an existence check, a patch) or a file cut short. The API server rejects it, its pods have
+// nothing rules can read, and counting it among a namespace's workloads would say false things of
+// the namespace; validateWorkload reports it.
+func isSpecless(o *Object) bool { return o.IsWorkload() && !o.Get("spec").Exists() }
 
 // NotAManifest is how the reason a document was skipped begins.
 const NotAManifest = "not a Kubernetes manifest, eksctl config or CloudFormation template"
@@ -275,6 +318,11 @@ func validateWorkload(o *Object) []Problem {
 			return false
 		}
 		return true
+	}
+	if isSpecless(o) {
+		return []Problem{{Pos: o.Place().Pos, Level: Warning, Subject: o.ID.String(), Message: fmt.Sprintf(
+			"%s has no spec, so it runs no pods; not linted (a partial object, such as a test's input, or is the file cut short?)",
+			o.ID.String())}}
 	}
 	if o.WorkloadKind() != "Pod" {
 		spec := o.Get("spec")

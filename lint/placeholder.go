@@ -18,11 +18,14 @@ import (
 //   - `$NAME`: envsubst and shells;
 //   - `$(NAME)`: Kustomize vars, Kubernetes' own dependent variables, Azure Pipelines macros;
 //   - `{{ ... }}` and `${{ ... }}`: Helm and Go templates, Jinja and Ansible, mustache, Argo
-//     Workflows, GitHub Actions and Azure Pipelines expressions.
+//     Workflows, GitHub Actions and Azure Pipelines expressions;
+//   - `ko://` and a Go import path, as a whole value: ko (`ko resolve`, `ko apply`) builds the
+//     program and writes its image reference, by digest, in its place. ko replaces only a whole
+//     value, so `ko://` inside a longer one is not a placeholder.
 //
 // Values written for a person to replace by hand (`ACCOUNT_ID`, `<account-id>`, `xxxxxxxxxxxx`)
 // are not placeholders: nothing replaces them, so rules still report them.
-var placeholder = regexp.MustCompile(`\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[A-Za-z_][^{}]*\}|\$\([A-Za-z_][A-Za-z0-9_.]*\)|\$[A-Za-z_][A-Za-z0-9_]*`)
+var placeholder = regexp.MustCompile(`^\s*ko://\S+\s*$|\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[A-Za-z_][^{}]*\}|\$\([A-Za-z_][A-Za-z0-9_.]*\)|\$[A-Za-z_][A-Za-z0-9_]*`)
 
 // IsPlaceholder reports whether s, spaces around it aside, is one placeholder and nothing else: a
 // value only known once a templating step has run.
@@ -35,3 +38,7 @@ func IsPlaceholder(s string) bool {
 // HasPlaceholder reports whether s holds a placeholder anywhere, so that part of it is only known
 // once a templating step has run.
 func HasPlaceholder(s string) bool { return placeholder.MatchString(s) }
+
+// FillPlaceholders replaces each placeholder in s with text, so that a parser can read the literal
+// parts around them: what a step fills in is unknown, the rest is as written.
+func FillPlaceholders(s, text string) string { return placeholder.ReplaceAllLiteralString(s, text) }

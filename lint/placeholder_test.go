@@ -19,11 +19,18 @@ func TestPlaceholders(t *testing.T) {
 		{"arn:aws:iam::${AWS_ACCOUNT_ID}:role/carts", false, true},
 		{"registry.example.com/app:${TAG}", false, true},
 		{"{{ .repo }}:{{ .tag }}", false, true},
+		{"ko://github.com/example/app/cmd/app", true, true},
+		{" ko://example.com/app ", true, true},
+		{"see ko://example.com/app", false, false},
+		{"ko://", false, false},
 		// Written for a person to fill in: nothing replaces them.
 		{"arn:aws:iam::ACCOUNT_ID:role/carts", false, false},
 		{"arn:aws:iam::<account-id>:role/carts", false, false},
 		{"xxxxxxxxxxxx", false, false},
 		{"{account}", false, false},
+		{"{IMAGE}", false, false},
+		{"<IMAGE>", false, false},
+		{"IMAGE_PLACEHOLDER", false, false},
 		{"$", false, false},
 		{"$1", false, false},
 		{"100$", false, false},
@@ -34,6 +41,21 @@ func TestPlaceholders(t *testing.T) {
 		}
 		if got := HasPlaceholder(c.s); got != c.contains {
 			t.Errorf("HasPlaceholder(%q) = %v, want %v", c.s, got, c.contains)
+		}
+	}
+}
+
+func TestFillPlaceholders(t *testing.T) {
+	for s, want := range map[string]string{
+		"${REGISTRY}/app:latest":          "0/app:latest",
+		"registry.example.com/app:${TAG}": "registry.example.com/app:0",
+		"{{ .repo }}:{{ .tag }}":          "0:0",
+		"ko://github.com/example/app/cmd": "0",
+		"nginx:1.27":                      "nginx:1.27",
+		"<account>.dkr.ecr.amazonaws.com": "<account>.dkr.ecr.amazonaws.com",
+	} {
+		if got := FillPlaceholders(s, "0"); got != want {
+			t.Errorf("FillPlaceholders(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

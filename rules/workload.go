@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/distribution/reference"
+
 	"github.com/ekslint/ekslint/lint"
 )
 
@@ -342,7 +344,7 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Replicas can all land on one node",
-	Inputs:    lint.WorkloadInput,
+	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagReliability, lint.TagKubernetes},
 	Sources:   []lint.Source{bpgScheduleReplicasAcrossNodes, k8sInterPodAffinityAntiAffinity},
 	Rationale: "Replicas exist to survive the loss of one of them, but the scheduler may put them all on one node, " +
@@ -367,24 +369,20 @@ var ReplicasNoAntiAffinity = &lint.Rule{
 		"since they still let two replicas share a node within a zone (zone spread is k8s-replicas-no-zone-spread), " +
 		"nor do required terms on other keys, which nodes may lack (the scheduler then ignores the term). kube-score " +
 		"accepts zone and region keys whether required or preferred. Required anti-affinity on region also leaves all " +
-		"but one replica pending, as a cluster lives in one region; this rule does not report that. Only Deployments and StatefulSets with an explicit " +
-		"`replicas` above 1 are checked; kube-score also warns when replicas is unset (the workload may be under an " +
-		"HPA), kube-linter checks every deployment-like kind with 2 or more replicas.",
-	Check: func(p *lint.Pass) {
-		replicas, n := replicasAbove1(p.Object)
-		if n == 0 || spreadsOn(p.Object, hostnameKey) || requiresOnePerDomain(p.Object, nodeDomainKeys...) {
-			return
-		}
-		p.Report(replicas, "replicas: %d but no pod anti-affinity or topology spread on %s, so all replicas can land on one node; "+
-			"spread them across nodes", n, hostnameKey)
-	},
+		"but one replica pending, as a cluster lives in one region; this rule does not report that. " + replicationNotes +
+		" kube-score also warns when replicas is unset (the workload may be under an HPA), kube-linter checks every " +
+		"deployment-like kind with 2 or more replicas. " + templatedReplicas + perDeployment,
+	Set: scaling.Gather(func(items []scalingItem, s *lint.SetPass) {
+		reportUnspread(items, s, func(w *replicatedWorkload) bool { return w.spreadOverNodes },
+			"no pod anti-affinity or topology spread on "+hostnameKey+", so all replicas can land on one node; spread them across nodes")
+	}),
 }
 
 var ReplicasNoZoneSpread = &lint.Rule{
 	ID:      "k8s-replicas-no-zone-spread",
 	Level:   lint.Note,
 	Title:   "Replicas can all land in one Availability Zone",
-	Inputs:  lint.WorkloadInput,
+	Inputs:  lint.WorkloadInput | lint.NamespaceInput,
 	Tags:    []lint.Tag{lint.TagReliability, lint.TagEKS, lint.TagKubernetes},
 	Sources: []lint.Source{bpgSpreadWorkerNodesWorkloadsAcross, bpgUsingPodTopologySpreadConstraints},
 	Rationale: "Node groups span Availability Zones so that a zone outage leaves capacity, but the scheduler does " +
@@ -401,15 +399,34 @@ var ReplicasNoZoneSpread = &lint.Rule{
 	Notes: "Only spreading on `topology.kubernetes.io/zone` (or the deprecated `failure-domain.beta.kubernetes.io/zone`) " +
 		"by a topology spread constraint or anti-affinity term selecting the pod's own labels counts. Polaris " +
 		"topologySpreadConstraint is satisfied by any constraint, on any key; kube-score " +
-		"pod-topology-spread-constraints only validates constraints that exist and passes when there are none.",
-	Check: func(p *lint.Pass) {
-		replicas, n := replicasAbove1(p.Object)
-		if n == 0 || spreadsOn(p.Object, zoneKeys...) {
-			return
+		"pod-topology-spread-constraints only validates constraints that exist and passes when there are none. " +
+		replicationNotes + " " + templatedReplicas + perDeployment,
+	Set: scaling.Gather(func(items []scalingItem, s *lint.SetPass) {
+		reportUnspread(items, s, func(w *replicatedWorkload) bool { return w.spreadOverZones },
+			"no topology spread or pod anti-affinity on "+zoneKeys[0]+", so a zone outage can take every replica; spread them across zones")
+	}),
+}
+
+// replicationNotes says in the docs of the rules about replicated workloads which workloads are.
+const replicationNotes = "Deployments and StatefulSets are checked when they run more than one pod: when `replicas` " +
+	"is above 1, or when a HorizontalPodAutoscaler (or a KEDA ScaledObject, which makes one) in their namespace keeps " +
+	"at least 2 (an autoscaled workload often leaves `replicas` unset). The finding lands on the number that makes " +
+	"the pods many: `replicas`, else the autoscaler's `minReplicas` (`minReplicaCount`), with the workload as a " +
+	"related location."
+
+// reportUnspread reports each workload that runs more than one pod (replication) and whose pods
+// spreads says are not spread: "<replication> but <problem>".
+func reportUnspread(items []scalingItem, s *lint.SetPass, spreads func(*replicatedWorkload) bool, problem string) {
+	scalers := scalersOf(items)
+	for _, it := range items {
+		w := it.workload
+		if w == nil || spreads(w) {
+			continue
 		}
-		p.Report(replicas, "replicas: %d but no topology spread or pod anti-affinity on %s, so a zone outage can take every "+
-			"replica; spread them across zones", n, zoneKeys[0])
-	},
+		if r, ok := w.replication(scalers[w.target]); ok {
+			s.Report(r.at, "%s but %s", r.how, problem)
+		}
+	}
 }
 
 const hostnameKey = "kubernetes.io/hostname"
@@ -423,19 +440,6 @@ var zoneKeys = []string{"topology.kubernetes.io/zone", "failure-domain.beta.kube
 // node would share its zone and region. A key that some nodes lack gives no such guarantee: the
 // scheduler lets a pod onto a node without the label whatever its anti-affinity says.
 var nodeDomainKeys = append(slices.Clone(zoneKeys), "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
-
-// replicasAbove1 returns the replicas field of a Deployment or StatefulSet (or a kind that runs pods
-// as they do) and its value when it asks for more than one pod (0 otherwise).
-func replicasAbove1(o *lint.Object) (lint.Node, int64) {
-	if !replicated(o) {
-		return lint.Node{}, 0
-	}
-	replicas := o.Get("spec", "replicas")
-	if n, ok := replicas.Int(); ok && n > 1 {
-		return replicas, n
-	}
-	return replicas, 0
-}
 
 // spreadsOn reports whether a workload's pods spread over one of topologyKeys, by a topology spread
 // constraint or a (required or preferred) pod anti-affinity term that counts (ownAntiAffinity).
@@ -491,24 +495,19 @@ var SingleReplica = &lint.Rule{
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
 		"kube-linter minimum-three-replicas (off by default) asks for 3. " + templatedReplicas + perDeployment,
-	Set: lint.Gather(collectReplicas, func(items []scalingItem, s *lint.SetPass) {
-		scaled := map[scaleTarget]bool{}
-		for _, it := range items {
-			if it.scaler != nil {
-				scaled[it.scaler.target] = true
-			}
-		}
+	Set: scaling.Gather(func(items []scalingItem, s *lint.SetPass) {
+		scalers := scalersOf(items)
 		for _, it := range items {
 			w := it.workload
-			if w == nil || w.replicas > 1 || w.replicas == 0 && w.replicasSet || scaled[w.target] {
+			if w == nil || w.replicas > 1 || w.replicas == 0 && w.replicasSet || scalers[w.target] != nil {
 				continue
 			}
 			if w.replicasSet {
-				s.Report(w.replicasAt, "replicas: 1 and no HorizontalPodAutoscaler scales %s %q, so any restart or node drain "+
-					"takes it offline; run 2 or more replicas", w.target.kind, w.target.name)
+				s.Report(w.replicasAt, "replicas: 1 and no HorizontalPodAutoscaler scales %s %s, so any restart or node drain "+
+					"takes it offline; run 2 or more replicas", w.target.kind, lint.QuoteName(w.target.name))
 			} else {
-				s.Report(w.replicasAt, "%s %q sets no replicas (1 pod) and no HorizontalPodAutoscaler scales it, so any restart or "+
-					"node drain takes it offline; set replicas: 2 or more", w.target.kind, w.target.name)
+				s.Report(w.replicasAt, "%s %s sets no replicas (1 pod) and no HorizontalPodAutoscaler scales it, so any restart or "+
+					"node drain takes it offline; set replicas: 2 or more", w.target.kind, lint.QuoteName(w.target.name))
 			}
 		}
 	}),
@@ -531,19 +530,59 @@ type scalingItem struct {
 
 type replicatedWorkload struct {
 	target      scaleTarget
-	replicas    int64 // 1 when unset
+	namedAt     lint.Pos // its metadata.name, for related locations
+	replicas    int64    // 1 when unset
 	replicasSet bool
 	replicasAt  lint.Place
 	labels      lint.Labels
 	controller  podController
 	selector    string // spec.selector, for messages: what a PodDisruptionBudget would copy
+	// spreadOverNodes and spreadOverZones say whether the pods are kept apart over nodes (a spread
+	// constraint or anti-affinity on the hostname, or required anti-affinity on the zone or region)
+	// and over zones.
+	spreadOverNodes, spreadOverZones bool
 }
 
 type autoscaler struct {
-	target      scaleTarget
-	kind        string // HorizontalPodAutoscaler or ScaledObject
-	name        string
-	minReplicas int64
+	target        scaleTarget
+	kind          string // HorizontalPodAutoscaler or ScaledObject
+	name          string
+	minReplicas   int64
+	minReplicasAt lint.Place
+}
+
+// scalersOf indexes the autoscalers among items by the workload they scale.
+func scalersOf(items []scalingItem) map[scaleTarget]*autoscaler {
+	scalers := map[scaleTarget]*autoscaler{}
+	for _, it := range items {
+		if it.scaler != nil {
+			scalers[it.scaler.target] = it.scaler
+		}
+	}
+	return scalers
+}
+
+// replication is how a workload comes to run more than one pod, for a finding about it.
+type replication struct {
+	how string     // "replicas: 3", or the autoscaler that keeps at least that many
+	at  lint.Place // where that number is written
+}
+
+// replication says how a workload runs more than one pod: by its replicas, else by the minimum of
+// the autoscaler that scales it (nil when none does). ok is false when neither asks for more than
+// one. The replica rules agree on it, so a workload they judge is judged by each of them alike.
+func (w *replicatedWorkload) replication(scaler *autoscaler) (r replication, ok bool) {
+	switch {
+	case w.replicasSet && w.replicas > 1:
+		return replication{fmt.Sprintf("replicas: %d", w.replicas), w.replicasAt}, true
+	case scaler != nil && scaler.minReplicas > 1:
+		at := scaler.minReplicasAt
+		at.Related = append(slices.Clone(at.Related), lint.Location{Pos: w.namedAt,
+			Message: fmt.Sprintf("%s %s, which it scales", w.target.kind, lint.QuoteName(w.target.name))})
+		return replication{fmt.Sprintf("%s %s keeps at least %d replicas of %s %s", scaler.kind, lint.QuoteName(scaler.name),
+			scaler.minReplicas, w.target.kind, lint.QuoteName(w.target.name)), at}, true
+	}
+	return replication{}, false
 }
 
 type disruptionBudget struct {
@@ -559,12 +598,8 @@ func replicated(o *lint.Object) bool {
 	return (k == "Deployment" || k == "StatefulSet") && !o.RunsReferencedPods()
 }
 
-// collectReplicas is collectScaling without the PodDisruptionBudgets, which the replica count
-// alone does not need.
-func collectReplicas(p *lint.Pass) (scalingItem, bool) {
-	it, ok := collectScaling(p)
-	return it, ok && it.pdb == nil
-}
+// scaling is the collect step the replica rules share.
+var scaling = lint.Collect(collectScaling)
 
 // collectScaling keeps Deployments, StatefulSets, PodDisruptionBudgets and the autoscalers that
 // may target the workloads (HorizontalPodAutoscaler, and KEDA ScaledObject, which creates one).
@@ -584,9 +619,11 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 			n = 1
 		}
 		w := &replicatedWorkload{
-			target:   scaleTarget{o.Namespace(), o.Kind(), o.Name()},
+			target: scaleTarget{o.Namespace(), o.Kind(), o.Name()}, namedAt: o.Place().Pos,
 			replicas: n, replicasSet: set, replicasAt: replicas.Place(),
 			labels: o.PodLabels(), controller: podControllerOf(o),
+			spreadOverNodes: spreadsOn(o, hostnameKey) || requiresOnePerDomain(o, nodeDomainKeys...),
+			spreadOverZones: spreadsOn(o, zoneKeys...),
 		}
 		if sel := lint.SelectorOf(o.Get("spec", "selector")); sel.String() != "" {
 			w.selector = sel.String()
@@ -596,13 +633,14 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		return scalingItem{workload: w}, true
 	case o.Kind() == "HorizontalPodAutoscaler":
 		ref := o.Get("spec", "scaleTargetRef")
-		least, ok := o.Get("spec", "minReplicas").Int()
+		minReplicas := o.Get("spec", "minReplicas")
+		least, ok := minReplicas.Int()
 		if !ok {
 			least = 1 // the API default
 		}
 		return scalingItem{scaler: &autoscaler{
 			target: scaleTarget{o.Namespace(), ref.Get("kind").Str(), ref.Get("name").Str()},
-			kind:   o.Kind(), name: o.Name(), minReplicas: least,
+			kind:   o.Kind(), name: o.Name(), minReplicas: least, minReplicasAt: minReplicas.Place(),
 		}}, true
 	case o.Kind() == "ScaledObject" && lint.APIGroup(o.ID.APIVersion) == "keda.sh":
 		ref := o.Get("spec", "scaleTargetRef")
@@ -610,13 +648,14 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		if kind == "" {
 			kind = "Deployment" // KEDA's default
 		}
-		least, ok := o.Get("spec", "minReplicaCount").Int()
+		minReplicas := o.Get("spec", "minReplicaCount")
+		least, ok := minReplicas.Int()
 		if !ok {
 			least = 0 // KEDA's default: scale to zero when idle
 		}
 		return scalingItem{scaler: &autoscaler{
 			target: scaleTarget{o.Namespace(), kind, ref.Get("name").Str()},
-			kind:   o.Kind(), name: o.Name(), minReplicas: least,
+			kind:   o.Kind(), name: o.Name(), minReplicas: least, minReplicasAt: minReplicas.Place(),
 		}}, true
 	case o.Kind() == "PodDisruptionBudget":
 		sel := lint.SelectorOf(o.Get("spec", "selector"))
@@ -659,20 +698,16 @@ spec:
 	},
 	Equivalents: []string{"kube-score deployment-has-poddisruptionbudget", "kube-score statefulset-has-poddisruptionbudget",
 		"Polaris missingPodDisruptionBudget"},
-	Notes: "Checks Deployments and StatefulSets with `replicas` above 1, or whose HorizontalPodAutoscaler (or KEDA " +
-		"ScaledObject) keeps at least 2 (an autoscaled workload often leaves `replicas` unset); kube-score also " +
-		"checks Deployments that leave `replicas` unset without an autoscaler. A PodDisruptionBudget counts only in the workload's " +
+	Notes: replicationNotes + " kube-score also checks Deployments that leave `replicas` unset without an autoscaler. " +
+		"A PodDisruptionBudget counts only in the workload's " +
 		"effective namespace (a Helm release or Kustomize namespace applies). In `policy/v1beta1` an empty " +
 		"selector selects no pods; in `policy/v1` it selects every pod of the namespace." + controllerLabels + " " +
 		templatedReplicas + perDeployment,
-	Set: lint.Gather(collectScaling, func(items []scalingItem, s *lint.SetPass) {
-		minReplicas := map[scaleTarget]autoscaler{}
+	Set: scaling.Gather(func(items []scalingItem, s *lint.SetPass) {
+		scalers := scalersOf(items)
 		var pdbs []indexedSelector[*disruptionBudget]
 		for _, it := range items {
-			switch {
-			case it.scaler != nil:
-				minReplicas[it.scaler.target] = *it.scaler
-			case it.pdb != nil:
+			if it.pdb != nil {
 				pdbs = append(pdbs, indexedSelector[*disruptionBudget]{it.pdb.namespace, it.pdb.selector, it.pdb})
 			}
 		}
@@ -682,21 +717,15 @@ spec:
 			if w == nil {
 				continue
 			}
-			scaler, scaled := minReplicas[w.target]
-			var how string
-			switch {
-			case w.replicasSet && w.replicas > 1:
-				how = fmt.Sprintf("replicas: %d", w.replicas)
-			case scaled && scaler.minReplicas > 1:
-				how = fmt.Sprintf("%s %s keeps at least %d replicas", scaler.kind, lint.QuoteName(scaler.name), scaler.minReplicas)
-			default:
+			r, ok := w.replication(scalers[w.target])
+			if !ok {
 				continue
 			}
 			if _, ok := firstOf(budgets.selecting(w.target.namespace, w.labels, w.controller)); ok {
 				continue
 			}
 			if w.labels.Len() == 0 {
-				s.Report(w.replicasAt, "%s but the pods have no labels, so no PodDisruptionBudget can select them; label them and add one", how)
+				s.Report(r.at, "%s but the pods have no labels, so no PodDisruptionBudget can select them; label them and add one", r.how)
 				continue
 			}
 			hint := "add one with maxUnavailable: 1"
@@ -710,7 +739,7 @@ spec:
 				hint = fmt.Sprintf("PodDisruptionBudget %s in namespace %s matches but only protects pods of its own namespace",
 					lint.QuoteName(elsewhere.name), elsewhere.namespace)
 			}
-			s.Report(w.replicasAt, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", how, w.target.namespace, w.selector, hint)
+			s.Report(r.at, "%s but no PodDisruptionBudget in namespace %s selects %s; %s", r.how, w.target.namespace, w.selector, hint)
 		}
 	}),
 }
@@ -1046,11 +1075,15 @@ func collectAutomount(p *lint.Pass) (automountItem, bool) {
 }
 
 // imageNotes explains how both image rules read references.
-const imageNotes = "Image references are read as the container runtime does: a registry port is not a tag " +
-	"(`registry:5000/app` has none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. " +
-	"Init containers are checked too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, " +
-	"`{{ .Values.image }}`) is not judged; one that holds a placeholder is judged by its literal parts " +
-	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag)."
+const imageNotes = "Image references are read as the container runtime does, with the grammar Docker and " +
+	"containerd use (github.com/distribution/reference): a registry port is not a tag (`registry:5000/app` has " +
+	"none), and a digest (`app:1.2@sha256:...`) pins the image whatever the tag says. Init containers are checked " +
+	"too. An image that is wholly a placeholder of a templating step (`${IMAGE}`, `{{ .Values.image }}`, ko's " +
+	"`ko://github.com/org/app/cmd/app`) is not judged; one that holds a placeholder is judged by its literal parts " +
+	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag). A value that is no image reference at all " +
+	"(`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`: braces and angle brackets are not allowed, and repository names " +
+	"are lower case) is a stand-in for an image someone or something fills in: it has no tag or digest to judge, " +
+	"so it is not reported (the kubelet refuses to pull it: InvalidImageName)."
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -1073,9 +1106,9 @@ var ImageTagMutable = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			ref := parseImage(image.Str())
+			ref, ok := parseImage(image.Str())
 			switch {
-			case image.Str() == "" || lint.IsPlaceholder(image.Str()) || ref.digest != "":
+			case !ok || ref.digest != "":
 			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
 			case ref.tag == "latest":
@@ -1107,7 +1140,7 @@ var ImageNotDigestPinned = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if image.Str() != "" && !lint.IsPlaceholder(image.Str()) && parseImage(image.Str()).digest == "" {
+			if ref, ok := parseImage(image.Str()); ok && ref.digest == "" {
 				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
 					image.Str(), image.Str())
 			}
@@ -1115,19 +1148,28 @@ var ImageNotDigestPinned = &lint.Rule{
 	},
 }
 
-// imageRef is an image reference split as the container runtime reads it: name[:tag][@digest].
-type imageRef struct{ name, tag, digest string }
+// imageRef is what the image rules read of an image reference: its tag and digest, "" when absent.
+type imageRef struct{ tag, digest string }
 
-// parseImage splits an image reference. The tag is after the last ':' of the last path component,
-// so a registry port (`registry:5000/app`) is not a tag.
-func parseImage(ref string) imageRef {
-	var r imageRef
-	ref, r.digest, _ = strings.Cut(ref, "@")
-	r.name = ref
-	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		r.name, r.tag = ref[:i], ref[i+1:]
+// parseImage reads an image reference as the container runtime does. A placeholder of a templating
+// step inside it is read as literal text ("0" is a valid host, port, path component and tag), so
+// the literal parts are judged as written; ok is false for an image that is wholly a placeholder,
+// and for a value that is no image reference at all (`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`).
+func parseImage(image string) (ref imageRef, ok bool) {
+	if lint.IsPlaceholder(image) {
+		return imageRef{}, false
 	}
-	return r
+	named, err := reference.ParseNormalizedNamed(lint.FillPlaceholders(image, "0"))
+	if err != nil {
+		return imageRef{}, false
+	}
+	if t, isTagged := named.(reference.Tagged); isTagged {
+		ref.tag = t.Tag()
+	}
+	if d, isDigested := named.(reference.Digested); isDigested {
+		ref.digest = d.Digest().String()
+	}
+	return ref, true
 }
 
 func containerName(c lint.Node) string { return c.Get("name").Str() }

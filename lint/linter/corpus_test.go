@@ -31,7 +31,7 @@ func corpusDir(t testing.TB, sub string) string {
 }
 
 // TestCorpusObjects loads the raw, eksctl and CloudFormation corpus and checks that every object
-// of every file that loads without problems reaches the rules, counted independently by decoding
+// of every file that loads without an object left out reaches the rules, counted independently by decoding
 // the same files with yaml.v3.
 func TestCorpusObjects(t *testing.T) {
 	if testing.Short() {
@@ -62,7 +62,8 @@ func TestCorpusObjects(t *testing.T) {
 				if strings.Contains(p.Message, "internal error") {
 					t.Errorf("%s", p)
 				}
-				if p.Level == lint.Error || strings.Contains(p.Message, "Helm template") {
+				// Objects the reader leaves out say "not linted", errors or not (a workload without a spec).
+				if p.Level == lint.Error || strings.Contains(p.Message, "Helm template") || strings.Contains(p.Message, "not linted") {
 					failed[p.Pos.File] = true
 				}
 			}

@@ -96,6 +96,54 @@ func TestNoName(t *testing.T) {
 	}
 }
 
+// TestRecordedStates: an object with a status and no spec (a kuttl or Chainsaw assertion) is a state,
+// not an object to apply: it is skipped, with why, and no rule sees it. An empty status, or one beside
+// a spec, is how generated manifests and kubectl's output look, and those are linted.
+func TestRecordedStates(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{
+		"00-assert.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: e2e\nstatus:\n  readyReplicas: 1\n" +
+			"---\napiVersion: v1\nkind: Pod\nmetadata: {name: app-0}\nstatus: {phase: Running}\n" +
+			"---\napiVersion: v1\nkind: Namespace\nmetadata: {name: e2e}\nstatus: {phase: Active}\n",
+		"list.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n" +
+			"- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n  status: {loadBalancer: {ingress: [{hostname: b.example.com}]}}\n",
+		"dry-run.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\nstatus: {}\n---\n" +
+			"apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {}}\n",
+	}, everyObject)
+	if len(res.Problems) != 0 {
+		t.Errorf("problems %v, want none", res.Problems)
+	}
+	if res.Objects != 3 {
+		t.Errorf("%d objects, want 3: the List's ConfigMap and dry-run.yaml's two", res.Objects)
+	}
+	var skipped []string
+	for _, s := range res.Skipped {
+		skipped = append(skipped, s.String())
+	}
+	want := []string{
+		"00-assert.yaml:1:1: " + lint.NotAManifest + ": Deployment e2e/app has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"00-assert.yaml:9:1: " + lint.NotAManifest + ": Pod app-0 has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"00-assert.yaml:14:1: " + lint.NotAManifest + ": Namespace e2e has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"list.yaml:1:1: " + lint.NotAManifest + ": Service b has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+	}
+	if !slices.Equal(skipped, want) {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSpeclessWorkload: a workload with no spec at all (a linter's test input, a patch, a file cut
+// after its metadata) runs no pods: a warning, and no rule sees it, so it is not one of its
+// namespace's workloads.
+func TestSpeclessWorkload(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{"partial.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: {team: a}\n"}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Warning || res.Problems[0].String() !=
+		"partial.yaml:4:3: Deployment web has no spec, so it runs no pods; not linted (a partial object, such as a test's input, or is the file cut short?)" {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	if res.Objects != 0 || res.ExitCode(lint.Error) != engine.ExitClean {
+		t.Errorf("objects %d, exit %d: want none linted and the run clean", res.Objects, res.ExitCode(lint.Error))
+	}
+}
+
 func TestQuietSkips(t *testing.T) {
 	res := linttest.LintFiles(t, map[string]string{
 		"empty.yaml":      "",
