@@ -23,8 +23,9 @@ func (n Node) Embedded() (Node, error) {
 		return Node{}, fmt.Errorf("%s is not a string", n.Path())
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(n.val.Value), &doc); err != nil {
-		return Node{}, fmt.Errorf("%s: %s", n.Path(), YAMLMessage(err))
+	data := []byte(n.val.Value)
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Node{}, fmt.Errorf("%s: %s", n.Path(), YAMLMessage(err, data))
 	}
 	if len(doc.Content) == 0 {
 		return Node{at: n.at, missing: true, obj: n.obj, key: n.key, val: n.val}, nil
@@ -33,7 +34,7 @@ func (n Node) Embedded() (Node, error) {
 	if p := CheckTree(root, DefaultMaxAliasNodes); p != nil {
 		return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.Line, p.Msg)
 	}
-	e := &embedding{outer: n, inner: NewText("", []byte(n.val.Value))}
+	e := &embedding{outer: n, inner: NewText("", data)}
 	if t := n.obj.doc.Text; t != nil && n.val.Style&yaml.LiteralStyle != 0 && n.emb == nil {
 		for l := n.val.Line + 1; l <= t.Lines(); l++ {
 			if b := t.Line(l); len(trimSpace(b)) > 0 {

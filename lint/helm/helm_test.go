@@ -508,6 +508,11 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n",
 				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a }}\n   b: [\n"},
 			helm.Options{}, lint.Error, "templates/cm.yaml:7:4", `rendered output: invalid YAML`},
+		{"bad YAML in the output lines below its mapping's first key, after an include",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
+				"templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +
+					"spec:\n  type: ClusterIP\n  ports:\n    - port: 53\n  clusterIP: {PREFIX}.16\n"},
+			helm.Options{}, lint.Error, "templates/svc.yaml:11:3", `^rendered output: invalid YAML: did not find expected key$`},
 		{"duplicate key after an include",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
 				"templates/dup.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +

@@ -182,12 +182,9 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			return 0, false
 		}
 		if err != nil {
-			line, msg := lint.YAMLErrorPos(err)
+			line, msg := lint.YAMLErrorPos(err, t.Data[part.from:])
 			if line > 0 {
-				// An error at the end of the text (a collection left open) is on the line after
-				// the last: the last line is the one a person reads.
 				line, _ = part.pos(line, 0)
-				line = min(line, lastLine(t)+t.Offset)
 			}
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
 			return line, line > 0
@@ -235,13 +232,13 @@ func (p streamPart) resumeAfter(t *lint.Text, errLine int) (streamPart, bool) {
 			}
 		}
 		text := data[off:end]
-		if line > errLine && off > p.from && (isDocumentStart(text) || isDirective(text)) {
+		if line > errLine && off > p.from && (lint.IsDocumentStart(text) || isDirective(text)) {
 			next.from = off
 			return next, true
 		}
 		next.before += parserLineBreaks(text, p.lines != nil)
 		off = end
-		if line > errLine && isDocumentEnd(text) {
+		if line > errLine && lint.IsDocumentEnd(text) {
 			// The parser reads a stream that starts with `...` as an empty document missing its
 			// start: what follows the marker is the next document.
 			next.from = off
@@ -262,19 +259,6 @@ func parserLineBreaks(line []byte, withUnicode bool) int {
 		for _, sep := range []string{"\u0085", "\u2028", "\u2029"} {
 			n += bytes.Count(line, []byte(sep))
 		}
-	}
-	return n
-}
-
-func isDocumentEnd(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
-}
-
-// lastLine is the number of the last line of t holding anything, counted from t's start.
-func lastLine(t *lint.Text) int {
-	n := t.Lines() - t.Offset
-	if d := t.Data; n > 1 && len(d) > 0 && (d[len(d)-1] == '\n' || d[len(d)-1] == '\r') {
-		n--
 	}
 	return n
 }

@@ -194,13 +194,13 @@ func failedDocument(t *lint.Text, line int) []byte {
 		return t.Data
 	}
 	for l := line; l > first; l-- {
-		if isDocumentStart(t.Line(l)) {
+		if lint.IsDocumentStart(t.Line(l)) {
 			first = l
 			break
 		}
 	}
 	for l := line + 1; l <= last; l++ {
-		if isDocumentStart(t.Line(l)) {
+		if lint.IsDocumentStart(t.Line(l)) {
 			last = l - 1
 			break
 		}
@@ -370,7 +370,7 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 	started := false
 	if d.pending != nil {
 		buf, d.pending = append(buf, d.pending...), nil
-		lines, started = lint.LineBreaks(buf), isDocumentStart(buf)
+		lines, started = lint.LineBreaks(buf), lint.IsDocumentStart(buf)
 	}
 	for !d.done {
 		line, err := d.readLine(maxSize - d.read)
@@ -386,13 +386,13 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 		} else if err != nil {
 			return nil, errors.New(ReadProblem(err))
 		}
-		if started && len(buf) >= d.min && (isDocumentStart(line) || isDirective(line)) {
+		if started && len(buf) >= d.min && (lint.IsDocumentStart(line) || isDirective(line)) {
 			d.pending = append([]byte(nil), line...)
 			break
 		}
 		buf = append(buf, line...)
 		lines += lint.LineBreaks(line)
-		if isDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
+		if lint.IsDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
 			started = true
 		}
 	}
@@ -422,10 +422,6 @@ func (d *docSplitter) readLine(budget int64) ([]byte, error) {
 		err = nil // over budget: the caller stops at the size limit
 	}
 	return long, err
-}
-
-func isDocumentStart(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
 }
 
 func isDirective(line []byte) bool { return len(line) > 0 && line[0] == '%' }
