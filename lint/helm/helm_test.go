@@ -513,6 +513,9 @@ func TestInputProblems(t *testing.T) {
 				"templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +
 					"spec:\n  type: ClusterIP\n  ports:\n    - port: 53\n  clusterIP: {PREFIX}.16\n"},
 			helm.Options{}, lint.Error, "templates/svc.yaml:11:3", `^rendered output: invalid YAML: did not find expected key$`},
+		{"a %YAML 1.2 directive in a template",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "%YAML 1.2\n---\n" + cm},
+			helm.Options{}, lint.None, "", ""},
 		{"duplicate key after an include",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
 				"templates/dup.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +

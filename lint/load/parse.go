@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -186,6 +187,9 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			if line > 0 {
 				line, _ = part.pos(line, 0)
 			}
+			if msg == "invalid YAML: found incompatible YAML document" && yaml12Directive.Match(t.Line(line)) {
+				return line, true
+			}
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
 			return line, line > 0
 		}
@@ -213,6 +217,12 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 		each(d)
 	}
 }
+
+// yaml12Directive is a `%YAML 1.2` directive line, which yaml.v3 refuses: it reads only documents
+// that declare YAML 1.1. It already reads values as YAML 1.2 does, though (yes and on are strings,
+// as Kubernetes reads them), and the directive changes nothing else, so parsing resumes at the
+// document marker after it, as if it were not there.
+var yaml12Directive = regexp.MustCompile(`^%YAML[ \t]+1\.2(?:[ \t]|$)`)
 
 // resumeAfter returns the part of t that starts at the first document marker line (`---` or a
 // directive) after line errLine of the file, or after a document end marker (`...`), or false when
