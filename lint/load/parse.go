@@ -102,9 +102,11 @@ func firstInvalidUTF8(b []byte) int {
 // ParseYAML decodes the documents of t one at a time and calls yield with the root of each
 // non-empty one, in order; documents with only comments or nothing are skipped. Each root has
 // passed the alias budget and the duplicate-key check; a document that fails them is reported and
-// skipped, and the rest of the stream goes on. A syntax error is reported once, and parsing goes
-// on at the next document marker after it (see resumeAfter). Only one document is held at a time,
-// so a 50 MB stream costs one document's nodes, not the stream's.
+// skipped, and the rest of the stream goes on. A key written twice with the same value is a
+// warning, and its document is yielded: the problems returned are errors but those. A syntax
+// error is reported once, and parsing goes on at the next document marker after it (see
+// resumeAfter). Only one document is held at a time, so a 50 MB stream costs one document's
+// nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
 	return ParseYAMLPlaced(t, lim, nil, yield)
 }
@@ -115,6 +117,7 @@ func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Pro
 func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yield func(root *yaml.Node)) []lint.Problem {
 	var problems []lint.Problem
 	parseStream(t, lim, place, func(d parsedDocument) {
+		problems = append(problems, d.warnings...)
 		if d.problem != nil {
 			problems = append(problems, *d.problem)
 		} else {
@@ -129,6 +132,9 @@ func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yi
 type parsedDocument struct {
 	root    *yaml.Node
 	problem *lint.Problem
+	// warnings are what the tree check found that does not keep the document from being linted:
+	// keys written twice with the same value.
+	warnings []lint.Problem
 	// source is the text a syntax error broke, when the parser knows it better than the document
 	// markers around the error's line do (a value of a JSON stream).
 	source []byte
@@ -201,7 +207,7 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			renumber(root, part)
 		}
 		d := parsedDocument{root: root}
-		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
+		for _, p := range lint.CheckTree(root, lim.MaxAliasNodes) {
 			at := place(lint.Pos{File: t.Name, Line: p.Line, Column: p.Column})
 			msg := p.Msg
 			if p.FirstLine > 0 {
@@ -212,7 +218,12 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 				}
 				msg = p.MessageAt(where)
 			}
-			d.problem = &lint.Problem{Pos: at, Level: lint.Error, Message: msg}
+			problem := lint.Problem{Pos: at, Level: p.Level, Message: msg}
+			if p.Level == lint.Error {
+				d.problem = &problem
+			} else {
+				d.warnings = append(d.warnings, problem)
+			}
 		}
 		each(d)
 	}

@@ -27,8 +27,9 @@ import (
 // its text has apiVersion, kind or the keys of a CloudFormation template (a syntax error, bytes
 // that are not UTF-8), or its parsed root does (duplicate keys, an alias bomb). Anything else is
 // another tool's broken file (an Ansible playbook with a typo, a Jinja template), which its own
-// tool reports: it is skipped, and listed as skipped. A binary file is always an error: nothing
-// in a repository should be a binary named .yaml.
+// tool reports: it is skipped, and listed as skipped. Likewise, a warning about a document that is
+// read (a key written twice with the same value) is given only when it is a manifest. A binary
+// file is always an error: nothing in a repository should be a binary named .yaml.
 func Raw(in Input, stdin io.Reader, s Sink) {
 	lim := s.Limits()
 	r, size, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
@@ -107,6 +108,11 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		for _, d := range docs {
 			switch {
 			case d.problem == nil:
+				if len(d.warnings) > 0 && lint.MeantAsManifest(d.root) {
+					for _, w := range d.warnings {
+						s.Problem(w)
+					}
+				}
 				s.Document(&lint.Document{Text: t, Root: d.root})
 			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
 				s.Problem(*d.problem)
