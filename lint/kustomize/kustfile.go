@@ -170,20 +170,19 @@ func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim load.Limits) *emb
 			}
 		}
 	}
-	e.problems = load.ParseYAML(e.inner, lim, func(root *yaml.Node) { e.docs = append(e.docs, root) })
-	for i := range e.problems {
-		// On the line inside the string when the string's lines are the file's, else at the string.
-		p := &e.problems[i].Pos
-		if e.exact && p.Line > 0 {
-			p.Line += scalar.Line
-			if p.Column > 0 {
-				p.Column += e.indent
-			}
-		} else {
-			*p = e.pos(nil, scalar)
+	// Problems, and the lines their messages name, are on the line inside the string when the
+	// string's lines are the file's, else at the string.
+	place := func(p lint.Pos) lint.Pos {
+		if !e.exact || p.Line == 0 {
+			return e.pos(nil, scalar)
 		}
-		p.File = outer.Name
+		p.File, p.Line = outer.Name, p.Line+scalar.Line
+		if p.Column > 0 {
+			p.Column += e.indent
+		}
+		return p
 	}
+	e.problems = load.ParseYAMLPlaced(e.inner, lim, place, func(root *yaml.Node) { e.docs = append(e.docs, root) })
 	return e
 }
 
