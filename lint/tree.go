@@ -176,6 +176,9 @@ func (c *treeChecker) checkKeys(m *yaml.Node) {
 // which makes the document ambiguous; else a warning for each. The values are compared once the walk
 // has bounded the document: with no bomb and no cycle, decoding them is bounded too.
 func (c *treeChecker) duplicateProblems() []TreeProblem {
+	if len(c.duplicates) == 0 {
+		return nil
+	}
 	var problems []TreeProblem
 	var ambiguous *TreeProblem
 	values := map[*yaml.Node]decodedValue{}
