@@ -17,23 +17,27 @@ type embedding struct {
 // Embedded parses a string field as YAML or JSON (aws-auth mapRoles, an add-on's
 // configurationValues) and returns its root. Findings at its nodes land on the exact line inside
 // the string when it is a literal block scalar (`|`), and on the field itself otherwise. The
-// embedded document gets the same alias and duplicate-key checks as a file.
+// embedded document gets the same alias and duplicate-key checks as a file, but for a key written
+// twice with the same value, a warning in a file, which passes here: it changes nothing rules read.
 func (n Node) Embedded() (Node, error) {
 	if !n.IsScalar() {
 		return Node{}, fmt.Errorf("%s is not a string", n.Path())
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(n.val.Value), &doc); err != nil {
-		return Node{}, fmt.Errorf("%s: %s", n.Path(), YAMLMessage(err))
+	data := []byte(n.val.Value)
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Node{}, fmt.Errorf("%s: %s", n.Path(), YAMLMessage(err, data))
 	}
 	if len(doc.Content) == 0 {
 		return Node{at: n.at, missing: true, obj: n.obj, key: n.key, val: n.val}, nil
 	}
 	root := doc.Content[0]
-	if p := CheckTree(root, DefaultMaxAliasNodes); p != nil {
-		return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.Line, p.Msg)
+	for _, p := range CheckTree(root, DefaultMaxAliasNodes) {
+		if p.Level == Error {
+			return Node{}, fmt.Errorf("%s: line %d: %s", n.Path(), p.Line, p.Msg)
+		}
 	}
-	e := &embedding{outer: n, inner: NewText("", []byte(n.val.Value))}
+	e := &embedding{outer: n, inner: NewText("", data)}
 	if t := n.obj.doc.Text; t != nil && n.val.Style&yaml.LiteralStyle != 0 && n.emb == nil {
 		for l := n.val.Line + 1; l <= t.Lines(); l++ {
 			if b := t.Line(l); len(trimSpace(b)) > 0 {

@@ -139,6 +139,17 @@ func utf8BOM(b []byte) []byte {
 	return nil
 }
 
+// IsDocumentStart reports whether line (with its line end or without) is a YAML document start
+// marker, `---` alone or before a space.
+func IsDocumentStart(line []byte) bool { return isMarker(line, "---") }
+
+// IsDocumentEnd reports whether line is a YAML document end marker, `...` alone or before a space.
+func IsDocumentEnd(line []byte) bool { return isMarker(line, "...") }
+
+func isMarker(line []byte, marker string) bool {
+	return bytes.HasPrefix(line, []byte(marker)) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
+}
+
 // A YAMLLineMap maps the positions the YAML parser gives to positions in the text. The parser
 // ends a line at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) as well,
 // as YAML 1.1 did; editors and GitHub do not, so after one of them, in a quoted string say, every

@@ -2,9 +2,7 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
+	"reflect"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -14,89 +12,49 @@ import (
 // strings.
 const DefaultMaxAliasNodes = 1_000_000
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// YAMLErrorPos splits a parser error into its line and a message without the "yaml:" prefix.
-func YAMLErrorPos(err error) (int, string) {
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return line + parserLineShift(m[2]), "invalid YAML: " + m[2]
-	}
-	msg = YAMLMessage(err)
-	if parserLineShift(msg) == 1 {
-		return 1, "invalid YAML: " + msg // the parser gives no line for its own errors on the first
-	}
-	return 0, "invalid YAML: " + msg
-}
-
-func YAMLMessage(err error) string {
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return "line " + strconv.Itoa(line+parserLineShift(m[2])) + ": " + m[2]
-	}
-	if len(msg) > 6 && msg[:6] == "yaml: " {
-		return msg[6:]
-	}
-	return msg
-}
-
-// parserLineShift is what to add to the line of a yaml.v3 error with message msg: 1 for the
-// errors of its parser, whose line yaml.v3 gives counting from 0 (its scanner's errors count from
-// 1), else 0. The parser's messages, from yaml.v3's parserc.go: where a construct is left open (a
-// flow collection missing its closing bracket, a block mapping missing a key), the line is the one
-// that opens it.
-func parserLineShift(msg string) int {
-	for _, p := range yamlParserErrors {
-		if strings.HasPrefix(msg, p) {
-			return 1
-		}
-	}
-	return 0
-}
-
-var yamlParserErrors = []string{
-	"did not find expected <stream-start>", "did not find expected <document start>",
-	"did not find expected node content", "did not find expected '-' indicator",
-	"did not find expected key", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
-	"found undefined tag handle", "found duplicate %YAML directive", "found incompatible YAML document",
-	"found duplicate %TAG directive",
-}
-
-// A TreeError is a document the Kubernetes API would refuse too: it has duplicate keys, or
-// aliases that expand past the budget.
-type TreeError struct {
+// A TreeProblem is what CheckTree finds in a document: a key written twice in a mapping, or
+// aliases that expand past the budget or repeat themselves.
+type TreeProblem struct {
 	Line, Column int
-	Msg          string
+	// Level is Error for a document the Kubernetes API would refuse too, which is not linted: a
+	// key with two different values (which counts is ambiguous), an alias bomb or cycle. It is
+	// Warning for a key written twice with the same value, which is harmless: the document is
+	// linted.
+	Level Level
+	Msg   string
 	// FirstLine and FirstColumn are, for a duplicate key, where the key is first written: Msg
 	// names that line, and a loader that places lines in another file (a Helm template) names
-	// the place it maps it to with MessageAt. 0 for other errors.
+	// the place it maps it to with MessageAt. 0 for other problems.
 	FirstLine, FirstColumn int
 	dupKey                 string
 }
 
-func (e *TreeError) Error() string { return e.Msg }
-
 // MessageAt is the message naming first (`line 9`, `templates/_helpers.tpl:3`) as where a
-// duplicate key is first written; for other errors, Msg.
-func (e *TreeError) MessageAt(first string) string {
-	if e.FirstLine == 0 {
-		return e.Msg
+// duplicate key is first written; for other problems, Msg.
+func (p *TreeProblem) MessageAt(first string) string {
+	switch {
+	case p.FirstLine == 0:
+		return p.Msg
+	case p.Level == Warning:
+		return fmt.Sprintf("duplicate key %q (first at %s) with the same value; YAML allows each key once: remove one", p.dupKey, first)
 	}
-	return fmt.Sprintf("duplicate key %q (first at %s): which of the two values counts is ambiguous; not linted", e.dupKey, first)
+	return fmt.Sprintf("duplicate key %q (first at %s): which of the two values counts is ambiguous; not linted", p.dupKey, first)
 }
 
 // CheckTree walks a parsed document once, without expanding aliases, and refuses what the
-// Kubernetes API refuses too: duplicate keys in a mapping (the object is ambiguous), aliases that
-// expand to more than maxAlias extra nodes (an alias bomb), and an alias inside the node it names
-// (`a: &a {b: *a}`, a document without end). After it, every walk over the document is bounded,
-// and so is the work of resolving its merge keys (`<<`), which only follows its aliases. Every
-// document a rule sees has passed it.
-func CheckTree(root *yaml.Node, maxAlias int) *TreeError {
+// Kubernetes API refuses too: a key written twice in a mapping with different values (the object
+// is ambiguous), aliases that expand to more than maxAlias extra nodes (an alias bomb), and an
+// alias inside the node it names (`a: &a {b: *a}`, a document without end). It returns that one
+// Error, or a Warning for each key written twice with the same value. After it, every walk over
+// the document is bounded, and so is the work of resolving its merge keys (`<<`), which only
+// follows its aliases. Every document a rule sees has passed it.
+func CheckTree(root *yaml.Node, maxAlias int) []TreeProblem {
 	c := treeChecker{max: maxAlias, sizes: map[*yaml.Node]int{}, open: map[*yaml.Node]bool{}}
 	c.walk(root)
-	return c.problem
+	if c.fatal != nil {
+		return []TreeProblem{*c.fatal}
+	}
+	return c.duplicateProblems()
 }
 
 type treeChecker struct {
@@ -105,13 +63,20 @@ type treeChecker struct {
 	sizes map[*yaml.Node]int
 	// open are the anchored nodes the walk is inside: an alias may only name a node whose walk
 	// has ended, which rules out cycles (an anchor is always seen before its aliases).
-	open    map[*yaml.Node]bool
-	problem *TreeError
-	fatal   bool // a bomb or a cycle ends the walk; duplicate keys do not, an earlier one may follow
+	open map[*yaml.Node]bool
+	// fatal is a bomb or a cycle, which ends the walk; duplicate keys do not.
+	fatal *TreeProblem
+	// duplicates are the keys written again in their mapping, in the order the walk meets them.
+	duplicates []duplicate
+}
+
+// A duplicate is a key written again in its mapping, after first.
+type duplicate struct {
+	first, firstValue, key, value *yaml.Node
 }
 
 func (c *treeChecker) walk(n *yaml.Node) {
-	if c.fatal {
+	if c.fatal != nil {
 		return
 	}
 	switch n.Kind {
@@ -132,8 +97,7 @@ func (c *treeChecker) walk(n *yaml.Node) {
 
 func (c *treeChecker) alias(n *yaml.Node) {
 	if n.Alias != nil && c.open[n.Alias] {
-		c.fatal = true
-		c.problem = &TreeError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(
+		c.fatal = &TreeProblem{Line: n.Line, Column: n.Column, Level: Error, Msg: fmt.Sprintf(
 			"alias *%s is inside the node &%s it repeats, so the document never ends; document not linted", n.Value, n.Value)}
 		return
 	}
@@ -141,8 +105,7 @@ func (c *treeChecker) alias(n *yaml.Node) {
 		c.extra = min(c.extra+c.expandedSize(n.Alias)-1, c.max+1)
 	}
 	if c.extra > c.max {
-		c.fatal = true
-		c.problem = &TreeError{Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(
+		c.fatal = &TreeProblem{Line: n.Line, Column: n.Column, Level: Error, Msg: fmt.Sprintf(
 			"alias *%s takes the document past %d nodes when expanded (an alias bomb); document not linted (--max-alias-nodes)",
 			n.Value, c.max)}
 	}
@@ -178,34 +141,85 @@ func (c *treeChecker) checkKeys(m *yaml.Node) {
 	}
 	// Most mappings have a handful of keys: comparing each with those before it costs less than
 	// a map per mapping, of which a document has hundreds.
-	var seen map[string]*yaml.Node
+	var seen map[string]int // the index of each key's first entry
 	if n > 16 {
-		seen = make(map[string]*yaml.Node, n)
+		seen = make(map[string]int, n)
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if k.Kind != yaml.ScalarNode || isMergeKey(k) {
 			continue
 		}
-		var first *yaml.Node
+		first := -1
 		if seen != nil {
-			first = seen[k.Value]
-			if first == nil {
-				seen[k.Value] = k
+			if j, ok := seen[k.Value]; ok {
+				first = j
+			} else {
+				seen[k.Value] = i
 			}
 		} else {
 			for j := 0; j < i; j += 2 {
 				if p := m.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && !isMergeKey(p) {
-					first = p
+					first = j
 					break
 				}
 			}
 		}
-		// Keep the earliest duplicate in the file, as a person reads it, not the first the walk
-		// meets (outer mappings are checked before inner ones).
-		if first != nil && (c.problem == nil || k.Line < c.problem.Line) {
-			c.problem = &TreeError{Line: k.Line, Column: k.Column, FirstLine: first.Line, FirstColumn: first.Column, dupKey: k.Value}
-			c.problem.Msg = c.problem.MessageAt(fmt.Sprintf("line %d", first.Line))
+		if first >= 0 {
+			c.duplicates = append(c.duplicates, duplicate{m.Content[first], m.Content[first+1], k, m.Content[i+1]})
 		}
 	}
+}
+
+// duplicateProblems are the problems of the keys written twice: the one whose values differ that
+// is earliest in the file, as a person reads it (the walk meets outer mappings before inner ones),
+// which makes the document ambiguous; else a warning for each. The values are compared once the walk
+// has bounded the document: with no bomb and no cycle, decoding them is bounded too.
+func (c *treeChecker) duplicateProblems() []TreeProblem {
+	if len(c.duplicates) == 0 {
+		return nil
+	}
+	var problems []TreeProblem
+	var ambiguous *TreeProblem
+	values := map[*yaml.Node]decodedValue{}
+	for _, d := range c.duplicates {
+		p := TreeProblem{Line: d.key.Line, Column: d.key.Column, Level: Warning, FirstLine: d.first.Line, FirstColumn: d.first.Column, dupKey: d.key.Value}
+		if !sameValue(d.firstValue, d.value, values) {
+			p.Level = Error
+		}
+		p.Msg = p.MessageAt(fmt.Sprintf("line %d", p.FirstLine))
+		switch {
+		case p.Level == Warning:
+			problems = append(problems, p)
+		case ambiguous == nil || p.Line < ambiguous.Line:
+			ambiguous = &p
+		}
+	}
+	if ambiguous != nil {
+		return []TreeProblem{*ambiguous}
+	}
+	return problems
+}
+
+// A decodedValue is a node decoded as a value of any type, or ok false when it could not be.
+type decodedValue struct {
+	v  any
+	ok bool
+}
+
+// sameValue reports whether nodes a and b are the same YAML value: scalars the same once resolved
+// (1 and 0x1, a and "a", but not 1 and "1"), collections with the same entries (a mapping's in any
+// order), whatever their style, aliases and merge keys. Decoded values are kept in values: a key
+// written many times is decoded once.
+func sameValue(a, b *yaml.Node, values map[*yaml.Node]decodedValue) bool {
+	decode := func(n *yaml.Node) decodedValue {
+		d, ok := values[n]
+		if !ok {
+			d.ok = n.Decode(&d.v) == nil
+			values[n] = d
+		}
+		return d
+	}
+	da, db := decode(a), decode(b)
+	return da.ok && db.ok && reflect.DeepEqual(da.v, db.v)
 }

@@ -110,7 +110,7 @@ func ParseVersions(source string, data []byte) (*Versions, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty; want EKS version data like `ekslint rules --data` shows", source)
 		}
-		return nil, fmt.Errorf("%s: %s", source, YAMLMessage(err))
+		return nil, fmt.Errorf("%s: %s", source, YAMLMessage(err, data))
 	}
 	p := versionsParser{source: source}
 	v := &Versions{

@@ -198,6 +198,11 @@ func Parse(t *lint.Text, opts Options) (*Config, []lint.Problem) {
 	}
 	var docs []*yaml.Node
 	p.problems = load.ParseYAML(t, load.DefaultLimits(), func(root *yaml.Node) { docs = append(docs, root) })
+	for i := range p.problems {
+		// The config is read as written or not at all: a key written twice is an error here, even
+		// with the same value, which elsewhere is a warning.
+		p.problems[i].Level = lint.Error
+	}
 	if len(docs) > 1 {
 		p.errorf(docs[1], "the config file holds more than one YAML document; ekslint reads one")
 	}

@@ -161,6 +161,7 @@ func TestParseErrors(t *testing.T) {
 		{"charts:\n  - path: charts/web\n    valueSets: [{name: a, value: [x]}]\n", `.ekslint.yaml:3:27: unknown key "value" in charts[0].valueSets[0]; did you mean values?`},
 		{"charts:\n  - path: charts/web\n    valueSets: [{name: a}]\n  - path: charts/web/\n    valueSets: [{name: b}]\n", `.ekslint.yaml:4:5: charts[1]: chart charts/web is listed twice`},
 		{"failOn: error\nfailOn: note\n", `.ekslint.yaml:2:1: duplicate key "failOn" (first at line 1)`},
+		{"failOn: error\nfailOn: error\n", `.ekslint.yaml:2:1: duplicate key "failOn" (first at line 1) with the same value`},
 		{"failOn: error\n---\nfailOn: note\n", `.ekslint.yaml:3:1: the config file holds more than one YAML document`},
 		{"rules: {\n", `.ekslint.yaml:1: invalid YAML`},
 		{"- rules\n", `.ekslint.yaml:1:1: the config: want a mapping, not a list`},

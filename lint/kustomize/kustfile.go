@@ -150,14 +150,14 @@ func newKustFile(f *file, dir string, text *lint.Text, root *yaml.Node, lim load
 // is a literal block scalar (`|`), its lines are the file's lines, and findings land on them
 // exactly; otherwise they land on the string.
 type embedded struct {
-	outer  *lint.Text
-	key    *yaml.Node // the key naming the string, or nil for a list item
-	scalar *yaml.Node
-	inner  *lint.Text
-	exact  bool
-	indent int
-	docs   []*yaml.Node
-	err    []lint.Problem
+	outer    *lint.Text
+	key      *yaml.Node // the key naming the string, or nil for a list item
+	scalar   *yaml.Node
+	inner    *lint.Text
+	exact    bool
+	indent   int
+	docs     []*yaml.Node
+	problems []lint.Problem
 }
 
 func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim load.Limits) *embedded {
@@ -170,20 +170,19 @@ func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim load.Limits) *emb
 			}
 		}
 	}
-	e.err = load.ParseYAML(e.inner, lim, func(root *yaml.Node) { e.docs = append(e.docs, root) })
-	for i := range e.err {
-		// On the line inside the string when the string's lines are the file's, else at the string.
-		p := &e.err[i].Pos
-		if e.exact && p.Line > 0 {
-			p.Line += scalar.Line
-			if p.Column > 0 {
-				p.Column += e.indent
-			}
-		} else {
-			*p = e.pos(nil, scalar)
+	// Problems, and the lines their messages name, are on the line inside the string when the
+	// string's lines are the file's, else at the string.
+	place := func(p lint.Pos) lint.Pos {
+		if !e.exact || p.Line == 0 {
+			return e.pos(nil, scalar)
 		}
-		p.File = outer.Name
+		p.File, p.Line = outer.Name, p.Line+scalar.Line
+		if p.Column > 0 {
+			p.Column += e.indent
+		}
+		return p
 	}
+	e.problems = load.ParseYAMLPlaced(e.inner, lim, place, func(root *yaml.Node) { e.docs = append(e.docs, root) })
 	return e
 }
 

@@ -124,7 +124,7 @@ type build struct {
 	texts      map[*lint.Text]bool        // every file read, for Sink.Source
 	chain      []string                   // the kustomization folders being visited, the overlay first
 	problems   []lint.Problem             // what keeps the overlay from being built, or broke its build
-	notes      []lint.Problem             // what is worth a word but does not (deprecated fields)
+	notes      []lint.Problem             // what is worth a word but does not (deprecated fields, a key written twice)
 }
 
 // edge is one kustomization including another, as a resource (base) or a component.
@@ -174,14 +174,23 @@ func (b *build) yamlDocs(abs string) ([]*yaml.Node, bool) {
 		return nil, false
 	}
 	docs, problems := b.cache.get(abs).parse(b.cache, b.display(abs))
+	return docs, b.parsed(problems)
+}
+
+// parsed takes the problems our parser found in YAML kustomize will read, and reports whether
+// there was none of those it refuses, which keep the overlay from being built; the others (a key
+// written twice with the same value) are warnings, and do not.
+func (b *build) parsed(problems []lint.Problem) bool {
 	ok := true
 	for _, p := range problems {
 		if p.Level == lint.Error {
+			b.problems = append(b.problems, p)
 			ok = false
+		} else {
+			b.notes = append(b.notes, p)
 		}
-		b.problems = append(b.problems, p)
 	}
-	return docs, ok
+	return ok
 }
 
 // kust reads the kustomization file in dir.
@@ -244,7 +253,7 @@ func (b *build) visit(dir, owner string) {
 	}
 	for _, p := range k.patches {
 		if p.inline != nil {
-			b.problems = append(b.problems, p.inline.err...)
+			b.parsed(p.inline.problems)
 		}
 	}
 	for _, r := range k.refs {
@@ -260,7 +269,7 @@ func (b *build) checkRef(k *kustFile, r Ref, owner string) {
 	if r.Inline {
 		if r.Kind == RefPlugin {
 			e := newEmbedded(k.text, nil, r.Node, b.cache.lim)
-			b.problems = append(b.problems, e.err...)
+			b.parsed(e.problems)
 			b.checkPluginConfigs(k, r, e.docs, func(key, val *yaml.Node) lint.Pos { return e.pos(key, val) }, served)
 		}
 		return

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/engine"
 )
 
 const deployment = `apiVersion: apps/v1
@@ -230,9 +231,24 @@ func TestHostileYAML(t *testing.T) {
 	problemAt(t, res.Problems, "base/deploy.yaml:5:3", `duplicate key "name"`)
 	problemAt(t, res.Problems, "base/bomb.yaml:10:29", "alias bomb")
 	problemAt(t, res.Problems, "overlay/patch.yaml:1", "binary file")
-	problemAt(t, res.Problems, "overlay/kustomization.yaml:10:7", `duplicate key "name"`)
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:10:7", `duplicate key "name" (first at line 9)`)
 	if res.Objects != 0 {
 		t.Errorf("%d objects built from refused files", res.Objects)
+	}
+}
+
+// TestDuplicateKeySameValue: a key written twice with the same value, in a resource file or in a
+// patch kept in the kustomization, is a warning at its line, once, and the overlay is built.
+func TestDuplicateKeySameValue(t *testing.T) {
+	res := lintTree(t, map[string]string{
+		"base/kustomization.yaml":    "resources:\n- deploy.yaml\n",
+		"base/deploy.yaml":           strings.Replace(deployment, "  name: web\n", "  name: web\n  name: web\n", 1),
+		"overlay/kustomization.yaml": "resources:\n- ../base\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      name: web\n",
+	}, "overlay")
+	problemAt(t, res.Problems, "base/deploy.yaml:5:3", `duplicate key "name" (first at line 4) with the same value`)
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:9:7", `duplicate key "name" (first at line 8) with the same value`)
+	if len(res.Problems) != 2 || res.Objects != 1 || res.ExitCode(lint.Error) == engine.ExitInput {
+		t.Errorf("%d objects, exit %d, problems %v: want the overlay built and two warnings", res.Objects, res.ExitCode(lint.Error), res.Problems)
 	}
 }
 

@@ -35,7 +35,7 @@ func (f *file) tagged(c *fileCache, name string) ([]byte, error) {
 		case f.readErr != nil:
 			f.taggedErr = f.readErr
 			return
-		case len(problems) > 0 || len(docs) == 0:
+		case slices.ContainsFunc(problems, func(p lint.Problem) bool { return p.Level == lint.Error }) || len(docs) == 0:
 			// Nothing to tag in a file of comments or separators alone (a placeholder for
 			// generated resources): kustomize reads it as it is, as no objects.
 			f.taggedData = f.text.Data

@@ -30,6 +30,10 @@ func FuzzRaw(f *testing.F) {
 	f.Add([]byte(jsonStream[:len(jsonStream)/2]), false)
 	// Broken documents between good ones, each parsed again from the marker after its error.
 	f.Add([]byte("apiVersion: v1\nkind: Secret\ndata: {code: %CODE%}\n---\nkind: Pod\napiVersion: v1\nx: [\n...\n%YAML 1.1\n--- |\n  ---\n\tbad\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"), false)
+	// A %YAML 1.2 directive, keys written twice with the same value and with two, a syntax error
+	// lines below the first key of its mapping.
+	f.Add([]byte("%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, name: a}\ndata:\n  a: {x: 1}\n  a: {x: 1}\n"+
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {a: 1, a: 2}\n---\napiVersion: v1\nkind: Service\nspec:\n  type: A\n  ip: {P}.1\n"), false)
 	req := linttest.Only(rules.All()...)
 	req.Today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	req.Limits.MaxFileSize = 1 << 20

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -101,9 +102,11 @@ func firstInvalidUTF8(b []byte) int {
 // ParseYAML decodes the documents of t one at a time and calls yield with the root of each
 // non-empty one, in order; documents with only comments or nothing are skipped. Each root has
 // passed the alias budget and the duplicate-key check; a document that fails them is reported and
-// skipped, and the rest of the stream goes on. A syntax error is reported once, and parsing goes
-// on at the next document marker after it (see resumeAfter). Only one document is held at a time,
-// so a 50 MB stream costs one document's nodes, not the stream's.
+// skipped, and the rest of the stream goes on. A key written twice with the same value is a
+// warning, and its document is yielded: the problems returned are errors but those. A syntax
+// error is reported once, and parsing goes on at the next document marker after it (see
+// resumeAfter). Only one document is held at a time, so a 50 MB stream costs one document's
+// nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
 	return ParseYAMLPlaced(t, lim, nil, yield)
 }
@@ -114,6 +117,7 @@ func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Pro
 func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yield func(root *yaml.Node)) []lint.Problem {
 	var problems []lint.Problem
 	parseStream(t, lim, place, func(d parsedDocument) {
+		problems = append(problems, d.warnings...)
 		if d.problem != nil {
 			problems = append(problems, *d.problem)
 		} else {
@@ -128,6 +132,9 @@ func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yi
 type parsedDocument struct {
 	root    *yaml.Node
 	problem *lint.Problem
+	// warnings are what the tree check found that does not keep the document from being linted:
+	// keys written twice with the same value.
+	warnings []lint.Problem
 	// source is the text a syntax error broke, when the parser knows it better than the document
 	// markers around the error's line do (a value of a JSON stream).
 	source []byte
@@ -182,12 +189,12 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			return 0, false
 		}
 		if err != nil {
-			line, msg := lint.YAMLErrorPos(err)
+			line, msg := lint.YAMLErrorPos(err, t.Data[part.from:])
 			if line > 0 {
-				// An error at the end of the text (a collection left open) is on the line after
-				// the last: the last line is the one a person reads.
 				line, _ = part.pos(line, 0)
-				line = min(line, lastLine(t)+t.Offset)
+			}
+			if msg == "invalid YAML: found incompatible YAML document" && yaml12Directive.Match(t.Line(line)) {
+				return line, true
 			}
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
 			return line, line > 0
@@ -200,7 +207,7 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			renumber(root, part)
 		}
 		d := parsedDocument{root: root}
-		if p := lint.CheckTree(root, lim.MaxAliasNodes); p != nil {
+		for _, p := range lint.CheckTree(root, lim.MaxAliasNodes) {
 			at := place(lint.Pos{File: t.Name, Line: p.Line, Column: p.Column})
 			msg := p.Msg
 			if p.FirstLine > 0 {
@@ -211,11 +218,22 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 				}
 				msg = p.MessageAt(where)
 			}
-			d.problem = &lint.Problem{Pos: at, Level: lint.Error, Message: msg}
+			problem := lint.Problem{Pos: at, Level: p.Level, Message: msg}
+			if p.Level == lint.Error {
+				d.problem = &problem
+			} else {
+				d.warnings = append(d.warnings, problem)
+			}
 		}
 		each(d)
 	}
 }
+
+// yaml12Directive is a `%YAML 1.2` directive line, which yaml.v3 refuses: it reads only documents
+// that declare YAML 1.1. It already reads values as YAML 1.2 does, though (yes and on are strings,
+// as Kubernetes reads them), and the directive changes nothing else, so parsing resumes at the
+// document marker after it, as if it were not there.
+var yaml12Directive = regexp.MustCompile(`^%YAML[ \t]+1\.2(?:[ \t]|$)`)
 
 // resumeAfter returns the part of t that starts at the first document marker line (`---` or a
 // directive) after line errLine of the file, or after a document end marker (`...`), or false when
@@ -235,13 +253,13 @@ func (p streamPart) resumeAfter(t *lint.Text, errLine int) (streamPart, bool) {
 			}
 		}
 		text := data[off:end]
-		if line > errLine && off > p.from && (isDocumentStart(text) || isDirective(text)) {
+		if line > errLine && off > p.from && (lint.IsDocumentStart(text) || isDirective(text)) {
 			next.from = off
 			return next, true
 		}
 		next.before += parserLineBreaks(text, p.lines != nil)
 		off = end
-		if line > errLine && isDocumentEnd(text) {
+		if line > errLine && lint.IsDocumentEnd(text) {
 			// The parser reads a stream that starts with `...` as an empty document missing its
 			// start: what follows the marker is the next document.
 			next.from = off
@@ -262,19 +280,6 @@ func parserLineBreaks(line []byte, withUnicode bool) int {
 		for _, sep := range []string{"\u0085", "\u2028", "\u2029"} {
 			n += bytes.Count(line, []byte(sep))
 		}
-	}
-	return n
-}
-
-func isDocumentEnd(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
-}
-
-// lastLine is the number of the last line of t holding anything, counted from t's start.
-func lastLine(t *lint.Text) int {
-	n := t.Lines() - t.Offset
-	if d := t.Data; n > 1 && len(d) > 0 && (d[len(d)-1] == '\n' || d[len(d)-1] == '\r') {
-		n--
 	}
 	return n
 }

@@ -72,10 +72,26 @@ func TestProblemPositions(t *testing.T) {
 		{"syntax error after a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n\tbad: tab\n", "5", "invalid YAML"},
 		{"syntax error after a paragraph separator in a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u2029b\n", "4", "invalid YAML"},
 		{"syntax error after NEL in a comment", "apiVersion: v1\nkind: ConfigMap # one\u0085two\nmetadata:\n  name: a\n", "2", "invalid YAML"},
-		// yaml.v3 counts its parser's lines from 0: an open collection is on the line that opens it.
-		{"unclosed flow mapping", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {a: 1\n", "5", "invalid YAML: did not find expected ',' or '}'"},
-		{"unclosed flow sequence", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  x: [1, 2\n  y: 3\n", "5", "invalid YAML: did not find expected ',' or ']'"},
-		{"block mapping missing a key", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n - b\n", "5", "invalid YAML"},
+		// A syntax error is on the line the parser could not go on at, however far above the
+		// mapping or list it is in starts; where the input ends inside an open collection or
+		// string, on the line that opens it.
+		{"unclosed flow mapping at the end", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {a: 1\n", "5", "invalid YAML: did not find expected ',' or '}'"},
+		{"unclosed flow sequence", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  x: [1, 2\n  y: 3\n", "6", "invalid YAML: did not find expected ',' or ']'"},
+		{"unclosed flow sequence before a document marker", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  x: [1, 2\n---\n", "5", "invalid YAML: did not find expected ',' or ']'"},
+		{"flow mapping missing a comma", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {a: 1, b: 2 c: 3}\n", "5", "invalid YAML: did not find expected ',' or '}'"},
+		{"flow sequence missing a comma, lines below its bracket", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  args: [\n    \"a\",\n    \"b\"\n    \"c\",\n  ]\n", "8", "invalid YAML: did not find expected ',' or ']'"},
+		{"block mapping missing a key", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n - b\n", "5", "invalid YAML: did not find expected key"},
+		{"a flow mapping where a key is, lines below its mapping's first key", "apiVersion: v1\nkind: Service\nmetadata:\n  name: bind\nspec:\n  type: ClusterIP\n  # comment\n  ports:\n  - port: 53\n  clusterIP: {PREFIX}.16\n", "10", "invalid YAML: did not find expected key"},
+		{"a key indented more than its mapping", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n  b: \"2\"\n   c: 4\n", "8", "invalid YAML: did not find expected key"},
+		{"a key indented less than its list item", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: b\n  - name: c\n   image: d\n", "8", "invalid YAML: did not find expected key"},
+		{"a line starting with ':'", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n  : 2\n", "7", "invalid YAML: did not find expected key"},
+		{"a ':' inside a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b: c\n", "6", "invalid YAML: mapping values are not allowed in this context"},
+		{"a key without its ':'", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n  foo\n  bar: 1\n", "6", "invalid YAML: could not find expected ':'"},
+		{"a tab indenting a key after a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: 1\n\tb: 2\n", "7", "invalid YAML: found a tab character that violates indentation"},
+		{"a line of a block scalar indented less than the first", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  b: |\n    x\n   y\n  c: 1\n", "8", "invalid YAML: did not find expected key"},
+		{"an unclosed quote", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\n  b: 2\n", "6", "invalid YAML: found unexpected end of stream"},
+		{"an unknown escape on the second line of a quoted string", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"one\n    two \\q\"\n", "7", "invalid YAML: found unknown escape character"},
+		{"a syntax error lines below a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n  x: 1\n  y: {a}.1\n", "6", "invalid YAML: did not find expected key"},
 		{"syntax error with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r\tname: x\r", "4", "invalid YAML"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

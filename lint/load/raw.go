@@ -27,8 +27,9 @@ import (
 // its text has apiVersion, kind or the keys of a CloudFormation template (a syntax error, bytes
 // that are not UTF-8), or its parsed root does (duplicate keys, an alias bomb). Anything else is
 // another tool's broken file (an Ansible playbook with a typo, a Jinja template), which its own
-// tool reports: it is skipped, and listed as skipped. A binary file is always an error: nothing
-// in a repository should be a binary named .yaml.
+// tool reports: it is skipped, and listed as skipped. Likewise, a warning about a document that is
+// read (a key written twice with the same value) is given only when it is a manifest. A binary
+// file is always an error: nothing in a repository should be a binary named .yaml.
 func Raw(in Input, stdin io.Reader, s Sink) {
 	lim := s.Limits()
 	r, size, closeInput, p := openInput(in, stdin, lim.MaxFileSize)
@@ -107,6 +108,11 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		for _, d := range docs {
 			switch {
 			case d.problem == nil:
+				if len(d.warnings) > 0 && lint.MeantAsManifest(d.root) {
+					for _, w := range d.warnings {
+						s.Problem(w)
+					}
+				}
 				s.Document(&lint.Document{Text: t, Root: d.root})
 			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
 				s.Problem(*d.problem)
@@ -194,13 +200,13 @@ func failedDocument(t *lint.Text, line int) []byte {
 		return t.Data
 	}
 	for l := line; l > first; l-- {
-		if isDocumentStart(t.Line(l)) {
+		if lint.IsDocumentStart(t.Line(l)) {
 			first = l
 			break
 		}
 	}
 	for l := line + 1; l <= last; l++ {
-		if isDocumentStart(t.Line(l)) {
+		if lint.IsDocumentStart(t.Line(l)) {
 			last = l - 1
 			break
 		}
@@ -370,7 +376,7 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 	started := false
 	if d.pending != nil {
 		buf, d.pending = append(buf, d.pending...), nil
-		lines, started = lint.LineBreaks(buf), isDocumentStart(buf)
+		lines, started = lint.LineBreaks(buf), lint.IsDocumentStart(buf)
 	}
 	for !d.done {
 		line, err := d.readLine(maxSize - d.read)
@@ -386,13 +392,13 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 		} else if err != nil {
 			return nil, errors.New(ReadProblem(err))
 		}
-		if started && len(buf) >= d.min && (isDocumentStart(line) || isDirective(line)) {
+		if started && len(buf) >= d.min && (lint.IsDocumentStart(line) || isDirective(line)) {
 			d.pending = append([]byte(nil), line...)
 			break
 		}
 		buf = append(buf, line...)
 		lines += lint.LineBreaks(line)
-		if isDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
+		if lint.IsDocumentStart(line) || !(isDirective(line) || isBlankOrComment(line)) {
 			started = true
 		}
 	}
@@ -422,10 +428,6 @@ func (d *docSplitter) readLine(budget int64) ([]byte, error) {
 		err = nil // over budget: the caller stops at the size limit
 	}
 	return long, err
-}
-
-func isDocumentStart(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n')
 }
 
 func isDirective(line []byte) bool { return len(line) > 0 && line[0] == '%' }

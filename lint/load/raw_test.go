@@ -144,6 +144,69 @@ func TestSpeclessWorkload(t *testing.T) {
 	}
 }
 
+// TestDuplicateKeys: a key written twice with the same YAML value (resolved, whatever the style,
+// the order of a mapping's keys, aliases and merge keys) is a warning at the second, and the object
+// is linted; with two values it is an error, and the object is not: which counts is ambiguous.
+func TestDuplicateKeys(t *testing.T) {
+	for _, c := range []struct {
+		first, second string
+		same          bool
+	}{
+		{"1", "0x1", true},
+		{"a", `"a"`, true},
+		{"~", "null", true},
+		{"|\n  x", `"x\n"`, true},
+		{"{a: 1, b: 2}", "{b: 2, a: 1}", true},
+		{"[1, 2]", "*list", true},
+		{"{<<: *map, b: 2}", "{a: 1, b: 2}", true},
+		{"1", `"1"`, false},
+		{"true", `"true"`, false},
+		{"1", "1.0", false},
+		{"[1, 2]", "[2, 1]", false},
+		{"{a: 1}", "{a: 1, b: 2}", false},
+	} {
+		t.Run(c.first+" and "+c.second, func(t *testing.T) {
+			src := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\nanchors: [&list [1, 2], &map {a: 1}]\nv: " + c.first + "\nv: " + c.second + "\n"
+			line := 7 + strings.Count(c.first, "\n")
+			res := linttest.LintFiles(t, map[string]string{"x.yaml": src}, everyObject)
+			want, objects, exit := lint.Warning, 1, engine.ExitClean
+			if !c.same {
+				want, objects, exit = lint.Error, 0, engine.ExitInput
+			}
+			if len(res.Problems) != 1 || res.Problems[0].Level != want || res.Problems[0].Pos.Line != line ||
+				!strings.HasPrefix(res.Problems[0].Message, `duplicate key "v" (first at line 6)`) {
+				t.Fatalf("problems %v, want one %s at line %d", res.Problems, want, line)
+			}
+			if res.Objects != objects || res.ExitCode(lint.Error) != exit {
+				t.Errorf("%d objects linted, exit %d: want %d and %d", res.Objects, res.ExitCode(lint.Error), objects, exit)
+			}
+		})
+	}
+	t.Run("several", func(t *testing.T) {
+		res := linttest.LintFiles(t, map[string]string{
+			"same.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: x\ndata:\n  a: 1\n  a: 1\n  a: 1\n",
+			"differ.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: x\ndata:\n  a: 1\n  a: 1\n  a: 2\n  b: 1\n  b: 2\n",
+			"pipeline.yaml": "kind: pipeline\nname: a\nname: a\n",
+		}, everyObject)
+		var got []string
+		for _, p := range res.Problems {
+			got = append(got, fmt.Sprintf("%s %s", p.Level, p))
+		}
+		want := []string{
+			`error differ.yaml:9:3: duplicate key "a" (first at line 7): which of the two values counts is ambiguous; not linted`,
+			`warning same.yaml:5:3: duplicate key "name" (first at line 4) with the same value; YAML allows each key once: remove one`,
+			`warning same.yaml:8:3: duplicate key "a" (first at line 7) with the same value; YAML allows each key once: remove one`,
+			`warning same.yaml:9:3: duplicate key "a" (first at line 7) with the same value; YAML allows each key once: remove one`,
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if res.Objects != 1 || res.ExitCode(lint.Error) != engine.ExitInput {
+			t.Errorf("%d objects, exit %d: want same.yaml's object linted, and exit %d for differ.yaml", res.Objects, res.ExitCode(lint.Error), engine.ExitInput)
+		}
+	})
+}
+
 func TestQuietSkips(t *testing.T) {
 	res := linttest.LintFiles(t, map[string]string{
 		"empty.yaml":      "",

@@ -78,6 +78,21 @@ func TestSyntaxErrorKeepsLaterDocuments(t *testing.T) {
 	}
 }
 
+// TestYAML12Directive: a document declaring YAML 1.2, which yaml.v3 refuses (it reads only 1.1
+// documents, values as 1.2 does), is linted as any other, at its lines, and neither reported nor
+// skipped: one verdict per file.
+func TestYAML12Directive(t *testing.T) {
+	src := "%YAML 1.2\n---\n" + marked("a") + "...\n%YAML  1.2 # again\n%TAG !e! tag:example.com,2000:\n---\n" + marked("b")
+	res := linttest.LintFiles(t, map[string]string{"x.yaml": src}, linttest.Only(atField))
+	var findings []string
+	for _, f := range res.Findings {
+		findings = append(findings, fmt.Sprintf("%d:%d", f.Pos.Line, f.Pos.Column))
+	}
+	if len(res.Problems) > 0 || len(res.Skipped) > 0 || strings.Join(findings, " ") != "7:12 16:12" {
+		t.Errorf("problems %v, skipped %v, findings at %v: want none, none and [7:12 16:12]", res.Problems, res.Skipped, findings)
+	}
+}
+
 // TestManyBrokenDocuments: a stream of broken documents costs one scan, not one per document,
 // and every error is reported once.
 func TestManyBrokenDocuments(t *testing.T) {
