@@ -270,23 +270,30 @@ type checker struct {
 	rule *lint.Rule
 	// rawRefs are the raw objects this checker collected set items from.
 	rawRefs []*lint.ObjectRef
-	// strs interns messages and paths: generated manifests repeat the same message and path
-	// thousands of times, and one string per distinct text keeps 400,000 findings from holding
-	// 400,000 copies.
-	strs map[string]string
-}
-
-func (c *checker) intern(s string) string {
-	if v, ok := c.strs[s]; ok {
-		return v
-	}
-	c.strs[s] = s
-	return s
+	strs    interned
 }
 
 func (c *checker) emit(d lint.Diagnostic) {
-	d.Message, d.Path = c.intern(d.Message), c.intern(d.Path)
-	c.out.add(c.e.finding(c.rule, d))
+	c.out.add(c.e.finding(c.rule, c.strs.diagnostic(d)))
+}
+
+// interned keeps one copy of each message and path: generated manifests repeat the same message
+// and path thousands of times, and one string per distinct text keeps 400,000 findings from
+// holding 400,000 copies.
+type interned map[string]string
+
+func (m interned) intern(s string) string {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	m[s] = s
+	return s
+}
+
+// diagnostic is d with its message and path interned.
+func (m interned) diagnostic(d lint.Diagnostic) lint.Diagnostic {
+	d.Message, d.Path = m.intern(d.Message), m.intern(d.Path)
+	return d
 }
 
 // finding makes a rule's diagnostic a finding: the level config fixed, else the level the check
@@ -310,7 +317,7 @@ func (e *engine) checkDocuments() {
 	inputObjects := map[int]int{}
 	variantFiles := map[variantFile]bool{}
 	c := &checker{e: e, out: &recordWriter{rs: &e.records}, buckets: make([]lint.Bucket, len(e.sources)),
-		collected: make([]bool, len(e.sources)), strs: map[string]string{}}
+		collected: make([]bool, len(e.sources)), strs: interned{}}
 	for i, src := range e.sources {
 		c.buckets[i] = src.NewBucket()
 	}
@@ -468,22 +475,25 @@ func inParallel(workers, n int, do func(int)) {
 // runSet runs one set rule over one deployment's items.
 func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	out := &recordWriter{rs: &e.records}
+	strs := interned{}
+	// The raw manifests are checked first. A finding about a raw object that they give alone is
+	// theirs, made once; one that only shows beside a deployment (a raw default deny that leaves
+	// the chart's egress open) is made too, and Dedupe merges its twins from other deployments
+	// into one. Without other deployments there is nothing to tell apart, and a run of 100,000
+	// raw workloads need not remember each of their findings twice.
+	remember := deployment == rawDeployment && len(e.deployments) > 1
 	s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) {
-		// The raw manifests are checked first. A finding about a raw object that they give
-		// alone is theirs, made once; one that only shows beside a deployment (a raw default
-		// deny that leaves the chart's egress open) is made too, and Dedupe merges its twins
-		// from other deployments into one.
 		key := rawFinding{r, d.Pos}
 		switch {
-		case deployment == rawDeployment:
+		case remember:
 			if e.rawFindings == nil {
 				e.rawFindings = map[rawFinding]bool{}
 			}
 			e.rawFindings[key] = true
-		case e.rawRefs[d.Object] && e.rawFindings[key]:
+		case deployment != rawDeployment && e.rawRefs[d.Object] && e.rawFindings[key]:
 			return
 		}
-		out.add(e.finding(r, d))
+		out.add(e.finding(r, strs.diagnostic(d)))
 	}}
 	defer out.flush()
 	defer func() {
