@@ -9,6 +9,9 @@ type Counts struct {
 	Suppressed, Baselined int
 	// InputErrors counts inputs that could not be read or linted.
 	InputErrors int
+	// InputWarnings counts warnings about how an input is written (a key written twice with the
+	// same value, a workload without containers): it is linted, but worth fixing.
+	InputWarnings int
 }
 
 // Count tallies r.
@@ -30,8 +33,11 @@ func (r *Result) Count() Counts {
 		}
 	}
 	for _, p := range r.Problems {
-		if p.Level == lint.Error {
+		switch p.Level {
+		case lint.Error:
 			c.InputErrors++
+		case lint.Warning:
+			c.InputWarnings++
 		}
 	}
 	return c

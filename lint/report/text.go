@@ -180,6 +180,9 @@ func Summary(res *engine.Result) string {
 	if c.InputErrors > 0 {
 		s += "; " + plural(c.InputErrors, "input error")
 	}
+	if c.InputWarnings > 0 {
+		s += "; " + plural(c.InputWarnings, "input warning")
+	}
 	if c.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", c.Suppressed)
 	}
