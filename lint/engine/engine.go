@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -94,7 +93,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *lint.Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, inputs: inputs, res: &Result{Sources: &Sources{}, InputObjects: make([]int, len(inputs))}, docs: make(chan seqDoc, 4*workers),
-		deployments: map[string]int{"": rawDeployment}}
+		deployments: map[string]int{"": rawDeployment}, fileInputs: map[string][]int{}, inputVariants: map[int]map[string]bool{}}
 	e.ruleSource = make([]int, len(opts.Rules))
 	for ri, r := range opts.Rules {
 		e.ruleSource[ri] = -1
@@ -154,21 +153,28 @@ type engine struct {
 	deployments map[string]int
 	rawRefs     map[*lint.ObjectRef]bool
 	rawFindings map[rawFinding]bool
-	// variantFiles are the files objects of each variant start in.
-	variantFiles map[variantFile]bool
+	// fileInputs are the inputs that read each file, and inputVariants the variants (value sets,
+	// overlays) of each input that produced documents.
+	fileInputs    map[string][]int
+	inputVariants map[int]map[string]bool
 }
 
-// variantFile is a file that objects of a variant (a value set, an overlay) start in.
-type variantFile struct{ file, variant string }
-
-// markSharedFiles marks the findings whose file objects of several variants start in.
+// markSharedFiles marks the findings whose file several variants build: the value sets of a chart
+// that has more than one, the overlays that include a base. A template only one value set renders
+// objects from is still shared: the others read it and render nothing.
 func (e *engine) markSharedFiles() {
-	variants := map[string]int{}
-	for vf := range e.variantFiles {
-		variants[vf.file]++
+	shared := map[string]bool{}
+	for file, inputs := range e.fileInputs {
+		variants := map[string]bool{}
+		for _, in := range inputs {
+			for v := range e.inputVariants[in] {
+				variants[v] = true
+			}
+		}
+		shared[file] = len(variants) > 1
 	}
 	for i := range e.res.Findings {
-		e.res.Findings[i].sharedFile = variants[e.res.Findings[i].Pos.File] > 1
+		e.res.Findings[i].sharedFile = shared[e.res.Findings[i].Pos.File]
 	}
 }
 
@@ -206,6 +212,12 @@ func (s *sink) Document(d *lint.Document) {
 		dep = len(s.e.deployments)
 		s.e.deployments[name] = dep
 	}
+	if d.Variant != "" {
+		if s.e.inputVariants[s.input] == nil {
+			s.e.inputVariants[s.input] = map[string]bool{}
+		}
+		s.e.inputVariants[s.input][d.Variant] = true
+	}
 	s.e.mu.Unlock()
 	s.e.docs <- seqDoc{s.input, s.docs, dep, d}
 	s.docs++
@@ -225,6 +237,11 @@ func (s *sink) Skip(sk lint.Skip) {
 }
 
 func (s *sink) Source(t *lint.Text) {
+	s.e.mu.Lock()
+	if ins := s.e.fileInputs[t.Name]; len(ins) == 0 || ins[len(ins)-1] != s.input {
+		s.e.fileInputs[t.Name] = append(ins, s.input)
+	}
+	s.e.mu.Unlock()
 	if s.e.res.Sources.Add(t) && (s.in.Kind == load.Chart || s.in.Kind == load.Overlay) && s.e.opts.Held != nil {
 		s.e.opts.Held(int64(len(t.Data)))
 	}
@@ -315,7 +332,6 @@ func (e *engine) checkDocuments() {
 	var skipped []lint.Skip
 	var ignores []*lint.Ignore
 	inputObjects := map[int]int{}
-	variantFiles := map[variantFile]bool{}
 	c := &checker{e: e, out: &recordWriter{rs: &e.records}, buckets: make([]lint.Bucket, len(e.sources)),
 		collected: make([]bool, len(e.sources)), strs: interned{}}
 	for i, src := range e.sources {
@@ -335,9 +351,6 @@ func (e *engine) checkDocuments() {
 		for oi, o := range objs {
 			objects++
 			ignores = append(ignores, o.Ref().Ignores...)
-			if v := o.Ref().Variant; v != "" {
-				variantFiles[variantFile{o.Root().Place().Pos.File, v}] = true
-			}
 			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
 			in := lint.InputsOf(o)
 			clear(c.collected)
@@ -371,10 +384,6 @@ func (e *engine) checkDocuments() {
 		e.res.InputObjects[i] += n
 	}
 	e.res.Ignores = append(e.res.Ignores, ignores...)
-	if e.variantFiles == nil {
-		e.variantFiles = map[variantFile]bool{}
-	}
-	maps.Copy(e.variantFiles, variantFiles)
 	if e.rawRefs == nil {
 		e.rawRefs = map[*lint.ObjectRef]bool{}
 	}
