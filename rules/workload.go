@@ -53,7 +53,7 @@ var ReadinessProbeMissing = &lint.Rule{
 		"kube-score pod-probes skips Jobs and CronJobs, is satisfied by one readiness probe anywhere in the pod " +
 		"(init containers included) rather than one per container, skips pods that no Service in the input selects " +
 		"(a pod with a `serviceAccountName` counts as selected), and also fails a readiness probe identical to the " +
-		"liveness probe." + controllerLabels + perDeployment,
+		"liveness probe. " + pauseNotes + controllerLabels + perDeployment,
 	Set: lint.Gather(collectReadiness, func(items []readinessItem, s *lint.SetPass) {
 		var services []indexedSelector[*selectingService]
 		for _, it := range items {
@@ -149,7 +149,7 @@ func collectReadiness(p *lint.Pass) (readinessItem, bool) {
 		w.ports = append(w.ports, ports...)
 		if c.Get("readinessProbe").Exists() {
 			w.probed = true
-		} else {
+		} else if !runsPause(c) {
 			w.unprobed = append(w.unprobed, unprobedContainer{containerName(c), c.Place(), ports})
 		}
 	}
@@ -189,7 +189,7 @@ var LivenessProbeMissing = &lint.Rule{
 			"          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n"),
 	},
 	Equivalents: []string{"kube-linter no-liveness-probe", "kube-score pod-probes", "Polaris livenessProbeMissing", "Checkov CKV_K8S_8"},
-	Notes: "Checks app containers and sidecars (init containers with `restartPolicy: Always`), which run for the " +
+	Notes: pauseNotes + " Checks app containers and sidecars (init containers with `restartPolicy: Always`), which run for the " +
 		"pod's lifetime and hang like any other container; skips Jobs, CronJobs and run-to-completion Pods. " +
 		"kube-linter no-liveness-probe (off by default) checks the app containers of every deployment-like kind, " +
 		"Jobs included, but not sidecars. kube-score pod-probes skips Jobs and CronJobs, wants one liveness probe " +
@@ -199,7 +199,7 @@ var LivenessProbeMissing = &lint.Rule{
 			return
 		}
 		for _, c := range p.Object.LongRunningContainers() {
-			if !c.Get("livenessProbe").Exists() {
+			if !c.Get("livenessProbe").Exists() && !runsPause(c) {
 				p.Report(c, "%s has no livenessProbe, so a hung process is never restarted; add one", describeContainer(c))
 			}
 		}
@@ -412,7 +412,13 @@ const replicationNotes = "Deployments and StatefulSets are checked when they run
 	"is above 1, or when a HorizontalPodAutoscaler (or a KEDA ScaledObject, which makes one) in their namespace keeps " +
 	"at least 2 (an autoscaled workload often leaves `replicas` unset). The finding lands on the number that makes " +
 	"the pods many: `replicas`, else the autoscaler's `minReplicas` (`minReplicaCount`), with the workload as a " +
-	"related location."
+	"related location. " + pauseNotes
+
+// pauseNotes says which workloads the replica and probe rules leave alone as placeholders.
+const pauseNotes = "Containers that run a pause image (`registry.k8s.io/pause`, EKS Distro's) are not asked for probes, " +
+	"and workloads whose containers all do are not asked for replicas, spreading or a PodDisruptionBudget: they are " +
+	"the placeholder pods of cluster overprovisioning, which hold capacity at a negative priority until real pods " +
+	"preempt them; a probe on them checks nothing, and a budget would only make drains wait on them."
 
 // reportUnspread reports each workload that runs more than one pod (replication) and whose pods
 // spreads says are not spread: "<replication> but <problem>".
@@ -494,7 +500,7 @@ var SingleReplica = &lint.Rule{
 	Equivalents: []string{"kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "kube-linter minimum-three-replicas"},
 	Notes: "A HorizontalPodAutoscaler, or a KEDA ScaledObject (which creates one), targeting the workload in its " +
 		"namespace exempts it whatever its `replicas`; `replicas: 0` (scaled down on purpose) is not reported. " +
-		"kube-linter minimum-three-replicas (off by default) asks for 3. " + templatedReplicas + perDeployment,
+		"kube-linter minimum-three-replicas (off by default) asks for 3. " + pauseNotes + " " + templatedReplicas + perDeployment,
 	Set: scaling.Gather(func(items []scalingItem, s *lint.SetPass) {
 		scalers := scalersOf(items)
 		for _, it := range items {
@@ -609,7 +615,7 @@ func collectScaling(p *lint.Pass) (scalingItem, bool) {
 		return scalingItem{}, false
 	}
 	switch {
-	case replicated(o):
+	case replicated(o) && !holdsCapacity(o):
 		replicas := o.Get("spec", "replicas")
 		if lint.IsPlaceholder(replicas.Str()) {
 			return scalingItem{}, false // a templating step sets the count: unknown here
@@ -1170,6 +1176,26 @@ func parseImage(image string) (ref imageRef, ok bool) {
 		ref.digest = d.Digest().String()
 	}
 	return ref, true
+}
+
+// runsPause reports whether container c runs a pause image, which does nothing: the placeholder
+// pods of cluster overprovisioning (the cluster-autoscaler FAQ, Karpenter's blueprints) run it at
+// a negative priority to hold capacity until real pods preempt them. A probe on it checks nothing.
+func runsPause(c lint.Node) bool {
+	named, err := reference.ParseNormalizedNamed(c.Get("image").Str())
+	if err != nil {
+		return false
+	}
+	p := reference.Path(named)
+	return p == "pause" || strings.HasSuffix(p, "/pause")
+}
+
+// holdsCapacity reports whether every container of o runs a pause image: its pods exist to be
+// preempted and evicted, so the rules about keeping replicas up (a PodDisruptionBudget, spreading,
+// more than one replica) would only make node drains wait on them.
+func holdsCapacity(o *lint.Object) bool {
+	cs := o.LongRunningContainers()
+	return len(cs) > 0 && !slices.ContainsFunc(cs, func(c lint.Node) bool { return !runsPause(c) })
 }
 
 func containerName(c lint.Node) string { return c.Get("name").Str() }
