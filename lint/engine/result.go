@@ -10,8 +10,9 @@ type Counts struct {
 	// InputErrors counts inputs that could not be read or linted.
 	InputErrors int
 	// InputWarnings counts warnings about how an input is written (a key written twice with the
-	// same value, a workload without containers): it is linted, but worth fixing.
-	InputWarnings int
+	// same value, a workload without containers): it is linted, but worth fixing. InputNotes counts
+	// notes on inputs (a deprecated kustomization field, a component nothing includes).
+	InputWarnings, InputNotes int
 }
 
 // Count tallies r.
@@ -38,6 +39,8 @@ func (r *Result) Count() Counts {
 			c.InputErrors++
 		case lint.Warning:
 			c.InputWarnings++
+		case lint.Note:
+			c.InputNotes++
 		}
 	}
 	return c

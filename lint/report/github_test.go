@@ -107,7 +107,7 @@ func TestGitHubAnnotationsGolden(t *testing.T) {
 			t.Errorf("line is not an annotation: %q", l)
 		}
 	}
-	if want := "1 error, 5 warnings, 1 note in 7 objects; 2 input errors; 1 suppressed; 1 in baseline"; lines[len(lines)-1] != want {
+	if want := "1 error, 5 warnings, 1 note in 7 objects; 2 input errors; 1 input note; 1 suppressed; 1 in baseline"; lines[len(lines)-1] != want {
 		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
 	}
 	// The most serious first: errors (findings and inputs), then warnings, then notices.

@@ -183,6 +183,9 @@ func Summary(res *engine.Result) string {
 	if c.InputWarnings > 0 {
 		s += "; " + plural(c.InputWarnings, "input warning")
 	}
+	if c.InputNotes > 0 {
+		s += "; " + plural(c.InputNotes, "input note")
+	}
 	if c.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", c.Suppressed)
 	}
