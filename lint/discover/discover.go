@@ -278,6 +278,7 @@ func (d *discovery) resolve() {
 		case !c.named && r.inOverlay(filepath.Dir(c.abs)):
 			// Unreferenced YAML in an overlay's folder is the overlay's business (an unused
 			// patch, a plugin config), not a manifest of its own.
+			d.skip(c.abs, skipUnreferenced)
 		default:
 			d.input(load.File, c.abs, r, c.folder)
 		}

@@ -192,9 +192,9 @@ func TestSearchNeedsARepository(t *testing.T) {
 	}
 }
 
-// TestWalksLeaveOut: walks and the search leave out hidden folders, node_modules, vendor and
-// what .gitignore files exclude (a deeper one re-including what a shallower one excludes), and
-// list what they leave out.
+// TestWalksLeaveOut: walks and the search leave out hidden folders, node_modules, vendor, what
+// .gitignore files exclude (a deeper one re-including what a shallower one excludes) and YAML in
+// a kustomization's folder that it does not include, and list what they leave out.
 func TestWalksLeaveOut(t *testing.T) {
 	root := tree(t, map[string]string{
 		".gitignore":                        "generated/\n*.local.yaml\n",
@@ -207,6 +207,7 @@ func TestWalksLeaveOut(t *testing.T) {
 		"vendor/y/kustomization.yaml":       "resources:\n- ../../app/deploy.yaml\n",
 		".config/kustomization.yaml":        "resources:\n- ../app/deploy.yaml\n",
 		"tools/kustomization.yaml":          "resources:\n- ../app/keep.local.yaml\n",
+		"tools/unused-patch.yaml":           deploy,
 		"linked":                            "-> app",
 	})
 	res := discover.Run([]string{"."}, discover.Options{Root: root, WorkDir: root})
@@ -223,7 +224,8 @@ func TestWalksLeaveOut(t *testing.T) {
 		skipped = append(skipped, s.String())
 	}
 	for _, want := range []string{".config: hidden", "app/dev.local.yaml: excluded by .gitignore", "generated: excluded by .gitignore",
-		"linked: symlink to a folder", "node_modules: node_modules folder", "vendor: vendor folder"} {
+		"linked: symlink to a folder", "node_modules: node_modules folder", "vendor: vendor folder",
+		"tools/unused-patch.yaml: in a kustomization's folder, which does not include it"} {
 		if !slices.ContainsFunc(skipped, func(s string) bool { return strings.HasPrefix(s, want) }) {
 			t.Errorf("skipped does not list %q: %q", want, skipped)
 		}

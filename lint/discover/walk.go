@@ -21,6 +21,7 @@ const (
 	skipIgnored      = "excluded by .gitignore; not read"
 	skipHiddenFile   = "hidden file; not read"
 	skipNotRegular   = "not a regular file (a pipe, device or socket); not read"
+	skipUnreferenced = "in a kustomization's folder, which does not include it: the kustomization's business (a patch, a plugin config), not linted on its own; name it to lint it"
 	skipLinkedFolder = "symlink to a folder; symlinked folders are not followed (they can loop): name the folder it leads to"
 )
 
