@@ -25,28 +25,28 @@ func NewObjectReader() *ObjectReader { return &ObjectReader{paths: newPathTrie()
 // no problems, only skipped, the reason it was left out. Documents that look like objects but are
 // malformed give a Problem. An object whose fields the rules rely on have the wrong type is left
 // out with an error (the API server rejects it too); lesser problems come back as warnings and the
-// object is kept, unless it is a workload without a spec, which is reported and left out. An
-// object that records a state (isRecordedState) is left out too, and skipped says so. Each object
+// object is kept. A workload without a spec (isSpecless) and an object that records a state
+// (isRecordedState) are partial objects: left out, and skipped says so. Each object
 // knows its ekslint.io/ignore annotations.
 func (r *ObjectReader) Objects(doc *Document) (objs []*Object, problems []Problem, skipped string) {
 	objs, problems, skipped = objectsOf(doc, r.paths)
 	kept := objs[:0]
-	var recorded []*Object
+	var partial []*Object
 	for _, o := range objs {
-		if isRecordedState(o) {
-			recorded = append(recorded, o)
+		if isRecordedState(o) || isSpecless(o) {
+			partial = append(partial, o)
 			continue
 		}
 		vs := validate(o)
 		problems = append(problems, vs...)
-		if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) || isSpecless(o) {
+		if slices.ContainsFunc(vs, func(p Problem) bool { return p.Level == Error }) {
 			continue
 		}
 		o.ref.Ignores = readIgnores(o)
 		kept = append(kept, o)
 	}
-	if len(recorded) > 0 {
-		skipped = recordedStateReason(recorded)
+	if len(partial) > 0 {
+		skipped = partialReason(partial)
 	}
 	return kept, problems, skipped
 }
@@ -68,20 +68,24 @@ func isRecordedState(o *Object) bool {
 	return status.Exists() && (!status.IsMap() || status.Len() > 0)
 }
 
-// recordedStateReason says why a document of recorded states was skipped, naming the first.
-func recordedStateReason(recorded []*Object) string {
-	who := recorded[0].ID.String() + " has"
-	if n := len(recorded) - 1; n > 0 {
-		who = fmt.Sprintf("%s and %d more have", recorded[0].ID.String(), n)
+// partialReason says why a document of partial objects was skipped, naming the first.
+func partialReason(partial []*Object) string {
+	who := partial[0].ID.String() + " has"
+	if n := len(partial) - 1; n > 0 {
+		who = fmt.Sprintf("%s and %d more have", partial[0].ID.String(), n)
 	}
-	return fmt.Sprintf("%s: %s a status and no spec: the state a test asserts (kuttl, Chainsaw) or one "+
-		"written down, not an object to apply", NotAManifest, who)
+	if isRecordedState(partial[0]) {
+		return fmt.Sprintf("%s: %s a status and no spec: the state a test asserts (kuttl, Chainsaw) or one "+
+			"written down, not an object to apply", NotAManifest, who)
+	}
+	return fmt.Sprintf("%s: %s no spec, so no pods: a partial object (a test's assertion or input, an "+
+		"existence check), not an object to apply", NotAManifest, who)
 }
 
 // isSpecless reports whether o is a workload with no spec at all: a partial object (a test's input,
-// an existence check, a patch) or a file cut short. The API server rejects it, its pods have
-// nothing rules can read, and counting it among a namespace's workloads would say false things of
-// the namespace; validateWorkload reports it.
+// a Chainsaw or kuttl existence check, a patch). The API server rejects it, its pods have nothing
+// rules can read, and counting it among a namespace's workloads would say false things of the
+// namespace, so it is skipped, as test repositories hold hundreds of them.
 func isSpecless(o *Object) bool { return o.IsWorkload() && !o.Get("spec").Exists() }
 
 // NotAManifest is how the reason a document was skipped begins.
@@ -318,11 +322,6 @@ func validateWorkload(o *Object) []Problem {
 			return false
 		}
 		return true
-	}
-	if isSpecless(o) {
-		return []Problem{{Pos: o.Place().Pos, Level: Warning, Subject: o.ID.String(), Message: fmt.Sprintf(
-			"%s has no spec, so it runs no pods; not linted (a partial object, such as a test's input, or is the file cut short?)",
-			o.ID.String())}}
 	}
 	if o.WorkloadKind() != "Pod" {
 		spec := o.Get("spec")

@@ -130,17 +130,20 @@ func TestRecordedStates(t *testing.T) {
 	}
 }
 
-// TestSpeclessWorkload: a workload with no spec at all (a linter's test input, a patch, a file cut
-// after its metadata) runs no pods: a warning, and no rule sees it, so it is not one of its
-// namespace's workloads.
+// TestSpeclessWorkload: a workload with no spec at all (a linter's test input, a Chainsaw existence
+// check, a patch) runs no pods: it is skipped, with why, and no rule sees it, so it is not one of
+// its namespace's workloads.
 func TestSpeclessWorkload(t *testing.T) {
-	res := linttest.LintFiles(t, map[string]string{"partial.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: {team: a}\n"}, everyObject)
-	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Warning || res.Problems[0].String() !=
-		"partial.yaml:4:3: Deployment web has no spec, so it runs no pods; not linted (a partial object, such as a test's input, or is the file cut short?)" {
-		t.Fatalf("problems = %v", res.Problems)
+	res := linttest.LintFiles(t, map[string]string{
+		"partial.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: {team: a}\n",
+		"cm.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+	}, everyObject)
+	if len(res.Problems) != 0 || res.Objects != 1 || res.ExitCode(lint.Error) != engine.ExitClean {
+		t.Errorf("problems %v, objects %d, exit %d: want none, the ConfigMap alone and the run clean", res.Problems, res.Objects, res.ExitCode(lint.Error))
 	}
-	if res.Objects != 0 || res.ExitCode(lint.Error) != engine.ExitClean {
-		t.Errorf("objects %d, exit %d: want none linted and the run clean", res.Objects, res.ExitCode(lint.Error))
+	if len(res.Skipped) != 1 || res.Skipped[0].String() != "partial.yaml:1:1: "+lint.NotAManifest+
+		": Deployment web has no spec, so no pods: a partial object (a test's assertion or input, an existence check), not an object to apply" {
+		t.Errorf("skipped %v", res.Skipped)
 	}
 }
 
