@@ -204,7 +204,11 @@ func (d *discovery) add(in load.Input, folder int) {
 }
 
 func (d *discovery) input(kind load.InputKind, abs string, r *repo, folder int) {
-	d.add(load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}, folder)
+	in := load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}
+	if kind == load.Overlay {
+		in.Bases = r.soleBases(abs)
+	}
+	d.add(in, folder)
 }
 
 func (d *discovery) problem(path, msg string) {

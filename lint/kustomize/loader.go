@@ -60,14 +60,31 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 	defer b.registerSources()
 	b.visit(b.dir, "")
 	l.hand(s, b.notes)
+	overLimits := false
 	if len(b.problems) == 0 {
 		b.checkLimits()
+		overLimits = len(b.problems) > 0
 	}
 	if len(b.problems) == 0 {
 		b.run(ctx, l.timeout)
 	}
 	if len(b.problems) > 0 {
 		l.report(b, s)
+		if !overLimits { // its bases hold the work that was too much
+			l.loadBases(ctx, in, s)
+		}
+	}
+}
+
+// loadBases builds on its own each base that only in, which could not be built, includes
+// (load.Input.Bases): their findings would be lost with it. Each is a variant of its own.
+func (l *Loader) loadBases(ctx context.Context, in load.Input, s load.Sink) {
+	for _, base := range in.Bases {
+		rel, err := filepath.Rel(in.Abs, base)
+		if err != nil {
+			continue
+		}
+		l.Load(ctx, load.Input{Kind: load.Overlay, Path: path.Join(in.Path, filepath.ToSlash(rel)), Abs: base, Root: in.Root}, s)
 	}
 }
 

@@ -209,3 +209,37 @@ func TestNamedVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestBasesOfAFailedOverlay: a base only a broken overlay includes is built on its own, so that its
+// findings are not lost with the overlay; a base a built overlay includes is linted through it alone.
+func TestBasesOfAFailedOverlay(t *testing.T) {
+	broken := "resources: [../../base]\npatches:\n- path: generated-patch.yaml\n"
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"only the broken overlay", map[string]string{"overlays/dev/kustomization.yaml": broken},
+			[]string{"base/deploy.yaml:4:3 [base]"}},
+		{"beside a built sibling", map[string]string{"overlays/dev/kustomization.yaml": broken, "overlays/prod/kustomization.yaml": "resources: [../../base]\n"},
+			[]string{"base/deploy.yaml:4:3 [overlays/prod]"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.files["base/kustomization.yaml"], c.files["base/deploy.yaml"] = overlays["base/kustomization.yaml"], overlays["base/deploy.yaml"]
+			dir := linttest.WriteFiles(t, c.files)
+			req := linttest.Only(rules.NamespaceWithoutNetworkPolicy)
+			req.Paths, req.Root, req.WorkDir = []string{"."}, dir, dir
+			res := linttest.Lint(t, req)
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, fmt.Sprintf("%s %v", f.Pos, f.Variants))
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("findings %q, want %q", got, c.want)
+			}
+			if len(res.Problems) != 1 || res.Problems[0].Pos.File != "overlays/dev/kustomization.yaml" {
+				t.Errorf("problems %v, want the missing patch", res.Problems)
+			}
+		})
+	}
+}

@@ -32,6 +32,11 @@ type Input struct {
 	// Root is the lint root: every file the input reads is read through it, and nothing outside
 	// it is. It is nil for stdin.
 	Root *fsroot.Root
+	// Bases are, for an overlay, the kustomization folders it includes that no other overlay
+	// includes. Bases are linted through the overlays that include them; when this one cannot be
+	// built (a remote base beside them, a generated patch missing from a clean checkout), each is
+	// built on its own instead, so that their findings are not lost with the overlay.
+	Bases []string
 }
 
 // StdinName is how findings in standard input name their file.
