@@ -515,7 +515,7 @@ func TestInputProblems(t *testing.T) {
 			helm.Options{}, lint.Error, "templates/svc.yaml:11:3", `^rendered output: invalid YAML: did not find expected key$`},
 		{"a %YAML 1.2 directive in a template",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": "%YAML 1.2\n---\n" + cm},
-			helm.Options{}, lint.None, "", ""},
+			helm.Options{}, lint.Warning, "templates/cm.yaml:1:1", `^rendered output: %YAML 1\.2: kubectl, Helm and kustomize read only`},
 		{"duplicate key after an include",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"x.labels\" -}}\na: \"1\"\nb: \"2\"\n{{- end -}}\n",
 				"templates/dup.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    {{- include \"x.labels\" . | nindent 4 }}\n" +

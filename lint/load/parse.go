@@ -194,6 +194,10 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 				line, _ = part.pos(line, 0)
 			}
 			if msg == "invalid YAML: found incompatible YAML document" && yaml12Directive.Match(t.Line(line)) {
+				// source is what the directive heads: the raw loader reports it only for a
+				// manifest, as it does a syntax error.
+				each(parsedDocument{source: t.Data[max(t.LineStart(line), 0):], problem: &lint.Problem{
+					Pos: place(lint.Pos{File: t.Name, Line: line, Column: 1}), Level: lint.Warning, Message: yaml12Message}})
 				return line, true
 			}
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: msg}})
@@ -232,7 +236,11 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 // yaml12Directive is a `%YAML 1.2` directive line, which yaml.v3 refuses: it reads only documents
 // that declare YAML 1.1. It already reads values as YAML 1.2 does, though (yes and on are strings,
 // as Kubernetes reads them), and the directive changes nothing else, so parsing resumes at the
-// document marker after it, as if it were not there.
+// document marker after it, as if it were not there. kubectl, Helm and kustomize refuse it as
+// yaml.v3 does, though: a warning says so.
+const yaml12Message = "%YAML 1.2: kubectl, Helm and kustomize read only documents that declare YAML 1.1 " +
+	"(or nothing) and refuse this one; remove the directive (it is linted without it)"
+
 var yaml12Directive = regexp.MustCompile(`^%YAML[ \t]+1\.2(?:[ \t]|$)`)
 
 // resumeAfter returns the part of t that starts at the first document marker line (`---` or a

@@ -116,6 +116,9 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 				s.Document(&lint.Document{Text: t, Root: d.root})
 			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
 				s.Problem(*d.problem)
+			case d.root == nil && d.problem.Level != lint.Error:
+				// A warning about what heads documents (a %YAML 1.2 directive) that are not
+				// manifests: they are skipped on their own.
 			default:
 				skip(s, d.problem.Pos, NotYAML+": "+d.problem.Message)
 			}

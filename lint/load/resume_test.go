@@ -79,17 +79,23 @@ func TestSyntaxErrorKeepsLaterDocuments(t *testing.T) {
 }
 
 // TestYAML12Directive: a document declaring YAML 1.2, which yaml.v3 refuses (it reads only 1.1
-// documents, values as 1.2 does), is linted as any other, at its lines, and neither reported nor
-// skipped: one verdict per file.
+// directives) as kubectl, Helm and kustomize do, is linted as it reads, with a warning at the
+// directive; in a file that is not a manifest, the directive is skipped with the rest.
 func TestYAML12Directive(t *testing.T) {
 	src := "%YAML 1.2\n---\n" + marked("a") + "...\n%YAML  1.2 # again\n%TAG !e! tag:example.com,2000:\n---\n" + marked("b")
-	res := linttest.LintFiles(t, map[string]string{"x.yaml": src}, linttest.Only(atField))
-	var findings []string
+	res := linttest.LintFiles(t, map[string]string{"x.yaml": src, "openapi.yaml": "%YAML 1.2\n---\nopenapi: 3.1.0\ninfo: {title: t}\n"}, linttest.Only(atField))
+	var problems, findings []string
+	for _, p := range res.Problems {
+		problems = append(problems, fmt.Sprintf("%s %s", p.Pos, p.Level))
+	}
 	for _, f := range res.Findings {
 		findings = append(findings, fmt.Sprintf("%d:%d", f.Pos.Line, f.Pos.Column))
 	}
-	if len(res.Problems) > 0 || len(res.Skipped) > 0 || strings.Join(findings, " ") != "7:12 16:12" {
-		t.Errorf("problems %v, skipped %v, findings at %v: want none, none and [7:12 16:12]", res.Problems, res.Skipped, findings)
+	if strings.Join(problems, " ") != "x.yaml:1:1 warning x.yaml:9:1 warning" || strings.Join(findings, " ") != "7:12 16:12" {
+		t.Errorf("problems %v, findings at %v: want warnings at both directives and findings at [7:12 16:12]", problems, findings)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Pos.File != "openapi.yaml" {
+		t.Errorf("skipped %v, want openapi.yaml once", res.Skipped)
 	}
 }
 
