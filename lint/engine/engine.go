@@ -93,7 +93,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	// A rule with neither Check nor Set is reported by the filter, not the engine (unused-ignore).
 	opts.Rules = slices.DeleteFunc(slices.Clone(opts.Rules), func(r *lint.Rule) bool { return r.Check == nil && r.Set == nil })
 	e := &engine{opts: opts, inputs: inputs, res: &Result{Sources: &Sources{}, InputObjects: make([]int, len(inputs))}, docs: make(chan seqDoc, 4*workers),
-		deployments: map[string]int{"": rawDeployment}, fileInputs: map[string][]int{}, inputVariants: map[int]map[string]bool{}}
+		deployments: map[string]int{"": rawDeployment}, fileInputs: map[string][]int{}, inputVariants: make([]map[string]bool, len(inputs))}
 	e.ruleSource = make([]int, len(opts.Rules))
 	for ri, r := range opts.Rules {
 		e.ruleSource[ri] = -1
@@ -154,9 +154,9 @@ type engine struct {
 	rawRefs     map[*lint.ObjectRef]bool
 	rawFindings map[rawFinding]bool
 	// fileInputs are the inputs that read each file, and inputVariants the variants (value sets,
-	// overlays) of each input that produced documents.
+	// overlays) of each input that produced documents, by its index.
 	fileInputs    map[string][]int
-	inputVariants map[int]map[string]bool
+	inputVariants []map[string]bool
 }
 
 // markSharedFiles marks the findings whose file several variants build: the value sets of a chart

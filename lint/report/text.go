@@ -177,14 +177,13 @@ func Summary(res *engine.Result) string {
 	c := res.Count()
 	s := fmt.Sprintf("%s, %s, %s in %s", plural(c.Errors, "error"), plural(c.Warnings, "warning"), plural(c.Notes, "note"),
 		plural(res.Objects, "object"))
-	if c.InputErrors > 0 {
-		s += "; " + plural(c.InputErrors, "input error")
-	}
-	if c.InputWarnings > 0 {
-		s += "; " + plural(c.InputWarnings, "input warning")
-	}
-	if c.InputNotes > 0 {
-		s += "; " + plural(c.InputNotes, "input note")
+	for _, in := range []struct {
+		n     int
+		level lint.Level
+	}{{c.InputErrors, lint.Error}, {c.InputWarnings, lint.Warning}, {c.InputNotes, lint.Note}} {
+		if in.n > 0 {
+			s += "; " + plural(in.n, "input "+in.level.String())
+		}
 	}
 	if c.Suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", c.Suppressed)
