@@ -204,11 +204,25 @@ func (d *discovery) add(in load.Input, folder int) {
 }
 
 func (d *discovery) input(kind load.InputKind, abs string, r *repo, folder int) {
-	in := load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}
 	if kind == load.Overlay {
-		in.Bases = r.soleBases(abs)
+		d.add(d.overlay(abs, abs, r, map[string]bool{}), folder)
+		return
 	}
-	d.add(in, folder)
+	d.add(load.Input{Kind: kind, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}, folder)
+}
+
+// overlay returns the overlay in abs, top or one of its bases, with the bases only top includes
+// as load.Input.Bases, each once: seen holds those already placed, which also guards against
+// kustomizations that include each other.
+func (d *discovery) overlay(abs, top string, r *repo, seen map[string]bool) load.Input {
+	in := load.Input{Kind: load.Overlay, Path: load.DisplayPath(abs, d.wd), Abs: abs, Root: r.root}
+	seen[abs] = true
+	for _, base := range r.soleBases(abs, top) {
+		if !seen[base] {
+			in.Bases = append(in.Bases, d.overlay(base, top, r, seen))
+		}
+	}
+	return in
 }
 
 func (d *discovery) problem(path, msg string) {

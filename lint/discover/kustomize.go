@@ -116,15 +116,16 @@ func (r *repo) overlaysOf(path string, folder bool) []string {
 	return out
 }
 
-// soleBases returns the kustomization folders the overlay in dir includes directly that no other
-// overlay includes (load.Input.Bases), components aside: a component cannot be built alone.
-func (r *repo) soleBases(dir string) []string {
+// soleBases returns the kustomization folders dir includes directly that no overlay but top
+// includes (load.Input.Bases; dir is top or one of its bases), components aside: a component
+// cannot be built alone.
+func (r *repo) soleBases(dir, top string) []string {
 	var out []string
 	for _, p := range r.info(dir).includes {
 		if p == dir || !r.isOverlayDir(p) || r.info(p).component {
 			continue
 		}
-		if overlays := r.overlaysOf(p, true); len(overlays) == 1 && overlays[0] == dir {
+		if overlays := r.overlaysOf(p, true); len(overlays) == 1 && overlays[0] == top {
 			out = append(out, p)
 		}
 	}

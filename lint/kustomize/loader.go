@@ -80,11 +80,7 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 // (load.Input.Bases): their findings would be lost with it. Each is a variant of its own.
 func (l *Loader) loadBases(ctx context.Context, in load.Input, s load.Sink) {
 	for _, base := range in.Bases {
-		rel, err := filepath.Rel(in.Abs, base)
-		if err != nil {
-			continue
-		}
-		l.Load(ctx, load.Input{Kind: load.Overlay, Path: path.Join(in.Path, filepath.ToSlash(rel)), Abs: base, Root: in.Root}, s)
+		l.Load(ctx, base, s)
 	}
 }
 

@@ -211,18 +211,21 @@ func TestNamedVariants(t *testing.T) {
 }
 
 // TestBasesOfAFailedOverlay: a base only a broken overlay includes is built on its own, so that its
-// findings are not lost with the overlay; a base a built overlay includes is linted through it alone.
+// findings are not lost with the overlay, and so on down when that base is broken too; a base a
+// built overlay includes is linted through it alone.
 func TestBasesOfAFailedOverlay(t *testing.T) {
 	broken := "resources: [../../base]\npatches:\n- path: generated-patch.yaml\n"
 	for _, c := range []struct {
-		name  string
-		files map[string]string
-		want  []string
+		name           string
+		files          map[string]string
+		want, problems []string
 	}{
 		{"only the broken overlay", map[string]string{"overlays/dev/kustomization.yaml": broken},
-			[]string{"base/deploy.yaml:4:3 [base]"}},
+			[]string{"base/deploy.yaml:4:3 [base]"}, []string{"overlays/dev/kustomization.yaml"}},
 		{"beside a built sibling", map[string]string{"overlays/dev/kustomization.yaml": broken, "overlays/prod/kustomization.yaml": "resources: [../../base]\n"},
-			[]string{"base/deploy.yaml:4:3 [overlays/prod]"}},
+			[]string{"base/deploy.yaml:4:3 [overlays/prod]"}, []string{"overlays/dev/kustomization.yaml"}},
+		{"over a broken base", map[string]string{"overlays/dev/kustomization.yaml": "resources: [../../mid]\n", "mid/kustomization.yaml": strings.ReplaceAll(broken, "../../", "../")},
+			[]string{"base/deploy.yaml:4:3 [base]"}, []string{"mid/kustomization.yaml", "overlays/dev/kustomization.yaml"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.files["base/kustomization.yaml"], c.files["base/deploy.yaml"] = overlays["base/kustomization.yaml"], overlays["base/deploy.yaml"]
@@ -230,15 +233,18 @@ func TestBasesOfAFailedOverlay(t *testing.T) {
 			req := linttest.Only(rules.NamespaceWithoutNetworkPolicy)
 			req.Paths, req.Root, req.WorkDir = []string{"."}, dir, dir
 			res := linttest.Lint(t, req)
-			var got []string
+			var got, problems []string
 			for _, f := range res.Findings {
 				got = append(got, fmt.Sprintf("%s %v", f.Pos, f.Variants))
+			}
+			for _, p := range res.Problems {
+				problems = append(problems, p.Pos.File)
 			}
 			if !slices.Equal(got, c.want) {
 				t.Errorf("findings %q, want %q", got, c.want)
 			}
-			if len(res.Problems) != 1 || res.Problems[0].Pos.File != "overlays/dev/kustomization.yaml" {
-				t.Errorf("problems %v, want the missing patch", res.Problems)
+			if !slices.Equal(problems, c.problems) {
+				t.Errorf("problems %v, want %q", res.Problems, c.problems)
 			}
 		})
 	}

@@ -35,8 +35,9 @@ type Input struct {
 	// Bases are, for an overlay, the kustomization folders it includes that no other overlay
 	// includes. Bases are linted through the overlays that include them; when this one cannot be
 	// built (a remote base beside them, a generated patch missing from a clean checkout), each is
-	// built on its own instead, so that their findings are not lost with the overlay.
-	Bases []string
+	// built on its own instead, so that their findings are not lost with the overlay; a base that
+	// cannot be built either falls back to its own Bases in turn.
+	Bases []Input
 }
 
 // StdinName is how findings in standard input name their file.
