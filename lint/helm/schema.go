@@ -3,10 +3,15 @@ package helm
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	schemakind "github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"helm.sh/helm/v4/pkg/chart/common"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 
@@ -81,23 +86,78 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		return nil
 	}
 	var ps []lint.Problem
-	for _, u := range ve.BasicOutput().Errors {
-		if u.Error == nil || len(ps) == maxSchemaProblems {
-			continue
+	eachFailure(ve, func(e *jsonschema.ValidationError) {
+		if len(ps) == maxSchemaProblems {
+			return
 		}
-		path := pointerPath(u.InstanceLocation)
 		p := lint.Problem{Pos: at, Level: lint.Error}
-		if loc := r.valuesKey(chain, path); loc != nil && len(path) > 0 {
+		if loc := r.valuesKey(chain, e.InstanceLocation); loc != nil && len(e.InstanceLocation) > 0 {
 			p.Pos = loc.Pos
+		} else if schemaFile != nil {
+			p.Pos = keywordPos(schemaFile, e, p.Pos)
 		}
-		where := strings.Join(path, ".")
+		where := strings.Join(e.InstanceLocation, ".")
 		if where == "" {
 			where = "the values"
 		}
-		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, u.Error.String())
+		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, e.ErrorKind.LocalizedString(schemaPrinter))
+		if _, ok := e.ErrorKind.(*schemakind.Required); ok {
+			p.Message += r.ci.valuesHint()
+		}
 		ps = append(ps, p)
-	}
+	})
 	return ps
+}
+
+// schemaPrinter words the validator's messages as its own Error method does.
+var schemaPrinter = message.NewPrinter(language.English)
+
+// eachFailure calls yield with each failure that says what is wrong: the errors with no causes,
+// and an anyOf or oneOf as a whole (the failures of every alternative would not say which was
+// meant). The others ("validation failed" at a $ref or a subschema) only group their causes.
+// jsonschema's flat BasicOutput is not used: through a $ref it words a cause as its group.
+func eachFailure(e *jsonschema.ValidationError, yield func(*jsonschema.ValidationError)) {
+	switch e.ErrorKind.(type) {
+	case *schemakind.AnyOf, *schemakind.OneOf:
+		yield(e)
+		return
+	}
+	if len(e.Causes) == 0 {
+		yield(e)
+	}
+	for _, c := range e.Causes {
+		eachFailure(c, yield)
+	}
+}
+
+// keywordPos is where the schema states what the values fail: the keyword in values.schema.json,
+// or for a missing property its entry in the required list. It is the place to look when the
+// values have no key to point at (a property missing at the top, a value given by --set).
+func keywordPos(f *file, e *jsonschema.ValidationError, or lint.Pos) lint.Pos {
+	docs := (&valuesFile{text: f.text}).docs()
+	_, fragment, _ := strings.Cut(e.SchemaURL, "#")
+	fragment, err := url.PathUnescape(fragment)
+	if len(docs) == 0 || err != nil {
+		return or
+	}
+	path := append(pointerPath(fragment), e.ErrorKind.KeywordPath()...)
+	n := findPath(docs[0], path)
+	if req, ok := e.ErrorKind.(*schemakind.Required); ok && n != nil {
+		for i := 0; ; i++ {
+			item := findPath(docs[0], append(slices.Clip(path), strconv.Itoa(i)))
+			if item == nil {
+				break
+			}
+			if item.Value == req.Missing[0] {
+				n = item
+				break
+			}
+		}
+	}
+	if n == nil {
+		return or
+	}
+	return lint.Pos{File: f.text.Name, Line: n.Line, Column: n.Column}
 }
 
 // refusingLoader loads no schema reference; it records what was asked for.
