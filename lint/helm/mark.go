@@ -213,8 +213,12 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		switch p.kind {
 		case output:
-			if keyword(src[p.bodyStart:p.bodyEnd]) != "template" {
-				edits = append(edits, edit{p.bodyEnd, " | " + outFunc})
+			if body := src[p.bodyStart:p.bodyEnd]; keyword(body) != "template" {
+				pipe := " | "
+				if bytes.HasSuffix(bytes.TrimRightFunc(body, unicode.IsSpace), []byte("|")) {
+					pipe = " " // {{ x | }}: Go's parser lets a pipeline end in a pipe
+				}
+				edits = append(edits, edit{p.bodyEnd, pipe + outFunc})
 			}
 			*cand = candidate{set: true, off: p.end, line: startLine, trimAfter: p.rightTrim, depth: len(stack)}
 		case open:

@@ -142,6 +142,11 @@ var renderCases = []struct {
 			"eq: {{ eq (include \"demo/templates/inner.yaml\" .) \"a: b\\nc: d\\n\" }}\n" +
 			"tpl: {{ tpl \"{{ template \\\"demo/templates/inner.yaml\\\" . }}\" . | upper | quote }}\n",
 	}, 0},
+	{"a pipeline that ends in a pipe, which Go's parser lets pass", map[string]string{
+		"values.yaml":            "a:\n  b: c\n",
+		"templates/_helpers.tpl": "{{- define \"h\" -}}\nx: {{ . | }}\n{{- end }}\n",
+		"templates/cm.yaml":      "data:\n{{- toYaml .Values.a | nindent 2 | }}\n  d: {{ .Values.a.b | quote | -}}\n  e: {{ include \"h\" 1 | }}\n  f: {{ \"g\" |\n  }}\n",
+	}, 0},
 	{"markers that would join text into <no value>", map[string]string{
 		"templates/cm.yaml": "a: <no\n{{- \" value>\" }}\nb: c\n",
 	}, 1},
