@@ -149,7 +149,7 @@ func collectReadiness(p *lint.Pass) (readinessItem, bool) {
 		w.ports = append(w.ports, ports...)
 		if c.Get("readinessProbe").Exists() {
 			w.probed = true
-		} else if !runsPause(c) {
+		} else if !runsPause(c) && !injectedByIstio(c) {
 			w.unprobed = append(w.unprobed, unprobedContainer{containerName(c), c.Place(), ports})
 		}
 	}
@@ -199,7 +199,7 @@ var LivenessProbeMissing = &lint.Rule{
 			return
 		}
 		for _, c := range p.Object.LongRunningContainers() {
-			if !c.Get("livenessProbe").Exists() && !runsPause(c) {
+			if !c.Get("livenessProbe").Exists() && !runsPause(c) && !injectedByIstio(c) {
 				p.Report(c, "%s has no livenessProbe, so a hung process is never restarted; add one", describeContainer(c))
 			}
 		}
@@ -416,6 +416,7 @@ const replicationNotes = "Deployments and StatefulSets are checked when they run
 
 // pauseNotes says which workloads the replica and probe rules leave alone as placeholders.
 const pauseNotes = "Containers that run a pause image (`registry.k8s.io/pause`, EKS Distro's) are not asked for probes, " +
+	"nor is an Istio proxy its injection fills in (" + istioAuto + "), " +
 	"and workloads whose containers all do are not asked for replicas, spreading or a PodDisruptionBudget: they are " +
 	"the placeholder pods of cluster overprovisioning, which hold capacity at a negative priority until real pods " +
 	"preempt them; a probe on them checks nothing, and a budget would only make drains wait on them."
@@ -1089,7 +1090,11 @@ const imageNotes = "Image references are read as the container runtime does, wit
 	"(`${REGISTRY}/app:latest` uses latest, `app:${TAG}` has a tag). A value that is no image reference at all " +
 	"(`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`: braces and angle brackets are not allowed, and repository names " +
 	"are lower case) is a stand-in for an image someone or something fills in: it has no tag or digest to judge, " +
-	"so it is not reported (the kubelet refuses to pull it: InvalidImageName)."
+	"so it is not reported (the kubelet refuses to pull it: InvalidImageName). Nor is " + istioAuto + ": Istio's " +
+	"injection webhook sets its image at admission."
+
+// istioAuto names the container injectedByIstio recognises, for the docs.
+const istioAuto = "a container named `istio-proxy` with `image: auto`, as Istio's gateway chart writes it"
 
 var ImageTagMutable = &lint.Rule{
 	ID:        "k8s-image-tag-mutable",
@@ -1114,7 +1119,7 @@ var ImageTagMutable = &lint.Rule{
 			image := c.Get("image")
 			ref, ok := parseImage(image.Str())
 			switch {
-			case !ok || ref.digest != "":
+			case !ok || ref.digest != "" || injectedByIstio(c):
 			case ref.tag == "":
 				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
 			case ref.tag == "latest":
@@ -1146,7 +1151,7 @@ var ImageNotDigestPinned = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, c := range p.Object.AllContainers() {
 			image := c.Get("image")
-			if ref, ok := parseImage(image.Str()); ok && ref.digest == "" {
+			if ref, ok := parseImage(image.Str()); ok && ref.digest == "" && !injectedByIstio(c) {
 				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
 					image.Str(), image.Str())
 			}
@@ -1195,6 +1200,13 @@ func runsPause(c lint.Node) bool {
 		name = name[:i]
 	}
 	return name == "pause"
+}
+
+// injectedByIstio reports whether container c is a stand-in that Istio's injection webhook fills
+// in at admission: named istio-proxy, with image "auto" (Istio's gateway chart and gateway
+// injection). The proxy's image and probes come from the injection template, not from here.
+func injectedByIstio(c lint.Node) bool {
+	return c.Get("image").Str() == "auto" && containerName(c) == "istio-proxy"
 }
 
 // holdsCapacity reports whether every container of o runs a pause image: its pods exist to be
