@@ -414,7 +414,10 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written. " +
 		"Services alike but for the value of one label that no pod template carries, while the rest of their selector " +
 		"selects pods, are one per role of an application that labels its own pods (Vault's `vault-active`, " +
-		"Patroni's `spilo-role`) and are not reported; a lone Service selecting such a label is." + controllerLabels + perDeployment,
+		"Patroni's `spilo-role`) and are not reported; a lone Service selecting such a label is. Nor is a Service " +
+		"whose selector is one label of a vendor's domain that no pod template of its namespace carries, with the " +
+		"Service's own name as value: an operator labels the pods it picks for that Service at run time (Longhorn's " +
+		"`longhorn.io/admission-webhook: longhorn-admission-webhook`)." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
 		// the deployment's own (false). A Service whose own deployment has none gets its pods from
@@ -450,7 +453,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			sel := lint.SelectorFromLabels(svc.selector)
 			required := templatePairs(sel)
 			selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
-			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found || labelledAtRuntime(svc, services, pods) {
+			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found || labelledAtRuntime(svc, services, pods) || labelledForItself(svc, pods) {
 				continue
 			}
 			// None in its namespace, so any match is elsewhere.
@@ -494,6 +497,27 @@ func labelledAtRuntime(svc *selectingService, services []*selectingService, pods
 		if _, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects)); found {
 			return true
 		}
+	}
+	return false
+}
+
+// labelledForItself reports whether svc selects pods by one label of its own: a key of a
+// vendor's domain that no pod template of its namespace carries, with the Service's own name as its
+// value. An operator puts such a label on the pods it picks to serve that Service, at run time
+// (Longhorn's manager labels itself longhorn.io/admission-webhook: longhorn-admission-webhook once
+// that server is up). A typo'd selector names the labels the templates use, which they carry.
+func labelledForItself(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem]) bool {
+	if svc.selector.Len() != 1 {
+		return false
+	}
+	for key, value := range svc.selector.All() {
+		domain, _, prefixed := strings.Cut(key, "/")
+		if !prefixed || value != svc.name || strings.HasSuffix(domain, "kubernetes.io") || strings.HasSuffix(domain, "k8s.io") {
+			return false
+		}
+		carries := func(labels lint.Labels, _ *podTemplateItem) bool { _, ok := labels.Get(key); return ok }
+		_, carried := firstOf(pods.Search(svc.namespace, lint.Labels{}, carries))
+		return !carried
 	}
 	return false
 }
