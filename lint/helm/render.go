@@ -141,12 +141,13 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	if err != nil {
 		return nil, fail(err)
 	}
+	named := dependencyNames(c, map[*chart.Dependency]string{})
 	if err := chartutil.ProcessDependencies(c, user.vals); err != nil {
 		// Dependencies are processed on the merged values, so a subchart's values that are not a
 		// map fail here first, with the same error as in merging below.
 		return nil, fail(&errChart{ci.mergePos(err), "cannot process dependencies: " + mergeMessage(err)})
 	}
-	if errs := missingDependencies(c, sources); len(errs) > 0 {
+	if errs := missingDependencies(c, named, sources); len(errs) > 0 {
 		var ps []lint.Problem
 		for _, err := range errs {
 			ps = append(ps, fail(err)...)
@@ -196,11 +197,27 @@ func (r *rendering) collect(c *chart.Chart, chain []link, origins map[*common.Fi
 	}
 }
 
-// missingDependencies names the dependencies that are enabled but not vendored in charts/.
-func missingDependencies(c *chart.Chart, sources map[*common.File]*source) []error {
+// dependencyNames records the chart name of each dependency of c and its subcharts, as written:
+// ProcessDependencies renames an aliased one to its alias.
+func dependencyNames(c *chart.Chart, names map[*chart.Dependency]string) map[*chart.Dependency]string {
+	for _, req := range c.Metadata.Dependencies {
+		if req != nil {
+			names[req] = req.Name
+		}
+	}
+	for _, d := range c.Dependencies() {
+		dependencyNames(d, names)
+	}
+	return names
+}
+
+// missingDependencies names the dependencies that are enabled but not vendored in charts/. As in
+// Helm's check, a subchart of the dependency's name is its own, whatever its version: when the
+// version does not match, Helm renders it under its own name rather than the alias.
+func missingDependencies(c *chart.Chart, named map[*chart.Dependency]string, sources map[*common.File]*source) []error {
 	var errs []error
 	for _, req := range c.Metadata.Dependencies {
-		if slices.ContainsFunc(c.Dependencies(), func(d *chart.Chart) bool { return d.Name() == req.Name }) {
+		if slices.ContainsFunc(c.Dependencies(), func(d *chart.Chart) bool { return d.Name() == req.Name || d.Name() == named[req] }) {
 			continue
 		}
 		what := fmt.Sprintf("%q", req.Name)
@@ -218,7 +235,7 @@ func missingDependencies(c *chart.Chart, sources map[*common.File]*source) []err
 			"dependency %s is enabled but not in charts/; run `helm dependency build` to vendor it (ekslint never downloads charts)", what)})
 	}
 	for _, d := range c.Dependencies() {
-		errs = append(errs, missingDependencies(d, sources)...)
+		errs = append(errs, missingDependencies(d, named, sources)...)
 	}
 	return errs
 }
