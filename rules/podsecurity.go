@@ -123,8 +123,8 @@ var HostPathVolume = &lint.Rule{
 	Sources:   []lint.Source{bpgRestrictUseHostPathOrIf, k8sBaseline},
 	Rationale: "A hostPath volume reaches past the container's filesystem into the node's. Some paths hand over the " +
 		"node outright: a container runtime's socket (`/var/run/docker.sock`, `/run/containerd/containerd.sock`, " +
-		"`/var/run/crio/crio.sock`) starts privileged containers, `/` and `/etc` rewrite the node, `/var/lib/kubelet` " +
-		"holds every pod's secrets. " + bestPractices + " says to restrict hostPath and never to mount the runtime " +
+		"`/var/run/crio/crio.sock`, Bottlerocket's `/run/host-containerd/containerd.sock`, Podman's) starts privileged " +
+		"containers, `/` and `/etc` rewrite the node, `/var/lib/kubelet` and its `pods` folder hold every pod's secrets. " + bestPractices + " says to restrict hostPath and never to mount the runtime " +
 		"socket; the baseline level of " + standards + " forbids hostPath volumes (\"HostPath Volumes\").",
 	Fix: "Use an `emptyDir`, a ConfigMap, a Secret or a PersistentVolumeClaim instead; a node agent that needs the " +
 		"node's files belongs in a namespace labelled `pod-security.kubernetes.io/enforce: privileged`, with the " +

@@ -537,9 +537,14 @@ func nodeTakeover(hostPath string) string {
 	return takeover(p, []hostTarget{
 		{"/run/docker.sock", "Docker's socket"},
 		{"/run/containerd/containerd.sock", "containerd's socket"},
+		{"/run/host-containerd/containerd.sock", "the host containerd's socket (Bottlerocket)"},
+		{"/run/k3s/containerd/containerd.sock", "k3s's containerd socket"},
 		{"/run/crio/crio.sock", "CRI-O's socket"},
+		{"/run/podman/podman.sock", "Podman's socket"},
+		{"/run/cri-dockerd.sock", "cri-dockerd's socket"},
 		{"/etc", "the node's configuration"},
 		{"/var/lib/kubelet", "the kubelet's state, with every pod's secrets"},
+		{"/var/lib/kubelet/pods", "every pod's volumes, with their secrets and tokens"},
 	})
 }
 
