@@ -356,7 +356,11 @@ func (b *psBreach) String() string {
 	case fProcMount:
 		return who + " sets procMount: " + quoteEmpty(b.value)
 	case fCapAdd:
-		return who + " adds capability " + b.value
+		if name, prefixed := strings.CutPrefix(b.value, "CAP_"); prefixed && defaultCapabilities[name] {
+			// Runtimes take either spelling; admission compares the name as written.
+			return who + addsCapability + b.value + " (Pod Security compares names as written: the default capability is spelt " + name + ")"
+		}
+		return who + addsCapability + b.value
 	case fCapDrop:
 		if b.missing {
 			return who + " does not drop ALL capabilities"
@@ -371,6 +375,15 @@ func (b *psBreach) String() string {
 	}
 	return "the pod fails the check " + b.reason
 }
+
+// addsCapability joins a container and a capability it adds, in messages.
+const addsCapability = " adds capability "
+
+// defaultCapabilities are the container runtime's defaults, which the baseline Pod Security
+// Standard allows a container to add.
+var defaultCapabilities = map[string]bool{"AUDIT_WRITE": true, "CHOWN": true, "DAC_OVERRIDE": true, "FOWNER": true,
+	"FSETID": true, "KILL": true, "MKNOD": true, "NET_BIND_SERVICE": true, "SETFCAP": true, "SETGID": true,
+	"SETPCAP": true, "SETUID": true, "SYS_CHROOT": true}
 
 func quoteEmpty(s string) string {
 	if s == "" {
@@ -446,16 +459,26 @@ func (st standard) set() lint.SetCheck {
 				}
 				return 0
 			}, func(at lint.Place, _ int, group []*psBreach) {
-				level, what := lint.None, make([]string, len(group))
-				for i, b := range group {
-					what[i] = b.String()
-					if st.severity == nil {
-						continue
+				level, what := lint.None, make([]string, 0, len(group))
+				added := map[string]int{} // a container's capabilities: the index of its phrase in what
+				for _, b := range group {
+					phrase := b.String()
+					if st.severity != nil {
+						if l, says := st.severity(b); l != lint.None {
+							level = max(level, l)
+							phrase += " (" + says + ")"
+						}
 					}
-					if l, says := st.severity(b); l != lint.None {
-						level = max(level, l)
-						what[i] += " (" + says + ")"
+					// The capabilities one line adds to a container (a values list printed by
+					// toYaml) read as one phrase: adds capabilities SYS_ADMIN, NET_ADMIN.
+					if who, capability, ok := strings.Cut(phrase, addsCapability); ok && b.field == fCapAdd {
+						if j, seen := added[who]; seen {
+							what[j] = strings.Replace(what[j], addsCapability, " adds capabilities ", 1) + ", " + capability
+							continue
+						}
+						added[who] = len(what)
 					}
+					what = append(what, phrase)
 				}
 				msg := strings.Join(what, "; ") + "; " + st.why
 				switch {
