@@ -288,7 +288,7 @@ var RunAsRoot = &lint.Rule{
 		"a container overrides the pod's value, as the library forbids them there. Pods with `hostUsers: false` " +
 		"run in a user namespace and are exempt from policy version 1.35.",
 	Set: standard{level: api.LevelRestricted, checks: checkIDs("runAsNonRoot", "runAsUser"),
-		why: "it may run as root; the restricted Pod Security Standard requires non-root"}.set(),
+		why: "the restricted Pod Security Standard requires runAsNonRoot: true and a user other than 0 (without them a container runs as its image's user, root for most images)"}.set(),
 }
 
 var SeccompProfileMissing = &lint.Rule{
