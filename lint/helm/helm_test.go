@@ -840,3 +840,28 @@ func TestNestedHelpers(t *testing.T) {
 		t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
 	}
 }
+
+// TestLibraryHelpers: a finding written by a helper of a vendored library chart (type: library,
+// or a subchart of helpers only, as Linkerd's partials) lands where the chart includes it, which
+// is what its authors edit, related to the helper's line; the chart's own helpers keep theirs.
+func TestLibraryHelpers(t *testing.T) {
+	helper := "{{- define \"lib.container\" -}}\n- name: app\n  image: app:latest\n{{- end -}}\n"
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: y}\nspec:\n  containers:\n    {{- include \"lib.container\" . | nindent 4 }}\n"
+	for _, c := range []struct {
+		name, chartYAML string
+	}{
+		{"type: library", "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n"},
+		{"helpers only", "apiVersion: v1\nname: lib\nversion: 1.0.0\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeChart(t, map[string]string{
+				"Chart.yaml": chartYAML, "templates/pod.yaml": pod,
+				"charts/lib/Chart.yaml": c.chartYAML, "charts/lib/templates/_container.tpl": helper,
+			})
+			want := `k8s-image-tag-mutable templates/pod.yaml:6:5 | charts/lib/templates/_container.tpl:3:3 written by the helper "lib.container" of a library chart`
+			if got := lintChart(t, dir); !slices.Contains(got, want) {
+				t.Errorf("no finding %s; got\n%s", want, strings.Join(got, "\n"))
+			}
+		})
+	}
+}

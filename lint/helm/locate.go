@@ -94,9 +94,10 @@ func (m *fileMap) topOrigin(n int) (*file, int, uint8) {
 	return m.t.file, m.first, unknown
 }
 
-// inHelper is the line of the helper that wrote rendered line n, when one did.
+// inHelper is the line of the helper that wrote rendered line n, when one did and it is the
+// chart's own: a library chart's helper is not where its includer edits.
 func (m *fileMap) inHelper(n int) (*file, int, bool) {
-	if f, line, ok := m.lineOf(m.helpers, n); ok && m.helpers[n-1].how != fallback {
+	if f, line, ok := m.lineOf(m.helpers, n); ok && m.helpers[n-1].how != fallback && !f.library {
 		return f, line, true
 	}
 	return nil, 0, false
@@ -351,6 +352,9 @@ func (m *fileMap) helperRelated(n int) []lint.Location {
 		d := f.mark.defineAt(line)
 		if d == nil {
 			return nil
+		}
+		if f.library { // the finding is at the include: say which line of the helper wrote it
+			return []lint.Location{{Pos: linePos(f, line), Message: fmt.Sprintf("written by the helper %q of a library chart", d.name)}}
 		}
 		locs := []lint.Location{helperLocation(f, d)}
 		if _, _, moved := m.inHelper(n); moved {

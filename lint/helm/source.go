@@ -50,6 +50,9 @@ type file struct {
 	// template does not lex.
 	mark      *marking
 	rewritten bool
+	// library is set for the files of a subchart of helpers only (source.isLibrary), vendored
+	// helpers that the charts including them do not edit: a finding lands where they are included.
+	library bool
 }
 
 // errChart is a chart that cannot be read as written; the message says why, the position where.
@@ -254,9 +257,35 @@ func split(display string, files []*archive.BufferedFile, all *[]*file) (*source
 		if err != nil {
 			return nil, err
 		}
+		if sub.isLibrary() {
+			for _, f := range sub.byName {
+				f.library = true
+			}
+		}
 		s.subs = append(s.subs, sub)
 	}
 	return s, nil
+}
+
+// isLibrary reports whether the chart only holds helpers for the charts that include it: it says
+// type: library, or its templates are all helpers (Linkerd's partials, an apiVersion v1 chart,
+// which cannot say so).
+func (s *source) isLibrary() bool {
+	if s.chartYAML != nil {
+		if _, v := fieldPos(s.chartYAML, "type"); v != nil && v.Value == "library" {
+			return true
+		}
+	}
+	helpers := false
+	for name := range s.byName {
+		if dir, base := path.Split(name); strings.HasPrefix(dir, "templates/") {
+			if !strings.HasPrefix(base, "_") && base != "NOTES.txt" {
+				return false
+			}
+			helpers = true
+		}
+	}
+	return helpers
 }
 
 // build makes a fresh Helm chart from the source. Each file Helm holds is recorded in origins,
