@@ -293,6 +293,8 @@ func (d *discovery) resolve() {
 		case c.kind == load.Overlay:
 			// Not included, or included only in a cycle: lint it, and the loader reports the cycle.
 			d.input(load.Overlay, c.abs, r, c.folder)
+		case r.isAssertion(c.abs):
+			d.skip(c.abs, skipAssertion)
 		case !c.named && r.inOverlay(filepath.Dir(c.abs)):
 			// Unreferenced YAML in an overlay's folder is the overlay's business (an unused
 			// patch, a plugin config), not a manifest of its own.

@@ -363,3 +363,28 @@ func TestNestedManifestInChart(t *testing.T) {
 		}
 	}
 }
+
+// TestTestAssertions: the assertions of Chainsaw and KUTTL tests (partial objects a test expects
+// in the cluster) are skipped, walked or named; what the tests apply is linted.
+func TestTestAssertions(t *testing.T) {
+	root := tree(t, map[string]string{
+		"tests/e2e/smoke/chainsaw-test.yaml": "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: smoke}\nspec:\n  steps:\n  - try:\n" +
+			"    - apply: {file: install.yaml}\n    - assert:\n        file: check-ready.yaml\n    - error: {file: 'gone-*.yaml'}\n",
+		"tests/e2e/smoke/install.yaml":       deploy,
+		"tests/e2e/smoke/check-ready.yaml":   deploy,
+		"tests/e2e/smoke/gone-old.yaml":      deploy,
+		"tests/kuttl/basic/00-install.yaml":  deploy,
+		"tests/kuttl/basic/00-assert.yaml":   deploy,
+		"tests/kuttl/basic/01-errors.yaml":   deploy,
+		"tests/kuttl/basic/02-assert-2.yaml": deploy,
+		"deploy/assert.yaml":                 deploy, // not named as an assertion, nor named by a test
+	})
+	got, problems := discoverFrom(t, root, ".")
+	want := []string{"file deploy/assert.yaml", "file tests/e2e/smoke/chainsaw-test.yaml", "file tests/e2e/smoke/install.yaml", "file tests/kuttl/basic/00-install.yaml"}
+	if !slices.Equal(got, want) || len(problems) > 0 {
+		t.Errorf("inputs %q (problems %v), want %q", got, problems, want)
+	}
+	if got, _ := discoverFrom(t, root, "tests/e2e/smoke/check-ready.yaml", "tests/kuttl/basic/00-assert.yaml"); len(got) > 0 {
+		t.Errorf("assertions named (as pre-commit names changed files) are inputs: %q", got)
+	}
+}

@@ -281,6 +281,7 @@ type repo struct {
 	charts     map[string]bool              // isChart's answers
 	walked     []string                     // the folders named and walked
 	searched   bool
+	assertions map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
 }
 
 func (d *discovery) repo(root *fsroot.Root) *repo {
@@ -288,7 +289,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 		return r
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
-		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}}
+		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}}
 	d.repos[root] = r
 	return r
 }
