@@ -391,18 +391,22 @@ var NodegroupSingleAZ = &lint.Rule{
 		Good: eksctlCluster("", "    availabilityZones: [\"eu-west-1a\", \"eu-west-1b\", \"eu-west-1c\"]\n"),
 	},
 	Notes: "Node groups on Outposts (`outpostARN`, or a control plane on Outposts) live in the Outpost's one zone " +
-		"and are not reported. A zone listed twice counts once.",
+		"and are not reported. A zone listed twice counts once. Node groups alike but for their zone (the same kind, " +
+		"instance types, spot setting and labels), each in one zone and together in two or more, are one node group " +
+		"per zone, as the Cluster Autoscaler asks for volumes bound to a zone (`--balance-similar-node-groups`): they " +
+		"are not reported; the same holds for groups alike but for their one subnet.",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
+			perZone := zonesOfAlike(o.NodeGroups())
 			for _, ng := range o.NodeGroups() {
 				if ng.Get("efaEnabled").IsTrue() || ng.Get("outpostARN").Exists() || eksctlOnOutposts(o) {
 					continue
 				}
-				if azs := ng.Get("availabilityZones"); azs.IsList() && len(uniq(azs.Strings())) == 1 {
+				if azs := ng.Get("availabilityZones"); azs.IsList() && len(uniq(azs.Strings())) == 1 && len(perZone[alikeKey(ng, "availabilityZones")]) < 2 {
 					p.Report(azs, "node group %s runs in a single availability zone (availabilityZones: %s), so a zone outage takes all its nodes; list at least two zones",
 						ngName(ng), azs.Strings()[0])
 				}
-				if subnets := ng.Get("subnets"); subnets.IsList() && subnets.Len() == 1 {
+				if subnets := ng.Get("subnets"); subnets.IsList() && subnets.Len() == 1 && len(perZone[alikeKey(ng, "subnets")]) < 2 {
 					p.Report(subnets, "node group %s runs in a single subnet, so a single availability zone (subnets: %s); list subnets in at least two zones",
 						ngName(ng), subnets.Items()[0].Str())
 				}
@@ -417,6 +421,32 @@ var NodegroupSingleAZ = &lint.Rule{
 			p.Report(subnets, "node group %s has a single subnet, so a single availability zone; list subnets in at least two zones", o.Name())
 		}
 	},
+}
+
+// zonesOfAlike collects, for the node groups placed in one zone (availabilityZones) or one subnet
+// (subnets), the zones or subnets of the groups alike but for them, by alikeKey.
+func zonesOfAlike(ngs []lint.NodeGroup) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, ng := range ngs {
+		for _, field := range []string{"availabilityZones", "subnets"} {
+			if where := uniq(ng.Get(field).Strings()); len(where) == 1 {
+				key := alikeKey(ng, field)
+				if out[key] == nil {
+					out[key] = map[string]bool{}
+				}
+				out[key][where[0]] = true
+			}
+		}
+	}
+	return out
+}
+
+// alikeKey says what node groups placed by field share when they are one group per zone: the
+// kind of group, its instance types, spot setting and node labels, as the Cluster Autoscaler's
+// --balance-similar-node-groups compares them.
+func alikeKey(ng lint.NodeGroup, field string) string {
+	return fmt.Sprint(field, ng.Managed, ng.Get("instanceType").Str(), ng.Get("instanceTypes").Strings(),
+		ng.Get("instancesDistribution", "instanceTypes").Strings(), ng.Get("spot").IsTrue(), ng.Get("labels").Labels())
 }
 
 // addonPolicies are eksctl's iam.withAddonPolicies, each of which puts an add-on's permissions on
