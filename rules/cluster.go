@@ -251,16 +251,16 @@ var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "s
 
 // clusterLogTypes returns the control-plane log types a cluster turns on and the field that lists
 // them. eksctl's cloudWatch.clusterLogging.enableTypes takes "*" and "all" for every type;
-// CloudFormation's Logging.ClusterLogging.EnabledTypes is a list of {Type: ...}. ok is false when
+// CloudFormation's Logging.ClusterLogging.EnabledTypes is a list of {Type: ...} naming one each. ok is false when
 // p's object is no cluster or an intrinsic hides a type.
 func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bool) {
 	if p.Object.Format == lint.Kubernetes {
 		return nil, at, false // most objects of a run: no map to make
 	}
 	enabled = map[string]bool{}
-	enable := func(t string) {
+	enable := func(t string, all bool) {
 		for _, lt := range logTypes {
-			if t == "*" || t == "all" || strings.EqualFold(t, lt) {
+			if all || strings.EqualFold(t, lt) {
 				enabled[lt] = true
 			}
 		}
@@ -271,7 +271,7 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 			if lint.HasPlaceholder(t) {
 				return nil, at, false // may stand for any type, or all of them
 			}
-			enable(t)
+			enable(t, t == "*" || t == "all")
 		}
 		return enabled, at, true
 	}
@@ -287,7 +287,7 @@ func clusterLogTypes(p *lint.Pass) (enabled map[string]bool, at lint.Node, ok bo
 		if !known {
 			return nil, at, false
 		}
-		enable(t.Str())
+		enable(t.Str(), false) // CloudFormation takes the five names only: no "*"
 	}
 	return enabled, at, true
 }
@@ -330,7 +330,11 @@ var ControlPlaneAuditLogDisabled = &lint.Rule{
 			return
 		}
 		if others := logTypesOff(enabled); len(others) > 0 {
-			p.Report(at, "control-plane audit logging is off, and so are %s: add audit to %s, or \"*\" for all five", strings.Join(others, ", "), fieldName(at))
+			all := `, or "*" for all five`
+			if p.Object.Format == lint.CloudFormation {
+				all = ", and the four others for all five" // {Type: ...} each: CloudFormation has no "*"
+			}
+			p.Report(at, "control-plane audit logging is off, and so are %s: add audit to %s%s", strings.Join(others, ", "), fieldName(at), all)
 			return
 		}
 		p.Report(at, "control-plane audit logging is off: add audit to %s", fieldName(at))

@@ -95,10 +95,11 @@ var DangerousCapabilities = &lint.Rule{
 	Inputs:    lint.WorkloadInput | lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Sources:   []lint.Source{bpgLinuxCapabilities, k8sBaseline},
-	Rationale: "Capabilities beyond the container runtime's default set (SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, " +
-		"ALL, ...) are pieces of root on the node: mounting filesystems, reconfiguring the node's network, spoofing " +
-		"packets, reading other processes. " + bestPractices + " recommends Pod Security Standards; their baseline " +
-		"level allows adding only the default set (" + standards + ", \"Capabilities\").",
+	Rationale: "Capabilities beyond the container runtime's default set (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL, ...) " +
+		"are pieces of root on the node: mounting filesystems, reconfiguring the node's network, reading other " +
+		"processes; NET_RAW, in the runtimes' default set, lets a container spoof packets. " + bestPractices +
+		" recommends Pod Security Standards; their baseline level allows adding only the default set without NET_RAW " +
+		"(" + standards + ", \"Capabilities\").",
 	Fix: "Remove the capability from `securityContext.capabilities.add`; if the container needs one, find the " +
 		"narrower one in capabilities(7) or move the work to a node agent in a privileged namespace.",
 	Example: lint.Example{
@@ -110,7 +111,7 @@ var DangerousCapabilities = &lint.Rule{
 		"`capabilities.add`. kube-linter drop-net-raw-capability asks every container to drop NET_RAW, which the " +
 		"runtime grants by default; ekslint reports what is added, and dropping ALL is k8s-capabilities-not-dropped.",
 	Set: standard{level: api.LevelBaseline, checks: checkIDs("capabilities_baseline"),
-		why: "the baseline Pod Security Standard allows only the container runtime's default capabilities"}.set(),
+		why: "the baseline Pod Security Standard allows only the container runtime's default capabilities, NET_RAW not among them"}.set(),
 }
 
 var HostPathVolume = &lint.Rule{
