@@ -237,11 +237,13 @@ func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
 }
 
 // templateLine returns the line of the first template action when the file does not read as
-// YAML because of it, else 0.
+// YAML because of it, else 0: a syntax error, or a key that is a mapping (`{{ .x }}: y` reads as
+// a flow mapping). A document that parses but that the tree check refuses (a key written twice)
+// is broken whatever its braces hold (`"{{workflow.name}}"`, an Argo expression in a string).
 func templateLine(t *lint.Text, docs []parsedDocument) int {
 	first := t.LineAt(bytes.Index(t.Data, []byte("{{")))
 	for _, d := range docs {
-		if d.problem != nil || hasCollectionKey(d.root, 0) {
+		if d.root == nil || hasCollectionKey(d.root, 0) {
 			return first
 		}
 	}

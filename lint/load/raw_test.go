@@ -101,7 +101,7 @@ func TestNoName(t *testing.T) {
 // a spec, is how generated manifests and kubectl's output look, and those are linted.
 func TestRecordedStates(t *testing.T) {
 	res := linttest.LintFiles(t, map[string]string{
-		"00-assert.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: e2e\nstatus:\n  readyReplicas: 1\n" +
+		"ready.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: e2e\nstatus:\n  readyReplicas: 1\n" +
 			"---\napiVersion: v1\nkind: Pod\nmetadata: {name: app-0}\nstatus: {phase: Running}\n" +
 			"---\napiVersion: v1\nkind: Namespace\nmetadata: {name: e2e}\nstatus: {phase: Active}\n",
 		"list.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n" +
@@ -120,10 +120,10 @@ func TestRecordedStates(t *testing.T) {
 		skipped = append(skipped, s.String())
 	}
 	want := []string{
-		"00-assert.yaml:1:1: " + lint.NotAManifest + ": Deployment e2e/app has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
-		"00-assert.yaml:9:1: " + lint.NotAManifest + ": Pod app-0 has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
-		"00-assert.yaml:14:1: " + lint.NotAManifest + ": Namespace e2e has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
 		"list.yaml:1:1: " + lint.NotAManifest + ": Service b has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"ready.yaml:1:1: " + lint.NotAManifest + ": Deployment e2e/app has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"ready.yaml:9:1: " + lint.NotAManifest + ": Pod app-0 has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
+		"ready.yaml:14:1: " + lint.NotAManifest + ": Namespace e2e has a status and no spec: the state a test asserts (kuttl, Chainsaw) or one written down, not an object to apply",
 	}
 	if !slices.Equal(skipped, want) {
 		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(want, "\n"))
@@ -237,6 +237,19 @@ func TestHelmTemplateOutsideChart(t *testing.T) {
 	}
 	if res.ExitCode(lint.Error) != engine.ExitClean {
 		t.Error("a skipped template is not an input error")
+	}
+}
+
+// TestBracesInABrokenManifest: braces in a string (an Argo expression) do not make a manifest with a
+// key written twice a template: it is the error it is, not a note.
+func TestBracesInABrokenManifest(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{
+		"wf.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {a: b}\n  labels: {c: d}\nspec:\n  containers:\n" +
+			"  - name: c\n    image: busybox:1.37\n    args: [\"--name={{workflow.name}}\"]\n",
+	}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Error || res.Problems[0].Pos.Line != 6 ||
+		!strings.Contains(res.Problems[0].Message, `duplicate key "labels"`) {
+		t.Fatalf("problems = %v, want the duplicate key at line 6", res.Problems)
 	}
 }
 
