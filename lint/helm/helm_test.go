@@ -865,3 +865,39 @@ func TestLibraryHelpers(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalDependency: a dependency taken from a folder of the repository (file://) and not
+// vendored is read from there, as `helm dependency build` would vendor it, and its findings land
+// in its own files; one outside the lint root is not read, and stays missing.
+func TestLocalDependency(t *testing.T) {
+	root := writeChart(t, map[string]string{
+		"app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: worker\n    version: 1.0.0\n    repository: file://../worker\n",
+		"app/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers: [{name: app, image: app:1.0}]\n",
+		"worker/Chart.yaml":      "apiVersion: v2\nname: worker\nversion: 1.0.0\n",
+		"worker/.helmignore":     "notes/\n",
+		"worker/notes/x.yaml":    "not: [a template\n",
+		"worker/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: worker}\nspec:\n  containers:\n" +
+			"    - name: worker\n      image: worker:latest\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule *lint.Rule
+	for _, r := range rules.All() {
+		if r.ID == "k8s-image-tag-mutable" {
+			rule = r
+		}
+	}
+	in := load.Input{Kind: load.Chart, Path: "app", Abs: filepath.Join(root, "app"), Root: linttest.Root(t, root)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	if len(res.Problems) > 0 || len(res.Findings) != 1 || res.Findings[0].Pos.String() != "worker/templates/pod.yaml:7:7" {
+		t.Errorf("problems %v, findings %v: want one finding at worker/templates/pod.yaml:7:7", res.Problems, res.Findings)
+	}
+	// With the app's folder as the lint root, ../worker is outside it.
+	in.Root = linttest.Root(t, filepath.Join(root, "app"))
+	res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, `dependency "worker" 1.0.0 from file://../worker is enabled but not in charts/; ../worker holds no chart inside the lint root`) {
+		t.Errorf("problems %v: want the dependency missing", res.Problems)
+	}
+}

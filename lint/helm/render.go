@@ -231,8 +231,11 @@ func missingDependencies(c *chart.Chart, named map[*chart.Dependency]string, sou
 		if src := sources[c.Raw[0]]; src != nil {
 			at = dependencyPos(src, req)
 		}
-		errs = append(errs, &errChart{at, fmt.Sprintf(
-			"dependency %s is enabled but not in charts/; run `helm dependency build` to vendor it (ekslint never downloads charts)", what)})
+		how := "run `helm dependency build` to vendor it (ekslint never downloads charts)"
+		if rel, local := strings.CutPrefix(req.Repository, "file://"); local {
+			how = fmt.Sprintf("%s holds no chart inside the lint root (with --root, name a folder that holds both charts)", rel)
+		}
+		errs = append(errs, &errChart{at, fmt.Sprintf("dependency %s is enabled but not in charts/; %s", what, how)})
 	}
 	for _, d := range c.Dependencies() {
 		errs = append(errs, missingDependencies(d, named, sources)...)

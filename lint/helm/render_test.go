@@ -40,7 +40,7 @@ func memChart(t testing.TB, l *Loader, s sink, files map[string]string) *chartIn
 		bufs = append(bufs, &archive.BufferedFile{Name: name, Data: []byte(files[name])})
 	}
 	var all []*file
-	src, err := split("demo", bufs, &all)
+	src, err := split("demo", bufs, nil, &all)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -80,6 +81,9 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 		if err := r.walk(in.Abs, "", in.Path, rules); err != nil {
 			return nil, nil, err
 		}
+		if err := r.localDependencies(in.Abs, in.Path); err != nil {
+			return nil, nil, err
+		}
 		files = r.files
 	} else {
 		data, err := r.read(in.Abs, in.Path)
@@ -91,8 +95,71 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 		}
 	}
 	var all []*file
-	s, err := split(in.Path, files, &all)
+	s, err := split(in.Path, files, r.displays, &all)
 	return s, all, err
+}
+
+// localDependencies reads the dependencies the chart in dir takes from a folder of the repository
+// (`repository: file://../common`) and has not vendored into charts/, as `helm dependency build`
+// would vendor them: each chart's files under charts/<name>/, with its own .helmignore, named
+// where they are (displays). One outside the lint root is not read: it stays missing.
+func (r *reader) localDependencies(dir, display string) error {
+	for _, req := range r.declaredDependencies() {
+		rel, local := strings.CutPrefix(req.Repository, "file://")
+		if !local || req.Name == "" || strings.ContainsAny(req.Name, `/\`) || r.vendored(req.Name) {
+			continue
+		}
+		depDir := filepath.Join(dir, filepath.FromSlash(rel))
+		if filepath.IsAbs(rel) {
+			depDir = filepath.Clean(rel)
+		}
+		if st, err := r.root.Stat(filepath.Join(depDir, "Chart.yaml")); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		depDisplay := load.DisplayPath(depDir, "")
+		if !filepath.IsAbs(rel) {
+			depDisplay = path.Join(display, filepath.ToSlash(rel))
+		}
+		rules, err := r.ignoreRules(depDir, depDisplay)
+		if err != nil {
+			return err
+		}
+		if err := r.walk(depDir, "charts/"+req.Name+"/", depDisplay, rules); err != nil {
+			return err
+		}
+		if r.displays == nil {
+			r.displays = map[string]string{}
+		}
+		r.displays[req.Name] = depDisplay
+	}
+	return nil
+}
+
+// declaredDependencies are the dependencies the chart read so far declares, in Chart.yaml, or in
+// requirements.yaml for a chart of apiVersion v1; what does not parse declares none (the chart's
+// own load reports it).
+func (r *reader) declaredDependencies() []*chart.Dependency {
+	var deps []*chart.Dependency
+	for _, f := range r.files {
+		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" {
+			continue
+		}
+		var declared struct {
+			Dependencies []*chart.Dependency `yaml:"dependencies"`
+		}
+		if yaml.Unmarshal(f.Data, &declared) == nil {
+			deps = append(deps, slices.DeleteFunc(declared.Dependencies, func(d *chart.Dependency) bool { return d == nil })...)
+		}
+	}
+	return deps
+}
+
+// vendored reports whether charts/ holds the chart name, as a folder or an archive.
+func (r *reader) vendored(name string) bool {
+	return slices.ContainsFunc(r.files, func(f *archive.BufferedFile) bool {
+		rest, ok := strings.CutPrefix(f.Name, "charts/")
+		return ok && (strings.HasPrefix(rest, name+"/") || strings.HasPrefix(rest, name+"-") && strings.HasSuffix(rest, ".tgz") || rest == name+".tgz")
+	})
 }
 
 // reader walks a chart folder the way Helm's directory loader does, with the lint root's rules:
@@ -103,6 +170,9 @@ type reader struct {
 	seen  map[string]bool // real paths of folders walked, against symlink loops
 	files []*archive.BufferedFile
 	total int64
+	// displays name the folders of the dependencies read from elsewhere in the repository
+	// (localDependencies), by subchart name.
+	displays map[string]string
 }
 
 func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
@@ -206,7 +276,7 @@ func (r *reader) read(abs, display string) ([]byte, error) {
 
 // split sorts a chart's files into its own and its subcharts', as Helm's LoadFiles does, keeping
 // where each subchart came from.
-func split(display string, files []*archive.BufferedFile, all *[]*file) (*source, error) {
+func split(display string, files []*archive.BufferedFile, displays map[string]string, all *[]*file) (*source, error) {
 	s := &source{display: display, byName: map[string]*file{}}
 	subs := map[string][]*archive.BufferedFile{}
 	for _, f := range files {
@@ -234,7 +304,7 @@ func split(display string, files []*archive.BufferedFile, all *[]*file) (*source
 		if strings.IndexAny(n, "_.") == 0 {
 			continue
 		}
-		subDisplay := path.Join(display, "charts", n)
+		subDisplay := cmp.Or(displays[n], path.Join(display, "charts", n))
 		var subFiles []*archive.BufferedFile
 		if path.Ext(n) == ".tgz" {
 			f := subs[n][0]
@@ -253,7 +323,7 @@ func split(display string, files []*archive.BufferedFile, all *[]*file) (*source
 				}
 			}
 		}
-		sub, err := split(subDisplay, subFiles, all)
+		sub, err := split(subDisplay, subFiles, nil, all)
 		if err != nil {
 			return nil, err
 		}
