@@ -112,6 +112,20 @@ func (b *build) topological() []string {
 
 // ownObjects counts the objects kustomization dir makes itself: those of its resource files
 // (a List's items each) and those its generators make.
+// footprint is the size of the resource files the build reads, each once: what kustomize parses
+// is what it holds.
+func (b *build) footprint() int64 {
+	var n int64
+	for _, files := range b.resources {
+		for _, abs := range files {
+			if t, err := b.cache.get(abs).read(b.cache, b.display(abs)); err == nil {
+				n += int64(len(t.Data))
+			}
+		}
+	}
+	return n
+}
+
 func (b *build) ownObjects(dir string) (float64, map[string]float64) {
 	kinds := map[string]float64{}
 	var visit func(n *yaml.Node)
