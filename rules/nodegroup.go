@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ekslint/ekslint/lint"
@@ -519,12 +520,44 @@ func isNodeRole(role *lint.Object) bool {
 			}
 		}
 		for _, r := range t.Resources("AWS::IAM::Role") {
-			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) {
+			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) && !onlyOnInstances(t, r) {
 				roles[r] = true
 			}
 		}
 		return roles
 	})[role]
+}
+
+// onlyOnInstances reports whether role reaches EC2 only through instance profiles that only
+// standalone instances use (AWS::EC2::Instance: a bastion, say), and no launch template or launch
+// configuration: no node boots with it, whatever policies it carries.
+func onlyOnInstances(t *lint.Template, role *lint.Object) bool {
+	profiles := map[*lint.Object]bool{}
+	for _, ip := range t.Resources("AWS::IAM::InstanceProfile") {
+		refs, _ := cfnList(ip.Properties().Get("Roles"))
+		if slices.ContainsFunc(refs, func(n lint.Node) bool { return referencedResource(ip, n, "AWS::IAM::Role") == role }) {
+			profiles[ip] = true
+		}
+	}
+	usedBy := func(o *lint.Object, n lint.Node) bool {
+		return profiles[referencedResource(o, n, "AWS::IAM::InstanceProfile")]
+	}
+	instances := false
+	for _, o := range t.Resources("AWS::EC2::Instance") {
+		instances = instances || usedBy(o, o.Properties().Get("IamInstanceProfile"))
+	}
+	for _, o := range t.Resources("AWS::EC2::LaunchTemplate") {
+		p := o.Properties().Get("LaunchTemplateData", "IamInstanceProfile")
+		if usedBy(o, p.Get("Arn")) || usedBy(o, p.Get("Name")) {
+			return false
+		}
+	}
+	for _, o := range t.Resources("AWS::AutoScaling::LaunchConfiguration") {
+		if usedBy(o, o.Properties().Get("IamInstanceProfile")) {
+			return false
+		}
+	}
+	return instances
 }
 
 // attachesToNodeRole reports whether a standalone policy (AWS::IAM::Policy, ManagedPolicy or
