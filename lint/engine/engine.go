@@ -534,11 +534,14 @@ func Dedupe(fs []Finding) []Finding {
 	})
 	out := fs[:0]
 	var others []*lint.ObjectRef // the other objects of the last finding kept
+	// counted holds others by objectKey: a Helm range can put 100,000 objects on one line.
+	counted := map[objectKey]bool{}
 	nameOthers := func() {
 		if len(others) > 0 {
 			last := &out[len(out)-1]
 			last.Message += " " + alsoFor(last.Object.Identity(), others)
 			others = others[:0]
+			clear(counted)
 		}
 	}
 	for _, f := range fs {
@@ -551,8 +554,9 @@ func Dedupe(fs []Finding) []Finding {
 			}
 			slices.Sort(last.Variants)
 			if f.Object != nil && last.Object != nil && f.Object.Variant == last.Object.Variant &&
-				!sameObject(f.Object, last.Object) && !slices.ContainsFunc(others, func(o *lint.ObjectRef) bool { return sameObject(o, f.Object) }) {
+				!sameObject(f.Object, last.Object) && !counted[keyOf(f.Object)] {
 				others = append(others, f.Object)
+				counted[keyOf(f.Object)] = true
 			}
 			continue
 		}
@@ -593,6 +597,19 @@ func SortProblems(ps []lint.Problem) []lint.Problem {
 // the API server names (generateName), the same object, since each of those is created anew.
 func sameObject(a, b *lint.ObjectRef) bool {
 	return a.ObjectID == b.ObjectID && (!a.Generated() || a == b)
+}
+
+// objectKey tells objects apart as sameObject does: by identity, and a generated one by itself.
+type objectKey struct {
+	id        lint.ObjectID
+	generated *lint.ObjectRef
+}
+
+func keyOf(r *lint.ObjectRef) objectKey {
+	if r.Generated() {
+		return objectKey{r.ObjectID, r}
+	}
+	return objectKey{id: r.ObjectID}
 }
 
 // maxNamedOthers is how many other objects a merged finding's message names before it counts the rest.
