@@ -50,10 +50,12 @@ var costs = map[string]cost{
 	// Making much more than they read.
 	"repeat": repeatCost, "indent": indentCost, "nindent": indentCost,
 	"replace": replaceCost, "wrapWith": wrapWithCost,
-	"regexReplaceAll": regexReplaceCost(false), "mustRegexReplaceAll": regexReplaceCost(false),
-	"regexReplaceAllLiteral": regexReplaceCost(true), "mustRegexReplaceAllLiteral": regexReplaceCost(true),
+	"regexReplaceAll": matching(regexReplaceCost(false)), "mustRegexReplaceAll": matching(regexReplaceCost(false)),
+	"regexReplaceAllLiteral": matching(regexReplaceCost(true)), "mustRegexReplaceAllLiteral": matching(regexReplaceCost(true)),
 	"splitList": splitCost(listItem), "split": splitCost(mapEntry), "splitn": splitCost(mapEntry),
-	"regexSplit": regexItemsCost, "mustRegexSplit": regexItemsCost, "regexFindAll": regexItemsCost, "mustRegexFindAll": regexItemsCost,
+	"regexSplit": matching(regexItemsCost), "mustRegexSplit": matching(regexItemsCost),
+	"regexFindAll": matching(regexItemsCost), "mustRegexFindAll": matching(regexItemsCost),
+	"regexMatch": matching(nil), "mustRegexMatch": matching(nil), "regexFind": matching(nil), "mustRegexFind": matching(nil),
 	"until": untilCost, "untilStep": untilStepCost, "seq": seqCost,
 	"randAlphaNum": countCost, "randAlpha": countCost, "randAscii": countCost, "randNumeric": countCost, "randBytes": countCost,
 }
@@ -240,6 +242,35 @@ func wrapWithCost(_ *guard, args []reflect.Value) (int64, error) {
 	width, s := max(args[0].Int(), 1), args[2].String()
 	return sat(int64(len(s)) + product(int64(len(s))/width+1, int64(args[1].Len()))), nil
 }
+
+// matching charges a regular expression function (pattern, string, ...) for the matching, before
+// it runs, and then what makes costs (its arguments' sizes when make is nil). Go's matcher is
+// linear in the string, but each byte steps every state of the pattern: `a*` twenty thousand
+// times against a megabyte of `a` ran for eleven minutes. regexReplaceCost matches to count.
+func matching(make cost) cost {
+	return func(g *guard, args []reflect.Value) (int64, error) {
+		work := product(int64(args[0].Len())+1, int64(args[1].Len())+1) / matchStepsPerByte
+		if work > g.remaining() {
+			return work, nil // refused by the budget, unmatched
+		}
+		n := int64(0)
+		if make == nil {
+			for _, a := range args {
+				n += shallow(a)
+			}
+		} else {
+			var err error
+			if n, err = make(g, args); err != nil {
+				return 0, err
+			}
+		}
+		return sat(n + work), nil
+	}
+}
+
+// matchStepsPerByte is how many steps of a pattern over a string's byte count as one byte of the
+// budget: a step is a few instructions.
+const matchStepsPerByte = 4
 
 // regexReplaceCost is the size of what a regexReplaceAll makes, counted match by match.
 func regexReplaceCost(literal bool) cost {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	schemakind "github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -63,8 +65,10 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json is not valid JSON: " + err.Error()}}
 	}
 	refs := &refusingLoader{}
+	patterns := &boundedPatterns{}
 	compiler := jsonschema.NewCompiler()
 	compiler.UseLoader(refs)
+	compiler.UseRegexpEngine(patterns.compile)
 	if err := compiler.AddResource("file:///values.schema.json", doc); err != nil {
 		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json: " + err.Error()}}
 	}
@@ -78,14 +82,19 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json does not compile: " + err.Error()}}
 	}
 	err = validator.Validate(common.Values(values).AsMap())
+	var ps []lint.Problem
+	if patterns.unchecked > 0 {
+		ps = append(ps, lint.Problem{Pos: at, Level: lint.Note, Message: fmt.Sprintf(
+			"%d of the values were not checked against their pattern in values.schema.json: matching so long a value against so long a pattern would take minutes",
+			patterns.unchecked)})
+	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
 		if err != nil {
-			return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values do not match values.schema.json: " + err.Error()}}
+			ps = append(ps, lint.Problem{Pos: at, Level: lint.Error, Message: "values do not match values.schema.json: " + truncate(err.Error())})
 		}
-		return nil
+		return ps
 	}
-	var ps []lint.Problem
 	eachFailure(ve, func(e *jsonschema.ValidationError) {
 		if len(ps) == maxSchemaProblems {
 			return
@@ -100,7 +109,7 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		if where == "" {
 			where = "the values"
 		}
-		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, e.ErrorKind.LocalizedString(schemaPrinter))
+		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, truncate(e.ErrorKind.LocalizedString(schemaPrinter)))
 		if _, ok := e.ErrorKind.(*schemakind.Required); ok {
 			p.Message += r.ci.valuesHint()
 		}
@@ -158,6 +167,49 @@ func keywordPos(f *file, e *jsonschema.ValidationError, or lint.Pos) lint.Pos {
 		return or
 	}
 	return lint.Pos{File: f.text.Name, Line: n.Line, Column: n.Column}
+}
+
+// maxPatternWork bounds the matching of one value against one pattern of a schema, in pattern
+// bytes times value bytes: Go's matcher steps each byte of the value through every state of the
+// pattern, and a pattern of `a*` twenty thousand times took 95 s on a 200 KB value.
+const maxPatternWork = 64 << 20
+
+// boundedPatterns compiles a schema's patterns with Go's matcher, and leaves unmatched, as if it
+// matched, a value that would take more than maxPatternWork to match: unchecked counts them.
+type boundedPatterns struct{ unchecked int }
+
+func (b *boundedPatterns) compile(pattern string) (jsonschema.Regexp, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return boundedPattern{re, b}, nil
+}
+
+type boundedPattern struct {
+	*regexp.Regexp
+	of *boundedPatterns
+}
+
+func (p boundedPattern) MatchString(s string) bool {
+	if (int64(len(p.String()))+1)*(int64(len(s))+1) > maxPatternWork {
+		p.of.unchecked++
+		return true
+	}
+	return p.Regexp.MatchString(s)
+}
+
+// truncate shortens the validator's message, which quotes the value and the pattern whole.
+func truncate(msg string) string {
+	const most = 300
+	if len(msg) <= most {
+		return msg
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 // refusingLoader loads no schema reference; it records what was asked for.
