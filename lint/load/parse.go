@@ -181,11 +181,20 @@ func (p streamPart) pos(line, col int) (int, int) {
 // line in the file and true; it returns false at the end of the stream, or after an error whose
 // line the parser does not give, from which there is no telling where to resume.
 func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part streamPart, each func(parsedDocument)) (int, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(t.Data[part.from:]))
+	in := &separatorCounter{r: bytes.NewReader(t.Data[part.from:])}
+	dec := yaml.NewDecoder(in)
 	for {
 		var doc yaml.Node
+		in.separators = 0
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
+			return 0, false
+		}
+		if in.separators > maxDocumentSeparators {
+			line := t.LineAt(part.from + int(in.read) - 1)
+			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: fmt.Sprintf(
+				"by this line the document holds more than %d items, entries and lines, more than ekslint reads in one document "+
+					"(each takes about 200 bytes once read); not read", maxDocumentSeparators)}})
 			return 0, false
 		}
 		if err != nil {
@@ -232,6 +241,36 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 		each(d)
 	}
 }
+
+// maxDocumentSeparators bounds what one document may hold, counted as the commas, brackets and
+// line breaks the parser reads for it: every value is one node of about 200 bytes once parsed, and
+// a 50 MB ConfigMap holding a flow list of 25 million zeros took 4.5 GB. A real manifest is far
+// below it: the API server stores no object over 1.5 MB (etcd's limit), CloudFormation takes no
+// template over 1 MB, and a CRD of a megabyte holds some 40,000 lines.
+const maxDocumentSeparators = 1_000_000
+
+// separatorCounter counts what the parser reads: bytes, and the separators of the values of the
+// document being parsed; past maxDocumentSeparators it reads no more, which ends the parse. (The
+// parser reads ahead, so a document's count starts a little into it; the bound is far above any
+// real one.)
+type separatorCounter struct {
+	r                *bytes.Reader
+	read, separators int64
+}
+
+func (c *separatorCounter) Read(p []byte) (int, error) {
+	if c.separators > maxDocumentSeparators {
+		return 0, errTooManyValues
+	}
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	for _, sep := range []byte(",\n[{") {
+		c.separators += int64(bytes.Count(p[:n], []byte{sep}))
+	}
+	return n, err
+}
+
+var errTooManyValues = errors.New("document too large")
 
 // yaml12Directive is a `%YAML 1.2` directive line, which yaml.v3 refuses: it reads only documents
 // that declare YAML 1.1. It already reads values as YAML 1.2 does, though (yes and on are strings,

@@ -327,3 +327,17 @@ func TestLargeStreamPieces(t *testing.T) {
 		t.Errorf("objects %d, problems %v: want 3 objects and the tab at line 10", res.Objects, res.Problems)
 	}
 }
+
+// TestDocumentTooLarge: a document holding more values than any object the API server stores is
+// refused before the parser holds them all (4.5 GB for 25 million list items); the document
+// before it is linted.
+func TestDocumentTooLarge(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{
+		"big.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {a: [" +
+			strings.Repeat("0,", 1_100_000) + "0]}\n",
+	}, everyObject)
+	if res.Objects != 1 || len(res.Problems) != 1 || res.Problems[0].Pos.String() != "big.yaml:8" ||
+		!strings.Contains(res.Problems[0].Message, "more than ekslint reads in one document") {
+		t.Errorf("%d objects, problems %v: want a linted, b refused at its line 8", res.Objects, res.Problems)
+	}
+}
