@@ -1,6 +1,8 @@
 package kustomize
 
 import (
+	"math"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
+	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
 // Kustomize's own work grows faster than an overlay in places (docs/kustomize.md has the
@@ -57,14 +60,27 @@ func (b *build) checkLimits() {
 			kinds[kind] = add(kinds[kind], n*times[dir])
 		}
 	}
-	var builds, comparisons, patches, applications float64
+	var builds, comparisons, patches, applications, copies, generated float64
 	var mostPatches, mostApplied *kustFile
 	var mostPatchesN, mostAppliedN float64
+	var lastCopy, biggestGenerator lint.Pos
+	var biggestGenerated float64
 	for _, dir := range order {
 		k := b.kusts[dir]
 		n, applied := times[dir]*float64(len(k.patches)), 0.0
 		for _, p := range k.patches {
 			applied += b.applications(k, p, kinds)
+			if c := b.copyOps(k, p); c > 0 {
+				copies = add(copies, times[dir]*c)
+				lastCopy = at(k.text, p.item, p.item)
+			}
+		}
+		for _, g := range k.generators {
+			bytes := times[dir] * b.generatorBytes(k, g)
+			generated = add(generated, bytes)
+			if bytes > biggestGenerated {
+				biggestGenerated, biggestGenerator = bytes, at(k.text, g.item, g.item)
+			}
 		}
 		applied *= times[dir]
 		builds, comparisons = add(builds, times[dir]), add(comparisons, times[dir]*held[dir]*held[dir])
@@ -86,7 +102,65 @@ func (b *build) checkLimits() {
 		b.problem(patchesPos(mostPatches), "this overlay applies %.0f patches (here and in the kustomizations it includes), more than the %d ekslint allows: %s", patches, maxPatches, notBuilt)
 	case applications > maxPatchApplications:
 		b.problem(patchesPos(mostApplied), "this overlay's patches may apply %.0f times (a patch with a target once for every object of the kinds it selects), more than the %d ekslint allows: %s", applications, maxPatchApplications, notBuilt)
+	case copies > 0 && float64(max(b.footprint(), minCopied))*math.Pow(2, copies) > float64(b.cache.lim.MaxFileSize)*copyGrowth:
+		b.problem(lastCopy, "this overlay's JSON patches copy %.0f times, and each copy may double the object it copies in: "+
+			"more than %d times --max-file-size could be made; %s", copies, copyGrowth, notBuilt)
+	case generated > float64(b.cache.lim.MaxFileSize):
+		b.problem(biggestGenerator, "this overlay's generators would read %s into ConfigMaps and Secrets (a file once for every time it is listed), "+
+			"more than --max-file-size, %s, and far more than the API server stores in one object: %s",
+			fsroot.FormatSize(int64(generated)), fsroot.FormatSize(b.cache.lim.MaxFileSize), notBuilt)
 	}
+}
+
+// copyGrowth bounds what the copy operations of JSON patches may make, in times --max-file-size;
+// minCopied is the least size an object copied is taken to have. A copy into the path it copies
+// from doubles the object: 45 of them in a 5 KB patch took 6 GB before kustomize crashed.
+const (
+	copyGrowth = 4
+	minCopied  = 64 << 10
+)
+
+// copyOps counts the copy operations of p, when it is a JSON patch (RFC 6902).
+func (b *build) copyOps(k *kustFile, p *patchSpec) float64 {
+	docs, _, _ := b.patchDocs(k, p)
+	n := 0.0
+	for _, d := range docs {
+		if d.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, op := range d.Content {
+			if mapGet(deref(op), "op").Value == "copy" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// generatorBytes is what generator g reads: the size of each file it lists (files, envs), once
+// for every time it is listed.
+func (b *build) generatorBytes(k *kustFile, g generatorEntry) float64 {
+	n := 0.0
+	for _, field := range []string{"files", "envs"} {
+		list := mapGet(g.item, field)
+		if list == nil || list.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, it := range list.Content {
+			name := it.Value
+			if _, file, ok := strings.Cut(name, "="); ok && field == "files" {
+				name = file
+			}
+			abs, err := b.cache.root.Resolve(filepath.Join(k.dir, name))
+			if err != nil {
+				continue
+			}
+			if st, err := b.cache.root.Stat(abs); err == nil {
+				n += float64(st.Size())
+			}
+		}
+	}
+	return n
 }
 
 // topological returns the folders of the overlay's kustomizations, each after every one that

@@ -36,6 +36,11 @@ func TestLimits(t *testing.T) {
 		"objects/objects.yaml":              many.String(),
 		"targeted/kustomization.yaml":       "resources:\n- deployments.yaml\npatches:\n" + strings.Repeat("- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /spec/minReadySeconds\n      value: 1\n", 6),
 		"targeted/deployments.yaml":         deployments.String(),
+		"copies/kustomization.yaml":         "resources:\n- objects.yaml\npatches:\n- target: {kind: ConfigMap}\n  path: double.json\n",
+		"copies/objects.yaml":               objects,
+		"copies/double.json":                "[{\"op\": \"add\", \"path\": \"/data\", \"value\": {\"a\": \"x\"}}" + strings.Repeat(",\n{\"op\": \"copy\", \"from\": \"/data\", \"path\": \"/data/a\"}", 45) + "]\n",
+		"generated/kustomization.yaml":      "configMapGenerator:\n- name: c\n  files:\n" + strings.Repeat("  - big.txt\n", 100),
+		"generated/big.txt":                 strings.Repeat("x", 1<<20),
 		"lattice/bottom/kustomization.yaml": "resources:\n- objects.yaml\n",
 		"lattice/bottom/objects.yaml":       objects,
 	}
@@ -55,12 +60,14 @@ func TestLimits(t *testing.T) {
 	files["lattice/top/kustomization.yaml"] = "resources:\n- ../l0/a\n- ../l0/b\n"
 	root := t.TempDir()
 	writeFiles(t, root, files)
-	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top")
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated")
 	problemAt(t, res.Problems, "fieldpath/kustomization.yaml:12:7", "a fieldPaths entry has 100002 segments, more than the 100 ekslint allows", refused)
 	problemAt(t, res.Problems, "fieldspec/labels.yaml:2:3", "a field spec's path has 202 segments, more than the 100 ekslint allows", refused)
 	problemAt(t, res.Problems, "objects/kustomization.yaml:1:1", "kustomize would compare this overlay's objects 4004001 times", "more than the 4000000 ekslint allows", refused)
 	problemAt(t, res.Problems, "targeted/kustomization.yaml:3:1", "this overlay's patches may apply 6000 times", "more than the 5000 ekslint allows", refused)
 	problemAt(t, res.Problems, "lattice/top/kustomization.yaml:1:1", "this overlay has kustomize build", "more than the 1000 ekslint allows", refused)
+	problemAt(t, res.Problems, "copies/kustomization.yaml:4:3", "this overlay's JSON patches copy 45 times, and each copy may double the object", refused)
+	problemAt(t, res.Problems, "generated/kustomization.yaml:2:3", "this overlay's generators would read 100 MiB into ConfigMaps and Secrets", refused)
 	if res.Objects != 0 {
 		t.Errorf("%d objects built", res.Objects)
 	}
