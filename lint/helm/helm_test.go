@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -907,5 +908,20 @@ func TestLocalDependency(t *testing.T) {
 	res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, `dependency "worker" 1.0.0 from file://../worker is enabled but not in charts/; ../worker holds no chart inside the lint root`) {
 		t.Errorf("problems %v: want the dependency missing", res.Problems)
+	}
+}
+
+// TestArchiveEntries: a subchart archive is refused for the number and length of its names, which
+// Helm's loader does not bound (a 6 MB archive of a million empty files took 2 GB).
+func TestArchiveEntries(t *testing.T) {
+	many := map[string]string{"Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n"}
+	for i := range 20_001 {
+		many[fmt.Sprintf("files/%d", i)] = ""
+	}
+	long := map[string]string{"Chart.yaml": many["Chart.yaml"], "files/" + strings.Repeat("x", 5000): ""}
+	for name, files := range map[string]map[string]string{"many": many, "long": long} {
+		dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML, "charts/sub-1.0.0.tgz": string(tgz(t, "sub", files))})
+		oneProblem(t, run(t, dir, helm.Options{}), lint.Error, "charts/sub-1.0.0.tgz",
+			map[string]string{"many": `^cannot unpack subchart: it holds more than 20000 files$`, "long": `^cannot unpack subchart: it holds a file name of 5010 bytes`}[name])
 	}
 }
