@@ -662,6 +662,8 @@ func TestBrokenChartFiles(t *testing.T) {
 			"Chart.yaml:4:1", `^name in an entry of dependencies must be a string, not a list$`},
 		{"an alias to no anchor", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &x 1\nb: *xy\n", "templates/cm.yaml": cm},
 			"values.yaml:2:4", `^values.yaml is not valid YAML: unknown anchor 'xy' referenced$`},
+		{"an alias bomb", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n", "templates/cm.yaml": cm},
+			"values.yaml:6:29", `^values.yaml is not valid YAML: document contains excessive aliasing$`},
 		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},
 			"Chart.yaml:1:1", `^Chart.yaml has no name; every chart needs one$`},
 		{"no version", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\n", "templates/cm.yaml": cm},

@@ -383,6 +383,13 @@ func yamlErrorPos(t *lint.Text, err error) lint.Pos {
 		if loc := alias.FindIndex(t.Data); loc != nil {
 			at.Line, at.Column = t.LineAt(loc[0]), t.ColumnAt(loc[0])
 		}
+	} else if strings.Contains(err.Error(), "excessive aliasing") {
+		// The parser names no line; ekslint's own alias budget names the alias that goes over.
+		for _, p := range load.ParseYAML(t, load.DefaultLimits(), func(*yaml.Node) {}) {
+			if p.Pos.Line > 0 {
+				return lint.Pos{File: t.Name, Line: p.Pos.Line, Column: p.Pos.Column}
+			}
+		}
 	}
 	return at
 }
