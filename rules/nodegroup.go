@@ -245,19 +245,32 @@ var NodegroupPublicSubnets = &lint.Rule{
 	},
 }
 
-// metadataOptions returns an AWS::EC2::LaunchTemplate's MetadataOptions (possibly missing). ok is
-// false for other objects, when the options cannot be told offline, or when the instance metadata
-// service is turned off (HttpEndpoint: disabled), which leaves nothing to reach.
-func metadataOptions(p *lint.Pass) (lt *lint.Object, mo lint.Node, ok bool) {
-	if _, ok := cfnResource(p, "AWS::EC2::LaunchTemplate"); !ok {
-		return nil, mo, false
+// metadataOptions returns the MetadataOptions (possibly missing) of an AWS::EC2::LaunchTemplate,
+// or of an AWS::AutoScaling::LaunchConfiguration, which self-managed node groups of older
+// templates use, and names the resource ("launch template X"). ok is false for other objects,
+// when the options cannot be told offline, or when the instance metadata service is turned off
+// (HttpEndpoint: disabled), which leaves nothing to reach.
+func metadataOptions(p *lint.Pass) (what string, mo lint.Node, ok bool) {
+	var known bool
+	switch {
+	case isCfnResource(p, "AWS::EC2::LaunchTemplate"):
+		what = "launch template " + p.Object.Name()
+		mo, known = cfnField(p.Object.Properties(), "LaunchTemplateData", "MetadataOptions")
+	case isCfnResource(p, "AWS::AutoScaling::LaunchConfiguration"):
+		what = "launch configuration " + p.Object.Name()
+		mo, known = cfnField(p.Object.Properties(), "MetadataOptions")
+	default:
+		return "", mo, false
 	}
-	lt = p.Object
-	mo, known := cfnField(lt.Properties(), "LaunchTemplateData", "MetadataOptions")
 	if endpoint, set := cfnString(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
-		return nil, mo, false
+		return "", mo, false
 	}
-	return lt, mo, true
+	return what, mo, true
+}
+
+func isCfnResource(p *lint.Pass, typ string) bool {
+	_, ok := cfnResource(p, typ)
+	return ok
 }
 
 var NodegroupIMDSv1Enabled = &lint.Rule{
@@ -272,14 +285,14 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 		"read the node role's credentials; IMDSv2 needs a session token obtained with a PUT. eksctl requires " +
 		"IMDSv2 unless `disableIMDSv1: false`; EC2 launch templates allow IMDSv1 unless `HttpTokens: required`. " +
 		"EKS Best Practices: require IMDSv2.",
-	Fix: "Remove `disableIMDSv1: false` (eksctl) or set `MetadataOptions.HttpTokens: required` in the launch template.",
+	Fix: "Remove `disableIMDSv1: false` (eksctl) or set `MetadataOptions.HttpTokens: required` in the launch template or configuration.",
 	Example: lint.Example{
 		Bad:  eksctlCluster("", "    disableIMDSv1: false\n"),
 		Good: eksctlCluster("", "    disableIMDSv1: true\n"),
 	},
 	Equivalents: []string{"Checkov CKV_AWS_79", "Trivy AWS-0028 / AWS-0130"},
 	Notes: "eksctl requires IMDSv2 when disablePodIMDS is true even with disableIMDSv1: false, so that is not " +
-		"reported. CloudFormation: every AWS::EC2::LaunchTemplate in the template is checked, as Checkov does, " +
+		"reported. CloudFormation: every AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration in the template is checked, as Checkov does, " +
 		"since self-managed node templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
 		"defaults it to optional (an AMI or account default may say otherwise, which cannot be read offline).",
 	Check: func(p *lint.Pass) {
@@ -291,16 +304,16 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 			}
 			return
 		}
-		lt, mo, ok := metadataOptions(p)
+		what, mo, ok := metadataOptions(p)
 		if !ok {
 			return
 		}
 		tokens := mo.Get("HttpTokens")
 		switch v, literal := cfnString(tokens); {
 		case !tokens.Exists():
-			p.Report(tokens, "launch template %s does not set MetadataOptions.HttpTokens, and EC2 defaults it to optional (IMDSv1 allowed); set HttpTokens: required", lt.Name())
+			p.Report(tokens, "%s does not set MetadataOptions.HttpTokens, and EC2 defaults it to optional (IMDSv1 allowed); set HttpTokens: required", what)
 		case literal && !strings.EqualFold(v, "required"):
-			p.Report(tokens, "launch template %s sets HttpTokens: %s, so its instances answer IMDSv1 requests; set it to required", lt.Name(), v)
+			p.Report(tokens, "%s sets HttpTokens: %s, so its instances answer IMDSv1 requests; set it to required", what, v)
 		}
 	},
 }
@@ -350,13 +363,13 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 			}
 			return
 		}
-		lt, mo, ok := metadataOptions(p)
+		what, mo, ok := metadataOptions(p)
 		if !ok {
 			return
 		}
 		hops := mo.Get("HttpPutResponseHopLimit")
 		if v, ok := cfnInt(hops); ok && v > 1 {
-			p.Report(hops, "launch template %s sets HttpPutResponseHopLimit: %d, so containers can reach IMDS and the node role's credentials; set it to 1", lt.Name(), v)
+			p.Report(hops, "%s sets HttpPutResponseHopLimit: %d, so containers can reach IMDS and the node role's credentials; set it to 1", what, v)
 		}
 	},
 }
