@@ -31,6 +31,9 @@ func (r *repo) isAssertion(abs string) bool {
 		return true
 	}
 	dir := filepath.Dir(abs)
+	if r.listed[dir] && !r.tests[dir] {
+		return false // a walk saw the folder: no test there
+	}
 	patterns, ok := r.assertions[dir]
 	if !ok {
 		patterns = r.readAssertions(dir)

@@ -117,6 +117,9 @@ func (w *walk) visit(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntr
 		return nil, nil
 	}
 	r.listed[dir] = true
+	if slices.ContainsFunc(chainsawTests, func(name string) bool { return entry(entries, name) != nil }) {
+		r.tests[dir] = true
+	}
 	st := w.stacks[dir]
 	delete(w.stacks, dir)
 	if e := entry(entries, ".gitignore"); e != nil && e.Type().IsRegular() && w.read() {
@@ -282,6 +285,7 @@ type repo struct {
 	walked     []string                     // the folders named and walked
 	searched   bool
 	assertions map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
+	tests      map[string]bool     // folders a walk listed that hold a Chainsaw test
 }
 
 func (d *discovery) repo(root *fsroot.Root) *repo {
@@ -289,7 +293,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 		return r
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
-		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}}
+		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{}}
 	d.repos[root] = r
 	return r
 }
