@@ -19,15 +19,36 @@ import (
 // followed only inside the lint root, only regular files are opened (a pipe never blocks a build)
 // and no read returns more than the size limit.
 type fileCache struct {
-	root  *fsroot.Root
-	lim   load.Limits
-	mu    sync.Mutex
-	files map[string]*file // by absolute path
-	byID  []*file          // by number, in the order first asked for
+	root     *fsroot.Root
+	lim      load.Limits
+	mu       sync.Mutex
+	files    map[string]*file    // by absolute path
+	byID     []*file             // by number, in the order first asked for
+	resolved map[string]resolved // resolve's answers
+}
+
+type resolved struct {
+	real string
+	err  error
 }
 
 func newFileCache(root *fsroot.Root, lim load.Limits) *fileCache {
-	return &fileCache{root: root, lim: lim, files: map[string]*file{}}
+	return &fileCache{root: root, lim: lim, files: map[string]*file{}, resolved: map[string]resolved{}}
+}
+
+// resolve is Root.Resolve, asked once per path in a run: every overlay over a base, and every
+// object a patch may have written, looks up the same patch files.
+func (c *fileCache) resolve(path string) (string, error) {
+	c.mu.Lock()
+	r, ok := c.resolved[path]
+	c.mu.Unlock()
+	if !ok {
+		r.real, r.err = c.root.Resolve(path)
+		c.mu.Lock()
+		c.resolved[path] = r
+		c.mu.Unlock()
+	}
+	return r.real, r.err
 }
 
 // file is one file of the lint root as read in this run.

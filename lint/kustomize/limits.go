@@ -151,11 +151,7 @@ func (b *build) generatorBytes(k *kustFile, g generatorEntry) float64 {
 			if _, file, ok := strings.Cut(name, "="); ok && field == "files" {
 				name = file
 			}
-			abs, err := b.cache.root.Resolve(filepath.Join(k.dir, name))
-			if err != nil {
-				continue
-			}
-			if st, err := b.cache.root.Stat(abs); err == nil {
+			if st, err := b.cache.root.Stat(filepath.Join(k.dir, name)); err == nil {
 				n += float64(st.Size())
 			}
 		}

@@ -200,7 +200,7 @@ func (b *build) patchDocs(k *kustFile, p *patchSpec) ([]*yaml.Node, func(key, va
 	if p.inline != nil {
 		return p.inline.docs, p.inline.pos, true
 	}
-	abs, err := b.cache.root.Resolve(filepath.Join(k.dir, p.path))
+	abs, err := b.cache.resolve(filepath.Join(k.dir, p.path))
 	if err != nil {
 		return nil, nil, false
 	}
