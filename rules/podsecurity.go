@@ -111,7 +111,7 @@ var DangerousCapabilities = &lint.Rule{
 		"`capabilities.add`. kube-linter drop-net-raw-capability asks every container to drop NET_RAW, which the " +
 		"runtime grants by default; ekslint reports what is added, and dropping ALL is k8s-capabilities-not-dropped.",
 	Set: standard{level: api.LevelBaseline, checks: checkIDs("capabilities_baseline"),
-		why: "the baseline Pod Security Standard allows only the container runtime's default capabilities, NET_RAW not among them"}.set(),
+		why: "the baseline Pod Security Standard allows only the container runtime's default capabilities"}.set(),
 }
 
 var HostPathVolume = &lint.Rule{

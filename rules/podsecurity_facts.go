@@ -356,6 +356,10 @@ func (b *psBreach) String() string {
 	case fProcMount:
 		return who + " sets procMount: " + quoteEmpty(b.value)
 	case fCapAdd:
+		if b.value == "NET_RAW" || b.value == "CAP_NET_RAW" {
+			// Runtimes grant it by default; the baseline standard leaves it out of their defaults.
+			return who + addsCapability + b.value + " (a runtime default that the standard leaves out: it lets a container forge packets)"
+		}
 		if name, prefixed := strings.CutPrefix(b.value, "CAP_"); prefixed && defaultCapabilities[name] {
 			// Runtimes take either spelling; admission compares the name as written.
 			return who + addsCapability + b.value + " (Pod Security compares names as written: the default capability is spelt " + name + ")"
