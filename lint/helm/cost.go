@@ -42,8 +42,8 @@ var costs = map[string]cost{
 	"toYaml": written(4), "mustToYaml": written(4), "toYamlPretty": written(4),
 	"toJson": written(6), "mustToJson": written(6), "toPrettyJson": written(6), "mustToPrettyJson": written(6),
 	"toRawJson": written(6), "mustToRawJson": written(6), "toToml": written(4), "mustToToml": written(4),
-	"deepCopy": written(2), "mustDeepCopy": written(2), "merge": written(2), "mustMerge": written(2),
-	"mergeOverwrite": written(2), "mustMergeOverwrite": written(2),
+	"deepCopy": written(2), "mustDeepCopy": written(2), "merge": mergeCost, "mustMerge": mergeCost,
+	"mergeOverwrite": mergeCost, "mustMergeOverwrite": mergeCost,
 	"printf": printfCost, "join": joinCost,
 	// Comparing every item with every other.
 	"uniq": pairsCost, "mustUniq": pairsCost,
@@ -145,6 +145,33 @@ func written(factor int64) cost {
 		}
 		return product(n, factor), nil
 	}
+}
+
+// mergeCost is what merge walks: mergo goes through a source's keys, and descends only where the
+// map merged into has a map under the same key, so each source costs at most the smaller of the
+// two. Charts merge with the root context (`merge . (dict "k" v)`, `merge (dict "k" v) .`),
+// which holds every file of the chart: charged whole, strimzi's eighteen such merges used up the
+// budget.
+func mergeCost(g *guard, args []reflect.Value) (int64, error) {
+	var n int64
+	for _, a := range args {
+		n = sat(n + shallow(a))
+	}
+	if len(args) < 2 {
+		return n, nil
+	}
+	into, err := g.size(args[0].Interface(), g.remaining())
+	if err != nil {
+		return 0, err
+	}
+	for _, src := range args[1:] {
+		size, err := g.size(src.Interface(), min(into, g.remaining()))
+		if err != nil {
+			return 0, err
+		}
+		n = sat(n + product(min(size, into), 2))
+	}
+	return n, nil
 }
 
 // printfCost is written(6) plus the widths and precisions the format asks for: `%999999999d`

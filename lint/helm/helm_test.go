@@ -465,6 +465,11 @@ func TestInputProblems(t *testing.T) {
 		{"kubeVersion met with --kube-version",
 			map[string]string{"Chart.yaml": chartYAML + "kubeVersion: \"<1.30.0-0\"\n", "templates/cm.yaml": cm},
 			helm.Options{KubeVersion: "1.29"}, lint.None, "", ""},
+		{"merges with the root context of a chart with a large file (strimzi's) are charged what merge walks",
+			map[string]string{"Chart.yaml": chartYAML, "files/big.txt": strings.Repeat("x", 2<<20), "templates/_h.tpl": "{{- define \"img\" }}app:{{ .tag }}{{ end }}\n",
+				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n{{- range $i := until 40 }}\n" +
+					"  a{{ $i }}: {{ template \"img\" (merge $ (dict \"tag\" \"1\")) }}\n  b{{ $i }}: {{ template \"img\" (merge (dict \"tag\" \"1\") $) }}\n{{- end }}\n"},
+			helm.Options{}, lint.None, "", ""},
 		{"disabled dependency need not be vendored",
 			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.x\n    condition: db.enabled\n",
 				"values.yaml": "db:\n  enabled: false\n", "templates/cm.yaml": cm},
