@@ -1,6 +1,9 @@
 package discover_test
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -387,4 +390,48 @@ func TestTestAssertions(t *testing.T) {
 	if got, _ := discoverFrom(t, root, "tests/e2e/smoke/check-ready.yaml", "tests/kuttl/basic/00-assert.yaml"); len(got) > 0 {
 		t.Errorf("assertions named (as pre-commit names changed files) are inputs: %q", got)
 	}
+}
+
+// TestHelmRepository: chart archives beside a Helm repository's index.yaml are releases already
+// published, skipped when walked; an archive elsewhere is a chart, and so is one named.
+func TestHelmRepository(t *testing.T) {
+	archive := chartArchive(t)
+	root := tree(t, map[string]string{
+		"docs/index.yaml":       "apiVersion: v1\nentries:\n  app:\n  - name: app\n    version: 0.1.0\n",
+		"docs/app-0.1.0.tgz":    archive,
+		"vendor-charts/app.tgz": archive,
+		"charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"other/index.yaml":      "title: not a repository\n",
+		"other/app-0.1.0.tgz":   archive,
+	})
+	got, _ := discoverFrom(t, root, ".")
+	want := []string{"Helm chart charts/app", "Helm chart other/app-0.1.0.tgz", "Helm chart vendor-charts/app.tgz", "file docs/index.yaml", "file other/index.yaml"}
+	if !slices.Equal(got, want) {
+		t.Errorf("inputs %q, want %q", got, want)
+	}
+	if got, _ := discoverFrom(t, root, "docs/app-0.1.0.tgz"); !slices.Equal(got, []string{"Helm chart docs/app-0.1.0.tgz"}) {
+		t.Errorf("a release named: inputs %q", got)
+	}
+}
+
+// chartArchive is a chart packed as helm package packs it.
+func chartArchive(t *testing.T) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	data := "apiVersion: v2\nname: app\nversion: 0.1.0\n"
+	if err := tw.WriteHeader(&tar.Header{Name: "app/Chart.yaml", Mode: 0o644, Size: int64(len(data))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.Write([]byte(data)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }

@@ -23,6 +23,7 @@ const (
 	skipNotRegular   = "not a regular file (a pipe, device or socket); not read"
 	skipUnreferenced = "in a kustomization's folder, which does not include it: the kustomization's business (a patch, a plugin config), not linted on its own; name it to lint it"
 	skipLinkedFolder = "symlink to a folder; symlinked folders are not followed (they can loop): name the folder it leads to"
+	skipPublished    = "a chart release published in a Helm repository (the folder's index.yaml lists it): what was released, not what anyone edits; lint the chart's source, or name the archive"
 )
 
 // skippedFolder says why a walk does not enter a folder of this name, or "". The named folder
@@ -226,6 +227,8 @@ func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 		return
 	}
 	switch t := e.Type(); {
+	case t.IsRegular() && isChartArchiveName(path) && r.isHelmRepository(filepath.Dir(path)):
+		w.d.skip(path, skipPublished)
 	case t.IsRegular() && isChartArchiveName(path):
 		if isChartArchive(r.root, path) {
 			w.d.todo = append(w.d.todo, candidate{kind: load.Chart, abs: path, at: path, repo: r, folder: w.folder})
@@ -286,6 +289,7 @@ type repo struct {
 	searched   bool
 	assertions map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
 	tests      map[string]bool     // folders a walk listed that hold a Chainsaw test
+	helmRepos  map[string]bool     // isHelmRepository's answers
 }
 
 func (d *discovery) repo(root *fsroot.Root) *repo {
@@ -293,7 +297,8 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 		return r
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
-		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{}}
+		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
+		helmRepos: map[string]bool{}}
 	d.repos[root] = r
 	return r
 }
