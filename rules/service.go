@@ -417,7 +417,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"Patroni's `spilo-role`) and are not reported; a lone Service selecting such a label is. Nor is a Service " +
 		"whose selector is one label of a vendor's domain that no pod template of its namespace carries, with the " +
 		"Service's own name as value: an operator labels the pods it picks for that Service at run time (Longhorn's " +
-		"`longhorn.io/admission-webhook: longhorn-admission-webhook`)." + controllerLabels + perDeployment,
+		"`longhorn.io/admission-webhook: longhorn-admission-webhook`). Nor is a Service whose selector names pods and adds " +
+		"one label saying leader (`operator: leader`, `role: leader`) that no pod template carries: leader election " +
+		"puts it on the pod that wins (MinIO's operator)." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
 		// the deployment's own (false). A Service whose own deployment has none gets its pods from
@@ -453,7 +455,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			sel := lint.SelectorFromLabels(svc.selector)
 			required := templatePairs(sel)
 			selects := func(labels lint.Labels, pods *podTemplateItem) bool { return selectsPods(sel, labels, pods.controller) }
-			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found || labelledAtRuntime(svc, services, pods) || labelledForItself(svc, pods) {
+			if _, found := firstOf(pods.Search(svc.namespace, required, selects)); found || labelledAtRuntime(svc, services, pods) || labelledForItself(svc, pods) || selectsLeader(svc, pods) {
 				continue
 			}
 			// None in its namespace, so any match is elsewhere.
@@ -520,6 +522,34 @@ func labelledForItself(svc *selectingService, pods *lint.LabelIndex[*podTemplate
 		return !carried
 	}
 	return false
+}
+
+// selectsLeader reports whether svc reaches the leader of its pods: its selector names them, and
+// adds one label that says leader (`operator: leader`, `role: leader`), which no pod template
+// carries and leader election puts on the pod that wins it (MinIO's operator).
+func selectsLeader(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem]) bool {
+	leader, rest := "", map[string]string{}
+	for k, v := range svc.selector.All() {
+		_, name, _ := strings.Cut(k, "/")
+		if strings.EqualFold(v, "leader") || strings.EqualFold(name, "leader") || strings.EqualFold(k, "leader") {
+			if leader != "" {
+				return false
+			}
+			leader = k
+			continue
+		}
+		rest[k] = v
+	}
+	if leader == "" || len(rest) == 0 {
+		return false
+	}
+	sel := lint.SelectorFromLabels(lint.LabelsOf(rest))
+	selects := func(labels lint.Labels, p *podTemplateItem) bool {
+		_, carried := labels.Get(leader)
+		return !carried && selectsPods(sel, labels, p.controller)
+	}
+	_, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects))
+	return found
 }
 
 // onlyValueDiffers returns the one key whose value differs between a and b, when they have the
