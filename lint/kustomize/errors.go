@@ -145,6 +145,9 @@ func (b *build) entryPos(k *kustFile, f failure) (lint.Pos, bool) {
 var (
 	// A strategic merge patch whose object is not in the build: its id is Kind.version.group/name.namespace.
 	smpNoTarget = regexp.MustCompile(`strategic merge patch "([^"./]+)\.[^"/]*/([^"]*)\.[^".]*"`)
+	// The same from patchesStrategicMerge, in other words: `failed to find unique target for patch
+	// Deployment.v1.apps/velero.[noNs]`.
+	smpNoUniqueTarget = regexp.MustCompile(`unique target for patch ([^./\s]+)\.[^/\s]*/(\S+?)\.(?:\[noNs\]|[a-z0-9-]+)(?:[\s;]|$)`)
 	// A JSON 6902 operation whose path is not in the object.
 	jsonNoPath = regexp.MustCompile(`operation does not apply: doc is missing path: "?(/[^"\s]*?)"?: `)
 )
@@ -153,6 +156,9 @@ var (
 // the object it patches, a JSON 6902 operation by its path.
 func (b *build) patchPos(k *kustFile, cause string) (lint.Pos, bool) {
 	smp, json := smpNoTarget.FindStringSubmatch(cause), jsonNoPath.FindStringSubmatch(cause)
+	if smp == nil {
+		smp = smpNoUniqueTarget.FindStringSubmatch(cause)
+	}
 	if smp == nil && json == nil {
 		return lint.Pos{}, false
 	}

@@ -24,6 +24,9 @@ func TestBuildFailures(t *testing.T) {
 		"broken-base/kustomization.yaml": "resources:\n- ../base\npatches:\n- path: patch.yaml\n",
 		"broken-base/patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nope\nspec:\n  replicas: 2\n",
 		"on-broken/kustomization.yaml":   "resources:\n- ../broken-base\n",
+		// The same under patchesStrategicMerge, which kustomize words otherwise.
+		"smp/kustomization.yaml": "resources:\n- ../base\npatchesStrategicMerge:\n- patch.yaml\n",
+		"smp/patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nope\nspec:\n  replicas: 2\n",
 		// A JSON 6902 operation on a path the object lacks.
 		"json/kustomization.yaml": "resources:\n- ../base\npatches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: replace\n      path: /spec/nope/x\n      value: 1\n",
 		// The same object twice.
@@ -35,11 +38,12 @@ func TestBuildFailures(t *testing.T) {
 		"no-kind/kustomization.yaml": "resources:\n- object.yaml\n",
 		"no-kind/object.yaml":        "metadata:\n  name: x\n",
 	})
-	res := lintAt(t, root, "cycle", "parent/child", "on-broken", "json", "twice", "not-component", "no-kind")
+	res := lintAt(t, root, "cycle", "parent/child", "on-broken", "json", "twice", "not-component", "no-kind", "smp")
 	problemAt(t, res.Problems, "comp-b/kustomization.yaml:4:3", `components entry "../comp-a" closes a cycle (comp-a → comp-b → comp-a)`)
 	problemAt(t, res.Problems, "parent/child/kustomization.yaml:2:3", `resources entry ".." closes a cycle (parent/child → parent)`)
 	problemAt(t, res.Problems, "broken-base/kustomization.yaml:4:3", `kustomize build failed: no resource matches strategic merge patch "Deployment.v1.apps/nope.[noNs]"`)
 	problemAt(t, res.Problems, "on-broken/kustomization.yaml", "not built: it includes broken-base/kustomization.yaml, which has problems")
+	problemAt(t, res.Problems, "smp/kustomization.yaml:4:3", "kustomize build failed: no matches for Id Deployment.v1.apps/nope.[noNs]")
 	problemAt(t, res.Problems, "json/kustomization.yaml:8:7", "kustomize build failed: replace operation does not apply: doc is missing path: /spec/nope/x")
 	problemAt(t, res.Problems, "twice/kustomization.yaml:3:3", "kustomize build failed: may not add resource with an already registered id: Deployment.v1.apps/web.[noNs]")
 	problemAt(t, res.Problems, "not-component/kustomization.yaml:4:3", "kustomize build failed: expected kind 'Component' for path 'base' but got 'Kustomization'")
