@@ -470,6 +470,12 @@ func TestInputProblems(t *testing.T) {
 				"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n{{- range $i := until 40 }}\n" +
 					"  a{{ $i }}: {{ template \"img\" (merge $ (dict \"tag\" \"1\")) }}\n  b{{ $i }}: {{ template \"img\" (merge (dict \"tag\" \"1\") $) }}\n{{- end }}\n"},
 			helm.Options{}, lint.None, "", ""},
+		{"--set values that make lists of millions of items",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm},
+			helm.Options{ValueSets: func(load.Input) []helm.ValueSet {
+				return []helm.ValueSet{{Name: "big", Set: slices.Repeat([]string{"a[60000]=1", "b[60000]=1"}, 10)}}
+			}}, lint.Error, "",
+			`^the --set values make lists of more than 1000000 items in all \(an index, \[60000\], makes every item before it\) \(value set "big"\)$`},
 		{"disabled dependency need not be vendored",
 			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n  - name: db\n    version: 1.x\n    condition: db.enabled\n",
 				"values.yaml": "db:\n  enabled: false\n", "templates/cm.yaml": cm},

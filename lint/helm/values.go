@@ -35,6 +35,9 @@ type ValueSet struct {
 
 // Check reports --set style values that do not parse, for the command line to refuse early.
 func (vs ValueSet) Check() error {
+	if err := vs.checkItems(); err != nil {
+		return err
+	}
 	for _, v := range vs.SetJSON {
 		if err := strvals.ParseJSON(v, map[string]any{}); err != nil {
 			return fmt.Errorf("--set-json %s: %w", v, err)
@@ -54,6 +57,32 @@ func (vs ValueSet) Check() error {
 		noRead := func([]rune) (any, error) { return "", nil }
 		if err := strvals.ParseIntoFile(v, map[string]any{}, noRead); err != nil {
 			return fmt.Errorf("--set-file %s: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// maxSetItems bounds the list items --set style values make: `a[65535]=1` makes a list of 65,536
+// (Helm's own bound, per list), and a config of 5,000 such values took 3 GB and crashed.
+const maxSetItems = 1_000_000
+
+// setIndex is a list index in a --set key.
+var setIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// checkItems refuses values whose list indexes make more than maxSetItems items in all.
+func (vs ValueSet) checkItems() error {
+	var items int64
+	for _, set := range [][]string{vs.SetJSON, vs.Set, vs.SetString, vs.SetFile} {
+		for _, v := range set {
+			for _, m := range setIndex.FindAllStringSubmatch(v, -1) {
+				n, err := strconv.ParseInt(m[1], 10, 64)
+				if err != nil || n >= maxSetItems {
+					n = maxSetItems
+				}
+				if items += n + 1; items > maxSetItems {
+					return fmt.Errorf("the --set values make lists of more than %d items in all (an index, %s, makes every item before it)", maxSetItems, m[0])
+				}
+			}
 		}
 	}
 	return nil
@@ -311,6 +340,9 @@ func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 		u.files = append(u.files, &valuesFile{text: t})
 	}
 	at := lint.Pos{File: ci.in.Path}
+	if err := vs.checkItems(); err != nil {
+		return nil, &errChart{at, err.Error()}
+	}
 	for _, v := range vs.SetJSON {
 		if err := strvals.ParseJSON(v, u.vals); err != nil {
 			return nil, &errChart{at, fmt.Sprintf("--set-json %s: %v", v, err)}
