@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"iter"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -397,7 +399,8 @@ var ServiceSelectsNoPods = &lint.Rule{
 	Notes: "The finding lands on the one selector entry that no pod template of the namespace carries (the " +
 		"patch's line when a Kustomize patch set it), else on the selector (several entries are wrong, or each is " +
 		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where its " +
-		"own deployment (its chart or overlay; the raw manifests for a raw Service) has no workload, since its " +
+		"own deployment (its chart or overlay; for a raw Service, the raw manifests of its folder, of the folders in it " +
+		"and of those above it, since a repository's raw files are not all applied together) has no workload, since its " +
 		"workload comes from elsewhere (raw manifests that every deployment sees do not count, but their pods may " +
 		"still be the ones a Service with workloads of its own selects); a Service whose selector names a " +
 		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
@@ -421,10 +424,14 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"one label saying leader (`operator: leader`, `role: leader`) that no pod template carries: leader election " +
 		"puts it on the pod that wins (MinIO's operator)." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
-		// withPods are the namespaces where a deployment has workloads: the raw manifests' (true) or
-		// the deployment's own (false). A Service whose own deployment has none gets its pods from
-		// elsewhere, even when raw manifests visible to every deployment put workloads there.
-		withPods := map[bool]map[string]bool{false: {}, true: {}}
+		// withPods are the namespaces where the deployment has workloads of its own. A Service whose
+		// own deployment has none gets its pods from elsewhere, even when raw manifests visible to
+		// every deployment put workloads there. rawPods are the folders of the raw manifests'
+		// workloads, by namespace: a raw Service is judged by the raw workloads of its own folder,
+		// the folders in it and those above it, since a repository's raw files are not all applied
+		// together (a test fixture's Job says nothing of an OLM bundle's Services).
+		withPods := map[string]bool{}
+		rawPods := map[string][]string{}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		var services []*selectingService
@@ -432,12 +439,21 @@ var ServiceSelectsNoPods = &lint.Rule{
 			switch {
 			case it.service != nil:
 				services = append(services, it.service)
+			case it.pods != nil && it.shared:
+				rawPods[it.pods.namespace] = append(rawPods[it.pods.namespace], it.dir)
+				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.pods != nil:
-				withPods[it.shared][it.pods.namespace] = true
+				withPods[it.pods.namespace] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.customResource != nil:
 				customResources[*it.customResource] = true
 			}
+		}
+		judged := func(svc *selectingService, it selectingItem) bool {
+			if !it.shared {
+				return withPods[svc.namespace]
+			}
+			return slices.ContainsFunc(rawPods[svc.namespace], func(dir string) bool { return nested(dir, it.dir) })
 		}
 		namesCustomResource := func(svc *selectingService) bool {
 			for _, v := range svc.selector.All() {
@@ -449,7 +465,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		}
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || !withPods[it.shared][svc.namespace] || svc.namespace == "kube-system" || namesCustomResource(svc) {
+			if svc == nil || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -522,6 +538,11 @@ func labelledForItself(svc *selectingService, pods *lint.LabelIndex[*podTemplate
 		return !carried
 	}
 	return false
+}
+
+// nested reports whether one of two folders holds the other (or they are one).
+func nested(a, b string) bool {
+	return a == b || a == "." || b == "." || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
 }
 
 // selectsLeader reports whether svc reaches the leader of its pods: its selector names them, and
@@ -610,7 +631,8 @@ type selectingItem struct {
 	service        *selectingService
 	pods           *podTemplateItem
 	customResource *objectName
-	shared         bool // from the raw manifests (lint.Pass.Shared)
+	shared         bool   // from the raw manifests (lint.Pass.Shared)
+	dir            string // the folder of a raw object's file (folderOf)
 }
 
 // objectName names a namespaced object.
@@ -655,7 +677,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 				}
 			}
 		}
-		return selectingItem{service: svc, shared: p.Shared}, ok
+		return selectingItem{service: svc, shared: p.Shared, dir: folderOf(o)}, ok
 	}
 	template, ok := podOwnerTemplate(o)
 	if !ok {
@@ -664,8 +686,16 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 		}
 		return selectingItem{}, false
 	}
-	return selectingItem{shared: p.Shared, pods: &podTemplateItem{namespace: o.Namespace(), object: o.Ref(),
+	return selectingItem{shared: p.Shared, dir: folderOf(o), pods: &podTemplateItem{namespace: o.Namespace(), object: o.Ref(),
 		labels: template.Get("metadata", "labels").Labels(), controller: podControllerOf(o)}}, true
+}
+
+// folderOf is the folder of the file a raw object was read from, "." when it has none.
+func folderOf(o *lint.Object) string {
+	if d := o.Document(); d != nil && d.Text != nil {
+		return path.Dir(d.Text.Name)
+	}
+	return "."
 }
 
 // selectingServiceOf returns a Service that routes to the pods its selector matches: not an

@@ -1,0 +1,35 @@
+package rules_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/ekslint/ekslint/lint/linttest"
+	"github.com/ekslint/ekslint/rules"
+)
+
+// TestRawServicesByFolder: a raw Service is judged by the raw workloads of its own folder, the
+// folders in it and those above it; a test fixture's Job elsewhere in the repository says nothing
+// of an OLM bundle's Services (opentelemetry-operator).
+func TestRawServicesByFolder(t *testing.T) {
+	service := func(name, selector string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name + "\nspec:\n  selector:\n    " + selector + "\n  ports: [{port: 80}]\n"
+	}
+	workload := func(kind, label string) string {
+		return "apiVersion: apps/v1\nkind: " + kind + "\nmetadata:\n  name: w\nspec:\n  template:\n    metadata:\n      labels: {app: " + label +
+			"}\n    spec:\n      containers: [{name: c, image: busybox:1.37}]\n"
+	}
+	res := linttest.LintFiles(t, map[string]string{
+		"bundle/manifests/service.yaml": service("operator-webhook", "control-plane: controller-manager"),
+		"tests/e2e/job.yaml":            workload("Deployment", "smoke"),
+		"deploy/service.yaml":           service("web", "app: webb"),
+		"deploy/app/deployment.yaml":    workload("Deployment", "web"),
+	}, linttest.Only(rules.ServiceSelectsNoPods))
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Pos.String())
+	}
+	if want := []string{"deploy/service.yaml:7:5"}; !slices.Equal(got, want) {
+		t.Errorf("findings at %q, want %q", got, want)
+	}
+}
