@@ -96,3 +96,18 @@ func TestBrokenJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONValuesOnOneLine: values one after another on one line are parsed after the line's
+// characters before each, so their cost grows with the square of the line: past a bound the rest
+// of the line is refused, with the values before it linted.
+func TestJSONValuesOnOneLine(t *testing.T) {
+	var line strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&line, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c%d"}}`, i)
+	}
+	res := linttest.LintFiles(t, map[string]string{"c.json": line.String() + "\n"}, everyObject)
+	if res.Objects == 0 || res.Objects >= 3000 || len(res.Problems) != 1 || res.Problems[0].Pos.String() != "c.json:1" ||
+		!strings.Contains(res.Problems[0].Message, "more JSON values, one after another, than ekslint reads on one line") {
+		t.Errorf("%d objects, problems %v: want some linted, then the line refused", res.Objects, res.Problems)
+	}
+}
