@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 
@@ -45,6 +46,8 @@ var costs = map[string]cost{
 	"deepCopy": written(2), "mustDeepCopy": written(2), "merge": mergeCost, "mustMerge": mergeCost,
 	"mergeOverwrite": mergeCost, "mustMergeOverwrite": mergeCost,
 	"printf": printfCost, "join": joinCost,
+	// Parsed into a value of about a hundred bytes for each item and entry.
+	"fromYaml": parsedCost, "fromYamlArray": parsedCost, "fromJson": parsedCost, "fromJsonArray": parsedCost,
 	// Comparing every item with every other.
 	"uniq": pairsCost, "mustUniq": pairsCost,
 	// Making much more than they read.
@@ -146,6 +149,20 @@ func written(factor int64) cost {
 		return product(n, factor), nil
 	}
 }
+
+// parsedCost is what parsing a string makes: a value for each item, entry and scalar, counted by
+// the separators between them (a fromYaml of twenty-five million list items took 5 GB).
+func parsedCost(_ *guard, args []reflect.Value) (int64, error) {
+	s := args[0].String()
+	var seps int64
+	for _, c := range []string{",", "\n", ":", "[", "{"} {
+		seps += int64(strings.Count(s, c))
+	}
+	return sat(int64(len(s)) + product(seps+1, parsedItem)), nil
+}
+
+// parsedItem is what one parsed item, entry or scalar costs beyond its bytes.
+const parsedItem = 128
 
 // mergeCost is what merge walks: mergo goes through a source's keys, and descends only where the
 // map merged into has a map under the same key, so each source costs at most the smaller of the
@@ -276,7 +293,7 @@ func wrapWithCost(_ *guard, args []reflect.Value) (int64, error) {
 // times against a megabyte of `a` ran for eleven minutes. regexReplaceCost matches to count.
 func matching(make cost) cost {
 	return func(g *guard, args []reflect.Value) (int64, error) {
-		work := product(int64(args[0].Len())+1, int64(args[1].Len())+1) / matchStepsPerByte
+		work := product(patternStates(args[0].String()), int64(args[1].Len())+1) / matchStepsPerByte
 		if work > g.remaining() {
 			return work, nil // refused by the budget, unmatched
 		}
@@ -293,6 +310,22 @@ func matching(make cost) cost {
 		}
 		return sat(n + work), nil
 	}
+}
+
+// patternStates is the number of states Go's matcher steps a string's bytes through for pattern:
+// its compiled program's instructions, which a counted repetition multiplies (`(?:a*){1000}` is
+// twelve bytes and three thousand instructions). A pattern that does not compile costs its length
+// (the function says why).
+func patternStates(pattern string) int64 {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return int64(len(pattern)) + 1
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return int64(len(pattern)) + 1
+	}
+	return int64(len(prog.Inst)) + 1
 }
 
 // matchStepsPerByte is how many steps of a pattern over a string's byte count as one byte of the

@@ -260,9 +260,37 @@ var builtins = template.FuncMap{
 	"urlquery": template.URLQueryEscaper,
 }
 
-// serializers are Helm's (helm.sh/helm/v4/pkg/engine/funcs.go, unexported there), for bounded to
-// wrap.
+// serializers are Helm's, and its parsers (helm.sh/helm/v4/pkg/engine/funcs.go, unexported
+// there), for bounded to wrap.
 var serializers = template.FuncMap{
+	"fromYaml": func(str string) map[string]any {
+		m := map[string]any{}
+		if err := yaml.Unmarshal([]byte(str), &m); err != nil {
+			m["Error"] = err.Error()
+		}
+		return m
+	},
+	"fromYamlArray": func(str string) []any {
+		a := []any{}
+		if err := yaml.Unmarshal([]byte(str), &a); err != nil {
+			a = []any{err.Error()}
+		}
+		return a
+	},
+	"fromJson": func(str string) map[string]any {
+		m := map[string]any{}
+		if err := json.Unmarshal([]byte(str), &m); err != nil {
+			m["Error"] = err.Error()
+		}
+		return m
+	},
+	"fromJsonArray": func(str string) []any {
+		a := []any{}
+		if err := json.Unmarshal([]byte(str), &a); err != nil {
+			a = []any{err.Error()}
+		}
+		return a
+	},
 	"toYaml": func(v any) string {
 		data, err := yaml.Marshal(v)
 		if err != nil {
