@@ -1,7 +1,10 @@
+// Tests that lint files through the whole pipeline (linttest), in package rules_test.
 package rules_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ekslint/ekslint/lint/linttest"
@@ -31,5 +34,20 @@ func TestRawServicesByFolder(t *testing.T) {
 	}
 	if want := []string{"deploy/service.yaml:7:5"}; !slices.Equal(got, want) {
 		t.Errorf("findings at %q, want %q", got, want)
+	}
+}
+
+// TestManyContainers: the failures of a pod of more containers than maxTracedContainers are
+// reported at its spec, not traced to each field (tracing grows with the square of the
+// containers: 20,000 ran for more than ten minutes).
+func TestManyContainers(t *testing.T) {
+	var pod strings.Builder
+	pod.WriteString("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n")
+	for i := range 150 {
+		fmt.Fprintf(&pod, "  - {name: c%d, image: x:1, securityContext: {privileged: true}}\n", i)
+	}
+	res := linttest.LintFiles(t, map[string]string{"pod.yaml": pod.String()}, linttest.Only(rules.PrivilegedContainer))
+	if len(res.Findings) != 1 || res.Findings[0].Pos.Line != 4 {
+		t.Errorf("findings %v: want one at the pod spec, line 4", res.Findings)
 	}
 }
