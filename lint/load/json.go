@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/ekslint/ekslint/lint"
@@ -15,10 +18,32 @@ import (
 // parsePiece parses the documents of one piece of a stream: a stream of JSON values one by one,
 // anything else (YAML, and a single JSON value, which YAML reads as it is) whole.
 func parsePiece(t *lint.Text, lim Limits) []parsedDocument {
+	t = withoutSurrogateEscapes(t)
 	if docs, ok := parseJSONStream(t, lim); ok {
 		return docs
 	}
 	return parseDocuments(t, lim)
+}
+
+// surrogateEscape is a character beyond the Basic Multilingual Plane escaped as JSON escapes it,
+// a UTF-16 surrogate pair (`\ud83d\ude00`), as Python's json.dumps writes every such character.
+var surrogateEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}`)
+
+// withoutSurrogateEscapes returns t, JSON, with each surrogate pair escape written as YAML's
+// `\U0001f600`: the YAML parser refuses a surrogate, and JSON has no other way to escape such a
+// character. The escape is two characters shorter, so a node after one on its line is placed two
+// columns early; without it, the file could not be read at all.
+func withoutSurrogateEscapes(t *lint.Text) *lint.Text {
+	data := bytes.TrimPrefix(t.Data, utf8BOM)
+	if !startsJSONObject(data) || !surrogateEscape.Match(data) {
+		return t
+	}
+	out := surrogateEscape.ReplaceAllFunc(t.Data, func(m []byte) []byte {
+		hi, _ := strconv.ParseUint(string(m[2:6]), 16, 16)
+		lo, _ := strconv.ParseUint(string(m[8:12]), 16, 16)
+		return fmt.Appendf(nil, "\\U%08x", utf16.DecodeRune(rune(hi), rune(lo)))
+	})
+	return &lint.Text{Name: t.Name, Data: out, Offset: t.Offset}
 }
 
 // parseJSONStream reads a piece that is several JSON values one after the other (`{...}\n{...}`,

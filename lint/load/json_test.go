@@ -111,3 +111,14 @@ func TestJSONValuesOnOneLine(t *testing.T) {
 		t.Errorf("%d objects, problems %v: want some linted, then the line refused", res.Objects, res.Problems)
 	}
 }
+
+// TestSurrogateEscapes: a character beyond the Basic Multilingual Plane escaped as JSON escapes it
+// (a surrogate pair, as Python's json.dumps writes it), which the YAML parser refuses, is read.
+func TestSurrogateEscapes(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{
+		"c.json": "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"c\", \"annotations\": {\"a\": \"hi \\ud83d\\ude00\"}}\n}\n",
+	}, everyObject)
+	if res.Objects != 1 || len(res.Problems) > 0 {
+		t.Errorf("%d objects, problems %v: want the ConfigMap read", res.Objects, res.Problems)
+	}
+}
