@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"iter"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -431,7 +430,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		// the folders in it and those above it, since a repository's raw files are not all applied
 		// together (a test fixture's Job says nothing of an OLM bundle's Services).
 		withPods := map[string]bool{}
-		rawPods := map[string][]string{}
+		rawPods := map[string]map[string]bool{}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		var services []*selectingService
@@ -440,7 +439,10 @@ var ServiceSelectsNoPods = &lint.Rule{
 			case it.service != nil:
 				services = append(services, it.service)
 			case it.pods != nil && it.shared:
-				rawPods[it.pods.namespace] = append(rawPods[it.pods.namespace], it.dir)
+				if rawPods[it.pods.namespace] == nil {
+					rawPods[it.pods.namespace] = map[string]bool{}
+				}
+				rawPods[it.pods.namespace][it.dir] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.pods != nil:
 				withPods[it.pods.namespace] = true
@@ -453,7 +455,12 @@ var ServiceSelectsNoPods = &lint.Rule{
 			if !it.shared {
 				return withPods[svc.namespace]
 			}
-			return slices.ContainsFunc(rawPods[svc.namespace], func(dir string) bool { return nested(dir, it.dir) })
+			for dir := range rawPods[svc.namespace] {
+				if nested(dir, it.dir) {
+					return true
+				}
+			}
+			return false
 		}
 		namesCustomResource := func(svc *selectingService) bool {
 			for _, v := range svc.selector.All() {
@@ -501,22 +508,29 @@ func labelledAtRuntime(svc *selectingService, services []*selectingService, pods
 		if !ok || controllerLabelKeys[key] {
 			continue // a controller's label says which pod, and selectsPods knows its values
 		}
-		rest := map[string]string{}
-		for k, v := range svc.selector.All() {
-			if k != key {
-				rest[k] = v
-			}
-		}
-		sel := lint.SelectorFromLabels(lint.LabelsOf(rest))
-		selects := func(labels lint.Labels, p *podTemplateItem) bool {
-			_, carried := labels.Get(key)
-			return !carried && selectsPods(sel, labels, p.controller)
-		}
-		if _, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects)); found {
+		if selectsWithout(svc, key, pods) {
 			return true
 		}
 	}
 	return false
+}
+
+// selectsWithout reports whether the selector of svc, key left out, selects pod templates of its
+// namespace that do not carry key: the pods that get key at run time.
+func selectsWithout(svc *selectingService, key string, pods *lint.LabelIndex[*podTemplateItem]) bool {
+	rest := map[string]string{}
+	for k, v := range svc.selector.All() {
+		if k != key {
+			rest[k] = v
+		}
+	}
+	sel := lint.SelectorFromLabels(lint.LabelsOf(rest))
+	selects := func(labels lint.Labels, p *podTemplateItem) bool {
+		_, carried := labels.Get(key)
+		return !carried && selectsPods(sel, labels, p.controller)
+	}
+	_, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects))
+	return found
 }
 
 // labelledForItself reports whether svc selects pods by one label of its own: a key of a
@@ -549,7 +563,7 @@ func nested(a, b string) bool {
 // adds one label that says leader (`operator: leader`, `role: leader`), which no pod template
 // carries and leader election puts on the pod that wins it (MinIO's operator).
 func selectsLeader(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem]) bool {
-	leader, rest := "", map[string]string{}
+	leader := ""
 	for k, v := range svc.selector.All() {
 		_, name, _ := strings.Cut(k, "/")
 		if strings.EqualFold(v, "leader") || strings.EqualFold(name, "leader") || strings.EqualFold(k, "leader") {
@@ -557,20 +571,9 @@ func selectsLeader(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem
 				return false
 			}
 			leader = k
-			continue
 		}
-		rest[k] = v
 	}
-	if leader == "" || len(rest) == 0 {
-		return false
-	}
-	sel := lint.SelectorFromLabels(lint.LabelsOf(rest))
-	selects := func(labels lint.Labels, p *podTemplateItem) bool {
-		_, carried := labels.Get(leader)
-		return !carried && selectsPods(sel, labels, p.controller)
-	}
-	_, found := firstOf(pods.Search(svc.namespace, templatePairs(sel), selects))
-	return found
+	return leader != "" && selectsWithout(svc, leader, pods)
 }
 
 // onlyValueDiffers returns the one key whose value differs between a and b, when they have the

@@ -82,9 +82,7 @@ func (g *guard) bounded(name string, f any) any {
 		if c != nil {
 			n, err = c(g, in)
 		} else {
-			for _, a := range in {
-				n += shallow(a)
-			}
+			n = shallowAll(in)
 		}
 		if err == nil {
 			err = g.call(n, name)
@@ -106,6 +104,15 @@ func (g *guard) bounded(name string, f any) any {
 		}
 		return out
 	}).Interface()
+}
+
+// shallowAll is the size of the arguments of a call, each shallow.
+func shallowAll(args []reflect.Value) int64 {
+	var n int64
+	for _, a := range args {
+		n = sat(n + shallow(a))
+	}
+	return n
 }
 
 // shallow is the size of v without looking inside its items: a string's bytes, a list's or map's
@@ -170,10 +177,7 @@ const parsedItem = 128
 // which holds every file of the chart: charged whole, strimzi's eighteen such merges used up the
 // budget.
 func mergeCost(g *guard, args []reflect.Value) (int64, error) {
-	var n int64
-	for _, a := range args {
-		n = sat(n + shallow(a))
-	}
+	n := shallowAll(args)
 	if len(args) < 2 {
 		return n, nil
 	}
@@ -293,22 +297,15 @@ func wrapWithCost(_ *guard, args []reflect.Value) (int64, error) {
 // times against a megabyte of `a` ran for eleven minutes. regexReplaceCost matches to count.
 func matching(make cost) cost {
 	return func(g *guard, args []reflect.Value) (int64, error) {
-		work := product(patternStates(args[0].String()), int64(args[1].Len())+1) / matchStepsPerByte
+		work := product(g.patternStates(args[0].String()), int64(args[1].Len())+1) / matchStepsPerByte
 		if work > g.remaining() {
 			return work, nil // refused by the budget, unmatched
 		}
-		n := int64(0)
 		if make == nil {
-			for _, a := range args {
-				n += shallow(a)
-			}
-		} else {
-			var err error
-			if n, err = make(g, args); err != nil {
-				return 0, err
-			}
+			return sat(shallowAll(args) + work), nil
 		}
-		return sat(n + work), nil
+		n, err := make(g, args)
+		return sat(n + work), err
 	}
 }
 
@@ -326,6 +323,19 @@ func patternStates(pattern string) int64 {
 		return int64(len(pattern)) + 1
 	}
 	return int64(len(prog.Inst)) + 1
+}
+
+// patternStates is patternStates(pattern), once per pattern in a rendering.
+func (g *guard) patternStates(pattern string) int64 {
+	n, ok := g.states[pattern]
+	if !ok {
+		n = patternStates(pattern)
+		if g.states == nil {
+			g.states = map[string]int64{}
+		}
+		g.states[pattern] = n
+	}
+	return n
 }
 
 // matchStepsPerByte is how many steps of a pattern over a string's byte count as one byte of the

@@ -61,6 +61,9 @@ type guard struct {
 	helpers map[string]helperDef
 	// suspect is set when the output may differ from a plain render's (see strip).
 	suspect bool
+	// states memoises patternStates for the regular expressions the templates call: a template
+	// calls one in a loop, and compiling it to count is as costly as compiling it to match.
+	states map[string]int64
 }
 
 func newGuard(ctx context.Context, timeout time.Duration, token string, maxFileSize int64) *guard {

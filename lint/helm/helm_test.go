@@ -322,13 +322,7 @@ func TestJoinedLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	var rule *lint.Rule
-	for _, r := range rules.All() {
-		if r.ID == "k8s-image-tag-mutable" {
-			rule = r
-		}
-	}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	var got []string
 	for _, f := range res.Findings {
 		got = append(got, f.Pos.String()+"-"+strconv.Itoa(f.Pos.EndColumn))
@@ -427,13 +421,7 @@ func TestChartArchives(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	var rule *lint.Rule
-	for _, r := range rules.All() {
-		if r.ID == "k8s-image-tag-mutable" {
-			rule = r
-		}
-	}
-	res := engine.Run(context.Background(), inputs, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := engine.Run(context.Background(), inputs, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -728,14 +716,8 @@ func TestIncludedTemplateThroughFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rule *lint.Rule
-	for _, r := range rules.All() {
-		if r.ID == "k8s-image-tag-mutable" {
-			rule = r
-		}
-	}
 	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -771,14 +753,8 @@ func TestFindingsInHelpers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rule *lint.Rule
-	for _, r := range rules.All() {
-		if r.ID == "k8s-image-tag-mutable" {
-			rule = r
-		}
-	}
 	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -915,20 +891,14 @@ func TestLocalDependency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rule *lint.Rule
-	for _, r := range rules.All() {
-		if r.ID == "k8s-image-tag-mutable" {
-			rule = r
-		}
-	}
 	in := load.Input{Kind: load.Chart, Path: "app", Abs: filepath.Join(root, "app"), Root: linttest.Root(t, root)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	if len(res.Problems) > 0 || len(res.Findings) != 1 || res.Findings[0].Pos.String() != "worker/templates/pod.yaml:7:7" {
 		t.Errorf("problems %v, findings %v: want one finding at worker/templates/pod.yaml:7:7", res.Problems, res.Findings)
 	}
 	// With the app's folder as the lint root, ../worker is outside it.
 	in.Root = linttest.Root(t, filepath.Join(root, "app"))
-	res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rule}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, `dependency "worker" 1.0.0 from file://../worker is enabled but not in charts/; ../worker holds no chart inside the lint root`) {
 		t.Errorf("problems %v: want the dependency missing", res.Problems)
 	}

@@ -95,6 +95,10 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		}
 		return ps
 	}
+	var schemaDoc *valuesFile // parsed for positions once, when a failure needs one
+	if schemaFile != nil {
+		schemaDoc = &valuesFile{text: schemaFile.text}
+	}
 	eachFailure(ve, func(e *jsonschema.ValidationError) {
 		if len(ps) == maxSchemaProblems {
 			return
@@ -102,8 +106,8 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		p := lint.Problem{Pos: at, Level: lint.Error}
 		if loc := r.valuesKey(chain, e.InstanceLocation); loc != nil && len(e.InstanceLocation) > 0 {
 			p.Pos = loc.Pos
-		} else if schemaFile != nil {
-			p.Pos = keywordPos(schemaFile, e, p.Pos)
+		} else if schemaDoc != nil {
+			p.Pos = keywordPos(schemaDoc, e, p.Pos)
 		}
 		where := strings.Join(e.InstanceLocation, ".")
 		if where == "" {
@@ -142,8 +146,8 @@ func eachFailure(e *jsonschema.ValidationError, yield func(*jsonschema.Validatio
 // keywordPos is where the schema states what the values fail: the keyword in values.schema.json,
 // or for a missing property its entry in the required list. It is the place to look when the
 // values have no key to point at (a property missing at the top, a value given by --set).
-func keywordPos(f *file, e *jsonschema.ValidationError, or lint.Pos) lint.Pos {
-	docs := (&valuesFile{text: f.text}).docs()
+func keywordPos(schema *valuesFile, e *jsonschema.ValidationError, or lint.Pos) lint.Pos {
+	docs := schema.docs()
 	_, fragment, _ := strings.Cut(e.SchemaURL, "#")
 	fragment, err := url.PathUnescape(fragment)
 	if len(docs) == 0 || err != nil {
@@ -166,7 +170,7 @@ func keywordPos(f *file, e *jsonschema.ValidationError, or lint.Pos) lint.Pos {
 	if n == nil {
 		return or
 	}
-	return lint.Pos{File: f.text.Name, Line: n.Line, Column: n.Column}
+	return lint.Pos{File: schema.text.Name, Line: n.Line, Column: n.Column}
 }
 
 // maxPatternWork bounds the matching of values against a schema's patterns, in pattern states

@@ -143,8 +143,8 @@ func (r *reader) localDependencies(dir, display string) error {
 func (r *reader) declaredDependencies() []*chart.Dependency {
 	var deps []*chart.Dependency
 	for _, f := range r.files {
-		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" {
-			continue
+		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" || !bytes.Contains(f.Data, []byte("file://")) {
+			continue // no local dependency: not parsed (Helm's loader parses the file anyway)
 		}
 		var declared struct {
 			Dependencies []*chart.Dependency `yaml:"dependencies"`

@@ -143,7 +143,7 @@ func (b *build) generatorBytes(k *kustFile, g generatorEntry) float64 {
 	n := 0.0
 	for _, field := range []string{"files", "envs"} {
 		list := mapGet(g.item, field)
-		if list == nil || list.Kind != yaml.SequenceNode {
+		if list.Kind != yaml.SequenceNode {
 			continue
 		}
 		for _, it := range list.Content {
@@ -180,8 +180,6 @@ func (b *build) topological() []string {
 	return post
 }
 
-// ownObjects counts the objects kustomization dir makes itself: those of its resource files
-// (a List's items each) and those its generators make.
 // footprint is the size of the resource files the build reads, each once: what kustomize parses
 // is what it holds.
 func (b *build) footprint() int64 {
@@ -196,6 +194,8 @@ func (b *build) footprint() int64 {
 	return n
 }
 
+// ownObjects counts the objects kustomization dir makes itself: those of its resource files
+// (a List's items each) and those its generators make.
 func (b *build) ownObjects(dir string) (float64, map[string]float64) {
 	kinds := map[string]float64{}
 	var visit func(n *yaml.Node)

@@ -38,7 +38,7 @@ import (
 // the rest of the run, so files shared by several overlays are read and parsed once.
 type Loader struct {
 	timeout time.Duration // for each overlay's build
-	// memory admits builds by what they may hold at once (buildFootprint): overlays of small
+	// memory admits builds by what they may hold at once (build.footprint): overlays of small
 	// files build side by side, and those over a large base one at a time.
 	memory *semaphore.Weighted
 
