@@ -430,7 +430,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		// the folders in it and those above it, since a repository's raw files are not all applied
 		// together (a test fixture's Job says nothing of an OLM bundle's Services).
 		withPods := map[string]bool{}
-		rawPods := map[string]map[string]bool{}
+		rawPods := map[string]rawFolders{}
 		customResources := map[objectName]bool{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		var services []*selectingService
@@ -440,9 +440,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 				services = append(services, it.service)
 			case it.pods != nil && it.shared:
 				if rawPods[it.pods.namespace] == nil {
-					rawPods[it.pods.namespace] = map[string]bool{}
+					rawPods[it.pods.namespace] = rawFolders{}
 				}
-				rawPods[it.pods.namespace][it.dir] = true
+				rawPods[it.pods.namespace].add(it.dir)
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.pods != nil:
 				withPods[it.pods.namespace] = true
@@ -455,12 +455,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 			if !it.shared {
 				return withPods[svc.namespace]
 			}
-			for dir := range rawPods[svc.namespace] {
-				if nested(dir, it.dir) {
-					return true
-				}
-			}
-			return false
+			return rawPods[svc.namespace].nested(it.dir)
 		}
 		namesCustomResource := func(svc *selectingService) bool {
 			for _, v := range svc.selector.All() {
@@ -554,9 +549,34 @@ func labelledForItself(svc *selectingService, pods *lint.LabelIndex[*podTemplate
 	return false
 }
 
-// nested reports whether one of two folders holds the other (or they are one).
-func nested(a, b string) bool {
-	return a == b || a == "." || b == "." || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
+// rawFolders are the folders of raw workloads (true) and the folders above them (false), so that
+// whether a folder holds one of them, or is in one, takes a lookup per folder above it rather
+// than a look at every raw workload's folder for each raw Service.
+type rawFolders map[string]bool
+
+func (f rawFolders) add(dir string) {
+	f[dir] = true
+	for d := dir; d != "." && d != "/"; {
+		d = path.Dir(d)
+		if _, seen := f[d]; seen {
+			return
+		}
+		f[d] = false
+	}
+}
+
+// nested reports whether dir holds the folder of a raw workload, or is one or in one.
+func (f rawFolders) nested(dir string) bool {
+	if _, ok := f[dir]; ok {
+		return true
+	}
+	for d := dir; d != "." && d != "/"; {
+		d = path.Dir(d)
+		if f[d] {
+			return true
+		}
+	}
+	return false
 }
 
 // selectsLeader reports whether svc reaches the leader of its pods: its selector names them, and
