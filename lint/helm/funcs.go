@@ -183,7 +183,7 @@ func (g *guard) strip(v any) (any, error) {
 // writesHelper): it keeps the markers of the helper's lines, marks where the helper's text
 // starts and ends with the lines of the define Helm uses, and charges it. Only the markers of
 // that define's lines map the text's lines: the define may write other helpers' text with their
-// markers (`{{ template "x.name" . }}`), which is its own line's output.
+// markers, which is its own line's output unless that text is marked as a helper's in turn.
 func (g *guard) helper(name string, v any) (any, error) {
 	s, ok := v.(string)
 	if !ok {
@@ -193,13 +193,30 @@ func (g *guard) helper(name string, v any) (any, error) {
 		return nil, err
 	}
 	b := make([]byte, 0, len(s)+64)
+	b = g.appendBegin(b, name)
+	b = append(b, s...)
+	return string(g.appendEnd(b)), nil
+}
+
+// helperBegin and helperEnd write the markers around what a template action (`{{ template "x"
+// . }}`) writes: text/template writes it to the output itself, so the markers go before and
+// after the action, not around a value.
+func (g *guard) helperBegin(name string) string { return string(g.appendBegin(nil, name)) }
+func (g *guard) helperEnd() string              { return string(g.appendEnd(nil)) }
+
+// appendBegin appends the marker that starts the text of the helper name, with the lines of the
+// define Helm uses.
+func (g *guard) appendBegin(b []byte, name string) []byte {
 	b = append(append(b, markerPrefix(g.token)...), beginMark)
 	if d := g.helpers[name]; d.file != nil {
 		b = appendSpan(b, d.file.id, d.span.line, d.span.last)
 	}
-	b = append(append(b, '@'), s...)
-	b = append(append(b, markerPrefix(g.token)...), endMark, '@')
-	return string(b), nil
+	return append(b, '@')
+}
+
+// appendEnd appends the marker that ends a helper's text.
+func (g *guard) appendEnd(b []byte) []byte {
+	return append(append(b, markerPrefix(g.token)...), endMark, '@')
 }
 
 // noValue is what text/template prints for a missing value; Helm removes it from its output.
@@ -249,6 +266,8 @@ func (g *guard) funcs(now time.Time) template.FuncMap {
 	fm[tplGuardFunc] = g.tpl
 	fm[stripFunc] = g.strip
 	fm[helperFunc] = g.helper
+	fm[helperBeginFunc] = g.helperBegin
+	fm[helperEndFunc] = g.helperEnd
 	fm[outFunc] = g.out
 	fm["lookup"] = func(string, string, string, string) (map[string]any, error) {
 		g.lookups++

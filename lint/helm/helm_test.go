@@ -731,8 +731,8 @@ func TestIncludedTemplateThroughFunctions(t *testing.T) {
 
 // TestFindingsInHelpers lints a chart that keeps its pod spec in a helper, as grafana's does: a
 // finding lands on the helper's line, related to the helper's define and the line that includes
-// it; when the helper's text goes through a function first, the finding stays on the include
-// line, related to the helper.
+// it, whether an include or a template action writes it; when the helper's text goes through a
+// function first, the finding stays on the include line, related to the helper.
 func TestFindingsInHelpers(t *testing.T) {
 	pod := "{{- define \"demo.pod\" -}}\ncontainers:\n  - name: app\n    image: {{ template \"demo.image\" . }}\n" +
 		"  - name: sidecar\n    image: busybox:latest\n{{- end }}\n" +
@@ -746,6 +746,8 @@ func TestFindingsInHelpers(t *testing.T) {
 		"templates/_pod.tpl":      pod,
 		"templates/web.yaml":      deploy("web", `{{- include "demo.pod" . | nindent 6 }}`),
 		"templates/worker.yaml":   deploy("worker", `{{ include "demo.pod" . | indent 6 | trim }}`),
+		"templates/_spec.tpl":     "{{- define \"demo.spec\" }}\n      containers:\n        - name: batch\n          image: busybox:latest\n{{- end }}\n",
+		"templates/batch.yaml":    deploy("batch", `{{- template "demo.spec" . }}`),
 		"templates/_unused.tpl":   "{{- define \"demo.unused\" }}x{{ end }}\n",
 		"templates/_override.tpl": "{{/* an empty define does not replace demo.image */}}\n{{- define \"demo.image\" }}{{ end }}\n",
 	})
@@ -769,6 +771,7 @@ func TestFindingsInHelpers(t *testing.T) {
 	want := []string{
 		`templates/_pod.tpl:4:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
 		`templates/_pod.tpl:6:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
+		`templates/_spec.tpl:4:11 | templates/_spec.tpl:1:1 rendered by the helper "demo.spec" defined here | templates/batch.yaml:8:7 the helper "demo.spec" is included here`,
 		`templates/worker.yaml:8:7 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here`,
 	}
 	if !slices.Equal(got, want) {

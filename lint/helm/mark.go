@@ -51,7 +51,11 @@ const (
 	tplGuardFunc = "_ekslintTpl"
 	stripFunc    = "_ekslintStrip"
 	helperFunc   = "_ekslintHelper"
-	outFunc      = "_ekslintOut"
+	// helperBeginFunc and helperEndFunc mark what a template action writes (see
+	// appendTemplateMarks).
+	helperBeginFunc = "_ekslintHelperBegin"
+	helperEndFunc   = "_ekslintHelperEnd"
+	outFunc         = "_ekslintOut"
 )
 
 // edit inserts text at offset off of the original source.
@@ -213,7 +217,9 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		switch p.kind {
 		case output:
-			if body := src[p.bodyStart:p.bodyEnd]; keyword(body) != "template" {
+			if body := src[p.bodyStart:p.bodyEnd]; keyword(body) == "template" {
+				edits = appendTemplateMarks(edits, src, p, o.markHelpers)
+			} else {
 				pipe := " | "
 				if bytes.HasSuffix(bytes.TrimRightFunc(body, unicode.IsSpace), []byte("|")) {
 					pipe = " " // {{ x | }}: Go's parser lets a pipeline end in a pipe
@@ -418,6 +424,21 @@ func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
 		}
 	}
 	return edits
+}
+
+// appendTemplateMarks marks, when helpers are marked, where the text of the template action p
+// starts and ends, as helperFunc marks an include's: `{{- template "x" . }}` becomes
+// `{{- _ekslintHelperBegin "x" }}{{ template "x" . }}{{ _ekslintHelperEnd }}`. The trim markers
+// stay on the outer actions, so the text around trims as before; the action writes its helper's
+// text, with the markers of its lines, straight to the output.
+func appendTemplateMarks(edits []edit, src []byte, p piece, helpers bool) []edit {
+	body := bytes.TrimLeft(src[p.bodyStart:p.bodyEnd], " \t\r\n")
+	name, ok := includedHelper(body[len("template"):])
+	if !helpers || !ok {
+		return edits
+	}
+	return append(edits, edit{p.bodyStart, helperBeginFunc + " " + strconv.Quote(name) + " }}{{ "},
+		edit{p.bodyEnd, " }}{{ " + helperEndFunc + " "})
 }
 
 // includedHelper is the name of the helper an include command's arguments name with a string
