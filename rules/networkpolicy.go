@@ -227,7 +227,10 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 	Notes: "Only namespaces with at least one workload in the input are checked: when a namespace's workloads are " +
 		"deployed from elsewhere the policy cannot be judged (kube-linter reports those too). `podSelector: {}` " +
 		"selects every pod and is never reported. Pods count by their pod template, whatever the kind (Argo " +
-		"Rollouts and other kinds with one at spec.template included). A policy of the raw manifests is judged with " +
+		"Rollouts and other kinds with one at spec.template included). Nor is a policy whose podSelector names a custom " +
+		"resource of its namespace (a label value equal to its name): an operator makes that resource's pods and " +
+		"labels them so (kube-prometheus' policies select `app.kubernetes.io/instance: k8s`, the Prometheus named k8s). " +
+		"A policy of the raw manifests is judged with " +
 		"the raw manifests alone: beside one chart it may select nothing and still protect another's pods." +
 		controllerLabels + " " + pooledNamespaces,
 	Set: networkFacts.Gather(func(items []netItem, s *lint.SetPass) {
@@ -240,7 +243,8 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 				sel := pol.policy.pods
 				// A raw policy is judged with the raw manifests alone: beside one chart it may
 				// select nothing and still protect the pods of another.
-				if !run.own(pol) || pol.policy.selectsAll() || ns.anySelected(sel) {
+				if !run.own(pol) || pol.policy.selectsAll() || ns.anySelected(sel) ||
+					namesCustomResource(sel.MatchLabels(), ns.name, run.customResources) {
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %s matches no pod template of the %s in "+
@@ -273,7 +277,7 @@ var networkPolicy = []*lint.Rule{
 
 // netItem is what the G6 rules keep of a workload, a Namespace or a NetworkPolicy.
 type netItem struct {
-	kind      string      // "workload", "Namespace", "NetworkPolicy", "other policy" or "cluster-wide policy"
+	kind      string      // "workload", "Namespace", "NetworkPolicy", "other policy", "cluster-wide policy" or "custom resource"
 	shared    bool        // one of the raw manifests, seen beside every deployment (lint.Pass.Shared)
 	namespace string      // the namespace the object is in; for a Namespace, its own name
 	name      string      // a policy's or Namespace's name; a workload is named by describe
@@ -380,6 +384,8 @@ func networkFact(o *lint.Object) (netItem, bool) {
 		return netItem{kind: "cluster-wide policy"}, true
 	case strings.HasSuffix(o.Kind(), "NetworkPolicy"):
 		return netItem{kind: "other policy", namespace: o.Namespace()}, true
+	case o.IsCustomResource():
+		return netItem{kind: "custom resource", namespace: o.Namespace(), name: o.Name()}, true
 	}
 	return netItem{}, false
 }
@@ -606,6 +612,9 @@ type netRun struct {
 	// namespaces name and land on the deployment's own workloads and Namespace objects. Their
 	// NetworkPolicies still protect them.
 	ownOnly bool
+	// customResources are the custom resources of the run, by namespace and name: an operator
+	// labels the pods it makes for one with its name (see namesCustomResource).
+	customResources map[objectName]bool
 }
 
 // own reports whether a workload or Namespace is the checked deployment's own.
@@ -623,8 +632,15 @@ func groupNamespaces(items []netItem) netRun {
 	for i := range items {
 		it := &items[i]
 		run.ownOnly = run.ownOnly || !it.shared
-		if it.kind == "cluster-wide policy" {
+		switch it.kind {
+		case "cluster-wide policy":
 			run.clusterWide = true
+			continue
+		case "custom resource":
+			if run.customResources == nil {
+				run.customResources = map[objectName]bool{}
+			}
+			run.customResources[objectName{it.namespace, it.name}] = true
 			continue
 		}
 		ns := byName[it.namespace]

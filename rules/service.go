@@ -457,17 +457,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 			}
 			return rawPods[svc.namespace].nested(it.dir)
 		}
-		namesCustomResource := func(svc *selectingService) bool {
-			for _, v := range svc.selector.All() {
-				if customResources[objectName{svc.namespace, v}] {
-					return true
-				}
-			}
-			return false
-		}
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc) {
+			if svc == nil || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc.selector, svc.namespace, customResources) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -487,6 +479,19 @@ var ServiceSelectsNoPods = &lint.Rule{
 				lint.QuoteName(svc.name), svc.selector.String(), svc.namespace, hint)
 		}
 	}),
+}
+
+// namesCustomResource reports whether a selector's labels name a custom resource of namespace:
+// a label value equal to its name. Operators label the pods they make for a resource so (the
+// Prometheus Operator's `prometheus: k8s`, Strimzi's `strimzi.io/cluster`), and the input shows
+// no pod template of them.
+func namesCustomResource(selector lint.Labels, namespace string, customResources map[objectName]bool) bool {
+	for _, v := range selector.All() {
+		if customResources[objectName{namespace, v}] {
+			return true
+		}
+	}
+	return false
 }
 
 // labelledAtRuntime reports whether svc is one of a set of Services of its namespace whose
