@@ -81,7 +81,7 @@ func TestProblemPositions(t *testing.T) {
 		{"flow mapping missing a comma", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {a: 1, b: 2 c: 3}\n", "5", "invalid YAML: did not find expected ',' or '}'"},
 		{"flow sequence missing a comma, lines below its bracket", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  args: [\n    \"a\",\n    \"b\"\n    \"c\",\n  ]\n", "8", "invalid YAML: did not find expected ',' or ']'"},
 		{"block mapping missing a key", "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n - b\n", "5", "invalid YAML: did not find expected key"},
-		{"a flow mapping where a key is, lines below its mapping's first key", "apiVersion: v1\nkind: Service\nmetadata:\n  name: bind\nspec:\n  type: ClusterIP\n  # comment\n  ports:\n  - port: 53\n  clusterIP: {PREFIX}.16\n", "10", "invalid YAML: did not find expected key"},
+		{"a flow mapping where a key is, lines below its mapping's first key", "apiVersion: v1\nkind: Service\nmetadata:\n  name: bind\nspec:\n  type: ClusterIP\n  # comment\n  ports:\n  - port: 53\n  clusterIP: {prefix}.16\n", "10", "invalid YAML: did not find expected key"},
 		{"a key indented more than its mapping", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n  b: \"2\"\n   c: 4\n", "8", "invalid YAML: did not find expected key"},
 		{"a key indented less than its list item", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: b\n  - name: c\n   image: d\n", "8", "invalid YAML: did not find expected key"},
 		{"a line starting with ':'", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n  : 2\n", "7", "invalid YAML: did not find expected key"},

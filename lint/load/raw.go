@@ -90,20 +90,18 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			continue
 		}
 		docs := parsePiece(t, lim)
-		if bytes.Contains(t.Data, []byte("{{")) && textMeantAsManifest(t.Data) {
-			if line := templateLine(t, docs); line > 0 {
-				switch {
-				case noted:
-				case inChartFolder(in):
-					skip(s, lint.Pos{File: t.Name, Line: line}, "a Helm template in a chart's folder, outside templates/: "+
-						"one the chart reads with .Files, linted where the chart renders it")
-				default:
-					s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
-						Message: "looks like a template (has {{ }}) outside a Helm chart; skipped: lint what renders it instead (a chart folder with Chart.yaml, or the rendered output with `ekslint lint -`)"})
-				}
-				noted = true
-				continue
+		if line, syntax := templateLine(t, docs); line > 0 && textMeantAsManifest(t.Data) {
+			switch {
+			case noted:
+			case inChartFolder(in):
+				skip(s, lint.Pos{File: t.Name, Line: line}, "a template in a chart's folder, outside templates/: "+
+					"one the chart reads with .Files, linted where the chart renders it")
+			default:
+				s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
+					Message: "looks like a template (has " + syntax + ") outside a Helm chart; skipped: lint what renders it instead (a chart folder with Chart.yaml, or the rendered output with `ekslint lint -`)"})
 			}
+			noted = true
+			continue
 		}
 		for _, d := range docs {
 			switch {
@@ -114,7 +112,14 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 					}
 				}
 				s.Document(&lint.Document{Text: t, Root: d.root})
-			case d.root != nil && lint.MeantAsManifest(d.root), d.root == nil && textMeantAsManifest(d.failedText(t)):
+			case d.root == nil && textMeantAsManifest(d.failedText(t)):
+				if p, ok := placeholder(t, d); ok {
+					s.Problem(lint.Problem{Pos: d.problem.Pos, Level: lint.Note, Message: "looks like a template (has " + p +
+						") outside a Helm chart; skipped: lint what renders it instead (the rendered output with `ekslint lint -`)"})
+					continue
+				}
+				s.Problem(*d.problem)
+			case d.root != nil && lint.MeantAsManifest(d.root):
 				s.Problem(*d.problem)
 			case d.root == nil && d.problem.Level != lint.Error:
 				// A warning about what heads documents (a %YAML 1.2 directive) that are not
@@ -236,19 +241,60 @@ func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
 	return docs
 }
 
-// templateLine returns the line of the first template action when the file does not read as
-// YAML because of it, else 0: a syntax error, or a key that is a mapping (`{{ .x }}: y` reads as
-// a flow mapping). A document that parses but that the tree check refuses (a key written twice)
-// is broken whatever its braces hold (`"{{workflow.name}}"`, an Argo expression in a string).
-func templateLine(t *lint.Text, docs []parsedDocument) int {
-	first := t.LineAt(bytes.Index(t.Data, []byte("{{")))
-	for _, d := range docs {
-		if d.root == nil || hasCollectionKey(d.root, 0) {
-			return first
+// templateLine returns the line of the first action of a Go or Jinja template ({{ }}, {% %})
+// when a document does not read as YAML, or has a key that is a mapping (`{{ .x }}: y` reads as a
+// flow mapping), and the action; else 0. The text is then a template, not a manifest. A document
+// that parses but that the tree check refuses (a key written twice) is broken whatever its braces
+// hold (`"{{workflow.name}}"`, an Argo expression in a string).
+func templateLine(t *lint.Text, docs []parsedDocument) (int, string) {
+	if i := templateAction(t.Data); i >= 0 {
+		for _, d := range docs {
+			if d.root == nil || hasCollectionKey(d.root, 0) {
+				return t.LineAt(i), string(t.Data[i:i+2]) + " " + templateCloser[t.Data[i+1]]
+			}
 		}
 	}
-	return 0
+	return 0, ""
 }
+
+// placeholder returns the placeholder of a substitution step on the line where the document d of
+// t broke, if there is one: that document is the step's input, not a manifest.
+func placeholder(t *lint.Text, d parsedDocument) (string, bool) {
+	if d.problem.Pos.Line == 0 {
+		return "", false
+	}
+	line := t.Line(d.problem.Pos.Line)
+	for _, m := range placeholderRE.FindAllIndex(line, -1) {
+		if line[m[0]] != '{' || m[0] == 0 || line[m[0]-1] != '$' {
+			return string(line[m[0]:m[1]]), true
+		}
+	}
+	return "", false
+}
+
+// templateAction returns the offset of the first {{ or {% in b, or -1.
+func templateAction(b []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '{')
+		if j < 0 || i+j+1 >= len(b) {
+			return -1
+		}
+		if c := b[i+j+1]; c == '{' || c == '%' {
+			return i + j
+		}
+		i += j + 1
+	}
+}
+
+// templateCloser closes the template action opened by '{' and this byte.
+var templateCloser = map[byte]string{'{': "}}", '%': "%}"}
+
+// placeholderRE finds the placeholders of substitution steps that YAML cannot read: %NAME%
+// (Windows-style, eks-connector's %EKS_ACTIVATION_CODE%) and {NAME} (cert-manager's
+// {SERVICE_IP_PREFIX}.16), a name in capitals. ${NAME} and <NAME> read as strings, and are
+// linted as the placeholders they are.
+var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[A-Z][A-Z0-9_]*\}`)
+
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {
 		return false

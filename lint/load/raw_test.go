@@ -240,6 +240,34 @@ func TestHelmTemplateOutsideChart(t *testing.T) {
 	}
 }
 
+// TestOtherTemplates: a manifest that does not read as YAML because of a Jinja tag or a
+// substitution step's placeholder is another step's input, noted and skipped at that line; a
+// broken manifest with a placeholder that reads as a string is the error it is.
+func TestOtherTemplates(t *testing.T) {
+	for _, c := range []struct {
+		name, text, has string
+		line            int
+	}{
+		{"jinja", "{% raw %}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{% endraw %}\n", "{% %}", 1},
+		{"percent", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  code: %ACTIVATION_CODE%\n", "%ACTIVATION_CODE%", 6},
+		{"braces", "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: {IP_PREFIX}.16\n", "{IP_PREFIX}", 6},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := linttest.LintFiles(t, map[string]string{"x.yaml": c.text}, everyObject)
+			if len(res.Problems) != 1 || res.Problems[0].Level != lint.Note || res.Problems[0].Pos.Line != c.line ||
+				!strings.Contains(res.Problems[0].Message, "looks like a template (has "+c.has+")") {
+				t.Fatalf("problems = %v", res.Problems)
+			}
+		})
+	}
+	res := linttest.LintFiles(t, map[string]string{
+		"x.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: ${IP_PREFIX}.16\n  ports: [\n",
+	}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Error {
+		t.Errorf("problems = %v, want the syntax error", res.Problems)
+	}
+}
+
 // TestBracesInABrokenManifest: braces in a string (an Argo expression) do not make a manifest with a
 // key written twice a template: it is the error it is, not a note.
 func TestBracesInABrokenManifest(t *testing.T) {

@@ -15,8 +15,8 @@ func marked(name string) string {
 	return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  labels: {mark: x}\n"
 }
 
-// brokenSecret has a syntax error on its fourth line: `%` cannot start a plain value.
-const brokenSecret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {code: %CODE%}\n"
+// brokenSecret has a syntax error on its fourth line: `@` cannot start a plain value.
+const brokenSecret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {code: @code}\n"
 
 // TestSyntaxErrorKeepsLaterDocuments: a syntax error is reported once, at its line, and the
 // documents after the next document marker are linted at the lines the file has.
@@ -39,7 +39,7 @@ func TestSyntaxErrorKeepsLaterDocuments(t *testing.T) {
 			strings.ReplaceAll(brokenSecret+"---\n"+marked("b"), "\n", "\r\n"),
 			[]string{"4: invalid YAML: found character"}, []string{"10:12"}},
 		{"a line separator before the error and after it",
-			"apiVersion: v1\nkind: Secret\nmetadata: {name: \"s\u2028t\"}\ndata: {code: %CODE%}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"b\u2028c\"\n  labels: {mark: x}\n",
+			"apiVersion: v1\nkind: Secret\nmetadata: {name: \"s\u2028t\"}\ndata: {code: @code}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"b\u2028c\"\n  labels: {mark: x}\n",
 			[]string{"4: invalid YAML: found character"}, []string{"10:12"}},
 		{"resumed at a document end marker and a directive",
 			brokenSecret + "...\n%YAML 1.1\n---\n" + marked("b"),
@@ -47,7 +47,7 @@ func TestSyntaxErrorKeepsLaterDocuments(t *testing.T) {
 		// In an indented block scalar, `---` is text: the error is after it, and the parser resumes
 		// at the marker after the error, not at the indented one.
 		{"an indented --- in a block scalar is not a marker",
-			"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  doc: |\n    ---\n    labels: {mark: x}\n  bad: {code: %CODE%}\n---\n" + marked("b"),
+			"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  doc: |\n    ---\n    labels: {mark: x}\n  bad: {code: @code}\n---\n" + marked("b"),
 			[]string{"8: invalid YAML: found character"}, []string{"14:12"}},
 		// The parser names the line where the string cut short by the marker starts.
 		{"an unterminated string ended by a marker",
