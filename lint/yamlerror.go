@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -108,10 +109,20 @@ func splitYAMLError(err error) (int, string) {
 		return line + parserLineShift(m[2]), m[2]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	if parserLineShift(msg) == 1 {
-		return 1, msg // the parser gives no line for its own errors on the first
+	if parserLineShift(msg) == 1 || slices.ContainsFunc(yamlScannerErrors, func(p string) bool { return strings.HasPrefix(msg, p) }) {
+		return 1, msg // the parser and the scanner give no line for their errors on the first
 	}
 	return 0, msg
+}
+
+// yamlScannerErrors are the problems yaml.v2's and yaml.v3's scanner report at the mark where it
+// stopped (its reader's errors, bytes that are not UTF-8, have none).
+var yamlScannerErrors = []string{
+	"block sequence entries are not allowed", "could not find expected", "did not find expected",
+	"did not find the expected", "found a tab character", "found an indentation indicator",
+	"found character that cannot start any token", "found extremely long version number",
+	"found invalid Unicode character escape code", "found unexpected", "found unknown",
+	"mapping keys are not allowed", "mapping values are not allowed",
 }
 
 // yamlV2Error is the first error yaml.v2's parser finds in the documents of data, or nil.

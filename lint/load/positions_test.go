@@ -69,6 +69,7 @@ func TestProblemPositions(t *testing.T) {
 		{"a control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"esc\x1b[0m\"\n", "4:13", "control character U+001B"},
 		{"C1 control character", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u0090\"\n", "4:11", "control character U+0090"},
 		{"invalid UTF-8 with CR line ends", "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: x\rdata:\r  k: \"caf\xe9\"\r", "6:10", "not valid UTF-8"},
+		{"a scanner error on the first line, where yaml.v3 names none", "@x: 1\napiVersion: v1\nkind: ConfigMap\n", "1", "invalid YAML: found character that cannot start any token"},
 		{"syntax error after a line separator", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\u2028b\"\n\tbad: tab\n", "5", "invalid YAML"},
 		{"syntax error after a paragraph separator in a plain value", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\u2029b\n", "4", "invalid YAML"},
 		{"syntax error after NEL in a comment", "apiVersion: v1\nkind: ConfigMap # one\u0085two\nmetadata:\n  name: a\n", "2", "invalid YAML"},
