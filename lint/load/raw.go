@@ -85,6 +85,10 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 			comments[line] = ig
 		}
+		if t.Offset == 0 && isMIME(t.Data) {
+			skip(s, lint.Pos{File: t.Name, Line: 1, Column: 1}, lint.NotAManifest+": a MIME multipart message (EC2 user data), whose parts are for the instance")
+			return
+		}
 		if !mayHoldManifest(t.Data) {
 			skip(s, lint.Pos{File: t.Name, Line: t.Offset + 1, Column: 1}, lint.NotAManifest+": no apiVersion, kind or CloudFormation key in it")
 			continue
@@ -129,6 +133,15 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			}
 		}
 	}
+}
+
+// isMIME reports whether a text starts as a MIME message: EC2 user data that combines a nodeadm
+// NodeConfig with a shell script is one, often named .yaml, and its boundaries break the YAML
+// parts (amazon-eks-ami's tests).
+func isMIME(b []byte) bool {
+	const header = "mime-version:"
+	b = bytes.TrimLeft(b, "\ufeff \t\r\n")
+	return len(b) >= len(header) && strings.EqualFold(string(b[:len(header)]), header)
 }
 
 // NotYAML is how the reason begins for skipping a document that cannot be read and was not meant
