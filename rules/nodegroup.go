@@ -523,7 +523,7 @@ var NodegroupAddonPoliciesOnNodeRole = &lint.Rule{
 }
 
 // isNodeRole reports whether an in-template role is a node role: a managed node group runs with
-// it, or it carries AmazonEKSWorkerNodePolicy (self-managed nodes).
+// it, or it carries AmazonEKSWorkerNodePolicy (self-managed nodes) and nodes may run with it.
 func isNodeRole(role *lint.Object) bool {
 	return lint.TemplateIndex(role.Template(), factNodeRoles, func(t *lint.Template) map[*lint.Object]bool {
 		roles := map[*lint.Object]bool{}
@@ -533,7 +533,8 @@ func isNodeRole(role *lint.Object) bool {
 			}
 		}
 		for _, r := range t.Resources("AWS::IAM::Role") {
-			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) && !onlyOnInstances(t, r) {
+			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) &&
+				!onlyOnInstances(t, r) && !assumedOnlyByOthers(r) && !onlyForFunctions(t, r) {
 				roles[r] = true
 			}
 		}
@@ -545,13 +546,7 @@ func isNodeRole(role *lint.Object) bool {
 // standalone instances use (AWS::EC2::Instance: a bastion, say), and no launch template or launch
 // configuration: no node boots with it, whatever policies it carries.
 func onlyOnInstances(t *lint.Template, role *lint.Object) bool {
-	profiles := map[*lint.Object]bool{}
-	for _, ip := range t.Resources("AWS::IAM::InstanceProfile") {
-		refs, _ := cfnList(ip.Properties().Get("Roles"))
-		if slices.ContainsFunc(refs, func(n lint.Node) bool { return referencedResource(ip, n, "AWS::IAM::Role") == role }) {
-			profiles[ip] = true
-		}
-	}
+	profiles := profilesOf(t, role)
 	usedBy := func(o *lint.Object, n lint.Node) bool {
 		return profiles[referencedResource(o, n, "AWS::IAM::InstanceProfile")]
 	}
@@ -571,6 +566,79 @@ func onlyOnInstances(t *lint.Template, role *lint.Object) bool {
 		}
 	}
 	return instances
+}
+
+// profilesOf returns the instance profiles of template t that hold role.
+func profilesOf(t *lint.Template, role *lint.Object) map[*lint.Object]bool {
+	profiles := map[*lint.Object]bool{}
+	for _, ip := range t.Resources("AWS::IAM::InstanceProfile") {
+		refs, _ := cfnList(ip.Properties().Get("Roles"))
+		if slices.ContainsFunc(refs, func(n lint.Node) bool { return referencedResource(ip, n, "AWS::IAM::Role") == role }) {
+			profiles[ip] = true
+		}
+	}
+	return profiles
+}
+
+// assumedOnlyByOthers reports whether the trust policy of role, as far as it can be read, lets no
+// EC2 instance assume it: its statements allow only other services (Lambda) or accounts. A
+// principal only known at deploy time, or `*`, may be EC2.
+func assumedOnlyByOthers(role *lint.Object) bool {
+	statements, opaque := cfnItems(role.Properties().Get("AssumeRolePolicyDocument", "Statement"))
+	if opaque || len(statements) == 0 {
+		return false
+	}
+	for _, st := range statements {
+		if !st.IsMap() || st.IsIntrinsic() {
+			return false
+		}
+		if st.Get("Effect").Str() == "Deny" {
+			continue
+		}
+		principal := st.Get("Principal")
+		if !principal.IsMap() || principal.IsIntrinsic() {
+			return false
+		}
+		services, opaque := cfnItems(principal.Get("Service"))
+		if opaque {
+			return false
+		}
+		for _, svc := range services {
+			text, ok := cfnText(svc)
+			if !ok || strings.HasPrefix(text, "ec2.") || strings.HasPrefix(text, unknownPart) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cfnItems is cfnList of a value that IAM lets be one item or a list of them.
+func cfnItems(n lint.Node) (items []lint.Node, opaque bool) {
+	switch {
+	case !n.Exists():
+		return nil, false
+	case n.IsList() || n.IsIntrinsic():
+		return cfnList(n)
+	}
+	return []lint.Node{n}, false
+}
+
+// onlyForFunctions reports whether role is the role of a Lambda function of its template and no
+// instance profile of the template holds it: the function's, whatever policies it carries
+// (eksctl's custom resource that creates clusters carries the node policy).
+func onlyForFunctions(t *lint.Template, role *lint.Object) bool {
+	if len(profilesOf(t, role)) > 0 {
+		return false
+	}
+	for _, typ := range []string{"AWS::Lambda::Function", "AWS::Serverless::Function"} {
+		for _, fn := range t.Resources(typ) {
+			if referencedResource(fn, fn.Properties().Get("Role"), "AWS::IAM::Role") == role {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // attachesToNodeRole reports whether a standalone policy (AWS::IAM::Policy, ManagedPolicy or
@@ -610,8 +678,10 @@ var NodegroupBroadIAMPolicy = &lint.Rule{
 	},
 	Notes: "A statement allowing named actions on `Resource: \"*\"` is not reported: many actions (ec2:Describe*, " +
 		"autoscaling) only take `*`. CloudFormation: node roles are roles an AWS::EKS::Nodegroup runs with or that " +
-		"carry AmazonEKSWorkerNodePolicy; their inline Policies and AWS::IAM::Policy, ManagedPolicy and RolePolicy " +
-		"resources attached to them are checked too.",
+		"carry AmazonEKSWorkerNodePolicy, unless no node can run with them: their trust policy admits no EC2 instance " +
+		"(only Lambda, say), they are a Lambda function's role that no instance profile holds, or only standalone " +
+		"instances (AWS::EC2::Instance: a bastion) use them. Their inline Policies and AWS::IAM::Policy, ManagedPolicy " +
+		"and RolePolicy resources attached to them are checked too.",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
 			for _, ng := range o.NodeGroups() {
