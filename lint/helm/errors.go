@@ -45,7 +45,7 @@ func (r *rendering) renderError(err error) error {
 	}
 	out := renderMessage(msg)
 	if valueDemanded.MatchString(msg) {
-		out += r.ci.valuesHint()
+		out += r.valuesHint()
 	}
 	return &errChart{pos, out}
 }
@@ -54,12 +54,13 @@ func (r *rendering) renderError(err error) error {
 // `fail` (which charts call when a value is missing or wrong); Helm words only their errors so.
 var valueDemanded = regexp.MustCompile(`^execution error at \(`)
 
-// valuesHint says how to give a chart the values its templates demand: a chart that cannot
-// render with its own values.yaml fails every run until it is linted with values.
-func (ci *chartInput) valuesHint() string {
+// valuesHint says how to give a chart the values its templates or schema demand: a chart that
+// cannot render with its defaults alone often keeps values for chart-testing in ci/, one of which
+// is named, unless it is given already.
+func (r *rendering) valuesHint() string {
 	hint := " (lint the chart with the values it needs: --set, --values, or value sets in .ekslint.yaml"
-	for _, f := range ci.files {
-		if strings.HasPrefix(f.name, "ci/") && path.Ext(f.name) == ".yaml" {
+	for _, f := range r.ci.files {
+		if strings.HasPrefix(f.name, "ci/") && path.Ext(f.name) == ".yaml" && !r.user.gives(f.text.Name) {
 			hint += "; its ci/ folder holds values files for chart-testing, e.g. --values " + f.text.Name
 			break
 		}

@@ -511,17 +511,23 @@ func location(t *lint.Text, n *yaml.Node, path []string) *lint.Location {
 
 // findMap reports whether path is set in a values map.
 func findMap(m map[string]any, path []string) bool {
+	_, ok := valueAt(m, path)
+	return ok
+}
+
+// valueAt returns the value at path in a values map, and whether it is set.
+func valueAt(m map[string]any, path []string) (any, bool) {
 	var v any = m
 	for _, seg := range path {
 		mm, ok := v.(map[string]any)
 		if !ok {
-			return false
+			return nil, false
 		}
 		if v, ok = mm[seg]; !ok {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return v, true
 }
 
 // chartYAMLPos is the position of a problem with Chart.yaml: the line an error names, if any.

@@ -104,8 +104,13 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 			return
 		}
 		p := lint.Problem{Pos: at, Level: lint.Error}
+		// A value the chart leaves empty for the user to give (`clusterName: ""`) fails its schema
+		// until one is given: the hint says how.
+		v, _ := valueAt(values, e.InstanceLocation)
+		unset := (v == nil || v == "") && !findMap(r.user.set, e.InstanceLocation)
 		if loc := r.valuesKey(chain, e.InstanceLocation); loc != nil && len(e.InstanceLocation) > 0 {
 			p.Pos = loc.Pos
+			unset = unset && !r.user.gives(loc.Pos.File)
 		} else if schemaDoc != nil {
 			p.Pos = keywordPos(schemaDoc, e, p.Pos)
 		}
@@ -114,8 +119,8 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 			where = "the values"
 		}
 		p.Message = fmt.Sprintf("values do not match %s: %s: %s", at.File, where, truncate(e.ErrorKind.LocalizedString(schemaPrinter)))
-		if _, ok := e.ErrorKind.(*schemakind.Required); ok {
-			p.Message += r.ci.valuesHint()
+		if _, required := e.ErrorKind.(*schemakind.Required); required || unset {
+			p.Message += r.valuesHint()
 		}
 		ps = append(ps, p)
 	})

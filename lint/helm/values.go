@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -317,6 +319,11 @@ type userValues struct {
 	vals  map[string]any
 	files []*valuesFile  // in the order given; later files win
 	set   map[string]any // what --set, --set-string and --set-file set, which no file shows
+}
+
+// gives reports whether the values file of display path name is one the user gave.
+func (u *userValues) gives(name string) bool {
+	return slices.ContainsFunc(u.files, func(f *valuesFile) bool { return path.Clean(f.text.Name) == path.Clean(name) })
 }
 
 // readValues reads a value set as `helm template` does, reading files only inside the lint root.
