@@ -69,6 +69,11 @@ var testRules = []*lint.Rule{
 			p.Report(p.Object.Get("data"), "generated %s", p.Object.Name())
 		}
 	}),
+	fieldRule("test-subject", func(p *lint.Pass) {
+		for _, s := range p.Object.Get("subjects").Items() {
+			p.Report(s.Get("name"), "subject %s", s.Get("name").Str())
+		}
+	}),
 	fieldRule("test-no-origin", func(p *lint.Pass) {
 		// The testdata objects have no annotations: the origin annotations added for the build
 		// must be gone, and no empty mapping left behind.

@@ -1,6 +1,8 @@
 package kustomize
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ekslint/ekslint/lint"
@@ -82,6 +84,15 @@ func matchItem(seq *yaml.Node, s step) *yaml.Node {
 	if s.idKey != "" {
 		for _, it := range seq.Content {
 			if id := mapGet(deref(it), s.idKey); id.Kind == yaml.ScalarNode && id.Value == s.idVal {
+				return it
+			}
+		}
+		// Kustomize rewrites the names an object refers to (a RoleBinding's subjects, with the
+		// namePrefix, nameSuffix or hash the ServiceAccount got): the item in its place whose
+		// name the built one holds is the one written.
+		if s.index < len(seq.Content) {
+			it := seq.Content[s.index]
+			if id := mapGet(deref(it), s.idKey); id.Kind == yaml.ScalarNode && id.Value != "" && strings.Contains(s.idVal, id.Value) {
 				return it
 			}
 		}
