@@ -136,6 +136,7 @@ const (
 	factVPCCNIRole
 	factIngressByGroup
 	factLaunchTemplatesByName
+	factLaunchTemplateUsers
 )
 
 // A policyRef is one managed policy ARN in a list: where it is written, the policy's name when the

@@ -340,7 +340,8 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 		Good: eksctlCluster("", "    disablePodIMDS: true\n"),
 	},
 	Notes: "Pods with `hostNetwork: true` still reach IMDS (see k8s-host-network). A CloudFormation launch template " +
-		"without a hop limit gets EC2's default of 1 and is not reported. For a node group with " +
+		"without a hop limit gets EC2's default of 1 and is not reported, nor is one only standalone instances " +
+		"(AWS::EC2::Instance: a bastion) use, which run no pods. For a node group with " +
 		"`iam.withAddonPolicies` the message says to move those add-ons to Pod Identity or IRSA before setting " +
 		"`disablePodIMDS: true`, since eksctl refuses the two together.",
 	Check: func(p *lint.Pass) {
@@ -368,11 +369,53 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 			return
 		}
 		hops := mo.Get("HttpPutResponseHopLimit")
-		if v, ok := cfnInt(hops); ok && v > 1 {
+		if v, ok := cfnInt(hops); ok && v > 1 && !onlyStandalone(p.Object) {
 			p.Report(hops, "%s sets HttpPutResponseHopLimit: %d, so containers can reach IMDS and the node role's credentials; set it to 1", what, v)
 		}
 	},
 }
+
+// onlyStandalone reports whether the launch template lt is used in its template, and only by
+// standalone instances (AWS::EC2::Instance: a bastion): no node runs pods with it.
+func onlyStandalone(lt *lint.Object) bool {
+	if lt.Kind() != "AWS::EC2::LaunchTemplate" {
+		return false
+	}
+	users := lint.TemplateIndex(lt.Template(), factLaunchTemplateUsers, func(t *lint.Template) map[string][]string {
+		users := map[string][]string{}
+		for _, r := range t.Resources("") {
+			for id := range refsIn(r.Properties()) {
+				users[id] = append(users[id], r.Kind())
+			}
+		}
+		return users
+	})[lt.Name()]
+	return len(users) > 0 && !slices.ContainsFunc(users, func(kind string) bool { return kind != "AWS::EC2::Instance" })
+}
+
+// refsIn returns the logical ids the Refs and GetAtts in n name.
+func refsIn(n lint.Node) map[string]bool {
+	ids := map[string]bool{}
+	var walk func(n lint.Node, depth int)
+	walk = func(n lint.Node, depth int) {
+		if id := n.RefTarget(); id != "" {
+			ids[id] = true
+			return
+		}
+		if depth == maxRefDepth {
+			return
+		}
+		for _, c := range append(n.Items(), n.Entries()...) {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return ids
+}
+
+// maxRefDepth bounds how deep refsIn looks: a launch template is named a few levels down
+// (LaunchTemplate.LaunchTemplateId, MixedInstancesPolicy...LaunchTemplateSpecification).
+const maxRefDepth = 8
 
 // singleValued reports whether a list item stands for exactly one value (a subnet id, a
 // reference, a selected element), not for a list (`!Split`, `!GetAZs`, `!If`).
