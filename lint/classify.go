@@ -306,6 +306,10 @@ func validate(o *Object) []Problem {
 			want(n, n.IsList(), "a list")
 		}
 		for _, ng := range o.NodeGroups() {
+			if !ng.Exists() { // an empty item: eksctl refuses the config ("nodeGroups[1] is not set")
+				ps = append(ps, typeProblem(o, ng.Node, "a mapping (a node group)"))
+				continue
+			}
 			want(ng.Node, ng.IsMap(), "a mapping (a node group)")
 		}
 	}

@@ -88,6 +88,20 @@ func TestNoContainers(t *testing.T) {
 	}
 }
 
+// TestEmptyNodeGroup: an empty item of an eksctl node group list is an input error at its line,
+// as eksctl refuses the config, not a node group named "" for the rules to judge.
+func TestEmptyNodeGroup(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{"cluster.yaml": "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n" +
+		"metadata: {name: c, region: us-west-2}\nnodeGroups:\n  - name: a\n    disablePodIMDS: true\n  -\n"}, everyObject)
+	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Error || res.Problems[0].Pos.Line != 7 ||
+		!strings.Contains(res.Problems[0].Message, "nodeGroups[1] must be a mapping (a node group), not null") {
+		t.Fatalf("problems = %v", res.Problems)
+	}
+	if len(res.Findings) != 0 {
+		t.Errorf("findings = %v", res.Findings)
+	}
+}
+
 // TestNoName: a problem about an object without a name names it `Pod (no name)`, not `Pod :`.
 func TestNoName(t *testing.T) {
 	res := linttest.LintFiles(t, map[string]string{"partial.yaml": "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n"}, everyObject)
