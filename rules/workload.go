@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strconv"
@@ -1091,7 +1092,9 @@ const imageNotes = "Image references are read as the container runtime does, wit
 	"(`{IMAGE}`, `<IMAGE>`, `IMAGE_PLACEHOLDER`: braces and angle brackets are not allowed, and repository names " +
 	"are lower case) is a stand-in for an image someone or something fills in: it has no tag or digest to judge, " +
 	"so it is not reported (the kubelet refuses to pull it: InvalidImageName). Nor is " + istioAuto + ": Istio's " +
-	"injection webhook sets its image at admission."
+	"injection webhook sets its image at admission. Nor is an image that a Skaffold config of the deployment " +
+	"(`skaffold.yaml`: `build.artifacts`, its profiles' too) builds: Skaffold replaces it with the image it built, " +
+	"tag and digest included, when it deploys the manifests."
 
 // istioAuto names the container injectedByIstio recognises, for the docs.
 const istioAuto = "a container named `istio-proxy` with `image: auto`, as Istio's gateway chart writes it"
@@ -1101,7 +1104,7 @@ var ImageTagMutable = &lint.Rule{
 	Level:     lint.Warning,
 	DefaultOn: true,
 	Title:     "Container image has no tag or uses latest",
-	Inputs:    lint.WorkloadInput,
+	Inputs:    lint.NamespaceInput,
 	Tags:      []lint.Tag{lint.TagSecurity, lint.TagReliability, lint.TagKubernetes},
 	Sources:   []lint.Source{bpgUseImmutableTagsECR, k8sImagesAvoidUsingLatestTag},
 	Rationale: "An image without a tag means `latest`, and `latest` moves: two nodes can run different code for the " +
@@ -1114,26 +1117,24 @@ var ImageTagMutable = &lint.Rule{
 	Equivalents: []string{"kube-linter latest-tag", "kube-score container-image-tag", "Polaris tagNotSpecified", "Checkov CKV_K8S_14", "Trivy KSV-0013"},
 	Notes: imageNotes + " kube-score container-image-tag takes everything after the last `:` as the tag, so it " +
 		"passes `registry:5000/app` (tag \"5000/app\"); kube-linter latest-tag's default patterns treat it as untagged, as here.",
-	Check: func(p *lint.Pass) {
-		for _, c := range p.Object.AllContainers() {
-			image := c.Get("image")
-			ref, ok := parseImage(image.Str())
+	Set: images.Gather(func(items []imageItem, s *lint.SetPass) {
+		for use := range unbuilt(items) {
 			switch {
-			case !ok || ref.digest != "" || injectedByIstio(c):
-			case ref.tag == "":
-				p.Report(image, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", image.Str())
-			case ref.tag == "latest":
-				p.Report(image, "image %q uses the mutable tag latest; pin a version or digest", image.Str())
+			case use.ref.digest != "":
+			case use.ref.tag == "":
+				s.Report(use.at, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", use.image)
+			case use.ref.tag == "latest":
+				s.Report(use.at, "image %q uses the mutable tag latest; pin a version or digest", use.image)
 			}
 		}
-	},
+	}),
 }
 
 var ImageNotDigestPinned = &lint.Rule{
 	ID:      "k8s-image-not-digest-pinned",
 	Level:   lint.Note,
 	Title:   "Container image is not pinned by digest",
-	Inputs:  lint.WorkloadInput,
+	Inputs:  lint.NamespaceInput,
 	Tags:    []lint.Tag{lint.TagSecurity, lint.TagKubernetes},
 	Sources: []lint.Source{bpgSignImagesSBOMsPipelineRuns, eksGuideValidateContainerImageSignaturesDuring, k8sImagesAvoidUsingLatestTag},
 	Rationale: "Tags can be moved to other content by anyone who can push to the repository; a digest names exactly " +
@@ -1148,19 +1149,94 @@ var ImageNotDigestPinned = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_K8S_43", "kube-linter image-not-pinned-by-digest"},
 	Notes:       imageNotes,
-	Check: func(p *lint.Pass) {
-		for _, c := range p.Object.AllContainers() {
-			image := c.Get("image")
-			if ref, ok := parseImage(image.Str()); ok && ref.digest == "" && !injectedByIstio(c) {
-				p.Report(image, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
-					image.Str(), image.Str())
+	Set: images.Gather(func(items []imageItem, s *lint.SetPass) {
+		for use := range unbuilt(items) {
+			if use.ref.digest == "" {
+				s.Report(use.at, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
+					use.image, use.image)
 			}
 		}
-	},
+	}),
 }
 
-// imageRef is what the image rules read of an image reference: its tag and digest, "" when absent.
-type imageRef struct{ tag, digest string }
+// images is the collect step of the image rules: the images of each workload's containers, and
+// the images a Skaffold config of the run builds.
+var images = lint.Collect(collectImages)
+
+// imageItem is what the image rules keep of an object: the images its containers run, or, for a
+// Skaffold config, the names of the images it builds.
+type imageItem struct {
+	uses  []imageUse
+	built []string
+}
+
+// imageUse is a container's image, read (parseImage).
+type imageUse struct {
+	at    lint.Place
+	image string
+	ref   imageRef
+}
+
+func collectImages(p *lint.Pass) (imageItem, bool) {
+	o := p.Object
+	if built := skaffoldArtifacts(o); len(built) > 0 {
+		return imageItem{built: built}, true
+	}
+	var it imageItem
+	for _, c := range o.AllContainers() {
+		image := c.Get("image")
+		if ref, ok := parseImage(image.Str()); ok && !injectedByIstio(c) {
+			it.uses = append(it.uses, imageUse{image.Place(), image.Str(), ref})
+		}
+	}
+	return it, len(it.uses) > 0
+}
+
+// unbuilt yields the images of items that no Skaffold config of the deployment builds: Skaffold
+// replaces an image its config builds (`image: adservice` in microservices-demo's manifests) with
+// the one it built, tag and digest included, when it deploys the manifests.
+func unbuilt(items []imageItem) iter.Seq[imageUse] {
+	built := map[string]bool{}
+	for _, it := range items {
+		for _, name := range it.built {
+			built[name] = true
+		}
+	}
+	return func(yield func(imageUse) bool) {
+		for _, it := range items {
+			for _, use := range it.uses {
+				if !built[use.ref.name] && !yield(use) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// skaffoldArtifacts returns the names of the images a Skaffold config builds (build.artifacts,
+// its profiles' too), as parseImage names them.
+func skaffoldArtifacts(o *lint.Object) []string {
+	if o.Format != lint.Kubernetes || o.Kind() != "Config" || !strings.HasPrefix(o.ID.APIVersion, "skaffold/") {
+		return nil
+	}
+	var names []string
+	builds := []lint.Node{o.Get("build")}
+	for _, profile := range o.Get("profiles").Items() {
+		builds = append(builds, profile.Get("build"))
+	}
+	for _, b := range builds {
+		for _, a := range b.Get("artifacts").Items() {
+			if ref, ok := parseImage(a.Get("image").Str()); ok {
+				names = append(names, ref.name)
+			}
+		}
+	}
+	return names
+}
+
+// imageRef is what the image rules read of an image reference: its repository's full name
+// (docker.io/library/nginx), and its tag and digest, "" when absent.
+type imageRef struct{ name, tag, digest string }
 
 // parseImage reads an image reference as the container runtime does. A placeholder of a templating
 // step inside it is read as literal text ("0" is a valid host, port, path component and tag), so
@@ -1174,6 +1250,7 @@ func parseImage(image string) (ref imageRef, ok bool) {
 	if err != nil {
 		return imageRef{}, false
 	}
+	ref.name = named.Name()
 	if t, isTagged := named.(reference.Tagged); isTagged {
 		ref.tag = t.Tag()
 	}
