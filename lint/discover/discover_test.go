@@ -73,6 +73,9 @@ var repo = map[string]string{
 	".hidden/kustomization.yaml":           "resources:\n- ../plain.yaml\n",
 	".hidden/x.yaml":                       deploy,
 	"remote/kustomization.yaml":            "resources:\n- github.com/org/repo//base?ref=v1\n",
+	// A Flux Kustomization object in a file named as kustomize's: a manifest, in no overlay.
+	"flux/kustomization.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec: {path: ./apps}\n",
+	"flux/source.yaml":        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: repo}\n",
 }
 
 // TestDiscoverOverlays checks the include graph: overlays are inputs; bases, components,
@@ -86,6 +89,8 @@ func TestDiscoverOverlays(t *testing.T) {
 		"Kustomize overlay overlays/dev",
 		"Kustomize overlay overlays/prod",
 		"Kustomize overlay remote",
+		"file flux/kustomization.yaml",
+		"file flux/source.yaml",
 		"file plain.yaml",
 	}
 	if !slices.Equal(got, want) || len(problems) > 0 {
@@ -115,6 +120,8 @@ func TestDiscoverFiles(t *testing.T) {
 		{[]string{"overlays/prod/unused-patch.yaml"}, []string{"file overlays/prod/unused-patch.yaml"}},
 		{[]string{"plain.yaml"}, []string{"file plain.yaml"}},
 		{[]string{".hidden/x.yaml"}, []string{"file .hidden/x.yaml"}},
+		{[]string{"flux"}, []string{"file flux/kustomization.yaml", "file flux/source.yaml"}},
+		{[]string{"flux/source.yaml"}, []string{"file flux/source.yaml"}},
 	} {
 		got, problems := discoverFrom(t, root, c.paths...)
 		if !slices.Equal(got, c.want) || len(problems) > 0 {

@@ -17,6 +17,10 @@ import (
 type kustomizationInfo struct {
 	component bool     // kind: Component: built only as part of an overlay
 	includes  []string // absolute paths of the local files and folders it names
+	// foreign is set for a file named as a kustomization whose apiVersion is another API's: Flux's
+	// Kustomization objects (kustomize.toolkit.fluxcd.io) are kept so named. Kustomize refuses
+	// it; it is a manifest, and its folder no overlay.
+	foreign bool
 }
 
 // maxKustomizationFile bounds a kustomization read to learn what it includes: a real one is a
@@ -50,8 +54,11 @@ func readKustomization(root *fsroot.Root, dir string) kustomizationInfo {
 		return info
 	}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value == "kind" && doc.Content[i+1].Value == "Component" {
+		switch key, val := doc.Content[i].Value, doc.Content[i+1]; {
+		case key == "kind" && val.Value == "Component":
 			info.component = true
+		case key == "apiVersion" && val.Kind == yaml.ScalarNode && val.Value != "" && !strings.HasPrefix(val.Value, kustomizeGroup+"/"):
+			return kustomizationInfo{foreign: true}
 		}
 	}
 	for _, r := range kustomize.Refs(doc) {
@@ -66,6 +73,9 @@ func readKustomization(root *fsroot.Root, dir string) kustomizationInfo {
 	}
 	return info
 }
+
+// kustomizeGroup is the API group of kustomization files; kustomize refuses any other apiVersion.
+const kustomizeGroup = "kustomize.config.k8s.io"
 
 // add records what the kustomization in dir includes.
 func (r *repo) add(dir string, info kustomizationInfo) {

@@ -207,13 +207,20 @@ func (w *walk) kustomization(dir, path string, e fs.DirEntry, st ignoreStack) {
 		}
 		return
 	}
-	r.kustDirs[dir] = true
 	if _, ok := r.kusts[dir]; !ok {
 		if !w.read() {
+			r.kustDirs[dir] = true
 			return
 		}
 		r.add(dir, readKustomization(r.root, dir))
 	}
+	if r.kusts[dir].foreign {
+		if w.lint {
+			w.manifest(path, e, st)
+		}
+		return
+	}
+	r.kustDirs[dir] = true
 	if w.lint {
 		w.d.todo = append(w.d.todo, candidate{kind: load.Overlay, abs: dir, at: path, repo: r, folder: w.folder})
 	}
@@ -356,7 +363,7 @@ func (r *repo) isOverlayDir(dir string) bool {
 	}
 	is, ok := r.overlays[dir]
 	if !ok {
-		is = kustomize.FileIn(r.root, dir) != ""
+		is = kustomize.FileIn(r.root, dir) != "" && !r.info(dir).foreign
 		r.overlays[dir] = is
 	}
 	return is
