@@ -786,6 +786,32 @@ func TestFindingsInHelpers(t *testing.T) {
 	}
 }
 
+// TestFindingsInHelpersOfAPlainRender: when a rendering must be taken from a plain render (here an
+// include of a whole template whose value is missing, as the checksum idiom does), the lines both
+// renders agree on keep their helpers and the includes that wrote them (harbor's chart crashed the
+// rules asking for them).
+func TestFindingsInHelpersOfAPlainRender(t *testing.T) {
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":              chartYAML,
+		"templates/_pod.tpl":      "{{- define \"demo.pod\" -}}\ncontainers:\n  - name: app\n    image: nginx:latest\n{{- end }}\n",
+		"templates/web.yaml":      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      {{- include \"demo.pod\" . | nindent 6 }}\n",
+		"templates/checksum.yaml": "# {{ include (print $.Template.BasePath \"/cm.yaml\") . | sha256sum }}\n",
+		"templates/cm.yaml":       "x: \"{{ .Values.nope }}\"\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Pos.String() != "templates/_pod.tpl:4:5" || len(res.Findings[0].Related) != 2 {
+		t.Errorf("findings = %v", res.Findings)
+	}
+}
+
 // lintChart lints the chart at dir with every rule and lists its findings as "rule file:line:col",
 // each followed by " | file:line:col message" per related location.
 func lintChart(t *testing.T, dir string) []string {

@@ -442,12 +442,14 @@ func keepSameLines(marked stripped, plain string) stripped {
 	}
 	if marked.helpers != nil {
 		out.helpers = make([]lineOrigin, len(out.lines))
+		out.instance = make([]int32, len(out.lines))
+		out.parent, out.includedAt = marked.parent, marked.includedAt
 	}
 	for i, line := range strings.Split(plain, "\n") {
 		if markedLines[i] == line {
 			out.lines[i] = marked.lines[i]
 			if marked.helpers != nil {
-				out.helpers[i] = marked.helpers[i]
+				out.helpers[i], out.instance[i] = marked.helpers[i], marked.instance[i]
 			}
 		}
 	}
