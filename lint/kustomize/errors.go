@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -31,6 +32,9 @@ func (b *build) buildFailure(err error) lint.Problem {
 			f.child = m[1]
 		}
 	}
+	if p, ok := wrongType(k, f.cause); ok {
+		return p
+	}
 	pos, ok := b.entryPos(k, f)
 	if !ok {
 		pos, ok = b.patchPos(k, f.cause)
@@ -40,6 +44,83 @@ func (b *build) buildFailure(err error) lint.Problem {
 	}
 	cause := sourceTag.ReplaceAllString(b.displayPaths(f.cause), "")
 	return lint.Problem{Pos: pos, Level: lint.Error, Message: "kustomize build failed: " + cause}
+}
+
+// unmarshalField is kustomize's error for a field of a kustomization written as the wrong kind of
+// value, in the words of Go's JSON decoder.
+var unmarshalField = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go struct field Kustomization\.([\w.]+) of type ([\w.\[\]*]+)`)
+
+// wrongType places kustomize's error for a field of kustomization k written as the wrong kind of
+// value at the value (the first item of that kind, in a list), and says what kustomize expects in
+// YAML's words rather than Go's.
+func wrongType(k *kustFile, cause string) (lint.Problem, bool) {
+	m := unmarshalField.FindStringSubmatch(cause)
+	if m == nil {
+		return lint.Problem{}, false
+	}
+	got, field, want := m[1], m[2], m[3]
+	key, val := (*yaml.Node)(nil), k.root
+	for _, name := range strings.Split(field, ".") {
+		if key, val = mapEntry(val, name); val == nil {
+			return lint.Problem{}, false
+		}
+	}
+	pos, what := at(k.text, key, val), field
+	if val.Kind == yaml.SequenceNode && !strings.HasPrefix(want, "[]") {
+		for _, it := range val.Content {
+			if jsonKind(it) == got {
+				pos, what = at(k.text, nil, it), "an entry of "+field
+				break
+			}
+		}
+	}
+	msg := fmt.Sprintf("invalid kustomization: %s is %s where kustomize expects %s", what, article(got), yamlKind(want))
+	if field == "patches" && got == "string" {
+		msg += "; write `- path: patch.yaml` (a list of file names is the old form, patchesStrategicMerge)"
+	}
+	return lint.Problem{Pos: pos, Level: lint.Error, Message: msg}, true
+}
+
+// jsonKind names the kind of value n is as Go's JSON decoder does.
+func jsonKind(n *yaml.Node) string {
+	switch n = deref(n); n.Kind {
+	case yaml.MappingNode:
+		return "object"
+	case yaml.SequenceNode:
+		return "array"
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return "number"
+	case "!!bool":
+		return "bool"
+	}
+	return "string"
+}
+
+func article(jsonKind string) string {
+	switch jsonKind {
+	case "object":
+		return "a mapping"
+	case "array":
+		return "a list"
+	}
+	return "a " + jsonKind
+}
+
+// yamlKind says what a Go type of kustomize's is in YAML: a list, a mapping, a string.
+func yamlKind(goType string) string {
+	switch t := strings.TrimPrefix(goType, "*"); {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map[") || strings.Contains(t, "."):
+		return "a mapping"
+	case t == "string":
+		return "a string"
+	case t == "bool":
+		return "true or false"
+	}
+	return "a number"
 }
 
 // failure is what a kustomize error says once unwrapped.

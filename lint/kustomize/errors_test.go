@@ -37,8 +37,15 @@ func TestBuildFailures(t *testing.T) {
 		// An object without a kind: kustomize prints it.
 		"no-kind/kustomization.yaml": "resources:\n- object.yaml\n",
 		"no-kind/object.yaml":        "metadata:\n  name: x\n",
+		// Fields written as the wrong kind of value: patches as file names (kustomize v2's form),
+		// resources as one string.
+		"old-patches/kustomization.yaml":  "resources:\n- ../base\npatches:\n- patch.yaml\n",
+		"old-patches/patch.yaml":          deployment,
+		"one-resource/kustomization.yaml": "resources: ../base\n",
 	})
-	res := lintAt(t, root, "cycle", "parent/child", "on-broken", "json", "twice", "not-component", "no-kind", "smp")
+	res := lintAt(t, root, "cycle", "parent/child", "on-broken", "json", "twice", "not-component", "no-kind", "smp", "old-patches", "one-resource")
+	problemAt(t, res.Problems, "old-patches/kustomization.yaml:4:3", "invalid kustomization: an entry of patches is a string where kustomize expects a mapping; write `- path: patch.yaml`")
+	problemAt(t, res.Problems, "one-resource/kustomization.yaml:1:1", "invalid kustomization: resources is a string where kustomize expects a list")
 	problemAt(t, res.Problems, "comp-b/kustomization.yaml:4:3", `components entry "../comp-a" closes a cycle (comp-a → comp-b → comp-a)`)
 	problemAt(t, res.Problems, "parent/child/kustomization.yaml:2:3", `resources entry ".." closes a cycle (parent/child → parent)`)
 	problemAt(t, res.Problems, "broken-base/kustomization.yaml:4:3", `kustomize build failed: no resource matches strategic merge patch "Deployment.v1.apps/nope.[noNs]"`)
