@@ -416,7 +416,9 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"(Helm release, Kustomize namespace), where kube-linter and kube-score compare metadata.namespace as written. " +
 		"Services alike but for the value of one label that no pod template carries, while the rest of their selector " +
 		"selects pods, are one per role of an application that labels its own pods (Vault's `vault-active`, " +
-		"Patroni's `spilo-role`) and are not reported; a lone Service selecting such a label is. Nor is a Service " +
+		"Patroni's `spilo-role`) and are not reported, nor is one whose selector adds such a label with a value naming " +
+		"a role (`\"true\"`, `leader`, `primary`, `active`...) to another Service's (Bitnami's Vault: vault-server and " +
+		"vault-server-active, no standby); a lone Service selecting such a label is. Nor is a Service " +
 		"whose selector is one label of a vendor's domain that no pod template of its namespace carries, with the " +
 		"Service's own name as value: an operator labels the pods it picks for that Service at run time (Longhorn's " +
 		"`longhorn.io/admission-webhook: longhorn-admission-webhook`). Nor is a Service whose selector names pods and adds " +
@@ -495,7 +497,7 @@ func namesCustomResource(selector lint.Labels, namespace string, customResources
 }
 
 // labelledAtRuntime reports whether svc is one of a set of Services of its namespace whose
-// selectors differ only in the value of one key that the pod templates do not carry, while the
+// selectors differ only by one key that the pod templates do not carry (roleKey), while the
 // rest of the selector selects pods: the application labels its own pods by role, and each Service
 // reaches one role (Vault's vault-active "true" and "false", Patroni's spilo-role master and
 // replica). A lone Service selecting a label no template has is still reported: it may be a typo.
@@ -504,7 +506,7 @@ func labelledAtRuntime(svc *selectingService, services []*selectingService, pods
 		if other == svc || other.namespace != svc.namespace {
 			continue
 		}
-		key, ok := onlyValueDiffers(svc.selector, other.selector)
+		key, ok := roleKey(svc.selector, other.selector)
 		if !ok || controllerLabelKeys[key] {
 			continue // a controller's label says which pod, and selectsPods knows its values
 		}
@@ -601,26 +603,32 @@ func selectsLeader(svc *selectingService, pods *lint.LabelIndex[*podTemplateItem
 	return leader != "" && selectsWithout(svc, leader, pods)
 }
 
-// onlyValueDiffers returns the one key whose value differs between a and b, when they have the
-// same keys and differ in exactly one value.
-func onlyValueDiffers(a, b lint.Labels) (string, bool) {
-	if a.Len() != b.Len() {
+// roleKey returns the key by which selector a differs from b, when that is all they differ by:
+// the value of one key both have (Vault's vault-active "true" and "false"), or one key a adds to
+// b with a value that names a role (Vault's active Service, `vault-active: "true"`, beside the
+// Service of all its servers). A key added with another value (`component: ui`) is more likely
+// a label the pod templates lack by mistake.
+func roleKey(a, b lint.Labels) (string, bool) {
+	if a.Len() != b.Len() && a.Len() != b.Len()+1 {
 		return "", false
 	}
 	differs := ""
 	for k, v := range a.All() {
 		w, ok := b.Get(k)
 		switch {
-		case !ok:
+		case w == v && ok:
+		case differs != "" || !ok && (a.Len() == b.Len() || !roleValues[strings.ToLower(v)]):
 			return "", false
-		case w != v && differs != "":
-			return "", false
-		case w != v:
+		default:
 			differs = k
 		}
 	}
 	return differs, differs != ""
 }
+
+// roleValues are the values of the labels applications put on the pod that holds a role.
+var roleValues = map[string]bool{"true": true, "false": true, "active": true, "standby": true, "leader": true,
+	"follower": true, "master": true, "primary": true, "replica": true, "secondary": true}
 
 // blamedEntry is where a finding about a Service that selects no pods lands: the one selector entry
 // that no pod of its namespace carries, which is the line a person changed (the patch's line when
