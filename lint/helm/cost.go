@@ -385,35 +385,63 @@ func regexItemsCost(_ *guard, args []reflect.Value) (int64, error) {
 }
 
 func untilCost(_ *guard, args []reflect.Value) (int64, error) {
-	return items(0, args[0].Int())
+	if n := args[0].Int(); n < 0 {
+		return stepItems(0, n, -1)
+	}
+	return stepItems(0, args[0].Int(), 1)
 }
 
 func untilStepCost(_ *guard, args []reflect.Value) (int64, error) {
-	start, stop, step := args[0].Int(), args[1].Int(), args[2].Int()
-	if step == 0 {
-		return 1, nil
-	}
-	return items(start/step, stop/step)
+	return stepItems(args[0].Int(), args[1].Int(), args[2].Int())
 }
 
-// seqCost is seq's: `seq stop`, `seq start stop` or `seq start step stop`, in text.
+// seqCost is seq's: `seq stop`, `seq start stop` or `seq start step stop`, in text. It reads its
+// arguments as sprig does, which lists untilStep(start, stop+increment, step), the sum wrapping
+// as sprig's does.
 func seqCost(_ *guard, args []reflect.Value) (int64, error) {
-	var start, step, stop int64 = 1, 1, 0
+	var start, stop int64
+	step, increment := int64(1), int64(1)
 	switch len(args) {
-	case 0:
-		return 1, nil
 	case 1:
-		stop = args[0].Int()
+		start, stop = 1, args[0].Int()
+		if stop < start {
+			step, increment = -1, -1
+		}
 	case 2:
 		start, stop = args[0].Int(), args[1].Int()
-	default:
+		if stop < start {
+			step, increment = -1, -1
+		}
+	case 3:
 		start, step, stop = args[0].Int(), args[1].Int(), args[2].Int()
-	}
-	if step == 0 {
+		if stop < start {
+			increment = -1
+		}
+	default:
 		return 1, nil
 	}
-	n, err := items(start/step, stop/step)
+	n, err := stepItems(start, stop+increment, step)
 	return product(n, 2), err
+}
+
+// stepItems is what sprig's untilStep(start, stop, step) costs: its loop (`for i := start; i <
+// stop; i += step`, or > going down) lists the numbers on the way, and never ends when its
+// counter would pass the largest or smallest int64 and wrap: that is refused, as is a list of
+// more than maxItems.
+func stepItems(start, stop, step int64) (int64, error) {
+	switch {
+	case step > 0 && start < stop:
+		if stop > math.MaxInt64-step {
+			return 0, fmt.Errorf("%w: untilStep or seq counting up to %d by %d would overflow and never end", errLimit, stop, step)
+		}
+	case step < 0 && start > stop:
+		if stop < math.MinInt64-step {
+			return 0, fmt.Errorf("%w: untilStep or seq counting down to %d by %d would overflow and never end", errLimit, stop, step)
+		}
+	default:
+		return 1, nil // an empty list
+	}
+	return items(start/step, stop/step)
 }
 
 // items refuses a list of more than maxItems numbers from start to stop, in either direction;
