@@ -292,3 +292,65 @@ func (b *build) checkFieldPaths(doc *yaml.Node, specs bool, place func(key, val 
 	}
 	walk(doc, specs)
 }
+
+// maxCRDVisits bounds the properties kustomize visits reading a crds file: it follows each
+// property's $ref into the definition named, once for every path that leads there and with no
+// check for cycles, so a definition that refers to itself recurses until the stack runs out (a
+// fatal error, which no recover catches) and twenty-four definitions that each refer twice to the
+// next make 2^24 visits.
+const maxCRDVisits = 100_000
+
+// checkCRDRefs refuses a crds file (OpenAPI definitions by name, as kustomize reads them) whose
+// $refs form a cycle, or that would take more than maxCRDVisits visits, at its entry.
+func (b *build) checkCRDRefs(docs []*yaml.Node, entry lint.Pos, name string) {
+	defs := map[string]*yaml.Node{}
+	for _, d := range docs {
+		if d.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(d.Content); i += 2 {
+			defs[d.Content[i].Value] = d.Content[i+1]
+		}
+	}
+	visits := map[string]float64{} // by definition: the visits a walk from it makes
+	var chain []string             // the definitions being walked
+	var cycle []string
+	var walk func(def string) float64
+	walk = func(def string) float64 {
+		if n, done := visits[def]; done || cycle != nil {
+			return n
+		}
+		if i := slices.Index(chain, def); i >= 0 {
+			cycle = append(slices.Clone(chain[i:]), def)
+			return 0
+		}
+		chain = append(chain, def)
+		defer func() { chain = chain[:len(chain)-1] }()
+		n := 0.0
+		props := mapGet(mapGet(defs[def], "Schema"), "properties")
+		for i := 0; props != nil && props.Kind == yaml.MappingNode && i+1 < len(props.Content); i += 2 {
+			n = add(n, 1)
+			if ref := mapGet(deref(props.Content[i+1]), "$ref"); ref != nil && ref.Kind == yaml.ScalarNode && defs[ref.Value] != nil {
+				n = add(n, walk(ref.Value))
+			}
+		}
+		visits[def] = n
+		return n
+	}
+	total := 0.0
+	for def, d := range defs {
+		props := mapGet(mapGet(d, "Schema"), "properties")
+		if mapGet(props, "kind") == nil || mapGet(props, "apiVersion") == nil || mapGet(props, "metadata") == nil {
+			continue // kustomize walks from the definitions of Kubernetes types only
+		}
+		if total = add(total, walk(def)); cycle != nil {
+			b.problem(entry, "crds entry %q: its definitions refer to each other in a cycle (%s), which kustomize follows until it runs out of stack: %s",
+				name, strings.Join(cycle, " → "), notBuilt)
+			return
+		}
+	}
+	if total > maxCRDVisits {
+		b.problem(entry, "crds entry %q: its definitions' $refs make kustomize visit %.0f properties, more than the %d ekslint allows: %s",
+			name, total, maxCRDVisits, notBuilt)
+	}
+}

@@ -58,9 +58,25 @@ func TestLimits(t *testing.T) {
 	files[fmt.Sprintf("lattice/l%d/a/kustomization.yaml", levels-1)] = "namePrefix: a-\nresources:\n- ../../bottom\n"
 	files[fmt.Sprintf("lattice/l%d/b/kustomization.yaml", levels-1)] = "namePrefix: b-\nresources:\n- ../../bottom\n"
 	files["lattice/top/kustomization.yaml"] = "resources:\n- ../l0/a\n- ../l0/b\n"
+	// crds files whose definitions refer to themselves, or each twice to the next (2^24 visits).
+	k8sType := `"kind": {}, "apiVersion": {}, "metadata": {}`
+	files["crd-cycle/kustomization.yaml"] = "resources:\n- objects.yaml\ncrds:\n- crd.json\n"
+	files["crd-cycle/objects.yaml"] = objects
+	files["crd-cycle/crd.json"] = `{"A": {"Schema": {"properties": {` + k8sType + `, "x": {"$ref": "A"}}}}}`
+	var dag strings.Builder
+	dag.WriteString(`{"T0": {"Schema": {"properties": {` + k8sType + `, "a": {"$ref": "T1"}, "b": {"$ref": "T1"}}}}`)
+	for i := 1; i < 24; i++ {
+		fmt.Fprintf(&dag, `, "T%d": {"Schema": {"properties": {"a": {"$ref": "T%d"}, "b": {"$ref": "T%d"}}}}`, i, i+1, i+1)
+	}
+	dag.WriteString("}")
+	files["crd-paths/kustomization.yaml"] = "resources:\n- objects.yaml\ncrds:\n- crd.json\n"
+	files["crd-paths/objects.yaml"] = objects
+	files["crd-paths/crd.json"] = dag.String()
 	root := t.TempDir()
 	writeFiles(t, root, files)
-	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated")
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths")
+	problemAt(t, res.Problems, "crd-cycle/kustomization.yaml:4:3", `crds entry "crd.json": its definitions refer to each other in a cycle (A → A)`, refused)
+	problemAt(t, res.Problems, "crd-paths/kustomization.yaml:4:3", `crds entry "crd.json": its definitions' $refs make kustomize visit`, "more than the 100000 ekslint allows", refused)
 	problemAt(t, res.Problems, "fieldpath/kustomization.yaml:12:7", "a fieldPaths entry has 100002 segments, more than the 100 ekslint allows", refused)
 	problemAt(t, res.Problems, "fieldspec/labels.yaml:2:3", "a field spec's path has 202 segments, more than the 100 ekslint allows", refused)
 	problemAt(t, res.Problems, "objects/kustomization.yaml:1:1", "kustomize would compare this overlay's objects 4004001 times", "more than the 4000000 ekslint allows", refused)

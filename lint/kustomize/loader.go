@@ -367,6 +367,9 @@ func (b *build) checkRef(k *kustFile, r Ref, owner string) {
 		}
 	case RefYAML:
 		docs, ok := b.yamlDocs(abs)
+		if ok && r.Field == "crds" {
+			b.checkCRDRefs(docs, at, r.Value)
+		}
 		if configurations := r.Field == "configurations"; ok && (configurations || strings.HasPrefix(r.Field, "replacements")) {
 			for _, d := range docs {
 				b.checkFieldPaths(d, configurations, b.placer(abs))
