@@ -455,6 +455,19 @@ func TestInputProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {{ .Values.a | quote }}\n"
+	// Three levels of subcharts, each aliasing the next 11 times: 1,464 charts once Helm copies them.
+	aliased := map[string]string{"templates/cm.yaml": cm}
+	for level, dir := range []string{"", "charts/l1/", "charts/l1/charts/l2/", "charts/l1/charts/l2/charts/l3/"} {
+		chartFile := fmt.Sprintf("apiVersion: v2\nname: l%d\nversion: 0.1.0\n", level)
+		if level < 3 {
+			chartFile += "dependencies:\n"
+			for i := range 11 {
+				chartFile += fmt.Sprintf("- name: l%d\n  version: 0.1.0\n  alias: a%d\n", level+1, i)
+			}
+		}
+		aliased[dir+"Chart.yaml"] = chartFile
+		aliased[dir+"values.yaml"] = "a: 1\n"
+	}
 	for _, c := range []struct {
 		name  string
 		files map[string]string
@@ -463,6 +476,8 @@ func TestInputProblems(t *testing.T) {
 		at    string
 		want  string
 	}{
+		{"aliases copying subcharts past the limit",
+			aliased, helm.Options{}, lint.Error, "Chart.yaml:4:1", `^the chart's dependencies, each alias a copy of its subchart, make 1464 charts`},
 		{"kubeVersion not met",
 			map[string]string{"Chart.yaml": chartYAML + "kubeVersion: \"<1.30.0-0\"\n", "templates/cm.yaml": cm},
 			helm.Options{}, lint.Error, "Chart.yaml:4:1", `requires kubeVersion <1.30.0-0, which Kubernetes 1.36 does not meet`},
