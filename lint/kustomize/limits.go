@@ -65,8 +65,20 @@ func (b *build) checkLimits() {
 	var mostPatchesN, mostAppliedN float64
 	var lastCopy, biggestGenerator lint.Pos
 	var biggestGenerated float64
+	var renamed, mostRenamedN float64 // the bytes namePrefix and nameSuffix add to names, summed
+	var mostRenamed lint.Pos
 	for _, dir := range order {
 		k := b.kusts[dir]
+		if affix := float64(len(k.namePrefix.str())+len(k.nameSuffix.str())) * held[dir] * times[dir]; affix > 0 {
+			renamed = add(renamed, affix)
+			if affix > mostRenamedN {
+				longer := k.namePrefix
+				if len(k.nameSuffix.str()) > len(k.namePrefix.str()) {
+					longer = k.nameSuffix
+				}
+				mostRenamedN, mostRenamed = affix, at(k.text, longer.key, longer.val)
+			}
+		}
 		n, applied := times[dir]*float64(len(k.patches)), 0.0
 		for _, p := range k.patches {
 			applied += b.applications(k, p, kinds)
@@ -105,6 +117,10 @@ func (b *build) checkLimits() {
 	case copies > 0 && float64(max(b.footprint(), minCopied))*math.Pow(2, copies) > float64(b.cache.lim.MaxFileSize)*copyGrowth:
 		b.problem(lastCopy, "this overlay's JSON patches copy %.0f times, and each copy may double the object it copies in: "+
 			"more than %d times --max-file-size could be made; %s", copies, copyGrowth, notBuilt)
+	case renamed > float64(b.cache.lim.MaxFileSize):
+		b.problem(mostRenamed, "this overlay's namePrefix and nameSuffix would add %s to the names of the objects they rename "+
+			"(each object's name, and the references to it, hold a copy), more than --max-file-size, %s: %s",
+			fsroot.FormatSize(int64(renamed)), fsroot.FormatSize(b.cache.lim.MaxFileSize), notBuilt)
 	case generated > float64(b.cache.lim.MaxFileSize):
 		b.problem(biggestGenerator, "this overlay's generators would read %s into ConfigMaps and Secrets (a file once for every time it is listed), "+
 			"more than --max-file-size, %s, and far more than the API server stores in one object: %s",

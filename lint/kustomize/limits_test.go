@@ -41,6 +41,8 @@ func TestLimits(t *testing.T) {
 		"copies/double.json":                "[{\"op\": \"add\", \"path\": \"/data\", \"value\": {\"a\": \"x\"}}" + strings.Repeat(",\n{\"op\": \"copy\", \"from\": \"/data\", \"path\": \"/data/a\"}", 45) + "]\n",
 		"generated/kustomization.yaml":      "configMapGenerator:\n- name: c\n  files:\n" + strings.Repeat("  - big.txt\n", 100),
 		"generated/big.txt":                 strings.Repeat("x", 1<<20),
+		"renamed/kustomization.yaml":        "resources:\n- deployments.yaml\nnamePrefix: " + strings.Repeat("a", 70_000) + "-\n",
+		"renamed/deployments.yaml":          deployments.String(),
 		"lattice/bottom/kustomization.yaml": "resources:\n- objects.yaml\n",
 		"lattice/bottom/objects.yaml":       objects,
 	}
@@ -74,7 +76,8 @@ func TestLimits(t *testing.T) {
 	files["crd-paths/crd.json"] = dag.String()
 	root := t.TempDir()
 	writeFiles(t, root, files)
-	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths")
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed")
+	problemAt(t, res.Problems, "renamed/kustomization.yaml:3:1", "this overlay's namePrefix and nameSuffix would add 66.8 MiB to the names", refused)
 	problemAt(t, res.Problems, "crd-cycle/kustomization.yaml:4:3", `crds entry "crd.json": its definitions refer to each other in a cycle (A → A)`, refused)
 	problemAt(t, res.Problems, "crd-paths/kustomization.yaml:4:3", `crds entry "crd.json": its definitions' $refs make kustomize visit`, "more than the 100000 ekslint allows", refused)
 	problemAt(t, res.Problems, "fieldpath/kustomization.yaml:12:7", "a fieldPaths entry has 100002 segments, more than the 100 ekslint allows", refused)
