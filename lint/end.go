@@ -23,14 +23,14 @@ func endOf(v *yaml.Node, t *Text) (line, col int) {
 		return estimatedEnd(v)
 	}
 	end := textEnd(v, t)
-	return end.line, utf8.RuneCount(t.Line(end.line)[:end.off]) + 1
+	return end.line, t.Column(end.line, end.off)
 }
 
 // A textPos is a place in a text: a line and a byte offset in it.
 type textPos struct{ line, off int }
 
 // at is the place of line and column col (from 1, in characters).
-func at(t *Text, line, col int) textPos { return textPos{line, ByteOffset(t.Line(line), col)} }
+func at(t *Text, line, col int) textPos { return textPos{line, t.ByteOffset(line, col)} }
 
 func textEnd(v *yaml.Node, t *Text) textPos {
 	switch v.Kind {
@@ -152,7 +152,7 @@ func estimatedEnd(v *yaml.Node) (int, int) {
 // and column col: YAML places the node at its first property.
 func skipProperties(t *Text, line, col int) textPos {
 	b := t.Line(line)
-	off := ByteOffset(b, col)
+	off := t.ByteOffset(line, col)
 	for off < len(b) && (b[off] == '&' || b[off] == '!') {
 		for off < len(b) && b[off] != ' ' && b[off] != '\t' {
 			off++

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -314,5 +315,24 @@ func TestBoolYAML11(t *testing.T) {
 		if v, ok := o.Get(key).Bool(); v != want[0] || ok != want[1] {
 			t.Errorf("%s: Bool() = %v, %v; want %v, %v", key, v, ok, want[0], want[1])
 		}
+	}
+}
+
+// TestLongLineColumns: columns on a long line, counted from the marks made once for it, are the
+// characters before the offset, as on a short line; offsets of columns are their inverse.
+func TestLongLineColumns(t *testing.T) {
+	line := strings.Repeat("aé漢 ", 3000)
+	text := NewText("x", []byte("short\n"+line+"\n"))
+	for _, off := range []int{0, 1, 3, 1030, 4095, len(line) / 2, len(line) - 1, len(line)} { // each at a character
+		col := text.Column(2, off)
+		if want := utf8.RuneCountInString(line[:off]) + 1; col != want {
+			t.Errorf("Column(2, %d) = %d, want %d", off, col, want)
+		}
+		if back := text.ByteOffset(2, col); back != off {
+			t.Errorf("ByteOffset(2, %d) = %d, want %d", col, back, off)
+		}
+	}
+	if w, want := text.LineWidth(2), utf8.RuneCountInString(line); w != want {
+		t.Errorf("LineWidth = %d, want %d", w, want)
 	}
 }

@@ -3,7 +3,6 @@ package lint
 import (
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -426,12 +425,12 @@ func FieldRange(t *Text, key, val *yaml.Node) Pos {
 // empty line, the only place there is, the range is empty (a SARIF insertion point).
 func fitRange(r Pos, t *Text) Pos {
 	if t != nil && r.Line >= 1 && r.Line <= t.Lines() {
-		n := utf8.RuneCount(t.Line(r.Line)) // the line's characters: columns 1 to n+1
+		n := t.LineWidth(r.Line) // the line's characters: columns 1 to n+1
 		r.Column = min(r.Column, n+1)
 		if r.EndLine > t.Lines() {
-			r.EndLine, r.EndColumn = t.Lines(), utf8.RuneCount(t.Line(t.Lines()))+1
+			r.EndLine, r.EndColumn = t.Lines(), t.LineWidth(t.Lines())+1
 		} else if r.EndLine >= 1 {
-			r.EndColumn = min(r.EndColumn, utf8.RuneCount(t.Line(r.EndLine))+1)
+			r.EndColumn = min(r.EndColumn, t.LineWidth(r.EndLine)+1)
 		}
 		empty := r.EndLine < r.Line || r.EndLine == r.Line && r.EndColumn <= r.Column
 		switch {

@@ -111,8 +111,12 @@ func firstLine(s string) string {
 //	19 |       - name: web
 //	   |         ^~~~
 func writeSource(w io.Writer, srcs *engine.Sources, p lint.Pos, paint func(code, s string) string) {
-	line := srcs.Line(p.File, p.Line)
-	if line == nil || p.Column == 0 || !utf8.Valid(line) {
+	t := srcs.Get(p.File)
+	if t == nil || p.Column == 0 {
+		return
+	}
+	line, p := sourceWindow(t, p)
+	if line == nil || !utf8.Valid(line) {
 		return
 	}
 	runes := []rune(string(line))
@@ -127,6 +131,40 @@ func writeSource(w io.Writer, srcs *engine.Sources, p lint.Pos, paint func(code,
 	marker := "^" + strings.Repeat("~", max(0, to-from-1))
 	fmt.Fprintf(w, "%s %s %s\n", paint(ansiGray, num), paint(ansiGray, "|"), printable(text))
 	fmt.Fprintf(w, "%s %s %s%s\n", strings.Repeat(" ", len(num)), paint(ansiGray, "|"), strings.Repeat(" ", from), paint(ansiGray, marker))
+}
+
+// A line of minified JSON may be megabytes long and hold thousands of findings: shown whole under
+// each, it made gigabytes of output. A line longer than maxSourceBytes shows maxSourceWidth
+// characters from sourceContext before the position, with "…" where it is cut.
+const (
+	maxSourceBytes = 640
+	maxSourceWidth = 160
+	sourceContext  = 40
+)
+
+// sourceWindow returns the part of p's line the source shows, and p with its columns in that part.
+func sourceWindow(t *lint.Text, p lint.Pos) ([]byte, lint.Pos) {
+	line := t.Line(p.Line)
+	if len(line) <= maxSourceBytes {
+		return line, p
+	}
+	from := max(1, p.Column-sourceContext)
+	start, end := t.ByteOffset(p.Line, from), t.ByteOffset(p.Line, from+maxSourceWidth)
+	var b []byte
+	shift := from - 1
+	if start > 0 {
+		b = append(b, "…"...)
+		shift--
+	}
+	b = append(b, line[start:end]...)
+	if end < len(line) {
+		b = append(b, "…"...)
+	}
+	p.Column -= shift
+	if p.EndLine == p.Line {
+		p.EndColumn -= shift
+	}
+	return b, p
 }
 
 // underlined is how many runes of rest (the line from the position's column) the caret line

@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/engine"
@@ -43,6 +44,26 @@ func TestSourceExcerpt(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", b.String(), c.want)
 			}
 		})
+	}
+}
+
+// TestSourceExcerptOfALongLine: a line of minified JSON is shown as a window of it around the
+// column, cut with "…", the caret under the field.
+func TestSourceExcerptOfALongLine(t *testing.T) {
+	long := `{"items": [` + strings.Repeat(`{"a": 1}, `, 100) + `{"é": "x", "privileged": true}, ` + strings.Repeat(`{"b": 2}, `, 100) + "]}"
+	column := utf8.RuneCountInString(long[:strings.Index(long, `"privileged"`)]) + 1
+	srcs := &engine.Sources{}
+	srcs.Add(lint.NewText("a.json", []byte(long+"\n")))
+	var b strings.Builder
+	writeSource(&b, srcs, lint.Pos{File: "a.json", Line: 1, Column: column, EndLine: 1, EndColumn: column + 12}, func(_, s string) string { return s })
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "1 | …") || !strings.HasSuffix(lines[0], "…") || utf8.RuneCountInString(lines[0]) > 4+1+maxSourceWidth+1 {
+		t.Fatalf("got\n%s", b.String())
+	}
+	caret := strings.Index(lines[1], "^")
+	shown := []rune(lines[0])
+	if caret < 0 || string(shown[caret:caret+12]) != `"privileged"` || !strings.HasSuffix(lines[1], "^"+strings.Repeat("~", 11)) {
+		t.Errorf("the caret is not under the field:\n%s", b.String())
 	}
 }
 
