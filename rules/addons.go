@@ -160,8 +160,16 @@ func cfnClusterGap(o *lint.Object, name, message string) (addonGap, bool) {
 // no node group, no Auto Scaling group.
 func cfnFargateOnly(c *lint.Object) bool {
 	t := c.Template()
-	return slices.ContainsFunc(t.Resources("AWS::EKS::FargateProfile"), func(fp *lint.Object) bool { return cfnClusterOf(fp) == c }) &&
-		len(t.Resources("AWS::EKS::Nodegroup")) == 0 && len(t.Resources("AWS::AutoScaling::AutoScalingGroup")) == 0
+	if len(t.Resources("AWS::EKS::Nodegroup")) > 0 || len(t.Resources("AWS::AutoScaling::AutoScalingGroup")) > 0 {
+		return false
+	}
+	return lint.TemplateIndex(t, factFargateClusters, func(t *lint.Template) map[*lint.Object]bool {
+		clusters := map[*lint.Object]bool{}
+		for _, fp := range t.Resources("AWS::EKS::FargateProfile") {
+			clusters[cfnClusterOf(fp)] = true
+		}
+		return clusters
+	})[c]
 }
 
 // vpcCNINetworkPolicy reads enableNetworkPolicy from a vpc-cni add-on's configuration values (a

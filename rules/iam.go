@@ -137,6 +137,7 @@ const (
 	factIngressByGroup
 	factLaunchTemplatesByName
 	factLaunchTemplateUsers
+	factFargateClusters
 )
 
 // A policyRef is one managed policy ARN in a list: where it is written, the policy's name when the

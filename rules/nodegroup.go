@@ -575,9 +575,11 @@ func isNodeRole(role *lint.Object) bool {
 				roles[r] = true
 			}
 		}
+		uses := roleUsesOf(t)
 		for _, r := range t.Resources("AWS::IAM::Role") {
+			u := uses[r]
 			if refs, _ := policyRefs(r.Properties().Get("ManagedPolicyArns")); hasPolicy(refs, workerNodePolicy) &&
-				!onlyOnInstances(t, r) && !assumedOnlyByOthers(r) && !onlyForFunctions(t, r) {
+				!u.onlyOnInstances() && !u.onlyForFunctions() && !assumedOnlyByOthers(r) {
 				roles[r] = true
 			}
 		}
@@ -585,42 +587,66 @@ func isNodeRole(role *lint.Object) bool {
 	})[role]
 }
 
-// onlyOnInstances reports whether role reaches EC2 only through instance profiles that only
-// standalone instances use (AWS::EC2::Instance: a bastion, say), and no launch template or launch
-// configuration: no node boots with it, whatever policies it carries.
-func onlyOnInstances(t *lint.Template, role *lint.Object) bool {
-	profiles := profilesOf(t, role)
-	usedBy := func(o *lint.Object, n lint.Node) bool {
-		return profiles[referencedResource(o, n, "AWS::IAM::InstanceProfile")]
+// roleUses is where a template uses a role: through instance profiles that standalone instances
+// (AWS::EC2::Instance: a bastion, say) or nodes (launch templates and configurations) boot with,
+// and as a Lambda function's role.
+type roleUses struct {
+	profiles, instances, nodes, functions bool
+}
+
+// onlyOnInstances reports whether the role reaches EC2 only through instance profiles that only
+// standalone instances use: no node boots with it, whatever policies it carries.
+func (u roleUses) onlyOnInstances() bool { return u.instances && !u.nodes }
+
+// onlyForFunctions reports whether the role is a Lambda function's and no instance profile holds
+// it: the function's, whatever policies it carries (eksctl's custom resource that creates clusters
+// carries the node policy).
+func (u roleUses) onlyForFunctions() bool { return u.functions && !u.profiles }
+
+// roleUsesOf finds the uses of every role of t, each resource read once: a template of thousands
+// of roles, instance profiles and instances took minutes when each role searched the template.
+func roleUsesOf(t *lint.Template) map[*lint.Object]roleUses {
+	uses := map[*lint.Object]roleUses{}
+	rolesOf := map[*lint.Object][]*lint.Object{} // by instance profile
+	for _, ip := range t.Resources("AWS::IAM::InstanceProfile") {
+		refs, _ := cfnList(ip.Properties().Get("Roles"))
+		for _, n := range refs {
+			if r := referencedResource(ip, n, "AWS::IAM::Role"); r != nil {
+				rolesOf[ip] = append(rolesOf[ip], r)
+				u := uses[r]
+				u.profiles = true
+				uses[r] = u
+			}
+		}
 	}
-	instances := false
+	booted := func(o *lint.Object, n lint.Node, node bool) {
+		for _, r := range rolesOf[referencedResource(o, n, "AWS::IAM::InstanceProfile")] {
+			u := uses[r]
+			u.nodes, u.instances = u.nodes || node, u.instances || !node
+			uses[r] = u
+		}
+	}
 	for _, o := range t.Resources("AWS::EC2::Instance") {
-		instances = instances || usedBy(o, o.Properties().Get("IamInstanceProfile"))
+		booted(o, o.Properties().Get("IamInstanceProfile"), false)
 	}
 	for _, o := range t.Resources("AWS::EC2::LaunchTemplate") {
 		p := o.Properties().Get("LaunchTemplateData", "IamInstanceProfile")
-		if usedBy(o, p.Get("Arn")) || usedBy(o, p.Get("Name")) {
-			return false
-		}
+		booted(o, p.Get("Arn"), true)
+		booted(o, p.Get("Name"), true)
 	}
 	for _, o := range t.Resources("AWS::AutoScaling::LaunchConfiguration") {
-		if usedBy(o, o.Properties().Get("IamInstanceProfile")) {
-			return false
+		booted(o, o.Properties().Get("IamInstanceProfile"), true)
+	}
+	for _, typ := range []string{"AWS::Lambda::Function", "AWS::Serverless::Function"} {
+		for _, fn := range t.Resources(typ) {
+			if r := referencedResource(fn, fn.Properties().Get("Role"), "AWS::IAM::Role"); r != nil {
+				u := uses[r]
+				u.functions = true
+				uses[r] = u
+			}
 		}
 	}
-	return instances
-}
-
-// profilesOf returns the instance profiles of template t that hold role.
-func profilesOf(t *lint.Template, role *lint.Object) map[*lint.Object]bool {
-	profiles := map[*lint.Object]bool{}
-	for _, ip := range t.Resources("AWS::IAM::InstanceProfile") {
-		refs, _ := cfnList(ip.Properties().Get("Roles"))
-		if slices.ContainsFunc(refs, func(n lint.Node) bool { return referencedResource(ip, n, "AWS::IAM::Role") == role }) {
-			profiles[ip] = true
-		}
-	}
-	return profiles
+	return uses
 }
 
 // assumedOnlyByOthers reports whether the trust policy of role, as far as it can be read, lets no
@@ -665,23 +691,6 @@ func cfnItems(n lint.Node) (items []lint.Node, opaque bool) {
 		return cfnList(n)
 	}
 	return []lint.Node{n}, false
-}
-
-// onlyForFunctions reports whether role is the role of a Lambda function of its template and no
-// instance profile of the template holds it: the function's, whatever policies it carries
-// (eksctl's custom resource that creates clusters carries the node policy).
-func onlyForFunctions(t *lint.Template, role *lint.Object) bool {
-	if len(profilesOf(t, role)) > 0 {
-		return false
-	}
-	for _, typ := range []string{"AWS::Lambda::Function", "AWS::Serverless::Function"} {
-		for _, fn := range t.Resources(typ) {
-			if referencedResource(fn, fn.Properties().Get("Role"), "AWS::IAM::Role") == role {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // attachesToNodeRole reports whether a standalone policy (AWS::IAM::Policy, ManagedPolicy or
