@@ -761,7 +761,7 @@ func (ns *netNamespace) unselected(ws []*netItem) []*netItem {
 		if pol.policy.selectsAll() {
 			return nil
 		}
-		selectors = append(selectors, indexedSelector[bool]{ns.name, pol.policy.pods, true})
+		selectors = append(selectors, indexedSelector[bool]{namespace: ns.name, selector: pol.policy.pods, value: true})
 	}
 	policies := newSelectorIndex(selectors)
 	var out []*netItem

@@ -24,6 +24,7 @@ type indexedSelector[T any] struct {
 	namespace string
 	selector  lint.LabelSelector
 	value     T
+	order     int // its place among the selectors the index was made of
 }
 
 func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
@@ -35,7 +36,8 @@ func newSelectorIndex[T any](selectors []indexedSelector[T]) *selectorIndex[T] {
 	}
 	x := &selectorIndex[T]{byPair: map[string][]indexedSelector[T]{}, anyNs: map[string][]indexedSelector[T]{},
 		rest: map[string][]indexedSelector[T]{}}
-	for _, s := range selectors {
+	for i, s := range selectors {
+		s.order = i
 		rarest := ""
 		for k, v := range templatePairs(s.selector).All() {
 			pair := k + "=" + v
@@ -67,6 +69,37 @@ func (x *selectorIndex[T]) selecting(namespace string, labels lint.Labels, c pod
 				if selectsPods(s.selector, labels, c) && !yield(s.value) {
 					return
 				}
+			}
+		}
+	}
+}
+
+// selectingInOrder yields what selecting does, in the order the selectors were given to
+// newSelectorIndex: each bucket keeps that order, and the few buckets a workload's labels name are
+// merged, so a caller that wants the first selector in some order (the Service named first) stops
+// there instead of sorting every selector that selects the pods.
+func (x *selectorIndex[T]) selectingInOrder(namespace string, labels lint.Labels, c podController) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		buckets := [][]indexedSelector[T]{x.rest[namespace]}
+		for k, v := range labels.All() {
+			if b := x.byPair[namespace+"\x00"+k+"="+v]; len(b) > 0 {
+				buckets = append(buckets, b)
+			}
+		}
+		for {
+			next := -1
+			for i, b := range buckets {
+				if len(b) > 0 && (next < 0 || b[0].order < buckets[next][0].order) {
+					next = i
+				}
+			}
+			if next < 0 {
+				return
+			}
+			s := buckets[next][0]
+			buckets[next] = buckets[next][1:]
+			if selectsPods(s.selector, labels, c) && !yield(s.value) {
+				return
 			}
 		}
 	}

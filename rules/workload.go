@@ -59,25 +59,24 @@ var ReadinessProbeMissing = &lint.Rule{
 		var services []indexedSelector[*selectingService]
 		for _, it := range items {
 			if svc := it.service; svc != nil {
-				services = append(services, indexedSelector[*selectingService]{svc.namespace, lint.SelectorFromLabels(svc.selector), svc})
+				services = append(services, indexedSelector[*selectingService]{namespace: svc.namespace, selector: lint.SelectorFromLabels(svc.selector), value: svc})
 			}
 		}
+		// By name, so that a message names the same Service in every run.
+		slices.SortStableFunc(services, func(a, b indexedSelector[*selectingService]) int { return strings.Compare(a.value.name, b.value.name) })
 		selectedBy := newSelectorIndex(services)
 		for _, it := range items {
 			w := it.workload
 			if w == nil {
 				continue
 			}
-			// Sorted, so that a message names the same Service in every run.
-			selecting := slices.SortedFunc(selectedBy.selecting(w.namespace, w.labels, w.controller), func(a, b *selectingService) int {
-				return strings.Compare(a.name, b.name)
-			})
+			selecting := selectedBy.selectingInOrder(w.namespace, w.labels, w.controller)
 			for _, c := range w.unprobed {
-				switch svc, serves := w.servedBy(c, selecting); {
+				switch svc, serves, any := w.servedBy(c, selecting); {
 				case serves:
 					s.Report(c.at, "container %q has no readinessProbe, so Service %s sends it traffic before it can serve; add one",
 						c.name, lint.QuoteName(svc.name))
-				case len(selecting) == 0 && w.rollsOut && !w.probed:
+				case !any && w.rollsOut && !w.probed:
 					s.ReportLevel(lint.Note, c.at, "container %q has no readinessProbe: no Service here sends it traffic, but a "+
 						"rolling update counts its pod ready as soon as it starts, so a new version that cannot work still "+
 						"replaces the old one; add one", c.name)
@@ -114,24 +113,40 @@ type unprobedContainer struct {
 	ports []string
 }
 
-// servedBy returns the Service among selecting that sends container c traffic before c is ready:
-// one with a target port c declares. When no container of the pod declares a target port of any
-// of them (ports in a pod spec are informational), any container may be the one listening, and
-// traffic comes as soon as the pod starts unless some container's probe holds the pod back: then
-// the first Service is returned if no container has a readiness probe.
-func (w *unprobedWorkload) servedBy(c unprobedContainer, selecting []*selectingService) (*selectingService, bool) {
-	targets := func(ports []string) func(*selectingService) bool {
-		return func(svc *selectingService) bool {
-			return slices.ContainsFunc(svc.targetPorts, func(p string) bool { return slices.Contains(ports, p) })
+// servedBy returns the Service among selecting (in name order) that sends container c traffic
+// before c is ready: one with a target port c declares. When no container of the pod declares a
+// target port of any of them (ports in a pod spec are informational), any container may be the one
+// listening, and traffic comes as soon as the pod starts unless some container's probe holds the
+// pod back: then the first Service is returned if no container has a readiness probe. any says
+// whether some Service selects the pods at all.
+func (w *unprobedWorkload) servedBy(c unprobedContainer, selecting iter.Seq[*selectingService]) (svc *selectingService, serves, any bool) {
+	targets := func(svc *selectingService, ports []string) bool {
+		return slices.ContainsFunc(svc.targetPorts, func(p string) bool { return slices.Contains(ports, p) })
+	}
+	first, any := firstOf(selecting)
+	if !any {
+		return nil, false, false
+	}
+	// Without ports no Service targets them: the scans stop at once on the first Service, or are
+	// skipped (thousands of Services selecting thousands of workloads).
+	if len(c.ports) > 0 {
+		for svc := range selecting {
+			if targets(svc, c.ports) {
+				return svc, true, true
+			}
 		}
 	}
-	if i := slices.IndexFunc(selecting, targets(c.ports)); i >= 0 {
-		return selecting[i], true
+	if w.probed {
+		return nil, false, true // a probe holds the pod back
 	}
-	if len(selecting) == 0 || w.probed || slices.ContainsFunc(selecting, targets(w.ports)) {
-		return nil, false // another container serves the pod's Services, or a probe holds it back
+	if len(w.ports) > 0 {
+		for svc := range selecting {
+			if targets(svc, w.ports) {
+				return nil, false, true // another container serves the pod's Services
+			}
+		}
 	}
-	return selecting[0], true
+	return first, true, true
 }
 
 func collectReadiness(p *lint.Pass) (readinessItem, bool) {
@@ -716,7 +731,7 @@ spec:
 		var pdbs []indexedSelector[*disruptionBudget]
 		for _, it := range items {
 			if it.pdb != nil {
-				pdbs = append(pdbs, indexedSelector[*disruptionBudget]{it.pdb.namespace, it.pdb.selector, it.pdb})
+				pdbs = append(pdbs, indexedSelector[*disruptionBudget]{namespace: it.pdb.namespace, selector: it.pdb.selector, value: it.pdb})
 			}
 		}
 		budgets := newSelectorIndex(pdbs)
