@@ -479,6 +479,10 @@ func TestInputProblems(t *testing.T) {
 		at    string
 		want  string
 	}{
+		{"a schema number too large to read",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
+				"values.schema.json": `{"type": "object", "properties": {"a": {"multipleOf": 1e-5000000}}}`},
+			helm.Options{}, lint.Error, "values.schema.json", `^values\.schema\.json holds the number 1e-5000000, too large for a schema validator`},
 		{"aliases copying subcharts past the limit",
 			aliased, helm.Options{}, lint.Error, "Chart.yaml:4:1", `^the chart's dependencies, each alias a copy of its subchart, make 1464 charts`},
 		{"kubeVersion not met",

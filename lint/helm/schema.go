@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -64,6 +65,11 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 	if err != nil {
 		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json is not valid JSON: " + err.Error()}}
 	}
+	if n, ok := hugeNumber(doc); ok {
+		return []lint.Problem{{Pos: at, Level: lint.Error, Message: fmt.Sprintf(
+			"values.schema.json holds the number %s, too large for a schema validator (Helm's too) to work with: "+
+				"values were not checked against this schema", truncate(n))}}
+	}
 	refs := &refusingLoader{}
 	patterns := &boundedPatterns{}
 	compiler := jsonschema.NewCompiler()
@@ -125,6 +131,38 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		ps = append(ps, p)
 	})
 	return ps
+}
+
+// The validator reads every number of a schema as an exact fraction: `"multipleOf": 1e-999999`
+// takes 45 ms and a megabyte each, and an exponent past what math/big reads crashes it. A number
+// of a real schema has a few digits.
+const (
+	maxNumberDigits   = 1000
+	maxNumberExponent = 1000
+)
+
+// hugeNumber finds a number in a schema document with more than maxNumberDigits digits or an
+// exponent past maxNumberExponent.
+func hugeNumber(v any) (string, bool) {
+	switch v := v.(type) {
+	case json.Number:
+		mantissa, exp, _ := strings.Cut(strings.ToLower(string(v)), "e")
+		e, err := strconv.Atoi(strings.TrimLeft(exp, "+-"))
+		return string(v), len(mantissa) > maxNumberDigits || exp != "" && (err != nil || e > maxNumberExponent)
+	case map[string]any:
+		for _, x := range v {
+			if n, ok := hugeNumber(x); ok {
+				return n, true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if n, ok := hugeNumber(x); ok {
+				return n, true
+			}
+		}
+	}
+	return "", false
 }
 
 // schemaPrinter words the validator's messages as its own Error method does.
