@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unsafe"
 
 	"github.com/BurntSushi/toml"
 	"github.com/Masterminds/sprig/v3"
@@ -64,6 +65,8 @@ type guard struct {
 	// states memoises patternStates for the regular expressions the templates call: a template
 	// calls one in a loop, and compiling it to count is as costly as compiling it to match.
 	states map[string]int64
+	// filesMade are the chargedFiles the rendering made (see files.go).
+	filesMade []unsafe.Pointer
 }
 
 func newGuard(ctx context.Context, timeout time.Duration, token string, maxFileSize int64) *guard {
@@ -269,6 +272,7 @@ func (g *guard) funcs(now time.Time) template.FuncMap {
 	fm[helperBeginFunc] = g.helperBegin
 	fm[helperEndFunc] = g.helperEnd
 	fm[outFunc] = g.out
+	fm[filesFunc] = g.files
 	fm["lookup"] = func(string, string, string, string) (map[string]any, error) {
 		g.lookups++
 		return map[string]any{}, nil

@@ -56,6 +56,7 @@ const (
 	helperBeginFunc = "_ekslintHelperBegin"
 	helperEndFunc   = "_ekslintHelperEnd"
 	outFunc         = "_ekslintOut"
+	filesFunc       = "_ekslintFiles"
 )
 
 // edit inserts text at offset off of the original source.
@@ -208,6 +209,7 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
 		edits = appendCallGuards(edits, src, p, o.markHelpers)
+		edits = appendFilesGuards(edits, src, p)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -439,6 +441,59 @@ func appendTemplateMarks(edits []edit, src []byte, p piece, helpers bool) []edit
 	}
 	return append(edits, edit{p.bodyStart, helperBeginFunc + " " + strconv.Quote(name) + " }}{{ "},
 		edit{p.bodyEnd, " }}{{ " + helperEndFunc + " "})
+}
+
+// appendFilesGuards passes every `.Files` of the dot, of `$` or of a variable that the action p
+// names through filesFunc, which charges what its methods make (files.go): `.Files.Lines "f"`
+// becomes `(_ekslintFiles .Files).Lines "f"`, `$.Files` and `$root.Files` alike. A field named
+// Files deeper in a chain (`.Values.Files`) is left as it is.
+func appendFilesGuards(edits []edit, src []byte, p piece) []edit {
+	body := src[p.bodyStart:p.bodyEnd]
+	if p.kind == comment || !bytes.Contains(body, []byte(".Files")) {
+		return edits
+	}
+	b := src[:p.bodyEnd]
+	for i := p.bodyStart; i < len(b); {
+		switch c := b[i]; {
+		case c == '"' || c == '\'':
+			end, ok := skipQuoted(b, i)
+			if !ok {
+				return edits
+			}
+			i = end
+		case c == '`':
+			x := bytes.IndexByte(b[i+1:], '`')
+			if x < 0 {
+				return edits
+			}
+			i += x + 2
+		case c == '.' || c == '$':
+			j := i
+			for j < len(b) && (b[j] == '.' || b[j] == '$' || isIdentChar(b[j])) {
+				j++
+			}
+			// .Files of the dot, of $ or of a variable: Helm's .Files, or a rendering's error.
+			chain := b[i:j]
+			k := 0
+			if chain[0] == '$' {
+				k = 1
+				for k < len(chain) && isIdentChar(chain[k]) {
+					k++
+				}
+			}
+			if end := k + len(".Files"); bytes.HasPrefix(chain[k:], []byte(".Files")) && (end == len(chain) || chain[end] == '.') {
+				edits = append(edits, edit{i, "(" + filesFunc + " "}, edit{i + end, ")"})
+			}
+			i = j
+		case isIdentStart(c):
+			for i < len(b) && isIdentChar(b[i]) {
+				i++
+			}
+		default:
+			i++
+		}
+	}
+	return edits
 }
 
 // includedHelper is the name of the helper an include command's arguments name with a string

@@ -114,6 +114,16 @@ var renderCases = []struct {
 	// plain says how many rendered files ekslint takes from a plain render.
 	plain int
 }{
+	{".Files through its charged stand-in: methods, index, range, len, a variable, a field named Files", map[string]string{
+		"config/a.conf": "a=1\nb=2\n",
+		"config/b.conf": "c=3\n",
+		"values.yaml":   "Files: {x: 1}\n",
+		"templates/cm.yaml": "a: {{ .Files.Get \"config/a.conf\" | quote }}\nb: {{ index .Files \"config/b.conf\" | toString | quote }}\n" +
+			"lines: {{ .Files.Lines \"config/a.conf\" | join \",\" }}\nn: {{ len .Files }}\n" +
+			"{{- $f := $.Files }}\nglob: {{ range $k, $_ := $f.Glob \"config/*\" }}{{ $k }} {{ end }}\n" +
+			"config:\n{{ ($f.Glob \"config/*\").AsConfig | indent 2 }}\nsecrets:\n{{ (.Files.Glob \"config/b*\").AsSecrets | indent 2 }}\n" +
+			"bytes: {{ .Files.GetBytes \"config/b.conf\" | toString | quote }}\nvalue: {{ .Values.Files.x }}\n",
+	}, 0},
 	{"an empty define does not replace the real one", map[string]string{
 		"templates/_helpers.tpl": `{{ define "img" }}nginx:latest{{ end }}`,
 		"templates/_a.tpl":       "{{/* a placeholder, filled in by _helpers.tpl */}}\n{{- define \"img\" }}\n{{ end }}\n",

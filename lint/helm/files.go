@@ -1,0 +1,132 @@
+package helm
+
+import (
+	"bytes"
+	"reflect"
+	"sync"
+)
+
+// Helm's .Files are methods of a map, not template functions, so the guard's charges never see
+// them, and their results can be kept in variables at no cost: eight `.Files.Lines` of a 60 MB
+// file of newlines made 4 GB (a string header for every line). The rewrite passes every `.Files`
+// an action names through filesFunc, which hands back chargedFiles: the same map, whose methods
+// charge the rendering what they make and then call Helm's own.
+
+// chargedFiles is Helm's .Files for one rendering. It is a map, as Helm's is, so that `index`,
+// `range` and `len` work on it as they do on Helm's.
+type chargedFiles map[string][]byte
+
+// filesGuards are the guards of the chargedFiles in use, by map: a map type has nowhere else to
+// keep one. Each rendering removes its own when it ends (guard.release).
+var filesGuards sync.Map
+
+// helmFiles is the type of Helm's .Files (engine.files, unexported), learned from the first seen.
+var helmFiles reflect.Type
+
+var helmFilesOnce sync.Once
+
+// files passes v through unless it is Helm's .Files, for which it returns chargedFiles.
+func (g *guard) files(v any) any {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || rv.Kind() != reflect.Map || rv.Type().PkgPath() != "helm.sh/helm/v4/pkg/engine" || rv.Type().Name() != "files" {
+		return v
+	}
+	helmFilesOnce.Do(func() { helmFiles = rv.Type() })
+	return g.charged(rv.Convert(reflect.TypeFor[map[string][]byte]()).Interface().(map[string][]byte))
+}
+
+// charged makes a chargedFiles of m for g.
+func (g *guard) charged(m map[string][]byte) chargedFiles {
+	c := make(chargedFiles, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	filesGuards.Store(reflect.ValueOf(c).UnsafePointer(), g)
+	g.filesMade = append(g.filesMade, reflect.ValueOf(c).UnsafePointer())
+	return c
+}
+
+// release forgets the chargedFiles of g's rendering.
+func (g *guard) release() {
+	for _, p := range g.filesMade {
+		filesGuards.Delete(p)
+	}
+}
+
+func (c chargedFiles) guard() *guard {
+	g, _ := filesGuards.Load(reflect.ValueOf(c).UnsafePointer())
+	return g.(*guard)
+}
+
+// call calls Helm's method name on c, once it is charged cost.
+func (c chargedFiles) call(name string, cost int64, args ...any) (reflect.Value, error) {
+	g := c.guard()
+	if err := g.charge(cost, ".Files."+name); err != nil {
+		return reflect.Value{}, err
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		in[i] = reflect.ValueOf(a)
+	}
+	return reflect.ValueOf(map[string][]byte(c)).Convert(helmFiles).MethodByName(name).Call(in)[0], nil
+}
+
+// filesEntry is what a map entry costs, copied.
+const filesEntry = 64
+
+func (c chargedFiles) total() int64 {
+	var n int64
+	for _, v := range c {
+		n += int64(len(v)) + filesEntry
+	}
+	return n
+}
+
+func (c chargedFiles) Get(name string) (string, error) {
+	v, err := c.call("Get", int64(len(c[name])), name)
+	if err != nil {
+		return "", err
+	}
+	return v.String(), nil
+}
+
+func (c chargedFiles) GetBytes(name string) ([]byte, error) {
+	v, err := c.call("GetBytes", 0, name)
+	if err != nil {
+		return nil, err
+	}
+	return v.Bytes(), nil
+}
+
+func (c chargedFiles) Lines(path string) ([]string, error) {
+	data := c[path]
+	v, err := c.call("Lines", sat(int64(len(data))+product(int64(bytes.Count(data, []byte{'\n'}))+1, 16)), path)
+	if err != nil {
+		return nil, err
+	}
+	return v.Interface().([]string), nil
+}
+
+func (c chargedFiles) Glob(pattern string) (chargedFiles, error) {
+	v, err := c.call("Glob", product(int64(len(c)), filesEntry), pattern)
+	if err != nil {
+		return nil, err
+	}
+	return c.guard().charged(v.Convert(reflect.TypeFor[map[string][]byte]()).Interface().(map[string][]byte)), nil
+}
+
+func (c chargedFiles) AsConfig() (string, error) {
+	v, err := c.call("AsConfig", product(c.total(), 2))
+	if err != nil {
+		return "", err
+	}
+	return v.String(), nil
+}
+
+func (c chargedFiles) AsSecrets() (string, error) {
+	v, err := c.call("AsSecrets", product(c.total(), 2))
+	if err != nil {
+		return "", err
+	}
+	return v.String(), nil
+}
