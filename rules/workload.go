@@ -790,7 +790,9 @@ var HostNetwork = &lint.Rule{
 		"how node agents run, and the CNI (aws-node), kube-proxy, node exporters and the node termination handler " +
 		"need the host network by design, so standard EKS add-ons would otherwise fail every CI run. The note still " +
 		"says that the agent can act as the node, so that each one is given an IAM role of its own. Every other " +
-		"kind stays an error. kube-linter, Polaris, Checkov and Trivy report every kind alike. Such a pod also binds " +
+		"kind stays an error, unless its pods tolerate every taint (`operator: Exists` without a key, for every effect): " +
+		"what must run before pod networking does, such as a network plugin's operator (Calico's tigera-operator, " +
+		"cilium-operator), is a note too. kube-linter, Polaris, Checkov and Trivy report every kind alike. Such a pod also binds " +
 		"each container port on the node (the API server sets its hostPort to its containerPort), which " +
 		"k8s-host-port leaves to this rule, whether hostPort is written or not.",
 	Check: func(p *lint.Pass) {
@@ -802,11 +804,28 @@ var HostNetwork = &lint.Rule{
 			p.ReportLevel(lint.Note, hn, "%s shares the node's network, so its pods reach the instance metadata service and "+
 				"the node's IAM role; usual for a node agent: run only agents you trust there, and give each an IAM role of its "+
 				"own (Pod Identity or IRSA) rather than the node's", describeObject(o))
+		case toleratesEveryTaint(o.PodSpec()):
+			p.ReportLevel(lint.Note, hn, "%s shares the node's network, so its pods reach the instance metadata service and "+
+				"the node's IAM role; usual for what runs before pod networking does, as it tolerates every taint (a network "+
+				"plugin's operator): give it an IAM role of its own (Pod Identity or IRSA) rather than the node's", describeObject(o))
 		default:
 			p.Report(hn, "%s shares the node's network, so its pods reach the instance metadata service and the node's IAM "+
 				"role; remove hostNetwork: true unless it is a node agent", describeObject(o))
 		}
 	},
+}
+
+// toleratesEveryTaint reports whether a pod spec's tolerations admit it to a node whatever its
+// taints: an `operator: Exists` toleration without a key, for every effect or for NoSchedule and
+// NoExecute both (node.kubernetes.io/not-ready, node.cilium.io/agent-not-ready and the rest).
+func toleratesEveryTaint(spec lint.Node) bool {
+	effects := map[string]bool{}
+	for _, t := range spec.Get("tolerations").Items() {
+		if t.Get("operator").Str() == "Exists" && t.Get("key").Str() == "" {
+			effects[t.Get("effect").Str()] = true
+		}
+	}
+	return effects[""] || effects["NoSchedule"] && effects["NoExecute"]
 }
 
 var IRSARoleARNInvalid = &lint.Rule{
