@@ -483,6 +483,11 @@ func TestInputProblems(t *testing.T) {
 		at    string
 		want  string
 	}{
+		{"enums too large to compare values with",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm,
+				"values.yaml":        "a: [" + strings.Repeat("x, ", 8000) + "x]\n",
+				"values.schema.json": `{"properties": {"a": {"items": {"enum": [` + strings.Repeat(`"y", `, 8000) + `"x"]}}}}`},
+			helm.Options{}, lint.Note, "values.schema.json", `^values were not checked against values\.schema\.json: comparing 8003 values with enums of 8001 entries`},
 		{"a schema number too large to read",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
 				"values.schema.json": `{"type": "object", "properties": {"a": {"multipleOf": 1e-5000000}}}`},

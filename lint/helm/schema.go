@@ -87,6 +87,10 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 	if err != nil {
 		return []lint.Problem{{Pos: at, Level: lint.Error, Message: "values.schema.json does not compile: " + err.Error()}}
 	}
+	if enums, scalars := countOf(doc, "enum"), countOf(map[string]any(values), ""); enums*scalars > maxEnumComparisons {
+		return []lint.Problem{{Pos: at, Level: lint.Note, Message: fmt.Sprintf(
+			"values were not checked against values.schema.json: comparing %d values with enums of %d entries could take minutes", scalars, enums)}}
+	}
 	err = validator.Validate(common.Values(values).AsMap())
 	var ps []lint.Problem
 	if patterns.unchecked > 0 {
@@ -131,6 +135,34 @@ func (r *rendering) validateSchema(src *source, schema []byte, values map[string
 		ps = append(ps, p)
 	})
 	return ps
+}
+
+// The validator compares a value with every entry of an enum that applies to it, with no deadline:
+// a list of 40,000 values each against an enum of 40,000 entries took 6.5 s, ten times that
+// over two minutes. maxEnumComparisons bounds the values times the enum entries of a schema.
+const maxEnumComparisons = 50_000_000
+
+// countOf counts, in a JSON document, the entries of the arrays under the key enum, or (key "")
+// every value.
+func countOf(v any, key string) int64 {
+	var n int64
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if a, ok := x.([]any); ok && key != "" && k == key {
+				n += int64(len(a))
+			}
+			n += countOf(x, key)
+		}
+	case []any:
+		for _, x := range v {
+			n += countOf(x, key)
+		}
+	}
+	if key == "" {
+		n++
+	}
+	return n
 }
 
 // The validator reads every number of a schema as an exact fraction: `"multipleOf": 1e-999999`
