@@ -483,6 +483,9 @@ func TestInputProblems(t *testing.T) {
 		at    string
 		want  string
 	}{
+		{"a .helmignore of more patterns than files may be matched against",
+			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm, ".helmignore": "# a comment\n" + strings.Repeat("*.bak\n", 1001)},
+			helm.Options{}, lint.Error, ".helmignore", `^has 1001 patterns, more than the 1000 Helm may match`},
 		{"enums too large to compare values with",
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm,
 				"values.yaml":        "a: [" + strings.Repeat("x, ", 8000) + "x]\n",
