@@ -157,8 +157,16 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 			}
 		}
 	})
-	for _, vs := range sets {
+	// Each rendering has its own deadline; a chart's value sets share one more, so that a config
+	// of a thousand sets (the repository's own .ekslint.yaml may list them) cannot multiply it.
+	start := time.Now()
+	for i, vs := range sets {
 		if ctx.Err() != nil {
+			return
+		}
+		if i > 0 && time.Since(start) > l.opts.Timeout {
+			s.Problem(problem(&errChart{chartYAMLPos(ci.src.chartYAML, nil), fmt.Sprintf(
+				"%d of the chart's %d value sets not rendered: the first %d took longer than %v together", len(sets)-i, len(sets), i, l.opts.Timeout)}, in, ""))
 			return
 		}
 		ci.render(ctx, vs)

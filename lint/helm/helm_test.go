@@ -244,6 +244,24 @@ func TestRenderDeadline(t *testing.T) {
 	oneProblem(t, res, lint.Error, "templates/cm.yaml:2", `^rendering stopped: rendering took longer than 200ms$`)
 }
 
+// TestValueSetsDeadline: a chart's value sets share a deadline as long as one rendering's, so
+// that a config of a thousand value sets cannot multiply it; the sets left are named.
+func TestValueSetsDeadline(t *testing.T) {
+	dir := writeChart(t, map[string]string{"Chart.yaml": chartYAML,
+		"templates/cm.yaml": "a: 1\n{{ range until 900000 }}{{ $_ := sha256sum \"abc\" }}{{ end }}\n"})
+	sets := []helm.ValueSet{{Name: "a"}, {Name: "b"}, {Name: "c"}}
+	res := run(t, dir, helm.Options{Timeout: 100 * time.Millisecond, ValueSets: func(load.Input) []helm.ValueSet { return sets }})
+	var left []string
+	for _, p := range res.Problems {
+		if strings.Contains(p.Message, "value sets not rendered") {
+			left = append(left, p.Pos.String()+": "+p.Message)
+		}
+	}
+	if len(left) != 1 || !strings.HasPrefix(left[0], "Chart.yaml: 2 of the chart's 3 value sets not rendered: the first 1 took longer than 100ms together") {
+		t.Errorf("problems %v", res.Problems)
+	}
+}
+
 // TestRenderedFileTooLarge renders a file over --max-file-size: it is not linted, with one
 // message, and the chart's other files are.
 func TestRenderedFileTooLarge(t *testing.T) {
