@@ -1128,7 +1128,9 @@ const imageNotes = "Image references are read as the container runtime does, wit
 	"so it is not reported (the kubelet refuses to pull it: InvalidImageName). Nor is " + istioAuto + ": Istio's " +
 	"injection webhook sets its image at admission. Nor is an image that a Skaffold config of the deployment " +
 	"(`skaffold.yaml`: `build.artifacts`, its profiles' too) builds: Skaffold replaces it with the image it built, " +
-	"tag and digest included, when it deploys the manifests."
+	"tag and digest included, when it deploys the manifests. A path named inside a Skaffold project (an overlay, the " +
+	"files pre-commit passes) brings the Skaffold configs of the folders above it, so it is judged as the whole " +
+	"repository is."
 
 // istioAuto names the container injectedByIstio recognises, for the docs.
 const istioAuto = "a container named `istio-proxy` with `image: auto`, as Istio's gateway chart writes it"

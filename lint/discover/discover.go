@@ -132,6 +132,32 @@ type candidate struct {
 	folder int  // the named folder it was found in; -1 for a path named itself
 }
 
+// skaffoldFiles are the names of Skaffold's configs. The image rules leave alone an image one
+// builds (Skaffold replaces it when it deploys), so a path named inside a Skaffold project brings
+// the configs of the folders above it, up to the lint root: linting an overlay, or the files
+// pre-commit names, then judges its images as linting the whole repository does.
+var skaffoldFiles = []string{"skaffold.yaml", "skaffold.yml"}
+
+// buildConfigsAbove adds the Skaffold configs of the folders from the one holding abs (abs itself,
+// when a folder) up to the lint root, as files of their own; a folder is looked at once.
+func (d *discovery) buildConfigsAbove(abs string, r *repo) {
+	for dir := abs; r.root.Contains(dir); dir = filepath.Dir(dir) {
+		if r.buildConfigsLooked[dir] {
+			return
+		}
+		r.buildConfigsLooked[dir] = true
+		for _, name := range skaffoldFiles {
+			p := filepath.Join(dir, name)
+			if st, err := r.root.Stat(p); err == nil && st.Mode().IsRegular() {
+				d.todo = append(d.todo, candidate{kind: load.File, abs: p, repo: r, folder: -1})
+			}
+		}
+		if dir == r.root.Dir() || filepath.Dir(dir) == dir {
+			return
+		}
+	}
+}
+
 // named adds what one command-line path stands for.
 func (d *discovery) named(p string) {
 	if p == "-" {
@@ -164,6 +190,7 @@ func (d *discovery) named(p string) {
 		return
 	}
 	r := d.repo(root)
+	d.buildConfigsAbove(abs, r)
 	if !st.IsDir() {
 		d.file(abs, r)
 		return

@@ -130,6 +130,34 @@ func TestDiscoverFiles(t *testing.T) {
 	}
 }
 
+// TestSkaffoldConfigsAbove: a path named inside a Skaffold project brings the Skaffold configs of
+// the folders above it, once, so that the image rules know the images Skaffold builds whether the
+// repository, an overlay or a file is linted.
+func TestSkaffoldConfigsAbove(t *testing.T) {
+	root := tree(t, map[string]string{
+		"skaffold.yaml":                            "apiVersion: skaffold/v4beta11\nkind: Config\n",
+		"app/skaffold.yml":                         "apiVersion: skaffold/v4beta11\nkind: Config\n",
+		"app/k8s/base/kustomization.yaml":          "resources:\n- deploy.yaml\n",
+		"app/k8s/base/deploy.yaml":                 deploy,
+		"app/k8s/overlays/prod/kustomization.yaml": "resources:\n- ../../base\n",
+		"other/plain.yaml":                         deploy,
+	})
+	for _, c := range []struct {
+		paths []string
+		want  []string
+	}{
+		{[]string{"app/k8s/overlays/prod"}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file skaffold.yaml"}},
+		{[]string{"app/k8s/base/deploy.yaml", "app/k8s/base/kustomization.yaml"}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file skaffold.yaml"}},
+		{[]string{"other/plain.yaml"}, []string{"file other/plain.yaml", "file skaffold.yaml"}},
+		{[]string{"."}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file other/plain.yaml", "file skaffold.yaml"}},
+	} {
+		got, problems := discoverFrom(t, root, c.paths...)
+		if !slices.Equal(got, c.want) || len(problems) > 0 {
+			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
+		}
+	}
+}
+
 // TestDiscoverComponentAlone checks that a component nothing includes is not an input, with a
 // note when it was named.
 func TestDiscoverComponentAlone(t *testing.T) {

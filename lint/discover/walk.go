@@ -290,13 +290,15 @@ type repo struct {
 	includedBy map[string][]string          // a file or folder → the kustomization folders naming it
 	listed     map[string]bool              // folders a walk listed: kustDirs says whether each is an overlay
 	kustDirs   map[string]bool              // folders where a walk found a kustomization file
-	overlays   map[string]bool              // isOverlayDir's answers for folders no walk listed
-	charts     map[string]bool              // isChart's answers
-	walked     []string                     // the folders named and walked
-	searched   bool
-	assertions map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
-	tests      map[string]bool     // folders a walk listed that hold a Chainsaw test
-	helmRepos  map[string]bool     // isHelmRepository's answers
+	// buildConfigsLooked are the folders whose Skaffold configs were looked for (buildConfigsAbove).
+	buildConfigsLooked map[string]bool
+	overlays           map[string]bool // isOverlayDir's answers for folders no walk listed
+	charts             map[string]bool // isChart's answers
+	walked             []string        // the folders named and walked
+	searched           bool
+	assertions         map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
+	tests              map[string]bool     // folders a walk listed that hold a Chainsaw test
+	helmRepos          map[string]bool     // isHelmRepository's answers
 }
 
 func (d *discovery) repo(root *fsroot.Root) *repo {
@@ -304,7 +306,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 		return r
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
-		kustDirs: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
+		kustDirs: map[string]bool{}, buildConfigsLooked: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
 		helmRepos: map[string]bool{}}
 	d.repos[root] = r
 	return r
