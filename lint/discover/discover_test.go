@@ -407,8 +407,9 @@ func TestNestedManifestInChart(t *testing.T) {
 func TestTestAssertions(t *testing.T) {
 	root := tree(t, map[string]string{
 		"tests/e2e/smoke/chainsaw-test.yaml": "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: smoke}\nspec:\n  steps:\n  - try:\n" +
-			"    - apply: {file: install.yaml}\n    - assert:\n        file: check-ready.yaml\n    - error: {file: 'gone-*.yaml'}\n",
+			"    - apply: {file: install.yaml}\n    - assert:\n        file: check-ready.yaml\n    - error: {file: 'gone-*.yaml'}\n    - assert: {file: ./check-pods.yaml}\n",
 		"tests/e2e/smoke/install.yaml":       deploy,
+		"tests/e2e/smoke/check-pods.yaml":    deploy,
 		"tests/e2e/smoke/check-ready.yaml":   deploy,
 		"tests/e2e/smoke/gone-old.yaml":      deploy,
 		"tests/kuttl/basic/00-install.yaml":  deploy,

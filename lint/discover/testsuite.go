@@ -80,8 +80,11 @@ func appendAssertions(patterns []string, v any, depth int) []string {
 		for key, op := range v {
 			if key == "assert" || key == "error" {
 				if m, ok := op.(map[string]any); ok {
-					if file, ok := m["file"].(string); ok && file != "" && filepath.Base(file) == file {
-						patterns = append(patterns, file)
+					// `./01-assert.yaml`, as Chainsaw's own examples write it, is the same file.
+					if file, ok := m["file"].(string); ok && file != "" {
+						if file = filepath.Clean(file); filepath.Base(file) == file {
+							patterns = append(patterns, file)
+						}
 					}
 				}
 			}
