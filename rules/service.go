@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -459,9 +460,12 @@ var ServiceSelectsNoPods = &lint.Rule{
 			}
 			return rawPods[svc.namespace].nested(it.dir)
 		}
+		// A raw Service is judged with the raw manifests alone, not again beside each chart or
+		// overlay, where other pods would place the finding on another line.
+		ownOnly := slices.ContainsFunc(items, func(it selectingItem) bool { return !it.shared })
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc.selector, svc.namespace, customResources) {
+			if svc == nil || it.shared && ownOnly || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc.selector, svc.namespace, customResources) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -718,7 +722,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	template, ok := podOwnerTemplate(o)
 	if !ok {
 		if o.IsCustomResource() {
-			return selectingItem{customResource: &objectName{o.Namespace(), o.Name()}}, true
+			return selectingItem{customResource: &objectName{o.Namespace(), o.Name()}, shared: p.Shared}, true
 		}
 		return selectingItem{}, false
 	}
