@@ -259,6 +259,8 @@ const (
 	annALBInboundCIDRs   = "alb.ingress.kubernetes.io/inbound-cidrs"
 	annALBSecurityGroups = "alb.ingress.kubernetes.io/security-groups"
 	annALBGroup          = "alb.ingress.kubernetes.io/group.name"
+	annALBAuthType       = "alb.ingress.kubernetes.io/auth-type"
+	annALBAuthOnUnauth   = "alb.ingress.kubernetes.io/auth-on-unauthenticated-request"
 )
 
 var ALBInternetFacingUnrestricted = &lint.Rule{
@@ -282,7 +284,9 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 	Notes: "The load balancer is what matters: Ingresses sharing an IngressGroup (`group.name`) share one ALB, and " +
 		"`inbound-cidrs`, `security-groups` and `scheme` set on any of them apply to all, so an Ingress is reported " +
 		"only when no member of its group restricts sources. IngressClassParams in the input are read too: their " +
-		"`scheme` overrides the annotation and their `inboundCIDRs` restrict every Ingress of the class." + perDeployment,
+		"`scheme` overrides the annotation and their `inboundCIDRs` restrict every Ingress of the class. An Ingress " +
+		"whose rules the ALB authenticates (`auth-type: cognito` or `oidc`, unauthenticated requests not allowed) is " +
+		"published to users wherever they are, and not reported; the other Ingresses of its group still are." + perDeployment,
 	Set: lint.Gather(collectALB, func(items []albItem, s *lint.SetPass) {
 		restrictedGroups := map[string]bool{}
 		classParams := map[string]string{} // IngressClass → IngressClassParams name
@@ -308,7 +312,7 @@ var ALBInternetFacingUnrestricted = &lint.Rule{
 				scheme, at = p.scheme, ing.classAt
 				how = fmt.Sprintf("IngressClassParams %q sets scheme: %s", p.name, p.scheme)
 			}
-			if scheme != internetFacing || restrictedGroups[ing.group] || p != nil && p.restricted {
+			if scheme != internetFacing || ing.authenticated || restrictedGroups[ing.group] || p != nil && p.restricted {
 				continue
 			}
 			s.Report(at, "Ingress %s makes an internet-facing ALB (%s) with no inbound-cidrs or security-groups, so it admits "+
@@ -333,6 +337,9 @@ type albIngressItem struct {
 	schemeAt   lint.Place
 	classAt    lint.Place
 	restricted bool // sets inbound-cidrs or security-groups
+	// authenticated says the ALB authenticates every request to the Ingress's rules (Cognito or
+	// OIDC, unauthenticated requests not allowed): it is published to users, wherever they are.
+	authenticated bool
 }
 
 type albClass struct{ name, params string }
@@ -362,6 +369,9 @@ func collectALB(p *lint.Pass) (albItem, bool) {
 		scheme := o.Annotation(annALBScheme)
 		ing.scheme, ing.schemeAt = strings.ToLower(strings.TrimSpace(scheme.Str())), scheme.Place()
 		ing.restricted = annotationSet(o, annALBInboundCIDRs) || annotationSet(o, annALBSecurityGroups)
+		auth := strings.ToLower(strings.TrimSpace(o.Annotation(annALBAuthType).Str()))
+		ing.authenticated = (auth == "cognito" || auth == "oidc") &&
+			!strings.EqualFold(strings.TrimSpace(o.Annotation(annALBAuthOnUnauth).Str()), "allow")
 		return albItem{ingress: ing}, true
 	case "IngressClass":
 		if ref := o.Get("spec", "parameters"); ref.Get("kind").Str() == "IngressClassParams" {
