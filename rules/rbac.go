@@ -314,9 +314,12 @@ func reportAWSAuthWrites(p *lint.Pass) {
 		if len(found) > 1 {
 			verbs = "verbs "
 		}
-		p.Report(first, "%s can change kube-system/aws-auth (%s%s %s), so whoever holds it can map any IAM identity "+
-			"to system:masters; limit resourceNames to the ConfigMaps it manages", describeObject(o), verbs,
-			strings.ReplaceAll(joinAnd(found), "*", `"*"`), how)
+		harm := "can map any IAM identity to system:masters"
+		if !hasAny(found, "update", "patch", "*") {
+			harm = "can delete it, cutting the nodes and IAM identities it maps off the cluster"
+		}
+		p.Report(first, "%s can change kube-system/aws-auth (%s%s %s), so whoever holds it %s; limit resourceNames "+
+			"to the ConfigMaps it manages", describeObject(o), verbs, strings.ReplaceAll(joinAnd(found), "*", `"*"`), how, harm)
 	}
 }
 
