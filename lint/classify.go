@@ -182,9 +182,11 @@ func objectKeysOf(root Node) objectKeys {
 // must not fail. So a document is an object when
 //   - apiVersion and kind are both strings (kubeconfig's `kind: Config` and Kustomize's
 //     `kind: Component` too: no rule reads their kinds, and checking them costs nothing), or
-//   - apiVersion or kind is written as Kubernetes writes it (`v1`, `group/v1beta1`; `Deployment`)
-//     and there is a metadata or spec mapping: that is an object, with its other half missing or
-//     of the wrong type, and checkTypeMeta says which.
+//   - apiVersion is written as Kubernetes writes it (`v1`, `group/v1beta1`) beside a metadata or
+//     spec mapping, or kind is (`Deployment`) beside a metadata mapping: that is an object, with
+//     its other half missing or of the wrong type, and checkTypeMeta says which. Other tools'
+//     configs pair a kind with a spec and no metadata (kube-state-metrics'
+//     CustomResourceStateMetrics).
 //
 // Anything else is another tool's document, skipped with the reason.
 func (k objectKeys) meantAsObject() bool {
@@ -192,7 +194,7 @@ func (k objectKeys) meantAsObject() bool {
 		return true
 	}
 	body := isMapping(k.metadata) || isMapping(k.spec)
-	return body && (isKubeAPIVersion(k.apiVersion) || isKubeKind(k.kind))
+	return body && isKubeAPIVersion(k.apiVersion) || isMapping(k.metadata) && isKubeKind(k.kind)
 }
 
 // describe says why a document that has apiVersion or kind is not an object.

@@ -195,7 +195,7 @@ var manifestKeyRE = regexp.MustCompile(`(?m)(?:^|\r|[{,][ \t]*)(apiVersion|kind|
 
 // textMeantAsManifest reports whether a text that cannot be parsed was meant as a manifest. Its
 // keys are all there is to go by, read as lint.MeantAsManifest reads a parsed document: apiVersion
-// and kind, or one of them with metadata or spec, or a CloudFormation key. apiVersion alone is
+// and kind, apiVersion with metadata or spec, kind with metadata, or a CloudFormation key. apiVersion alone is
 // another tool's (a Grafana provisioning file, a Helm repository index).
 func textMeantAsManifest(b []byte) bool {
 	has := map[string]bool{}
@@ -208,7 +208,7 @@ func textMeantAsManifest(b []byte) bool {
 	case has["apiVersion"] && has["kind"]:
 		return true
 	default:
-		return (has["apiVersion"] || has["kind"]) && (has["metadata"] || has["spec"])
+		return has["apiVersion"] && (has["metadata"] || has["spec"]) || has["kind"] && has["metadata"]
 	}
 }
 

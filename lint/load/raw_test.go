@@ -230,6 +230,7 @@ func TestQuietSkips(t *testing.T) {
 		"comments.yaml":   "# only comments\n---\n# more\n",
 		"separators.yaml": "---\n---\n...\n---\n",
 		"values.yaml":     "replicaCount: 3\nimage: {repository: nginx}\n",
+		"ksm.yaml":        "kind: CustomResourceStateMetrics\nspec:\n  resources:\n    - groupVersionKind: {group: example.com, kind: Foo, version: v1}\n",
 		"userdata.yaml":   "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"//\"\n\n--//\nContent-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster: {name: c}\n\n--//--\n",
 		"alerts.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rule: \"{{ $labels.instance }} is down\"\n",
 		"bom.yaml":        "\ufeffapiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\n",
