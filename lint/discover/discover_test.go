@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -470,4 +471,37 @@ func chartArchive(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return buf.String()
+}
+
+// TestTrackedFilesAreNotIgnored: git never applies .gitignore to what it tracks, so a pattern
+// for a build output (`kustomize`, the binary) does not hide a folder committed under that name
+// (aks-store-demo), in each index version git writes; untracked files it matches stay ignored.
+func TestTrackedFilesAreNotIgnored(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	for _, version := range []string{"2", "3", "4"} {
+		t.Run("index version "+version, func(t *testing.T) {
+			root := tree(t, map[string]string{
+				".gitignore":                           "kustomize\n*.local.yaml\n",
+				"kustomize/base/kustomization.yaml":    "resources:\n- deploy.yaml\n",
+				"kustomize/base/deploy.yaml":           deploy,
+				"kustomize/scratch/kustomization.yaml": "resources:\n- ../base\n",
+				"app/tracked.local.yaml":               deploy,
+				"app/untracked.local.yaml":             deploy,
+			})
+			for _, args := range [][]string{{"init", "-q"}, {"add", ".gitignore"}, {"add", "-f", "kustomize/base", "app/tracked.local.yaml"},
+				{"update-index", "--index-version", version}} {
+				if out, err := exec.Command(git, append([]string{"-C", root}, args...)...).CombinedOutput(); err != nil {
+					t.Fatalf("git %v: %v %s", args, err, out)
+				}
+			}
+			got, problems := discoverFrom(t, root, ".")
+			want := []string{"Kustomize overlay kustomize/base", "file app/tracked.local.yaml"}
+			if !slices.Equal(got, want) || len(problems) > 0 {
+				t.Errorf("inputs %q (problems %v), want %q", got, problems, want)
+			}
+		})
+	}
 }

@@ -11,8 +11,9 @@ import (
 // .gitignore apply below its folder, a deeper file's patterns win over a shallower one's, and
 // within a file the last pattern that matches wins (a `!pattern` re-includes). Folders are judged
 // as the walk meets them and an excluded folder is not entered, so, as in git, nothing inside it
-// can be re-included. .git/info/exclude and the user's global excludes are not read: they differ
-// from one machine to another, and CI has neither.
+// can be re-included, unless git tracks something in it (gitindex.go: git never ignores a file it
+// tracks). .git/info/exclude and the user's global excludes are not read: they differ from one
+// machine to another, and CI has neither.
 //
 // The patterns are matched here rather than by github.com/sabhiram/go-gitignore, which compiles
 // each pattern to a regular expression: a test costs 0.8 µs there, so a 130-line .gitignore (the

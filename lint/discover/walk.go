@@ -144,7 +144,7 @@ func (w *walk) visit(dir string, entries []fs.DirEntry, err error) ([]fs.DirEntr
 		case e.IsDir():
 			path := path()
 			why := skippedFolder(name)
-			if why == "" && st.excludes(path, true) {
+			if why == "" && r.ignored(st, path, true) {
 				why = skipIgnored
 			}
 			switch {
@@ -201,7 +201,7 @@ func (w *walk) kustomization(dir, path string, e fs.DirEntry, st ignoreStack) {
 			w.d.skip(path, skipNotRegular)
 		}
 		return
-	case st.excludes(path, false):
+	case r.ignored(st, path, false):
 		if w.lint {
 			w.d.skip(path, skipIgnored)
 		}
@@ -229,7 +229,7 @@ func (w *walk) kustomization(dir, path string, e fs.DirEntry, st ignoreStack) {
 // manifest handles a .yaml, .yml, .json or .tgz file found in a folder named.
 func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 	r := w.r
-	if st.excludes(path, false) {
+	if r.ignored(st, path, false) {
 		w.d.skip(path, skipIgnored)
 		return
 	}
@@ -299,6 +299,28 @@ type repo struct {
 	assertions         map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
 	tests              map[string]bool     // folders a walk listed that hold a Chainsaw test
 	helmRepos          map[string]bool     // isHelmRepository's answers
+	// index is what git tracks in the root, when it is a work tree (gitindex.go); indexRead says
+	// whether it was looked for.
+	index     tracked
+	indexRead bool
+	// trackedOnly are the folders .gitignore excludes that are walked for what git tracks in
+	// them: the rest of what they hold stays excluded, as in git.
+	trackedOnly map[string]bool
+}
+
+// ignored reports whether the .gitignore files of st exclude abs, or it is in a folder they
+// exclude, and git does not track it.
+func (r *repo) ignored(st ignoreStack, abs string, isDir bool) bool {
+	if !st.excludes(abs, isDir) && !r.trackedOnly[filepath.Dir(abs)] {
+		return false
+	}
+	if !r.isTracked(abs, isDir) {
+		return true
+	}
+	if isDir {
+		r.trackedOnly[abs] = true
+	}
+	return false
 }
 
 func (d *discovery) repo(root *fsroot.Root) *repo {
@@ -307,7 +329,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
 		kustDirs: map[string]bool{}, buildConfigsLooked: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
-		helmRepos: map[string]bool{}}
+		helmRepos: map[string]bool{}, trackedOnly: map[string]bool{}}
 	d.repos[root] = r
 	return r
 }
