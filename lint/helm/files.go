@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"reflect"
 	"sync"
+	"unsafe"
 )
 
 // Helm's .Files are methods of a map, not template functions, so the guard's charges never see
 // them, and their results can be kept in variables at no cost: eight `.Files.Lines` of a 60 MB
-// file of newlines made 4 GB (a string header for every line). The rewrite passes every `.Files`
-// an action names through filesFunc, which hands back chargedFiles: the same map, whose methods
-// charge the rendering what they make and then call Helm's own.
+// file of newlines made 4 GB (a string header for every line). The rewrite starts each chart
+// template with filesAction, which puts in the context, in place of Helm's map, chargedFiles: the
+// same files, whose methods charge the rendering what they make and then call Helm's own.
 
 // chargedFiles is Helm's .Files for one rendering. It is a map, as Helm's is, so that `index`,
 // `range` and `len` work on it as they do on Helm's.
@@ -25,22 +26,43 @@ var helmFiles reflect.Type
 
 var helmFilesOnce sync.Once
 
-// files passes v through unless it is Helm's .Files, for which it returns chargedFiles.
-func (g *guard) files(v any) any {
-	rv := reflect.ValueOf(v)
-	if !rv.IsValid() || rv.Kind() != reflect.Map || rv.Type().PkgPath() != "helm.sh/helm/v4/pkg/engine" || rv.Type().Name() != "files" {
-		return v
+// files puts chargedFiles in place of Helm's .Files in dot, when dot is a template's context
+// that holds them, one per chart and rendering (each template of a chart starts by asking). It
+// writes nothing: a template run with another dot (`{{ template "x" }}`) is left as it is.
+func (g *guard) files(dot any) string {
+	ctx := reflect.ValueOf(dot)
+	if !ctx.IsValid() || ctx.Kind() != reflect.Map || ctx.IsNil() || ctx.Type().Key().Kind() != reflect.String ||
+		ctx.Type().Elem().Kind() != reflect.Interface {
+		return ""
 	}
-	helmFilesOnce.Do(func() { helmFiles = rv.Type() })
-	return g.charged(rv.Convert(reflect.TypeFor[map[string][]byte]()).Interface().(map[string][]byte))
+	key := reflect.ValueOf("Files").Convert(ctx.Type().Key())
+	v := ctx.MapIndex(key)
+	if v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if !v.IsValid() || v.Kind() != reflect.Map || v.Type().PkgPath() != "helm.sh/helm/v4/pkg/engine" || v.Type().Name() != "files" {
+		return ""
+	}
+	helmFilesOnce.Do(func() { helmFiles = v.Type() })
+	c, ok := g.filesOf[v.UnsafePointer()]
+	if !ok {
+		c = g.charged(v.Convert(reflect.TypeFor[map[string][]byte]()).Interface().(map[string][]byte))
+		if g.filesOf == nil {
+			g.filesOf = map[unsafe.Pointer]chargedFiles{}
+		}
+		g.filesOf[v.UnsafePointer()] = c
+	}
+	ctx.SetMapIndex(key, reflect.ValueOf(c))
+	return ""
 }
 
-// charged makes a chargedFiles of m for g.
+// charged makes a chargedFiles of m for g, charged the copy.
 func (g *guard) charged(m map[string][]byte) chargedFiles {
 	c := make(chargedFiles, len(m))
 	for k, v := range m {
 		c[k] = v
 	}
+	g.spent = sat(g.spent + product(int64(len(m)), filesEntry))
 	filesGuards.Store(reflect.ValueOf(c).UnsafePointer(), g)
 	g.filesMade = append(g.filesMade, reflect.ValueOf(c).UnsafePointer())
 	return c

@@ -65,8 +65,10 @@ type guard struct {
 	// states memoises patternStates for the regular expressions the templates call: a template
 	// calls one in a loop, and compiling it to count is as costly as compiling it to match.
 	states map[string]int64
-	// filesMade are the chargedFiles the rendering made (see files.go).
+	// filesMade are the chargedFiles the rendering made, and filesOf those of Helm's .Files, by
+	// map (see files.go).
 	filesMade []unsafe.Pointer
+	filesOf   map[unsafe.Pointer]chargedFiles
 }
 
 func newGuard(ctx context.Context, timeout time.Duration, token string, maxFileSize int64) *guard {

@@ -126,7 +126,13 @@ type rewriteOptions struct {
 	file        int  // the file id markers carry
 	token       string
 	values      bool // collect .Values paths per line
+	files       bool // put chargedFiles in place of .Files first (a chart's template, not tpl text)
 }
+
+// filesAction puts chargedFiles (files.go) in place of Helm's .Files in the context of a chart's
+// templates, before anything else runs: every use of it, spelled `.Files`, `index . "Files"` or
+// `get $ "Files"`, is then charged. It writes nothing.
+const filesAction = "{{" + filesFunc + " .}}"
 
 // rewrite adds guards (and, when asked, markers) to a template. It returns nil when src does not
 // lex: text/template then reports the error with the original positions.
@@ -209,7 +215,6 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
 		edits = appendCallGuards(edits, src, p, o.markHelpers)
-		edits = appendFilesGuards(edits, src, p)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -287,6 +292,9 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	flush(atTop)
 	flush(inDefine)
 	if topContent {
+		if o.files {
+			edits = append(edits, edit{0, filesAction})
+		}
 		edits = append(edits, edit{0, tickAction(topText, false)})
 	}
 	edits = slices.DeleteFunc(edits, func(e edit) bool { return e.text == "" })
@@ -441,59 +449,6 @@ func appendTemplateMarks(edits []edit, src []byte, p piece, helpers bool) []edit
 	}
 	return append(edits, edit{p.bodyStart, helperBeginFunc + " " + strconv.Quote(name) + " }}{{ "},
 		edit{p.bodyEnd, " }}{{ " + helperEndFunc + " "})
-}
-
-// appendFilesGuards passes every `.Files` of the dot, of `$` or of a variable that the action p
-// names through filesFunc, which charges what its methods make (files.go): `.Files.Lines "f"`
-// becomes `(_ekslintFiles .Files).Lines "f"`, `$.Files` and `$root.Files` alike. A field named
-// Files deeper in a chain (`.Values.Files`) is left as it is.
-func appendFilesGuards(edits []edit, src []byte, p piece) []edit {
-	body := src[p.bodyStart:p.bodyEnd]
-	if p.kind == comment || !bytes.Contains(body, []byte(".Files")) {
-		return edits
-	}
-	b := src[:p.bodyEnd]
-	for i := p.bodyStart; i < len(b); {
-		switch c := b[i]; {
-		case c == '"' || c == '\'':
-			end, ok := skipQuoted(b, i)
-			if !ok {
-				return edits
-			}
-			i = end
-		case c == '`':
-			x := bytes.IndexByte(b[i+1:], '`')
-			if x < 0 {
-				return edits
-			}
-			i += x + 2
-		case c == '.' || c == '$':
-			j := i
-			for j < len(b) && (b[j] == '.' || b[j] == '$' || isIdentChar(b[j])) {
-				j++
-			}
-			// .Files of the dot, of $ or of a variable: Helm's .Files, or a rendering's error.
-			chain := b[i:j]
-			k := 0
-			if chain[0] == '$' {
-				k = 1
-				for k < len(chain) && isIdentChar(chain[k]) {
-					k++
-				}
-			}
-			if end := k + len(".Files"); bytes.HasPrefix(chain[k:], []byte(".Files")) && (end == len(chain) || chain[end] == '.') {
-				edits = append(edits, edit{i, "(" + filesFunc + " "}, edit{i + end, ")"})
-			}
-			i = j
-		case isIdentStart(c):
-			for i < len(b) && isIdentChar(b[i]) {
-				i++
-			}
-		default:
-			i++
-		}
-	}
-	return edits
 }
 
 // includedHelper is the name of the helper an include command's arguments name with a string

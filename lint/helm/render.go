@@ -282,7 +282,7 @@ func isManifest(name string) bool {
 // value sets.
 func (ci *chartInput) marking(f *file, manifest bool) *marking {
 	if !f.rewritten {
-		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, markHelpers: true, file: f.id, token: ci.loader.token, values: true})
+		f.mark = rewrite(f.text.Data, rewriteOptions{mark: manifest, markHelpers: true, file: f.id, token: ci.loader.token, values: true, files: true})
 		f.rewritten = true
 	}
 	return f.mark

@@ -114,7 +114,7 @@ var renderCases = []struct {
 	// plain says how many rendered files ekslint takes from a plain render.
 	plain int
 }{
-	{".Files through its charged stand-in: methods, index, range, len, a variable, a field named Files", map[string]string{
+	{".Files through its charged stand-in: methods, index, get, range, len, a variable, a field named Files", map[string]string{
 		"config/a.conf": "a=1\nb=2\n",
 		"config/b.conf": "c=3\n",
 		"values.yaml":   "Files: {x: 1}\n",
@@ -122,7 +122,8 @@ var renderCases = []struct {
 			"lines: {{ .Files.Lines \"config/a.conf\" | join \",\" }}\nn: {{ len .Files }}\n" +
 			"{{- $f := $.Files }}\nglob: {{ range $k, $_ := $f.Glob \"config/*\" }}{{ $k }} {{ end }}\n" +
 			"config:\n{{ ($f.Glob \"config/*\").AsConfig | indent 2 }}\nsecrets:\n{{ (.Files.Glob \"config/b*\").AsSecrets | indent 2 }}\n" +
-			"bytes: {{ .Files.GetBytes \"config/b.conf\" | toString | quote }}\nvalue: {{ .Values.Files.x }}\n",
+			"bytes: {{ .Files.GetBytes \"config/b.conf\" | toString | quote }}\nvalue: {{ .Values.Files.x }}\n" +
+			"got: {{ (get . \"Files\").Get \"config/b.conf\" | quote }}\nparen: {{ (.).Files.Get \"config/b.conf\" | quote }}\n",
 	}, 0},
 	{"an empty define does not replace the real one", map[string]string{
 		"templates/_helpers.tpl": `{{ define "img" }}nginx:latest{{ end }}`,
