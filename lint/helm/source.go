@@ -20,6 +20,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/ignore"
 
 	"github.com/ekslint/ekslint/lint"
@@ -416,6 +417,13 @@ func (s *source) isLibrary() bool {
 // build makes a fresh Helm chart from the source. Each file Helm holds is recorded in origins,
 // and each chart (by its first raw file, which aliased copies share) in charts.
 func (s *source) build(origins map[*common.File]*file, charts map[*common.File]*source) (*chart.Chart, error) {
+	for _, f := range s.files {
+		if fl := s.byName[f.Name]; fl != nil && f.Name == chartutil.ValuesfileName {
+			if err := checkValuesItems(f.Data, fl.text.Name); err != nil {
+				return nil, err
+			}
+		}
+	}
 	c, err := loader.LoadFiles(s.files)
 	if err != nil {
 		return nil, s.loadProblem(err)
