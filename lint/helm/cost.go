@@ -50,7 +50,8 @@ var costs = map[string]cost{
 	// Parsed into a value of about a hundred bytes for each item and entry.
 	"fromYaml": parsedCost, "fromYamlArray": parsedCost, "fromJson": parsedCost, "fromJsonArray": parsedCost,
 	// Comparing every item with every other.
-	"uniq": pairsCost, "mustUniq": pairsCost,
+	"uniq": pairsCost, "mustUniq": pairsCost, "without": withoutCost, "mustWithout": withoutCost,
+	"trimAll": trimAllCost,
 	// Making much more than they read.
 	"repeat": repeatCost, "indent": indentCost, "nindent": indentCost,
 	"replace": replaceCost, "wrapWith": wrapWithCost,
@@ -292,6 +293,31 @@ func joinCost(g *guard, args []reflect.Value) (int64, error) {
 func pairsCost(_ *guard, args []reflect.Value) (int64, error) {
 	n := shallow(args[0])
 	return product(product(n, n), 16), nil
+}
+
+// withoutCost is without's: every item compared with every value to leave out (a million items
+// without four thousand values ran minutes inside one call).
+func withoutCost(_ *guard, args []reflect.Value) (int64, error) {
+	return product(product(shallow(args[0]), int64(len(args))), 16), nil
+}
+
+// trimAllCost is trimAll's: with a cutset that is not ASCII, each character trimmed is looked up
+// in the cutset, rune by rune (two million of each ran minutes inside one call).
+func trimAllCost(_ *guard, args []reflect.Value) (int64, error) {
+	cutset, s := args[0].String(), args[1].String()
+	if !isASCII(cutset) {
+		return product(int64(len(cutset)), int64(len(s))), nil
+	}
+	return int64(len(s)), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func repeatCost(_ *guard, args []reflect.Value) (int64, error) {

@@ -2,7 +2,9 @@ package helm
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -129,7 +131,15 @@ func (c chargedFiles) Lines(path string) ([]string, error) {
 	return v.Interface().([]string), nil
 }
 
+// maxGlobWildcards bounds the wildcards of a .Files.Glob pattern: the matcher backtracks over
+// the name at each, inside one call past every deadline (sixteen over a 252-character name took
+// minutes). A real pattern has one or two (`config/*.yaml`, `files/**`).
+const maxGlobWildcards = 8
+
 func (c chargedFiles) Glob(pattern string) (chargedFiles, error) {
+	if n := strings.Count(pattern, "*") + strings.Count(pattern, "?"); n > maxGlobWildcards {
+		return nil, fmt.Errorf("%w: .Files.Glob %q has %d wildcards, more than the %d ekslint matches names against", errLimit, pattern, n, maxGlobWildcards)
+	}
 	v, err := c.call("Glob", product(int64(len(c)), filesEntry), pattern)
 	if err != nil {
 		return nil, err
