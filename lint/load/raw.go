@@ -399,6 +399,10 @@ type docSplitter struct {
 	// file and whole are set instead of r for a file no bigger than a piece: its size.
 	file  io.Reader
 	whole int
+	// rest is what follows a CR alone in the last line read, and restErr the error that read
+	// met: the lines still to hand out of it (readLine).
+	rest    []byte
+	restErr error
 }
 
 // minPiece is the smallest piece a stream is cut into: large enough that the parser's own set-up
@@ -474,11 +478,42 @@ func (d *docSplitter) next(maxSize int64) (*lint.Text, error) {
 	return t, nil
 }
 
-// readLine returns the next line, including its newline, or as much of it as takes it past
+// readLine returns the next line, including its line end, or as much of it as takes it past
 // budget bytes: a stream of one endless line (stdin from /dev/zero) must hit the size limit
-// rather than fill memory. The slice is only valid until the next read: next copies it into the
-// piece at once.
+// rather than fill memory. A CR alone ends a line too, as lint.Text counts lines: a file of old
+// Mac line ends is cut into pieces at its document markers as any other (read as one line, it
+// was held whole, parsed whole, at eight times the memory). The slice is only valid until the
+// next read: next copies it into the piece at once.
 func (d *docSplitter) readLine(budget int64) ([]byte, error) {
+	var line []byte
+	var err error
+	owned := d.rest != nil
+	if owned {
+		line, err, d.rest, d.restErr = d.rest, d.restErr, nil, nil
+	} else {
+		line, err = d.readLF(budget)
+	}
+	if i := bytes.IndexByte(line, '\r'); i >= 0 {
+		for i < len(line)-1 && line[i+1] == '\n' {
+			j := bytes.IndexByte(line[i+2:], '\r')
+			if j < 0 {
+				return line, err
+			}
+			i += 2 + j
+		}
+		if i < len(line)-1 {
+			if !owned {
+				line = bytes.Clone(line)
+			}
+			d.rest, d.restErr = line[i+1:], err
+			return line[:i+1], nil
+		}
+	}
+	return line, err
+}
+
+// readLF returns the next line ended by LF, as readLine does.
+func (d *docSplitter) readLF(budget int64) ([]byte, error) {
 	line, err := d.r.ReadSlice('\n')
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		return line, err

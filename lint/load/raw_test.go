@@ -364,11 +364,15 @@ func TestLargeFile(t *testing.T) {
 // its piece or after it, and lines are numbered as in the file.
 func TestLargeStreamPieces(t *testing.T) {
 	filler := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  x: " + strings.Repeat("a", load.MinPiece) + "\n"
-	res := linttest.LintFiles(t, map[string]string{"x.yaml": filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
-		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"}, everyObject)
-	// Pieces: the first filler; the broken document with the second filler; the last document.
-	if res.Objects != 3 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
-		t.Errorf("objects %d, problems %v: want 3 objects and the tab at line 10", res.Objects, res.Problems)
+	stream := filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: bad\n" +
+		"---\n" + filler + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+	// Old Mac line ends (a CR alone) cut pieces at the same markers.
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		res := linttest.LintFiles(t, map[string]string{"x.yaml": strings.ReplaceAll(stream, "\n", eol)}, everyObject)
+		// Pieces: the first filler; the broken document with the second filler; the last document.
+		if res.Objects != 3 || len(res.Problems) != 1 || res.Problems[0].Pos.Line != 10 {
+			t.Errorf("%q: objects %d, problems %v: want 3 objects and the tab at line 10", eol, res.Objects, res.Problems)
+		}
 	}
 }
 
