@@ -67,8 +67,16 @@ func (b *build) checkLimits() {
 	var biggestGenerated float64
 	var renamed, mostRenamedN float64 // the bytes namePrefix and nameSuffix add to names, summed
 	var mostRenamed lint.Pos
+	var imaged float64 // images entries times the objects they are tried on, summed
+	var mostImages *kustFile
 	for _, dir := range order {
 		k := b.kusts[dir]
+		if n := float64(len(k.images)) * held[dir] * times[dir]; n > 0 {
+			imaged = add(imaged, n)
+			if mostImages == nil || len(k.images) > len(mostImages.images) {
+				mostImages = k
+			}
+		}
 		if affix := float64(len(k.namePrefix.str())+len(k.nameSuffix.str())) * held[dir] * times[dir]; affix > 0 {
 			renamed = add(renamed, affix)
 			if affix > mostRenamedN {
@@ -117,6 +125,9 @@ func (b *build) checkLimits() {
 	case copies > 0 && float64(max(b.footprint(), minCopied))*math.Pow(2, copies) > float64(b.cache.lim.MaxFileSize)*copyGrowth:
 		b.problem(lastCopy, "this overlay's JSON patches copy %.0f times, and each copy may double the object it copies in: "+
 			"more than %d times --max-file-size could be made; %s", copies, copyGrowth, notBuilt)
+	case imaged > maxComparisons:
+		b.problem(at(mostImages.text, mostImages.images[0], mostImages.images[0]), "this overlay's images entries would be tried on its objects "+
+			"%.0f times (each entry on every object a kustomization holds), more than the %d ekslint allows: %s", imaged, maxComparisons, notBuilt)
 	case renamed > float64(b.cache.lim.MaxFileSize):
 		b.problem(mostRenamed, "this overlay's namePrefix and nameSuffix would add %s to the names of the objects they rename "+
 			"(each object's name, and the references to it, hold a copy), more than --max-file-size, %s: %s",

@@ -60,6 +60,13 @@ func TestLimits(t *testing.T) {
 	files[fmt.Sprintf("lattice/l%d/a/kustomization.yaml", levels-1)] = "namePrefix: a-\nresources:\n- ../../bottom\n"
 	files[fmt.Sprintf("lattice/l%d/b/kustomization.yaml", levels-1)] = "namePrefix: b-\nresources:\n- ../../bottom\n"
 	files["lattice/top/kustomization.yaml"] = "resources:\n- ../l0/a\n- ../l0/b\n"
+	// 5,000 images entries, each tried on 1,000 Deployments.
+	var images strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&images, "- name: img%d\n  newTag: v1\n", i)
+	}
+	files["imaged/kustomization.yaml"] = "resources:\n- deployments.yaml\nimages:\n" + images.String()
+	files["imaged/deployments.yaml"] = deployments.String()
 	// crds files whose definitions refer to themselves, or each twice to the next (2^24 visits).
 	k8sType := `"kind": {}, "apiVersion": {}, "metadata": {}`
 	files["crd-cycle/kustomization.yaml"] = "resources:\n- objects.yaml\ncrds:\n- crd.json\n"
@@ -76,7 +83,8 @@ func TestLimits(t *testing.T) {
 	files["crd-paths/crd.json"] = dag.String()
 	root := t.TempDir()
 	writeFiles(t, root, files)
-	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed")
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed", "imaged")
+	problemAt(t, res.Problems, "imaged/kustomization.yaml:4:3", "this overlay's images entries would be tried on its objects 5000000 times", refused)
 	problemAt(t, res.Problems, "renamed/kustomization.yaml:3:1", "this overlay's namePrefix and nameSuffix would add 66.8 MiB to the names", refused)
 	problemAt(t, res.Problems, "crd-cycle/kustomization.yaml:4:3", `crds entry "crd.json": its definitions refer to each other in a cycle (A → A)`, refused)
 	problemAt(t, res.Problems, "crd-paths/kustomization.yaml:4:3", `crds entry "crd.json": its definitions' $refs make kustomize visit`, "more than the 100000 ekslint allows", refused)
