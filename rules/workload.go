@@ -1153,10 +1153,9 @@ var ImageTagMutable = &lint.Rule{
 	Equivalents: []string{"kube-linter latest-tag", "kube-score container-image-tag", "Polaris tagNotSpecified", "Checkov CKV_K8S_14", "Trivy KSV-0013"},
 	Notes: imageNotes + " kube-score container-image-tag takes everything after the last `:` as the tag, so it " +
 		"passes `registry:5000/app` (tag \"5000/app\"); kube-linter latest-tag's default patterns treat it as untagged, as here.",
-	Set: images.Gather(func(items []imageItem, s *lint.SetPass) {
+	Set: mutableImages.Gather(func(items []imageItem, s *lint.SetPass) {
 		for use := range unbuilt(items) {
 			switch {
-			case use.ref.digest != "":
 			case use.ref.tag == "":
 				s.Report(use.at, "image %q has no tag, so it runs whatever latest is at pull time; pin a version or digest", use.image)
 			case use.ref.tag == "latest":
@@ -1185,19 +1184,24 @@ var ImageNotDigestPinned = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_K8S_43", "kube-linter image-not-pinned-by-digest"},
 	Notes:       imageNotes,
-	Set: images.Gather(func(items []imageItem, s *lint.SetPass) {
+	Set: undigestedImages.Gather(func(items []imageItem, s *lint.SetPass) {
 		for use := range unbuilt(items) {
-			if use.ref.digest == "" {
-				s.Report(use.at, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
-					use.image, use.image)
-			}
+			s.Report(use.at, "image %q is not pinned by digest, so the tag can move to other content; use %s@sha256:<digest>",
+				use.image, use.image)
 		}
 	}),
 }
 
-// images is the collect step of the image rules: the images of each workload's containers, and
-// the images a Skaffold config of the run builds.
-var images = lint.Collect(collectImages)
+// mutableImages and undigestedImages are the collect steps of the image rules: the images of each
+// workload's containers, and the images a Skaffold config of the run builds. Each rule keeps only
+// the images it may report, so that a run of 100,000 workloads with pinned images keeps next to
+// nothing.
+var (
+	mutableImages = lint.Collect(collectImages(func(r imageRef) bool {
+		return r.digest == "" && (r.tag == "" || r.tag == "latest")
+	}))
+	undigestedImages = lint.Collect(collectImages(func(r imageRef) bool { return r.digest == "" }))
+)
 
 // imageItem is what the image rules keep of an object: the images its containers run, or, for a
 // Skaffold config, the names of the images it builds.
@@ -1213,19 +1217,22 @@ type imageUse struct {
 	ref   imageRef
 }
 
-func collectImages(p *lint.Pass) (imageItem, bool) {
-	o := p.Object
-	if built := skaffoldArtifacts(o); len(built) > 0 {
-		return imageItem{built: built}, true
-	}
-	var it imageItem
-	for _, c := range o.AllContainers() {
-		image := c.Get("image")
-		if ref, ok := parseImage(image.Str()); ok && !injectedByIstio(c) {
-			it.uses = append(it.uses, imageUse{image.Place(), image.Str(), ref})
+// collectImages makes a collect step keeping the images keep accepts, and Skaffold configs.
+func collectImages(keep func(imageRef) bool) func(p *lint.Pass) (imageItem, bool) {
+	return func(p *lint.Pass) (imageItem, bool) {
+		o := p.Object
+		if built := skaffoldArtifacts(o); len(built) > 0 {
+			return imageItem{built: built}, true
 		}
+		var it imageItem
+		for _, c := range o.AllContainers() {
+			image := c.Get("image")
+			if ref, ok := parseImage(image.Str()); ok && keep(ref) && !injectedByIstio(c) {
+				it.uses = append(it.uses, imageUse{image.Place(), image.Str(), ref})
+			}
+		}
+		return it, len(it.uses) > 0
 	}
-	return it, len(it.uses) > 0
 }
 
 // unbuilt yields the images of items that no Skaffold config of the deployment builds: Skaffold
