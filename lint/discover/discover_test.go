@@ -49,6 +49,23 @@ func discoverFrom(t *testing.T, root string, paths ...string) ([]string, []lint.
 	return got, problems
 }
 
+// namedPaths are paths named on the command line and the inputs they stand for.
+type namedPaths struct {
+	paths []string
+	want  []string
+}
+
+// checkNamed discovers each case's paths from root and compares the inputs with its want.
+func checkNamed(t *testing.T, root string, cases []namedPaths) {
+	t.Helper()
+	for _, c := range cases {
+		got, problems := discoverFrom(t, root, c.paths...)
+		if !slices.Equal(got, c.want) || len(problems) > 0 {
+			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
+		}
+	}
+}
+
 const deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
 
 // repo is a repository with bases, overlays, components, a chart and plain manifests.
@@ -104,10 +121,7 @@ func TestDiscoverOverlays(t *testing.T) {
 // components; anything else is a file of its own.
 func TestDiscoverFiles(t *testing.T) {
 	root := tree(t, repo)
-	for _, c := range []struct {
-		paths []string
-		want  []string
-	}{
+	checkNamed(t, root, []namedPaths{
 		{[]string{"base/deploy.yaml"}, []string{"Kustomize overlay overlays/dev", "Kustomize overlay overlays/prod"}},
 		{[]string{"base/kustomization.yaml"}, []string{"Kustomize overlay overlays/dev", "Kustomize overlay overlays/prod"}},
 		{[]string{"base"}, []string{"Kustomize overlay overlays/dev", "Kustomize overlay overlays/prod"}},
@@ -123,12 +137,7 @@ func TestDiscoverFiles(t *testing.T) {
 		{[]string{".hidden/x.yaml"}, []string{"file .hidden/x.yaml"}},
 		{[]string{"flux"}, []string{"file flux/kustomization.yaml", "file flux/source.yaml"}},
 		{[]string{"flux/source.yaml"}, []string{"file flux/source.yaml"}},
-	} {
-		got, problems := discoverFrom(t, root, c.paths...)
-		if !slices.Equal(got, c.want) || len(problems) > 0 {
-			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
-		}
-	}
+	})
 }
 
 // TestSkaffoldConfigsAbove: a path named inside a Skaffold project brings the Skaffold configs of
@@ -143,20 +152,12 @@ func TestSkaffoldConfigsAbove(t *testing.T) {
 		"app/k8s/overlays/prod/kustomization.yaml": "resources:\n- ../../base\n",
 		"other/plain.yaml":                         deploy,
 	})
-	for _, c := range []struct {
-		paths []string
-		want  []string
-	}{
+	checkNamed(t, root, []namedPaths{
 		{[]string{"app/k8s/overlays/prod"}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file skaffold.yaml"}},
 		{[]string{"app/k8s/base/deploy.yaml", "app/k8s/base/kustomization.yaml"}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file skaffold.yaml"}},
 		{[]string{"other/plain.yaml"}, []string{"file other/plain.yaml", "file skaffold.yaml"}},
 		{[]string{"."}, []string{"Kustomize overlay app/k8s/overlays/prod", "file app/skaffold.yml", "file other/plain.yaml", "file skaffold.yaml"}},
-	} {
-		got, problems := discoverFrom(t, root, c.paths...)
-		if !slices.Equal(got, c.want) || len(problems) > 0 {
-			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
-		}
-	}
+	})
 }
 
 // TestDiscoverComponentAlone checks that a component nothing includes is not an input, with a
@@ -365,10 +366,7 @@ func TestNestedInChartFolder(t *testing.T) {
 	if !slices.Equal(got, want) || len(problems) > 0 {
 		t.Errorf("walk of the chart at the root: got %q (problems %v), want %q", got, problems, want)
 	}
-	for _, c := range []struct {
-		paths []string
-		want  []string
-	}{
+	checkNamed(t, root, []namedPaths{
 		// The chart's parts, and files only its templates can read, stand for the chart.
 		{[]string{"templates/deploy.yaml", "templates/_helpers.tpl", "values-prod.yaml", "values.schema.json", "Chart.yaml"}, []string{"Helm chart ."}},
 		{[]string{"crds/crd.yaml", "files/nginx.conf", "charts/sub/deploy/pod.yaml"}, []string{"Helm chart ."}},
@@ -380,12 +378,7 @@ func TestNestedInChartFolder(t *testing.T) {
 		// A chart nested outside charts/ is a chart of its own.
 		{[]string{"signtest/alpine/templates/pod.yaml"}, []string{"Helm chart signtest/alpine"}},
 		{[]string{"signtest"}, []string{"Helm chart signtest/alpine"}},
-	} {
-		got, problems := discoverFrom(t, root, c.paths...)
-		if !slices.Equal(got, c.want) || len(problems) > 0 {
-			t.Errorf("%q: got %q (problems %v), want %q", c.paths, got, problems, c.want)
-		}
-	}
+	})
 }
 
 // TestNestedManifestInChart is the report's case: app/deploy/pod.yaml beside app/Chart.yaml is

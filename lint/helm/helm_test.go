@@ -364,12 +364,7 @@ func TestJoinedLines(t *testing.T) {
 			"    - name: a\n      image: {{ .Values.repo -}}\n        :latest\n" +
 			"    - name: b\n      image: {{ .Values.repo }}{{/* no tag */}}\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := lintImageTags(t, dir)
 	var got []string
 	for _, f := range res.Findings {
 		got = append(got, f.Pos.String()+"-"+strconv.Itoa(f.Pos.EndColumn))
@@ -835,12 +830,7 @@ func TestFindingsInHelpers(t *testing.T) {
 		"templates/_unused.tpl":   "{{- define \"demo.unused\" }}x{{ end }}\n",
 		"templates/_override.tpl": "{{/* an empty define does not replace demo.image */}}\n{{- define \"demo.image\" }}{{ end }}\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := lintImageTags(t, dir)
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
@@ -875,18 +865,24 @@ func TestFindingsInHelpersOfAPlainRender(t *testing.T) {
 		"templates/checksum.yaml": "# {{ include (print $.Template.BasePath \"/cm.yaml\") . | sha256sum }}\n",
 		"templates/cm.yaml":       "x: \"{{ .Values.nope }}\"\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	res := lintImageTags(t, dir)
 	for _, p := range res.Problems {
 		t.Errorf("problem: %s", p)
 	}
 	if len(res.Findings) != 1 || res.Findings[0].Pos.String() != "templates/_pod.tpl:4:5" || len(res.Findings[0].Related) != 2 {
 		t.Errorf("findings = %v", res.Findings)
 	}
+}
+
+// lintImageTags lints the chart at dir with k8s-image-tag-mutable alone.
+func lintImageTags(t *testing.T, dir string) *engine.Result {
+	t.Helper()
+	l, err := helm.New(helm.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
+	return engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 }
 
 // lintChart lints the chart at dir with every rule and lists its findings as "rule file:line:col",
