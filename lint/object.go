@@ -23,6 +23,10 @@ type Document struct {
 	// Variant names what produced the document when one input is built several ways (a Helm
 	// value set, a Kustomize overlay); findings merged across variants list them.
 	Variant string
+	// PodsLeftOut is set when the input the document comes from writes pod specs that its values
+	// left out (a chart's Deployment behind a value that is empty by default): its Services may
+	// select pods that no document shows.
+	PodsLeftOut bool
 }
 
 // A Locator maps a range in a document's parsed text to the file and range a person edits, and

@@ -408,7 +408,10 @@ var ServiceSelectsNoPods = &lint.Rule{
 	Equivalents: []string{"kube-linter dangling-service", "kube-score service-targets-pod"},
 	Notes: "The finding lands on the one selector entry that no pod template of the namespace carries (the " +
 		"patch's line when a Kustomize patch set it), else on the selector (several entries are wrong, or each is " +
-		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a Service in a namespace where its " +
+		"carried but by different pods). Only Services whose pods ekslint can see are judged. Not reported: a chart's " +
+		"Service when a template of the chart that writes a pod spec renders none with the values given (a Deployment " +
+		"behind a value that is empty by default: Bitnami's Ghost renders its Deployment only once a host name is " +
+		"set, its Service always), since its pods may be the ones left out; a Service in a namespace where its " +
 		"own deployment (its chart or overlay; for a raw Service, the raw manifests of its folder, of the folders in it " +
 		"and of those above it, since a repository's raw files are not all applied together) has no workload, since its " +
 		"workload comes from elsewhere (raw manifests that every deployment sees do not count, but their pods may " +
@@ -475,7 +478,8 @@ var ServiceSelectsNoPods = &lint.Rule{
 		ownOnly := slices.ContainsFunc(items, func(it selectingItem) bool { return !it.shared })
 		for _, it := range items {
 			svc := it.service
-			if svc == nil || it.shared && ownOnly || svc.namespace == "kube-system" || !judged(svc, it) || namesCustomResource(svc.selector, svc.namespace, customResources) {
+			if svc == nil || it.shared && ownOnly || svc.namespace == "kube-system" || svc.podsLeftOut || !judged(svc, it) ||
+				namesCustomResource(svc.selector, svc.namespace, customResources) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -698,6 +702,9 @@ type selectingService struct {
 	// targetPorts are the pod ports the Service sends traffic to: each port's targetPort, by number
 	// or name, else its port.
 	targetPorts []string
+	// podsLeftOut is set when the Service's input left out pod specs it writes
+	// (lint.Document.PodsLeftOut): its pods may be among them.
+	podsLeftOut bool
 }
 
 // selectorEntry is one key: value of a Service's selector.
@@ -758,7 +765,8 @@ func selectingServiceOf(o *lint.Object) (*selectingService, bool) {
 	if o.Get("spec", "type").Str() == "ExternalName" || sel.Len() == 0 {
 		return nil, false
 	}
-	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.Labels(), at: sel.Place()}
+	svc := &selectingService{namespace: o.Namespace(), name: o.Name(), selector: sel.Labels(), at: sel.Place(),
+		podsLeftOut: o.Document() != nil && o.Document().PodsLeftOut}
 	for _, port := range o.Get("spec", "ports").Items() {
 		target := port.Get("targetPort")
 		if !target.Exists() {

@@ -310,13 +310,14 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 		names = append(names, name)
 		fileMaps[name] = m
 	}
+	podsLeftOut := r.leavesOutPods(texts)
 	for _, name := range names {
 		m := fileMaps[name]
 		for _, doc := range manifests(m) {
 			place := func(p lint.Pos) lint.Pos { p, _ = doc.Locate(lint.Node{}, p); return p }
 			for _, p := range load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node) {
 				r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
-					Namespace: l.opts.Namespace, Variant: r.set.Name})
+					Namespace: l.opts.Namespace, Variant: r.set.Name, PodsLeftOut: podsLeftOut})
 			}) {
 				p.Message = "rendered output: " + p.Message
 				if r.set.Name != "" {
@@ -433,6 +434,37 @@ func (r *rendering) texts(ctx context.Context, out map[string]string, g *guard) 
 		texts[name] = st
 	}
 	return texts, nil
+}
+
+// leavesOutPods reports whether a template that writes a pod spec of its own (a `containers:`
+// line) rendered none with these values: a Deployment behind a value that is empty by default,
+// as Bitnami's Ghost renders its Deployment only once a host name is set, while its Service
+// renders anyway.
+func (r *rendering) leavesOutPods(texts map[string]stripped) bool {
+	for name, t := range r.templates {
+		if isManifest(name) && writesPodSpec(t.file.text.Data) && !writesPodSpec(texts[name].text) {
+			return true
+		}
+	}
+	return false
+}
+
+// writesPodSpec reports whether text has a line that opens a pod spec's containers
+// (`containers:` after nothing but indentation or a list dash; not initContainers).
+func writesPodSpec(text []byte) bool {
+	const key = "containers:"
+	for at := 0; ; {
+		i := bytes.Index(text[at:], []byte(key))
+		if i < 0 {
+			return false
+		}
+		i += at
+		lineStart := bytes.LastIndexByte(text[:i], '\n') + 1
+		if len(bytes.Trim(text[lineStart:i], " \t-")) == 0 {
+			return true
+		}
+		at = i + len(key)
+	}
 }
 
 // Helm copies a subchart, values and all, for every alias a chart gives it, and merges the

@@ -338,3 +338,21 @@ func TestResolveHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestWritesPodSpec: a pod spec is told by a line that opens its containers, not by
+// initContainers or the word in a value.
+func TestWritesPodSpec(t *testing.T) {
+	for text, want := range map[string]bool{
+		"spec:\n  containers:\n    - name: a\n":               true,
+		"spec:\n  template:\n    spec:\n      containers: []": true,
+		"- containers:\n":                      true,
+		"containers:":                          true,
+		"spec:\n  initContainers:\n":           false,
+		"data:\n  note: no containers: here\n": false,
+		"":                                     false,
+	} {
+		if got := writesPodSpec([]byte(text)); got != want {
+			t.Errorf("writesPodSpec(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
