@@ -230,6 +230,8 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 		"Rollouts and other kinds with one at spec.template included). Nor is a policy whose podSelector names a custom " +
 		"resource of its namespace (a label value equal to its name): an operator makes that resource's pods and " +
 		"labels them so (kube-prometheus' policies select `app.kubernetes.io/instance: k8s`, the Prometheus named k8s). " +
+		"Nor is a chart's policy when a template of the chart that writes a pod spec renders none with the values " +
+		"given: the pods it protects may be the ones left out. " +
 		"A policy of the raw manifests is judged with " +
 		"the raw manifests alone: beside one chart it may select nothing and still protect another's pods." +
 		controllerLabels + " " + pooledNamespaces,
@@ -243,7 +245,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 				sel := pol.policy.pods
 				// A raw policy is judged with the raw manifests alone: beside one chart it may
 				// select nothing and still protect the pods of another.
-				if !run.own(pol) || pol.policy.selectsAll() || ns.anySelected(sel) ||
+				if !run.own(pol) || pol.policy.selectsAll() || pol.policy.podsLeftOut || ns.anySelected(sel) ||
 					namesCustomResource(sel.MatchLabels(), ns.name, run.customResources) {
 					continue
 				}
@@ -298,6 +300,9 @@ type policyItem struct {
 	pods     lint.LabelSelector // spec.podSelector
 	everyPod bool               // spec.podSelector is missing, which the API decodes as {}
 	podsAt   lint.Place
+	// podsLeftOut is set when the policy's input left out pod specs it writes
+	// (lint.Document.PodsLeftOut): the pods it selects may be among them.
+	podsLeftOut bool
 	// ingress and egress are the effective policyTypes: as written, else Ingress, plus Egress when
 	// the policy has egress rules (the API's defaulting).
 	ingress, egress bool
@@ -418,7 +423,8 @@ func isNetworkingAPI(apiVersion string) bool {
 func readPolicy(o *lint.Object) (*policyItem, bool) {
 	spec := o.Get("spec")
 	podSelector := spec.Get("podSelector")
-	pol := &policyItem{pods: lint.SelectorOf(podSelector), podsAt: podSelector.Place(), everyPod: !podSelector.Exists()}
+	pol := &policyItem{pods: lint.SelectorOf(podSelector), podsAt: podSelector.Place(), everyPod: !podSelector.Exists(),
+		podsLeftOut: o.Document() != nil && o.Document().PodsLeftOut}
 	if podSelector.Exists() && !podSelector.IsMap() {
 		return nil, false // the API rejects it
 	}
