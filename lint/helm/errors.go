@@ -44,7 +44,8 @@ func (r *rendering) renderError(err error) error {
 		pos = sourcePos(t.file, line, col)
 	}
 	out := renderMessage(msg)
-	if valueDemanded.MatchString(msg) {
+	defaultsFailed := len(r.user.vals) == 0 && strings.HasPrefix(out, "rendering failed: ") && !noTemplate.MatchString(msg)
+	if valueDemanded.MatchString(msg) || defaultsFailed {
 		out += r.valuesHint()
 	}
 	return &errChart{pos, out}
@@ -52,6 +53,8 @@ func (r *rendering) renderError(err error) error {
 
 // valueDemanded finds a render that failed because a template asked for a value: `required`, or
 // `fail` (which charts call when a value is missing or wrong); Helm words only their errors so.
+// Any other error of executing a chart's templates with its defaults alone (a function given the
+// empty value a default leaves, as Temporal's `hasKey` of `datastores.default`) gets the hint too.
 var valueDemanded = regexp.MustCompile(`^execution error at \(`)
 
 // valuesHint says how to give a chart the values its templates or schema demand: a chart that

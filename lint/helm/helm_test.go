@@ -652,7 +652,12 @@ func TestInputProblems(t *testing.T) {
 		{"nil pointer in a helper",
 			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"h\" -}}\n{{ .Values.x.y.z }}\n{{- end }}\n",
 				"templates/cm.yaml": "a: {{ include \"h\" . }}\n"},
-			helm.Options{}, lint.Error, "templates/_h.tpl:2:11", `^rendering failed: nil pointer evaluating interface \{\}\.y$`},
+			helm.Options{}, lint.Error, "templates/_h.tpl:2:11", `^rendering failed: nil pointer evaluating interface \{\}\.y \(lint the chart with the values it needs: --set, --values, or value sets in \.ekslint\.yaml\)$`},
+		// Given values, the error is the chart's or theirs: no hint.
+		{"nil pointer with values given",
+			map[string]string{"Chart.yaml": chartYAML, "templates/_h.tpl": "{{- define \"h\" -}}\n{{ .Values.x.y.z }}\n{{- end }}\n",
+				"templates/cm.yaml": "a: {{ include \"h\" . }}\n"},
+			helm.Options{Values: helm.ValueSet{Set: []string{"w=1"}}}, lint.Error, "templates/_h.tpl:2:11", `^rendering failed: nil pointer evaluating interface \{\}\.y$`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeChart(t, c.files)
