@@ -207,6 +207,16 @@ func (g *guard) helper(name string, v any) (any, error) {
 	return string(b), nil
 }
 
+// helperTrimmed is helper for an include that trim follows: it trims the helper's text as
+// trim would the text of a plain render, whatever markers stand among the spaces it removes
+// (trimMarked), before marking where the text starts and ends.
+func (g *guard) helperTrimmed(name string, v any) (any, error) {
+	if s, ok := v.(string); ok {
+		v = trimMarked(s, g.token)
+	}
+	return g.helper(name, v)
+}
+
 // helperBegin and helperEnd write the markers around what a template action (`{{ template "x"
 // . }}`) writes: text/template writes it to the output itself, so the markers go before and
 // after the action, not around a value. They are charged as the text they write: thirty
@@ -286,6 +296,7 @@ func (g *guard) funcs(now time.Time) template.FuncMap {
 	fm[tplGuardFunc] = g.tpl
 	fm[stripFunc] = g.strip
 	fm[helperFunc] = g.helper
+	fm[helperTrimFunc] = g.helperTrimmed
 	fm[helperBeginFunc] = g.helperBegin
 	fm[helperEndFunc] = g.helperEnd
 	fm[outFunc] = g.out

@@ -815,8 +815,9 @@ func TestIncludedTemplateThroughFunctions(t *testing.T) {
 
 // TestFindingsInHelpers lints a chart that keeps its pod spec in a helper, as grafana's does: a
 // finding lands on the helper's line, related to the helper's define and the line that includes
-// it, whether an include or a template action writes it; when the helper's text goes through a
-// function first, the finding stays on the include line, related to the helper.
+// it, whether an include or a template action writes it, trimmed first or not; when the helper's
+// text goes through another function first, the finding stays on the include line, related to the
+// helper.
 func TestFindingsInHelpers(t *testing.T) {
 	pod := "{{- define \"demo.pod\" -}}\ncontainers:\n  - name: app\n    image: {{ template \"demo.image\" . }}\n" +
 		"  - name: sidecar\n    image: busybox:latest\n{{- end }}\n" +
@@ -830,6 +831,7 @@ func TestFindingsInHelpers(t *testing.T) {
 		"templates/_pod.tpl":      pod,
 		"templates/web.yaml":      deploy("web", `{{- include "demo.pod" . | nindent 6 }}`),
 		"templates/worker.yaml":   deploy("worker", `{{ include "demo.pod" . | indent 6 | trim }}`),
+		"templates/api.yaml":      deploy("api", `{{- include "demo.pod" . | trim | nindent 6 }}`),
 		"templates/_spec.tpl":     "{{- define \"demo.spec\" }}\n      containers:\n        - name: batch\n          image: busybox:latest\n{{- end }}\n",
 		"templates/batch.yaml":    deploy("batch", `{{- template "demo.spec" . }}`),
 		"templates/_unused.tpl":   "{{- define \"demo.unused\" }}x{{ end }}\n",
@@ -847,9 +849,10 @@ func TestFindingsInHelpers(t *testing.T) {
 		}
 		got = append(got, s)
 	}
+	// web.yaml's findings are api.yaml's, on the same lines: one finding each.
 	want := []string{
-		`templates/_pod.tpl:4:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
-		`templates/_pod.tpl:6:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/web.yaml:8:7 the helper "demo.pod" is included here`,
+		`templates/_pod.tpl:4:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/api.yaml:8:7 the helper "demo.pod" is included here`,
+		`templates/_pod.tpl:6:5 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here | templates/api.yaml:8:7 the helper "demo.pod" is included here`,
 		`templates/_spec.tpl:4:11 | templates/_spec.tpl:1:1 rendered by the helper "demo.spec" defined here | templates/batch.yaml:8:7 the helper "demo.spec" is included here`,
 		`templates/worker.yaml:8:7 | templates/_pod.tpl:1:1 rendered by the helper "demo.pod" defined here`,
 	}

@@ -43,14 +43,16 @@ import (
 //     markers: the text of a marked template captured as a value (`include
 //     "x/templates/cm.yaml" . | sha256sum`, `eq (include "x.enabled" .) "true"`, `| trunc 63`)
 //     is then what a plain render gives. Markers reach the output only as written, or through
-//     indent and nindent from an include written out (see writesHelper), never through another
-//     function.
+//     trim, indent and nindent from an include written out (see writesHelper), never through
+//     another function.
 
 const (
 	tickFunc     = "_ekslintTick"
 	tplGuardFunc = "_ekslintTpl"
 	stripFunc    = "_ekslintStrip"
 	helperFunc   = "_ekslintHelper"
+	// helperTrimFunc is helperFunc for an include that trim follows (see writesHelper).
+	helperTrimFunc = "_ekslintHelperTrim"
 	// helperBeginFunc and helperEndFunc mark what a template action writes (see
 	// appendTemplateMarks).
 	helperBeginFunc = "_ekslintHelperBegin"
@@ -422,8 +424,12 @@ func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
 				}
 				if e := commandEnd(b, j); e >= 0 {
 					guard := stripFunc
-					if helper, ok := includedHelper(b[j:e]); ok && helpers && name == "include" && writesHelper(src, p, i, e) {
-						guard = helperFunc + " " + strconv.Quote(helper)
+					if helper, ok := includedHelper(b[j:e]); ok && helpers && name == "include" {
+						if writes, trimmed := writesHelper(src, p, i, e); trimmed {
+							guard = helperTrimFunc + " " + strconv.Quote(helper)
+						} else if writes {
+							guard = helperFunc + " " + strconv.Quote(helper)
+						}
 					}
 					edits = append(edits, edit{e, " | " + guard})
 				}
@@ -464,28 +470,35 @@ func includedHelper(args []byte) (string, bool) {
 }
 
 // writesHelper reports whether the include command src[start:end] of the action p writes what it
-// returns to the output as it is, or indented by the indent or nindent that follow: the action
-// writes its value, the include starts its pipeline, and only indent or nindent come after. The
-// text keeps the markers of the helper's lines then, which no function but these sees.
-func writesHelper(src []byte, p piece, start, end int) bool {
+// returns to the output as it is, or trimmed by a trim right after it and indented by the indent
+// or nindent that follow: the action writes its value, the include starts its pipeline, and only
+// those come after. The text keeps the markers of the helper's lines then, which no function but
+// these sees; trimmed says the helper's text is trimmed, which helperTrimFunc does around the
+// markers, leaving the trim that follows nothing to do.
+func writesHelper(src []byte, p piece, start, end int) (writes, trimmed bool) {
 	if p.kind != output || len(bytes.TrimLeft(src[p.bodyStart:start], " \t\r\n")) > 0 {
-		return false
+		return false, false
 	}
 	b := src[:p.bodyEnd]
 	for i := end; i < len(b); {
 		if b[i] != '|' {
-			return false // a ) closing nothing: text/template refuses the action
+			return false, false // a ) closing nothing: text/template refuses the action
 		}
 		switch keyword(b[i+1:]) {
 		case "indent", "nindent":
+		case "trim":
+			if i != end {
+				return false, false
+			}
+			trimmed = true
 		default:
-			return false
+			return false, false
 		}
 		if i = commandEnd(b, i+1); i < 0 {
-			return false
+			return false, false
 		}
 	}
-	return true
+	return true, trimmed
 }
 
 // commandEnd returns where the command that goes on at b[i] ends: at the next | or unmatched )

@@ -158,6 +158,14 @@ var renderCases = []struct {
 		"templates/_helpers.tpl": "{{- define \"h\" -}}\nx: {{ . | }}\n{{- end }}\n",
 		"templates/cm.yaml":      "data:\n{{- toYaml .Values.a | nindent 2 | }}\n  d: {{ .Values.a.b | quote | -}}\n  e: {{ include \"h\" 1 | }}\n  f: {{ \"g\" |\n  }}\n",
 	}, 0},
+	{"helpers trimmed as they are written: spaces at the ends, markers among them, a template action last", map[string]string{
+		"templates/_helpers.tpl": "{{- define \"pad\" }}\n\n  a: 1\n  b: 2\n\n  \n{{ end }}\n" +
+			"{{- define \"blank\" }}  \n \n{{ end }}\n" +
+			"{{- define \"tail\" }}\nc: 3\n{{ template \"blank\" . }}{{ end }}\n" +
+			"{{- define \"head\" }}{{ template \"blank\" . }}d: 4\n{{- include \"pad\" . | trim | nindent 0 }}\n{{ end }}\n",
+		"templates/cm.yaml": "data:\n  {{- include \"pad\" . | trim | nindent 2 }}\nx:\n{{ include \"tail\" . | trim | indent 2 }}\n" +
+			"y: {{ include \"blank\" . | trim }}z\n{{ include \"head\" . | trim }}\n",
+	}, 0},
 	{"markers that would join text into <no value>", map[string]string{
 		"templates/cm.yaml": "a: <no\n{{- \" value>\" }}\nb: c\n",
 	}, 1},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // How a rendered line found its template line.
@@ -271,6 +272,62 @@ func base36(s string, i int) (int, int) {
 		}
 	}
 	return v, i
+}
+
+// trimMarked is strings.TrimSpace of s with its markers stripped, the markers kept: it removes
+// the Unicode spaces at either end of s's text, passing over the markers among them (a helper's
+// text may end in the end marker of a template action it made, after spaces).
+func trimMarked(s, token string) string {
+	prefix := markerPrefix(token)
+	// pieces are s cut at its markers; a marker is a piece of its own.
+	type piece struct {
+		text   string
+		marker bool
+	}
+	var pieces []piece
+	for rest := s; rest != ""; {
+		i := strings.Index(rest, prefix)
+		if i < 0 {
+			pieces = append(pieces, piece{rest, false})
+			break
+		}
+		n := 0
+		if _, m, ok := parseRegion(rest[i+len(prefix):]); ok {
+			n = m
+		} else if _, _, _, m, ok := parseMarker(rest[i+len(prefix):]); ok {
+			n = m
+		}
+		if n == 0 { // not a marker: text
+			pieces = append(pieces, piece{rest[:i+len(prefix)], false})
+			rest = rest[i+len(prefix):]
+			continue
+		}
+		pieces = append(pieces, piece{rest[:i], false}, piece{rest[i : i+len(prefix)+n], true})
+		rest = rest[i+len(prefix)+n:]
+	}
+	first, last := len(pieces), -1
+	for k, p := range pieces {
+		if !p.marker && strings.TrimSpace(p.text) != "" {
+			first, last = min(first, k), k
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for k, p := range pieces {
+		switch {
+		case p.marker:
+			b.WriteString(p.text)
+		case k == first && k == last:
+			b.WriteString(strings.TrimSpace(p.text))
+		case k == first:
+			b.WriteString(strings.TrimLeftFunc(p.text, unicode.IsSpace))
+		case k == last:
+			b.WriteString(strings.TrimRightFunc(p.text, unicode.IsSpace))
+		case k > first && k < last:
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
 }
 
 // stripAll removes every marker from s.
