@@ -67,6 +67,21 @@ func TestLimits(t *testing.T) {
 	}
 	files["imaged/kustomization.yaml"] = "resources:\n- deployments.yaml\nimages:\n" + images.String()
 	files["imaged/deployments.yaml"] = deployments.String()
+	// 400 replacements of one field path, each looking at 1,000 Deployments twice: inline, in a
+	// replacements file, in a ReplacementTransformer; and 2,001 vars looked for in them.
+	replacement := "- source: {kind: Deployment, name: web0, fieldPath: metadata.name}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [metadata.annotations.a]\n"
+	replacements := strings.Repeat(replacement, 400)
+	files["replaced/kustomization.yaml"] = "resources:\n- deployments.yaml\nreplacements:\n" + replacements
+	files["replaced/deployments.yaml"] = deployments.String()
+	files["replaced-file/kustomization.yaml"] = "resources:\n- deployments.yaml\nreplacements:\n- path: r.yaml\n"
+	files["replaced-file/r.yaml"] = replacements
+	files["replaced-file/deployments.yaml"] = deployments.String()
+	files["transformed/kustomization.yaml"] = "resources:\n- deployments.yaml\ntransformers:\n- r.yaml\n"
+	files["transformed/r.yaml"] = "apiVersion: builtin\nkind: ReplacementTransformer\nmetadata: {name: r}\nreplacements:\n" + replacements
+	files["transformed/deployments.yaml"] = deployments.String()
+	files["varied/kustomization.yaml"] = "resources:\n- deployments.yaml\nvars:\n" +
+		strings.Repeat("- name: V\n  objref: {kind: Deployment, name: web0, apiVersion: apps/v1}\n", 2001)
+	files["varied/deployments.yaml"] = deployments.String()
 	// crds files whose definitions refer to themselves, or each twice to the next (2^24 visits).
 	k8sType := `"kind": {}, "apiVersion": {}, "metadata": {}`
 	files["crd-cycle/kustomization.yaml"] = "resources:\n- objects.yaml\ncrds:\n- crd.json\n"
@@ -83,7 +98,13 @@ func TestLimits(t *testing.T) {
 	files["crd-paths/crd.json"] = dag.String()
 	root := t.TempDir()
 	writeFiles(t, root, files)
-	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed", "imaged")
+	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed", "imaged",
+		"replaced", "replaced-file", "transformed", "varied")
+	replaced := "this overlay's replacements would look at its objects 800000 times"
+	problemAt(t, res.Problems, "replaced/kustomization.yaml:3:1", replaced, "more than the 400000 ekslint allows", refused)
+	problemAt(t, res.Problems, "replaced-file/kustomization.yaml:4:9", replaced, refused)
+	problemAt(t, res.Problems, "transformed/r.yaml:2:1", replaced, refused)
+	problemAt(t, res.Problems, "varied/kustomization.yaml:3:1", "this overlay's vars would be looked for in its objects 2001000 times", "more than the 2000000 ekslint allows", refused)
 	problemAt(t, res.Problems, "imaged/kustomization.yaml:4:3", "this overlay's images entries would be tried on its objects 5000000 times", refused)
 	problemAt(t, res.Problems, "renamed/kustomization.yaml:3:1", "this overlay's namePrefix and nameSuffix would add 66.8 MiB to the names", refused)
 	problemAt(t, res.Problems, "crd-cycle/kustomization.yaml:4:3", `crds entry "crd.json": its definitions refer to each other in a cycle (A → A)`, refused)

@@ -373,6 +373,9 @@ func (b *build) checkRef(k *kustFile, r Ref, owner string) {
 		if configurations := r.Field == "configurations"; ok && (configurations || strings.HasPrefix(r.Field, "replacements")) {
 			for _, d := range docs {
 				b.checkFieldPaths(d, configurations, b.placer(abs))
+				if !configurations {
+					k.addReplacements(at, d)
+				}
 			}
 		}
 	case RefData:

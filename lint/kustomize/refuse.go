@@ -75,6 +75,9 @@ func (b *build) checkPluginConfigs(k *kustFile, r Ref, docs []*yaml.Node, place 
 			continue
 		}
 		b.checkFieldPaths(doc, false, place)
+		if kind.Value == "ReplacementTransformer" {
+			k.addReplacements(at, mapGet(doc, "replacements"))
+		}
 		if made, ok := strings.CutSuffix(kind.Value, "Generator"); ok && (made == "ConfigMap" || made == "Secret") {
 			// kustomize names what it makes by `name`, else by the config's own name.
 			key, name := mapKey(doc, "name"), mapGet(doc, "name")
