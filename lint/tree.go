@@ -12,6 +12,10 @@ import (
 // strings.
 const DefaultMaxAliasNodes = 1_000_000
 
+// scalarBytesPerNode is how many bytes of a scalar count as one node of what aliases add: the
+// default budget lets them add 64 MB of text at most.
+const scalarBytesPerNode = 64
+
 // A TreeProblem is what CheckTree finds in a document: a key written twice in a mapping, or
 // aliases that expand past the budget or repeat themselves.
 type TreeProblem struct {
@@ -55,6 +59,17 @@ func CheckTree(root *yaml.Node, maxAlias int) []TreeProblem {
 		return []TreeProblem{*c.fatal}
 	}
 	return c.duplicateProblems()
+}
+
+// AliasNodes is how many nodes the aliases of a document add when expanded, counted as CheckTree
+// counts them, capped above max; above max too for an alias inside the node it names.
+func AliasNodes(root *yaml.Node, max int) int {
+	c := treeChecker{max: max, sizes: map[*yaml.Node]int{}, open: map[*yaml.Node]bool{}}
+	c.walk(root)
+	if c.fatal != nil {
+		return max + 1
+	}
+	return c.extra
 }
 
 type treeChecker struct {
@@ -112,8 +127,10 @@ func (c *treeChecker) alias(n *yaml.Node) {
 }
 
 // expandedSize is the number of nodes n stands for with aliases expanded, capped above the
-// budget. Sizes of anchored nodes (the only alias targets) are memoised, so the computation
-// itself stays linear in the written document.
+// budget, each scalarBytesPerNode bytes of a scalar counting as a node more: parsers that expand
+// aliases copy the scalar each time (Helm's values, Chart.yaml and kustomize's files go through
+// JSON), and a 1 MB string aliased a thousand times took 5 GB. Sizes of anchored nodes (the only
+// alias targets) are memoised, so the computation itself stays linear in the written document.
 func (c *treeChecker) expandedSize(n *yaml.Node) int {
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
@@ -124,7 +141,7 @@ func (c *treeChecker) expandedSize(n *yaml.Node) int {
 	if s, ok := c.sizes[n]; ok {
 		return s
 	}
-	s := 1
+	s := 1 + len(n.Value)/scalarBytesPerNode
 	for _, ch := range n.Content {
 		s = min(s+c.expandedSize(ch), c.max+2)
 	}

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 
+	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/fsroot"
 )
 
@@ -48,7 +50,7 @@ var costs = map[string]cost{
 	"mergeOverwrite": mergeCost, "mustMergeOverwrite": mergeCost,
 	"printf": printfCost, "join": joinCost,
 	// Parsed into a value of about a hundred bytes for each item and entry.
-	"fromYaml": parsedCost, "fromYamlArray": parsedCost, "fromJson": parsedCost, "fromJsonArray": parsedCost,
+	"fromYaml": yamlCost, "fromYamlArray": yamlCost, "fromJson": parsedCost, "fromJsonArray": parsedCost,
 	// Comparing every item with every other.
 	"uniq": pairsCost, "mustUniq": pairsCost, "without": withoutCost, "mustWithout": withoutCost,
 	"trimAll": trimAllCost,
@@ -168,6 +170,25 @@ func parsedCost(_ *guard, args []reflect.Value) (int64, error) {
 		seps += int64(strings.Count(s, c))
 	}
 	return sat(int64(len(s)) + product(seps+1, parsedItem)), nil
+}
+
+// yamlCost is parsedCost plus what the string's aliases add: Helm's parser copies what an alias
+// names each time (through JSON), so a fromYaml of a 1 MB string aliased a thousand times made
+// 5 GB from 1 MB. Only a string with both an anchor and an alias is parsed for it.
+func yamlCost(g *guard, args []reflect.Value) (int64, error) {
+	n, err := parsedCost(g, args)
+	s := args[0].String()
+	if err != nil || !strings.Contains(s, "&") || !strings.Contains(s, "*") {
+		return n, err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(s))
+	for {
+		var root yaml.Node
+		if dec.Decode(&root) != nil {
+			return n, nil
+		}
+		n = sat(n + product(int64(lint.AliasNodes(&root, math.MaxInt32)), parsedItem))
+	}
 }
 
 // parsedItem is what one parsed item, entry or scalar costs beyond its bytes.

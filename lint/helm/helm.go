@@ -142,6 +142,10 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 		s.Problem(problem(err, in, ""))
 		return
 	}
+	if err := ci.checkChartAliases(); err != nil {
+		s.Problem(problem(err, in, ""))
+		return
+	}
 	sets := []ValueSet{l.opts.Values}
 	if l.opts.ValueSets != nil {
 		if vs := l.opts.ValueSets(in); len(vs) > 0 {

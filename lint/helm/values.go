@@ -341,6 +341,44 @@ func checkValuesItems(data []byte, display string) error {
 	return nil
 }
 
+// helmYAML are the files of a chart that Helm parses as YAML.
+var helmYAML = map[string]bool{"Chart.yaml": true, "values.yaml": true, "requirements.yaml": true, "Chart.lock": true, "requirements.lock": true}
+
+// checkChartAliases refuses a chart with a file Helm parses as YAML whose aliases expand past the
+// budget (checkAliases).
+func (ci *chartInput) checkChartAliases() error {
+	for _, f := range ci.files {
+		if helmYAML[path.Base(f.name)] && !strings.Contains(f.name, "templates/") {
+			if err := checkAliases(f.text, ci.sink.Limits().MaxAliasNodes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkAliases refuses YAML for Helm whose aliases expand past maxAlias nodes (lint.CheckTree):
+// Helm's parser copies an alias's text each time it converts YAML to JSON, so a values.yaml or a
+// Chart.yaml of a 1 MB string aliased a thousand times took 5 GB. Only text with both an anchor
+// and an alias is parsed for it; what does not parse is Helm's to report.
+func checkAliases(t *lint.Text, maxAlias int) error {
+	if !bytes.Contains(t.Data, []byte("&")) || !bytes.Contains(t.Data, []byte("*")) {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(t.Data))
+	for {
+		var root yaml.Node
+		if dec.Decode(&root) != nil {
+			return nil
+		}
+		for _, p := range lint.CheckTree(&root, maxAlias) {
+			if p.Level == lint.Error && p.FirstLine == 0 { // an alias bomb or cycle, not a key written twice
+				return &errChart{lint.Pos{File: t.Name, Line: p.Line, Column: p.Column}, p.Msg}
+			}
+		}
+	}
+}
+
 // readValues reads a value set as `helm template` does, reading files only inside the lint root.
 func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 	u := &userValues{vals: map[string]any{}, set: map[string]any{}}
@@ -352,6 +390,9 @@ func (ci *chartInput) readValues(vs ValueSet) (*userValues, error) {
 		t := lint.NewText(display, data)
 		ci.sink.Source(t)
 		if err := checkValuesItems(data, display); err != nil {
+			return nil, err
+		}
+		if err := checkAliases(t, ci.sink.Limits().MaxAliasNodes); err != nil {
 			return nil, err
 		}
 		m, err := loader.LoadValues(bytes.NewReader(data))

@@ -39,6 +39,9 @@ func TestHostileInput(t *testing.T) {
 		{"tabs.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", 4, "invalid YAML: found character that cannot start any token"},
 		{"duplicate.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: a\n    app: b\nmetadata: {}\n", 7, `duplicate key "app" (first at line 6)`},
 		{"bomb.yaml", billionLaughs(), 12, "alias *f takes the document past 1000000 nodes"},
+		// Few nodes, but every parser that expands aliases copies the megabyte each time.
+		{"big-alias.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  annotations:\n    a: &a " + strings.Repeat("x", 1<<20) +
+			"\ndata:\n  l: [" + strings.Repeat("*a, ", 999) + "*a]\n", 8, "alias *a takes the document past 1000000 nodes"},
 		{"cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cycle\ndata: &a\n  b: *a\n", 6, "alias *a is inside the node &a it repeats"},
 		{"merge-cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  labels:\n    <<: *m\n", 6, "alias *m is inside the node &m it repeats"},
 		{"deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", 6, "exceeded max depth"},
