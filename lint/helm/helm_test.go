@@ -523,6 +523,10 @@ func TestInputProblems(t *testing.T) {
 				"values.yaml":        "a: [" + strings.Repeat("x, ", 8000) + "x]\n",
 				"values.schema.json": `{"properties": {"a": {"items": {"enum": [` + strings.Repeat(`"y", `, 8000) + `"x"]}}}}`},
 			helm.Options{}, lint.Note, "values.schema.json", `^values were not checked against values\.schema\.json: comparing 8003 values with enums of 8001 entries`},
+		{"anyOf lists of $refs that double at each of 40 definitions",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
+				"values.schema.json": doublingSchema(40)},
+			helm.Options{}, lint.Note, "values.schema.json", `^values were not checked against values\.schema\.json: its \$refs and allOf, anyOf and oneOf lists nest so that one value may be checked against more than 2000000 subschemas`},
 		{"a schema number too large to read",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
 				"values.schema.json": `{"type": "object", "properties": {"a": {"multipleOf": 1e-5000000}}}`},
@@ -722,6 +726,17 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("inputs %v, want %v", got, want)
 	}
+}
+
+// doublingSchema is a values.schema.json of n definitions, each an anyOf of two $refs to the
+// next, the last failing: a value is checked against 2^n subschemas.
+func doublingSchema(n int) string {
+	var defs []string
+	for i := range n {
+		defs = append(defs, fmt.Sprintf(`"d%d": {"anyOf": [{"$ref": "#/$defs/d%d"}, {"$ref": "#/$defs/d%d"}]}`, i, i+1, i+1))
+	}
+	defs = append(defs, fmt.Sprintf(`"d%d": {"type": "string"}`, n))
+	return `{"$defs": {` + strings.Join(defs, ", ") + `}, "properties": {"a": {"$ref": "#/$defs/d0"}}}`
 }
 
 // TestBrokenChartFiles places YAML errors in Chart.yaml and values.yaml at their lines, and the
