@@ -60,6 +60,9 @@ type guard struct {
 	lookups       int // calls of lookup, which returns an empty result offline
 	// helpers are the definitions Helm uses of the helpers, by name.
 	helpers map[string]helperDef
+	// templates is how many templates Helm's template set holds (files and defines), each of
+	// which a tpl call copies.
+	templates int
 	// suspect is set when the output may differ from a plain render's (see strip).
 	suspect bool
 	// states memoises patternStates for the regular expressions the templates call: a template
@@ -151,7 +154,10 @@ func (g *guard) tpl(v any) (any, error) {
 	}
 	// Parsed, each action is a tree of nodes (and the rewrite adds a marker to each): charged
 	// what it makes, `tpl (repeat 12000000 "{{1}}") .` took 8 GB before the budget ran out.
-	if err := g.charge(sat(int64(len(s))+product(int64(strings.Count(s, "{{")), parsedAction)), "tpl"); err != nil {
+	// Helm's tpl first copies the whole template set: a million calls in a chart of 2,000
+	// empty defines took the minute, and six such charts three.
+	parsed := sat(int64(len(s)) + product(int64(strings.Count(s, "{{")), parsedAction))
+	if err := g.charge(sat(parsed+product(int64(g.templates), clonedTemplate)), "tpl"); err != nil {
 		return nil, err
 	}
 	if !strings.Contains(s, "{{") {
@@ -165,6 +171,9 @@ func (g *guard) tpl(v any) (any, error) {
 
 // parsedAction is what one action of a template given to tpl costs once parsed and marked.
 const parsedAction = 512
+
+// clonedTemplate is what copying one template of the set costs a tpl call.
+const clonedTemplate = 128
 
 // strip removes the markers from the result of an include or tpl call, and charges it. Helm's
 // tpl replaces "<no value>" in its output, so markers removed from tpl output may join text into

@@ -134,6 +134,10 @@ func TestHostileTemplates(t *testing.T) {
 		{"includes cycling through names",
 			map[string]string{"templates/_h.tpl": cycle(50), "templates/cm.yaml": "a: {{ include \"d0\" . }}\n"},
 			"templates/_h.tpl", `Go stack frames`},
+		{"tpl in a loop, each call copying 2,000 defines",
+			map[string]string{"templates/_h.tpl": manyDefines(2000),
+				"templates/cm.yaml": "{{- range until 1000000 }}{{ tpl \"\" $ }}{{ end }}\na: 1\n"},
+			"templates/cm.yaml:1", `tpl takes the rendering past`},
 		{"exponential include",
 			map[string]string{"templates/_h.tpl": doubling(60), "templates/cm.yaml": "a: {{ include \"d59\" . | len }}\n"},
 			"templates/_h.tpl", `more than 1000000 define|takes the rendering past`},
@@ -726,6 +730,15 @@ func TestDiscoverFilesOfCharts(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("inputs %v, want %v", got, want)
 	}
+}
+
+// manyDefines is n empty defines.
+func manyDefines(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "{{- define \"d%d\" }}{{ end }}\n", i)
+	}
+	return b.String()
 }
 
 // doublingSchema is a values.schema.json of n definitions, each an anyOf of two $refs to the

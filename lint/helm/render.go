@@ -255,6 +255,7 @@ func (r *rendering) run(ctx context.Context, source func(*tmpl) []byte) (map[str
 		t.helm.Data = source(t)
 	}
 	g.helpers = r.helpers()
+	g.templates = len(r.templates) + len(g.helpers)
 	defer g.release()
 	e := engine.Engine{CustomTemplateFuncs: g.funcs(l.now)}
 	out, err := e.RenderWithContext(ctx, r.chart, r.top)
