@@ -207,6 +207,10 @@ func TestPatterns(t *testing.T) {
 		{"file?.yaml", []string{"file1.yaml"}, []string{"file12.yaml", "file/.yaml"}, true},
 		{`a\*.yaml`, []string{"a*.yaml"}, []string{"ab.yaml"}, true},
 		{"a[b", nil, nil, false},
+		// Matching costs the path's length times the wildcards: bounded.
+		{"m/" + strings.Repeat("*", 33) + "x", nil, nil, false},
+		{"m/" + strings.Repeat("*x", 32), []string{"m/" + strings.Repeat("ax", 32)}, nil, true},
+		{strings.Repeat("a/", 2049), nil, nil, false},
 	} {
 		p, err := config.CompilePattern(c.glob)
 		if (err == nil) != c.compiles {
