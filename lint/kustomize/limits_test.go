@@ -82,6 +82,13 @@ func TestLimits(t *testing.T) {
 	files["varied/kustomization.yaml"] = "resources:\n- deployments.yaml\nvars:\n" +
 		strings.Repeat("- name: V\n  objref: {kind: Deployment, name: web0, apiVersion: apps/v1}\n", 2001)
 	files["varied/deployments.yaml"] = deployments.String()
+	// A 100 KB label over 1,000 Deployments, into metadata and pod templates; a 1 MB value a var
+	// copies into 100 places.
+	files["labelled/kustomization.yaml"] = "resources:\n- deployments.yaml\nlabels:\n- pairs:\n    team: " + strings.Repeat("a", 100<<10) + "\n  includeTemplates: true\n"
+	files["labelled/deployments.yaml"] = deployments.String()
+	files["varied-big/kustomization.yaml"] = "resources:\n- objects.yaml\n- pod.yaml\nvars:\n- name: BIG\n  objref: {kind: ConfigMap, name: big, apiVersion: v1}\n  fieldref: {fieldpath: data.v}\n"
+	files["varied-big/objects.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  v: " + strings.Repeat("x", 1<<20) + "\n"
+	files["varied-big/pod.yaml"] = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n    args: [" + strings.TrimSuffix(strings.Repeat(`"$(BIG)", `, 100), ", ") + "]\n"
 	// crds files whose definitions refer to themselves, or each twice to the next (2^24 visits).
 	k8sType := `"kind": {}, "apiVersion": {}, "metadata": {}`
 	files["crd-cycle/kustomization.yaml"] = "resources:\n- objects.yaml\ncrds:\n- crd.json\n"
@@ -99,14 +106,16 @@ func TestLimits(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, files)
 	res := loadOverlays(t, root, "fieldpath", "fieldspec", "objects", "targeted", "lattice/top", "copies", "generated", "crd-cycle", "crd-paths", "renamed", "imaged",
-		"replaced", "replaced-file", "transformed", "varied")
+		"replaced", "replaced-file", "transformed", "varied", "labelled", "varied-big")
 	replaced := "this overlay's replacements would look at its objects 800000 times"
 	problemAt(t, res.Problems, "replaced/kustomization.yaml:3:1", replaced, "more than the 400000 ekslint allows", refused)
 	problemAt(t, res.Problems, "replaced-file/kustomization.yaml:4:9", replaced, refused)
 	problemAt(t, res.Problems, "transformed/r.yaml:2:1", replaced, refused)
 	problemAt(t, res.Problems, "varied/kustomization.yaml:3:1", "this overlay's vars would be looked for in its objects 2001000 times", "more than the 2000000 ekslint allows", refused)
 	problemAt(t, res.Problems, "imaged/kustomization.yaml:4:3", "this overlay's images entries would be tried on its objects 5000000 times", refused)
-	problemAt(t, res.Problems, "renamed/kustomization.yaml:3:1", "this overlay's namePrefix and nameSuffix would add 66.8 MiB to the names", refused)
+	problemAt(t, res.Problems, "renamed/kustomization.yaml:3:1", "this overlay's namePrefix, nameSuffix, namespace, labels and annotations would copy 66.8 MiB into its objects", refused)
+	problemAt(t, res.Problems, "labelled/kustomization.yaml:5:5", "this overlay's namePrefix, nameSuffix, namespace, labels and annotations would copy 195.3 MiB into its objects", refused)
+	problemAt(t, res.Problems, "varied-big/kustomization.yaml:4:1", "this overlay's vars could copy 100 MiB into its objects", refused)
 	problemAt(t, res.Problems, "crd-cycle/kustomization.yaml:4:3", `crds entry "crd.json": its definitions refer to each other in a cycle (A → A)`, refused)
 	problemAt(t, res.Problems, "crd-paths/kustomization.yaml:4:3", `crds entry "crd.json": its definitions' $refs make kustomize visit`, "more than the 100000 ekslint allows", refused)
 	problemAt(t, res.Problems, "fieldpath/kustomization.yaml:12:7", "a fieldPaths entry has 100002 segments, more than the 100 ekslint allows", refused)
