@@ -322,9 +322,7 @@ func (d *discovery) resolve() {
 			d.input(load.Overlay, c.abs, r, c.folder)
 		case r.isAssertion(c.abs):
 			d.skip(c.abs, skipAssertion)
-		case !c.named && r.inOverlay(filepath.Dir(c.abs)):
-			// Unreferenced YAML in an overlay's folder is the overlay's business (an unused
-			// patch, a plugin config), not a manifest of its own.
+		case !c.named && r.kustomizationsBusiness(c.abs):
 			d.skip(c.abs, skipUnreferenced)
 		default:
 			d.input(load.File, c.abs, r, c.folder)

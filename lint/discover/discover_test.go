@@ -280,6 +280,45 @@ func TestWalksLeaveOut(t *testing.T) {
 	}
 }
 
+// TestKustomizationsBusiness: YAML no kustomization includes is skipped as a kustomization's
+// business in its folder and in folders below holding what it names (an unused patch beside used
+// ones), and linted in folders below it that it never reaches into, as kube-state-metrics' root
+// kustomization names examples/standard but not examples/sharding; an eksctl config or a
+// CloudFormation template is linted anywhere.
+func TestKustomizationsBusiness(t *testing.T) {
+	root := tree(t, map[string]string{
+		"kustomization.yaml":            "resources:\n- examples/standard/deploy.yaml\npatches:\n- path: patches/used.yaml\n",
+		"config.yaml":                   "plugin: config\nkind: Deployment\n",
+		"cluster.yaml":                  "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
+		"examples/standard/deploy.yaml": deploy,
+		"examples/standard/extra.yaml":  deploy,
+		"examples/sharding/deploy.yaml": deploy,
+		"patches/used.yaml":             deploy,
+		"patches/unused.yaml":           deploy,
+		"infra/sg.yaml":                 "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+	})
+	res := discover.Run([]string{"."}, discover.Options{Root: root, WorkDir: root})
+	var got []string
+	for _, in := range res.Inputs {
+		got = append(got, in.Kind.String()+" "+in.Path)
+	}
+	slices.Sort(got)
+	want := []string{"Kustomize overlay .", "file cluster.yaml", "file examples/sharding/deploy.yaml", "file infra/sg.yaml"}
+	if !slices.Equal(got, want) || len(res.Problems) > 0 {
+		t.Errorf("inputs %q (problems %v), want %q", got, res.Problems, want)
+	}
+	var skipped []string
+	for _, s := range res.Skipped {
+		if strings.Contains(s.String(), "which does not include it") {
+			skipped = append(skipped, strings.SplitN(s.String(), ":", 2)[0])
+		}
+	}
+	slices.Sort(skipped)
+	if want := []string{"config.yaml", "examples/standard/extra.yaml", "patches/unused.yaml"}; !slices.Equal(skipped, want) {
+		t.Errorf("skipped as the kustomization's business: %q, want %q", skipped, want)
+	}
+}
+
 // TestUnreadableFolder: a folder that cannot be listed is a problem in a walk of a folder named,
 // and nothing in a search. Run as root, which lists it anyway, the walk lints what it holds.
 func TestUnreadableFolder(t *testing.T) {

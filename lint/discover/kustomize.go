@@ -1,7 +1,9 @@
 package discover
 
 import (
+	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -84,8 +86,38 @@ func (r *repo) add(dir string, info kustomizationInfo) {
 		if !slices.Contains(r.includedBy[p], dir) {
 			r.includedBy[p] = append(r.includedBy[p], dir)
 		}
+		r.namedDirs[filepath.Dir(p)] = true
 	}
 }
+
+// kustomizationsBusiness reports whether the YAML file abs, which no kustomization includes, is a
+// kustomization's business (an unused patch, a plugin config) rather than a manifest of its own:
+// it is in a kustomization's folder, or in a folder below one that holds files a kustomization
+// names (an unused patch beside the used ones). A folder below that no kustomization reaches into
+// holds manifests of its own: kube-state-metrics' root kustomization names examples/standard, and
+// examples/daemonsetsharding beside it is linted. An eksctl config or a CloudFormation template is
+// nobody's patch.
+func (r *repo) kustomizationsBusiness(abs string) bool {
+	dir := filepath.Dir(abs)
+	if !r.isOverlayDir(dir) && !(r.namedDirs[dir] && r.inOverlay(dir)) {
+		return false
+	}
+	f, _, err := r.root.Open(abs)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	head := make([]byte, sniffedBytes)
+	n, _ := io.ReadFull(f, head)
+	return !eksctlOrCloudFormation.Match(head[:n])
+}
+
+// sniffedBytes is how much of a file kustomizationsBusiness reads to tell what it is.
+const sniffedBytes = 64 << 10
+
+// eksctlOrCloudFormation finds, at the start of a line, what eksctl configs and CloudFormation
+// templates have and Kubernetes objects never do.
+var eksctlOrCloudFormation = regexp.MustCompile(`(?m)^(?:apiVersion:\s*["']?eksctl\.io/|AWSTemplateFormatVersion:|Resources:\s*$)`)
 
 // info is what the kustomization in dir says, read now when no walk did (a folder named inside a
 // hidden folder).

@@ -288,6 +288,7 @@ type repo struct {
 	root       *fsroot.Root
 	kusts      map[string]kustomizationInfo // by folder
 	includedBy map[string][]string          // a file or folder → the kustomization folders naming it
+	namedDirs  map[string]bool              // the folders of what kustomizations name
 	listed     map[string]bool              // folders a walk listed: kustDirs says whether each is an overlay
 	kustDirs   map[string]bool              // folders where a walk found a kustomization file
 	// buildConfigsLooked are the folders whose Skaffold configs were looked for (buildConfigsAbove).
@@ -327,7 +328,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 	if r := d.repos[root]; r != nil {
 		return r
 	}
-	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, listed: map[string]bool{},
+	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, namedDirs: map[string]bool{}, listed: map[string]bool{},
 		kustDirs: map[string]bool{}, buildConfigsLooked: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
 		helmRepos: map[string]bool{}, trackedOnly: map[string]bool{}}
 	d.repos[root] = r
