@@ -19,16 +19,17 @@ import (
 //   - `$(NAME)`: Kustomize vars, Kubernetes' own dependent variables, Azure Pipelines macros;
 //   - `{{ ... }}` and `${{ ... }}`: Helm and Go templates, Jinja and Ansible, mustache, Argo
 //     Workflows, GitHub Actions and Azure Pipelines expressions;
-//   - `%NAME%`, `#{NAME}#` (or `#{NAME}`) and `__NAME__`, a name in capitals for the last: token
-//     replacement steps of CI systems and deployment tools (Azure Pipelines' replace-tokens task,
-//     Octopus Deploy, a `sed` over `%K8S_VERSION%`), and Windows' variables;
+//   - `%NAME%`, `#{NAME}#` (or `#{NAME}`), and `__NAME__`, `--NAME--` and `@NAME@` with a name in
+//     capitals: token replacement steps of CI systems and deployment tools (Azure Pipelines'
+//     replace-tokens task, Octopus Deploy, a `sed` over `%K8S_VERSION%` or `--EKS_VERSION--`,
+//     autoconf's `@NAME@`), and Windows' variables;
 //   - `ko://` and a Go import path, as a whole value: ko (`ko resolve`, `ko apply`) builds the
 //     program and writes its image reference, by digest, in its place. ko replaces only a whole
 //     value, so `ko://` inside a longer one is not a placeholder.
 //
 // Values written for a person to replace by hand (`ACCOUNT_ID`, `<account-id>`, `xxxxxxxxxxxx`)
 // are not placeholders: nothing replaces them, so rules still report them.
-var placeholder = regexp.MustCompile(`^\s*ko://\S+\s*$|\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[A-Za-z_][^{}]*\}|\$\([A-Za-z_][A-Za-z0-9_.]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|#\{[A-Za-z_][^{}]*\}#?|__[A-Z][A-Z0-9_]*__`)
+var placeholder = regexp.MustCompile(`^\s*ko://\S+\s*$|\$\{\{.*?\}\}|\{\{.*?\}\}|\$\{[A-Za-z_][^{}]*\}|\$\([A-Za-z_][A-Za-z0-9_.]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|#\{[A-Za-z_][^{}]*\}#?|__[A-Z][A-Z0-9_]*__|--[A-Z][A-Z0-9_]*--|@[A-Z][A-Z0-9_]*@`)
 
 // IsPlaceholder reports whether s, spaces around it aside, is one placeholder and nothing else: a
 // value only known once a templating step has run.

@@ -94,15 +94,23 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 			continue
 		}
 		docs := parsePiece(t, lim)
-		if line, syntax := templateLine(t, docs); line > 0 && textMeantAsManifest(t.Data) {
+		line, syntax := templateLine(t, docs)
+		if m := bracedValue.FindSubmatchIndex(t.Data); line == 0 && m != nil {
+			line, syntax = t.LineAt(m[2]), string(t.Data[m[2]:m[3]])
+		}
+		if line > 0 && textMeantAsManifest(t.Data) {
 			switch {
 			case noted:
 			case inChartFolder(in):
 				skip(s, lint.Pos{File: t.Name, Line: line}, "a template in a chart's folder, outside templates/: "+
 					"one the chart reads with .Files, linted where the chart renders it")
 			default:
+				what := "the rendered output with `ekslint lint -`"
+				if strings.HasPrefix(syntax, "{{") {
+					what = "a chart folder with Chart.yaml, or " + what
+				}
 				s.Problem(lint.Problem{Pos: lint.Pos{File: t.Name, Line: line}, Level: lint.Note,
-					Message: "looks like a template (has " + syntax + ") outside a Helm chart; skipped: lint what renders it instead (a chart folder with Chart.yaml, or the rendered output with `ekslint lint -`)"})
+					Message: "looks like a template (has " + syntax + ") outside a Helm chart; skipped: lint what renders it instead (" + what + ")"})
 			}
 			noted = true
 			continue
@@ -303,10 +311,15 @@ func templateAction(b []byte) int {
 var templateCloser = map[byte]string{'{': "}}", '%': "%}"}
 
 // placeholderRE finds the placeholders of substitution steps that YAML cannot read: %NAME%
-// (Windows-style, eks-connector's %EKS_ACTIVATION_CODE%) and {NAME} (cert-manager's
-// {SERVICE_IP_PREFIX}.16), a name in capitals. ${NAME} and <NAME> read as strings, and are
-// linted as the placeholders they are.
-var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[A-Z][A-Z0-9_]*\}`)
+// (Windows-style, eks-connector's %EKS_ACTIVATION_CODE%), {NAME} (cert-manager's
+// {SERVICE_IP_PREFIX}.16, linkerd's {IPv6}/128), @NAME@ (autoconf and sed, longhorn's
+// @STS_NAME@) and printf's verbs (a Go test's `name: %s`). ${NAME} and <NAME> read as strings,
+// and are linted as the placeholders they are.
+var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[a-z]*[A-Z][A-Za-z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqxXfgt]\b`)
+
+// bracedValue finds a value that is a {NAME} placeholder alone, which YAML reads as a mapping of
+// one key: the document parses, but as something else than what the step will fill in.
+var bracedValue = regexp.MustCompile(`(?m)^[ \t]*(?:- |[^#\n:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\})[ \t]*(?:#.*)?$`)
 
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {

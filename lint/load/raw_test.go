@@ -270,6 +270,12 @@ func TestOtherTemplates(t *testing.T) {
 		{"jinja", "{% raw %}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{% endraw %}\n", "{% %}", 1},
 		{"percent", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  code: %ACTIVATION_CODE%\n", "%ACTIVATION_CODE%", 6},
 		{"braces", "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: {IP_PREFIX}.16\n", "{IP_PREFIX}", 6},
+		{"braces of mixed case", "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: {IPv6}/128\n", "{IPv6}", 6},
+		{"at signs", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n", "@STS_NAME@", 4},
+		{"printf verbs", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n", "%s", 4},
+		// YAML reads {NAME} alone as a mapping: the file is noted whole, not an error here and a
+		// note on the next document.
+		{"braces alone", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {TENANT_ID}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {TENANT_ID}-x\n", "{TENANT_ID}", 4},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := linttest.LintFiles(t, map[string]string{"x.yaml": c.text}, everyObject)
