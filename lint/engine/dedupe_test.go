@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,5 +71,25 @@ func TestDedupeNamesEveryObjectAtOnePlace(t *testing.T) {
 				t.Errorf("a second pass changed the message to %q", again[0].Message)
 			}
 		})
+	}
+}
+
+// TestDedupeKeepsLevels: overlays that give the same finding at one base line at different levels
+// (one namespace allows privileged pods, where it is a note) keep a finding per level, so that no
+// overlay is said to have an error it has not.
+func TestDedupeKeepsLevels(t *testing.T) {
+	rule := &lint.Rule{ID: "k8s-privileged-container"}
+	at := lint.Pos{File: "base/deploy.yaml", Line: 13, Column: 27}
+	finding := func(variant string, level lint.Level) Finding {
+		ref := &lint.ObjectRef{ObjectID: lint.ObjectID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}, Variant: variant}
+		return Finding{Rule: rule, Message: "privileged", Place: lint.Place{Pos: at, Object: ref}, Variants: []string{variant}, Level: level}
+	}
+	got := Dedupe([]Finding{finding("dev", lint.Note), finding("prod", lint.Error), finding("staging", lint.Error)})
+	var summary []string
+	for _, f := range got {
+		summary = append(summary, fmt.Sprintf("%v %v", f.Level, f.Variants))
+	}
+	if want := []string{"error [prod staging]", "note [dev]"}; !slices.Equal(summary, want) {
+		t.Errorf("findings %q, want %q", summary, want)
 	}
 }

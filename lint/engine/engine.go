@@ -515,9 +515,11 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	r.Set.Check(items, s)
 }
 
-// Dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can
-// produce the same finding at the same template or base line, and a person fixes it once. The
-// variants that produced it are kept on the finding. When the same build (one value set, one
+// Dedupe sorts findings and keeps one per rule, place and level: a Helm `range` or several
+// overlays can produce the same finding at the same template or base line, and a person fixes it
+// once. The variants that produced it are kept on the finding; those that produced it at another
+// level (an overlay whose namespace allows privileged pods, where the finding is a note) keep a
+// finding of their own, so that no variant is said to have an error it has not. When the same build (one value set, one
 // overlay, or the raw manifests) produced it for several objects, as a Kustomize patch with a
 // label selector or a Helm range does, the finding stays about the first object (its object in
 // JSON and SARIF, and its fingerprint) and its message names the others.
@@ -527,7 +529,7 @@ func Dedupe(fs []Finding) []Finding {
 	// overlay built it) is the same in every run.
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		// Ties are rare: compare the costly keys only then (cmp.Or evaluates every argument).
-		if c := cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID), cmp.Compare(a.Message, b.Message)); c != 0 {
+		if c := cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID), cmp.Compare(b.Level, a.Level), cmp.Compare(a.Message, b.Message)); c != 0 {
 			return c
 		}
 		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
@@ -545,7 +547,7 @@ func Dedupe(fs []Finding) []Finding {
 		}
 	}
 	for _, f := range fs {
-		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos {
+		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos && out[n-1].Level == f.Level {
 			last := &out[n-1]
 			for _, v := range f.Variants {
 				if !slices.Contains(last.Variants, v) {
