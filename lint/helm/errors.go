@@ -62,8 +62,9 @@ var valueDemanded = regexp.MustCompile(`^execution error at \(`)
 // is named, unless it is given already.
 func (r *rendering) valuesHint() string {
 	hint := " (lint the chart with the values it needs: --set, --values, or value sets in .ekslint.yaml"
+	ci := path.Join(r.ci.src.display, "ci") + "/" // the chart's own, not a subchart's
 	for _, f := range r.ci.files {
-		if strings.HasPrefix(f.name, "ci/") && path.Ext(f.name) == ".yaml" && !r.user.gives(f.text.Name) {
+		if strings.HasPrefix(f.text.Name, ci) && path.Ext(f.name) == ".yaml" && !r.user.gives(f.text.Name) {
 			hint += "; its ci/ folder holds values files for chart-testing, e.g. --values " + f.text.Name
 			break
 		}
