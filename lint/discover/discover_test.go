@@ -472,9 +472,14 @@ func TestHelmRepository(t *testing.T) {
 		"charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
 		"other/index.yaml":      "title: not a repository\n",
 		"other/app-0.1.0.tgz":   archive,
+		// minio/operator: the index at the top lists the releases in helm-releases/.
+		"site/index.yaml":                  "apiVersion: v1\nentries:\n  app:\n  - name: app\n    urls:\n    - https://example.com/helm-releases/app-0.1.0.tgz\n",
+		"site/helm-releases/app-0.1.0.tgz": archive,
+		"site/helm-releases/app-0.2.0.tgz": archive,
 	})
 	got, _ := discoverFrom(t, root, ".")
-	want := []string{"Helm chart charts/app", "Helm chart other/app-0.1.0.tgz", "Helm chart vendor-charts/app.tgz", "file docs/index.yaml", "file other/index.yaml"}
+	want := []string{"Helm chart charts/app", "Helm chart other/app-0.1.0.tgz", "Helm chart site/helm-releases/app-0.2.0.tgz", "Helm chart vendor-charts/app.tgz",
+		"file docs/index.yaml", "file other/index.yaml", "file site/index.yaml"}
 	if !slices.Equal(got, want) {
 		t.Errorf("inputs %q, want %q", got, want)
 	}

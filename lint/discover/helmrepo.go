@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"path/filepath"
+	"regexp"
 )
 
 // isHelmRepository reports whether dir is a Helm chart repository, as GitHub Pages serve them
@@ -18,6 +19,35 @@ func (r *repo) isHelmRepository(dir string) bool {
 	}
 	return known
 }
+
+// isPublished reports whether the chart archive abs is a release a Helm repository publishes: it
+// sits beside the repository's index.yaml, or in a folder of the folder that holds one whose
+// index lists it there (minio/operator's index.yaml at the top lists its 175 releases in
+// helm-releases/).
+func (r *repo) isPublished(abs string) bool {
+	dir := filepath.Dir(abs)
+	if r.isHelmRepository(dir) {
+		return true
+	}
+	up := filepath.Dir(dir)
+	if up == dir || !r.root.Contains(up) || !r.isHelmRepository(up) {
+		return false
+	}
+	listed, ok := r.indexed[up]
+	if !ok {
+		listed = map[string]bool{}
+		if data, err := r.root.ReadFile(filepath.Join(up, "index.yaml")); err == nil {
+			for _, m := range indexedArchive.FindAllSubmatch(data, -1) {
+				listed[string(m[1])] = true
+			}
+		}
+		r.indexed[up] = listed
+	}
+	return listed[filepath.Base(dir)+"/"+filepath.Base(abs)]
+}
+
+// indexedArchive finds an archive's folder and name at the end of a URL of an index.yaml.
+var indexedArchive = regexp.MustCompile(`(?m)([^/\s"']+/[^/\s"']+\.tgz)["']?\s*$`)
 
 // readsAsHelmIndex reports whether the file starts as a Helm repository index does, with
 // `apiVersion` and `entries` at the top level; only its first 64 KiB are read (an index of many

@@ -23,7 +23,7 @@ const (
 	skipNotRegular   = "not a regular file (a pipe, device or socket); not read"
 	skipUnreferenced = "in a kustomization's folder, which does not include it: the kustomization's business (a patch, a plugin config), not linted on its own; name it to lint it"
 	skipLinkedFolder = "symlink to a folder; symlinked folders are not followed (they can loop): name the folder it leads to"
-	skipPublished    = "a chart release published in a Helm repository (the folder's index.yaml lists it): what was released, not what anyone edits; lint the chart's source, or name the archive"
+	skipPublished    = "a chart release published in a Helm repository (an index.yaml beside it or in the folder above lists it): what was released, not what anyone edits; lint the chart's source, or name the archive"
 )
 
 // skippedFolder says why a walk does not enter a folder of this name, or "". The named folder
@@ -234,7 +234,7 @@ func (w *walk) manifest(path string, e fs.DirEntry, st ignoreStack) {
 		return
 	}
 	switch t := e.Type(); {
-	case t.IsRegular() && isChartArchiveName(path) && r.isHelmRepository(filepath.Dir(path)):
+	case t.IsRegular() && isChartArchiveName(path) && r.isPublished(path):
 		w.d.skip(path, skipPublished)
 	case t.IsRegular() && isChartArchiveName(path):
 		if isChartArchive(r.root, path) {
@@ -297,9 +297,10 @@ type repo struct {
 	charts             map[string]bool // isChart's answers
 	walked             []string        // the folders named and walked
 	searched           bool
-	assertions         map[string][]string // a folder → the files its Chainsaw tests assert with (isAssertion)
-	tests              map[string]bool     // folders a walk listed that hold a Chainsaw test
-	helmRepos          map[string]bool     // isHelmRepository's answers
+	assertions         map[string][]string        // a folder → the files its Chainsaw tests assert with (isAssertion)
+	tests              map[string]bool            // folders a walk listed that hold a Chainsaw test
+	helmRepos          map[string]bool            // isHelmRepository's answers
+	indexed            map[string]map[string]bool // by Helm repository folder, the folder/archive its index lists
 	// index is what git tracks in the root, when it is a work tree (gitindex.go); indexRead says
 	// whether it was looked for.
 	index     tracked
@@ -330,7 +331,7 @@ func (d *discovery) repo(root *fsroot.Root) *repo {
 	}
 	r := &repo{root: root, kusts: map[string]kustomizationInfo{}, includedBy: map[string][]string{}, namedDirs: map[string]bool{}, listed: map[string]bool{},
 		kustDirs: map[string]bool{}, buildConfigsLooked: map[string]bool{}, overlays: map[string]bool{}, charts: map[string]bool{}, assertions: map[string][]string{}, tests: map[string]bool{},
-		helmRepos: map[string]bool{}, trackedOnly: map[string]bool{}}
+		helmRepos: map[string]bool{}, indexed: map[string]map[string]bool{}, trackedOnly: map[string]bool{}}
 	d.repos[root] = r
 	return r
 }
