@@ -515,11 +515,12 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	r.Set.Check(items, s)
 }
 
-// Dedupe sorts findings and keeps one per rule, place and level: a Helm `range` or several
-// overlays can produce the same finding at the same template or base line, and a person fixes it
-// once. The variants that produced it are kept on the finding; those that produced it at another
-// level (an overlay whose namespace allows privileged pods, where the finding is a note) keep a
-// finding of their own, so that no variant is said to have an error it has not. When the same build (one value set, one
+// Dedupe sorts findings and keeps one per rule and place: a Helm `range` or several overlays can
+// produce the same finding at the same template or base line, and a person fixes it once; of one
+// build's findings there, the one of the highest level. The variants that produced it are kept on
+// the finding; those that produced it only at another level (an overlay whose namespace allows
+// privileged pods, where the finding is a note) keep a finding of their own, so that no variant is
+// said to have an error it has not. When the same build (one value set, one
 // overlay, or the raw manifests) produced it for several objects, as a Kustomize patch with a
 // label selector or a Helm range does, the finding stays about the first object (its object in
 // JSON and SARIF, and its fingerprint) and its message names the others.
@@ -547,7 +548,8 @@ func Dedupe(fs []Finding) []Finding {
 		}
 	}
 	for _, f := range fs {
-		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos && out[n-1].Level == f.Level {
+		if n := len(out); n > 0 && out[n-1].Rule == f.Rule && out[n-1].Pos == f.Pos &&
+			(out[n-1].Level == f.Level || !slices.ContainsFunc(f.Variants, func(v string) bool { return !slices.Contains(out[n-1].Variants, v) })) {
 			last := &out[n-1]
 			for _, v := range f.Variants {
 				if !slices.Contains(last.Variants, v) {
