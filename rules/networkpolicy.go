@@ -246,7 +246,7 @@ var NetworkPolicySelectsNothing = &lint.Rule{
 				// A raw policy is judged with the raw manifests alone: beside one chart it may
 				// select nothing and still protect the pods of another.
 				if !run.own(pol) || pol.policy.selectsAll() || pol.policy.podsLeftOut || ns.anySelected(sel) ||
-					namesCustomResource(sel.MatchLabels(), ns.name, run.customResources) {
+					run.customResources.names(sel.MatchLabels(), ns.name) {
 					continue
 				}
 				s.Report(pol.policy.podsAt, "podSelector %s of NetworkPolicy %s matches no pod template of the %s in "+
@@ -290,6 +290,8 @@ type netItem struct {
 	// hostNetwork pods use the node's network; NetworkPolicy does not apply to them.
 	hostNetwork bool
 	policy      *policyItem
+	// resourceKind is a custom resource's kind.
+	resourceKind string
 }
 
 // describe names a workload in messages, `Deployment "web"`, from the object its place holds.
@@ -390,7 +392,7 @@ func networkFact(o *lint.Object) (netItem, bool) {
 	case strings.HasSuffix(o.Kind(), "NetworkPolicy"):
 		return netItem{kind: "other policy", namespace: o.Namespace()}, true
 	case o.IsCustomResource():
-		return netItem{kind: "custom resource", namespace: o.Namespace(), name: o.Name()}, true
+		return netItem{kind: "custom resource", namespace: o.Namespace(), name: o.Name(), resourceKind: o.Kind()}, true
 	}
 	return netItem{}, false
 }
@@ -618,9 +620,9 @@ type netRun struct {
 	// namespaces name and land on the deployment's own workloads and Namespace objects. Their
 	// NetworkPolicies still protect them.
 	ownOnly bool
-	// customResources are the custom resources of the run, by namespace and name: an operator
-	// labels the pods it makes for one with its name (see namesCustomResource).
-	customResources map[objectName]bool
+	// customResources are the custom resources of the run: an operator labels the pods it makes
+	// for one after it (see customResources.names).
+	customResources customResources
 }
 
 // own reports whether a workload or Namespace is the checked deployment's own.
@@ -644,9 +646,9 @@ func groupNamespaces(items []netItem) netRun {
 			continue
 		case "custom resource":
 			if run.customResources == nil {
-				run.customResources = map[objectName]bool{}
+				run.customResources = customResources{}
 			}
-			run.customResources[objectName{it.namespace, it.name}] = true
+			run.customResources.add(it.namespace, it.name, it.resourceKind)
 			continue
 		}
 		ns := byName[it.namespace]

@@ -417,9 +417,11 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"workload comes from elsewhere (raw manifests that every deployment sees do not count, but their pods may " +
 		"still be the ones a Service with workloads of its own selects); a Service whose selector names a " +
 		"custom resource of its namespace (a label value equal to the name of an object of an API group Kubernetes " +
-		"does not serve itself), since operators label the pods they make for a resource with its name (the " +
+		"does not serve itself, to its namespace and name joined by a dot, or to its name and the last word of its " +
+		"kind joined by a dash), since operators label the pods they make for a resource after it (the " +
 		"Prometheus Operator's `prometheus` and `alertmanager` labels on the pods of kube-prometheus-stack's " +
-		"Prometheus and Alertmanager, Strimzi's `strimzi.io/cluster`, CloudNativePG's `cnpg.io/cluster`); and any " +
+		"Prometheus and Alertmanager, Strimzi's `strimzi.io/cluster`, CloudNativePG's `cnpg.io/cluster`, the " +
+		"OpenTelemetry Operator's `obs.otel` and `otel-collector` for the OpenTelemetryCollector otel); and any " +
 		"Service in kube-system, where EKS runs its add-ons (CoreDNS, kube-proxy, the VPC CNI) outside any manifest, " +
 		"so Services that charts add for them there select pods no input shows. Skipping every namespace that holds " +
 		"a custom resource would also skip most application namespaces, which hold ServiceMonitors, Certificates or " +
@@ -447,7 +449,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		// together (a test fixture's Job says nothing of an OLM bundle's Services).
 		withPods := map[string]bool{}
 		rawPods := map[string]rawFolders{}
-		customResources := map[objectName]bool{}
+		crs := customResources{}
 		pods := lint.NewLabelIndex[*podTemplateItem]()
 		var services []*selectingService
 		for _, it := range items {
@@ -464,7 +466,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 				withPods[it.pods.namespace] = true
 				pods.Add(it.pods.namespace, it.pods.labels, it.pods)
 			case it.customResource != nil:
-				customResources[*it.customResource] = true
+				crs.add(it.customResource.namespace, it.customResource.name, it.customResource.kind)
 			}
 		}
 		judged := func(svc *selectingService, it selectingItem) bool {
@@ -479,7 +481,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		for _, it := range items {
 			svc := it.service
 			if svc == nil || it.shared && ownOnly || svc.namespace == "kube-system" || svc.podsLeftOut || !judged(svc, it) ||
-				namesCustomResource(svc.selector, svc.namespace, customResources) {
+				crs.names(svc.selector, svc.namespace) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -501,17 +503,45 @@ var ServiceSelectsNoPods = &lint.Rule{
 	}),
 }
 
-// namesCustomResource reports whether a selector's labels name a custom resource of namespace:
-// a label value equal to its name. Operators label the pods they make for a resource so (the
-// Prometheus Operator's `prometheus: k8s`, Strimzi's `strimzi.io/cluster`), and the input shows
-// no pod template of them.
-func namesCustomResource(selector lint.Labels, namespace string, customResources map[objectName]bool) bool {
+// customResources are the custom resources of an input, by namespace and name, each with its
+// kind in lower case: operators label the pods they make for one after it (see names).
+type customResources map[objectName]string
+
+func (c customResources) add(namespace, name, kind string) {
+	c[objectName{namespace, name}] = strings.ToLower(kind)
+}
+
+// names reports whether a selector's labels name a custom resource of namespace: a label value
+// that is its name (the Prometheus Operator's `prometheus: k8s`, Strimzi's `strimzi.io/cluster`),
+// its namespace and name (the OpenTelemetry Operator's `app.kubernetes.io/instance: obs.otel`), or
+// its name and the last word of its kind (`otel-collector` for an OpenTelemetryCollector,
+// Strimzi's `my-cluster-kafka`). Operators label the pods they make for a resource so, and the
+// input shows no pod template of them.
+func (c customResources) names(selector lint.Labels, namespace string) bool {
 	for _, v := range selector.All() {
-		if customResources[objectName{namespace, v}] {
+		if _, ok := c[objectName{namespace, v}]; ok {
 			return true
+		}
+		if name, ok := strings.CutPrefix(v, namespace+"."); ok {
+			if _, ok := c[objectName{namespace, name}]; ok {
+				return true
+			}
+		}
+		for i := strings.IndexByte(v, '-'); i > 0; i = next(v, i) {
+			if kind, ok := c[objectName{namespace, v[:i]}]; ok && len(v)-i > 3 && strings.HasSuffix(kind, v[i+1:]) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// next is the index of the next '-' in v after i, or -1.
+func next(v string, i int) int {
+	if j := strings.IndexByte(v[i+1:], '-'); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
 }
 
 // labelledAtRuntime reports whether svc is one of a set of Services of its namespace whose
@@ -684,13 +714,19 @@ func firstOf[T any](seq iter.Seq[T]) (T, bool) {
 type selectingItem struct {
 	service        *selectingService
 	pods           *podTemplateItem
-	customResource *objectName
+	customResource *customResource
 	shared         bool   // from the raw manifests (lint.Pass.Shared)
 	dir            string // the folder of a raw object's file (folderOf)
 }
 
 // objectName names a namespaced object.
 type objectName struct{ namespace, name string }
+
+// customResource is an object of a kind Kubernetes does not serve itself.
+type customResource struct {
+	objectName
+	kind string
+}
 
 type selectingService struct {
 	namespace, name string
@@ -739,7 +775,7 @@ func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	template, ok := podOwnerTemplate(o)
 	if !ok {
 		if o.IsCustomResource() {
-			return selectingItem{customResource: &objectName{o.Namespace(), o.Name()}, shared: p.Shared}, true
+			return selectingItem{customResource: &customResource{objectName{o.Namespace(), o.Name()}, o.Kind()}, shared: p.Shared}, true
 		}
 		return selectingItem{}, false
 	}
