@@ -112,6 +112,11 @@ func (r *Root) Contains(abs string) bool { return Within(abs, r.dir) || Within(a
 // A path that does not exist resolves through its deepest existing ancestor, so that
 // `link/missing.yaml` cannot sneak out through `link`.
 func (r *Root) Resolve(abs string) (string, error) {
+	if !r.Contains(filepath.Clean(abs)) {
+		// Outside as written: refused before any lstat of it, which would tell whether
+		// something exists there (a chart's `file:///elsewhere` dependency).
+		return "", &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
+	}
 	real, err := r.resolve(filepath.Clean(abs))
 	if err != nil {
 		return "", &fs.PathError{Op: "resolve", Path: abs, Err: err}

@@ -220,4 +220,10 @@ func TestResolveRemembersFolders(t *testing.T) {
 	if _, err := r.ReadFile(filepath.Join(dir, "via", "out.yaml")); !errors.Is(err, ErrOutside) {
 		t.Errorf("via/out.yaml read: %v, want ErrOutside", err)
 	}
+	// Outside as written, whether it exists or not: the same answer, so nothing is told of it.
+	for _, p := range []string{filepath.Join(outside, "secret.yaml"), filepath.Join(outside, "missing.yaml"), filepath.Join(dir, "..", "x")} {
+		if _, err := r.Stat(p); !errors.Is(err, ErrOutside) {
+			t.Errorf("%s: stat %v, want ErrOutside", p, err)
+		}
+	}
 }
