@@ -793,6 +793,8 @@ func TestBrokenChartFiles(t *testing.T) {
 		{"an alias bomb", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n", "templates/cm.yaml": cm},
 			"values.yaml:6:29", `^alias \*e takes the document past 1000000 nodes when expanded \(an alias bomb\); document not linted \(--max-alias-nodes\)$`},
 		// A megabyte aliased a thousand times: few nodes, but Helm's parser copies the text each time.
+		{"a byte that is not UTF-8 in Chart.yaml, at its line", map[string]string{"Chart.yaml": "apiVersion: v2\nname: a\xff\nversion: 0.1.0\n", "templates/cm.yaml": cm},
+			"Chart.yaml:2:8", `^not valid UTF-8 \(byte 0xFF\)`},
 		{"an alias of a large string", map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: &a " + strings.Repeat("x", 1<<20) + "\nb: [" + strings.TrimSuffix(strings.Repeat("*a, ", 1000), ", ") + "]\n", "templates/cm.yaml": cm},
 			"values.yaml:2:249", `^alias \*a takes the document past 1000000 nodes when expanded \(an alias bomb\)`},
 		{"no name", map[string]string{"Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n", "templates/cm.yaml": cm},

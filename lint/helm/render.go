@@ -316,10 +316,18 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 		m := fileMaps[name]
 		for _, doc := range manifests(m) {
 			place := func(p lint.Pos) lint.Pos { p, _ = doc.Locate(lint.Node{}, p); return p }
-			for _, p := range load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node) {
-				r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
-					Namespace: l.opts.Namespace, Variant: r.set.Name, PodsLeftOut: podsLeftOut})
-			}) {
+			var problems []lint.Problem
+			if p := load.CheckText(doc.text); p != nil {
+				// A byte the parser refuses without naming a line (a NUL a template wrote).
+				p.Pos = place(p.Pos)
+				problems = []lint.Problem{*p}
+			} else {
+				problems = load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node) {
+					r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
+						Namespace: l.opts.Namespace, Variant: r.set.Name, PodsLeftOut: podsLeftOut})
+				})
+			}
+			for _, p := range problems {
 				p.Message = "rendered output: " + p.Message
 				if r.set.Name != "" {
 					p.Message += fmt.Sprintf(" (value set %q)", r.set.Name)

@@ -344,11 +344,15 @@ func checkValuesItems(data []byte, display string) error {
 // helmYAML are the files of a chart that Helm parses as YAML.
 var helmYAML = map[string]bool{"Chart.yaml": true, "values.yaml": true, "requirements.yaml": true, "Chart.lock": true, "requirements.lock": true}
 
-// checkChartAliases refuses a chart with a file Helm parses as YAML whose aliases expand past the
-// budget (checkAliases).
+// checkChartAliases refuses a chart with a file Helm parses as YAML that is not YAML text
+// (load.CheckText: Helm's parser names no line for a byte it refuses) or whose aliases expand
+// past the budget (checkAliases).
 func (ci *chartInput) checkChartAliases() error {
 	for _, f := range ci.files {
 		if helmYAML[path.Base(f.name)] && !strings.Contains(f.name, "templates/") {
+			if p := load.CheckText(f.text); p != nil {
+				return &errChart{p.Pos, p.Message}
+			}
 			if err := checkAliases(f.text, ci.sink.Limits().MaxAliasNodes); err != nil {
 				return err
 			}

@@ -39,8 +39,14 @@ func DefaultLimits() Limits {
 // line.
 func CheckText(t *lint.Text) *lint.Problem {
 	data := t.Data
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}) || bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}) {
+		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: 1}, Level: lint.Error, Message: binaryFile + " (NUL bytes): UTF-32 text, which YAML parsers and kubectl do not read; save it as UTF-8; not linted"}
+	}
 	if hasUTF16BOM(data) {
 		return nil // the YAML parser decodes UTF-16 itself
+	}
+	if len(data) >= 4 && (data[0] == 0 && data[1] != 0 && data[2] == 0 && data[3] != 0 || data[0] != 0 && data[1] == 0 && data[2] != 0 && data[3] == 0) {
+		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: 1}, Level: lint.Error, Message: binaryFile + " (NUL bytes): UTF-16 text without a byte order mark, which YAML parsers cannot read; save it as UTF-8 (or with a byte order mark); not linted"}
 	}
 	at := func(off int, msg string) *lint.Problem {
 		return &lint.Problem{Pos: lint.Pos{File: t.Name, Line: t.LineAt(off), Column: t.ColumnAt(off)}, Level: lint.Error, Message: msg}

@@ -367,10 +367,12 @@ func openInput(in Input, stdin io.Reader, maxSize int64) (r io.Reader, size int6
 func fromUTF16(r io.Reader, size int64, name string, maxSize int64) (io.Reader, int64, bool, error) {
 	br := bufio.NewReader(r)
 	var order binary.ByteOrder
-	switch bom, _ := br.Peek(2); {
-	case bytes.Equal(bom, []byte{0xFF, 0xFE}):
+	switch bom, _ := br.Peek(4); {
+	case bytes.Equal(bom, []byte{0xFF, 0xFE, 0, 0}):
+		return br, size, false, nil // UTF-32's mark: CheckText refuses it
+	case bytes.HasPrefix(bom, []byte{0xFF, 0xFE}):
 		order = binary.LittleEndian
-	case bytes.Equal(bom, []byte{0xFE, 0xFF}):
+	case bytes.HasPrefix(bom, []byte{0xFE, 0xFF}):
 		order = binary.BigEndian
 	default:
 		return br, size, false, nil

@@ -46,6 +46,8 @@ func TestHostileInput(t *testing.T) {
 		{"merge-cycle.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: cycle\n  labels:\n    <<: *m\n", 6, "alias *m is inside the node &m it repeats"},
 		{"deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", 6, "exceeded max depth"},
 		{"binary.yaml", "\x7fELF\x02\x01\x01\x00\x00\x00garbage", 1, "binary file"},
+		{"utf32.yaml", "\xff\xfe\x00\x00a\x00\x00\x00:\x00\x00\x00", 1, "binary file (NUL bytes): UTF-32 text"},
+		{"utf16-no-mark.yaml", "\x00a\x00p\x00i\x00:\x00 \x00v\x001\x00\n", 1, "binary file (NUL bytes): UTF-16 text without a byte order mark"},
 		{"latin1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  k: \"caf\xe9\"\n", 6, "not valid UTF-8 (byte 0xE9)"},
 		{"nokind.yaml", "apiVersion: v1\nmetadata:\n  name: nokind\n", 1, "has apiVersion but no kind"},
 		{"types.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ok\nspec:\n  replicas: \"three\"\n  template:\n    spec:\n      containers: [{name: a, image: b}]\n", 6, `spec.replicas must be an integer, not the string "three"`},
