@@ -646,12 +646,24 @@ var VersionUnpinned = &lint.Rule{
 			// A templating step pins it; which version is a matter for the step's input.
 		case !at.Exists() || s == "":
 			p.Report(at, "metadata.version is unset, so the cluster gets whatever version the eksctl release defaults to (%s as of %s); pin it, e.g. version: %q",
-				p.Env.EKS().EksctlDefault, date(p.Env.EKS().AsOf), p.Env.EKS().EksctlDefault.String())
+				p.Env.EKS().EksctlDefault, date(p.Env.EKS().AsOf), pinnable(p.Env))
 		case s == "auto" || s == "latest":
 			p.Report(at, "metadata.version: %s resolves when the cluster is created, so the same file creates different versions; pin it, e.g. version: %q",
-				s, p.Env.EKS().EksctlDefault.String())
+				s, pinnable(p.Env))
 		}
 	}),
+}
+
+// pinnable is the version to suggest pinning: the newest EKS has released that is in standard
+// support on the day of the run, not eksctl's default, which may already be in extended support.
+func pinnable(env *lint.Env) string {
+	day := env.Day()
+	for _, k := range env.EKS().Kubernetes {
+		if !k.EKSRelease.IsZero() && !k.EKSRelease.After(day) && k.SupportOn(day) == lint.StandardSupport {
+			return k.Version.String()
+		}
+	}
+	return env.EKS().EksctlDefault.String()
 }
 
 // addonClusterVersionNote is said in the docs of the rules that compare an add-on's version with
