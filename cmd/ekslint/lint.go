@@ -57,7 +57,7 @@ func (f *lintFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.enable, "enable", nil, "turn on a rule that is off by default (repeatable, or comma-separated; \"all\" for every rule; pod-security-baseline or pod-security-restricted for a profile)")
 	fl.StringArrayVar(&f.disable, "disable", nil, "turn off a rule (repeatable, or comma-separated)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", fsroot.FormatSize(load.DefaultLimits().MaxFileSize), "largest file read (e.g. 64MiB, 100MB)")
-	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", load.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded")
+	fl.IntVar(&f.maxAliasNodes, "max-alias-nodes", load.DefaultLimits().MaxAliasNodes, "nodes YAML aliases may add to one document when expanded (64 bytes of a scalar count as one)")
 	fl.StringVar(&f.root, "root", "", "lint root: nothing outside it is read (default: the git work tree, else the working directory)")
 	fl.StringVar(&f.date, "date", "", "date version rules compare against, YYYY-MM-DD (default: today), for reproducible runs")
 	fl.StringVar(&f.data, "data", "", "EKS version data file to use instead of the built-in data (ekslint rules --data shows its format); overrides the config's dataFile")
