@@ -70,6 +70,10 @@ type file struct {
 	taggedOnce sync.Once
 	taggedData []byte
 	taggedErr  error
+
+	leanOnce sync.Once
+	leanData []byte
+	leanErr  error
 }
 
 // get returns the cache entry for abs; name is its display path, used by whoever reads it first

@@ -19,6 +19,8 @@ type guardedFS struct {
 	cache   *fileCache
 	display func(abs string) string
 	sources map[string]bool // the resource files of the overlay, symlinks resolved
+	// leanCRDs says the resource files are served without their CRDs' schemas (leanTagged).
+	leanCRDs bool
 
 	kustPath string // the overlay's kustomization file, symlinks resolved, when it is served changed
 	kustData []byte // what is served for it
@@ -56,7 +58,10 @@ func (g *guardedFS) ReadFile(path string) ([]byte, error) {
 		return g.kustData, nil
 	}
 	f := g.cache.get(real)
-	if g.sources[real] {
+	switch {
+	case g.sources[real] && g.leanCRDs:
+		return f.leanTagged(g.cache, g.display(real))
+	case g.sources[real]:
 		return f.tagged(g.cache, g.display(real))
 	}
 	t, err := f.read(g.cache, g.display(real))

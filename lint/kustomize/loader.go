@@ -12,6 +12,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -453,6 +454,26 @@ func (b *build) registerSources() {
 	}
 }
 
+// namesCRDs reports whether a file of the overlay other than its resources (a kustomization, a
+// patch, a replacement, a configuration) names CustomResourceDefinitions or their schemas: such an
+// overlay may change a CRD's schema, and is served its CRDs whole (leanTagged).
+func (b *build) namesCRDs() bool {
+	resources := map[*lint.Text]bool{}
+	for _, files := range b.resources {
+		for _, abs := range files {
+			if t, err := b.cache.get(abs).read(b.cache, b.display(abs)); err == nil {
+				resources[t] = true
+			}
+		}
+	}
+	for t := range b.texts {
+		if !resources[t] && (bytes.Contains(t.Data, []byte("CustomResourceDefinition")) || bytes.Contains(t.Data, []byte("openAPIV3Schema"))) {
+			return true
+		}
+	}
+	return false
+}
+
 // schemaMu guards kustomize's OpenAPI schema, which is global: an overlay that sets its own
 // (`openapi:`) builds alone and resets it afterwards; the rest share the built-in one.
 var schemaMu sync.RWMutex
@@ -467,7 +488,7 @@ const buildTimeout = time.Minute
 // b.problems why it could not.
 func (b *build) run(ctx context.Context, timeout time.Duration) {
 	root := b.kusts[b.dir]
-	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}}
+	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}, leanCRDs: !b.namesCRDs()}
 	for _, files := range b.resources {
 		for _, f := range files {
 			fsys.sources[f] = true

@@ -51,6 +51,73 @@ func (f *file) tagged(c *fileCache, name string) ([]byte, error) {
 	return f.taggedData, f.taggedErr
 }
 
+// leanTagged is tagged, with the schemas of the CustomResourceDefinitions in it left out: kyaml
+// copies each mapping of a resource twice as kustomize reads it (DeAnchor), so the thousands of
+// nested mappings of a CRD's schema cost more than all the rest of a build, 4 s per overlay that
+// includes argo-workflows' 12 MB of CRDs. No rule reads a CRD's schema; an overlay whose own
+// files name CRDs (a patch of one) is served them whole (build.namesCRDs).
+func (f *file) leanTagged(c *fileCache, name string) ([]byte, error) {
+	f.leanOnce.Do(func() {
+		f.leanData, f.leanErr = f.tagged(c, name)
+		docs, problems := f.parse(c, name)
+		if f.leanErr != nil || slices.ContainsFunc(problems, func(p lint.Problem) bool { return p.Level == lint.Error }) {
+			return
+		}
+		lean := make([]*yaml.Node, len(docs))
+		changed := false
+		for i, d := range docs {
+			var cut bool
+			lean[i], cut = withoutSchemas(d)
+			changed = changed || cut
+		}
+		if changed {
+			f.leanData, f.leanErr = encodedTags(lean, strconv.Itoa(f.id))
+		}
+	})
+	return f.leanData, f.leanErr
+}
+
+// withoutSchemas returns a copy of doc with an empty openAPIV3Schema in place of each one it
+// holds when it is a CustomResourceDefinition (spec.versions[].schema, or spec.validation of
+// apiextensions.k8s.io/v1beta1), and whether it cut any. A CRD written with anchors is left as
+// it is.
+func withoutSchemas(doc *yaml.Node) (*yaml.Node, bool) {
+	spec := rawValue(doc, "spec")
+	if doc.Kind != yaml.MappingNode || doc.Anchor != "" || mapGet(doc, "kind").Value != "CustomResourceDefinition" ||
+		!strings.HasPrefix(mapGet(doc, "apiVersion").Value, "apiextensions.k8s.io/") || !plainMapping(spec) {
+		return doc, false
+	}
+	empty := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+	cut := false
+	holder := func(m *yaml.Node) *yaml.Node { // m with an empty openAPIV3Schema, or nil
+		if plainMapping(m) && rawValue(m, "openAPIV3Schema") != nil {
+			cut = true
+			return withEntry(m, "openAPIV3Schema", empty)
+		}
+		return nil
+	}
+	if v := holder(rawValue(spec, "validation")); v != nil {
+		spec = withEntry(spec, "validation", v)
+	}
+	if versions := rawValue(spec, "versions"); versions != nil && versions.Kind == yaml.SequenceNode && versions.Anchor == "" {
+		lean := *versions
+		lean.Content = slices.Clone(versions.Content)
+		for i, version := range versions.Content {
+			if schema := holder(rawValue(version, "schema")); schema != nil && plainMapping(version) {
+				lean.Content[i] = withEntry(version, "schema", schema)
+			}
+		}
+		spec = withEntry(spec, "versions", &lean)
+	}
+	if !cut {
+		return doc, false
+	}
+	return withEntry(doc, "spec", spec), true
+}
+
+// plainMapping reports whether n is a mapping without an anchor.
+func plainMapping(n *yaml.Node) bool { return n != nil && n.Kind == yaml.MappingNode && n.Anchor == "" }
+
 // encodedTags writes docs again with their objects tagged (taggedObject). It serves any file, but
 // encoding every resource file took a tenth of the time of a run over a corpus of overlays, so it
 // serves only the files splicedTags cannot.
