@@ -25,24 +25,38 @@ func parsePiece(t *lint.Text, lim Limits) []parsedDocument {
 	return parseDocuments(t, lim)
 }
 
-// surrogateEscape is a character beyond the Basic Multilingual Plane escaped as JSON escapes it,
-// a UTF-16 surrogate pair (`\ud83d\ude00`), as Python's json.dumps writes every such character.
-var surrogateEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}`)
+// jsonOnlyEscape is an escape of JSON's that the YAML parser refuses: a character beyond the
+// Basic Multilingual Plane escaped as a UTF-16 surrogate pair (`\ud83d\ude00`), as Python's
+// json.dumps writes every such character, and `\/`, as PHP's json_encode and others write every
+// slash. An escaped backslash matches too, so that the slash after it is left alone.
+var jsonOnlyEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\[\\/]`)
 
-// withoutSurrogateEscapes returns t, JSON, with each surrogate pair escape written as YAML's
-// `\U0001f600`: the YAML parser refuses a surrogate, and JSON has no other way to escape such a
-// character. The escape is two characters shorter, so a node after one on its line is placed two
-// columns early; without it, the file could not be read at all.
+// withoutSurrogateEscapes returns t, JSON, with each escape YAML refuses written as YAML reads
+// it: a surrogate pair as `\U0001f600` (JSON has no other way to escape such a character), `\/`
+// as `/`. Each is shorter, so a node after one on its line is placed that many columns early;
+// without it, the file could not be read at all.
 func withoutSurrogateEscapes(t *lint.Text) *lint.Text {
 	data := bytes.TrimPrefix(t.Data, utf8BOM)
-	if !startsJSONObject(data) || !surrogateEscape.Match(data) {
+	if !startsJSONObject(data) || !bytes.Contains(data, []byte(`\u`)) && !bytes.Contains(data, []byte(`\/`)) {
 		return t
 	}
-	out := surrogateEscape.ReplaceAllFunc(t.Data, func(m []byte) []byte {
+	changed := false
+	out := jsonOnlyEscape.ReplaceAllFunc(t.Data, func(m []byte) []byte {
+		switch {
+		case string(m) == `\/`:
+			changed = true
+			return []byte("/")
+		case len(m) == 2:
+			return m
+		}
+		changed = true
 		hi, _ := strconv.ParseUint(string(m[2:6]), 16, 16)
 		lo, _ := strconv.ParseUint(string(m[8:12]), 16, 16)
 		return fmt.Appendf(nil, "\\U%08x", utf16.DecodeRune(rune(hi), rune(lo)))
 	})
+	if !changed {
+		return t
+	}
 	return &lint.Text{Name: t.Name, Data: out, Offset: t.Offset}
 }
 
