@@ -21,16 +21,22 @@ func clusterConfig(p *lint.Pass) *lint.Object {
 
 // eksctlClusterName names the cluster a ClusterConfig configures: configs with the same
 // metadata.name and region configure one cluster.
-type eksctlClusterName struct{ name, region string }
+type eksctlClusterName struct{ name, region, file string }
 
 // clusterNameOf is the cluster o configures. Configs meant for envsubst name the cluster with a
 // variable, spelled `$EKS_CLUSTER_NAME` in one file and `${EKS_CLUSTER_NAME}` in the next (the EKS
-// workshop does): both spellings are the same variable, so they name the same cluster.
+// workshop does): both spellings are the same variable, so they name the same cluster. A config
+// without a name is given one on the command line (`eksctl create cluster --name`), so it is a
+// cluster of its own, told apart by its file.
 func clusterNameOf(o *lint.Object) eksctlClusterName {
-	return eksctlClusterName{
+	c := eksctlClusterName{
 		name:   bracedVariable.ReplaceAllString(o.Get("metadata", "name").Str(), "$$$1"),
 		region: bracedVariable.ReplaceAllString(o.Get("metadata", "region").Str(), "$$$1"),
 	}
+	if c.name == "" {
+		c.file = o.Place().Pos.File
+	}
+	return c
 }
 
 // bracedVariable is a shell variable written with braces, `${NAME}`, without any expansion
@@ -68,7 +74,8 @@ const eksctlClusterNote = "An eksctl cluster is judged once, on the ClusterConfi
 	"`securityGroup`, `sharedNodeSecurityGroup`), which is all `eksctl create nodegroup --config-file` reads. A " +
 	"config of those alone adds node groups to a cluster, but also creates one with every default (as eksctl's " +
 	"own examples do), so it is judged only when no config of the run with the same name and region defines the " +
-	"cluster, and then only the first of them: nine node group files of one cluster give one finding, not nine."
+	"cluster, and then only the first of them: nine node group files of one cluster give one finding, not nine. " +
+	"A config without a name (given on the command line) is a cluster of its own."
 
 // heldReports are what a cluster-level check reported about one eksctl ClusterConfig, held until
 // the whole run is seen and it is known whether this config is the one judged for its cluster.

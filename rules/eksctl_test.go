@@ -53,4 +53,16 @@ func TestEksctlClusterJudgedOnce(t *testing.T) {
 			t.Errorf("%s: findings per file %v, want them all in %s", c.name, files, c.want)
 		}
 	}
+	// Configs without a name get one on the command line: each is a cluster of its own.
+	nameless := map[string]string{
+		"a.yaml": "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1}\nmanagedNodeGroups: [{name: a}]\n",
+		"b.yaml": "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1}\nmanagedNodeGroups: [{name: b}]\n",
+	}
+	files := map[string]int{}
+	for _, f := range linttest.LintFiles(t, nameless, only(clusterRules...)).Findings {
+		files[filepath.Base(f.Pos.File)]++
+	}
+	if len(files) != 2 {
+		t.Errorf("nameless configs: findings per file %v, want findings in both", files)
+	}
 }
