@@ -126,6 +126,7 @@ func TestParseBaselineErrors(t *testing.T) {
 	for _, c := range []struct{ name, src, want string }{
 		{"syntax", "{\n  \"version\": 1,\n  \"findings\": [\n    {\"rule\": }\n  ]\n}\n", "b.json:4:14: not an ekslint baseline: invalid character '}'"},
 		{"type", "{\"version\": \"1\"}", "b.json:1:"},
+		{"type in a finding", "{\"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"a\"},\n    {\"fingerprint\": 5}\n  ]\n}\n", "b.json:4:21: not an ekslint baseline: findings.fingerprint is number"},
 		{"version", "{\"version\": 2, \"findings\": []}", "b.json: not an ekslint baseline: version 2; this ekslint reads version 1"},
 		{"fingerprint", "{\"version\": 1, \"findings\": [{\"rule\": \"x\"}]}", "b.json: not an ekslint baseline: findings[0] has no fingerprint"},
 	} {
