@@ -18,7 +18,7 @@ import (
 // parsePiece parses the documents of one piece of a stream: a stream of JSON values one by one,
 // anything else (YAML, and a single JSON value, which YAML reads as it is) whole.
 func parsePiece(t *lint.Text, lim Limits) []parsedDocument {
-	t = withoutSurrogateEscapes(t)
+	t = withoutJSONOnlyEscapes(t)
 	if docs, ok := parseJSONStream(t, lim); ok {
 		return docs
 	}
@@ -31,11 +31,11 @@ func parsePiece(t *lint.Text, lim Limits) []parsedDocument {
 // slash. An escaped backslash matches too, so that the slash after it is left alone.
 var jsonOnlyEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\[\\/]`)
 
-// withoutSurrogateEscapes returns t, JSON, with each escape YAML refuses written as YAML reads
+// withoutJSONOnlyEscapes returns t, JSON, with each escape YAML refuses written as YAML reads
 // it: a surrogate pair as `\U0001f600` (JSON has no other way to escape such a character), `\/`
 // as `/`. Each is shorter, so a node after one on its line is placed that many columns early;
 // without it, the file could not be read at all.
-func withoutSurrogateEscapes(t *lint.Text) *lint.Text {
+func withoutJSONOnlyEscapes(t *lint.Text) *lint.Text {
 	data := bytes.TrimPrefix(t.Data, utf8BOM)
 	if !startsJSONObject(data) || !bytes.Contains(data, []byte(`\u`)) && !bytes.Contains(data, []byte(`\/`)) {
 		return t
