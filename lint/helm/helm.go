@@ -142,7 +142,7 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 		s.Problem(problem(err, in, ""))
 		return
 	}
-	if err := ci.checkChartAliases(); err != nil {
+	if err := ci.checkChartYAML(); err != nil {
 		s.Problem(problem(err, in, ""))
 		return
 	}

@@ -344,10 +344,10 @@ func checkValuesItems(data []byte, display string) error {
 // helmYAML are the files of a chart that Helm parses as YAML.
 var helmYAML = map[string]bool{"Chart.yaml": true, "values.yaml": true, "requirements.yaml": true, "Chart.lock": true, "requirements.lock": true}
 
-// checkChartAliases refuses a chart with a file Helm parses as YAML that is not YAML text
+// checkChartYAML refuses a chart with a file Helm parses as YAML that is not YAML text
 // (load.CheckText: Helm's parser names no line for a byte it refuses) or whose aliases expand
 // past the budget (checkAliases).
-func (ci *chartInput) checkChartAliases() error {
+func (ci *chartInput) checkChartYAML() error {
 	for _, f := range ci.files {
 		if helmYAML[path.Base(f.name)] && !strings.Contains(f.name, "templates/") {
 			if p := load.CheckText(f.text); p != nil {
