@@ -129,6 +129,10 @@ func (b *build) checkLimits() {
 			mostApplied, mostAppliedN = k, applied
 		}
 	}
+	varsCopied := 0.0
+	if varied > 0 {
+		varsCopied = b.varsCopy()
+	}
 	overlay := b.kusts[b.dir]
 	switch {
 	case builds > maxBuilds:
@@ -155,10 +159,10 @@ func (b *build) checkLimits() {
 		b.problem(mostCopied, "this overlay's namePrefix, nameSuffix, namespace, labels and annotations would copy %s into its objects "+
 			"(each object, and each reference to a renamed one, holds a copy), more than --max-file-size, %s: %s",
 			fsroot.FormatSize(int64(copied)), fsroot.FormatSize(b.cache.lim.MaxFileSize), notBuilt)
-	case varied > 0 && b.varsCopy() > float64(b.cache.lim.MaxFileSize):
+	case varsCopied > float64(b.cache.lim.MaxFileSize):
 		b.problem(at(mostVaried.text, mapKey(mostVaried.root, "vars"), mostVaried.vars), "this overlay's vars could copy %s into its objects "+
 			"(the largest value of its resources into each $(VAR) they hold), more than --max-file-size, %s: %s",
-			fsroot.FormatSize(int64(b.varsCopy())), fsroot.FormatSize(b.cache.lim.MaxFileSize), notBuilt)
+			fsroot.FormatSize(int64(varsCopied)), fsroot.FormatSize(b.cache.lim.MaxFileSize), notBuilt)
 	case generated > float64(b.cache.lim.MaxFileSize):
 		b.problem(biggestGenerator, "this overlay's generators would read %s into ConfigMaps and Secrets (a file once for every time it is listed), "+
 			"more than --max-file-size, %s, and far more than the API server stores in one object: %s",
