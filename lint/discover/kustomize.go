@@ -112,8 +112,10 @@ func (r *repo) kustomizationsBusiness(abs string) bool {
 	return !eksctlOrCloudFormation.Match(head[:n])
 }
 
-// sniffedBytes is how much of a file kustomizationsBusiness reads to tell what it is.
-const sniffedBytes = 64 << 10
+// sniffedBytes is how much of a file kustomizationsBusiness reads to tell what it is: the head,
+// where eksctl's apiVersion and CloudFormation's format version are written (a template without
+// one has its Resources after its Parameters), not whole files a walk would otherwise skip.
+const sniffedBytes = 16 << 10
 
 // eksctlOrCloudFormation finds, at the start of a line, what eksctl configs and CloudFormation
 // templates have and Kubernetes objects never do.
