@@ -43,13 +43,17 @@ func (r *rendering) renderError(err error) error {
 		}
 		pos = sourcePos(t.file, line, col)
 	}
-	out := renderMessage(msg)
+	// A `fail` message may run over several lines (a licence notice); output formats show one.
+	out := lineBreaks.ReplaceAllString(strings.TrimSpace(renderMessage(msg)), " ")
 	defaultsFailed := len(r.user.vals) == 0 && strings.HasPrefix(out, "rendering failed: ") && !noTemplate.MatchString(msg)
 	if valueDemanded.MatchString(msg) || defaultsFailed {
 		out += r.valuesHint()
 	}
 	return &errChart{pos, out}
 }
+
+// lineBreaks are the line breaks of a message, with the spaces around them.
+var lineBreaks = regexp.MustCompile(`\s*\n\s*`)
 
 // valueDemanded finds a render that failed because a template asked for a value: `required`, or
 // `fail` (which charts call when a value is missing or wrong); Helm words only their errors so.
