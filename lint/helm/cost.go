@@ -50,7 +50,9 @@ var costs = map[string]cost{
 	"mergeOverwrite": mergeCost, "mustMergeOverwrite": mergeCost,
 	"printf": printfCost, "join": joinCost,
 	// Parsed into a value of about a hundred bytes for each item and entry.
-	"fromYaml": yamlCost, "fromYamlArray": yamlCost, "fromJson": parsedCost, "fromJsonArray": parsedCost,
+	"fromYaml": yamlCost, "fromYamlArray": yamlCost, "fromJson": parsedCost, "fromJsonArray": parsedCost, "fromToml": tomlCost,
+	// Walking both values whole.
+	"deepEqual": written(1),
 	// Comparing every item with every other.
 	"uniq": pairsCost, "mustUniq": pairsCost, "without": withoutCost, "mustWithout": withoutCost,
 	"trimAll": trimAllCost,
@@ -189,6 +191,35 @@ func yamlCost(g *guard, args []reflect.Value) (int64, error) {
 		}
 		n = sat(n + product(int64(lint.AliasNodes(&root, math.MaxInt32)), parsedItem))
 	}
+}
+
+// tomlCost is parsedCost, for a string that does not nest more than maxDepth deep: the TOML parser
+// recurses into each array and inline table (three million `[` ran the process out of stack, a
+// fatal error) and copies the keys above at each level (twenty thousand nested tables: 12 GB).
+func tomlCost(g *guard, args []reflect.Value) (int64, error) {
+	s := args[0].String()
+	depth, deepest := 0, 0
+	key, dots := true, 0 // in the key part of a line (before its `=`), and the dots there
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case '.':
+			if key { // a dotted key or table header is a table per part
+				dots++
+			}
+		case '=':
+			key = false
+		case '\n':
+			key, dots = true, 0
+		}
+		if deepest = max(deepest, depth+dots); deepest > maxDepth {
+			return 0, fmt.Errorf("the string given to fromToml nests more than %d deep", maxDepth)
+		}
+	}
+	return parsedCost(g, args)
 }
 
 // parsedItem is what one parsed item, entry or scalar costs beyond its bytes.

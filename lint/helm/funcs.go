@@ -396,6 +396,13 @@ var serializers = template.FuncMap{
 		}
 		return string(data)
 	},
+	"fromToml": func(str string) map[string]any {
+		m := map[string]any{}
+		if err := toml.Unmarshal([]byte(str), &m); err != nil {
+			m["Error"] = err.Error()
+		}
+		return m
+	},
 	"toToml": func(v any) string {
 		b := bytes.NewBuffer(nil)
 		if err := toml.NewEncoder(b).Encode(v); err != nil {

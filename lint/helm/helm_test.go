@@ -152,6 +152,12 @@ func TestHostileTemplates(t *testing.T) {
 		{"fromYaml of millions of items",
 			map[string]string{"templates/cm.yaml": "a: {{ fromYamlArray (printf \"[%s0]\" (repeat 500000 \"0,\")) | len }}\n"},
 			"templates/cm.yaml:1", `fromYamlArray takes the rendering past`},
+		{"fromToml of a hundred thousand brackets",
+			map[string]string{"templates/cm.yaml": "a: {{ fromToml (printf \"a=%s\" (repeat 100000 \"[\")) | len }}\n"},
+			"templates/cm.yaml:1", `the string given to fromToml nests more than 1000 deep`},
+		{"fromToml of a table header of many parts",
+			map[string]string{"templates/cm.yaml": "a: {{ fromToml (printf \"[%sa]\" (repeat 2000 \"a.\")) | len }}\n"},
+			"templates/cm.yaml:1", `the string given to fromToml nests more than 1000 deep`},
 		{"fromYaml of a large string aliased a thousand times",
 			map[string]string{"templates/cm.yaml": "{{- $s := printf \"a: &a %s\\nl: [%s*a]\\n\" (repeat 1048576 \"x\") (repeat 999 \"*a, \") }}\na: {{ fromYaml $s | len }}\n"},
 			"templates/cm.yaml:2", `fromYaml takes the rendering past`},
@@ -539,7 +545,24 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "templates/cm.yaml": cm, "values.yaml": "a: [" + strings.Repeat("1,", 1_000_001) + "1]\n"},
 			helm.Options{}, lint.Error, "values.yaml", `^holds 1000002 lines and list items, more than the 1000000`},
 		{"aliases copying subcharts past the limit",
-			aliased, helm.Options{}, lint.Error, "Chart.yaml:4:1", `^the chart's dependencies, each alias a copy of its subchart, make 1464 charts`},
+			aliased, helm.Options{}, lint.Error, "Chart.yaml:4:1", `^the chart's dependencies, each alias a copy of its subchart \(and each import-values entry and each chart's globals a copy of values\), make 1464 charts`},
+		{"import-values copying a subchart's values past the limit",
+			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n- name: sub\n  version: 0.1.0\n  import-values:\n" +
+				strings.Repeat("  - {child: big, parent: x}\n", 300),
+				"templates/cm.yaml": cm, "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+				"charts/sub/values.yaml": "big:\n" + strings.Repeat("  k: "+strings.Repeat("v", 1<<20)+"\n", 1)},
+			helm.Options{}, lint.Error, "Chart.yaml:4:1", `make 2 charts with 301\.0 MiB of values, more than`},
+		{"globals copied into every alias past the limit",
+			map[string]string{"Chart.yaml": chartYAML + "dependencies:\n" + func() string {
+				var b strings.Builder
+				for i := range 300 {
+					fmt.Fprintf(&b, "- {name: sub, version: 0.1.0, alias: s%d}\n", i)
+				}
+				return b.String()
+			}(),
+				"values.yaml":       "global:\n  k: " + strings.Repeat("v", 1<<20) + "\n",
+				"templates/cm.yaml": cm, "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n"},
+			helm.Options{}, lint.Error, "Chart.yaml:4:1", `make 301 charts with 30[0-9]\.[0-9] MiB of values, more than`},
 		{"kubeVersion not met",
 			map[string]string{"Chart.yaml": chartYAML + "kubeVersion: \"<1.30.0-0\"\n", "templates/cm.yaml": cm},
 			helm.Options{}, lint.Error, "Chart.yaml:4:1", `requires kubeVersion <1.30.0-0, which Kubernetes 1.36 does not meet`},

@@ -141,7 +141,7 @@ func (ci *chartInput) prepare(vs ValueSet) (*rendering, []lint.Problem) {
 	if err != nil {
 		return nil, fail(err)
 	}
-	if err := ci.checkCopies(c); err != nil {
+	if err := ci.checkCopies(c, user); err != nil {
 		return nil, fail(err)
 	}
 	named := dependencyNames(c, map[*chart.Dependency]string{})
@@ -507,9 +507,39 @@ func (ci *chartInput) checkActions() error {
 	return nil
 }
 
+// valueSize is about the bytes a value read from YAML holds: its strings and a few bytes for each
+// item and entry, counting no further than the budget of a rendering could take.
+func valueSize(v any) int64 {
+	var n int64
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if n > 1<<40 || depth > maxDepth {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				n += int64(len(k)) + 16
+				walk(x, depth+1)
+			}
+		case []any:
+			for _, x := range v {
+				n += 16
+				walk(x, depth+1)
+			}
+		case string:
+			n += int64(len(v))
+		default:
+			n += 8
+		}
+	}
+	walk(v, 0)
+	return n
+}
+
 // checkCopies refuses a chart whose aliased dependencies would make more than maxCopies charts,
 // or more values than a rendering may make, before Helm makes them.
-func (ci *chartInput) checkCopies(c *chart.Chart) error {
+func (ci *chartInput) checkCopies(c *chart.Chart, user *userValues) error {
 	type made struct{ charts, bytes float64 }
 	memo := map[*chart.Chart]made{}
 	var count func(c *chart.Chart) made
@@ -528,7 +558,8 @@ func (ci *chartInput) checkCopies(c *chart.Chart) error {
 			if sub := subchartNamed(c, d.Name); sub != nil {
 				listed[sub] = true
 				n := count(sub)
-				m.charts, m.bytes = m.charts+n.charts, m.bytes+n.bytes
+				// Each import-values entry copies values of the subchart into the chart.
+				m.charts, m.bytes = m.charts+n.charts, m.bytes+n.bytes*float64(1+len(d.ImportValues))
 			}
 		}
 		for _, sub := range c.Dependencies() {
@@ -541,6 +572,8 @@ func (ci *chartInput) checkCopies(c *chart.Chart) error {
 		return m
 	}
 	m := count(c)
+	// Every chart gets a copy of the globals, the chart's and the user's.
+	m.bytes += m.charts * float64(valueSize(c.Values["global"])+valueSize(user.vals["global"]))
 	limit := float64(4 * ci.sink.Limits().MaxFileSize)
 	if m.charts <= maxCopies && m.bytes <= limit {
 		return nil
@@ -549,7 +582,8 @@ func (ci *chartInput) checkCopies(c *chart.Chart) error {
 	if ci.src.chartYAML != nil {
 		at, _ = fieldPos(ci.src.chartYAML, "dependencies")
 	}
-	return &errChart{at, fmt.Sprintf("the chart's dependencies, each alias a copy of its subchart, make %.0f charts with %s of values, "+
+	return &errChart{at, fmt.Sprintf("the chart's dependencies, each alias a copy of its subchart (and each import-values entry and "+
+		"each chart's globals a copy of values), make %.0f charts with %s of values, "+
 		"more than the %d charts and %s Helm may copy here; not rendered", m.charts, fsroot.FormatSize(int64(min(m.bytes, 1<<62))), maxCopies, fsroot.FormatSize(int64(limit)))}
 }
 
