@@ -33,6 +33,16 @@ func printable(s string) string {
 	return b.String()
 }
 
+// leading is printable for what starts a line of text output, a file's path: one that starts
+// with `::` is written `./::…`, since GitHub Actions reads a line of a job's log that starts so as
+// a workflow command (a file named `::stop-commands::x.yaml` would turn its commands off).
+func leading(s string) string {
+	if strings.HasPrefix(s, "::") {
+		s = "./" + s
+	}
+	return printable(s)
+}
+
 // printableLines is printable for text whose line breaks are meant, such as an annotation's
 // message, which the workflow command escapes itself.
 func printableLines(s string) string {

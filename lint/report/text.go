@@ -69,7 +69,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 			if where == "" {
 				where = "ekslint" // a problem of the run itself (stale version data), not of a file
 			}
-			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, printable(where)), paint(levelColor[p.Level], p.Level.String()+":"), printable(firstLine(p.Message)))
+			fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, leading(where)), paint(levelColor[p.Level], p.Level.String()+":"), printable(firstLine(p.Message)))
 			if opts.Source {
 				writeSource(bw, res.Sources, p.Pos, paint)
 			}
@@ -85,7 +85,7 @@ func Text(w io.Writer, run *Run, opts TextOptions) error {
 		if vs := f.NamedVariants(); vs != nil {
 			msg += " [" + strings.Join(vs, ", ") + "]"
 		}
-		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, printable(f.Pos.String())), paint(levelColor[f.Level], f.Level.String()),
+		fmt.Fprintf(bw, "%s: %s %s %s\n", paint(ansiBold, leading(f.Pos.String())), paint(levelColor[f.Level], f.Level.String()),
 			paint(ansiGray, f.Rule.ID+":"), printable(msg))
 		if opts.Source {
 			writeSource(bw, res.Sources, f.Pos, paint)

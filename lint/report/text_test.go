@@ -87,6 +87,27 @@ func TestTextEscapes(t *testing.T) {
 	}
 }
 
+// TestTextNoWorkflowCommands: a line of text output never starts with `::`, which GitHub Actions
+// reads as a workflow command, whatever a file is named.
+func TestTextNoWorkflowCommands(t *testing.T) {
+	r := &lint.Rule{ID: "test-rule", Level: lint.Error}
+	res := &engine.Result{Sources: &engine.Sources{}, Findings: []engine.Finding{{Rule: r, Level: lint.Error, Message: "m",
+		Place: lint.Place{Pos: lint.Pos{File: "::stop-commands::x.yaml", Line: 1, Column: 1}}}},
+		Problems: []lint.Problem{{Pos: lint.Pos{File: "::error::y.yaml", Line: 2}, Level: lint.Error, Message: "p"}}}
+	var b strings.Builder
+	if err := Text(&b, &Run{Result: res}, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(b.String()) {
+		if strings.HasPrefix(line, "::") {
+			t.Errorf("a line starts with a workflow command: %q", line)
+		}
+	}
+	if !strings.Contains(b.String(), "./::stop-commands::x.yaml:1:1: error test-rule: m") {
+		t.Errorf("got %q", b.String())
+	}
+}
+
 // TestAnnotationEscapes: a file name with control characters is named in the message, escaped,
 // and gets no file property that would carry them into the log.
 func TestAnnotationEscapes(t *testing.T) {
