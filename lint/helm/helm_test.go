@@ -537,6 +537,11 @@ func TestInputProblems(t *testing.T) {
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
 				"values.schema.json": doublingSchema(40)},
 			helm.Options{}, lint.Note, "values.schema.json", `^values were not checked against values\.schema\.json: its \$refs and allOf, anyOf and oneOf lists nest so that one value may be checked against more than 2000000 subschemas`},
+		{"an enum of 20,000 entries behind 200 $refs",
+			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: x\n", "templates/cm.yaml": cm,
+				"values.schema.json": `{"$defs": {"e": {"enum": [` + strings.Repeat(`"y", `, 20000) + `"x"]}}, "properties": {"a": {"allOf": [` +
+					strings.TrimSuffix(strings.Repeat(`{"$ref": "#/$defs/e"}, `, 200), ", ") + `]}}}`},
+			helm.Options{}, lint.Note, "values.schema.json", `^values were not checked against values\.schema\.json: its \$refs and allOf, anyOf and oneOf lists nest so that one value may be checked against 1[0-9]{4} subschemas`},
 		{"a schema number too large to read",
 			map[string]string{"Chart.yaml": chartYAML, "values.yaml": "a: 1\n", "templates/cm.yaml": cm,
 				"values.schema.json": `{"type": "object", "properties": {"a": {"multipleOf": 1e-5000000}}}`},

@@ -54,6 +54,9 @@ type rendering struct {
 	origins   map[*common.File]*file
 	// helpers are the definitions Helm uses of the helpers, by name, found on first use.
 	helpers func() map[string]helperDef
+	// schemaChecks counts the subschemas the values of every chart copy may be checked against
+	// (see maxSchemaChecks).
+	schemaChecks float64
 }
 
 // tmpl is one template of a rendering.
