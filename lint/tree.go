@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 
@@ -59,6 +60,28 @@ func CheckTree(root *yaml.Node, maxAlias int) []TreeProblem {
 		return []TreeProblem{*c.fatal}
 	}
 	return c.duplicateProblems()
+}
+
+// MayAlias reports whether YAML text may hold an alias of an anchor: an anchor (`&name`) and an
+// alias (`*name`), each where a node starts (after a space, a flow collection's bracket or comma,
+// or at the start of a line). Text without both need not be parsed to count what aliases add.
+func MayAlias(data []byte) bool {
+	return hasNodeProperty(data, '&') && hasNodeProperty(data, '*')
+}
+
+func hasNodeProperty(data []byte, mark byte) bool {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], mark)
+		if j < 0 {
+			return false
+		}
+		i += j
+		before := i == 0 || bytes.IndexByte([]byte(" \t\n[{,"), data[i-1]) >= 0
+		after := i+1 < len(data) && bytes.IndexByte([]byte(" \t\r\n[]{},"), data[i+1]) < 0
+		if before && after {
+			return true
+		}
+	}
 }
 
 // AliasNodes is how many nodes the aliases of a document add when expanded, counted as CheckTree

@@ -180,7 +180,7 @@ func parsedCost(_ *guard, args []reflect.Value) (int64, error) {
 func yamlCost(g *guard, args []reflect.Value) (int64, error) {
 	n, err := parsedCost(g, args)
 	s := args[0].String()
-	if err != nil || !strings.Contains(s, "&") || !strings.Contains(s, "*") {
+	if err != nil || !lint.MayAlias([]byte(s)) {
 		return n, err
 	}
 	dec := yaml.NewDecoder(strings.NewReader(s))

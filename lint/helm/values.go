@@ -364,9 +364,9 @@ func (ci *chartInput) checkChartYAML() error {
 // checkAliases refuses YAML for Helm whose aliases expand past maxAlias nodes (lint.CheckTree):
 // Helm's parser copies an alias's text each time it converts YAML to JSON, so a values.yaml or a
 // Chart.yaml of a 1 MB string aliased a thousand times took 5 GB. Only text with both an anchor
-// and an alias is parsed for it; what does not parse is Helm's to report.
+// and an alias (lint.MayAlias) is parsed for it; what does not parse is Helm's to report.
 func checkAliases(t *lint.Text, maxAlias int) error {
-	if !bytes.Contains(t.Data, []byte("&")) || !bytes.Contains(t.Data, []byte("*")) {
+	if !lint.MayAlias(t.Data) {
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(t.Data))

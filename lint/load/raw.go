@@ -95,8 +95,8 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 		}
 		docs := parsePiece(t, lim)
 		line, syntax := templateLine(t, docs)
-		if m := bracedValue.FindSubmatchIndex(t.Data); line == 0 && m != nil {
-			line, syntax = t.LineAt(m[2]), string(t.Data[m[2]:m[3]])
+		if start, end, ok := bracedValue(t.Data); line == 0 && ok {
+			line, syntax = t.LineAt(start), string(t.Data[start:end])
 		}
 		if line > 0 && textMeantAsManifest(t.Data) {
 			switch {
@@ -317,9 +317,37 @@ var templateCloser = map[byte]string{'{': "}}", '%': "%}"}
 // and are linted as the placeholders they are.
 var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[a-z]*[A-Z][A-Za-z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqxXfgt]\b`)
 
-// bracedValue finds a value that is a {NAME} placeholder alone, which YAML reads as a mapping of
-// one key: the document parses, but as something else than what the step will fill in.
-var bracedValue = regexp.MustCompile(`(?m)^[ \t]*(?:- |[^#\n:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\})[ \t]*(?:#.*)?$`)
+// bracedValue returns where a value that is a {NAME} placeholder alone starts and ends in data
+// (`name: {TENANT_ID}`, `- {NAME}`), which YAML reads as a mapping of one key: the document
+// parses, but as something else than what the step will fill in. It looks only at braces before a
+// capital letter, so most manifests are passed over at the speed of a byte search.
+func bracedValue(data []byte) (start, end int, ok bool) {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], '{')
+		if j < 0 {
+			return 0, 0, false
+		}
+		i += j
+		if i+1 >= len(data) || data[i+1] < 'A' || data[i+1] > 'Z' {
+			continue
+		}
+		lineStart := bytes.LastIndexByte(data[:i], '\n') + 1
+		lineEnd := len(data)
+		if k := bytes.IndexByte(data[i:], '\n'); k >= 0 {
+			lineEnd = i + k
+		}
+		if m := bracedLine.FindSubmatchIndex(data[lineStart:lineEnd]); m != nil {
+			return lineStart + m[2], lineStart + m[3], true
+		}
+		if lineEnd == len(data) {
+			return 0, 0, false
+		}
+		i = lineEnd // each line is looked at once
+	}
+}
+
+// bracedLine is a line whose value is a {NAME} placeholder alone.
+var bracedLine = regexp.MustCompile(`^[ \t]*(?:- |[^#:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\})[ \t]*(?:#.*)?\r?$`)
 
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {
