@@ -13,6 +13,7 @@ import (
 
 	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/discover"
+	"github.com/ekslint/ekslint/lint/load"
 )
 
 // tree writes files (path → content; "-> target" makes a symlink) under a new folder.
@@ -41,12 +42,17 @@ func tree(t *testing.T, files map[string]string) string {
 func discoverFrom(t *testing.T, root string, paths ...string) ([]string, []lint.Problem) {
 	t.Helper()
 	inputs, problems := discover.Discover(paths, discover.Options{Root: root, WorkDir: root})
+	return inputNames(inputs), problems
+}
+
+// inputNames describes inputs as `Kind path`, sorted.
+func inputNames(inputs []load.Input) []string {
 	var got []string
 	for _, in := range inputs {
 		got = append(got, in.Kind.String()+" "+in.Path)
 	}
 	slices.Sort(got)
-	return got, problems
+	return got
 }
 
 // namedPaths are paths named on the command line and the inputs they stand for.
@@ -251,11 +257,7 @@ func TestWalksLeaveOut(t *testing.T) {
 		"linked":                            "-> app",
 	})
 	res := discover.Run([]string{"."}, discover.Options{Root: root, WorkDir: root})
-	var got []string
-	for _, in := range res.Inputs {
-		got = append(got, in.Kind.String()+" "+in.Path)
-	}
-	slices.Sort(got)
+	got := inputNames(res.Inputs)
 	if want := []string{"Kustomize overlay tools", "file app/deploy.yaml"}; !slices.Equal(got, want) || len(res.Problems) > 0 {
 		t.Errorf("inputs %q (problems %v), want %q", got, res.Problems, want)
 	}
@@ -298,11 +300,7 @@ func TestKustomizationsBusiness(t *testing.T) {
 		"infra/sg.yaml":                 "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
 	})
 	res := discover.Run([]string{"."}, discover.Options{Root: root, WorkDir: root})
-	var got []string
-	for _, in := range res.Inputs {
-		got = append(got, in.Kind.String()+" "+in.Path)
-	}
-	slices.Sort(got)
+	got := inputNames(res.Inputs)
 	want := []string{"Kustomize overlay .", "file cluster.yaml", "file examples/sharding/deploy.yaml", "file infra/sg.yaml"}
 	if !slices.Equal(got, want) || len(res.Problems) > 0 {
 		t.Errorf("inputs %q (problems %v), want %q", got, res.Problems, want)
