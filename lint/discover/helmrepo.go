@@ -53,17 +53,22 @@ var indexedArchive = regexp.MustCompile(`(?m)([^/\s"']+/[^/\s"']+\.tgz)["']?\s*$
 // `apiVersion` and `entries` at the top level; only its first 64 KiB are read (an index of many
 // charts runs to megabytes).
 func (r *repo) readsAsHelmIndex(path string) bool {
-	f, _, err := r.root.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
 	var version, entries bool
-	for line := range bytes.Lines(head[:n]) {
+	for line := range bytes.Lines(r.head(path, 64<<10)) {
 		version = version || bytes.HasPrefix(line, []byte("apiVersion:"))
 		entries = entries || bytes.HasPrefix(line, []byte("entries:"))
 	}
 	return version && entries
+}
+
+// head returns up to the first n bytes of the file at path, nothing when it cannot be read.
+func (r *repo) head(path string, n int) []byte {
+	f, _, err := r.root.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	head := make([]byte, n)
+	read, _ := io.ReadFull(f, head)
+	return head[:read]
 }

@@ -1,7 +1,6 @@
 package discover
 
 import (
-	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -102,14 +101,7 @@ func (r *repo) kustomizationsBusiness(abs string) bool {
 	if !r.isOverlayDir(dir) && !(r.namedDirs[dir] && r.inOverlay(dir)) {
 		return false
 	}
-	f, _, err := r.root.Open(abs)
-	if err != nil {
-		return true
-	}
-	defer f.Close()
-	head := make([]byte, sniffedBytes)
-	n, _ := io.ReadFull(f, head)
-	return !eksctlOrCloudFormation.Match(head[:n])
+	return !eksctlOrCloudFormation.Match(r.head(abs, sniffedBytes))
 }
 
 // sniffedBytes is how much of a file kustomizationsBusiness reads to tell what it is: the head,

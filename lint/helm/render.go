@@ -510,34 +510,12 @@ func (ci *chartInput) checkActions() error {
 	return nil
 }
 
-// valueSize is about the bytes a value read from YAML holds: its strings and a few bytes for each
-// item and entry, counting no further than the budget of a rendering could take.
+// valueSize is about the bytes a value read from YAML holds, as guard.size counts them, up to
+// more than any rendering could take.
 func valueSize(v any) int64 {
-	var n int64
-	var walk func(v any, depth int)
-	walk = func(v any, depth int) {
-		if n > 1<<40 || depth > maxDepth {
-			return
-		}
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				n += int64(len(k)) + 16
-				walk(x, depth+1)
-			}
-		case []any:
-			for _, x := range v {
-				n += 16
-				walk(x, depth+1)
-			}
-		case string:
-			n += int64(len(v))
-		default:
-			n += 8
-		}
-	}
-	walk(v, 0)
-	return n
+	w := sizer{limit: 1 << 40}
+	w.add(v, 0)
+	return w.n
 }
 
 // checkCopies refuses a chart whose aliased dependencies would make more than maxCopies charts,
