@@ -14,11 +14,12 @@ import (
 
 // TestBuildDeadline runs a build past its deadline (a nanosecond: every build runs over, however
 // fast the machine): it is reported at the overlay's first line, nothing of it is checked, and
-// the run goes on with its other inputs.
+// the run goes on with its other inputs. (The overlay sets a namespace: one that only lists its
+// files is taken as written, without a build.)
 func TestBuildDeadline(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"overlay/kustomization.yaml": "resources:\n- deploy.yaml\n",
+		"overlay/kustomization.yaml": "namespace: shop\nresources:\n- deploy.yaml\n",
 		"overlay/deploy.yaml":        deployment,
 		"plain.yaml":                 deployment,
 	})

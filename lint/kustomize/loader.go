@@ -73,7 +73,13 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 		overLimits = len(b.problems) > 0
 	}
 	if len(b.problems) == 0 {
-		l.build(ctx, b)
+		if docs, ok := b.asWritten(); ok {
+			for _, d := range docs {
+				s.Document(d)
+			}
+		} else {
+			l.build(ctx, b)
+		}
 	}
 	if len(b.problems) > 0 {
 		l.report(b, s)
@@ -488,12 +494,7 @@ const buildTimeout = time.Minute
 // b.problems why it could not.
 func (b *build) run(ctx context.Context, timeout time.Duration) {
 	root := b.kusts[b.dir]
-	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}, leanCRDs: !b.namesCRDs()}
-	for _, files := range b.resources {
-		for _, f := range files {
-			fsys.sources[f] = true
-		}
-	}
+	fsys := b.fs(!b.namesCRDs())
 	// buildMetadata of the overlay (kustomize takes no other's) turns on kustomize's own origin
 	// tracking, whose cost grows with the square of the patches (source.go): the annotations and
 	// label it asks for are build bookkeeping, left out.
@@ -539,6 +540,18 @@ func (b *build) run(ctx context.Context, timeout time.Duration) {
 	if ctx.Err() == nil { // the run goes on: this build ran over
 		b.problem(startOf(root.text.Name), "building the overlay took longer than %v; not linted (kustomize's work grew in a way ekslint's limits do not foresee: split the overlay, or lint `kustomize build` output with `ekslint lint -`)", timeout)
 	}
+}
+
+// fs is what a build of the overlay reads through: the lint root's files, through the cache, the
+// resource files with each object tagged with its source; lean leaves out their CRDs' schemas.
+func (b *build) fs(lean bool) *guardedFS {
+	fsys := &guardedFS{cache: b.cache, display: b.display, sources: map[string]bool{}, leanCRDs: lean}
+	for _, files := range b.resources {
+		for _, f := range files {
+			fsys.sources[f] = true
+		}
+	}
+	return fsys
 }
 
 // kustomize builds the overlay through fsys, locked down: builtin plugins only, root-only
