@@ -65,9 +65,10 @@ func (b *build) asWritten() (docs []*lint.Document, ok bool) {
 }
 
 // onlyResources reports whether kustomization k sets nothing but the resource files it names
-// (with kustomize's apiVersion and kind for a kustomization, or none).
+// (with kustomize's apiVersion and kind for a kustomization, or none). Kustomize refuses one
+// without a list of resources, even an empty one, as empty.
 func (b *build) onlyResources(k *kustFile) bool {
-	if docs, _ := k.file.parse(b.cache, k.text.Name); len(docs) != 1 || !plainMapping(k.root) {
+	if docs, _ := k.file.parse(b.cache, k.text.Name); len(docs) != 1 || !plainMapping(k.root) || mapGet(k.root, "resources").Kind != yaml.SequenceNode {
 		return false
 	}
 	for i := 0; i+1 < len(k.root.Content); i += 2 {
@@ -82,9 +83,6 @@ func (b *build) onlyResources(k *kustFile) bool {
 				return false
 			}
 		case "resources":
-			if val.Kind != yaml.SequenceNode && !isNullNode(val) {
-				return false
-			}
 			for _, it := range items(val) {
 				if !isString(it, "") || it.Value == "" {
 					return false

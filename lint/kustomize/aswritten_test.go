@@ -37,6 +37,8 @@ var asWrittenCases = []struct {
 	{"no annotations, written", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {}\n"}, false},
 	{"a CRD", "resources:\n- crd.yaml\n", map[string]string{"crd.yaml": crd}, true},
 
+	{"no list of resources", "kind: Kustomization\n", nil, false},
+	{"a null list of resources", "resources:\n", nil, false},
 	{"a name prefix", "namePrefix: p-\nresources:\n- a.yaml\n", map[string]string{"a.yaml": deployAndService}, false},
 	{"a base", "resources:\n- base\n", map[string]string{"base/kustomization.yaml": "resources:\n- a.yaml\n", "base/a.yaml": deployAndService}, false},
 	{"a component kind", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- a.yaml\n", map[string]string{"a.yaml": deployAndService}, false},
