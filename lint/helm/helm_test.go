@@ -1092,6 +1092,49 @@ func TestLocalDependency(t *testing.T) {
 	}
 }
 
+// TestLocalDependencyChain: a local dependency's own local dependencies are read as building each
+// chart's dependencies from the bottom up would vendor them, relative to its folder, and their
+// findings land in their own files. A cycle, or a folder whose chart has another name, is missing
+// as it would be from Helm's charts/, and the problem says why.
+func TestLocalDependencyChain(t *testing.T) {
+	dep := func(name, on, version string) string {
+		return "apiVersion: v2\nname: " + name + "\nversion: " + version + "\ndependencies:\n  - name: " + on + "\n    version: 1.0.0\n    repository: file://../" + on + "\n"
+	}
+	root := writeChart(t, map[string]string{
+		"app/Chart.yaml":    dep("app", "lib", "0.1.0"),
+		"lib/Chart.yaml":    dep("lib", "worker", "1.0.0"),
+		"worker/Chart.yaml": "apiVersion: v2\nname: worker\nversion: 1.0.0\n",
+		"worker/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: worker}\nspec:\n  containers:\n" +
+			"    - name: worker\n      image: worker:latest\n",
+		"cycle/Chart.yaml":   dep("cycle", "back", "1.0.0"),
+		"back/Chart.yaml":    dep("back", "cycle", "1.0.0"),
+		"renamed/Chart.yaml": dep("renamed", "other", "1.0.0"),
+		"other/Chart.yaml":   "apiVersion: v2\nname: another\nversion: 1.0.0\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ chart, want string }{
+		{"app", "worker/templates/pod.yaml:7:7"},
+		{"cycle", `back/Chart.yaml:5:5: dependency "cycle" 1.0.0 from file://../cycle is enabled but not in charts/; ../cycle depends on this chart in turn`},
+		{"renamed", `renamed/Chart.yaml:5:5: dependency "other" 1.0.0 from file://../other is enabled but not in charts/; ../other holds the chart "another", and Helm vendors a chart under its own name`},
+	} {
+		in := load.Input{Kind: load.Chart, Path: c.chart, Abs: filepath.Join(root, c.chart), Root: linttest.Root(t, root)}
+		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+		var got []string
+		for _, p := range res.Problems {
+			got = append(got, p.Pos.String()+": "+p.Message)
+		}
+		for _, f := range res.Findings {
+			got = append(got, f.Pos.String())
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0], c.want) {
+			t.Errorf("%s: got %q, want one %q", c.chart, got, c.want)
+		}
+	}
+}
+
 // TestArchiveEntries: a subchart archive is refused for the number and length of its names, which
 // Helm's loader does not bound (a 6 MB archive of a million empty files took 2 GB).
 func TestArchiveEntries(t *testing.T) {

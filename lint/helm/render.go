@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -234,12 +235,13 @@ func missingDependencies(c *chart.Chart, named map[*chart.Dependency]string, sou
 			what += " from " + req.Repository
 		}
 		at := lint.Pos{}
-		if src := sources[c.Raw[0]]; src != nil {
-			at = dependencyPos(src, req)
-		}
 		how := "run `helm dependency build` to vendor it (ekslint never downloads charts)"
 		if rel, local := strings.CutPrefix(req.Repository, "file://"); local {
 			how = fmt.Sprintf("%s holds no chart inside the lint root (with --root, name a folder that holds both charts)", rel)
+		}
+		if src := sources[c.Raw[0]]; src != nil {
+			at = dependencyPos(src, req)
+			how = cmp.Or(src.unread[req.Name], how)
 		}
 		errs = append(errs, &errChart{at, fmt.Sprintf("dependency %s is enabled but not in charts/; %s", what, how)})
 	}

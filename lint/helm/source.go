@@ -43,6 +43,9 @@ type source struct {
 	// dependency and kubeVersion problems. Either may be nil.
 	values    *valuesFile
 	chartYAML *file
+	// unread says, for each dependency taken from a folder of the repository that Helm would not
+	// find vendored, why not.
+	unread map[string]string
 }
 
 // file is one file of a chart source, as findings and problems name it.
@@ -84,7 +87,7 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 		if err := r.walk(in.Abs, "", in.Path, rules); err != nil {
 			return nil, nil, err
 		}
-		if err := r.localDependencies(in.Abs, in.Path); err != nil {
+		if err := r.localDependencies(in.Abs, in.Path, "", []string{in.Abs}); err != nil {
 			return nil, nil, err
 		}
 		files = r.files
@@ -98,18 +101,21 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 		}
 	}
 	var all []*file
-	s, err := split(in.Path, files, r.displays, &all)
+	s, err := split(in.Path, files, r.local, &all)
 	return s, all, err
 }
 
 // localDependencies reads the dependencies the chart in dir takes from a folder of the repository
 // (`repository: file://../common`) and has not vendored into charts/, as `helm dependency build`
 // would vendor them: each chart's files under charts/<name>/, with its own .helmignore, named
-// where they are (displays). One outside the lint root is not read: it stays missing.
-func (r *reader) localDependencies(dir, display string) error {
-	for _, req := range r.declaredDependencies() {
+// where they are (displays). The chart's files are those read under prefix ("" for the chart
+// linted); a dependency's own local dependencies are read the same way, as building each chart's
+// dependencies from the bottom up would vendor them, and chain (the folders read so far on the
+// way down) stops a cycle. One outside the lint root is not read: it stays missing.
+func (r *reader) localDependencies(dir, display, prefix string, chain []string) error {
+	for _, req := range r.declaredDependencies(prefix) {
 		rel, local := strings.CutPrefix(req.Repository, "file://")
-		if !local || req.Name == "" || strings.ContainsAny(req.Name, `/\`) || r.vendored(req.Name) {
+		if !local || req.Name == "" || strings.ContainsAny(req.Name, `/\`) || r.vendored(prefix, req.Name) {
 			continue
 		}
 		depDir := filepath.Join(dir, filepath.FromSlash(rel))
@@ -117,6 +123,14 @@ func (r *reader) localDependencies(dir, display string) error {
 			depDir = filepath.Clean(rel)
 		}
 		if st, err := r.root.Stat(filepath.Join(depDir, "Chart.yaml")); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if r.local == nil {
+			r.local = map[string]localDependency{}
+		}
+		depPrefix := prefix + "charts/" + req.Name + "/"
+		if slices.Contains(chain, depDir) {
+			r.local[depPrefix] = localDependency{unread: rel + " depends on this chart in turn: charts that depend on each other cannot be vendored"}
 			continue
 		}
 		depDisplay := load.DisplayPath(depDir, "")
@@ -127,24 +141,40 @@ func (r *reader) localDependencies(dir, display string) error {
 		if err != nil {
 			return err
 		}
-		if err := r.walk(depDir, "charts/"+req.Name+"/", depDisplay, rules); err != nil {
+		if err := r.walk(depDir, depPrefix, depDisplay, rules); err != nil {
 			return err
 		}
-		if r.displays == nil {
-			r.displays = map[string]string{}
+		dep := localDependency{display: depDisplay}
+		if name := r.chartName(depPrefix); name != req.Name {
+			dep.unread = fmt.Sprintf("%s holds the chart %q, and Helm vendors a chart under its own name", rel, name)
 		}
-		r.displays[req.Name] = depDisplay
+		r.local[depPrefix] = dep
+		if err := r.localDependencies(depDir, depDisplay, depPrefix, append(chain, depDir)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// declaredDependencies are the dependencies the chart read so far declares, in Chart.yaml, or in
-// requirements.yaml for a chart of apiVersion v1; what does not parse declares none (the chart's
-// own load reports it).
-func (r *reader) declaredDependencies() []*chart.Dependency {
+// chartName is the name the Chart.yaml read under prefix gives its chart, "" when it gives none.
+func (r *reader) chartName(prefix string) string {
+	for _, f := range r.files {
+		if f.Name == prefix+"Chart.yaml" {
+			var meta struct{ Name string }
+			yaml.Unmarshal(f.Data, &meta) // what does not parse, Helm's load reports
+			return meta.Name
+		}
+	}
+	return ""
+}
+
+// declaredDependencies are the dependencies the chart read under prefix declares, in Chart.yaml,
+// or in requirements.yaml for a chart of apiVersion v1; what does not parse declares none (the
+// chart's own load reports it).
+func (r *reader) declaredDependencies(prefix string) []*chart.Dependency {
 	var deps []*chart.Dependency
 	for _, f := range r.files {
-		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" || !bytes.Contains(f.Data, []byte("file://")) {
+		if f.Name != prefix+"Chart.yaml" && f.Name != prefix+"requirements.yaml" || !bytes.Contains(f.Data, []byte("file://")) {
 			continue // no local dependency: not parsed (Helm's loader parses the file anyway)
 		}
 		var declared struct {
@@ -157,10 +187,11 @@ func (r *reader) declaredDependencies() []*chart.Dependency {
 	return deps
 }
 
-// vendored reports whether charts/ holds the chart name, as a folder or an archive.
-func (r *reader) vendored(name string) bool {
+// vendored reports whether the charts/ folder of the chart read under prefix holds the chart
+// name, as a folder or an archive.
+func (r *reader) vendored(prefix, name string) bool {
 	return slices.ContainsFunc(r.files, func(f *archive.BufferedFile) bool {
-		rest, ok := strings.CutPrefix(f.Name, "charts/")
+		rest, ok := strings.CutPrefix(f.Name, prefix+"charts/")
 		return ok && (strings.HasPrefix(rest, name+"/") || strings.HasPrefix(rest, name+"-") && strings.HasSuffix(rest, ".tgz") || rest == name+".tgz")
 	})
 }
@@ -206,10 +237,14 @@ type reader struct {
 	seen  map[string]bool // real paths of folders walked, against symlink loops
 	files []*archive.BufferedFile
 	total int64
-	// displays name the folders of the dependencies read from elsewhere in the repository
-	// (localDependencies), by subchart name.
-	displays map[string]string
+	// local are the dependencies taken from elsewhere in the repository (localDependencies), by
+	// where their files are read ("charts/common/").
+	local map[string]localDependency
 }
+
+// localDependency is a dependency taken from a folder of the repository (file://): where its files
+// are named, or why Helm would not find it vendored (unread).
+type localDependency struct{ display, unread string }
 
 func (r *reader) ignoreRules(dir, display string) (*ignore.Rules, error) {
 	rules := ignore.Empty()
@@ -332,8 +367,16 @@ func (r *reader) read(abs, display string) ([]byte, error) {
 
 // split sorts a chart's files into its own and its subcharts', as Helm's LoadFiles does, keeping
 // where each subchart came from.
-func split(display string, files []*archive.BufferedFile, displays map[string]string, all *[]*file) (*source, error) {
+func split(display string, files []*archive.BufferedFile, local map[string]localDependency, all *[]*file) (*source, error) {
 	s := &source{display: display, byName: map[string]*file{}}
+	for p, dep := range local {
+		if name, ok := strings.CutSuffix(strings.TrimPrefix(p, "charts/"), "/"); ok && dep.unread != "" && !strings.Contains(name, "/") {
+			if s.unread == nil {
+				s.unread = map[string]string{}
+			}
+			s.unread[name] = dep.unread
+		}
+	}
 	subs := map[string][]*archive.BufferedFile{}
 	for _, f := range files {
 		rest, ok := strings.CutPrefix(f.Name, "charts/")
@@ -360,7 +403,7 @@ func split(display string, files []*archive.BufferedFile, displays map[string]st
 		if strings.IndexAny(n, "_.") == 0 {
 			continue
 		}
-		subDisplay := cmp.Or(displays[n], path.Join(display, "charts", n))
+		subDisplay := cmp.Or(local["charts/"+n+"/"].display, path.Join(display, "charts", n))
 		var subFiles []*archive.BufferedFile
 		if path.Ext(n) == ".tgz" {
 			f := subs[n][0]
@@ -379,7 +422,7 @@ func split(display string, files []*archive.BufferedFile, displays map[string]st
 				}
 			}
 		}
-		sub, err := split(subDisplay, subFiles, nil, all)
+		sub, err := split(subDisplay, subFiles, within(local, "charts/"+n+"/"), all)
 		if err != nil {
 			return nil, err
 		}
@@ -391,6 +434,20 @@ func split(display string, files []*archive.BufferedFile, displays map[string]st
 		s.subs = append(s.subs, sub)
 	}
 	return s, nil
+}
+
+// within are the local dependencies read under prefix, named from there.
+func within(local map[string]localDependency, prefix string) map[string]localDependency {
+	var in map[string]localDependency
+	for p, dep := range local {
+		if rest, ok := strings.CutPrefix(p, prefix); ok && rest != "" {
+			if in == nil {
+				in = map[string]localDependency{}
+			}
+			in[rest] = dep
+		}
+	}
+	return in
 }
 
 // isLibrary reports whether the chart only holds helpers for the charts that include it: it says
