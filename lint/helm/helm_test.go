@@ -1135,6 +1135,35 @@ func TestLocalDependencyChain(t *testing.T) {
 	}
 }
 
+// TestLocalDependencyFan: charts that each take two of the next layer from folders, fifteen layers
+// deep, would be read 32,000 times over: the dependencies read from folders are bounded, and the
+// problem says so.
+func TestLocalDependencyFan(t *testing.T) {
+	files := map[string]string{}
+	for layer := range 15 {
+		for _, side := range []string{"a", "b"} {
+			c := fmt.Sprintf("apiVersion: v2\nname: l%d%s\nversion: 1.0.0\n", layer, side)
+			if layer < 14 {
+				c += fmt.Sprintf("dependencies:\n  - {name: l%da, version: 1.0.0, repository: file://../l%da}\n  - {name: l%db, version: 1.0.0, repository: file://../l%db}\n", layer+1, layer+1, layer+1, layer+1)
+			}
+			files[fmt.Sprintf("l%d%s/Chart.yaml", layer, side)] = c
+		}
+	}
+	root := writeChart(t, files)
+	l, err := helm.New(helm.Options{WorkDir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := load.Input{Kind: load.Chart, Path: "l0a", Abs: filepath.Join(root, "l0a"), Root: linttest.Root(t, root)}
+	var res *engine.Result
+	linttest.Within(t, time.Minute, "a fan of local dependencies", func() {
+		res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	})
+	if len(res.Problems) == 0 || !strings.Contains(res.Problems[0].Message, "more than 100 dependencies from folders") {
+		t.Errorf("problems %v: want the bound's", res.Problems)
+	}
+}
+
 // TestArchiveEntries: a subchart archive is refused for the number and length of its names, which
 // Helm's loader does not bound (a 6 MB archive of a million empty files took 2 GB).
 func TestArchiveEntries(t *testing.T) {

@@ -129,8 +129,12 @@ func (r *reader) localDependencies(dir, display, prefix string, chain []string) 
 			r.local = map[string]localDependency{}
 		}
 		depPrefix := prefix + "charts/" + req.Name + "/"
-		if slices.Contains(chain, depDir) {
+		switch {
+		case slices.Contains(chain, depDir):
 			r.local[depPrefix] = localDependency{unread: rel + " depends on this chart in turn: charts that depend on each other cannot be vendored"}
+			continue
+		case len(r.local) >= maxLocalDependencies:
+			r.local[depPrefix] = localDependency{unread: fmt.Sprintf("the chart takes more than %d dependencies from folders, counting theirs: vendor them (`helm dependency build`)", maxLocalDependencies)}
 			continue
 		}
 		depDisplay := load.DisplayPath(depDir, "")
@@ -141,7 +145,13 @@ func (r *reader) localDependencies(dir, display, prefix string, chain []string) 
 		if err != nil {
 			return err
 		}
-		if err := r.walk(depDir, depPrefix, depDisplay, rules); err != nil {
+		// A folder two charts depend on is vendored into each: the guard against symlink loops
+		// is the walk's own.
+		seen := r.seen
+		r.seen = map[string]bool{}
+		err = r.walk(depDir, depPrefix, depDisplay, rules)
+		r.seen = seen
+		if err != nil {
 			return err
 		}
 		dep := localDependency{display: depDisplay}
@@ -155,6 +165,11 @@ func (r *reader) localDependencies(dir, display, prefix string, chain []string) 
 	}
 	return nil
 }
+
+// maxLocalDependencies bounds the dependencies a chart takes from folders, counting theirs: each
+// is read once for each chart that depends on it, so charts that each depend on two of the next
+// would have a chain of twenty read a million times.
+const maxLocalDependencies = 100
 
 // chartName is the name the Chart.yaml read under prefix gives its chart, "" when it gives none.
 func (r *reader) chartName(prefix string) string {
