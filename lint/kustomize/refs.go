@@ -31,9 +31,10 @@ type Ref struct {
 type RefKind int
 
 const (
-	// RefResource is a file of objects, or a kustomization folder (resources).
+	// RefResource is a file of objects, or a kustomization folder (resources, and bases, which
+	// kustomize reads as resources listed after the others).
 	RefResource RefKind = iota
-	// RefKustomization is a kustomization folder (bases, components).
+	// RefKustomization is a kustomization folder (components).
 	RefKustomization
 	// RefYAML is a file kustomize reads as YAML (patches, crds, configurations, openapi, replacements).
 	RefYAML
@@ -44,8 +45,9 @@ const (
 	RefPlugin
 )
 
-// Refs lists every path or URL a kustomization file names, in file order. root is
-// the file's parsed document; fields of the wrong shape are skipped (kustomize reports them).
+// Refs lists every path or URL a kustomization file names, in file order but for bases, which
+// come after the resources as kustomize reads them. root is the file's parsed document; fields of
+// the wrong shape are skipped (kustomize reports them).
 func Refs(root *yaml.Node) []Ref {
 	var refs []Ref
 	add := func(field string, kind RefKind, n *yaml.Node) *Ref {
@@ -64,12 +66,17 @@ func Refs(root *yaml.Node) []Ref {
 			add(field, kind, it)
 		}
 	}
+	var bases *yaml.Node
 	for i := 0; root != nil && root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i].Value, root.Content[i+1]
 		switch key {
 		case "resources":
 			list(key, RefResource, val)
-		case "bases", "components":
+			list("bases", RefResource, bases)
+			bases = nil
+		case "bases":
+			bases = val
+		case "components":
 			list(key, RefKustomization, val)
 		case "crds", "configurations":
 			list(key, RefYAML, val)
@@ -101,6 +108,7 @@ func Refs(root *yaml.Node) []Ref {
 			}
 		}
 	}
+	list("bases", RefResource, bases)
 	return refs
 }
 

@@ -286,3 +286,18 @@ func TestEmptyResourceFile(t *testing.T) {
 		}
 	}
 }
+
+// TestBasesFile: kustomize reads bases as resources listed after the others, so a file among
+// them is built, with the note that bases is deprecated.
+func TestBasesFile(t *testing.T) {
+	res := lintTree(t, map[string]string{
+		"base/kustomization.yaml":    "resources:\n- deploy.yaml\n",
+		"base/deploy.yaml":           deployment,
+		"overlay/kustomization.yaml": "bases:\n- ../base\n- ns.yaml\n",
+		"overlay/ns.yaml":            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+	}, "overlay")
+	problemAt(t, res.Problems, "overlay/kustomization.yaml:1:1", "bases is deprecated: use resources")
+	if len(res.Problems) != 1 || res.Objects != 2 {
+		t.Errorf("problems %v, %d objects; want the note and both objects", res.Problems, res.Objects)
+	}
+}

@@ -7,25 +7,42 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ekslint/ekslint/lint/load"
 )
 
 // memoryBudget is the peak memory ekslint promises for a run of files and stdin: three times its
-// largest input file plus 100 MiB. Stdin counts as the size limit it is read under.
+// largest input file plus 100 MiB. Stdin counts as the size limit it is read under. The files are
+// looked at on every core: it is a system call or two for each, before anything is loaded (396
+// raw files: 3.5 ms one after another).
 func (p *Plan) memoryBudget() int64 {
-	var largest int64
-	for _, in := range p.found.Inputs {
-		switch in.Kind {
-		case load.File:
-			if st, err := in.Root.Stat(in.Abs); err == nil {
-				largest = max(largest, min(st.Size(), p.req.Limits.MaxFileSize))
+	var largest atomic.Int64
+	grow := func(n int64) {
+		for n = min(n, p.req.Limits.MaxFileSize); ; {
+			if old := largest.Load(); n <= old || largest.CompareAndSwap(old, n) {
+				return
 			}
-		case load.Stdin:
-			largest = max(largest, p.req.Limits.MaxFileSize)
 		}
 	}
-	return 3*largest + 100<<20
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(p.found.Inputs); i = int(next.Add(1) - 1) {
+				switch in := p.found.Inputs[i]; in.Kind {
+				case load.File:
+					if st, err := in.Root.Stat(in.Abs); err == nil {
+						grow(st.Size())
+					}
+				case load.Stdin:
+					grow(p.req.Limits.MaxFileSize)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return 3*largest.Load() + 100<<20
 }
 
 // A Collector is how the garbage collector runs for a plan (runtime/debug.SetGCPercent and
