@@ -195,6 +195,12 @@ func (d *discovery) named(p string) {
 		d.file(abs, r)
 		return
 	}
+	// A chart's templates/, crds/ or charts/ (or a folder in them) stands for the chart, as a
+	// file in them does: alone, its templates are not manifests.
+	if chart := r.enclosingChart(abs); chart != "" && chart != abs && chartFolder(chart, abs) {
+		d.chartOf(abs, r)
+		return
+	}
 	folder := len(d.res.Folders)
 	d.res.Folders = append(d.res.Folders, Folder{Path: load.DisplayPath(abs, d.wd)})
 	if r.isOverlayDir(abs) {
@@ -265,17 +271,10 @@ func (d *discovery) skip(abs, reason string) {
 // unless it is a part of the chart (isChartPart) or a file the chart can only read, once the
 // overlays are known the overlays that include it, else itself; a .tgz is a chart archive.
 func (d *discovery) file(abs string, r *repo) {
-	if chart := r.enclosingChart(filepath.Dir(abs)); chart != "" {
-		for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
-			r.root.Contains(parent) && r.isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
-			chart = parent
-		}
-		// The chart is linted whatever the file: Helm loads every file of its folder that
-		// .helmignore does not exclude, and its templates may read this one with .Files.
-		d.todo = append(d.todo, candidate{kind: load.Chart, abs: chart, repo: r, named: true, folder: -1})
-		if ofChart(chart, abs) {
-			return
-		}
+	// The chart is linted whatever the file: Helm loads every file of its folder that
+	// .helmignore does not exclude, and its templates may read this one with .Files.
+	if chart := d.chartOf(filepath.Dir(abs), r); chart != "" && ofChart(chart, abs) {
+		return
 	}
 	c := candidate{kind: load.File, abs: abs, repo: r, named: true, folder: -1}
 	switch {
@@ -285,6 +284,21 @@ func (d *discovery) file(abs string, r *repo) {
 		c.kind, c.abs = load.Overlay, filepath.Dir(abs)
 	}
 	d.todo = append(d.todo, c)
+}
+
+// chartOf adds the chart whose folder holds dir (the chart that vendors it, for a subchart in
+// charts/), named, and returns it; "" when no chart's folder holds dir.
+func (d *discovery) chartOf(dir string, r *repo) string {
+	chart := r.enclosingChart(dir)
+	if chart == "" {
+		return ""
+	}
+	for parent := filepath.Dir(filepath.Dir(chart)); filepath.Base(filepath.Dir(chart)) == "charts" &&
+		r.root.Contains(parent) && r.isChart(parent); parent = filepath.Dir(filepath.Dir(chart)) {
+		chart = parent
+	}
+	d.todo = append(d.todo, candidate{kind: load.Chart, abs: chart, repo: r, named: true, folder: -1})
+	return chart
 }
 
 // resolve decides the candidates once the overlays that may include them are known: for each
@@ -328,6 +342,14 @@ func (d *discovery) resolve() {
 			d.input(load.File, c.abs, r, c.folder)
 		}
 	}
+}
+
+// chartFolder reports whether the folder dir in chart's folder is one of the chart's parts
+// (templates/, crds/, charts/) or in one.
+func chartFolder(chart, dir string) bool {
+	rel, err := filepath.Rel(chart, dir)
+	top, _, _ := strings.Cut(rel, string(filepath.Separator))
+	return err == nil && isChartPart(top, true)
 }
 
 // ofChart reports whether the file abs in chart's folder is linted through the chart alone: a

@@ -124,7 +124,8 @@ func TestDiscoverOverlays(t *testing.T) {
 
 // TestDiscoverFiles checks files named on the command line, as pre-commit passes them: each
 // stands for its chart, or for the overlays that include it, directly or through bases and
-// components; anything else is a file of its own.
+// components; anything else is a file of its own. A chart's templates/ folder stands for the
+// chart too.
 func TestDiscoverFiles(t *testing.T) {
 	root := tree(t, repo)
 	checkNamed(t, root, []namedPaths{
@@ -138,6 +139,7 @@ func TestDiscoverFiles(t *testing.T) {
 		{[]string{"base/deploy.yaml", "overlays/dev/kustomization.yaml", "plain.yaml"},
 			[]string{"Kustomize overlay overlays/dev", "Kustomize overlay overlays/prod", "file plain.yaml"}},
 		{[]string{"charts/api/templates/deploy.yaml", "charts/api/values-prod.yaml"}, []string{"Helm chart charts/api"}},
+		{[]string{"charts/api/templates"}, []string{"Helm chart charts/api"}},
 		{[]string{"overlays/prod/unused-patch.yaml"}, []string{"file overlays/prod/unused-patch.yaml"}},
 		{[]string{"plain.yaml"}, []string{"file plain.yaml"}},
 		{[]string{".hidden/x.yaml"}, []string{"file .hidden/x.yaml"}},
