@@ -230,6 +230,16 @@ func TestPatterns(t *testing.T) {
 	}
 }
 
+// TestManyPatterns: the path patterns of a config are bounded as a whole, since each is matched
+// against every path of the run; the one past the bound is reported, once.
+func TestManyPatterns(t *testing.T) {
+	src := "ignore:\n" + strings.Repeat("  - a/*\n", 1001) + "deployments:\n  - name: x\n    paths: [b/*]\n"
+	_, problems := parse(t, src)
+	if len(problems) != 1 || problems[0].Pos.Line != 1002 || !strings.Contains(problems[0].Message, "more than 1000 path patterns") {
+		t.Errorf("problems %v; want one at line 1002", problems)
+	}
+}
+
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
 	root, err := fsroot.New(dir, 1<<20)
