@@ -70,9 +70,9 @@ func isRecordedState(o *Object) bool {
 
 // partialReason says why a document of partial objects was skipped, naming the first.
 func partialReason(partial []*Object) string {
-	who := partial[0].ID.String() + " has"
+	who := partial[0].ID.Describe() + " has"
 	if n := len(partial) - 1; n > 0 {
-		who = fmt.Sprintf("%s and %d more have", partial[0].ID.String(), n)
+		who = fmt.Sprintf("%s and %d more have", partial[0].ID.Describe(), n)
 	}
 	if isRecordedState(partial[0]) {
 		return fmt.Sprintf("%s: %s a status and no spec: the state a test asserts (kuttl, Chainsaw) or one "+
