@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -41,7 +42,7 @@ func (b *build) asWritten() (docs []*lint.Document, ok bool) {
 	for _, abs := range files {
 		f := b.cache.get(abs)
 		parsed, _ := f.parse(b.cache, b.display(abs))
-		if !kustomizeKeepsText(f.text.Data) {
+		if !splitAsParsed(f.text.Data) {
 			return nil, false
 		}
 		place := b.placer(abs)
@@ -71,6 +72,15 @@ func (b *build) onlyResources(k *kustFile) bool {
 	if docs, _ := k.file.parse(b.cache, k.text.Name); len(docs) != 1 || !plainMapping(k.root) || mapGet(k.root, "resources").Kind != yaml.SequenceNode {
 		return false
 	}
+	kustomizations := 0 // kustomize refuses a folder with two
+	for _, name := range FileNames {
+		if b.cache.root.IsFile(filepath.Join(k.dir, name)) {
+			kustomizations++
+		}
+	}
+	if kustomizations != 1 {
+		return false
+	}
 	for i := 0; i+1 < len(k.root.Content); i += 2 {
 		key, val := k.root.Content[i], k.root.Content[i+1]
 		switch key.Value {
@@ -95,12 +105,35 @@ func (b *build) onlyResources(k *kustFile) bool {
 	return true
 }
 
-// kustomizeKeepsText reports whether a resource file holds nothing that tells kustomize to do
-// something with its objects: annotations of config.kubernetes.io (local-config objects are
-// dropped) or kustomize.config.k8s.io (generator behaviour), or a YAML directive.
-func kustomizeKeepsText(data []byte) bool {
-	return !bytes.Contains(data, []byte("config.kubernetes.io")) && !bytes.Contains(data, []byte("kustomize.config.k8s.io")) &&
-		!bytes.HasPrefix(data, []byte("%")) && !bytes.Contains(data, []byte("\n%"))
+// splitAsParsed reports whether kustomize splits the text of a resource file into the documents
+// yaml.v3 parses from it. Kustomize cuts the text at every line that starts with `---` (refusing
+// one with more than a comment after it) and decodes the first document of each piece; yaml.v3
+// also starts documents after `...`, at lines that other line breaks end (a lone carriage return,
+// NEL, the Unicode line and paragraph separators), and reads UTF-16, and a `---` line must be
+// followed by a blank for it to start one. A file with any of those, or a directive, is left to
+// kustomize.
+func splitAsParsed(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 || bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029")) {
+		return false
+	}
+	for line := range bytes.Lines(data) {
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+		switch {
+		case bytes.IndexByte(line, '\r') >= 0, bytes.HasPrefix(line, []byte("%")):
+			return false
+		case bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t'):
+			return false
+		case bytes.HasPrefix(line, []byte("---")):
+			rest := line[3:]
+			if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
+				return false
+			}
+			if rest = bytes.TrimSpace(rest); len(rest) > 0 && rest[0] != '#' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // keptAsWritten reports whether kustomize reads the document obj as one object and builds it
@@ -120,20 +153,25 @@ func keptAsWritten(obj *yaml.Node) bool {
 	// Kustomize checks that an object's apiVersion is what its group and version make again
 	// (`/v1` is not), as it follows the object's name references.
 	av := mapGet(obj, "apiVersion").Value
-	if g, v := resid.ParseGroupVersion(av); (resid.Gvk{Group: g, Version: v}).ApiVersion() != av {
+	if g, v := resid.ParseGroupVersion(av); (resid.Gvk{Group: g, Version: v}).ApiVersion() != av || strings.Contains(av, kustomizeDomain) {
 		return false
 	}
 	// Kustomize annotates every object as it reads it and takes its annotations off again: it
-	// writes them anew as strings, and leaves out an empty set.
+	// writes them anew as strings, and leaves out an empty set. Its own annotations tell it to
+	// drop an object (local-config), rename it or what refers to it, or hash its name.
 	if a := rawValue(meta, "annotations"); a != nil {
 		if a.Kind != yaml.MappingNode || len(a.Content) == 0 {
 			return false
 		}
 		for i, kv := range a.Content {
-			if !isString(kv, "") || i%2 == 0 && kv.Value == "" { // an empty key makes it panic
+			if !isString(kv, "") || i%2 == 0 && (kv.Value == "" || // an empty key makes it panic
+				strings.Contains(kv.Value, "config.kubernetes.io") || strings.Contains(kv.Value, kustomizeDomain)) {
 				return false
 			}
 		}
+	}
+	if kind.Value == "RoleBinding" && !subjectsKept(rawValue(obj, "subjects")) {
+		return false
 	}
 	var plain func(n *yaml.Node) bool
 	plain = func(n *yaml.Node) bool {
@@ -148,6 +186,28 @@ func keptAsWritten(obj *yaml.Node) bool {
 		return true
 	}
 	return plain(obj)
+}
+
+// kustomizeDomain is the domain of kustomize's own apiVersions and annotations.
+const kustomizeDomain = "kustomize.config.k8s.io"
+
+// subjectsKept reports whether kustomize reads the subjects of a RoleBinding without failing as it
+// looks for the namespaces of the ServiceAccounts they name: each a mapping, with a string kind
+// where it has a namespace, and a string namespace for a ServiceAccount.
+func subjectsKept(subjects *yaml.Node) bool {
+	if subjects == nil || subjects.Kind != yaml.SequenceNode {
+		return true // kustomize does not look
+	}
+	for _, s := range subjects.Content {
+		if s.Kind != yaml.MappingNode {
+			return false
+		}
+		kind, ns := rawValue(s, "kind"), rawValue(s, "namespace")
+		if ns != nil && kind != nil && (!isString(kind, "") || kind.Value == "ServiceAccount" && !isString(ns, "")) {
+			return false
+		}
+	}
+	return true
 }
 
 // isString reports whether n is a string scalar, and the value want when want is not "".

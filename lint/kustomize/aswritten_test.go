@@ -57,6 +57,14 @@ var asWrittenCases = []struct {
 	{"references", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: a\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a}\nsubjects:\n- kind: ServiceAccount\n  name: sa\n  namespace: x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: a\nrules:\n- apiGroups: ['']\n  resources: [secrets]\n  resourceNames: [s, ~]\n  verbs: [get]\n"}, true},
 	{"an annotation not a string", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    replicas: 1\n"}, false},
 	{"annotations", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    note: |\n      two\n      lines\n    \"n\": '1'\n"}, true},
+	{"CRLF and a comment after a separator", "resources:\n- a.yaml\n", map[string]string{"a.yaml": strings.ReplaceAll(strings.ReplaceAll(deployAndService, "---\n", "--- # the service\n"), "\n", "\r\n")}, true},
+	{"two kustomization files", "resources:\n- a.yaml\n", map[string]string{"a.yaml": deployAndService, "kustomization.yml": "resources:\n- b.yaml\n"}, false},
+	{"a local config, escaped", "resources:\n- a.json\n", map[string]string{"a.json": `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "annotations": {"config\u002ekubernetes.io/local-config": "true"}}}`}, false},
+	{"a separator kustomize refuses", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n"}, false},
+	{"dashes in a quoted scalar", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: \"a\n---y\"\n"}, false},
+	{"lone carriage returns", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: a\r---\rapiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: b\r"}, false},
+	{"a null subject", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: a\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a}\nsubjects:\n- ~\n"}, false},
+	{"a subject's kind not a string", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: a\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a}\nsubjects:\n- {kind: 1, name: x, namespace: y}\n"}, false},
 	{"a number for a name", "resources:\n- a.yaml\n", map[string]string{"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 1\n"}, false},
 }
 
