@@ -39,6 +39,19 @@ func TestDedupeNamesEveryObjectAtOnePlace(t *testing.T) {
 		message:  "replicas: 4 but no PodDisruptionBudget",
 		variants: []string{"prod", "staging"},
 	}, {
+		// An overlay that puts the object in a namespace of its own says it otherwise: the message
+		// kept says for which.
+		name: "said otherwise by another overlay",
+		findings: func() []Finding {
+			shop, qa := finding("cart", "prod"), finding("cart", "qa")
+			qa.Object.Namespace = "qa"
+			shop.Message, qa.Message = "namespace shop has no NetworkPolicy", "namespace qa has no NetworkPolicy"
+			return []Finding{shop, qa}
+		}(),
+		object:   "Deployment qa/cart",
+		message:  "namespace qa has no NetworkPolicy (in qa)",
+		variants: []string{"prod", "qa"},
+	}, {
 		// Each object with a generateName is created anew, so two that share one are two objects.
 		name:     "two objects the API server names",
 		findings: []Finding{finding("upgrade-*", ""), finding("upgrade-*", "")},

@@ -523,7 +523,9 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 // said to have an error it has not. When the same build (one value set, one
 // overlay, or the raw manifests) produced it for several objects, as a Kustomize patch with a
 // label selector or a Helm range does, the finding stays about the first object (its object in
-// JSON and SARIF, and its fingerprint) and its message names the others.
+// JSON and SARIF, and its fingerprint) and its message names the others. When other variants said
+// it otherwise (an overlay that puts the object in another namespace, or names it with its own
+// prefix), the message says which variant it is written for.
 func Dedupe(fs []Finding) []Finding {
 	// Checkers append findings in whatever order they finish: the message, the variants and the
 	// object break ties, so the finding kept (its message and object name the object as one
@@ -539,9 +541,17 @@ func Dedupe(fs []Finding) []Finding {
 	var others []*lint.ObjectRef // the other objects of the last finding kept
 	// counted holds others by objectKey: a Helm range can put 100,000 objects on one line.
 	counted := map[objectKey]bool{}
+	saidOtherwise := false // by another variant, of the last finding kept
 	nameOthers := func() {
+		if len(out) == 0 {
+			return
+		}
+		last := &out[len(out)-1]
+		if saidOtherwise {
+			last.Message += " (in " + last.Object.Variant + ")"
+			saidOtherwise = false
+		}
 		if len(others) > 0 {
-			last := &out[len(out)-1]
 			last.Message += " " + alsoFor(last.Object.Identity(), others)
 			others = others[:0]
 			clear(counted)
@@ -557,6 +567,9 @@ func Dedupe(fs []Finding) []Finding {
 				}
 			}
 			slices.Sort(last.Variants)
+			if f.Object != nil && last.Object != nil && f.Object.Variant != last.Object.Variant && f.Message != last.Message {
+				saidOtherwise = true
+			}
 			if f.Object != nil && last.Object != nil && f.Object.Variant == last.Object.Variant &&
 				!sameObject(f.Object, last.Object) && !counted[keyOf(f.Object)] {
 				others = append(others, f.Object)
