@@ -44,15 +44,26 @@ func clusterNameOf(o *lint.Object) eksctlClusterName {
 var bracedVariable = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // definesCluster reports whether a ClusterConfig sets what only creating or changing the cluster
-// reads: a top-level field other than metadata and the node groups, or a vpc field other than the
-// ones `eksctl create nodegroup --config-file` reads to place node groups in a VPC eksctl did not
-// make (id, subnets, securityGroup, sharedNodeSecurityGroup). create nodegroup reads metadata
-// (name, region, version, tags) and the node groups, and takes everything else from the existing
+// reads: a top-level field other than metadata and what eksctl adds to an existing cluster from a
+// config file (node groups, Fargate profiles, addons, IAM service accounts and pod identity
+// associations, identity mappings), or a vpc field other than the ones `eksctl create nodegroup
+// --config-file` reads to place node groups in a VPC eksctl did not make (id, subnets,
+// securityGroup, sharedNodeSecurityGroup). Those commands (create nodegroup, fargateprofile,
+// addon, iamserviceaccount, podidentityassociation, iamidentitymapping) read metadata (name,
+// region, version, tags) and their own section, and take everything else from the existing
 // cluster.
 func definesCluster(o *lint.Object) bool {
 	for _, e := range o.Root().Entries() {
 		switch e.Key() {
-		case "apiVersion", "kind", "metadata", "nodeGroups", "managedNodeGroups":
+		case "apiVersion", "kind", "metadata", "nodeGroups", "managedNodeGroups", "fargateProfiles", "addons", "iamIdentityMappings":
+		case "iam":
+			for _, f := range e.Entries() {
+				switch f.Key() {
+				case "serviceAccounts", "podIdentityAssociations", "withOIDC":
+				default:
+					return true
+				}
+			}
 		case "vpc":
 			for _, f := range e.Entries() {
 				switch f.Key() {
@@ -71,11 +82,13 @@ func definesCluster(o *lint.Object) bool {
 // eksctlClusterNote is said in the docs of every rule about a cluster as a whole.
 const eksctlClusterNote = "An eksctl cluster is judged once, on the ClusterConfig that defines it: one that sets " +
 	"anything besides `metadata`, the node groups and the `vpc` fields a node group needs (`id`, `subnets`, " +
-	"`securityGroup`, `sharedNodeSecurityGroup`), which is all `eksctl create nodegroup --config-file` reads. A " +
-	"config of those alone adds node groups to a cluster, but also creates one with every default (as eksctl's " +
-	"own examples do), so it is judged only when no config of the run with the same name and region defines the " +
-	"cluster, and then only the first of them: nine node group files of one cluster give one finding, not nine. " +
-	"A config without a name (given on the command line) is a cluster of its own."
+	"`securityGroup`, `sharedNodeSecurityGroup`), which is all `eksctl create nodegroup --config-file` reads, " +
+	"and besides what the other commands that add to an existing cluster read (`fargateProfiles`, `addons`, " +
+	"`iam.serviceAccounts`, `iam.podIdentityAssociations`, `iam.withOIDC`, `iamIdentityMappings`). A config of " +
+	"those alone adds to a cluster, but also creates one with every default (as eksctl's own examples do), so it " +
+	"is judged only when no config of the run with the same name and region defines the cluster, and then only " +
+	"the first of them: nine node group files of one cluster give one finding, not nine. A config without a name " +
+	"(given on the command line) is a cluster of its own."
 
 // heldReports are what a cluster-level check reported about one eksctl ClusterConfig, held until
 // the whole run is seen and it is known whether this config is the one judged for its cluster.

@@ -11,8 +11,9 @@ import (
 	"github.com/ekslint/ekslint/rules"
 )
 
-// Files that add node groups to a cluster give its cluster-level findings once: on the config that
-// defines the cluster, else on the first of them; never once per file.
+// Files that add node groups (or Fargate profiles, addons, IAM service accounts) to a cluster give
+// its cluster-level findings once: on the config that defines the cluster, else on the first of
+// them; never once per file.
 func TestEksctlClusterJudgedOnce(t *testing.T) {
 	var clusterRules []*lint.Rule
 	for _, r := range rules.All() {
@@ -25,7 +26,12 @@ func TestEksctlClusterJudgedOnce(t *testing.T) {
 	for i := 1; i <= 9; i++ {
 		nodeGroups[fmt.Sprintf("ng-%d.yaml", i)] = meta + fmt.Sprintf("managedNodeGroups: [{name: ng-%d}]\n", i)
 	}
-	withCluster := map[string]string{"cluster.yaml": meta + "cloudWatch: {clusterLogging: {enableTypes: [api]}}\n"}
+	withCluster := map[string]string{"cluster.yaml": meta + "cloudWatch: {clusterLogging: {enableTypes: [api]}}\n",
+		// What the other commands that add to an existing cluster read.
+		"fargate.yaml": meta + "fargateProfiles: [{name: fp, selectors: [{namespace: jobs}]}]\n",
+		"iamsa.yaml":   meta + "iam:\n  withOIDC: true\n  serviceAccounts: [{metadata: {name: s3-reader, namespace: app}, attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}]\n",
+		"addon.yaml":   meta + "addons: [{name: vpc-cni}]\n",
+	}
 	for name, src := range nodeGroups {
 		withCluster[name] = src
 	}
