@@ -137,6 +137,7 @@ const (
 	factIngressByGroup
 	factLaunchTemplatesByName
 	factLaunchTemplateUsers
+	factEKSResources
 	factFargateClusters
 )
 

@@ -262,10 +262,37 @@ func metadataOptions(p *lint.Pass) (what string, mo lint.Node, ok bool) {
 	default:
 		return "", mo, false
 	}
-	if endpoint, set := cfnString(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") {
+	if endpoint, set := cfnString(mo.Get("HttpEndpoint")); !known || mo.Exists() && !mo.IsMap() || set && strings.EqualFold(endpoint, "disabled") || !eksNodes(p.Object) {
 		return "", mo, false
 	}
 	return what, mo, true
+}
+
+// eksNodes reports whether the launch template or configuration lt may launch EKS nodes: its
+// template declares EKS resources, or its own properties name what EKS nodes run (the bootstrap
+// script, nodeadm, the EKS AMIs' parameters, the kubelet). A self-managed node group's template
+// holds no EKS resource but boots its nodes so; the launch templates of ECS container instances
+// or of a web server are not nodes of a cluster.
+func eksNodes(lt *lint.Object) bool {
+	withEKS := lint.TemplateIndex(lt.Template(), factEKSResources, func(t *lint.Template) bool {
+		return slices.ContainsFunc(t.Resources(""), func(r *lint.Object) bool { return strings.HasPrefix(r.Kind(), "AWS::EKS::") })
+	})
+	return withEKS || namesEKSNode(lt.Properties(), 0)
+}
+
+// eksNodeMarks are what the user data or image of an EKS node names, in lower case.
+var eksNodeMarks = []string{"/etc/eks/", "bootstrap.sh", "nodeadm", "node.eks.aws", "/aws/service/eks/", "amazon-eks", "kubernetes.io/cluster/", "kubelet"}
+
+// namesEKSNode reports whether a string in n names what EKS nodes run (eksNodeMarks).
+func namesEKSNode(n lint.Node, depth int) bool {
+	if n.IsScalar() {
+		s := strings.ToLower(n.Str())
+		return slices.ContainsFunc(eksNodeMarks, func(m string) bool { return strings.Contains(s, m) })
+	}
+	if depth == maxRefDepth*2 {
+		return false
+	}
+	return slices.ContainsFunc(append(n.Items(), n.Entries()...), func(c lint.Node) bool { return namesEKSNode(c, depth+1) })
 }
 
 func isCfnResource(p *lint.Pass, typ string) bool {
@@ -292,8 +319,9 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_79", "Trivy AWS-0028 / AWS-0130"},
 	Notes: "eksctl requires IMDSv2 when disablePodIMDS is true even with disableIMDSv1: false, so that is not " +
-		"reported. CloudFormation: every AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration in the template is checked, as Checkov does, " +
-		"since self-managed node templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
+		"reported. CloudFormation: every AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration of a template with EKS resources " +
+		"is checked, and in other templates those whose user data or image names what EKS nodes run (the bootstrap script, nodeadm, " +
+		"the EKS AMIs' parameters, the kubelet), since self-managed node templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
 		"defaults it to optional (an AMI or account default may say otherwise, which cannot be read offline).",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
@@ -339,7 +367,8 @@ var NodegroupPodIMDSReachable = &lint.Rule{
 		Bad:  eksctlCluster("", ""),
 		Good: eksctlCluster("", "    disablePodIMDS: true\n"),
 	},
-	Notes: "Pods with `hostNetwork: true` still reach IMDS (see k8s-host-network). A CloudFormation launch template " +
+	Notes: "Pods with `hostNetwork: true` still reach IMDS (see k8s-host-network). CloudFormation launch templates are " +
+		"those of EKS nodes, as for eks-nodegroup-imdsv1-enabled. A launch template " +
 		"without a hop limit gets EC2's default of 1 and is not reported, nor is one only standalone instances " +
 		"(AWS::EC2::Instance: a bastion) use, which run no pods. For a node group with " +
 		"`iam.withAddonPolicies` the message says to move those add-ons to Pod Identity or IRSA before setting " +
