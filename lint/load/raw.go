@@ -285,6 +285,9 @@ func placeholder(t *lint.Text, d parsedDocument) (string, bool) {
 		return "", false
 	}
 	line := t.Line(d.problem.Pos.Line)
+	if m := variableLine.FindSubmatch(line); m != nil {
+		return string(m[1]), true
+	}
 	for _, m := range placeholderRE.FindAllIndex(line, -1) {
 		if line[m[0]] != '{' || m[0] == 0 || line[m[0]-1] != '$' {
 			return string(line[m[0]:m[1]]), true
@@ -316,6 +319,11 @@ var templateCloser = map[byte]string{'{': "}}", '%': "%}"}
 // @STS_NAME@) and printf's verbs (a Go test's `name: %s`). ${NAME} and <NAME> read as strings,
 // and are linted as the placeholders they are.
 var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[a-z]*[A-Z][A-Za-z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqxXfgt]\b`)
+
+// variableLine finds a line that starts with a shell variable, $NAME or ${NAME}: envsubst fills in a
+// whole block there (a certificate under `ca.crt: |`), which YAML reads, before it has run, as a
+// key without a colon.
+var variableLine = regexp.MustCompile(`^\s*(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)`)
 
 // bracedValue returns where a value that is a {NAME} placeholder alone starts and ends in data
 // (`name: {TENANT_ID}`, `- {NAME}`), which YAML reads as a mapping of one key: the document

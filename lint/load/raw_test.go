@@ -261,8 +261,8 @@ func TestHelmTemplateOutsideChart(t *testing.T) {
 	}
 }
 
-// TestOtherTemplates: a manifest that does not read as YAML because of a Jinja tag or a
-// substitution step's placeholder is another step's input, noted and skipped at that line; a
+// TestOtherTemplates: a manifest that does not read as YAML because of a Jinja tag, a
+// substitution step's placeholder or a shell variable that starts a line is another step's input, noted and skipped at that line; a
 // broken manifest with a placeholder that reads as a string is the error it is.
 func TestOtherTemplates(t *testing.T) {
 	for _, c := range []struct {
@@ -275,6 +275,9 @@ func TestOtherTemplates(t *testing.T) {
 		{"braces of mixed case", "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: {IPv6}/128\n", "{IPv6}", 6},
 		{"at signs", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n", "@STS_NAME@", 4},
 		{"printf verbs", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n", "%s", 4},
+		// envsubst fills in a whole block at the start of a line.
+		{"a variable for a block", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n$CA_CERT\n", "$CA_CERT", 7},
+		{"a braced variable for a block", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n${CA_CERT}\n", "${CA_CERT}", 7},
 		// YAML reads {NAME} alone as a mapping: the file is noted whole, not an error here and a
 		// note on the next document.
 		{"braces alone", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {TENANT_ID}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {TENANT_ID}-x\n", "{TENANT_ID}", 4},
