@@ -46,10 +46,8 @@ func anchor(n lint.Node) (steps []step, last lint.Node, exists bool) {
 					break
 				}
 			}
-		} else {
-			next = cur.Get(s.key)
-		}
-		if !next.Exists() {
+			// A null item (`- ~`) is still one, written on its line: the finding about it lands there.
+		} else if next = cur.Get(s.key); !next.Exists() {
 			return all[:i], cur, false
 		}
 		cur = next

@@ -3,6 +3,7 @@ package kustomize_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,5 +300,25 @@ func TestBasesFile(t *testing.T) {
 	problemAt(t, res.Problems, "overlay/kustomization.yaml:1:1", "bases is deprecated: use resources")
 	if len(res.Problems) != 1 || res.Objects != 2 {
 		t.Errorf("problems %v, %d objects; want the note and both objects", res.Problems, res.Objects)
+	}
+}
+
+// TestNullItem: a finding about a null list item (`- ~`, a container left empty) lands on the item,
+// as it does when the file is linted on its own, not on the list.
+func TestNullItem(t *testing.T) {
+	for _, kustomization := range []string{"resources:\n- a.yaml\n", "namespace: shop\nresources:\n- a.yaml\n"} {
+		res := lintTree(t, map[string]string{
+			"overlay/kustomization.yaml": kustomization,
+			"overlay/a.yaml":             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n      - ~\n",
+		}, "overlay")
+		var at []string
+		for _, f := range res.Findings {
+			if f.Rule.ID == "test-container" {
+				at = append(at, f.Pos.String())
+			}
+		}
+		if want := []string{"overlay/a.yaml:9:9", "overlay/a.yaml:11:9"}; !slices.Equal(at, want) {
+			t.Errorf("%q: containers at %q, want %q", kustomization, at, want)
+		}
 	}
 }
