@@ -262,21 +262,31 @@ func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
 	return docs
 }
 
-// templateLine returns the line of the first action of a Go or Jinja template ({{ }}, {% %})
-// when a document does not read as YAML, or has a key that is a mapping (`{{ .x }}: y` reads as a
+// templateLine returns the line of the first action of a Go or Jinja template ({{ }}, {% %}), or
+// of a FreeMarker directive (<#if>), when a document does not read as YAML, or has a key that is a mapping (`{{ .x }}: y` reads as a
 // flow mapping), and the action; else 0. The text is then a template, not a manifest. A document
 // that parses but that the tree check refuses (a key written twice) is broken whatever its braces
 // hold (`"{{workflow.name}}"`, an Argo expression in a string).
 func templateLine(t *lint.Text, docs []parsedDocument) (int, string) {
+	at, syntax := -1, ""
 	if i := templateAction(t.Data); i >= 0 {
-		for _, d := range docs {
-			if d.root == nil || hasCollectionKey(d.root, 0) {
-				return t.LineAt(i), string(t.Data[i:i+2]) + " " + templateCloser[t.Data[i+1]]
-			}
+		at, syntax = i, string(t.Data[i:i+2])+" "+templateCloser[t.Data[i+1]]
+	} else if bytes.Contains(t.Data, []byte("<#")) || bytes.Contains(t.Data, []byte("</#")) {
+		if m := freeMarkerDirective.FindIndex(t.Data); m != nil {
+			at, syntax = m[0], "<# >"
 		}
 	}
-	return 0, ""
+	// A text that reads as YAML holds a template as data (a ConfigMap's block scalar).
+	if at < 0 || !slices.ContainsFunc(docs, func(d parsedDocument) bool { return d.root == nil || hasCollectionKey(d.root, 0) }) {
+		return 0, ""
+	}
+	return t.LineAt(at), syntax
 }
+
+// freeMarkerDirective finds a FreeMarker directive that starts a line (`<#if config.x>`,
+// `</#if>`, `<#-- a comment -->`): a .ftl.yaml file is a FreeMarker template, which YAML reads
+// as text around broken mappings.
+var freeMarkerDirective = regexp.MustCompile(`(?m)^[ \t]*</?#(?:[a-z]+|--)`)
 
 // placeholder returns the placeholder of a substitution step on the line where the document d of
 // t broke, if there is one: that document is the step's input, not a manifest.
@@ -315,10 +325,15 @@ var templateCloser = map[byte]string{'{': "}}", '%': "%}"}
 
 // placeholderRE finds the placeholders of substitution steps that YAML cannot read: %NAME%
 // (Windows-style, eks-connector's %EKS_ACTIVATION_CODE%), {NAME} (cert-manager's
-// {SERVICE_IP_PREFIX}.16, linkerd's {IPv6}/128), @NAME@ (autoconf and sed, longhorn's
-// @STS_NAME@) and printf's verbs (a Go test's `name: %s`). ${NAME} and <NAME> read as strings,
-// and are linted as the placeholders they are.
-var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[a-z]*[A-Z][A-Za-z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqxXfgt]\b`)
+// {SERVICE_IP_PREFIX}.16, linkerd's {IPv6}/128), Python's format fields with an attribute or
+// index ({self.path.k8s}, {images[kat-server]}: emissary's test manifests), @NAME@ (autoconf
+// and sed, longhorn's @STS_NAME@) and printf's verbs (a Go test's `name: %s`). ${NAME} and
+// <NAME> read as strings, and are linted as the placeholders they are.
+var placeholderRE = regexp.MustCompile(`%[A-Z][A-Z0-9_]*%|\{[a-z]*[A-Z][A-Za-z0-9_]*\}|` + formatField + `|@[A-Za-z_][A-Za-z0-9_]*@|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqxXfgt]\b`)
+
+// formatField is a Python format field that reads an attribute or an index: {self.path.k8s},
+// {images[kat-server]}.
+const formatField = `\{[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]\s{}:,]+\])+\}`
 
 // variableLine finds a line that starts with a shell variable, $NAME or ${NAME}: envsubst fills in a
 // whole block there (a certificate under `ca.crt: |`), which YAML reads, before it has run, as a
@@ -336,7 +351,7 @@ func bracedValue(data []byte) (start, end int, ok bool) {
 			return 0, 0, false
 		}
 		i += j
-		if i+1 >= len(data) || data[i+1] < 'A' || data[i+1] > 'Z' {
+		if i+1 >= len(data) || !isLetter(data[i+1]) {
 			continue
 		}
 		lineStart := bytes.LastIndexByte(data[:i], '\n') + 1
@@ -354,8 +369,10 @@ func bracedValue(data []byte) (start, end int, ok bool) {
 	}
 }
 
-// bracedLine is a line whose value is a {NAME} placeholder alone.
-var bracedLine = regexp.MustCompile(`^[ \t]*(?:- |[^#:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\})[ \t]*(?:#.*)?\r?$`)
+// bracedLine is a line whose value is a {NAME} placeholder or a Python format field alone.
+var bracedLine = regexp.MustCompile(`^[ \t]*(?:- |[^#:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\}|` + formatField + `)[ \t]*(?:#.*)?\r?$`)
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' }
 
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {

@@ -275,6 +275,9 @@ func TestOtherTemplates(t *testing.T) {
 		{"braces of mixed case", "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  clusterIP: {IPv6}/128\n", "{IPv6}", 6},
 		{"at signs", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n", "@STS_NAME@", 4},
 		{"printf verbs", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n", "%s", 4},
+		{"freemarker", "<#if !config.openshift>\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${config.prefix}staging\n</#if>\n", "<# >", 1},
+		{"python format fields", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: x\n    image: {images[kat-server]}\n", "{images[kat-server]}", 8},
+		{"a python format field alone", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {self.path.k8s}\n", "{self.path.k8s}", 4},
 		// envsubst fills in a whole block at the start of a line.
 		{"a variable for a block", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n$CA_CERT\n", "$CA_CERT", 7},
 		{"a braced variable for a block", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n${CA_CERT}\n", "${CA_CERT}", 7},
@@ -295,6 +298,13 @@ func TestOtherTemplates(t *testing.T) {
 	}, everyObject)
 	if len(res.Problems) != 1 || res.Problems[0].Level != lint.Error {
 		t.Errorf("problems = %v, want the syntax error", res.Problems)
+	}
+	// A template kept as data reads as YAML: the ConfigMap is linted.
+	res = linttest.LintFiles(t, map[string]string{
+		"x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  page.ftl: |\n    <#if user??>\n    Hello ${user}\n    </#if>\n",
+	}, everyObject)
+	if len(res.Problems) != 0 || res.Objects != 1 {
+		t.Errorf("problems = %v, %d objects; want the ConfigMap linted", res.Problems, res.Objects)
 	}
 }
 
