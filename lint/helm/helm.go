@@ -3,9 +3,11 @@
 package helm
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
+	"go.yaml.in/yaml/v3"
 	"os"
 	"slices"
 	"strings"
@@ -138,6 +140,11 @@ func (l *Loader) Load(ctx context.Context, in load.Input, s load.Sink) {
 		s.Problem(problem(err, in, ""))
 		return
 	}
+	if at, ok := ci.scaffold(); ok {
+		s.Problem(lint.Problem{Pos: at, Level: lint.Note, Message: "Chart.yaml holds a template action ({{ }}): " +
+			"a chart a build step writes out, which Helm cannot load as it is; not rendered (lint the chart the build writes)"})
+		return
+	}
 	if err := ci.checkActions(); err != nil {
 		s.Problem(problem(err, in, ""))
 		return
@@ -224,6 +231,42 @@ type sink interface {
 	Source(*lint.Text)
 	Limits() load.Limits
 }
+
+// scaffold reports where the chart's own Chart.yaml holds a template action (`version: {{
+// .Version }}`) that keeps Helm from reading it: the chart is a scaffold a build step fills in
+// (cockroachdb's build/templates). Braces in a string (a description) are read as written.
+func (ci *chartInput) scaffold() (lint.Pos, bool) {
+	f := ci.src.chartYAML
+	if f == nil {
+		return lint.Pos{}, false
+	}
+	i := bytes.Index(f.text.Data, []byte("{{"))
+	if i < 0 {
+		return lint.Pos{}, false
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(f.text.Data, &root); err == nil && !collectionKey(&root, 0) {
+		return lint.Pos{}, false
+	}
+	return lint.Pos{File: f.text.Name, Line: f.text.LineAt(i), Column: f.text.ColumnAt(i)}, true
+}
+
+// collectionKey reports whether a mapping under n has a key that is a mapping or a list, as
+// `{{ .Version }}` reads in YAML, which Helm cannot turn into JSON.
+func collectionKey(n *yaml.Node, depth int) bool {
+	if depth > maxChartYAMLDepth {
+		return false
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode) || collectionKey(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxChartYAMLDepth bounds how deep collectionKey looks: a Chart.yaml is a few levels deep.
+const maxChartYAMLDepth = 32
 
 // problem turns an error from reading or rendering into a Problem of the chart.
 func problem(err error, in load.Input, set string) lint.Problem {

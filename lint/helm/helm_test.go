@@ -1062,6 +1062,40 @@ func TestLibraryHelpers(t *testing.T) {
 	}
 }
 
+// TestScaffold: a chart whose Chart.yaml holds a template action Helm cannot read (a build step's
+// scaffold) is noted at the action and not rendered; braces in a string of a chart's Chart.yaml
+// are read as written.
+func TestScaffold(t *testing.T) {
+	root := writeChart(t, map[string]string{
+		"scaffold/Chart.yaml":        "apiVersion: v2\nname: db\nversion: {{ .Version }}\n",
+		"scaffold/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+		"chart/Chart.yaml":           "apiVersion: v2\nname: db\nversion: 1.0.0\ndescription: \"renders {{ .Values.x }}\"\n",
+		"chart/templates/cm.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+	})
+	l, err := helm.New(helm.Options{WorkDir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		chart    string
+		problems []string
+		objects  int
+	}{
+		{"scaffold", []string{"note scaffold/Chart.yaml:3:10"}, 0},
+		{"chart", nil, 1},
+	} {
+		in := load.Input{Kind: load.Chart, Path: c.chart, Abs: filepath.Join(root, c.chart), Root: linttest.Root(t, root)}
+		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+		var got []string
+		for _, p := range res.Problems {
+			got = append(got, p.Level.String()+" "+p.Pos.String())
+		}
+		if !slices.Equal(got, c.problems) || res.Objects != c.objects {
+			t.Errorf("%s: problems %q, %d objects; want %q and %d", c.chart, got, res.Objects, c.problems, c.objects)
+		}
+	}
+}
+
 // TestLocalDependency: a dependency taken from a folder of the repository (file://) and not
 // vendored is read from there, as `helm dependency build` would vendor it, and its findings land
 // in its own files; one outside the lint root is not read, and stays missing.
