@@ -27,6 +27,11 @@ type Document struct {
 	// left out (a chart's Deployment behind a value that is empty by default): its Services may
 	// select pods that no document shows.
 	PodsLeftOut bool
+	// Unlinted is set for a document with a problem already reported that keeps it from being
+	// checked, a key written twice with different values: nothing is reported about its objects,
+	// but cross-object rules count them as there, so that leaving one out says nothing false of
+	// the others (a Service selecting its pods, a workload running as its ServiceAccount).
+	Unlinted bool
 }
 
 // A Locator maps a range in a document's parsed text to the file and range a person edits, and

@@ -51,3 +51,64 @@ func TestManyContainers(t *testing.T) {
 		t.Errorf("findings %v: want one at the pod spec, line 4", res.Findings)
 	}
 }
+
+// TestUnlintedObjectsCount: an object not linted for a key written twice is still there for rules
+// that look across objects: the Service selecting its pods selects something, and the workload
+// running as its ServiceAccount has the settings the account writes. Nothing is said of it
+// itself, and a finding about its namespace lands on a workload that is linted.
+func TestUnlintedObjectsCount(t *testing.T) {
+	res := linttest.LintFiles(t, map[string]string{
+		"app.yaml": `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+  namespace: shop
+  labels:
+    tier: front
+    tier: back
+  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/web"}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations: {a: b}
+  annotations: {c: d}
+spec:
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      restartPolicy: Never
+      containers: [{name: migrate, image: busybox:1.37}]
+`,
+	}, linttest.Only(rules.ServiceSelectsNoPods, rules.SATokenAutomount, rules.WorkloadNoAWSIdentity, rules.NamespaceWithoutNetworkPolicy))
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %d", f.Rule.ID, f.Pos.Line))
+	}
+	if want := []string{"k8s-namespace-without-networkpolicy 35"}; !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if len(res.Problems) != 2 {
+		t.Errorf("problems %v, want the two keys written twice", res.Problems)
+	}
+}

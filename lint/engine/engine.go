@@ -153,6 +153,8 @@ type engine struct {
 	deployments map[string]int
 	rawRefs     map[*lint.ObjectRef]bool
 	rawFindings map[rawFinding]bool
+	// unlinted are the objects of unlinted documents, about which set rules report nothing.
+	unlinted map[*lint.ObjectRef]bool
 	// fileInputs are the inputs that read each file, and inputVariants the variants (value sets,
 	// overlays) of each input that produced documents, by its index.
 	fileInputs    map[string][]int
@@ -285,9 +287,10 @@ type checker struct {
 	collected []bool
 	// rule is the rule running, for the Pass's Emit.
 	rule *lint.Rule
-	// rawRefs are the raw objects this checker collected set items from.
-	rawRefs []*lint.ObjectRef
-	strs    interned
+	// rawRefs are the raw objects this checker collected set items from, and unlinted those of
+	// unlinted documents (lint.Document.Unlinted).
+	rawRefs, unlinted []*lint.ObjectRef
+	strs              interned
 }
 
 func (c *checker) emit(d lint.Diagnostic) {
@@ -343,15 +346,29 @@ func (e *engine) checkDocuments() {
 	reader := lint.NewObjectReader()
 	for sd := range e.docs {
 		objs, ps, skip := reader.Objects(sd.doc)
-		problems = append(problems, ps...)
-		if skip != "" {
-			skipped = append(skipped, lint.Skip{Pos: e.docPos(sd), Reason: skip})
+		unlinted := sd.doc.Unlinted
+		if !unlinted {
+			problems = append(problems, ps...)
+			if skip != "" {
+				skipped = append(skipped, lint.Skip{Pos: e.docPos(sd), Reason: skip})
+			}
+			inputObjects[sd.input] += len(objs)
 		}
-		inputObjects[sd.input] += len(objs)
 		for oi, o := range objs {
-			objects++
-			ignores = append(ignores, o.Ref().Ignores...)
+			if unlinted {
+				c.unlinted = append(c.unlinted, o.Ref())
+				pass.Emit = func(lint.Diagnostic) {} // its problem is reported: nothing about it
+			} else {
+				objects++
+				ignores = append(ignores, o.Ref().Ignores...)
+				pass.Emit = c.emit
+			}
 			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
+			if unlinted {
+				// After every linted object: a rule that places a finding about a namespace on
+				// its first workload places it on one it may report.
+				at.Input += len(e.inputs)
+			}
 			in := lint.InputsOf(o)
 			clear(c.collected)
 			for ri, r := range e.opts.Rules {
@@ -361,7 +378,7 @@ func (e *engine) checkDocuments() {
 						continue
 					}
 					c.collected[src], b = true, c.buckets[src]
-				} else if r.Inputs&in == 0 {
+				} else if r.Inputs&in == 0 || unlinted {
 					continue
 				}
 				pass.Object, pass.Shared, c.rule = o, sd.deployment == rawDeployment, r
@@ -389,6 +406,12 @@ func (e *engine) checkDocuments() {
 	}
 	for _, ref := range c.rawRefs {
 		e.rawRefs[ref] = true
+	}
+	if len(c.unlinted) > 0 && e.unlinted == nil {
+		e.unlinted = map[*lint.ObjectRef]bool{}
+	}
+	for _, ref := range c.unlinted {
+		e.unlinted[ref] = true
 	}
 	for i, b := range c.buckets {
 		e.buckets[i] = append(e.buckets[i], b)
@@ -494,6 +517,8 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) {
 		key := rawFinding{r, d.Pos}
 		switch {
+		case e.unlinted[d.Object]:
+			return
 		case remember:
 			if e.rawFindings == nil {
 				e.rawFindings = map[rawFinding]bool{}

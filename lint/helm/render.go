@@ -327,9 +327,9 @@ func (r *rendering) documents(ctx context.Context, out map[string]string, g *gua
 				p.Pos = place(p.Pos)
 				problems = []lint.Problem{*p}
 			} else {
-				problems = load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node) {
+				problems = load.ParseYAMLPlaced(doc.text, lim, place, func(root *yaml.Node, unlinted bool) {
 					r.ci.sink.Document(&lint.Document{Text: doc.text, Root: root, Locator: doc,
-						Namespace: l.opts.Namespace, Variant: r.set.Name, PodsLeftOut: podsLeftOut})
+						Namespace: l.opts.Namespace, Variant: r.set.Name, PodsLeftOut: podsLeftOut, Unlinted: unlinted})
 				})
 			}
 			for _, p := range problems {

@@ -226,7 +226,11 @@ func newEmbedded(outer *lint.Text, key, scalar *yaml.Node, lim load.Limits) *emb
 		}
 		return p
 	}
-	e.problems = load.ParseYAMLPlaced(e.inner, lim, place, func(root *yaml.Node) { e.docs = append(e.docs, root) })
+	e.problems = load.ParseYAMLPlaced(e.inner, lim, place, func(root *yaml.Node, unlinted bool) {
+		if !unlinted { // a broken inline patch keeps the overlay from being built
+			e.docs = append(e.docs, root)
+		}
+	})
 	return e
 }
 

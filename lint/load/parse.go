@@ -114,20 +114,26 @@ func firstInvalidUTF8(b []byte) int {
 // resumeAfter). Only one document is held at a time, so a 50 MB stream costs one document's
 // nodes, not the stream's.
 func ParseYAML(t *lint.Text, lim Limits, yield func(root *yaml.Node)) []lint.Problem {
-	return ParseYAMLPlaced(t, lim, nil, yield)
+	return ParseYAMLPlaced(t, lim, nil, func(root *yaml.Node, unlinted bool) {
+		if !unlinted {
+			yield(root)
+		}
+	})
 }
 
 // ParseYAMLPlaced is ParseYAML for text that is not the file a person edits (a rendered Helm
 // template): place maps each position a problem names in t, its own and any its message quotes,
-// to that file.
-func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yield func(root *yaml.Node)) []lint.Problem {
+// to that file. It also yields, unlinted, the documents whose problem is a key written twice with
+// different values (lint.Document.Unlinted).
+func ParseYAMLPlaced(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, yield func(root *yaml.Node, unlinted bool)) []lint.Problem {
 	var problems []lint.Problem
 	parseStream(t, lim, place, func(d parsedDocument) {
 		problems = append(problems, d.warnings...)
 		if d.problem != nil {
 			problems = append(problems, *d.problem)
-		} else {
-			yield(d.root)
+		}
+		if d.problem == nil || d.unlinted {
+			yield(d.root, d.unlinted)
 		}
 	})
 	return problems
@@ -144,6 +150,10 @@ type parsedDocument struct {
 	// source is the text a syntax error broke, when the parser knows it better than the document
 	// markers around the error's line do (a value of a JSON stream).
 	source []byte
+	// unlinted is set when the problem is a key written twice with different values: the
+	// document is not checked, but its objects are there for cross-object rules
+	// (lint.Document.Unlinted).
+	unlinted bool
 }
 
 // parseStream is ParseYAML handing over every document with its problem, for the raw loader,
@@ -225,8 +235,11 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 		if part.lines != nil || part.offset != 0 || part.before != 0 {
 			renumber(root, part)
 		}
-		d := parsedDocument{root: root}
+		d := parsedDocument{root: root, unlinted: true}
 		for _, p := range lint.CheckTree(root, lim.MaxAliasNodes) {
+			if p.Level == lint.Error && p.FirstLine == 0 {
+				d.unlinted = false // an alias bomb or cycle: nothing may walk it
+			}
 			at := place(lint.Pos{File: t.Name, Line: p.Line, Column: p.Column})
 			msg := p.Msg
 			if p.FirstLine > 0 {
@@ -244,6 +257,7 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 				d.warnings = append(d.warnings, problem)
 			}
 		}
+		d.unlinted = d.unlinted && d.problem != nil
 		each(d)
 	}
 }

@@ -133,6 +133,9 @@ func Raw(in Input, stdin io.Reader, s Sink) {
 				s.Problem(*d.problem)
 			case d.root != nil && lint.MeantAsManifest(d.root):
 				s.Problem(*d.problem)
+				if d.unlinted {
+					s.Document(&lint.Document{Text: t, Root: d.root, Unlinted: true})
+				}
 			case d.root == nil && d.problem.Level != lint.Error:
 				// A warning about what heads documents (a %YAML 1.2 directive) that are not
 				// manifests: they are skipped on their own.
