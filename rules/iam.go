@@ -137,7 +137,7 @@ const (
 	factIngressByGroup
 	factLaunchTemplatesByName
 	factLaunchTemplateUsers
-	factEKSResources
+	factEKSNodes
 	factFargateClusters
 )
 

@@ -269,21 +269,24 @@ func metadataOptions(p *lint.Pass) (what string, mo lint.Node, ok bool) {
 }
 
 // eksNodes reports whether the launch template or configuration lt may launch EKS nodes: its
-// template declares EKS resources, or its own properties name what EKS nodes run (the bootstrap
-// script, nodeadm, the EKS AMIs' parameters, the kubelet). A self-managed node group's template
-// holds no EKS resource but boots its nodes so; the launch templates of ECS container instances
-// or of a web server are not nodes of a cluster.
+// template declares EKS resources, or names what EKS nodes run or are given (the bootstrap script,
+// nodeadm, the EKS AMIs' parameters, the kubelet, the worker node policy, the cluster's tag). A
+// self-managed node group's template holds no EKS resource, and eksctl's compresses its user data,
+// but its role and tags say what it is; the launch templates of ECS container instances, a Batch
+// environment or a web server's Auto Scaling group are not nodes of a cluster.
 func eksNodes(lt *lint.Object) bool {
-	withEKS := lint.TemplateIndex(lt.Template(), factEKSResources, func(t *lint.Template) bool {
-		return slices.ContainsFunc(t.Resources(""), func(r *lint.Object) bool { return strings.HasPrefix(r.Kind(), "AWS::EKS::") })
+	return lint.TemplateIndex(lt.Template(), factEKSNodes, func(t *lint.Template) bool {
+		return slices.ContainsFunc(t.Resources(""), func(r *lint.Object) bool {
+			return strings.HasPrefix(r.Kind(), "AWS::EKS::") || namesEKSNode(r.Properties(), 0)
+		})
 	})
-	return withEKS || namesEKSNode(lt.Properties(), 0)
 }
 
-// eksNodeMarks are what the user data or image of an EKS node names, in lower case.
-var eksNodeMarks = []string{"/etc/eks/", "bootstrap.sh", "nodeadm", "node.eks.aws", "/aws/service/eks/", "amazon-eks", "kubernetes.io/cluster/", "kubelet"}
+// eksNodeMarks are what a template that runs EKS nodes names, in lower case.
+var eksNodeMarks = []string{"/etc/eks/", "nodeadm", "node.eks.aws", "/aws/service/eks/", "amazon-eks", "kubernetes.io/cluster/",
+	"kubelet", "amazoneksworkernodepolicy", "eks.amazonaws.com", "eksctl"}
 
-// namesEKSNode reports whether a string in n names what EKS nodes run (eksNodeMarks).
+// namesEKSNode reports whether a string in n names what EKS nodes run or are given (eksNodeMarks).
 func namesEKSNode(n lint.Node, depth int) bool {
 	if n.IsScalar() {
 		s := strings.ToLower(n.Str())
@@ -319,9 +322,10 @@ var NodegroupIMDSv1Enabled = &lint.Rule{
 	},
 	Equivalents: []string{"Checkov CKV_AWS_79", "Trivy AWS-0028 / AWS-0130"},
 	Notes: "eksctl requires IMDSv2 when disablePodIMDS is true even with disableIMDSv1: false, so that is not " +
-		"reported. CloudFormation: every AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration of a template with EKS resources " +
-		"is checked, and in other templates those whose user data or image names what EKS nodes run (the bootstrap script, nodeadm, " +
-		"the EKS AMIs' parameters, the kubelet), since self-managed node templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
+		"reported. CloudFormation: every AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration of a template that runs EKS " +
+		"nodes is checked: one with EKS resources, or that names what EKS nodes run or are given (the bootstrap script, nodeadm, the " +
+		"EKS AMIs' parameters, the kubelet, AmazonEKSWorkerNodePolicy, the kubernetes.io/cluster tag, eksctl), since self-managed node " +
+		"templates carry no EKS resource; an unset HttpTokens is reported because EC2 " +
 		"defaults it to optional (an AMI or account default may say otherwise, which cannot be read offline).",
 	Check: func(p *lint.Pass) {
 		if o := clusterConfig(p); o != nil {
