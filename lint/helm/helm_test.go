@@ -932,6 +932,35 @@ func TestFindingsInHelpers(t *testing.T) {
 	}
 }
 
+// TestFindingsInHelpersThroughVariables: a helper's text kept in a variable that the template only
+// writes out (`{{ $pod := include ... }}`, then `{{ $pod | nindent 6 }}`, as the ACK controller
+// charts write their RBAC rules) lands on the helper's lines as an include written out does; one
+// the template also reads otherwise (`if $pod`) holds the text as Helm renders it, and its
+// findings stay on the line that writes it.
+func TestFindingsInHelpersThroughVariables(t *testing.T) {
+	pod := "{{- define \"demo.pod\" -}}\ncontainers:\n  - name: app\n    image: nginx:latest\n{{- end }}\n"
+	deploy := func(name, before, write string) string {
+		return before + "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  template:\n    spec:\n      " + write + "\n"
+	}
+	dir := writeChart(t, map[string]string{
+		"Chart.yaml":             chartYAML,
+		"templates/_pod.tpl":     pod,
+		"templates/kept.yaml":    deploy("kept", "{{- $pod := include \"demo.pod\" . }}\n", "{{- $pod | nindent 6 }}"),
+		"templates/checked.yaml": deploy("checked", "{{- $pod := include \"demo.pod\" . }}\n", "{{- if $pod }}{{ $pod | nindent 6 }}{{ end }}"),
+	})
+	res := lintImageTags(t, dir)
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Pos.String())
+	}
+	if want := []string{"templates/_pod.tpl:4:5", "templates/checked.yaml:9:7"}; !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
 // TestFindingsInHelpersOfAPlainRender: when a rendering must be taken from a plain render (here an
 // include of a whole template whose value is missing, as the checksum idiom does), the lines both
 // renders agree on keep their helpers and the includes that wrote them (harbor's chart crashed the

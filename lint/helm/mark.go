@@ -143,6 +143,10 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 	if err != nil {
 		return nil
 	}
+	var vars map[string]bool
+	if o.markHelpers {
+		vars = helperVariables(src, ps)
+	}
 	m := &marking{}
 	var edits []edit
 	line := 1
@@ -216,7 +220,7 @@ func rewrite(src []byte, o rewriteOptions) *marking {
 		}
 		startLine := line
 		line += bytes.Count(src[p.start:p.end], []byte{'\n'})
-		edits = appendCallGuards(edits, src, p, o.markHelpers)
+		edits = appendCallGuards(edits, src, p, o.markHelpers, vars)
 		dot := ""
 		if n := len(stack); n > 0 {
 			dot = stack[n-1].dot
@@ -384,7 +388,7 @@ func originalOffset(edits []edit, off int) int {
 // of a helper named by a string literal, whose text only goes to the output, indented or not,
 // passes through helperFunc instead, given the name, which keeps the markers of the helper's lines
 // and marks where its text starts and ends (see writesHelper).
-func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
+func appendCallGuards(edits []edit, src []byte, p piece, helpers bool, vars map[string]bool) []edit {
 	body := src[p.bodyStart:p.bodyEnd]
 	if p.kind == comment || !bytes.Contains(body, []byte("tpl")) && !bytes.Contains(body, []byte("include")) {
 		return edits
@@ -425,7 +429,7 @@ func appendCallGuards(edits []edit, src []byte, p piece, helpers bool) []edit {
 				if e := commandEnd(b, j); e >= 0 {
 					guard := stripFunc
 					if helper, ok := includedHelper(b[j:e]); ok && helpers && name == "include" {
-						if writes, trimmed := writesHelper(src, p, i, e); trimmed {
+						if writes, trimmed := writesHelper(src, p, i, e, vars); trimmed {
 							guard = helperTrimFunc + " " + strconv.Quote(helper)
 						} else if writes {
 							guard = helperFunc + " " + strconv.Quote(helper)
@@ -471,12 +475,17 @@ func includedHelper(args []byte) (string, bool) {
 
 // writesHelper reports whether the include command src[start:end] of the action p writes what it
 // returns to the output as it is, or trimmed by a trim right after it and indented by the indent
-// or nindent that follow: the action writes its value, the include starts its pipeline, and only
-// those come after. The text keeps the markers of the helper's lines then, which no function but
-// these sees; trimmed says the helper's text is trimmed, which helperTrimFunc does around the
-// markers, leaving the trim that follows nothing to do.
-func writesHelper(src []byte, p piece, start, end int) (writes, trimmed bool) {
-	if p.kind != output || len(bytes.TrimLeft(src[p.bodyStart:start], " \t\r\n")) > 0 {
+// or nindent that follow: the action writes its value, or declares one of vars with it (see
+// helperVariables), the include starts its pipeline, and only those come after. The text keeps
+// the markers of the helper's lines then, which no function but these sees; trimmed says the
+// helper's text is trimmed, which helperTrimFunc does around the markers, leaving the trim that
+// follows nothing to do.
+func writesHelper(src []byte, p piece, start, end int, vars map[string]bool) (writes, trimmed bool) {
+	before := bytes.TrimSpace(src[p.bodyStart:start])
+	switch {
+	case p.kind == output && len(before) == 0:
+	case p.kind == silent && vars[declared(before)]:
+	default:
 		return false, false
 	}
 	b := src[:p.bodyEnd]
@@ -499,6 +508,100 @@ func writesHelper(src []byte, p piece, start, end int) (writes, trimmed bool) {
 		}
 	}
 	return true, trimmed
+}
+
+// declared is the variable `$name :=` declares, "" for anything else.
+func declared(b []byte) string {
+	name, ok := bytes.CutSuffix(b, []byte(":="))
+	name = bytes.TrimSpace(name)
+	if !ok || len(name) < 2 || name[0] != '$' || !isIdentStart(name[1]) || bytes.IndexFunc(name[1:], func(r rune) bool { return r >= 128 || !isIdentChar(byte(r)) }) >= 0 {
+		return ""
+	}
+	return string(name)
+}
+
+// helperVariables are the variables a template declares once to hold a helper's text,
+// `{{ $rules := include "x.rules" . }}`, and only writes out after that, as it is or indented
+// (`{{ $rules }}`, `{{ $rules | nindent 4 }}`): their include keeps the markers of the helper's
+// lines, as an include written out does (writesHelper), so what the text holds lands on the
+// helper's lines. A variable read any other way (compared, parsed, passed to a function,
+// assigned again) holds the text as Helm renders it.
+func helperVariables(src []byte, ps []piece) map[string]bool {
+	declarations := map[string]int{}
+	other := map[string]bool{} // read or set otherwise
+	for _, p := range ps {
+		if p.kind == text || p.kind == comment {
+			continue
+		}
+		body := src[p.bodyStart:p.bodyEnd]
+		for _, use := range variableUses(body) {
+			v, rest := string(body[use[0]:use[1]]), bytes.TrimSpace(body[use[1]:])
+			switch {
+			case p.kind == silent && use[0] == len(body)-len(bytes.TrimLeft(body, " \t\r\n")) &&
+				bytes.HasPrefix(rest, []byte(":=")) && keyword(bytes.TrimSpace(rest[2:])) == "include":
+				declarations[v]++
+			case p.kind == output && len(bytes.TrimSpace(body[:use[0]])) == 0 && writtenAsIs(rest):
+			default:
+				other[v] = true
+			}
+		}
+	}
+	vars := map[string]bool{}
+	for v, n := range declarations {
+		if n == 1 && !other[v] {
+			vars[v] = true
+		}
+	}
+	return vars
+}
+
+// writtenAsIs reports whether what follows a variable in an output action writes it as it is or
+// indented: nothing, or pipes to indent and nindent.
+func writtenAsIs(rest []byte) bool {
+	for i := 0; i < len(rest); {
+		if rest[i] != '|' {
+			return false
+		}
+		if k := keyword(bytes.TrimLeft(rest[i+1:], " \t\r\n")); k != "indent" && k != "nindent" {
+			return false
+		}
+		if i = commandEnd(rest, i+1); i < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// variableUses returns where each variable with a name ($x, not $ alone or $.x) starts and ends
+// in an action's body, outside string literals.
+func variableUses(body []byte) [][2]int {
+	var uses [][2]int
+	for i := 0; i < len(body); {
+		switch c := body[i]; {
+		case c == '"' || c == '\'':
+			end, ok := skipQuoted(body, i)
+			if !ok {
+				return uses
+			}
+			i = end
+		case c == '`':
+			x := bytes.IndexByte(body[i+1:], '`')
+			if x < 0 {
+				return uses
+			}
+			i += x + 2
+		case c == '$' && i+1 < len(body) && isIdentStart(body[i+1]):
+			j := i + 1
+			for j < len(body) && isIdentChar(body[j]) {
+				j++
+			}
+			uses = append(uses, [2]int{i, j})
+			i = j
+		default:
+			i++
+		}
+	}
+	return uses
 }
 
 // commandEnd returns where the command that goes on at b[i] ends: at the next | or unmatched )

@@ -125,6 +125,11 @@ var renderCases = []struct {
 			"bytes: {{ .Files.GetBytes \"config/b.conf\" | toString | quote }}\nvalue: {{ .Values.Files.x }}\n" +
 			"got: {{ (get . \"Files\").Get \"config/b.conf\" | quote }}\nparen: {{ (.).Files.Get \"config/b.conf\" | quote }}\n",
 	}, 0},
+	{"a helper's text kept in a variable, written out and read otherwise", map[string]string{
+		"templates/_helpers.tpl": "{{- define \"rules\" -}}\n- apiGroups: [\"\"]\n  resources: [configmaps]\n  verbs: [get]\n{{- end }}\n",
+		"templates/role.yaml": "{{- $rules := include \"rules\" . }}{{ $other := include \"rules\" . | trim }}\nkind: Role\nrules:\n{{- $rules | nindent 0 }}\n" +
+			"---\nkind: Role\nrules:\n{{ $rules }}\nlength: {{ len $other }}\n{{- if $other }}\nfull: true\n{{- end }}\n",
+	}, 0},
 	{"an empty define does not replace the real one", map[string]string{
 		"templates/_helpers.tpl": `{{ define "img" }}nginx:latest{{ end }}`,
 		"templates/_a.tpl":       "{{/* a placeholder, filled in by _helpers.tpl */}}\n{{- define \"img\" }}\n{{ end }}\n",
