@@ -343,6 +343,7 @@ func (e *engine) checkDocuments() {
 	objects := 0
 	// One Pass, re-aimed at each rule and object: millions of rule runs, none keeps its Pass.
 	pass := &lint.Pass{Env: e.opts.Env, Emit: c.emit}
+	emit, discard := pass.Emit, func(lint.Diagnostic) {}
 	reader := lint.NewObjectReader()
 	for sd := range e.docs {
 		objs, ps, skip := reader.Objects(sd.doc)
@@ -355,19 +356,18 @@ func (e *engine) checkDocuments() {
 			inputObjects[sd.input] += len(objs)
 		}
 		for oi, o := range objs {
+			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
 			if unlinted {
+				// Its problem is reported: nothing is said about it. Its items come after every
+				// linted object's, so that a rule placing a finding about a namespace on its
+				// first workload places it on one it may report.
 				c.unlinted = append(c.unlinted, o.Ref())
-				pass.Emit = func(lint.Diagnostic) {} // its problem is reported: nothing about it
+				pass.Emit = discard
+				at.Input += len(e.inputs)
 			} else {
 				objects++
 				ignores = append(ignores, o.Ref().Ignores...)
-				pass.Emit = c.emit
-			}
-			at := lint.ItemOrder{Deployment: sd.deployment, Input: sd.input, Doc: sd.index, Object: oi}
-			if unlinted {
-				// After every linted object: a rule that places a finding about a namespace on
-				// its first workload places it on one it may report.
-				at.Input += len(e.inputs)
+				pass.Emit = emit
 			}
 			in := lint.InputsOf(o)
 			clear(c.collected)

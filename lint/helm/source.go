@@ -108,7 +108,7 @@ func readSource(in load.Input, root *fsroot.Root) (*source, []*file, error) {
 // localDependencies reads the dependencies the chart in dir takes from a folder of the repository
 // (`repository: file://../common`) and has not vendored into charts/, as `helm dependency build`
 // would vendor them: each chart's files under charts/<name>/, with its own .helmignore, named
-// where they are (displays). The chart's files are those read under prefix ("" for the chart
+// where they are (local). The chart's files are those read under prefix ("" for the chart
 // linted); a dependency's own local dependencies are read the same way, as building each chart's
 // dependencies from the bottom up would vendor them, and chain (the folders read so far on the
 // way down) stops a cycle. One outside the lint root is not read: it stays missing.
