@@ -266,8 +266,8 @@ func parseDocuments(t *lint.Text, lim Limits) []parsedDocument {
 }
 
 // templateLine returns the line of the first action of a Go or Jinja template ({{ }}, {% %}), or
-// of a FreeMarker directive (<#if>), when a document does not read as YAML, or has a key that is a mapping (`{{ .x }}: y` reads as a
-// flow mapping), and the action; else 0. The text is then a template, not a manifest. A document
+// of a FreeMarker directive (<#if>), when a document does not read as YAML, or has a key that is
+// a mapping (`{{ .x }}: y` reads as a flow mapping), and the action; else 0. The text is then a template, not a manifest. A document
 // that parses but that the tree check refuses (a key written twice) is broken whatever its braces
 // hold (`"{{workflow.name}}"`, an Argo expression in a string).
 func templateLine(t *lint.Text, docs []parsedDocument) (int, string) {
@@ -343,10 +343,11 @@ const formatField = `\{[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]\
 // key without a colon.
 var variableLine = regexp.MustCompile(`^\s*(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)`)
 
-// bracedValue returns where a value that is a {NAME} placeholder alone starts and ends in data
-// (`name: {TENANT_ID}`, `- {NAME}`), which YAML reads as a mapping of one key: the document
-// parses, but as something else than what the step will fill in. It looks only at braces before a
-// capital letter, so most manifests are passed over at the speed of a byte search.
+// bracedValue returns where a value that is a {NAME} placeholder or a Python format field alone
+// starts and ends in data (`name: {TENANT_ID}`, `- {NAME}`, `name: {self.path.k8s}`), which YAML
+// reads as a mapping of one key: the document parses, but as something else than what the step
+// will fill in. It looks only at braces before a letter, each line once, so most manifests are
+// passed over at the speed of a byte search.
 func bracedValue(data []byte) (start, end int, ok bool) {
 	for i := 0; ; i++ {
 		j := bytes.IndexByte(data[i:], '{')
@@ -375,6 +376,7 @@ func bracedValue(data []byte) (start, end int, ok bool) {
 // bracedLine is a line whose value is a {NAME} placeholder or a Python format field alone.
 var bracedLine = regexp.MustCompile(`^[ \t]*(?:- |[^#:]+:[ \t]+)(\{[A-Z][A-Z0-9_]*\}|` + formatField + `)[ \t]*(?:#.*)?\r?$`)
 
+// isLetter reports whether c may start a placeholder's name.
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' }
 
 func hasCollectionKey(n *yaml.Node, depth int) bool {
