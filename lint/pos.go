@@ -151,3 +151,8 @@ type Skip struct {
 }
 
 func (s Skip) String() string { return s.Pos.String() + ": " + s.Reason }
+
+// Compare orders skips by position, then reason: loaders skip in whatever order they finish.
+func (s Skip) Compare(o Skip) int {
+	return cmp.Or(s.Pos.Compare(o.Pos), cmp.Compare(s.Reason, o.Reason))
+}

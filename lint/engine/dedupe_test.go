@@ -106,3 +106,22 @@ func TestDedupeKeepsLevels(t *testing.T) {
 		t.Errorf("findings %q, want %q", summary, want)
 	}
 }
+
+// TestDedupeIsOrderFree: one file built by two inputs (a chart linted alone and as another chart's
+// dependency) gives a finding each at one place, related to the values each read; the one kept is
+// the same whichever checker finished first.
+func TestDedupeIsOrderFree(t *testing.T) {
+	rule := &lint.Rule{ID: "k8s-memory-limit-missing"}
+	at := lint.Pos{File: "zookeeper/templates/statefulset.yaml", Line: 189, Column: 11}
+	finding := func(values string) Finding {
+		ref := &lint.ObjectRef{ObjectID: lint.ObjectID{APIVersion: "apps/v1", Kind: "StatefulSet", Name: "zk"}}
+		return Finding{Rule: rule, Message: "no memory limit", Place: lint.Place{Pos: at, Object: ref,
+			Related: []lint.Location{{Pos: lint.Pos{File: values, Line: 3}, Message: "set by resources.limits"}}}}
+	}
+	for _, fs := range [][]Finding{{finding("zookeeper/values.yaml"), finding("clickhouse/values.yaml")},
+		{finding("clickhouse/values.yaml"), finding("zookeeper/values.yaml")}} {
+		if got := Dedupe(fs); len(got) != 1 || got[0].Related[0].Pos.File != "clickhouse/values.yaml" {
+			t.Errorf("kept %v", got)
+		}
+	}
+}

@@ -127,7 +127,7 @@ func Run(ctx context.Context, inputs []load.Input, opts Options) *Result {
 	e.res.Findings = Dedupe(e.res.Findings)
 	e.markSharedFiles()
 	e.res.Problems = SortProblems(e.res.Problems)
-	slices.SortStableFunc(e.res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
+	slices.SortStableFunc(e.res.Skipped, lint.Skip.Compare)
 	return e.res
 }
 
@@ -560,7 +560,12 @@ func Dedupe(fs []Finding) []Finding {
 		if c := cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule.ID, b.Rule.ID), cmp.Compare(b.Level, a.Level), cmp.Compare(a.Message, b.Message)); c != 0 {
 			return c
 		}
-		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path))
+		return cmp.Or(slices.Compare(a.Variants, b.Variants), cmp.Compare(a.Object.String(), b.Object.String()), cmp.Compare(a.Path, b.Path),
+			// One file built by two inputs (a chart linted alone and as another's dependency)
+			// gives a finding each, related to the values each read.
+			slices.CompareFunc(a.Related, b.Related, func(x, y lint.Location) int {
+				return cmp.Or(x.Pos.Compare(y.Pos), cmp.Compare(x.Message, y.Message))
+			}))
 	})
 	out := fs[:0]
 	var others []*lint.ObjectRef // the other objects of the last finding kept

@@ -341,7 +341,7 @@ func (p *Plan) Run(ctx context.Context) *Result {
 	res.Problems = append(slices.Clone(p.found.Problems), res.Problems...)
 	res.Problems = engine.SortProblems(append(res.Problems, p.emptyFolders(res)...))
 	res.Skipped = append(slices.Clone(p.found.Skipped), res.Skipped...)
-	slices.SortStableFunc(res.Skipped, func(a, b lint.Skip) int { return a.Pos.Compare(b.Pos) })
+	slices.SortStableFunc(res.Skipped, lint.Skip.Compare)
 	filter.Filter(res, opts)
 	if p.baselineProblem != nil {
 		res.Problems = append([]lint.Problem{*p.baselineProblem}, res.Problems...)
