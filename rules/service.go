@@ -439,7 +439,8 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"Service's own name as value: an operator labels the pods it picks for that Service at run time (Longhorn's " +
 		"`longhorn.io/admission-webhook: longhorn-admission-webhook`). Nor is a Service whose selector names pods and adds " +
 		"one label saying leader (`operator: leader`, `role: leader`) that no pod template carries: leader election " +
-		"puts it on the pod that wins (MinIO's operator)." + controllerLabels + perDeployment,
+		"puts it on the pod that wins (MinIO's operator). Nor is a selector holding a templating step's placeholder " +
+		"(`gamepod: $POD_NAME`), which selects what the step fills in." + controllerLabels + perDeployment,
 	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
 		// withPods are the namespaces where the deployment has workloads of its own. A Service whose
 		// own deployment has none gets its pods from elsewhere, even when raw manifests visible to
@@ -481,7 +482,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		for _, it := range items {
 			svc := it.service
 			if svc == nil || it.shared && ownOnly || svc.namespace == "kube-system" || svc.podsLeftOut || !judged(svc, it) ||
-				crs.names(svc.selector, svc.namespace) {
+				crs.names(svc.selector, svc.namespace) || templated(svc.selector) {
 				continue
 			}
 			sel := lint.SelectorFromLabels(svc.selector)
@@ -501,6 +502,17 @@ var ServiceSelectsNoPods = &lint.Rule{
 				lint.QuoteName(svc.name), svc.selector.String(), svc.namespace, hint)
 		}
 	}),
+}
+
+// templated reports whether a selector holds a placeholder a templating step fills in
+// (`gamepod: $POD_NAME`): what it selects is only known once the step has run.
+func templated(selector lint.Labels) bool {
+	for k, v := range selector.All() {
+		if lint.HasPlaceholder(k) || lint.HasPlaceholder(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // customResources are the custom resources of an input, by namespace and name, each with its
