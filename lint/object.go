@@ -128,6 +128,9 @@ func (o *Object) Place() Place {
 	if n := o.Get("metadata", "name"); n.Exists() {
 		return n.Place()
 	}
+	if n := o.Get("metadata", "generateName"); n.Exists() {
+		return n.Place()
+	}
 	return o.Root().Place()
 }
 

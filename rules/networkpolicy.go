@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/ekslint/ekslint/lint"
 )
 
@@ -38,7 +40,9 @@ var NamespaceWithoutNetworkPolicy = &lint.Rule{
 		Good: netpolDeployment("shop", "web", "app: web") + "---\n" + defaultDeny("shop") + "---\n" + allowDNS("shop", "{}"),
 	},
 	Equivalents: []string{"kube-linter non-isolated-pod", "kube-score pod-networkpolicy", "Polaris missingNetworkPolicy", "Checkov CKV2_K8S_6"},
-	Notes: "A namespace without any NetworkPolicy gets one finding, not one per workload as in kube-linter, " +
+	Notes: "A namespace that is not a namespace name, but a placeholder a templating step or an operator fills in " +
+		"(`${NAMESPACE}`, NVIDIA's `FILLED BY THE OPERATOR`), is not judged by this rule or the other three. " +
+		"A namespace without any NetworkPolicy gets one finding, not one per workload as in kube-linter, " +
 		"kube-score, Polaris and Checkov: the fix (a default-deny policy) is made once per namespace; it lands on the " +
 		"Namespace object when the input has one, else on the first workload of the namespace. In a namespace that " +
 		"has policies, each workload whose pods none of them selects is reported on its own, under the same id and " +
@@ -650,6 +654,9 @@ func groupNamespaces(items []netItem) netRun {
 			}
 			run.customResources.add(it.namespace, it.name, it.resourceKind)
 			continue
+		}
+		if len(validation.IsDNS1123Label(it.namespace)) > 0 {
+			continue // a placeholder a templating step or an operator fills in: "FILLED BY THE OPERATOR", "${NAMESPACE}"
 		}
 		ns := byName[it.namespace]
 		if ns == nil {
