@@ -147,14 +147,16 @@ func MeantAsManifest(root *yaml.Node) bool {
 		if isNull(v) {
 			continue
 		}
-		switch root.Content[i].Value {
-		case "apiVersion":
+		switch key := root.Content[i].Value; {
+		case key == "apiVersion":
 			keys.apiVersion = v
-		case "kind":
+		case strings.EqualFold(key, "apiVersion"):
+			keys.miscased = v
+		case key == "kind":
 			keys.kind = v
-		case "metadata":
+		case key == "metadata":
 			keys.metadata = v
-		case "spec":
+		case key == "spec":
 			keys.spec = v
 		}
 	}
@@ -162,8 +164,9 @@ func MeantAsManifest(root *yaml.Node) bool {
 }
 
 // objectKeys are the fields that tell a Kubernetes object from another tool's document that
-// borrows its keys; nil when absent or null.
-type objectKeys struct{ apiVersion, kind, metadata, spec *yaml.Node }
+// borrows its keys; nil when absent or null. miscased is an apiVersion written in other case
+// (`apiversion`), as tools that read their keys in any case write it.
+type objectKeys struct{ apiVersion, kind, metadata, spec, miscased *yaml.Node }
 
 func objectKeysOf(root Node) objectKeys {
 	val := func(n Node) *yaml.Node {
@@ -172,7 +175,21 @@ func objectKeysOf(root Node) objectKeys {
 		}
 		return n.val
 	}
-	return objectKeys{val(root.Get("apiVersion")), val(root.Get("kind")), val(root.Get("metadata")), val(root.Get("spec"))}
+	keys := objectKeys{val(root.Get("apiVersion")), val(root.Get("kind")), val(root.Get("metadata")), val(root.Get("spec")), nil}
+	if keys.apiVersion == nil {
+		keys.miscased = val(miscasedAPIVersion(root))
+	}
+	return keys
+}
+
+// miscasedAPIVersion is the field of root whose key is apiVersion in other case.
+func miscasedAPIVersion(root Node) Node {
+	for _, e := range root.Entries() {
+		if e.Key() != "apiVersion" && strings.EqualFold(e.Key(), "apiVersion") {
+			return e
+		}
+	}
+	return Node{}
 }
 
 // meantAsObject decides whether a document is a Kubernetes object, to be checked, and an input
@@ -192,6 +209,11 @@ func objectKeysOf(root Node) objectKeys {
 func (k objectKeys) meantAsObject() bool {
 	if isStringValue(k.apiVersion) && isStringValue(k.kind) {
 		return true
+	}
+	if k.apiVersion == nil && k.miscased != nil && !isBuiltInGroup(k.miscased) {
+		// Another tool's config, read in any case: operator-sdk's scorecard config is
+		// `apiversion: scorecard.operatorframework.io/v1alpha3`, `kind: Configuration`.
+		return false
 	}
 	body := isMapping(k.metadata) || isMapping(k.spec)
 	return body && isKubeAPIVersion(k.apiVersion) || isMapping(k.metadata) && isKubeKind(k.kind)
@@ -237,6 +259,19 @@ func isKubeAPIVersion(v *yaml.Node) bool {
 
 func isKubeKind(v *yaml.Node) bool { return isStringValue(v) && kubeKindRE.MatchString(v.Value) }
 
+// isBuiltInGroup reports whether v is an apiVersion of Kubernetes' own APIs: the core group
+// (v1), the unsuffixed groups (apps/v1, batch/v1) and those of k8s.io.
+func isBuiltInGroup(v *yaml.Node) bool {
+	group, _, grouped := strings.Cut(v.Value, "/")
+	switch {
+	case !isKubeAPIVersion(v):
+		return false
+	case !grouped:
+		return true
+	}
+	return !strings.Contains(group, ".") || strings.HasSuffix(group, ".k8s.io")
+}
+
 func isMapping(v *yaml.Node) bool { return v != nil && v.Kind == yaml.MappingNode }
 
 // checkTypeMeta requires apiVersion and kind to be present strings.
@@ -250,6 +285,9 @@ func checkTypeMeta(o *Object) *Problem {
 			}
 			p := Problem{Pos: o.Get(other).Place().Pos, Level: Error,
 				Message: fmt.Sprintf("has %s but no %s; not linted", other, f)}
+			if m := miscasedAPIVersion(o.Root()); f == "apiVersion" && m.Exists() {
+				p.Pos, p.Message = m.Place().Pos, fmt.Sprintf("writes apiVersion as %s: Kubernetes reads keys as written, in their case; not linted", m.Key())
+			}
 			return &p
 		}
 		if !readsAsString(n) {

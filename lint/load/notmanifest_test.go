@@ -39,6 +39,8 @@ var otherTools = map[string]string{
 	"chart-copy.yaml":          "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - {name: redis, version: 19.x.x}\n",
 	"drone.yml":                "kind: pipeline\ntype: docker\nname: default\nsteps:\n  - {name: test, image: golang}\n",
 	"index.json":               "{\"apiVersion\": \"v1\", \"entries\": {}, \"generated\": \"2025-01-01T00:00:00Z\"}\n",
+	// operator-sdk's scorecard config, whose keys it reads in any case.
+	"scorecard.yaml": "apiversion: scorecard.operatorframework.io/v1alpha3\nkind: Configuration\nmetadata:\n  name: config\nstages: []\n",
 }
 
 // TestNotManifestsAreSkipped: files that are not Kubernetes manifests, eksctl configs or
@@ -91,6 +93,7 @@ func TestBrokenManifests(t *testing.T) {
 		"missing-kind.yml":   "apiVersion: v1\nmetadata: {name: x}\n",
 		"spec-no-kind.yml":   "apiVersion: apps/v1\nspec: {replicas: 1}\n",
 		"no-apiversion.yml":  "kind: Deployment\nmetadata: {name: x}\n",
+		"miscased.yml":       "apiversion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n",
 		"number-api.yml":     "apiVersion: 1\nkind: Deployment\nmetadata: {name: x}\n",
 		"dup-no-kind.yml":    "apiVersion: v1\nmetadata: {name: x}\nspec: {}\nspec: {}\n",
 		"broken-no-kind.yml": "apiVersion: v1\nmetadata:\n  name: \"unterminated\n",
