@@ -245,28 +245,11 @@ func (ci *chartInput) scaffold() (lint.Pos, bool) {
 		return lint.Pos{}, false
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(f.text.Data, &root); err == nil && !collectionKey(&root, 0) {
+	if err := yaml.Unmarshal(f.text.Data, &root); err == nil && !load.HasCollectionKey(&root) {
 		return lint.Pos{}, false
 	}
 	return lint.Pos{File: f.text.Name, Line: f.text.LineAt(i), Column: f.text.ColumnAt(i)}, true
 }
-
-// collectionKey reports whether a mapping under n has a key that is a mapping or a list, as
-// `{{ .Version }}` reads in YAML, which Helm cannot turn into JSON.
-func collectionKey(n *yaml.Node, depth int) bool {
-	if depth > maxChartYAMLDepth {
-		return false
-	}
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 && (c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode) || collectionKey(c, depth+1) {
-			return true
-		}
-	}
-	return false
-}
-
-// maxChartYAMLDepth bounds how deep collectionKey looks: a Chart.yaml is a few levels deep.
-const maxChartYAMLDepth = 32
 
 // problem turns an error from reading or rendering into a Problem of the chart.
 func problem(err error, in load.Input, set string) lint.Problem {

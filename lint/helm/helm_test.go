@@ -985,12 +985,18 @@ func TestFindingsInHelpersOfAPlainRender(t *testing.T) {
 // lintImageTags lints the chart at dir with k8s-image-tag-mutable alone.
 func lintImageTags(t *testing.T, dir string) *engine.Result {
 	t.Helper()
-	l, err := helm.New(helm.Options{WorkDir: dir})
+	return lintChartIn(t, dir, ".", rules.ImageTagMutable)
+}
+
+// lintChartIn lints the chart in folder chart of root, the lint root, with rs alone.
+func lintChartIn(t *testing.T, root, chart string, rs ...*lint.Rule) *engine.Result {
+	t.Helper()
+	l, err := helm.New(helm.Options{WorkDir: root})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := load.Input{Kind: load.Chart, Path: ".", Abs: dir, Root: linttest.Root(t, dir)}
-	return engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+	in := load.Input{Kind: load.Chart, Path: chart, Abs: filepath.Join(root, chart), Root: linttest.Root(t, root)}
+	return engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: rs, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
 }
 
 // lintChart lints the chart at dir with every rule and lists its findings as "rule file:line:col",
@@ -1101,10 +1107,6 @@ func TestScaffold(t *testing.T) {
 		"chart/Chart.yaml":           "apiVersion: v2\nname: db\nversion: 1.0.0\ndescription: \"renders {{ .Values.x }}\"\n",
 		"chart/templates/cm.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		chart    string
 		problems []string
@@ -1113,8 +1115,7 @@ func TestScaffold(t *testing.T) {
 		{"scaffold", []string{"note scaffold/Chart.yaml:3:10"}, 0},
 		{"chart", nil, 1},
 	} {
-		in := load.Input{Kind: load.Chart, Path: c.chart, Abs: filepath.Join(root, c.chart), Root: linttest.Root(t, root)}
-		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+		res := lintChartIn(t, root, c.chart)
 		var got []string
 		for _, p := range res.Problems {
 			got = append(got, p.Level.String()+" "+p.Pos.String())
@@ -1174,17 +1175,12 @@ func TestLocalDependencyChain(t *testing.T) {
 		"renamed/Chart.yaml": dep("renamed", "other", "1.0.0"),
 		"other/Chart.yaml":   "apiVersion: v2\nname: another\nversion: 1.0.0\n",
 	})
-	l, err := helm.New(helm.Options{WorkDir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct{ chart, want string }{
 		{"app", "worker/templates/pod.yaml:7:7"},
 		{"cycle", `back/Chart.yaml:5:5: dependency "cycle" 1.0.0 from file://../cycle is enabled but not in charts/; ../cycle depends on this chart in turn`},
 		{"renamed", `renamed/Chart.yaml:5:5: dependency "other" 1.0.0 from file://../other is enabled but not in charts/; ../other holds the chart "another", and Helm vendors a chart under its own name`},
 	} {
-		in := load.Input{Kind: load.Chart, Path: c.chart, Abs: filepath.Join(root, c.chart), Root: linttest.Root(t, root)}
-		res := engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
+		res := lintChartIn(t, root, c.chart, rules.ImageTagMutable)
 		var got []string
 		for _, p := range res.Problems {
 			got = append(got, p.Pos.String()+": "+p.Message)
@@ -1213,15 +1209,8 @@ func TestLocalDependencyFan(t *testing.T) {
 		}
 	}
 	root := writeChart(t, files)
-	l, err := helm.New(helm.Options{WorkDir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := load.Input{Kind: load.Chart, Path: "l0a", Abs: filepath.Join(root, "l0a"), Root: linttest.Root(t, root)}
 	var res *engine.Result
-	linttest.Within(t, time.Minute, "a fan of local dependencies", func() {
-		res = engine.Run(context.Background(), []load.Input{in}, engine.Options{Rules: []*lint.Rule{rules.ImageTagMutable}, Loaders: map[load.InputKind]load.Loader{load.Chart: l}})
-	})
+	linttest.Within(t, time.Minute, "a fan of local dependencies", func() { res = lintChartIn(t, root, "l0a", rules.ImageTagMutable) })
 	if len(res.Problems) == 0 || !strings.Contains(res.Problems[0].Message, "more than 100 dependencies from folders") {
 		t.Errorf("problems %v: want the bound's", res.Problems)
 	}

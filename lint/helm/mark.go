@@ -396,18 +396,12 @@ func appendCallGuards(edits []edit, src []byte, p piece, helpers bool, vars map[
 	b := src[:p.bodyEnd]
 	for i := p.bodyStart; i < len(b); {
 		switch c := b[i]; {
-		case c == '"' || c == '\'':
-			end, ok := skipQuoted(b, i)
+		case c == '"' || c == '\'' || c == '`':
+			end, ok := skipLiteral(b, i)
 			if !ok {
 				return edits
 			}
 			i = end
-		case c == '`':
-			x := bytes.IndexByte(b[i+1:], '`')
-			if x < 0 {
-				return edits
-			}
-			i += x + 2
 		case isIdentStart(c):
 			j := i
 			for j < len(b) && isIdentChar(b[j]) {
@@ -578,18 +572,12 @@ func variableUses(body []byte) [][2]int {
 	var uses [][2]int
 	for i := 0; i < len(body); {
 		switch c := body[i]; {
-		case c == '"' || c == '\'':
-			end, ok := skipQuoted(body, i)
+		case c == '"' || c == '\'' || c == '`':
+			end, ok := skipLiteral(body, i)
 			if !ok {
 				return uses
 			}
 			i = end
-		case c == '`':
-			x := bytes.IndexByte(body[i+1:], '`')
-			if x < 0 {
-				return uses
-			}
-			i += x + 2
 		case c == '$' && i+1 < len(body) && isIdentStart(body[i+1]):
 			j := i + 1
 			for j < len(body) && isIdentChar(body[j]) {
@@ -610,19 +598,12 @@ func commandEnd(b []byte, i int) int {
 	depth := 0
 	for i < len(b) {
 		switch b[i] {
-		case '"', '\'':
-			end, ok := skipQuoted(b, i)
+		case '"', '\'', '`':
+			end, ok := skipLiteral(b, i)
 			if !ok {
 				return -1
 			}
 			i = end
-			continue
-		case '`':
-			x := bytes.IndexByte(b[i+1:], '`')
-			if x < 0 {
-				return -1
-			}
-			i += x + 2
 			continue
 		case '(':
 			depth++
@@ -648,36 +629,23 @@ func operandEnd(b []byte, s int) int {
 	switch b[i] {
 	case '|', ')', ',', '=':
 		return s
-	case '"', '\'':
-		end, ok := skipQuoted(b, i)
+	case '"', '\'', '`':
+		end, ok := skipLiteral(b, i)
 		if !ok {
 			return s
 		}
 		return end
-	case '`':
-		x := bytes.IndexByte(b[i+1:], '`')
-		if x < 0 {
-			return s
-		}
-		return i + x + 2
 	case '(':
 		depth := 0
 	parens:
 		for i < len(b) {
 			switch b[i] {
-			case '"', '\'':
-				end, ok := skipQuoted(b, i)
+			case '"', '\'', '`':
+				end, ok := skipLiteral(b, i)
 				if !ok {
 					return s
 				}
 				i = end
-				continue
-			case '`':
-				x := bytes.IndexByte(b[i+1:], '`')
-				if x < 0 {
-					return s
-				}
-				i += x + 2
 				continue
 			case '(':
 				depth++
@@ -786,18 +754,12 @@ func withValues(body []byte, dot string) string {
 func (m *marking) addValues(line int, body []byte, dot string) {
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
-		case c == '"' || c == '\'':
-			end, ok := skipQuoted(body, i)
+		case c == '"' || c == '\'' || c == '`':
+			end, ok := skipLiteral(body, i)
 			if !ok {
 				return
 			}
 			i = end - 1
-		case c == '`':
-			x := bytes.IndexByte(body[i+1:], '`')
-			if x < 0 {
-				return
-			}
-			i += x + 1
 		case c == '.' && (i == 0 || strings.IndexByte(" \t\r\n(|,$", body[i-1]) >= 0 || isVariableEnd(body, i)):
 			// After `$` or a variable (`$root.Values.x`, as helpers that range keep the root
 			// context), only .Values is read: the dot is not what `with` made it.

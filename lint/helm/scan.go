@@ -115,18 +115,12 @@ func scanAction(src []byte, at int) (piece, error) {
 			break
 		}
 		switch src[q] {
-		case '"', '\'':
-			end, ok := skipQuoted(src, q)
+		case '"', '\'', '`':
+			end, ok := skipLiteral(src, q)
 			if !ok {
 				return p, errScan
 			}
 			q = end
-		case '`':
-			x := bytes.IndexByte(src[q+1:], '`')
-			if x < 0 {
-				return p, errScan
-			}
-			q += x + 2
 		default:
 			// Most of an action is names and dots: on to the next byte that can start a
 			// quote or the right delimiter.
@@ -143,6 +137,16 @@ func scanAction(src []byte, at int) (piece, error) {
 // actionStop are the bytes at which scanAction looks again: quotes and the starts of "}}" and
 // " -}}".
 var actionStop = [256]bool{'"': true, '\'': true, '`': true, '}': true, ' ': true, '\t': true, '\r': true, '\n': true}
+
+// skipLiteral returns the offset just after the string or character literal at src[q]: a raw
+// string (which may span lines) or what skipQuoted reads; false when it does not end.
+func skipLiteral(src []byte, q int) (int, bool) {
+	if src[q] != '`' {
+		return skipQuoted(src, q)
+	}
+	end := bytes.IndexByte(src[q+1:], '`')
+	return q + end + 2, end >= 0
+}
 
 // skipQuoted returns the offset just after the quoted string or character constant at src[q].
 // Like text/template, it refuses a newline inside one.

@@ -379,6 +379,11 @@ var bracedLine = regexp.MustCompile(`^[ \t]*(?:- |[^#:]+:[ \t]+)(\{[A-Z][A-Z0-9_
 // isLetter reports whether c may start a placeholder's name.
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' }
 
+// HasCollectionKey reports whether a mapping in the tree of root has a key that is a mapping or a
+// list, as a template action reads in YAML (`{{ .x }}: y`, `version: {{ .Version }}`): no
+// manifest or chart file is written so.
+func HasCollectionKey(root *yaml.Node) bool { return hasCollectionKey(root, 0) }
+
 func hasCollectionKey(n *yaml.Node, depth int) bool {
 	if depth > 100 {
 		return false
