@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // A Root reads files inside one folder.
@@ -112,49 +113,99 @@ func (r *Root) Contains(abs string) bool { return Within(abs, r.dir) || Within(a
 // A path that does not exist resolves through its deepest existing ancestor, so that
 // `link/missing.yaml` cannot sneak out through `link`.
 func (r *Root) Resolve(abs string) (string, error) {
+	p, err := r.place(abs)
+	return p.real, err
+}
+
+// A place is where a path leads, with what the lstat that found it there saw, so that a stat
+// after resolving costs no second system call.
+type place struct {
+	real string
+	// info describes real when it is not a symlink; nil when not looked at.
+	info fs.FileInfo
+	// missing is the lstat's error when nothing is at real.
+	missing error
+}
+
+// place is Resolve, with what the resolution saw of the place.
+func (r *Root) place(abs string) (place, error) {
 	if !r.Contains(filepath.Clean(abs)) {
 		// Outside as written: refused before any lstat of it, which would tell whether
 		// something exists there (a chart's `file:///elsewhere` dependency).
-		return "", &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
+		return place{}, &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
 	}
-	real, err := r.resolve(filepath.Clean(abs))
+	p, err := r.resolve(filepath.Clean(abs))
 	if err != nil {
-		return "", &fs.PathError{Op: "resolve", Path: abs, Err: err}
+		return place{}, &fs.PathError{Op: "resolve", Path: abs, Err: err}
 	}
-	if !Within(real, r.real) {
-		return "", &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
+	if !Within(p.real, r.real) {
+		return place{}, &fs.PathError{Op: "resolve", Path: abs, Err: ErrOutside}
 	}
-	return real, nil
+	return p, nil
 }
 
 // resolve is resolve(abs), with the folder of abs looked up rather than followed again: following
 // a path costs one lstat for each of its elements, ten for a file ten folders deep, and a run
 // resolves every file it opens, most of them beside others in the same folder. A path whose
 // folder resolves and whose last element is a file or folder, not a symlink, leads to that
-// element in the folder's real path, which is what following the whole path gives; anything else
-// (a symlink, a missing file, an error) is followed in full as before. What a folder leads to is
+// element in the folder's real path, which is what following the whole path gives; so does one
+// whose last element does not exist (a Chart.yaml or kustomization looked for in every folder), or
+// whose folder is a file, fails as following it does.
+// Anything else (a symlink, an error) is followed in full as before. What a folder leads to is
 // kept for the run: ekslint reads a checkout, which does not change under it.
-func (r *Root) resolve(abs string) (string, error) {
+func (r *Root) resolve(abs string) (place, error) {
 	dir, name := filepath.Dir(abs), filepath.Base(abs)
 	if dir == abs {
-		return resolve(abs)
+		real, err := resolve(abs)
+		return place{real: real}, err
 	}
-	realDir, ok := r.folders.Load(dir)
+	realDir, ok := r.folder(dir)
 	if !ok {
-		real, err := filepath.EvalSymlinks(dir)
-		if err != nil {
-			return resolve(abs)
-		}
-		realDir = real
-		if r.known.Add(1) <= maxFolders {
-			r.folders.Store(dir, real)
+		real, err := resolve(abs)
+		return place{real: real}, err
+	}
+	real := filepath.Join(realDir, name)
+	st, err := os.Lstat(real)
+	switch {
+	case err == nil && st.Mode()&fs.ModeSymlink == 0:
+		return place{real: real, info: st}, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return place{real: real, missing: err}, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		// The folder leads to a file (a kustomization looked for below a resource file).
+		return place{}, syscall.ENOTDIR
+	}
+	real, err = resolve(abs)
+	return place{real: real}, err
+}
+
+// folder returns where the folder dir leads, from where its parent leads: one lstat for a folder
+// beside or below those resolved before, not one for each element of its path. ok is false when
+// following dir fails.
+func (r *Root) folder(dir string) (real string, ok bool) {
+	if real, ok := r.folders.Load(dir); ok {
+		return real.(string), true
+	}
+	parent := filepath.Dir(dir)
+	realParent, ok := "", parent != dir
+	if ok {
+		realParent, ok = r.folder(parent)
+	}
+	if ok {
+		real = filepath.Join(realParent, filepath.Base(dir))
+		st, err := os.Lstat(real)
+		ok = err == nil && st.IsDir()
+	}
+	if !ok {
+		var err error
+		if real, err = filepath.EvalSymlinks(dir); err != nil {
+			return "", false
 		}
 	}
-	real := filepath.Join(realDir.(string), name)
-	if st, err := os.Lstat(real); err != nil || st.Mode()&fs.ModeSymlink != 0 {
-		return resolve(abs)
+	if r.known.Add(1) <= maxFolders {
+		r.folders.Store(dir, real)
 	}
-	return real, nil
+	return real, true
 }
 
 func resolve(abs string) (string, error) {
@@ -240,13 +291,18 @@ func ReadAll(r io.Reader, name string, limit, size int64) ([]byte, error) {
 
 // Stat describes what abs leads to, following symlinks inside the root.
 func (r *Root) Stat(abs string) (fs.FileInfo, error) {
-	real, err := r.Resolve(abs)
-	if err != nil {
+	p, err := r.place(abs)
+	switch {
+	case err != nil:
 		return nil, err
+	case p.info != nil:
+		return p.info, nil
+	case p.missing != nil:
+		return nil, &fs.PathError{Op: "stat", Path: abs, Err: unwrapPath(p.missing)}
 	}
-	st, err := os.Stat(real)
+	st, err := os.Stat(p.real)
 	if err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: abs, Err: dangling(real, unwrapPath(err))}
+		return nil, &fs.PathError{Op: "stat", Path: abs, Err: dangling(p.real, unwrapPath(err))}
 	}
 	return st, nil
 }

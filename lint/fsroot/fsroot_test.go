@@ -212,8 +212,18 @@ func TestResolveRemembersFolders(t *testing.T) {
 			abs := filepath.Join(dir, p)
 			want, wantErr := resolve(abs)
 			got, gotErr := r.resolve(abs)
-			if got != want || (gotErr == nil) != (wantErr == nil) {
-				t.Errorf("%s: resolved to %q, %v; following every element gives %q, %v", p, got, gotErr, want, wantErr)
+			if got.real != want || (gotErr == nil) != (wantErr == nil) {
+				t.Errorf("%s: resolved to %q, %v; following every element gives %q, %v", p, got.real, gotErr, want, wantErr)
+			}
+			// What the resolution saw stands for a stat of the place it found.
+			st, statErr := r.Stat(abs)
+			wantSt, wantStatErr := os.Stat(want)
+			switch {
+			case wantErr != nil || !Within(want, r.real):
+			case (statErr == nil) != (wantStatErr == nil) || errors.Is(statErr, fs.ErrNotExist) != errors.Is(wantStatErr, fs.ErrNotExist):
+				t.Errorf("%s: stat %v; a stat of %s gives %v", p, statErr, want, wantStatErr)
+			case statErr == nil && (st.Mode() != wantSt.Mode() || st.Size() != wantSt.Size()):
+				t.Errorf("%s: stat says %v, %d bytes; a stat of %s says %v, %d bytes", p, st.Mode(), st.Size(), want, wantSt.Mode(), wantSt.Size())
 			}
 		}
 	}
