@@ -251,8 +251,10 @@ type SetCheck interface {
 	Source() any
 	// NewBucket returns a place for one checker goroutine to keep what the collect step returns.
 	NewBucket() Bucket
-	// Merge joins the items in buckets that keep accepts into one collection, in item order.
-	Merge(buckets []Bucket, keep func(ItemOrder) bool) any
+	// Merge joins into one collection, in item order, the items in buckets of deployment d and
+	// those of deployment shared (the raw manifests, seen beside every deployment) that d's check
+	// reads: all of them, unless the collect step says its items' namespaces (Collector.ByNamespace).
+	Merge(buckets []Bucket, d, shared int) any
 	// Check runs the rule over a collection Merge returned.
 	Check(items any, s *SetPass)
 }
@@ -278,23 +280,38 @@ func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T
 // same workload, namespace and policy facts). It reads the Pass's object and whether it is
 // Shared, and must not report: the Pass is that of whichever sharing rule ran it.
 type Collector[T any] struct {
-	collect func(p *Pass) (T, bool)
+	collect   func(p *Pass) (T, bool)
+	namespace func(T) (string, bool)
 }
 
 // Collect makes a Collector.
 func Collect[T any](collect func(p *Pass) (item T, ok bool)) *Collector[T] {
-	return &Collector[T]{collect}
+	return &Collector[T]{collect: collect}
+}
+
+// ByNamespace says that every rule gathering from c judges each namespace by its own items:
+// what a check says of the items of a namespace depends only on the items of that namespace,
+// and on those namespace reports as read everywhere (a cluster-wide policy, kube-system's labels,
+// which checks of every namespace read). namespace returns an item's namespace and whether it is
+// read everywhere. A chart's or overlay's deployment is then checked beside the raw manifests'
+// items of its own namespaces only, and of those read everywhere: what the check would say of the
+// raw manifests' other namespaces is what they said alone, made again for every deployment (on
+// a repository of many overlays and raw manifests, most of a run's set checks).
+func (c *Collector[T]) ByNamespace(namespace func(item T) (ns string, everywhere bool)) *Collector[T] {
+	c.namespace = namespace
+	return c
 }
 
 // Gather makes a SetCheck that checks what c collects.
 func (c *Collector[T]) Gather(check func(items []T, s *SetPass)) SetCheck {
-	return &gathered[T]{c.collect, check, c}
+	return &gathered[T]{c.collect, check, c, c.namespace}
 }
 
 type gathered[T any] struct {
-	c      func(*Pass) (T, bool)
-	k      func([]T, *SetPass)
-	shared any // the Collector, when several rules share the collect step
+	c         func(*Pass) (T, bool)
+	k         func([]T, *SetPass)
+	shared    any                    // the Collector, when several rules share the collect step
+	namespace func(T) (string, bool) // Collector.ByNamespace; nil when not said
 }
 
 func (g *gathered[T]) Source() any {
@@ -358,17 +375,24 @@ func (b *gatheredBucket[T]) Collect(p *Pass, at ItemOrder) {
 	b.chunks[n-1] = append(b.chunks[n-1], gatheredItem[T]{compactOrder(at), it})
 }
 
-func (g *gathered[T]) Merge(buckets []Bucket, keep func(ItemOrder) bool) any {
-	var refs []*gatheredItem[T]
+func (g *gathered[T]) Merge(buckets []Bucket, d, shared int) any {
+	var own, others []*gatheredItem[T]
 	for _, b := range buckets {
 		for _, chunk := range b.(*gatheredBucket[T]).chunks {
 			for i := range chunk {
-				if keep(chunk[i].at.ItemOrder()) {
-					refs = append(refs, &chunk[i])
+				switch int(chunk[i].at.deployment) {
+				case d:
+					own = append(own, &chunk[i])
+				case shared:
+					others = append(others, &chunk[i])
 				}
 			}
 		}
 	}
+	if d != shared && g.namespace != nil {
+		others = g.readBeside(own, others)
+	}
+	refs := append(own, others...)
 	slices.SortFunc(refs, func(a, b *gatheredItem[T]) int { return a.at.compare(b.at) })
 	items := make([]T, len(refs))
 	for i, r := range refs {
@@ -377,23 +401,54 @@ func (g *gathered[T]) Merge(buckets []Bucket, keep func(ItemOrder) bool) any {
 	return items
 }
 
+// readBeside returns the items of shared that a check of own reads (Collector.ByNamespace): those
+// of the namespaces own's items are in and of the namespaces of items read everywhere; all of
+// them when an item of own is read everywhere, since then it may change what is said of any.
+func (g *gathered[T]) readBeside(own, shared []*gatheredItem[T]) []*gatheredItem[T] {
+	read := map[string]bool{}
+	for _, it := range own {
+		ns, everywhere := g.namespace(it.item)
+		if everywhere {
+			return shared
+		}
+		read[ns] = true
+	}
+	for _, it := range shared {
+		if ns, everywhere := g.namespace(it.item); everywhere {
+			read[ns] = true
+		}
+	}
+	return slices.DeleteFunc(shared, func(it *gatheredItem[T]) bool {
+		ns, _ := g.namespace(it.item)
+		return !read[ns]
+	})
+}
+
 func (g *gathered[T]) Check(items any, s *SetPass) { g.k(items.([]T), s) }
 
 // A SetPass is one set rule looking at everything its collect step kept from one deployment.
 type SetPass struct {
 	Env *Env
-	// Emit receives what the check reports; the engine sets it.
-	Emit func(Diagnostic)
+	// Emit receives what the check reports, and Dropped says of a place that Emit drops what is
+	// reported there (nil: nothing); the engine sets them. Report asks Dropped first and formats no
+	// message for a finding dropped: beside each deployment, a set rule says again what it said of
+	// the raw manifests alone.
+	Emit    func(Diagnostic)
+	Dropped func(Place) bool
 }
 
 // Report records a finding at a place kept from an object.
 func (s *SetPass) Report(at Place, format string, args ...any) {
-	s.Emit(Diagnostic{Place: at, Message: sprintf(format, args...)})
+	if s.Dropped == nil || !s.Dropped(at) {
+		s.Emit(Diagnostic{Place: at, Message: sprintf(format, args...)})
+	}
 }
 
 // ReportLevel records a finding with a level other than the rule's own.
 func (s *SetPass) ReportLevel(l Level, at Place, format string, args ...any) {
-	s.Emit(Diagnostic{Place: at, Level: l, Message: sprintf(format, args...)})
+	if s.Dropped == nil || !s.Dropped(at) {
+		s.Emit(Diagnostic{Place: at, Level: l, Message: sprintf(format, args...)})
+	}
 }
 
 func sprintf(format string, args ...any) string {

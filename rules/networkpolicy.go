@@ -362,8 +362,13 @@ type portSpec struct {
 	mentions bool // names DNS: port 53 (or a range over it), or the port name dns or dns-tcp
 }
 
-// networkFacts is the collect step the G6 rules share: it runs once per object.
-var networkFacts = lint.Collect(collectNetwork)
+// networkFacts is the collect step the G6 rules share: it runs once per object. They judge each
+// namespace by its own objects, and by two that the checks of every namespace read: a cluster-wide
+// policy of another engine, which leaves every namespace to it, and kube-system's Namespace, whose
+// labels say which peers reach CoreDNS.
+var networkFacts = lint.Collect(collectNetwork).ByNamespace(func(it netItem) (string, bool) {
+	return it.namespace, it.kind == "cluster-wide policy" || it.kind == "Namespace" && it.namespace == "kube-system"
+})
 
 // collectNetwork keeps what the G6 rules need of each workload, Namespace and NetworkPolicy.
 func collectNetwork(p *lint.Pass) (netItem, bool) {

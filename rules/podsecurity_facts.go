@@ -113,8 +113,14 @@ type nsItem struct {
 // psaLabelPrefix starts every label Pod Security admission reads on a namespace.
 const psaLabelPrefix = "pod-security.kubernetes.io/"
 
-// podSecurityFacts is the collect step the pod security rules share.
-var podSecurityFacts = lint.Collect(collectPodSecurity)
+// podSecurityFacts is the collect step the pod security rules share. A workload is judged by the
+// labels of its own namespace only.
+var podSecurityFacts = lint.Collect(collectPodSecurity).ByNamespace(func(it psItem) (string, bool) {
+	if it.ns != nil {
+		return it.ns.name, false
+	}
+	return it.pod.namespace, false
+})
 
 // probes are reused between workloads: a probe pod is rebuilt a few dozen times per workload.
 var probes = sync.Pool{New: func() any { return &podProbe{} }}

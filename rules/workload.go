@@ -55,7 +55,7 @@ var ReadinessProbeMissing = &lint.Rule{
 		"(init containers included) rather than one per container, skips pods that no Service in the input selects " +
 		"(a pod with a `serviceAccountName` counts as selected), and also fails a readiness probe identical to the " +
 		"liveness probe. " + pauseNotes + controllerLabels + perDeployment,
-	Set: lint.Gather(collectReadiness, func(items []readinessItem, s *lint.SetPass) {
+	Set: readiness.Gather(func(items []readinessItem, s *lint.SetPass) {
 		var services []indexedSelector[*selectingService]
 		for _, it := range items {
 			if svc := it.service; svc != nil {
@@ -85,6 +85,15 @@ var ReadinessProbeMissing = &lint.Rule{
 		}
 	}),
 }
+
+// readiness is the readiness rule's collect step: a Service sends traffic to the pods of its own
+// namespace only.
+var readiness = lint.Collect(collectReadiness).ByNamespace(func(it readinessItem) (string, bool) {
+	if it.service != nil {
+		return it.service.namespace, false
+	}
+	return it.workload.namespace, false
+})
 
 // readinessItem is what the readiness rule keeps: a Service that selects pods, or a workload with
 // the containers that have no readiness probe.

@@ -462,9 +462,7 @@ func (e *engine) runSets(workers int) {
 	}
 	n := len(deps) - 1
 	check := func(src, d int) {
-		items := e.sources[src].Merge(e.buckets[src], func(at lint.ItemOrder) bool {
-			return at.Deployment == d || at.Deployment == rawDeployment
-		})
+		items := e.sources[src].Merge(e.buckets[src], d, rawDeployment)
 		if n == 0 {
 			// The only deployment has all it needs in items: the buckets are garbage while
 			// the rules check (on 100,000 raw workloads, tens of megabytes each).
@@ -514,18 +512,18 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 	// into one. Without other deployments there is nothing to tell apart, and a run of 100,000
 	// raw workloads need not remember each of their findings twice.
 	remember := deployment == rawDeployment && len(e.deployments) > 1
-	s := &lint.SetPass{Env: e.opts.Env, Emit: func(d lint.Diagnostic) {
-		key := rawFinding{r, d.Pos}
-		switch {
-		case e.unlinted[d.Object]:
+	dropped := func(at lint.Place) bool {
+		return e.unlinted[at.Object] || deployment != rawDeployment && e.rawRefs[at.Object] && e.rawFindings[rawFinding{r, at.Pos}]
+	}
+	s := &lint.SetPass{Env: e.opts.Env, Dropped: dropped, Emit: func(d lint.Diagnostic) {
+		if dropped(d.Place) {
 			return
-		case remember:
+		}
+		if remember {
 			if e.rawFindings == nil {
 				e.rawFindings = map[rawFinding]bool{}
 			}
-			e.rawFindings[key] = true
-		case deployment != rawDeployment && e.rawRefs[d.Object] && e.rawFindings[key]:
-			return
+			e.rawFindings[rawFinding{r, d.Pos}] = true
 		}
 		out.add(e.finding(r, strs.diagnostic(d)))
 	}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ekslint/ekslint/lint"
 	"github.com/ekslint/ekslint/lint/linttest"
 	"github.com/ekslint/ekslint/rules"
 )
@@ -247,5 +248,57 @@ func TestBasesOfAFailedOverlay(t *testing.T) {
 				t.Errorf("problems %v, want %q", res.Problems, c.problems)
 			}
 		})
+	}
+}
+
+// TestRawReadEverywhere: an overlay is checked beside the raw manifests of its own namespaces and
+// beside those that the checks of every namespace read, wherever they are: kube-system's labels,
+// which say whether a policy's peer is CoreDNS, and another engine's cluster-wide policy.
+func TestRawReadEverywhere(t *testing.T) {
+	dnsPolicy := `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: dns
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - namespaceSelector: {matchLabels: {team: platform}}
+          podSelector: {matchLabels: {k8s-app: kube-dns}}
+      ports: [{protocol: UDP, port: 53}]
+`
+	kubeSystem := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n  labels: {team: platform}\n"
+	files := maps(overlays, map[string]string{
+		"overlays/prod/kustomization.yaml": "resources: [../../base, dns.yaml]\n",
+		"overlays/prod/dns.yaml":           dnsPolicy,
+		"cluster/kube-system.yaml":         kubeSystem,
+		"other/job.yaml":                   "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j, namespace: batch}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: j, image: \"j:1.0\"}]\n",
+	})
+	lint := func(files map[string]string, rule *lint.Rule) []string {
+		dir := linttest.WriteFiles(t, files)
+		req := linttest.Only(rule)
+		req.Paths, req.Root, req.WorkDir = []string{"overlays/prod", "cluster", "other"}, dir, dir
+		var out []string
+		for _, f := range linttest.Lint(t, req).Findings {
+			out = append(out, fmt.Sprintf("%s: %s", f.Pos, f.Message))
+		}
+		return out
+	}
+	if got := lint(files, rules.DefaultDenyBlocksDNS); len(got) != 0 {
+		t.Errorf("kube-system's raw Namespace labels it team: platform, so prod's policy allows DNS; findings %v", got)
+	}
+	delete(files, "cluster/kube-system.yaml")
+	if got := lint(files, rules.DefaultDenyBlocksDNS); len(got) != 1 {
+		t.Errorf("without kube-system's labels prod's policy reaches no CoreDNS: findings %v, want one", got)
+	}
+	files["overlays/prod/kustomization.yaml"] = "resources: [../../base]\n"
+	if got := lint(files, rules.NamespaceWithoutNetworkPolicy); len(got) != 2 {
+		t.Errorf("prod's namespace shop and the raw job's batch have no NetworkPolicy: findings %v, want two", got)
+	}
+	files["cluster/global.yaml"] = "apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: {name: deny}\nspec: {selector: all()}\n"
+	if got := lint(files, rules.NamespaceWithoutNetworkPolicy); len(got) != 0 {
+		t.Errorf("a raw cluster-wide policy leaves every namespace to Calico: findings %v, want none", got)
 	}
 }
