@@ -147,12 +147,11 @@ func (r *Root) place(abs string) (place, error) {
 // resolve is resolve(abs), with the folder of abs looked up rather than followed again: following
 // a path costs one lstat for each of its elements, ten for a file ten folders deep, and a run
 // resolves every file it opens, most of them beside others in the same folder. A path whose
-// folder resolves and whose last element is a file or folder, not a symlink, leads to that
-// element in the folder's real path, which is what following the whole path gives; so does one
-// whose last element does not exist (a Chart.yaml or kustomization looked for in every folder), or
-// whose folder is a file, fails as following it does.
-// Anything else (a symlink, an error) is followed in full as before. What a folder leads to is
-// kept for the run: ekslint reads a checkout, which does not change under it.
+// folder resolves and whose last element is a file or folder, not a symlink, or nothing at all (a
+// Chart.yaml or kustomization looked for in every folder), leads to that element in the folder's
+// real path, which is what following the whole path gives; one whose folder is a file fails as
+// following it does. Anything else (a symlink, an error) is followed in full as before. What a
+// folder leads to is kept for the run: ekslint reads a checkout, which does not change under it.
 func (r *Root) resolve(abs string) (place, error) {
 	dir, name := filepath.Dir(abs), filepath.Base(abs)
 	if dir == abs {
