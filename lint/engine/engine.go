@@ -149,10 +149,12 @@ type engine struct {
 	buckets [][]lint.Bucket // per collect step, one per checker
 	// deployments numbers the deployments by name, the raw manifests' ("") as rawDeployment;
 	// rawRefs are the raw objects set rules collected from, and rawFindings the findings the raw
-	// manifests' own check made about them, which other deployments' checks do not make again.
+	// manifests' own check made about them, which other deployments' checks do not make again
+	// (written under rawMu while the raw manifests' steps are checked side by side, read after).
 	deployments map[string]int
 	rawRefs     map[*lint.ObjectRef]bool
 	rawFindings map[rawFinding]bool
+	rawMu       sync.Mutex
 	// unlinted are the objects of unlinted documents, about which set rules report nothing.
 	unlinted map[*lint.ObjectRef]bool
 	// fileInputs are the inputs that read each file, and inputVariants the variants (value sets,
@@ -472,13 +474,11 @@ func (e *engine) runSets(workers int) {
 			e.runSet(r, items, d)
 		}
 	}
-	// The raw manifests go first, alone, one collect step at a time: what they give is not said
-	// again beside each deployment (runSet), and a run of one deployment (a huge raw file)
-	// merges one set at a time. The deployments are then checked side by side, every step of
-	// every deployment in one pool, each with the items it merged.
-	for src := range e.sources {
-		check(src, deps[0])
-	}
+	// The raw manifests go first, alone: what they give is not said again beside each deployment
+	// (runSet). A run of them alone (a huge raw file) merges one collect step at a time; beside
+	// other deployments, their steps are checked side by side. The deployments are then checked
+	// side by side, every step of every deployment in one pool, each with the items it merged.
+	inParallel(min(workers, max(n, 1)), len(e.sources), func(src int) { check(src, deps[0]) })
 	inParallel(workers, len(e.sources)*n, func(i int) { check(i/n, deps[1+i%n]) })
 	clear(e.buckets)
 }
@@ -520,10 +520,12 @@ func (e *engine) runSet(r *lint.Rule, items any, deployment int) {
 			return
 		}
 		if remember {
+			e.rawMu.Lock()
 			if e.rawFindings == nil {
 				e.rawFindings = map[rawFinding]bool{}
 			}
 			e.rawFindings[rawFinding{r, d.Pos}] = true
+			e.rawMu.Unlock()
 		}
 		out.add(e.finding(r, strs.diagnostic(d)))
 	}}
