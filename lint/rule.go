@@ -282,6 +282,7 @@ func Gather[T any](collect func(p *Pass) (item T, ok bool), check func(items []T
 type Collector[T any] struct {
 	collect   func(p *Pass) (T, bool)
 	namespace func(T) (string, bool)
+	elsewhere func(own []T) func(T) bool
 }
 
 // Collect makes a Collector.
@@ -302,16 +303,26 @@ func (c *Collector[T]) ByNamespace(namespace func(item T) (ns string, everywhere
 	return c
 }
 
+// AlsoElsewhere adds to ByNamespace the raw manifests' items of other namespaces that a check
+// reads for what it says of a deployment's own items: given those, reads returns which (the pod
+// templates a Service of the deployment may select, which its finding names when none is in the
+// Service's namespace). It may return more than the check reads, never less.
+func (c *Collector[T]) AlsoElsewhere(reads func(own []T) func(T) bool) *Collector[T] {
+	c.elsewhere = reads
+	return c
+}
+
 // Gather makes a SetCheck that checks what c collects.
 func (c *Collector[T]) Gather(check func(items []T, s *SetPass)) SetCheck {
-	return &gathered[T]{c.collect, check, c, c.namespace}
+	return &gathered[T]{c.collect, check, c, c.namespace, c.elsewhere}
 }
 
 type gathered[T any] struct {
 	c         func(*Pass) (T, bool)
 	k         func([]T, *SetPass)
-	shared    any                    // the Collector, when several rules share the collect step
-	namespace func(T) (string, bool) // Collector.ByNamespace; nil when not said
+	shared    any                        // the Collector, when several rules share the collect step
+	namespace func(T) (string, bool)     // Collector.ByNamespace; nil when not said
+	elsewhere func(own []T) func(T) bool // Collector.AlsoElsewhere; nil when not said
 }
 
 func (g *gathered[T]) Source() any {
@@ -402,8 +413,9 @@ func (g *gathered[T]) Merge(buckets []Bucket, d, shared int) any {
 }
 
 // readBeside returns the items of shared that a check of own reads (Collector.ByNamespace): those
-// of the namespaces own's items are in and of the namespaces of items read everywhere; all of
-// them when an item of own is read everywhere, since then it may change what is said of any.
+// of the namespaces own's items are in and of the namespaces of items read everywhere, and those
+// AlsoElsewhere names; all of them when an item of own is read everywhere, since then it may
+// change what is said of any.
 func (g *gathered[T]) readBeside(own, shared []*gatheredItem[T]) []*gatheredItem[T] {
 	read := map[string]bool{}
 	for _, it := range own {
@@ -418,9 +430,17 @@ func (g *gathered[T]) readBeside(own, shared []*gatheredItem[T]) []*gatheredItem
 			read[ns] = true
 		}
 	}
+	also := func(T) bool { return false }
+	if g.elsewhere != nil {
+		items := make([]T, len(own))
+		for i, it := range own {
+			items[i] = it.item
+		}
+		also = g.elsewhere(items)
+	}
 	return slices.DeleteFunc(shared, func(it *gatheredItem[T]) bool {
 		ns, _ := g.namespace(it.item)
-		return !read[ns]
+		return !read[ns] && !also(it.item)
 	})
 }
 

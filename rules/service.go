@@ -441,7 +441,7 @@ var ServiceSelectsNoPods = &lint.Rule{
 		"one label saying leader (`operator: leader`, `role: leader`) that no pod template carries: leader election " +
 		"puts it on the pod that wins (MinIO's operator). Nor is a selector holding a templating step's placeholder " +
 		"(`gamepod: $POD_NAME`), which selects what the step fills in." + controllerLabels + perDeployment,
-	Set: lint.Gather(collectSelecting, func(items []selectingItem, s *lint.SetPass) {
+	Set: selecting.Gather(func(items []selectingItem, s *lint.SetPass) {
 		// withPods are the namespaces where the deployment has workloads of its own. A Service whose
 		// own deployment has none gets its pods from elsewhere, even when raw manifests visible to
 		// every deployment put workloads there. rawPods are the folders of the raw manifests'
@@ -767,6 +767,49 @@ type podTemplateItem struct {
 	labels     lint.Labels
 	controller podController
 }
+
+// selecting is the collect step of k8s-service-selects-no-pods. A Service is judged by the pod
+// templates and custom resources of its own namespace; when none there matches, its finding names
+// one of another namespace that does, so a deployment's check reads beside its own items the raw
+// manifests' pod templates that may match one of its Services, wherever they are: those that
+// carry a pair a template must carry to match (templatePairs; every pod template when a Service's
+// selector holds only pairs that controllers add).
+var selecting = lint.Collect(collectSelecting).ByNamespace(func(it selectingItem) (string, bool) {
+	switch {
+	case it.service != nil:
+		return it.service.namespace, false
+	case it.pods != nil:
+		return it.pods.namespace, false
+	}
+	return it.customResource.namespace, false
+}).AlsoElsewhere(func(own []selectingItem) func(selectingItem) bool {
+	type pair struct{ key, value string }
+	carried := map[pair]bool{} // one pair each Service's matches carry
+	for _, it := range own {
+		if it.service == nil {
+			continue
+		}
+		required := templatePairs(lint.SelectorFromLabels(it.service.selector))
+		if required.Len() == 0 {
+			return func(it selectingItem) bool { return it.pods != nil }
+		}
+		for k, v := range required.All() {
+			carried[pair{k, v}] = true
+			break
+		}
+	}
+	return func(it selectingItem) bool {
+		if it.pods == nil || len(carried) == 0 {
+			return false
+		}
+		for k, v := range it.pods.labels.All() {
+			if carried[pair{k, v}] {
+				return true
+			}
+		}
+		return false
+	}
+})
 
 func collectSelecting(p *lint.Pass) (selectingItem, bool) {
 	o := p.Object

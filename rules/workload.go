@@ -632,8 +632,21 @@ func replicated(o *lint.Object) bool {
 	return (k == "Deployment" || k == "StatefulSet") && !o.RunsReferencedPods()
 }
 
-// scaling is the collect step the replica rules share.
-var scaling = lint.Collect(collectScaling)
+// scaling is the collect step the replica rules share. A workload is judged by the autoscalers
+// and PodDisruptionBudgets of its own namespace; when none of these selects it, its finding names a
+// budget of another namespace that would, so a deployment's check reads every budget of the raw
+// manifests, wherever it is.
+var scaling = lint.Collect(collectScaling).ByNamespace(func(it scalingItem) (string, bool) {
+	switch {
+	case it.workload != nil:
+		return it.workload.target.namespace, false
+	case it.scaler != nil:
+		return it.scaler.target.namespace, false
+	}
+	return it.pdb.namespace, false
+}).AlsoElsewhere(func([]scalingItem) func(scalingItem) bool {
+	return func(it scalingItem) bool { return it.pdb != nil }
+})
 
 // collectScaling keeps Deployments, StatefulSets, PodDisruptionBudgets and the autoscalers that
 // may target the workloads (HorizontalPodAutoscaler, and KEDA ScaledObject, which creates one).

@@ -302,3 +302,63 @@ spec:
 		t.Errorf("a raw cluster-wide policy leaves every namespace to Calico: findings %v, want none", got)
 	}
 }
+
+// TestRawPodsNamedElsewhere: a Service of an overlay that selects no pod template of its namespace
+// is told of one of the raw manifests, in another namespace, that it would select, although the
+// overlay is checked beside the raw manifests of its own namespaces only; also when its selector
+// holds only a label that controllers add (a StatefulSet's pod name).
+func TestRawPodsNamedElsewhere(t *testing.T) {
+	workload := func(kind, ns, name, labels string) string {
+		return "apiVersion: apps/v1\nkind: " + kind + "\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec:\n" +
+			"  selector: {matchLabels: {" + labels + "}}\n  template:\n    metadata: {labels: {" + labels + "}}\n" +
+			"    spec: {containers: [{name: c, image: \"c:1.0\"}]}\n"
+	}
+	service := func(name, selector string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: shop}\nspec:\n  selector: {" + selector + "}\n  ports: [{port: 80}]\n"
+	}
+	for service, want := range map[string]string{
+		service("web", "app: web"):                                `Deployment "web" in namespace frontend has these labels`,
+		service("db", "statefulset.kubernetes.io/pod-name: db-0"): `StatefulSet "db" in namespace data has these labels`,
+	} {
+		dir := linttest.WriteFiles(t, map[string]string{
+			"overlay/kustomization.yaml": "resources: [api.yaml, service.yaml]\n",
+			"overlay/api.yaml":           workload("Deployment", "shop", "api", "app: api"),
+			"overlay/service.yaml":       service,
+			"raw/web.yaml":               workload("Deployment", "frontend", "web", "app: web"),
+			"raw/db.yaml":                workload("StatefulSet", "data", "db", "app: db"),
+		})
+		req := linttest.Only(rules.ServiceSelectsNoPods)
+		req.Paths, req.Root, req.WorkDir = []string{"overlay", "raw"}, dir, dir
+		var got []string
+		for _, f := range linttest.Lint(t, req).Findings {
+			got = append(got, f.Message)
+		}
+		if len(got) != 1 || !strings.Contains(got[0], want) {
+			t.Errorf("findings %q, want one saying %s", got, want)
+		}
+	}
+}
+
+// TestRawBudgetNamedElsewhere: a replicated Deployment of an overlay without a
+// PodDisruptionBudget in its namespace is told of the raw manifests' budget in another namespace
+// that would select it, although the overlay is checked beside the raw manifests of its own
+// namespaces only.
+func TestRawBudgetNamedElsewhere(t *testing.T) {
+	dir := linttest.WriteFiles(t, map[string]string{
+		"overlay/kustomization.yaml": "resources: [api.yaml]\n",
+		"overlay/api.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  replicas: 3\n" +
+			"  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n" +
+			"    spec: {containers: [{name: c, image: \"c:1.0\"}]}\n",
+		"raw/pdb.yaml": "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api, namespace: staging}\n" +
+			"spec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n",
+	})
+	req := linttest.Only(rules.PDBMissing)
+	req.Paths, req.Root, req.WorkDir = []string{"overlay", "raw"}, dir, dir
+	var got []string
+	for _, f := range linttest.Lint(t, req).Findings {
+		got = append(got, f.Message)
+	}
+	if want := `PodDisruptionBudget "api" in namespace staging matches`; len(got) != 1 || !strings.Contains(got[0], want) {
+		t.Errorf("findings %q, want one saying %s", got, want)
+	}
+}
