@@ -197,7 +197,8 @@ func (p streamPart) pos(line, col int) (int, int) {
 // line in the file and true; it returns false at the end of the stream, or after an error whose
 // line the parser does not give, from which there is no telling where to resume.
 func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part streamPart, each func(parsedDocument)) (int, bool) {
-	in := &separatorCounter{r: bytes.NewReader(t.Data[part.from:])}
+	data, dropped := withoutDocumentBOMs(t.Data[part.from:])
+	in := &separatorCounter{r: bytes.NewReader(data)}
 	dec := yaml.NewDecoder(in)
 	for {
 		var doc yaml.Node
@@ -207,14 +208,14 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 			return 0, false
 		}
 		if in.separators > maxDocumentSeparators {
-			line := t.LineAt(part.from + int(in.read) - 1)
+			line := t.LineAt(part.from + inText(int(in.read)-1, dropped))
 			each(parsedDocument{problem: &lint.Problem{Pos: place(lint.Pos{File: t.Name, Line: line}), Level: lint.Error, Message: fmt.Sprintf(
 				"by this line the document holds more than %d items, entries and lines, more than ekslint reads in one document "+
 					"(each takes about 200 bytes once read); not read", maxDocumentSeparators)}})
 			return 0, false
 		}
 		if err != nil {
-			line, msg := lint.YAMLErrorPos(err, t.Data[part.from:])
+			line, msg := lint.YAMLErrorPos(err, data)
 			if line > 0 {
 				line, _ = part.pos(line, 0)
 			}
@@ -260,6 +261,58 @@ func parsePart(t *lint.Text, lim Limits, place func(lint.Pos) lint.Pos, part str
 		d.unlinted = d.unlinted && d.problem != nil
 		each(d)
 	}
+}
+
+// withoutDocumentBOMs returns data without the byte order marks that begin the line after a
+// document marker (`---`, alone or before a comment), with the offsets in data of the marks it
+// dropped. kubectl reads each document of a stream apart, from the line after its marker, and drops
+// a mark there as at the start of a file: a stream concatenated from files saved with one has them.
+// The parser would read the mark into the document's first key ("\ufeffapiVersion"). A mark
+// anywhere else stays, and is refused as kubectl refuses it. The marks count as no column, as the
+// one at the start of a file does.
+func withoutDocumentBOMs(data []byte) ([]byte, []int) {
+	if len(data) < 2 || bytes.Index(data[1:], utf8BOM) < 0 {
+		return data, nil
+	}
+	var out []byte
+	var dropped []int
+	afterMarker := false
+	for off := 0; off < len(data); {
+		end := len(data)
+		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+			end = off + i + 1
+		}
+		line := data[off:end]
+		if afterMarker && bytes.HasPrefix(line, utf8BOM) {
+			if out == nil {
+				out = append(make([]byte, 0, len(data)), data[:off]...)
+			}
+			dropped = append(dropped, off)
+			line = line[len(utf8BOM):]
+		}
+		if out != nil {
+			out = append(out, line...)
+		}
+		rest, marker := bytes.CutPrefix(bytes.TrimRight(line, " \t\r\n"), []byte("---"))
+		afterMarker = marker && (len(rest) == 0 || (rest[0] == ' ' || rest[0] == '\t') && bytes.HasPrefix(bytes.TrimLeft(rest, " \t"), []byte("#")))
+		off = end
+	}
+	if out == nil {
+		return data, nil
+	}
+	return out, dropped
+}
+
+// inText returns the offset in a text of offset off in what withoutDocumentBOMs made of it,
+// given the offsets of the marks it dropped.
+func inText(off int, dropped []int) int {
+	for _, d := range dropped {
+		if d > off {
+			break
+		}
+		off += len(utf8BOM)
+	}
+	return off
 }
 
 // maxDocumentSeparators bounds what one document may hold, counted as the commas, brackets and

@@ -49,6 +49,11 @@ func TestSyntaxErrorKeepsLaterDocuments(t *testing.T) {
 		{"an indented --- in a block scalar is not a marker",
 			"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  doc: |\n    ---\n    labels: {mark: x}\n  bad: {code: @code}\n---\n" + marked("b"),
 			[]string{"8: invalid YAML: found character"}, []string{"14:12"}},
+		// kubectl drops a byte order mark that begins a document's first line, after its marker:
+		// the stream lints as it would without them.
+		{"byte order marks after markers",
+			"\ufeff" + marked("a") + "---\n\ufeff" + brokenSecret + "--- # next\n\ufeff" + marked("b"),
+			[]string{"10: invalid YAML: found character"}, []string{"5:12", "16:12"}},
 		// The parser names the line where the string cut short by the marker starts.
 		{"an unterminated string ended by a marker",
 			"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"a}\n---\n" + marked("b"),
