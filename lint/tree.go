@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"reflect"
 
 	"go.yaml.in/yaml/v3"
@@ -62,26 +63,61 @@ func CheckTree(root *yaml.Node, maxAlias int) []TreeProblem {
 	return c.duplicateProblems()
 }
 
-// MayAlias reports whether YAML text may hold an alias of an anchor: an anchor (`&name`) and an
-// alias (`*name`), each where a node starts (after a space, a flow collection's bracket or comma,
-// or at the start of a line). Text without both need not be parsed to count what aliases add.
+// MayAlias reports whether YAML text may hold an alias of one of its anchors: an alias (`*name`)
+// and an anchor (`&name`) of the same name, each where a node may start (after beforeNode, or at
+// the start of the text). A name is what the YAML parsers read as one: letters, digits, `_` and
+// `-`. Text without such a pair need not be parsed to count what aliases add: an alias of no
+// anchor does not parse, and the `&&` of a comment or the `*v1.Pod` of a description
+// (kube-prometheus-stack's values.yaml, parsed for them on every run) name none.
 func MayAlias(data []byte) bool {
-	return hasNodeProperty(data, '&') && hasNodeProperty(data, '*')
-}
-
-func hasNodeProperty(data []byte, mark byte) bool {
-	for i := 0; ; i++ {
-		j := bytes.IndexByte(data[i:], mark)
-		if j < 0 {
-			return false
-		}
-		i += j
-		before := i == 0 || bytes.IndexByte([]byte(" \t\n[{,"), data[i-1]) >= 0
-		after := i+1 < len(data) && bytes.IndexByte([]byte(" \t\r\n[]{},"), data[i+1]) < 0
-		if before && after {
+	anchors := map[string]bool{}
+	for name := range nodeProperties(data, '&') {
+		anchors[name] = true
+	}
+	if len(anchors) == 0 {
+		return false
+	}
+	for name := range nodeProperties(data, '*') {
+		if anchors[name] {
 			return true
 		}
 	}
+	return false
+}
+
+// nodeProperties yields the names after mark (& or *) where a node starts.
+func nodeProperties(data []byte, mark byte) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; ; i++ {
+			j := bytes.IndexByte(data[i:], mark)
+			if j < 0 {
+				return
+			}
+			i += j
+			if i > 0 && bytes.IndexByte(beforeNode, data[i-1]) < 0 {
+				continue
+			}
+			end := i + 1
+			for end < len(data) && isNameChar(data[end]) {
+				end++
+			}
+			if end > i+1 && !yield(string(data[i+1:end])) {
+				return
+			}
+		}
+	}
+}
+
+// beforeNode are the bytes after which a node, and so an anchor or alias, may start: a space or
+// line break, a flow collection's bracket or comma, and the `:` and `?` a flow mapping's value and
+// key may follow without a space (`{"k":*a}`, `{?*a}`, which the parsers read as aliases). The
+// last bytes of NEL and the Unicode line and paragraph separators, which the parsers read as line
+// breaks, are there too (they end other characters as well: a few more texts are parsed).
+var beforeNode = []byte(" \t\r\n[{,:?\x85\xa8\xa9")
+
+// isNameChar reports whether c may be part of an anchor's name, as the YAML parsers read one.
+func isNameChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-'
 }
 
 // AliasNodes is how many nodes the aliases of a document add when expanded, counted as CheckTree
