@@ -121,14 +121,10 @@ func splitAsParsed(data []byte) bool {
 		switch {
 		case bytes.IndexByte(line, '\r') >= 0, bytes.HasPrefix(line, []byte("%")):
 			return false
-		case bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t'):
+		case lint.IsDocumentEnd(line):
 			return false
 		case bytes.HasPrefix(line, []byte("---")):
-			rest := line[3:]
-			if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
-				return false
-			}
-			if rest = bytes.TrimSpace(rest); len(rest) > 0 && rest[0] != '#' {
+			if rest := bytes.TrimSpace(line[3:]); !lint.IsDocumentStart(line) || len(rest) > 0 && rest[0] != '#' {
 				return false
 			}
 		}

@@ -293,8 +293,7 @@ func withoutDocumentBOMs(data []byte) ([]byte, []int) {
 		if out != nil {
 			out = append(out, line...)
 		}
-		rest, marker := bytes.CutPrefix(bytes.TrimRight(line, " \t\r\n"), []byte("---"))
-		afterMarker = marker && (len(rest) == 0 || (rest[0] == ' ' || rest[0] == '\t') && bytes.HasPrefix(bytes.TrimLeft(rest, " \t"), []byte("#")))
+		afterMarker = lint.IsDocumentStart(line) && isBlankOrComment(line[len("---"):])
 		off = end
 	}
 	if out == nil {
